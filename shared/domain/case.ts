@@ -1,0 +1,147 @@
+import { z } from 'zod';
+import type { Instant } from './instant.ts';
+import {
+  type BreadthThresholds,
+  DEFAULT_BREADTH_THRESHOLDS,
+  QualificationsSchema,
+  SEVERITY_LABELS,
+  type SeverityLevel,
+} from './severity.ts';
+import { suggestSeverity } from './severity-suggestion.ts';
+import { openSla, type SlaState } from './sla.ts';
+import type { CaseStatus } from './status.ts';
+
+export const CASE_TYPES = ['seller', 'consumer'] as const;
+export type CaseType = (typeof CASE_TYPES)[number];
+
+/** Trimmed text that must say something, within a length a support agent can read. */
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+
+const common = {
+  subject: text(200),
+  description: text(20_000),
+  stepsToReproduce: text(20_000).optional(),
+  qualifications: QualificationsSchema.optional(),
+};
+
+/** A seller's case: the seller is known from the caller's identity (SPEC §2). */
+export const SellerCaseInputSchema = z.strictObject({ type: z.literal('seller'), ...common });
+
+/** A buyer's case: no account, so the order and the statement text are how support finds the purchase. */
+export const ConsumerCaseInputSchema = z.strictObject({
+  type: z.literal('consumer'),
+  ...common,
+  email: z.email().max(254),
+  orderNumber: text(100),
+  /** The text on the buyer's statement, e.g. `FastSpring`, `FSPRG`, `FS*`, `FSPRG*<company>`. */
+  billingDescriptor: text(100),
+});
+
+export const OpenCaseInputSchema = z.discriminatedUnion('type', [
+  SellerCaseInputSchema,
+  ConsumerCaseInputSchema,
+]);
+export type OpenCaseInput = z.infer<typeof OpenCaseInputSchema>;
+
+export type SeveritySource = 'suggested' | 'agent' | 'lead';
+export type Channel = 'api' | 'email';
+
+export interface CaseSeverity {
+  level: SeverityLevel;
+  label: string;
+  source: SeveritySource;
+  suggested: { level: SeverityLevel; reasons: string[] };
+}
+
+export interface Requester {
+  email: string | null;
+  sellerId: string | null;
+}
+
+export interface Case {
+  id: string;
+  number: string;
+  type: CaseType;
+  channel: Channel;
+  status: CaseStatus;
+  subject: string;
+  description: string;
+  stepsToReproduce: string | null;
+  orderNumber: string | null;
+  billingDescriptor: string | null;
+  requester: Requester;
+  assignee: string | null;
+  severity: CaseSeverity;
+  sla: SlaState;
+  relatedCaseId: string | null;
+  createdAt: Instant;
+  updatedAt: Instant;
+  version: number;
+}
+
+/** Crockford base32: no I, L, O, U, so a number read aloud or retyped from a subject line survives. */
+const CASE_NUMBER_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+export const CASE_NUMBER_PATTERN = /^CW-[0-9A-HJKMNP-TV-Z]{6}$/;
+
+/** `CW-` and six base32 digits from 30 bits of the given entropy (about a billion numbers). */
+export function caseNumberFrom(entropy: Uint8Array): string {
+  if (entropy.length < 4) throw new RangeError('a case number needs at least 4 bytes of entropy');
+  let bits =
+    (((entropy[0] ?? 0) << 24) | ((entropy[1] ?? 0) << 16) | ((entropy[2] ?? 0) << 8) | (entropy[3] ?? 0)) >>>
+    2;
+  let digits = '';
+  for (let i = 0; i < 6; i++) {
+    digits = (CASE_NUMBER_ALPHABET[bits & 31] as string) + digits;
+    bits >>>= 5;
+  }
+  return `CW-${digits}`;
+}
+
+export interface NewCaseFacts {
+  id: string;
+  number: string;
+  channel: Channel;
+  openedAt: Instant;
+  /** For a seller case, the caller's identity; for a consumer case, from the input. */
+  requester: Requester;
+  relatedCaseId?: string | null;
+  thresholds?: BreadthThresholds;
+}
+
+/**
+ * A new case, `new`, at the severity its words and answers suggest until an agent sets it, with its
+ * first-response clock started at the instant it was opened.
+ */
+export function newCase(input: OpenCaseInput, facts: NewCaseFacts): Case {
+  const suggested = suggestSeverity(
+    input,
+    input.qualifications ?? {},
+    facts.thresholds ?? DEFAULT_BREADTH_THRESHOLDS,
+  );
+  const consumer = input.type === 'consumer' ? input : null;
+  return {
+    id: facts.id,
+    number: facts.number,
+    type: input.type,
+    channel: facts.channel,
+    status: 'new',
+    subject: input.subject,
+    description: input.description,
+    stepsToReproduce: input.stepsToReproduce ?? null,
+    orderNumber: consumer?.orderNumber ?? null,
+    billingDescriptor: consumer?.billingDescriptor ?? null,
+    requester: consumer ? { email: consumer.email.toLowerCase(), sellerId: null } : facts.requester,
+    assignee: null,
+    severity: {
+      level: suggested.level,
+      label: SEVERITY_LABELS[suggested.level],
+      source: 'suggested',
+      suggested: { level: suggested.level, reasons: suggested.reasons },
+    },
+    sla: openSla(facts.openedAt, suggested.level),
+    relatedCaseId: facts.relatedCaseId ?? null,
+    createdAt: facts.openedAt,
+    updatedAt: facts.openedAt,
+    version: 1,
+  };
+}
