@@ -1,0 +1,26 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = new URL('../../', import.meta.url).pathname;
+const domainDir = join(root, 'shared/domain');
+const domainFiles = readdirSync(domainDir).filter((f) => f.endsWith('.ts'));
+
+/** ARCHITECTURE.md: the domain is pure — no I/O, no AWS SDK, no ambient clock or configuration. */
+describe('shared/domain stays pure', () => {
+  it('has files to check', () => {
+    expect(domainFiles.length).toBeGreaterThan(5);
+  });
+
+  it.each(domainFiles)('%s imports only sibling domain modules and zod', (file) => {
+    const source = readFileSync(join(domainDir, file), 'utf8');
+    const imports = [...source.matchAll(/\bfrom\s+'([^']+)'/g)].map((m) => m[1]);
+    for (const spec of imports)
+      expect(spec === 'zod' || /^\.\/[\w-]+\.ts$/.test(spec as string), spec).toBe(true);
+  });
+
+  it.each(domainFiles)('%s never reads the clock, the environment or randomness', (file) => {
+    const source = readFileSync(join(domainDir, file), 'utf8');
+    expect(source).not.toMatch(/Date\.now\(|new Date\(\)|process\.|Math\.random|performance\.now|crypto\./);
+  });
+});
