@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { App, type AppProps, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { CasewatchStack } from './casewatch-stack.ts';
+import { PROJECT_ROOT } from './constructs/casewatch-function.ts';
+
+/** Name of the single stack, shared by the CLI, tests and docs. */
+export const STACK_NAME = 'CasewatchStack';
+
+/**
+ * cdk.json's `context` (feature flags, CLI settings). The CLI hands it to the app itself; loading it here as
+ * defaults makes a test-built app behave exactly like `npx cdk synth` (CLI-supplied values still win).
+ */
+export function cdkJsonContext(): Record<string, unknown> {
+  const cdkJson = JSON.parse(readFileSync(resolve(PROJECT_ROOT, 'cdk.json'), 'utf8')) as {
+    context?: Record<string, unknown>;
+  };
+  return cdkJson.context ?? {};
+}
+
+/**
+ * Registers cdk-nag's AwsSolutions and Serverless packs (cdk-nag 3: CDK policy-validation plugins). Findings
+ * land in `validation-report.json`; unacknowledged errors fail the synth. Acknowledge with the namespaced id
+ * (`AwsSolutions::AwsSolutions-L1`) so the report keeps each suppression, its reason and where it was made.
+ */
+export function addNagChecks(app: App): void {
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+}
+
+/** The app and its one stack, as `buildApp` returns them. */
+export interface CasewatchApp {
+  readonly app: App;
+  readonly stack: CasewatchStack;
+}
+
+/** Builds the app the CLI synthesizes (one env-agnostic stack, nag packs on) so tests check the real thing. */
+export function buildApp(props: Pick<AppProps, 'outdir' | 'context'> = {}): CasewatchApp {
+  const app = new App({ outdir: props.outdir, context: { ...cdkJsonContext(), ...props.context } });
+  const stack = new CasewatchStack(app, STACK_NAME);
+  addNagChecks(app);
+  return { app, stack };
+}
+
+// Run by the CDK CLI (`npx tsx infra/app.ts`), not when imported by tests.
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  buildApp().app.synth();
+}

@@ -1,0 +1,150 @@
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Effect, Policy, PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, type CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+
+/** The repository root: entries resolve against it and esbuild finds tsconfig/lock file there, whatever the cwd. */
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** One Powertools service name for every function, so logs, traces and metrics group as one service. */
+export const SERVICE_NAME = 'casewatch';
+
+/**
+ * Defines `require` inside the ESM bundle so bundled CommonJS dependencies that call `require()` still work
+ * (esbuild's ESM output otherwise throws "Dynamic require of … is not supported"). Aliased to avoid name clashes.
+ */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __casewatchCreateRequire } from 'node:module'; const require = __casewatchCreateRequire(import.meta.url);";
+
+/** What a caller may choose; everything else (runtime, architecture, tracing, logs, bundling) is fixed. */
+export interface CasewatchFunctionProps {
+  /** Handler module, relative to the repository root (e.g. `functions/health/handler.ts`); it exports `handler`. */
+  readonly entry: string;
+  readonly description?: string;
+  /** @default 256 (MB) */
+  readonly memorySize?: number;
+  /** @default 10 seconds */
+  readonly timeout?: Duration;
+  readonly environment?: Record<string, string>;
+  /**
+   * Dead-letter queue for asynchronous invocations (S3 notifications, EventBridge, SES → Lambda).
+   * Omit it only for functions invoked synchronously (API Gateway) or through an event-source mapping
+   * (SQS, DynamoDB Streams), whose failures are handled by the source's own DLQ / on-failure destination.
+   */
+  readonly deadLetterQueue?: IQueue;
+}
+
+/**
+ * Every casewatch Lambda: nodejs22.x on arm64, X-Ray active, its own one-month log group, a least-privilege
+ * role, and a minified ESM bundle built by the local esbuild (never Docker). One place, no copy-pasted blocks.
+ *
+ * The AWS SDK v3 is bundled (no `@aws-sdk/*` externals): versions are pinned by package-lock.json — the same
+ * code the tests and the local runtime exercise — rather than whatever the Lambda runtime ships that week,
+ * and with `mainFields: ['module', 'main']` esbuild tree-shakes the SDK's ES modules into one file, which
+ * loads faster at cold start than resolving the runtime's CommonJS copy.
+ */
+export class CasewatchFunction extends NodejsFunction {
+  /** The function's own log group (one-month retention), exposed for metric filters and dashboards. */
+  public readonly functionLogGroup: LogGroup;
+
+  public constructor(scope: Construct, id: string, props: CasewatchFunctionProps) {
+    // Created beside the function: NodejsFunction needs them in its props, before `this` exists.
+    // Logs are diagnostics kept one month; the case timeline in DynamoDB is the audit record, so the
+    // log group goes with the stack.
+    const logGroup = new LogGroup(scope, `${id}LogGroup`, {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // An explicit role instead of AWSLambdaBasicExecutionRole (which may write to any log group):
+    // it may only write to this function's log group. Grants from other constructs land in its default policy.
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `casewatch ${id}: writes its own log group and X-Ray segments; other grants added per use`,
+      inlinePolicies: {
+        WriteOwnLogGroup: new PolicyDocument({
+          statements: [
+            new PolicyStatement({
+              effect: Effect.ALLOW,
+              actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+              resources: [logGroup.logGroupArn],
+            }),
+          ],
+        }),
+      },
+    });
+
+    super(scope, id, {
+      entry: resolve(PROJECT_ROOT, props.entry),
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      description: props.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeout ?? Duration.seconds(10),
+      role,
+      logGroup,
+      deadLetterQueue: props.deadLetterQueue,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        minify: true,
+        sourceMap: true,
+        // Stack traces need the mappings only; embedding the sources would just grow the .map.
+        sourcesContent: false,
+        banner: ESM_REQUIRE_BANNER,
+        bundleAwsSDK: true,
+        forceDockerBundling: false,
+        logLevel: LogLevel.WARNING,
+      },
+    });
+    this.functionLogGroup = logGroup;
+
+    // Tracing is set on the L1 rather than via the `tracing` prop: the prop would put `xray:Put*` on
+    // Resource `*` into the role's default policy, where acknowledging IAM5 would also hide any later
+    // wildcard grant. Here the unavoidable wildcard lives alone in its own policy, acknowledged there only.
+    (this.node.defaultChild as CfnFunction).tracingConfig = { mode: Tracing.ACTIVE };
+    const xray = new Policy(role, 'XRayWrite', {
+      roles: [role],
+      statements: [
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+          resources: ['*'],
+        }),
+      ],
+    });
+    Validations.of(xray).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions (Resource must be *).',
+    });
+
+    for (const ruleId of ['AwsSolutions::AwsSolutions-L1', 'Serverless::Serverless-LambdaLatestVersion']) {
+      Validations.of(this).acknowledge({
+        id: ruleId,
+        reason:
+          'casewatch deliberately pins nodejs22.x (a supported LTS runtime; bundles target node22); moving to a newer runtime is a planned change, not a lint fix.',
+      });
+    }
+    if (props.deadLetterQueue === undefined) {
+      Validations.of(this).acknowledge({
+        id: 'Serverless::Serverless-LambdaDLQ',
+        reason:
+          'Invoked synchronously (API Gateway) or via an event-source mapping (SQS / DynamoDB Streams) whose failures go to the source queue DLQ or on-failure destination; a function DLQ only applies to async invokes, which must pass deadLetterQueue.',
+      });
+    }
+  }
+}
