@@ -1,0 +1,68 @@
+import type { Instant } from './instant.ts';
+import type { SeverityLevel } from './severity.ts';
+import type { CaseStatus } from './status.ts';
+
+/** Who did something, as the timeline shows it (SPEC §2: every change says who, when, from → to, why). */
+export type ActorRole = 'seller' | 'consumer' | 'agent' | 'lead' | 'system';
+
+export interface EventActor {
+  role: ActorRole;
+  /** Email for people, `casewatch` for the system. */
+  id: string;
+}
+
+export type Visibility = 'public' | 'internal';
+
+export type TimelineEventBody =
+  | { type: 'case.opened'; channel: 'api' | 'email' }
+  | { type: 'message.posted'; visibility: Visibility; body: string }
+  | { type: 'status.changed'; from: CaseStatus; to: CaseStatus; note: string | null; visibility: Visibility }
+  | { type: 'severity.changed'; from: SeverityLevel; to: SeverityLevel; reason: string }
+  | { type: 'assignee.changed'; from: string | null; to: string }
+  | { type: 'escalation.requested'; reason: string }
+  | { type: 'workaround.recorded'; note: string | null }
+  | { type: 'attachment.added'; attachmentId: string; fileName: string; contentType: string; size: number }
+  | { type: 'sla.met'; deadline: 'first-response' | 'next-update' }
+  | { type: 'sla.at_risk'; deadline: 'first-response' | 'next-update'; dueAt: Instant }
+  | { type: 'sla.breached'; deadline: 'first-response' | 'next-update'; dueAt: Instant }
+  | { type: 'case.closed'; auto: boolean }
+  | { type: 'survey.sent' }
+  | { type: 'survey.submitted' };
+
+export type TimelineEventType = TimelineEventBody['type'];
+
+export type TimelineEvent = TimelineEventBody & {
+  /** Sortable unique id (ULID): timeline order is id order. */
+  id: string;
+  caseId: string;
+  at: Instant;
+  actor: EventActor;
+};
+
+/**
+ * What the requester may see: their own and public messages and the case's customer-visible life.
+ * Internal notes, internal status notes and SLA bookkeeping stay with the support team.
+ */
+export function isPublicEvent(e: TimelineEvent): boolean {
+  switch (e.type) {
+    case 'message.posted':
+      return e.visibility === 'public';
+    case 'status.changed':
+      return true;
+    case 'sla.met':
+    case 'sla.at_risk':
+    case 'sla.breached':
+    case 'workaround.recorded':
+    case 'severity.changed':
+    case 'assignee.changed':
+      return false;
+    default:
+      return true;
+  }
+}
+
+/** The requester's view of a public status change: its note only when the agent made it public. */
+export function publicView(e: TimelineEvent): TimelineEvent {
+  if (e.type === 'status.changed' && e.visibility === 'internal') return { ...e, note: null };
+  return e;
+}

@@ -1,0 +1,62 @@
+/**
+ * Every route of the HTTPS API (SPEC §7), read by both the CDK stack and the local gateway so they
+ * cannot drift. A route group is one Lambda function.
+ *
+ * `auth: 'jwt'` routes sit behind the API Gateway JWT authorizer (staff and sellers only).
+ * `auth: 'mixed'` routes also serve consumers, who hold a case token instead of a JWT; API Gateway lets
+ * them through and the handler verifies whichever credential came (a JWT against the user pool's keys,
+ * or the case token).
+ */
+export const ROUTE_GROUPS = ['cases-intake', 'cases-query', 'case-requests', 'case-triage'] as const;
+export type RouteGroup = (typeof ROUTE_GROUPS)[number];
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT';
+
+export interface RouteDefinition {
+  method: HttpMethod;
+  /** API Gateway path syntax: `{id}` is a path parameter. */
+  path: string;
+  group: RouteGroup;
+  auth: 'jwt' | 'mixed';
+  /** The route key API Gateway puts in `routeKey`, e.g. `GET /cases/{id}`. */
+  routeKey: string;
+}
+
+const route = (method: HttpMethod, path: string, group: RouteGroup, auth: 'jwt' | 'mixed'): RouteDefinition => ({
+  method,
+  path,
+  group,
+  auth,
+  routeKey: `${method} ${path}`,
+});
+
+export const ROUTES: readonly RouteDefinition[] = [
+  route('POST', '/cases', 'cases-intake', 'mixed'),
+  route('GET', '/cases', 'cases-query', 'jwt'),
+  route('GET', '/cases/{id}', 'cases-query', 'mixed'),
+  route('GET', '/cases/{id}/events', 'cases-query', 'mixed'),
+  route('POST', '/cases/{id}/messages', 'case-requests', 'mixed'),
+  route('POST', '/cases/{id}/status', 'case-requests', 'mixed'),
+  route('POST', '/cases/{id}/escalations', 'case-requests', 'mixed'),
+  route('POST', '/cases/{id}/attachments', 'case-requests', 'mixed'),
+  route('PUT', '/cases/{id}/severity', 'case-triage', 'jwt'),
+  route('PUT', '/cases/{id}/assignee', 'case-triage', 'jwt'),
+  route('POST', '/cases/{id}/workaround', 'case-triage', 'jwt'),
+];
+
+/** The Lambda entry of each route group, relative to the repository root. */
+export const ROUTE_GROUP_ENTRIES: Record<RouteGroup, string> = {
+  'cases-intake': 'functions/cases-intake/handler.ts',
+  'cases-query': 'functions/cases-query/handler.ts',
+  'case-requests': 'functions/case-requests/handler.ts',
+  'case-triage': 'functions/case-triage/handler.ts',
+};
+
+/** JWT claims casewatch reads (Cognito ID/access token with a custom seller claim). */
+export const CLAIMS = {
+  groups: 'cognito:groups',
+  email: 'email',
+  sellerId: 'custom:sellerId',
+} as const;
+
+export const GROUPS = { sellers: 'sellers', agents: 'agents', leads: 'leads' } as const;

@@ -1,0 +1,55 @@
+import type { Case, CaseType } from '../domain/case.ts';
+import type { SeverityLevel } from '../domain/severity.ts';
+import type { CaseStatus } from '../domain/status.ts';
+import type { TimelineEvent } from '../domain/timeline.ts';
+
+/** A page of results and the opaque cursor for the next one (null on the last page). */
+export interface Page<T> {
+  items: T[];
+  cursor: string | null;
+}
+
+export interface PageRequest {
+  limit: number;
+  /** Opaque, from a previous page; a cursor that does not decode is refused with `InvalidCursorError`. */
+  cursor?: string | undefined;
+}
+
+/** Which cases to list; every list is answered from an index, sorted by the earliest open deadline. */
+export interface CaseQuery {
+  status?: CaseStatus | undefined;
+  severity?: SeverityLevel | undefined;
+  type?: CaseType | undefined;
+  /** Only this agent's cases. */
+  assignee?: string | undefined;
+  /** Only this seller's cases (a seller sees nothing else). */
+  sellerId?: string | undefined;
+  /** Only cases this consumer opened (by email). */
+  requesterEmail?: string | undefined;
+}
+
+/** The outcome of a conditional write that lost a race: the caller re-reads and decides (412 / retry). */
+export type WriteOutcome = { ok: true } | { ok: false; reason: 'stale' };
+
+/**
+ * Where cases and their timelines live. Every state change writes the case (guarded by its version)
+ * and the events it caused in one transaction: all or nothing, and never over a newer write.
+ */
+export interface CaseStore {
+  /** Stores a new case and its first events; refuses (false) when the id or case number is taken. */
+  create(c: Case, events: TimelineEvent[]): Promise<boolean>;
+  get(id: string): Promise<Case | null>;
+  getByNumber(number: string): Promise<Case | null>;
+  /** Replaces the case if its stored version is still `expectedVersion`; `next.version` must be one more. */
+  update(next: Case, expectedVersion: number, events: TimelineEvent[]): Promise<WriteOutcome>;
+  /** The timeline in order; `publicOnly` reads only what the requester may see (its own index, so pages stay full). */
+  listEvents(caseId: string, page: PageRequest, options?: { publicOnly?: boolean }): Promise<Page<TimelineEvent>>;
+  list(query: CaseQuery, page: PageRequest): Promise<Page<Case>>;
+}
+
+export class InvalidCursorError extends Error {
+  public constructor() {
+    super('the cursor is not one this API issued');
+    this.name = 'InvalidCursorError';
+  }
+}
