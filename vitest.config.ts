@@ -1,11 +1,29 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     reporters: ['default', './test/plain-summary-reporter.ts'],
     // The clock is always injected; never let a test depend on the machine's zone.
     env: { TZ: 'UTC' },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'default',
+          include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, 'test/integration/**'],
+        },
+      },
+      {
+        // DynamoDB Local (a JVM) starts once per run, and only when the run includes these tests.
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          globalSetup: ['test/integration/global-setup.ts'],
+        },
+      },
+    ],
   },
 });

@@ -43,7 +43,11 @@ export interface CaseStore {
   /** Replaces the case if its stored version is still `expectedVersion`; `next.version` must be one more. */
   update(next: Case, expectedVersion: number, events: TimelineEvent[]): Promise<WriteOutcome>;
   /** The timeline in order; `publicOnly` reads only what the requester may see (its own index, so pages stay full). */
-  listEvents(caseId: string, page: PageRequest, options?: { publicOnly?: boolean }): Promise<Page<TimelineEvent>>;
+  listEvents(
+    caseId: string,
+    page: PageRequest,
+    options?: { publicOnly?: boolean },
+  ): Promise<Page<TimelineEvent>>;
   list(query: CaseQuery, page: PageRequest): Promise<Page<Case>>;
 }
 

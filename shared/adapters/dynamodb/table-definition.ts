@@ -1,3 +1,5 @@
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+
 /**
  * The single table's shape, in one place: the CDK stack and the local runtime (DynamoDB Local) both
  * build the table from this, so they cannot drift. Item layouts and key builders live in `case-items.ts`.
@@ -36,3 +38,45 @@ export const KEY_ATTRIBUTES: string[] = [
   TABLE_KEYS.sortKey,
   ...Object.values(GLOBAL_INDEXES).flatMap((i) => [i.partitionKey, i.sortKey]),
 ];
+
+/** Timer reconciliation and notifications compare each case before and after a change. */
+export const STREAM_VIEW_TYPE = 'NEW_AND_OLD_IMAGES' as const;
+
+/**
+ * Every index projects ALL attributes, `publicTimeline` included: a requester's timeline page is read
+ * straight from it, and KEYS_ONLY would turn every page into a query plus a BatchGetItem. The index is
+ * sparse (only public events carry gsi4 keys), so the copy it keeps is exactly what a requester may see.
+ */
+export const INDEX_PROJECTION = {
+  queue: 'ALL',
+  byAssignee: 'ALL',
+  byRequester: 'ALL',
+  publicTimeline: 'ALL',
+} as const satisfies Record<keyof typeof GLOBAL_INDEXES, 'ALL' | 'KEYS_ONLY'>;
+
+/**
+ * The CreateTable request for this design: on-demand, streams with both images, every index. Pure
+ * data, so DynamoDB Local and any test build exactly the table the CDK stack declares. TTL on
+ * `TTL_ATTRIBUTE` is a separate call (UpdateTimeToLive) in the DynamoDB API.
+ */
+export function createTableInput(tableName: string): CreateTableCommandInput {
+  const indexes = Object.entries(GLOBAL_INDEXES) as [keyof typeof GLOBAL_INDEXES, IndexDefinition][];
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: KEY_ATTRIBUTES.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+    KeySchema: [
+      { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
+      { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: indexes.map(([name, index]) => ({
+      IndexName: index.indexName,
+      KeySchema: [
+        { AttributeName: index.partitionKey, KeyType: 'HASH' },
+        { AttributeName: index.sortKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: INDEX_PROJECTION[name] },
+    })),
+    StreamSpecification: { StreamEnabled: true, StreamViewType: STREAM_VIEW_TYPE },
+  };
+}

@@ -1,0 +1,206 @@
+import type { Case } from '../../domain/case.ts';
+import type { Instant } from '../../domain/instant.ts';
+import type { SeverityLevel } from '../../domain/severity.ts';
+import { firstResponseDueAt, nextUpdateDueAt } from '../../domain/sla.ts';
+import type { SlaPolicy } from '../../domain/sla-policy.ts';
+import type { CaseStatus } from '../../domain/status.ts';
+import { isPublicEvent, type TimelineEvent } from '../../domain/timeline.ts';
+import { desiredTimers, type TimedCase } from '../../domain/timers.ts';
+import { GLOBAL_INDEXES, KEY_ATTRIBUTES, TABLE_KEYS } from './table-definition.ts';
+
+/**
+ * How cases, case numbers and timeline events become items of the single table (see the access
+ * pattern table in `table-definition.ts`). Every key is built here and nowhere else.
+ */
+export type Item = Record<string, unknown>;
+
+/** Which kind of record an item is; lets a reader refuse an item of the wrong kind instead of misreading it. */
+export const ENTITY_ATTRIBUTE = 'entity';
+export type Entity = 'case' | 'case-number' | 'event';
+
+const PK = TABLE_KEYS.partitionKey;
+const SK = TABLE_KEYS.sortKey;
+const { queue, byAssignee, byRequester, publicTimeline } = GLOBAL_INDEXES;
+
+export const CASE_SORT_KEY = 'CASE';
+export const NUMBER_SORT_KEY = 'NUMBER';
+export const EVENT_SORT_KEY_PREFIX = 'EVENT#';
+
+/**
+ * Sorts after every ISO instant (`~` > digits): an open case owing nothing right now (on hold after
+ * its first response) comes after every case that owes something, oldest change first.
+ */
+export const NO_DEADLINE = '~';
+/** Closed cases come after everything still open (in an agent's or a requester's list). */
+export const CLOSED = '~~';
+
+/** Ids end up inside composite keys (`<deadline>#<id>`), so a `#` in one would make keys ambiguous. */
+function keyPart(value: string, what: string): string {
+  if (value.length === 0 || value.includes('#'))
+    throw new RangeError(`${what} cannot be a key part: "${value}"`);
+  return value;
+}
+
+/** Emails are matched without regard to case: `Alice@X` and `alice@x` are one agent, one buyer. */
+const normalizeEmail = (email: string): string => email.trim().toLowerCase();
+
+export const keys = {
+  case: (id: string): Item => ({ [PK]: `CASE#${id}`, [SK]: CASE_SORT_KEY }),
+  caseNumber: (number: string): Item => ({
+    [PK]: `NUMBER#${number.trim().toUpperCase()}`,
+    [SK]: NUMBER_SORT_KEY,
+  }),
+  /** The partition holding a case and its whole timeline. */
+  casePartition: (caseId: string): string => `CASE#${caseId}`,
+  event: (caseId: string, eventId: string): Item => ({
+    [PK]: `CASE#${caseId}`,
+    [SK]: `${EVENT_SORT_KEY_PREFIX}${eventId}`,
+  }),
+  queue: (status: CaseStatus, level: SeverityLevel): string => `Q#${status}#${level}`,
+  assignee: (email: string): string => `A#${normalizeEmail(email)}`,
+  sellerRequester: (sellerId: string): string => `R#S#${sellerId}`,
+  consumerRequester: (email: string): string => `R#E#${normalizeEmail(email)}`,
+  publicTimeline: (caseId: string): string => caseId,
+} as const;
+
+/**
+ * The case's most pressing promise: the earliest due instant among its open deadlines (first
+ * response, next update, auto-close) — the instants its non-warning timers are set for. A deadline
+ * that was breached has no timer any more but is still owed until met, so it counts too (it is the
+ * most overdue thing in the queue and must not sink to the bottom). Null when the case owes nothing.
+ */
+export function earliestOpenDeadline(c: TimedCase, policy: SlaPolicy): Instant | null {
+  if (c.status === 'closed') return null;
+  const due = desiredTimers(c, policy)
+    .filter((t) => !t.kind.endsWith('-risk'))
+    .map((t) => t.dueAt);
+  if (c.sla.firstResponse.metAt === null && c.sla.firstResponse.breachedAt !== null) {
+    due.push(firstResponseDueAt(c.sla, policy));
+  }
+  if (c.sla.updateWindow?.breachedAt) {
+    const nextUpdate = nextUpdateDueAt(c.sla, policy);
+    if (nextUpdate !== null) due.push(nextUpdate);
+  }
+  return due.reduce<Instant | null>((min, d) => (min === null || d < min ? d : min), null);
+}
+
+/**
+ * `<deadline>#<id>`; `~<updatedAt>#<id>` when nothing is owed; `~~<updatedAt>#<id>` once closed.
+ * String order is queue order, and the id keeps keys unique and tells which case a key belongs to.
+ * Derived from the case's state and the policy alone (never from "now"), so it changes only when the
+ * case is written — or when the policy does (a new holiday calendar re-sorts a case at its next write).
+ */
+export function deadlineSortKey(c: Case, policy: SlaPolicy): string {
+  const deadline =
+    c.status === 'closed'
+      ? `${CLOSED}${c.updatedAt}`
+      : (earliestOpenDeadline(c, policy) ?? `${NO_DEADLINE}${c.updatedAt}`);
+  return `${deadline}#${keyPart(c.id, 'a case id')}`;
+}
+
+/** The case id at the end of a `<deadline>#<id>` sort key. */
+export function caseIdFromSortKey(sortKey: string): string {
+  return sortKey.slice(sortKey.lastIndexOf('#') + 1);
+}
+
+/** gsi1 always; gsi2 only while assigned; gsi3 from who opened it (seller id, or the buyer's email). */
+export function caseIndexKeys(c: Case, policy: SlaPolicy): Item {
+  const sortKey = deadlineSortKey(c, policy);
+  const item: Item = {
+    [queue.partitionKey]: keys.queue(c.status, c.severity.level),
+    [queue.sortKey]: sortKey,
+  };
+  if (c.assignee !== null) {
+    item[byAssignee.partitionKey] = keys.assignee(c.assignee);
+    item[byAssignee.sortKey] = sortKey;
+  }
+  const requester =
+    c.type === 'seller'
+      ? c.requester.sellerId !== null
+        ? keys.sellerRequester(c.requester.sellerId)
+        : null
+      : c.requester.email !== null
+        ? keys.consumerRequester(c.requester.email)
+        : null;
+  if (requester !== null) {
+    item[byRequester.partitionKey] = requester;
+    item[byRequester.sortKey] = sortKey;
+  }
+  return item;
+}
+
+function entityOf(item: Item, expected: Entity): void {
+  if (item[ENTITY_ATTRIBUTE] !== expected) {
+    throw new Error(`expected a ${expected} item at ${String(item[PK])} / ${String(item[SK])}`);
+  }
+}
+
+/** The case as one item: scalar fields as attributes, requester / severity / sla as maps. */
+export function caseToItem(c: Case, policy: SlaPolicy): Item {
+  return {
+    ...keys.case(keyPart(c.id, 'a case id')),
+    [ENTITY_ATTRIBUTE]: 'case',
+    ...caseIndexKeys(c, policy),
+    ...c,
+  };
+}
+
+/** Picks the domain fields by name, so key and bookkeeping attributes never leak into a `Case`. */
+export function caseFromItem(item: Item): Case {
+  entityOf(item, 'case');
+  const c = item as unknown as Case;
+  return {
+    id: c.id,
+    number: c.number,
+    type: c.type,
+    channel: c.channel,
+    status: c.status,
+    subject: c.subject,
+    description: c.description,
+    stepsToReproduce: c.stepsToReproduce ?? null,
+    orderNumber: c.orderNumber ?? null,
+    billingDescriptor: c.billingDescriptor ?? null,
+    requester: c.requester,
+    assignee: c.assignee ?? null,
+    severity: c.severity,
+    sla: c.sla,
+    relatedCaseId: c.relatedCaseId ?? null,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+    version: c.version,
+  };
+}
+
+/** Reserves a case number: its own item, so uniqueness is a condition on a key, not a scan. */
+export function caseNumberToItem(c: Case): Item {
+  return { ...keys.caseNumber(c.number), [ENTITY_ATTRIBUTE]: 'case-number', number: c.number, caseId: c.id };
+}
+
+export function caseIdFromNumberItem(item: Item): string {
+  entityOf(item, 'case-number');
+  return item.caseId as string;
+}
+
+/** An event lives in its case's partition (ULID order); a public one is also indexed for the requester. */
+export function eventToItem(e: TimelineEvent): Item {
+  keyPart(e.id, 'an event id');
+  const item: Item = {
+    ...keys.event(keyPart(e.caseId, 'a case id'), e.id),
+    [ENTITY_ATTRIBUTE]: 'event',
+    ...e,
+  };
+  if (isPublicEvent(e)) {
+    item[publicTimeline.partitionKey] = keys.publicTimeline(e.caseId);
+    item[publicTimeline.sortKey] = e.id;
+  }
+  return item;
+}
+
+const NON_DOMAIN_ATTRIBUTES = new Set([...KEY_ATTRIBUTES, ENTITY_ATTRIBUTE]);
+
+export function eventFromItem(item: Item): TimelineEvent {
+  entityOf(item, 'event');
+  const event: Item = {};
+  for (const [name, value] of Object.entries(item)) if (!NON_DOMAIN_ATTRIBUTES.has(name)) event[name] = value;
+  return event as unknown as TimelineEvent;
+}
