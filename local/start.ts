@@ -1,11 +1,72 @@
-/**
- * `npm start`: the local runtime (SPEC §8) — API, DynamoDB Local, SES inbox, SMTP, manual clock —
- * arrives with the Cases issue. Until then this says so plainly instead of pretending to serve.
- */
-console.log(`casewatch: the local runtime is not built yet; it arrives with the "Cases end to end" issue.
+import { parseInstant } from '../shared/domain/instant.ts';
+import { startLocalRuntime } from './runtime.ts';
 
-What works today, without any server:
-  npx casewatch deadlines --level 1 --from 2026-11-27T09:00:00-08:00
-  npm test        type check, lint and every test
-  npm run bench   business-time benchmark
-  npx cdk synth   the CDK app, checked by cdk-nag`);
+/** `npm start`: SPEC §8's local runtime, configured from the environment, stopped by Ctrl-C. */
+function port(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new Error(`${name} must be a port number, not "${raw}"`);
+  return n;
+}
+
+function startInstant(): Date | undefined {
+  const raw = process.env.CASEWATCH_START;
+  if (!raw) return undefined;
+  const at = parseInstant(raw);
+  if (at === null)
+    throw new Error(`CASEWATCH_START must be an ISO instant with Z or an offset, not "${raw}"`);
+  return new Date(at);
+}
+
+async function main(): Promise<void> {
+  const clockMode = process.env.CASEWATCH_CLOCK === 'manual' ? 'manual' : 'system';
+  const runtime = await startLocalRuntime({
+    port: port('PORT', 3000),
+    dynamodbPort: port('DYNAMODB_PORT', 8000),
+    sesPort: port('SES_PORT', 8005),
+    dataDir: process.env.CASEWATCH_DATA_DIR || undefined,
+    clock: clockMode,
+    start: startInstant(),
+  });
+  const body = JSON.stringify({
+    type: 'consumer',
+    subject: 'Charged twice for my subscription',
+    description: 'My card shows double billing for order FS-123.',
+    email: 'buyer@example.com',
+    orderNumber: 'FS-123',
+    billingDescriptor: 'FSPRG*ACME',
+  });
+  console.log(`casewatch is running locally (clock: ${clockMode}, now ${runtime.clock.now().toISOString()})
+
+  API             ${runtime.apiUrl}
+  SES inbox       ${runtime.sesUrl}
+  DynamoDB Local  ${runtime.dynamodbEndpoint}
+  data            ${process.env.CASEWATCH_DATA_DIR || 'in memory (set CASEWATCH_DATA_DIR to keep it)'}
+
+Open a case:
+  curl -s -X POST ${runtime.apiUrl}/cases -H 'content-type: application/json' -d '${body}'
+
+Get a token for an agent, then list the queue:
+  TOKEN=$(curl -s -X POST ${runtime.apiUrl}/_local/tokens -H 'content-type: application/json' -d '{"role":"agent","email":"alice@support.example"}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).token')
+  curl -s ${runtime.apiUrl}/cases -H "authorization: Bearer $TOKEN"
+
+Ctrl-C stops everything.`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping casewatch…`);
+    await runtime.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(`casewatch: could not start: ${(error as Error).message}`);
+  process.exit(1);
+});

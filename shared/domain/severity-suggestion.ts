@@ -149,7 +149,7 @@ const BREADTH_KEYS = Object.keys(DEFAULT_BREADTH_THRESHOLDS) as (keyof BreadthTh
 export interface CaseText {
   subject: string;
   description: string;
-  stepsToReproduce?: string | undefined;
+  stepsToReproduce?: string | null | undefined;
 }
 
 export interface SuggestedSeverity {

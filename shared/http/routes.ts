@@ -22,7 +22,12 @@ export interface RouteDefinition {
   routeKey: string;
 }
 
-const route = (method: HttpMethod, path: string, group: RouteGroup, auth: 'jwt' | 'mixed'): RouteDefinition => ({
+const route = (
+  method: HttpMethod,
+  path: string,
+  group: RouteGroup,
+  auth: 'jwt' | 'mixed',
+): RouteDefinition => ({
   method,
   path,
   group,

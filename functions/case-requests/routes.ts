@@ -1,0 +1,50 @@
+import { toCaseView } from '../../shared/app/case-view.ts';
+import { changeStatus } from '../../shared/app/change-status.ts';
+import { postMessage } from '../../shared/app/post-message.ts';
+import { requestAttachmentUpload, requestEscalation } from '../../shared/app/requester-actions.ts';
+import { json, type Route } from '../../shared/http/api-handler.ts';
+import { caseResponse } from '../../shared/http/case-response.ts';
+import { caseIdParam, ifMatchVersion, jsonBody } from '../../shared/http/request.ts';
+import {
+  AttachmentSchema,
+  ChangeStatusSchema,
+  EscalationSchema,
+  PostMessageSchema,
+} from '../../shared/http/schemas.ts';
+
+/** What requesters and staff both do on a case: write, close or move it, escalate, attach. */
+export const requestRoutes: Record<string, Route> = {
+  'POST /cases/{id}/messages': async ({ event, actor, deps }) => {
+    const id = caseIdParam(event);
+    const posted = await postMessage(deps, actor, id, jsonBody(event, PostMessageSchema));
+    if (posted.kind === 'posted') {
+      return json(201, { message: posted.event, case: toCaseView(posted.case, deps.policy) });
+    }
+    const { case: opened, caseToken } = posted.opened;
+    return json(201, {
+      message: null,
+      case: toCaseView(opened, deps.policy),
+      ...(caseToken ? { caseToken } : {}),
+      notice: `case ${id} is closed, so your message opened a new case, ${opened.number}, linked to it`,
+    });
+  },
+  'POST /cases/{id}/status': async ({ event, actor, deps }) => {
+    const id = caseIdParam(event);
+    const body = jsonBody(event, ChangeStatusSchema);
+    return caseResponse(200, await changeStatus(deps, actor, id, body, ifMatchVersion(event)), deps.policy);
+  },
+  'POST /cases/{id}/escalations': async ({ event, actor, deps }) => {
+    const id = caseIdParam(event);
+    const { reason } = jsonBody(event, EscalationSchema);
+    return caseResponse(201, await requestEscalation(deps, actor, id, reason), deps.policy);
+  },
+  'POST /cases/{id}/attachments': async ({ event, actor, deps }) => {
+    const id = caseIdParam(event);
+    const upload = await requestAttachmentUpload(deps, actor, id, jsonBody(event, AttachmentSchema));
+    return json(201, {
+      attachmentId: upload.attachmentId,
+      uploadUrl: upload.uploadUrl,
+      expiresAt: upload.expiresAt,
+    });
+  },
+};

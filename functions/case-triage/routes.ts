@@ -1,0 +1,28 @@
+import { assignCase, recordWorkaround, setSeverity } from '../../shared/app/triage.ts';
+import type { Route } from '../../shared/http/api-handler.ts';
+import { caseResponse } from '../../shared/http/case-response.ts';
+import { caseIdParam, ifMatchVersion, jsonBody } from '../../shared/http/request.ts';
+import { AssignSchema, SetSeveritySchema, WorkaroundSchema } from '../../shared/http/schemas.ts';
+
+/** Staff-only decisions on a case: severity, assignee, workaround. */
+export const triageRoutes: Record<string, Route> = {
+  'PUT /cases/{id}/severity': async ({ event, actor, deps }) => {
+    const id = caseIdParam(event);
+    const body = jsonBody(event, SetSeveritySchema);
+    return caseResponse(200, await setSeverity(deps, actor, id, body, ifMatchVersion(event)), deps.policy);
+  },
+  'PUT /cases/{id}/assignee': async ({ event, actor, deps }) => {
+    const id = caseIdParam(event);
+    const { agent } = jsonBody(event, AssignSchema);
+    return caseResponse(200, await assignCase(deps, actor, id, agent, ifMatchVersion(event)), deps.policy);
+  },
+  'POST /cases/{id}/workaround': async ({ event, actor, deps }) => {
+    const id = caseIdParam(event);
+    const { note } = jsonBody(event, WorkaroundSchema, true);
+    return caseResponse(
+      200,
+      await recordWorkaround(deps, actor, id, note, ifMatchVersion(event)),
+      deps.policy,
+    );
+  },
+};

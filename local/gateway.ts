@@ -1,0 +1,207 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { ROUTES, type RouteDefinition, type RouteGroup } from '../shared/http/routes.ts';
+import type { JwtClaims } from '../shared/ports/identity-verifier.ts';
+
+export type LambdaHandler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/** A `/_local/*` route: answers `{ status, body }` or null when it is not one of its paths. */
+export type LocalRoutes = (
+  method: string,
+  url: URL,
+  body: Buffer,
+  headers: IncomingMessage['headers'],
+) => Promise<{ status: number; body: unknown; headers?: Record<string, string> } | null>;
+
+export interface GatewayOptions {
+  handlers: Record<RouteGroup, LambdaHandler>;
+  /** The JWT authorizer's check for `auth: 'jwt'` routes; null means 401, as API Gateway answers. */
+  verifyJwt: (token: string) => Promise<JwtClaims | null>;
+  localRoutes: LocalRoutes;
+}
+
+/** API Gateway's payload limit for HTTP APIs. */
+const MAX_PAYLOAD = 10 * 1024 * 1024;
+
+interface CompiledRoute {
+  route: RouteDefinition;
+  pattern: RegExp;
+  params: string[];
+}
+
+const compiled: CompiledRoute[] = ROUTES.map((route) => {
+  const params: string[] = [];
+  const source = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => {
+    params.push(name);
+    return '([^/]+)';
+  });
+  return { route, pattern: new RegExp(`^${source}$`), params };
+});
+
+/**
+ * API Gateway's JWT authorizer hands claims on as strings; arrays become `[a b]`. The handlers must
+ * cope with exactly that, so the local gateway does the same.
+ */
+export function flattenClaims(claims: JwtClaims): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(claims)) {
+    out[k] = Array.isArray(v) ? `[${v.join(' ')}]` : typeof v === 'string' ? v : JSON.stringify(v);
+  }
+  return out;
+}
+
+const CORS_HEADERS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET,POST,PUT,OPTIONS',
+  'access-control-allow-headers': 'authorization,content-type,if-match,idempotency-key,x-case-token',
+  'access-control-expose-headers': 'etag,location',
+};
+
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(text);
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_PAYLOAD) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function lambdaContext(group: RouteGroup, requestId: string): Context {
+  const deadline = Date.now() + 10_000;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: `casewatch-${group}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:casewatch-${group}`,
+    memoryLimitInMB: '256',
+    awsRequestId: requestId,
+    logGroupName: `/casewatch/${group}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+const TEXTUAL = /^(application\/([\w.+-]*\+)?json|text\/|application\/x-www-form-urlencoded)/i;
+
+/**
+ * The local API Gateway: turns HTTP requests into API Gateway v2 events for the very handlers Lambda
+ * runs, emulating the JWT authorizer on `jwt` routes and API Gateway's own 401/404/413/500 answers.
+ */
+export function createGateway({ handlers, verifyJwt, localRoutes }: GatewayOptions): Server {
+  return createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      console.error('local gateway error', error);
+      if (!res.headersSent) send(res, 500, { message: 'Internal Server Error' });
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = (req.method ?? 'GET').toUpperCase();
+    if (method === 'OPTIONS') {
+      res.writeHead(204, CORS_HEADERS);
+      res.end();
+      return;
+    }
+    const body = await readBody(req);
+    if (body === null) return send(res, 413, { message: 'Request Entity Too Large' });
+
+    if (url.pathname.startsWith('/_local/')) {
+      const answer = await localRoutes(method, url, body, req.headers);
+      if (answer) return send(res, answer.status, answer.body, answer.headers);
+      return send(res, 404, { message: 'Not Found' });
+    }
+
+    const match = compiled
+      .filter((c) => c.route.method === method)
+      .map((c) => ({ c, m: c.pattern.exec(url.pathname) }))
+      .find((x) => x.m !== null);
+    if (!match?.m) return send(res, 404, { message: 'Not Found' });
+    const { route, params } = match.c;
+
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) {
+      if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+    }
+    let authorizer: { jwt: { claims: Record<string, string>; scopes: null } } | undefined;
+    if (route.auth === 'jwt') {
+      const bearer = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? '');
+      const claims = bearer ? await verifyJwt(bearer[1] as string) : null;
+      if (!claims) return send(res, 401, { message: 'Unauthorized' }, { 'www-authenticate': 'Bearer' });
+      authorizer = { jwt: { claims: flattenClaims(claims), scopes: null } };
+    }
+
+    const query: Record<string, string> = {};
+    for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
+    const pathParameters: Record<string, string> = {};
+    params.forEach((name, i) => {
+      pathParameters[name] = decodeURIComponent(match.m?.[i + 1] ?? '');
+    });
+    const textual = body.length === 0 || TEXTUAL.test(headers['content-type'] ?? 'application/json');
+    const requestId = randomUUID();
+    const now = new Date();
+    const event = {
+      version: '2.0',
+      routeKey: route.routeKey,
+      rawPath: url.pathname,
+      rawQueryString: url.search.replace(/^\?/, ''),
+      headers,
+      ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
+      ...(params.length > 0 ? { pathParameters } : {}),
+      requestContext: {
+        accountId: '000000000000',
+        apiId: 'local',
+        domainName: headers.host ?? 'localhost',
+        domainPrefix: 'localhost',
+        http: {
+          method,
+          path: url.pathname,
+          protocol: `HTTP/${req.httpVersion}`,
+          sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+          userAgent: headers['user-agent'] ?? '',
+        },
+        requestId,
+        routeKey: route.routeKey,
+        stage: '$default',
+        time: now.toISOString(),
+        timeEpoch: now.getTime(),
+        ...(authorizer ? { authorizer } : {}),
+      },
+      ...(body.length > 0 ? { body: textual ? body.toString('utf8') : body.toString('base64') } : {}),
+      isBase64Encoded: !textual,
+    } as APIGatewayProxyEventV2;
+
+    const handler = handlers[route.group];
+    let result: APIGatewayProxyStructuredResultV2;
+    try {
+      result = await handler(event, lambdaContext(route.group, requestId));
+    } catch (error) {
+      console.error(`handler ${route.group} threw`, error);
+      return send(res, 500, { message: 'Internal Server Error' });
+    }
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(result.headers ?? {})) out[k.toLowerCase()] = String(v);
+    res.writeHead(result.statusCode ?? 200, out);
+    res.end(result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''));
+  }
+}

@@ -1,0 +1,251 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { JWK } from 'jose';
+import { z } from 'zod';
+import { createCaseStore, createDocumentClient } from '../shared/adapters/dynamodb/case-store.ts';
+import { deriveKey } from '../shared/adapters/secret-keys.ts';
+import { systemClock } from '../shared/adapters/system-clock.ts';
+import { createCaseTokens } from '../shared/adapters/tokens/case-tokens.ts';
+import { createJwtVerifier } from '../shared/adapters/tokens/jwt-verifier.ts';
+import { createUlidIds } from '../shared/adapters/ulid-ids.ts';
+import { parseInstant } from '../shared/domain/instant.ts';
+import { DEFAULT_BREADTH_THRESHOLDS } from '../shared/domain/severity.ts';
+import { createSlaPolicy } from '../shared/domain/sla-policy.ts';
+import type { ApiDeps } from '../shared/http/api-handler.ts';
+import type { RouteGroup } from '../shared/http/routes.ts';
+import type { Clock } from '../shared/ports/clock.ts';
+import { createLocalBlobStore } from './blob-store.ts';
+import { ManualClock, parseDuration } from './clock.ts';
+import { createTable, LOCAL_CLIENT_CONFIG, startDynamoDbLocal } from './dynamodb-local.ts';
+import { createGateway, type LambdaHandler, type LocalRoutes } from './gateway.ts';
+import { createLocalIdentity } from './local-jwt.ts';
+
+export interface LocalRuntimeOptions {
+  /** 0 picks a free port (tests); SPEC §8 defaults are 3000 / 8000 / 8005. */
+  port: number;
+  dynamodbPort: number;
+  sesPort: number;
+  /** Keep data (table, keys, blobs) here across restarts; absent: in memory. */
+  dataDir?: string | undefined;
+  /** `manual`: a virtual clock starting at `start`, moved only by `POST /_local/clock`. */
+  clock: 'system' | 'manual';
+  start?: Date | undefined;
+  tableName?: string;
+}
+
+export interface LocalRuntime {
+  apiUrl: string;
+  sesUrl: string;
+  dynamodbEndpoint: string;
+  clock: Clock;
+  stop(): Promise<void>;
+}
+
+const TokenRequestSchema = z.strictObject({
+  role: z.enum(['seller', 'agent', 'lead']),
+  email: z.email(),
+  sellerId: z.string().min(1).max(128).optional(),
+  agentId: z.string().min(1).max(128).optional(),
+});
+
+const ClockRequestSchema = z.union([
+  z.strictObject({ advance: z.string() }),
+  z.strictObject({ set: z.string() }),
+]);
+
+interface SavedKeys {
+  secret: string;
+  jwtPrivateKey: JWK;
+}
+
+/** The signing secret and JWT key survive a restart with a data dir, so issued tokens stay valid. */
+async function loadKeys(dataDir: string | undefined, fresh: () => Promise<SavedKeys>): Promise<SavedKeys> {
+  if (!dataDir) return fresh();
+  const file = join(dataDir, 'local-keys.json');
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as SavedKeys;
+  } catch {
+    const keys = await fresh();
+    await mkdir(dataDir, { recursive: true });
+    await writeFile(file, JSON.stringify(keys), { mode: 0o600 });
+    return keys;
+  }
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((ok, fail) => {
+    server.once('error', fail);
+    server.listen(port, '127.0.0.1', () => ok((server.address() as AddressInfo).port));
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((ok) => {
+    server.close(() => ok());
+    server.closeAllConnections();
+  });
+}
+
+/**
+ * Everything SPEC §8 asks of `npm start`, on one machine: DynamoDB Local with the CDK table, the SES
+ * inbox, and the API served by the Lambda handlers themselves through a local API Gateway.
+ */
+export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+  // Powertools reads its settings when the handler modules load: quiet logs, no X-Ray off Lambda.
+  process.env.POWERTOOLS_TRACE_ENABLED ??= 'false';
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+  process.env.POWERTOOLS_METRICS_NAMESPACE ??= 'casewatch';
+  process.env.AWS_LAMBDA_LOG_LEVEL ??= 'WARN';
+
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch(() => undefined);
+  };
+  try {
+    const clock: Clock =
+      options.clock === 'manual' ? new ManualClock(options.start ?? new Date()) : systemClock;
+    const dynamo = await startDynamoDbLocal({ port: options.dynamodbPort, dataDir: options.dataDir });
+    stops.push(() => dynamo.stop());
+    const client = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynamo.endpoint });
+    stops.push(async () => client.destroy());
+    const tableName = options.tableName ?? 'casewatch';
+    await createTable(client, tableName);
+
+    const { default: sesServer } = (await import('aws-ses-v2-local')) as unknown as {
+      default: (config: { port: number; host?: string }) => Promise<Server>;
+    };
+    const ses = await sesServer({ port: options.sesPort, host: '127.0.0.1' });
+    stops.push(() => close(ses));
+    const sesUrl = `http://localhost:${(ses.address() as AddressInfo).port}`;
+
+    const keys = await loadKeys(options.dataDir, async () => {
+      const identity = await createLocalIdentity();
+      return { secret: randomBytes(32).toString('base64'), jwtPrivateKey: identity.privateJwk };
+    });
+    const identity = await createLocalIdentity(keys.jwtPrivateKey);
+    const verifier = createJwtVerifier({
+      keys: identity.keys,
+      issuer: identity.issuer,
+      audience: identity.audience,
+    });
+
+    let apiUrl = '';
+    const blobs = createLocalBlobStore({
+      baseUrl: () => apiUrl,
+      key: deriveKey(keys.secret, 'reply-address'),
+      dataDir: options.dataDir,
+      clock,
+    });
+    const policy = createSlaPolicy();
+    const caseTokenKey = deriveKey(keys.secret, 'case-token');
+    const deps: ApiDeps = {
+      store: createCaseStore({
+        client: createDocumentClient(client),
+        tableName,
+        policy,
+        cursorKey: deriveKey(keys.secret, 'cursor'),
+      }),
+      clock,
+      ids: createUlidIds(clock),
+      policy,
+      thresholds: DEFAULT_BREADTH_THRESHOLDS,
+      caseTokens: createCaseTokens(async () => caseTokenKey),
+      blobs: blobs.store,
+      jwtVerifier: verifier,
+      idempotencyStore: new DynamoDBPersistenceLayer({
+        tableName,
+        keyAttr: 'pk',
+        sortKeyAttr: 'sk',
+        awsSdkV3Client: client,
+      }),
+    };
+
+    // The same handler modules Lambda loads, wired to local adapters.
+    const groups: Record<RouteGroup, LambdaHandler> = {
+      'cases-intake': (await import('../functions/cases-intake/app.ts')).createHandler(deps),
+      'cases-query': (await import('../functions/cases-query/app.ts')).createHandler(deps),
+      'case-requests': (await import('../functions/case-requests/app.ts')).createHandler(deps),
+      'case-triage': (await import('../functions/case-triage/app.ts')).createHandler(deps),
+    } as Record<RouteGroup, LambdaHandler>;
+
+    const localRoutes: LocalRoutes = async (method, url, body, headers) => {
+      const path = url.pathname;
+      const parseJson = () => {
+        try {
+          return JSON.parse(body.toString('utf8') || '{}') as unknown;
+        } catch {
+          return undefined;
+        }
+      };
+      if (method === 'POST' && path === '/_local/tokens') {
+        const parsed = TokenRequestSchema.safeParse(parseJson());
+        if (!parsed.success)
+          return { status: 400, body: { title: 'Invalid request', errors: parsed.error.issues } };
+        if (parsed.data.role === 'seller' && !parsed.data.sellerId) {
+          return {
+            status: 400,
+            body: { title: 'Invalid request', detail: 'a seller token needs a sellerId' },
+          };
+        }
+        return { status: 200, body: { token: await identity.issue(parsed.data) } };
+      }
+      if (method === 'GET' && path === '/_local/clock')
+        return { status: 200, body: { now: clock.now().toISOString(), fired: [] } };
+      if (method === 'POST' && path === '/_local/clock') {
+        if (!(clock instanceof ManualClock)) {
+          return {
+            status: 409,
+            body: { title: 'Conflict', detail: 'start with CASEWATCH_CLOCK=manual to move the clock' },
+          };
+        }
+        const parsed = ClockRequestSchema.safeParse(parseJson());
+        if (!parsed.success)
+          return {
+            status: 400,
+            body: {
+              title: 'Invalid request',
+              detail: 'send { "advance": "PT4H" } or { "set": "<ISO instant>" }',
+            },
+          };
+        if ('advance' in parsed.data) {
+          const ms = parseDuration(parsed.data.advance);
+          if (ms === null)
+            return {
+              status: 400,
+              body: { title: 'Invalid request', detail: `not an ISO 8601 duration: ${parsed.data.advance}` },
+            };
+          clock.advance(ms);
+        } else {
+          const at = parseInstant(parsed.data.set);
+          if (at === null)
+            return {
+              status: 400,
+              body: { title: 'Invalid request', detail: `not an ISO instant: ${parsed.data.set}` },
+            };
+          clock.set(new Date(at));
+        }
+        // Timers arrive with the Timers issue; until then nothing can come due.
+        return { status: 200, body: { now: clock.now().toISOString(), fired: [] } };
+      }
+      if (method === 'PUT' && path.startsWith('/_local/blobs/')) {
+        const status = await blobs.receive(path, url.searchParams, body, headers['content-type']);
+        return { status, body: status === 200 ? { stored: true } : { title: 'Upload refused' } };
+      }
+      return null;
+    };
+
+    const gateway = createGateway({ handlers: groups, verifyJwt: (t) => verifier.verify(t), localRoutes });
+    const port = await listen(gateway, options.port);
+    stops.push(() => close(gateway));
+    apiUrl = `http://localhost:${port}`;
+    return { apiUrl, sesUrl, dynamodbEndpoint: dynamo.endpoint, clock, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

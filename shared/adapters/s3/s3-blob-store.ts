@@ -1,0 +1,35 @@
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { BlobStore } from '../../ports/blob-store.ts';
+import type { Clock } from '../../ports/clock.ts';
+
+/** Presigned URLs live this long: enough to upload a screenshot, short enough not to be shared around. */
+const URL_SECONDS = 15 * 60;
+
+/** Attachments in S3: the client uploads straight to the bucket with a URL bound to type and size. */
+export function createS3BlobStore({
+  client,
+  bucket,
+  clock,
+}: {
+  client: S3Client;
+  bucket: string;
+  clock: Clock;
+}): BlobStore {
+  const expiry = () => new Date(clock.now().getTime() + URL_SECONDS * 1000);
+  return {
+    async presignUpload(key, contentType, size) {
+      const command = new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        ContentType: contentType,
+        ContentLength: size,
+      });
+      return { url: await getSignedUrl(client, command, { expiresIn: URL_SECONDS }), expiresAt: expiry() };
+    },
+    async presignDownload(key) {
+      const command = new GetObjectCommand({ Bucket: bucket, Key: key });
+      return { url: await getSignedUrl(client, command, { expiresIn: URL_SECONDS }), expiresAt: expiry() };
+    },
+  };
+}

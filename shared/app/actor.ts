@@ -1,0 +1,12 @@
+/**
+ * Who is calling, once the edge has checked their credential. Authorization decisions are made on
+ * this in the use cases, never in the handlers.
+ */
+export type Actor =
+  | { kind: 'staff'; role: 'agent' | 'lead'; email: string }
+  | { kind: 'seller'; email: string; sellerId: string }
+  /** A buyer holding the case token of exactly one case. */
+  | { kind: 'consumer'; caseId: string }
+  | { kind: 'anonymous' };
+
+export const isStaff = (a: Actor): a is Extract<Actor, { kind: 'staff' }> => a.kind === 'staff';

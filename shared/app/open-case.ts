@@ -1,0 +1,65 @@
+import { type Case, type Channel, caseNumberFrom, newCase, type OpenCaseInput } from '../domain/case.ts';
+import { toInstant } from '../domain/instant.ts';
+import type { TimelineEvent } from '../domain/timeline.ts';
+import type { Actor } from './actor.ts';
+import { eventActor } from './case-access.ts';
+import type { AppDeps } from './deps.ts';
+import { ConflictError, ForbiddenError, UnauthorizedError } from './errors.ts';
+
+export interface OpenedCase {
+  case: Case;
+  /** Only for consumer cases: the buyer's credential for this one case. */
+  caseToken: string | null;
+}
+
+/** Case numbers are random; a collision is rare and simply retried with a fresh number. */
+const NUMBER_ATTEMPTS = 5;
+
+/**
+ * Opens a case (SPEC §2): a seller case needs a signed-in seller; a consumer case may come from anyone
+ * and gets a case token back. The case starts `new` at its suggested severity with its clock running.
+ */
+export async function openCase(
+  deps: AppDeps,
+  actor: Actor,
+  input: OpenCaseInput,
+  channel: Channel = 'api',
+  relatedCaseId: string | null = null,
+): Promise<OpenedCase> {
+  if (input.type === 'seller' && actor.kind !== 'seller') {
+    if (actor.kind === 'anonymous') throw new UnauthorizedError('a seller case needs a signed-in seller');
+    throw new ForbiddenError('only sellers open seller cases');
+  }
+  const openedAt = toInstant(deps.clock.now());
+  const requester =
+    actor.kind === 'seller' && input.type === 'seller'
+      ? { email: actor.email.toLowerCase(), sellerId: actor.sellerId }
+      : { email: null, sellerId: null };
+  for (let attempt = 0; attempt < NUMBER_ATTEMPTS; attempt++) {
+    const c = newCase(input, {
+      id: deps.ids.next(),
+      number: caseNumberFrom(deps.ids.caseNumberEntropy()),
+      channel,
+      openedAt,
+      requester,
+      relatedCaseId,
+      thresholds: deps.thresholds,
+    });
+    const opened: TimelineEvent = {
+      id: deps.ids.next(),
+      caseId: c.id,
+      at: openedAt,
+      actor:
+        actor.kind === 'staff' || actor.kind === 'seller'
+          ? eventActor(actor, c)
+          : { role: 'consumer', id: c.requester.email ?? 'consumer' },
+      type: 'case.opened',
+      channel,
+    };
+    if (await deps.store.create(c, [opened])) {
+      const caseToken = c.type === 'consumer' ? await deps.caseTokens.issue(c.id) : null;
+      return { case: c, caseToken };
+    }
+  }
+  throw new ConflictError('could not allocate a case number; try again');
+}

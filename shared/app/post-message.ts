@@ -1,0 +1,103 @@
+import type { Case } from '../domain/case.ts';
+import { recordStatusChange } from '../domain/sla.ts';
+import { checkTransition } from '../domain/status.ts';
+import type { TimelineEvent } from '../domain/timeline.ts';
+import type { Actor } from './actor.ts';
+import { isRequester, SYSTEM_ACTOR, visibleOr404 } from './case-access.ts';
+import { type CaseChange, changeCase, type PendingEvent } from './change-case.ts';
+import type { AppDeps } from './deps.ts';
+import { ConflictError, ForbiddenError } from './errors.ts';
+import { type OpenedCase, openCase } from './open-case.ts';
+import { givePublicUpdate } from './sla-updates.ts';
+
+export interface PostMessageInput {
+  body: string;
+  internal?: boolean | undefined;
+}
+
+export type PostedMessage =
+  | { kind: 'posted'; case: Case; event: TimelineEvent }
+  /** The case was closed: the message opened a new case linked to it (SPEC §2). */
+  | { kind: 'reopened-as-new'; closedCaseId: string; opened: OpenedCase };
+
+/**
+ * A message on a case. Staff messages may be internal; a public one is an update for the SLA. A
+ * requester's message on a waiting case (pending closure, on hold) reopens it; on a closed case it
+ * opens a new case linked to the old one.
+ */
+export async function postMessage(
+  deps: AppDeps,
+  actor: Actor,
+  caseId: string,
+  input: PostMessageInput,
+): Promise<PostedMessage> {
+  const existing = visibleOr404(actor, await deps.store.get(caseId), caseId);
+  const fromRequester = isRequester(actor, existing);
+  if (input.internal && actor.kind !== 'staff')
+    throw new ForbiddenError('only agents and leads post internal notes');
+  if (existing.status === 'closed') {
+    if (!fromRequester) throw new ConflictError('the case is closed; a closed case cannot change');
+    return reopenAsNewCase(deps, actor, existing, input.body);
+  }
+  const { case: updated, events } = await changeCase(deps, actor, caseId, undefined, (c, now): CaseChange => {
+    if (c.status === 'closed') throw new ConflictError('the case closed while the message was posted');
+    const visibility = input.internal ? 'internal' : 'public';
+    const message: PendingEvent = { type: 'message.posted', visibility, body: input.body };
+    if (actor.kind === 'staff' && !input.internal) {
+      const update = givePublicUpdate(c, now, deps.policy);
+      return { next: { ...c, sla: update.sla }, events: [message, ...update.events] };
+    }
+    if (
+      fromRequester &&
+      checkTransition({ from: c.status, to: 'open', actor: 'system', systemReason: 'customer-replied' }).ok
+    ) {
+      const reopened: PendingEvent = {
+        type: 'status.changed',
+        from: c.status,
+        to: 'open',
+        note: null,
+        visibility: 'public',
+        actor: SYSTEM_ACTOR,
+      };
+      return {
+        next: { ...c, status: 'open', sla: recordStatusChange(c.sla, c.status, 'open', now) },
+        events: [message, reopened],
+      };
+    }
+    return { next: c, events: [message] };
+  });
+  return { kind: 'posted', case: updated, event: events[0] as TimelineEvent };
+}
+
+async function reopenAsNewCase(
+  deps: AppDeps,
+  actor: Actor,
+  closed: Case,
+  body: string,
+): Promise<PostedMessage> {
+  const subject = closed.subject.startsWith('Re: ') ? closed.subject : `Re: ${closed.subject}`;
+  const common = {
+    subject: subject.slice(0, 200),
+    description: body,
+    stepsToReproduce: undefined,
+    qualifications: undefined,
+  };
+  const input =
+    closed.type === 'seller'
+      ? { type: 'seller' as const, ...common }
+      : {
+          type: 'consumer' as const,
+          ...common,
+          email: closed.requester.email ?? '',
+          orderNumber: closed.orderNumber ?? '',
+          billingDescriptor: closed.billingDescriptor ?? '',
+        };
+  const opened = await openCase(
+    deps,
+    actor.kind === 'consumer' ? { kind: 'anonymous' } : actor,
+    input,
+    'api',
+    closed.id,
+  );
+  return { kind: 'reopened-as-new', closedCaseId: closed.id, opened };
+}

@@ -1,0 +1,58 @@
+import type { Case } from '../domain/case.ts';
+import type { Actor } from './actor.ts';
+import { isRequester } from './case-access.ts';
+import { changeCase } from './change-case.ts';
+import type { AppDeps } from './deps.ts';
+import { ConflictError, ForbiddenError } from './errors.ts';
+
+/** The requester asks for an escalation; it is recorded, and leads are told (by the notifier, later). */
+export async function requestEscalation(
+  deps: AppDeps,
+  actor: Actor,
+  caseId: string,
+  reason: string,
+): Promise<Case> {
+  const result = await changeCase(deps, actor, caseId, undefined, (c) => {
+    if (!isRequester(actor, c)) throw new ForbiddenError('only the requester asks for an escalation');
+    if (c.status === 'closed') throw new ConflictError('the case is closed; a closed case cannot change');
+    return { next: c, events: [{ type: 'escalation.requested', reason }] };
+  });
+  return result.case;
+}
+
+export interface AttachmentRequest {
+  fileName: string;
+  contentType: string;
+  size: number;
+}
+
+export interface AttachmentUpload {
+  attachmentId: string;
+  uploadUrl: string;
+  expiresAt: string;
+  case: Case;
+}
+
+/** An upload URL for one file, recorded on the timeline; requesters and staff only. */
+export async function requestAttachmentUpload(
+  deps: AppDeps,
+  actor: Actor,
+  caseId: string,
+  file: AttachmentRequest,
+): Promise<AttachmentUpload> {
+  const attachmentId = deps.ids.next();
+  const result = await changeCase(deps, actor, caseId, undefined, (c) => {
+    if (actor.kind !== 'staff' && !isRequester(actor, c))
+      throw new ForbiddenError('only the requester and staff attach files');
+    if (c.status === 'closed') throw new ConflictError('the case is closed; a closed case cannot change');
+    return { next: c, events: [{ type: 'attachment.added', attachmentId, ...file }] };
+  });
+  const key = `cases/${caseId}/${attachmentId}/${encodeURIComponent(file.fileName)}`;
+  const upload = await deps.blobs.presignUpload(key, file.contentType, file.size);
+  return {
+    attachmentId,
+    uploadUrl: upload.url,
+    expiresAt: upload.expiresAt.toISOString(),
+    case: result.case,
+  };
+}

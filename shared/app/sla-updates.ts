@@ -1,0 +1,20 @@
+import type { Case } from '../domain/case.ts';
+import type { Instant } from '../domain/instant.ts';
+import { recordPublicUpdate } from '../domain/sla.ts';
+import type { SlaPolicy } from '../domain/sla-policy.ts';
+import type { PendingEvent } from './change-case.ts';
+
+/**
+ * A public agent message (or a status change with a public note) given at `now`: meets the first
+ * response or the update window it answers, and opens the next window. Returns the SLA and its events.
+ */
+export function givePublicUpdate(
+  c: Case,
+  now: Instant,
+  policy: SlaPolicy,
+): { sla: Case['sla']; events: PendingEvent[] } {
+  const events: PendingEvent[] = [];
+  if (c.sla.firstResponse.metAt === null) events.push({ type: 'sla.met', deadline: 'first-response' });
+  else if (c.sla.updateWindow !== null) events.push({ type: 'sla.met', deadline: 'next-update' });
+  return { sla: recordPublicUpdate(c.sla, now, c.status, policy), events };
+}

@@ -1,0 +1,113 @@
+import { IdempotencyAlreadyInProgressError, IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
+import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import httpCors from '@middy/http-cors';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { Actor } from '../app/actor.ts';
+import type { AppDeps } from '../app/deps.ts';
+import { CasewatchError } from '../app/errors.ts';
+import { InvalidCursorError } from '../ports/case-store.ts';
+import { type AuthDeps, resolveActor } from './auth.ts';
+import { logger, metrics, tracer } from './observability.ts';
+import { problem, problemFor, problemResponse } from './problem.ts';
+
+/** What a route gets: the raw event, the caller, and the composition root's dependencies. */
+export interface RouteContext {
+  event: APIGatewayProxyEventV2;
+  actor: Actor;
+  deps: ApiDeps;
+}
+
+export type Route = (ctx: RouteContext) => Promise<APIGatewayProxyStructuredResultV2>;
+
+export type ApiDeps = AppDeps &
+  AuthDeps & {
+    /** Powertools persistence for `Idempotency-Key` on create (the same DynamoDB table). */
+    idempotencyStore?: BasePersistenceLayer;
+  };
+
+export function json(
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+const CORS_ALLOW_HEADERS = 'Authorization,Content-Type,If-Match,Idempotency-Key,X-Case-Token';
+
+/**
+ * Registered first, so its onError runs last: after idempotency has dropped the failed attempt. A
+ * concurrent retry of the same create is a 409; anything else unexpected is logged and a 500.
+ */
+const mapUnexpectedErrors: middy.MiddlewareObj<
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  Error,
+  Context
+> = {
+  onError: async (request) => {
+    const error = request.error;
+    const answer =
+      error instanceof IdempotencyAlreadyInProgressError
+        ? problem(409, 'Conflict', 'the same create is already in progress; retry shortly')
+        : problemFor(error);
+    if (answer.status >= 500) logger.error('unhandled error', { error: error as Error });
+    const response = problemResponse(answer);
+    request.response = { ...response, headers: { ...response.headers, 'access-control-allow-origin': '*' } };
+  },
+};
+
+/** An `Idempotency-Key` scoped to the caller's credential, so two callers' keys never collide. */
+const IDEMPOTENCY_KEY = 'headers."idempotency-key" && [headers."idempotency-key", headers.authorization]';
+
+/**
+ * The middy stack every API function shares: Powertools logger/metrics/tracer, CORS, optional
+ * idempotency, and one error mapper to problem+json. Routes are chosen by API Gateway's `routeKey`.
+ */
+export function createApiHandler(
+  routes: Record<string, Route>,
+  deps: ApiDeps,
+  options: { idempotent?: boolean } = {},
+) {
+  const dispatch = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    const route = routes[event.routeKey];
+    if (!route) return problemResponse(problem(404, 'Not found', `no route ${event.routeKey}`));
+    try {
+      const actor = await resolveActor(event, deps);
+      return await route({ event, actor, deps });
+    } catch (error) {
+      if (error instanceof InvalidCursorError) {
+        return problemResponse(
+          problem(400, 'Invalid request', error.message, [{ field: 'cursor', message: error.message }]),
+        );
+      }
+      // Anything untyped is rethrown so idempotency forgets the attempt; `mapUnexpectedErrors` answers it.
+      if (!(error instanceof CasewatchError)) throw error;
+      return problemResponse(problemFor(error));
+    }
+  };
+  const handler = middy(dispatch)
+    .use(mapUnexpectedErrors)
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics))
+    .use(captureLambdaHandler(tracer))
+    .use(httpCors({ origins: ['*'], headers: CORS_ALLOW_HEADERS, exposeHeaders: 'ETag,Location' }));
+  if (options.idempotent && deps.idempotencyStore) {
+    handler.use(
+      makeHandlerIdempotent({
+        persistenceStore: deps.idempotencyStore,
+        config: new IdempotencyConfig({ eventKeyJmesPath: IDEMPOTENCY_KEY, expiresAfterSeconds: 24 * 3600 }),
+      }),
+    );
+  }
+  return handler;
+}

@@ -1,0 +1,49 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { CasewatchError, type FieldError, ValidationError } from '../app/errors.ts';
+
+/** RFC 9457 problem details, the body of every error casewatch answers. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: FieldError[];
+}
+
+const PROBLEM_TYPES: Record<number, string> = {
+  400: 'invalid-request',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not-found',
+  405: 'method-not-allowed',
+  409: 'conflict',
+  412: 'precondition-failed',
+  413: 'payload-too-large',
+  415: 'unsupported-media-type',
+  500: 'internal-error',
+};
+
+export function problemResponse(problem: Problem): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: problem.status,
+    headers: { 'content-type': 'application/problem+json' },
+    body: JSON.stringify(problem),
+  };
+}
+
+export function problem(status: number, title: string, detail: string, errors?: FieldError[]): Problem {
+  return {
+    type: `https://casewatch.dev/problems/${PROBLEM_TYPES[status] ?? 'error'}`,
+    title,
+    status,
+    detail,
+    ...(errors ? { errors } : {}),
+  };
+}
+
+/** The one place errors become HTTP: typed errors keep their status; anything else is a 500 and a bug. */
+export function problemFor(error: unknown): Problem {
+  if (error instanceof ValidationError) return problem(400, error.title, error.message, error.errors);
+  if (error instanceof CasewatchError) return problem(error.status, error.title, error.message);
+  return problem(500, 'Internal error', 'something went wrong on our side; it has been logged');
+}

@@ -1,0 +1,84 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { z } from 'zod';
+import { type FieldError, NotFoundError, ValidationError } from '../app/errors.ts';
+
+/** Largest JSON body accepted; cases and messages are text, attachments go to the blob store. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+export function header(event: APIGatewayProxyEventV2, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [k, v] of Object.entries(event.headers ?? {})) if (k.toLowerCase() === wanted) return v;
+  return undefined;
+}
+
+export function fieldErrors(error: z.ZodError): FieldError[] {
+  return error.issues.map((issue) => ({ field: issue.path.map(String).join('.'), message: issue.message }));
+}
+
+function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new ValidationError(`the ${what} is not valid`, fieldErrors(result.error));
+  return result.data;
+}
+
+/** The JSON body, validated; malformed JSON, a wrong media type or an oversized body are 4xx, never 5xx. */
+export function jsonBody<S extends z.ZodType>(
+  event: APIGatewayProxyEventV2,
+  schema: S,
+  optional = false,
+): z.infer<S> {
+  const contentType = header(event, 'content-type');
+  const raw = event.body
+    ? event.isBase64Encoded
+      ? Buffer.from(event.body, 'base64').toString('utf8')
+      : event.body
+    : '';
+  if (raw.trim() === '') {
+    if (optional) return parseWith(schema, {}, 'body');
+    throw new ValidationError('a JSON body is required', [{ field: '', message: 'required' }]);
+  }
+  if (contentType !== undefined && !/^application\/([\w.+-]*\+)?json\b/i.test(contentType)) {
+    throw new ValidationError(`send application/json, not ${contentType}`, [
+      { field: '', message: 'expected JSON' },
+    ]);
+  }
+  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) {
+    throw new ValidationError(`the body is larger than ${MAX_BODY_BYTES} bytes`, [
+      { field: '', message: 'too large' },
+    ]);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (e) {
+    throw new ValidationError(`the body is not valid JSON: ${(e as Error).message}`, [
+      { field: '', message: 'malformed JSON' },
+    ]);
+  }
+  return parseWith(schema, parsed, 'body');
+}
+
+export function queryParams<S extends z.ZodType>(event: APIGatewayProxyEventV2, schema: S): z.infer<S> {
+  return parseWith(schema, event.queryStringParameters ?? {}, 'query');
+}
+
+const CASE_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
+/** The `{id}` path parameter; an id casewatch could never have issued is simply not found. */
+export function caseIdParam(event: APIGatewayProxyEventV2): string {
+  const id = event.pathParameters?.id ?? '';
+  if (!CASE_ID.test(id)) throw new NotFoundError(`no case ${id.slice(0, 64)}`);
+  return id;
+}
+
+/** `If-Match: "3"` (or W/"3", or 3) → 3; absent → undefined; anything else is a 400. */
+export function ifMatchVersion(event: APIGatewayProxyEventV2): number | undefined {
+  const value = header(event, 'if-match');
+  if (value === undefined) return undefined;
+  const m = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(value);
+  if (!m)
+    throw new ValidationError('If-Match must be the case version as an ETag, e.g. "3"', [
+      { field: 'If-Match', message: 'invalid' },
+    ]);
+  return Number(m[1]);
+}

@@ -1,0 +1,6 @@
+/** Where attachments go: S3 in AWS, a folder under the local runtime. Uploads go straight from the client. */
+export interface BlobStore {
+  /** A URL the client PUTs the file to, valid until `expiresAt`, bound to the content type and size. */
+  presignUpload(key: string, contentType: string, size: number): Promise<{ url: string; expiresAt: Date }>;
+  presignDownload(key: string): Promise<{ url: string; expiresAt: Date }>;
+}

@@ -1,0 +1,88 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROUTES } from '../../shared/http/routes.ts';
+import { consumerCase, LocalApi } from './support/local-api.ts';
+
+let api: LocalApi;
+let agent: string;
+let caseId: string;
+let caseToken: string;
+
+beforeAll(async () => {
+  api = await LocalApi.start();
+  agent = await api.token('agent', 'alice@support.example');
+  const { body } = await api.call('POST', '/cases', { body: consumerCase() });
+  caseId = body.id;
+  caseToken = body.caseToken;
+}, 120_000);
+
+afterAll(async () => {
+  await api?.stop();
+});
+
+describe('random input never makes the API fail (property)', () => {
+  it('every route answers random JSON bodies and headers with a 2xx or 4xx, never a 5xx', async () => {
+    const path = fc.constantFrom(...ROUTES.map((r) => ({ method: r.method, path: r.path })));
+    const idSegment = fc.oneof(
+      fc.constant(() => caseId),
+      fc.constant(() => '01JD0000000000000000000000'),
+      fc.string({ maxLength: 30 }).map((s) => () => encodeURIComponent(s) || 'x'),
+    );
+    const body = fc.oneof(
+      fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
+      fc.string({ maxLength: 200 }),
+      fc.constant(JSON.stringify({ status: 'closed' })),
+      fc.record({ body: fc.string(), internal: fc.boolean() }).map((v) => JSON.stringify(v)),
+      fc
+        .record({ level: fc.integer({ min: -2, max: 5 }), reason: fc.string() })
+        .map((v) => JSON.stringify(v)),
+    );
+    const headers = fc.record(
+      {
+        'content-type': fc.constantFrom(
+          'application/json',
+          'text/plain',
+          'application/problem+json',
+          '',
+          'application/json; charset=latin1',
+        ),
+        'if-match': fc.oneof(
+          fc.string({ maxLength: 12 }),
+          fc.integer({ min: -5, max: 99 }).map((n) => `"${n}"`),
+        ),
+        'x-case-token': fc.oneof(fc.string({ maxLength: 40 }), fc.constant('CASE_TOKEN')),
+        authorization: fc.oneof(fc.string({ maxLength: 40 }), fc.constant('AGENT'), fc.constant('Bearer ')),
+        'idempotency-key': fc.string({ maxLength: 64 }),
+      },
+      { requiredKeys: [] },
+    );
+    const query = fc.dictionary(
+      fc.constantFrom('limit', 'cursor', 'status', 'severity', 'type', 'assignee', 'x'),
+      fc.string({ maxLength: 20 }),
+      { maxKeys: 3 },
+    );
+
+    const answers: number[] = [];
+    await fc.assert(
+      fc.asyncProperty(path, idSegment, body, headers, query, async (route, id, rawBody, hdrs, q) => {
+        const sent: Record<string, string> = {};
+        for (const [k, v] of Object.entries(hdrs)) {
+          if (v === 'AGENT') sent[k] = `Bearer ${agent}`;
+          else if (v === 'CASE_TOKEN') sent[k] = caseToken;
+          else if (/^[\t\x20-\x7e]*$/.test(v)) sent[k] = v;
+        }
+        const qs = new URLSearchParams(q).toString();
+        const url = `${route.path.replace('{id}', id())}${qs ? `?${qs}` : ''}`;
+        const r = await api.call(route.method, url, {
+          rawBody: route.method === 'GET' ? undefined : rawBody,
+          headers: sent,
+        });
+        answers.push(r.status);
+        expect(r.status, `${route.method} ${url} ${JSON.stringify(sent)} ${rawBody}`).toBeLessThan(500);
+        expect(r.status).toBeGreaterThanOrEqual(200);
+      }),
+      { numRuns: 250 },
+    );
+    expect(answers).toHaveLength(250);
+  });
+});
