@@ -35,9 +35,18 @@ export interface CasewatchApp {
   readonly stack: CasewatchStack;
 }
 
-/** Builds the app the CLI synthesizes (one env-agnostic stack, nag packs on) so tests check the real thing. */
-export function buildApp(props: Pick<AppProps, 'outdir' | 'context'> = {}): CasewatchApp {
-  const app = new App({ outdir: props.outdir, context: { ...cdkJsonContext(), ...props.context } });
+/**
+ * Builds the app the CLI synthesizes (one env-agnostic stack, nag packs on) so tests check the real thing.
+ * Tests that only read the template may turn off CDK's CloudFormation schema check (~5 s per process).
+ */
+export function buildApp(
+  props: Pick<AppProps, 'outdir' | 'context' | 'builtinCloudFormationValidation'> = {},
+): CasewatchApp {
+  const app = new App({
+    outdir: props.outdir,
+    context: { ...cdkJsonContext(), ...props.context },
+    builtinCloudFormationValidation: props.builtinCloudFormationValidation,
+  });
   const stack = new CasewatchStack(app, STACK_NAME);
   addNagChecks(app);
   return { app, stack };

@@ -1,0 +1,269 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  HttpNoneAuthorizer,
+  HttpRoute,
+  HttpRouteKey,
+  HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { ROUTE_GROUP_ENTRIES, ROUTE_GROUPS, ROUTES, type RouteGroup } from '../../shared/http/routes.ts';
+import { CasewatchFunction } from './casewatch-function.ts';
+
+/** Request headers browsers may send (SPEC §7): bearer JWT, JSON, optimistic locking, idempotency, case token. */
+export const CORS_ALLOW_HEADERS = [
+  'Authorization',
+  'Content-Type',
+  'If-Match',
+  'Idempotency-Key',
+  'X-Case-Token',
+];
+
+/**
+ * The DynamoDB actions each route group's function calls, read off the case-store adapter and Powertools
+ * idempotency: on the table, on its indexes, and on idempotency records only (partition key
+ * `idempotency#…`). The adapter's transactions are conditional Puts (a case update is a Put guarded by
+ * its version), and IAM authorizes TransactWriteItems per item, so PutItem covers them; nothing deletes
+ * or updates case data in place. No Scan, ever.
+ */
+export const TABLE_ACCESS: Record<
+  RouteGroup,
+  {
+    readonly table: readonly string[];
+    readonly indexes?: readonly string[];
+    readonly idempotency?: readonly string[];
+  }
+> = {
+  // Opens a case (case, number and first event in one transaction). Idempotency records are got and put
+  // like any item, then completed (UpdateItem) or released on failure (DeleteItem).
+  'cases-intake': {
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+    idempotency: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+  },
+  // Reads a case (also by number), pages its timeline, lists cases through the queue / assignee /
+  // requester indexes and the public timeline through its index.
+  'cases-query': {
+    table: ['dynamodb:GetItem', 'dynamodb:Query'],
+    indexes: ['dynamodb:Query'],
+  },
+  // Messages, status, escalations, attachments: read the case, write it back with its events.
+  'case-requests': { table: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
+  // Severity, assignee, workaround: the same read-then-versioned-write.
+  'case-triage': { table: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
+};
+
+export interface CasewatchApiProps {
+  readonly table: ITable;
+  /** ARNs of the table's global secondary indexes, each named (never `index/*`). */
+  readonly indexArns: readonly string[];
+  readonly userPoolIssuer: string;
+  readonly userPoolJwksUrl: string;
+  readonly userPoolClientId: string;
+  readonly signingSecret: ISecret;
+  readonly attachmentsBucket: IBucket;
+  /** Browser origins allowed by CORS. */
+  readonly allowedOrigins: string[];
+  /** Steady-state requests per second across the stage. @default 50 */
+  readonly throttlingRateLimit?: number;
+  /** Burst capacity across the stage. @default 100 */
+  readonly throttlingBurstLimit?: number;
+}
+
+/** `cases-intake` → `CasesIntake`: construct ids stay readable in logical ids and the console. */
+const constructId = (group: RouteGroup) =>
+  group.replace(/(^|-)([a-z])/g, (_match, _dash: string, letter: string) => letter.toUpperCase());
+
+/** `POST /cases/{id}/messages` → `PostCasesIdMessages`. */
+const routeId = (method: string, path: string) =>
+  [method.toLowerCase(), ...path.split('/')]
+    .map((part) => part.replace(/[{}]/g, ''))
+    .filter((part) => part.length > 0)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+
+/**
+ * The HTTPS API, generated from the ROUTES table the local gateway also reads: one function per route
+ * group, the Cognito JWT authorizer on `jwt` routes, none on `mixed` routes (whose handlers verify a JWT
+ * or a case token themselves), CORS, stage-wide throttling and JSON access logs. Stateless.
+ */
+export class CasewatchApi extends Construct {
+  public readonly httpApi: HttpApi;
+  public readonly stage: HttpStage;
+  /** The function serving each route group. */
+  public readonly functions: Record<RouteGroup, CasewatchFunction>;
+  public readonly accessLogGroup: LogGroup;
+
+  public constructor(scope: Construct, id: string, props: CasewatchApiProps) {
+    super(scope, id);
+
+    this.httpApi = new HttpApi(this, 'HttpApi', {
+      description: 'casewatch support-case API',
+      createDefaultStage: false,
+      corsPreflight: {
+        allowOrigins: props.allowedOrigins,
+        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.OPTIONS],
+        allowHeaders: CORS_ALLOW_HEADERS,
+        exposeHeaders: ['ETag'],
+        maxAge: Duration.hours(1),
+      },
+    });
+
+    // Who called what, and how it went; never headers or bodies (tokens, personal data).
+    this.accessLogGroup = new LogGroup(this, 'AccessLogs', {
+      retention: RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: {
+        rateLimit: props.throttlingRateLimit ?? 50,
+        burstLimit: props.throttlingBurstLimit ?? 100,
+      },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(this.accessLogGroup),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            requestTime: '$context.requestTime',
+            sourceIp: '$context.identity.sourceIp',
+            userAgent: '$context.identity.userAgent',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            protocol: '$context.protocol',
+            responseLength: '$context.responseLength',
+            responseLatency: '$context.responseLatency',
+            integrationLatency: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+            sub: '$context.authorizer.claims.sub',
+          }),
+        ),
+      },
+    });
+
+    const jwtAuthorizer = new HttpJwtAuthorizer('CognitoJwt', props.userPoolIssuer, {
+      jwtAudience: [props.userPoolClientId],
+    });
+    const noAuthorizer = new HttpNoneAuthorizer();
+
+    const functions: Partial<Record<RouteGroup, CasewatchFunction>> = {};
+    for (const group of ROUTE_GROUPS) {
+      const routes = ROUTES.filter((r) => r.group === group);
+      const fn = new CasewatchFunction(this, constructId(group), {
+        entry: ROUTE_GROUP_ENTRIES[group],
+        description: `casewatch ${group}: ${routes.map((r) => r.routeKey).join(', ')}`,
+        environment: {
+          TABLE_NAME: props.table.tableName,
+          CASEWATCH_SECRET_ARN: props.signingSecret.secretArn,
+          // Mixed routes verify a JWT themselves; the shared composition root wires the verifier everywhere.
+          COGNITO_ISSUER: props.userPoolIssuer,
+          COGNITO_JWKS_URL: props.userPoolJwksUrl,
+          COGNITO_CLIENT_ID: props.userPoolClientId,
+          ...(group === 'case-requests' && { ATTACHMENTS_BUCKET: props.attachmentsBucket.bucketName }),
+        },
+      });
+      this.grantTableAccess(fn, group, props);
+      // GetSecretValue only (grantRead would add DescribeSecret, which no handler calls).
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: [props.signingSecret.secretArn],
+        }),
+      );
+      if (group === 'case-requests') this.grantAttachmentObjects(fn, props.attachmentsBucket);
+
+      const integration = new HttpLambdaIntegration(`${constructId(group)}Integration`, fn);
+      for (const route of routes) {
+        const httpRoute = new HttpRoute(this, routeId(route.method, route.path), {
+          httpApi: this.httpApi,
+          routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
+          integration,
+          authorizer: route.auth === 'jwt' ? jwtAuthorizer : noAuthorizer,
+        });
+        if (route.auth === 'mixed') {
+          Validations.of(httpRoute).acknowledge({
+            id: 'AwsSolutions::AwsSolutions-APIG4',
+            reason:
+              'Also serves consumers, who have no account and authenticate with a signed case token (X-Case-Token); the handler verifies either that token or a Cognito JWT (issuer, audience, signature via the pool JWKS) before doing anything.',
+          });
+        }
+      }
+      functions[group] = fn;
+    }
+    this.functions = functions as Record<RouteGroup, CasewatchFunction>;
+  }
+
+  /** The API's base URL (the `$default` stage, so no stage segment). */
+  public get url(): string {
+    return this.stage.url;
+  }
+
+  private grantTableAccess(fn: CasewatchFunction, group: RouteGroup, props: CasewatchApiProps): void {
+    const access = TABLE_ACCESS[group];
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: [...access.table],
+        resources: [props.table.tableArn],
+      }),
+    );
+    if (access.indexes !== undefined) {
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: [...access.indexes],
+          resources: [...props.indexArns],
+        }),
+      );
+    }
+    if (access.idempotency !== undefined) {
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: [...access.idempotency],
+          resources: [props.table.tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['idempotency#*'] } },
+        }),
+      );
+    }
+  }
+
+  /**
+   * PutObject / GetObject on the attachments bucket, for presigning upload and download URLs with the
+   * function's role. Kept in a policy of its own so the object wildcard is acknowledged there only.
+   */
+  private grantAttachmentObjects(fn: CasewatchFunction, bucket: IBucket): void {
+    const role = fn.role;
+    if (role === undefined) throw new Error(`${fn.node.path} has no role`);
+    const policy = new Policy(role, 'AttachmentObjects', {
+      roles: [role],
+      statements: [
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['s3:PutObject', 's3:GetObject'],
+          resources: [bucket.arnForObjects('*')],
+        }),
+      ],
+    });
+    const bucketLogicalId = Stack.of(bucket).getLogicalId(bucket.node.defaultChild as CfnBucket);
+    Validations.of(policy).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${bucketLogicalId}.Arn>/*]`,
+      reason:
+        'Attachment object keys are created per case at request time, so presigning needs the bucket objects; only PutObject and GetObject, on this one bucket, and the keys are chosen by the handler, never the caller.',
+    });
+  }
+}

@@ -1,0 +1,358 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CORS_ALLOW_HEADERS } from '../../infra/constructs/api.ts';
+import { GLOBAL_INDEXES } from '../../shared/adapters/dynamodb/table-definition.ts';
+import { ROUTE_GROUPS, ROUTES, type RouteGroup } from '../../shared/http/routes.ts';
+import { type SynthesizedCasewatch, synthCasewatch } from './support/casewatch-template.ts';
+
+let app: SynthesizedCasewatch;
+let ids: { table: string; secret: string; bucket: string; userPool: string; client: string; api: string };
+beforeAll(() => {
+  app = synthCasewatch();
+  const { stack } = app;
+  ids = {
+    table: app.logicalId(stack.store.table),
+    secret: app.logicalId(stack.identity.signingSecret),
+    bucket: app.logicalId(stack.attachments.bucket),
+    userPool: app.logicalId(stack.identity.userPool),
+    client: app.logicalId(stack.identity.userPoolClient),
+    api: app.logicalId(stack.api.httpApi),
+  };
+});
+afterAll(() => app.cleanup());
+
+type Json = Record<string, unknown>;
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: Json;
+}
+
+const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+const resourcesOf = (type: string) =>
+  Object.entries(app.template.findResources(type)).map(([id, r]) => ({ id, props: r.Properties as Json }));
+const functionId = (group: RouteGroup) => app.logicalId(app.stack.api.functions[group]);
+const roleId = (group: RouteGroup) => {
+  const role = app.stack.api.functions[group].role;
+  if (role === undefined) throw new Error(`${group} has no role`);
+  return app.logicalId(role);
+};
+
+/** Every statement of every policy in the template: managed, attached and inline. */
+function allStatements(): Statement[] {
+  const docs = [
+    ...resourcesOf('AWS::IAM::Policy').map((p) => p.props.PolicyDocument),
+    ...resourcesOf('AWS::IAM::ManagedPolicy').map((p) => p.props.PolicyDocument),
+    ...resourcesOf('AWS::IAM::Role').flatMap((r) =>
+      ((r.props.Policies ?? []) as { PolicyDocument: unknown }[]).map((p) => p.PolicyDocument),
+    ),
+  ] as { Statement: Statement[] }[];
+  return docs.flatMap((d) => d.Statement);
+}
+
+/** The statements a role can use: its inline policies and every AWS::IAM::Policy attached to it. */
+function statementsOf(role: string): Statement[] {
+  const roleProps = app.template.findResources('AWS::IAM::Role')[role]?.Properties as Json;
+  const inline = ((roleProps.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[]).flatMap(
+    (p) => p.PolicyDocument.Statement,
+  );
+  const attached = resourcesOf('AWS::IAM::Policy')
+    .filter((p) =>
+      (p.props.Roles as unknown[]).some((r) => JSON.stringify(r) === JSON.stringify({ Ref: role })),
+    )
+    .flatMap((p) => (p.props.PolicyDocument as { Statement: Statement[] }).Statement);
+  return [...inline, ...attached];
+}
+
+const tableArn = () => ({ 'Fn::GetAtt': [ids.table, 'Arn'] });
+const indexArn = (name: string) => ({ 'Fn::Join': ['', [tableArn(), `/index/${name}`]] });
+
+/**
+ * The most each group may do to the table, in IAM terms (a TransactWriteItems call is authorized per item
+ * by PutItem / UpdateItem / ConditionCheckItem): the stack may grant less, never more.
+ */
+const TRANSACT_WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'];
+const NEEDS: Record<RouteGroup, { table: string[]; indexes: string[]; idempotency: string[] }> = {
+  'cases-intake': {
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem'],
+    indexes: [],
+    idempotency: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+  },
+  'cases-query': {
+    table: ['dynamodb:GetItem', 'dynamodb:Query'],
+    indexes: ['dynamodb:Query'],
+    idempotency: [],
+  },
+  'case-requests': {
+    table: ['dynamodb:GetItem', 'dynamodb:Query', ...TRANSACT_WRITE],
+    indexes: [],
+    idempotency: [],
+  },
+  'case-triage': {
+    table: ['dynamodb:GetItem', 'dynamodb:Query', ...TRANSACT_WRITE],
+    indexes: [],
+    idempotency: [],
+  },
+};
+
+describe('routes, generated from the ROUTES table', () => {
+  it('has exactly one route per ROUTES entry, with its route key', () => {
+    const keys = resourcesOf('AWS::ApiGatewayV2::Route').map((r) => r.props.RouteKey);
+    expect(keys.sort()).toEqual(ROUTES.map((r) => r.routeKey).sort());
+  });
+
+  it("sends each route to its group's function", () => {
+    const integrations = Object.fromEntries(
+      resourcesOf('AWS::ApiGatewayV2::Integration').map((i) => [i.id, i.props]),
+    );
+    for (const route of ROUTES) {
+      const [routeResource] = resourcesOf('AWS::ApiGatewayV2::Route').filter(
+        (r) => r.props.RouteKey === route.routeKey,
+      );
+      const target = routeResource?.props.Target as { 'Fn::Join': [string, [string, { Ref: string }]] };
+      const integration = integrations[target['Fn::Join'][1][1].Ref];
+      expect(integration, route.routeKey).toMatchObject({
+        ApiId: { Ref: ids.api },
+        IntegrationType: 'AWS_PROXY',
+        PayloadFormatVersion: '2.0',
+        IntegrationUri: { 'Fn::GetAtt': [functionId(route.group), 'Arn'] },
+      });
+    }
+  });
+
+  it('puts the Cognito JWT authorizer on exactly the jwt routes, and no authorizer on mixed ones', () => {
+    const [authorizer] = resourcesOf('AWS::ApiGatewayV2::Authorizer');
+    for (const route of ROUTES) {
+      const expected =
+        route.auth === 'jwt'
+          ? { AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizer?.id } }
+          : { AuthorizationType: 'NONE', AuthorizerId: Match.absent() };
+      app.template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: route.routeKey,
+        ...expected,
+      });
+    }
+  });
+
+  it('checks tokens issued by the user pool for the app client', () => {
+    app.template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+    app.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: {
+        Audience: [{ Ref: ids.client }],
+        Issuer: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [ids.userPool, 'ProviderURL'] }]] },
+      },
+    });
+  });
+
+  it('lets API Gateway invoke each function only from its own routes', () => {
+    const permissions = resourcesOf('AWS::Lambda::Permission').map((p) => p.props);
+    expect(permissions).toHaveLength(ROUTES.length);
+    for (const permission of permissions) {
+      expect(permission).toMatchObject({
+        Action: 'lambda:InvokeFunction',
+        Principal: 'apigateway.amazonaws.com',
+        SourceArn: expect.anything(),
+      });
+      expect(JSON.stringify(permission.SourceArn)).toContain(ids.api);
+    }
+  });
+});
+
+describe('functions', () => {
+  it('has one function per route group, each nodejs22.x on arm64', () => {
+    const functions = resourcesOf('AWS::Lambda::Function');
+    expect(functions.map((f) => f.id).sort()).toEqual(ROUTE_GROUPS.map(functionId).sort());
+    for (const fn of functions) {
+      expect(fn.props, fn.id).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
+    }
+  });
+
+  it('gives every function the table, the secret and the user pool; only case-requests the bucket', () => {
+    for (const group of ROUTE_GROUPS) {
+      const fn = app.template.findResources('AWS::Lambda::Function')[functionId(group)];
+      if (fn === undefined) throw new Error(`no function for ${group}`);
+      const env = (fn.Properties as { Environment: { Variables: Json } }).Environment.Variables;
+      expect(env, group).toMatchObject({
+        TABLE_NAME: { Ref: ids.table },
+        CASEWATCH_SECRET_ARN: { Ref: ids.secret },
+      });
+      expect(env, group).toMatchObject({
+        COGNITO_ISSUER: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [ids.userPool, 'ProviderURL'] }]] },
+        COGNITO_JWKS_URL: {
+          'Fn::Join': [
+            '',
+            ['https://', { 'Fn::GetAtt': [ids.userPool, 'ProviderURL'] }, '/.well-known/jwks.json'],
+          ],
+        },
+        COGNITO_CLIENT_ID: { Ref: ids.client },
+      });
+      if (group === 'case-requests') expect(env.ATTACHMENTS_BUCKET).toEqual({ Ref: ids.bucket });
+      else expect(env.ATTACHMENTS_BUCKET, group).toBeUndefined();
+    }
+  });
+});
+
+describe('least-privilege IAM', () => {
+  it('has no wildcard action and no Scan (or PartiQL, which can scan) in any policy', () => {
+    const actions = allStatements().flatMap((s) => asList(s.Action));
+    expect(actions.length).toBeGreaterThan(0);
+    expect(actions.filter((a) => a.includes('*'))).toEqual([]);
+    expect(actions.filter((a) => /scan|partiql/i.test(a))).toEqual([]);
+  });
+
+  it('uses no NotAction / NotResource statements', () => {
+    for (const s of allStatements()) {
+      expect(s).not.toHaveProperty('NotAction');
+      expect(s).not.toHaveProperty('NotResource');
+    }
+  });
+
+  it.each(ROUTE_GROUPS)('%s touches the table only as its group needs', (group) => {
+    const needs = NEEDS[group];
+    const dynamo = statementsOf(roleId(group)).filter((s) =>
+      asList(s.Action).some((a) => a.startsWith('dynamodb:')),
+    );
+    expect(dynamo.length).toBeGreaterThan(0);
+    for (const s of dynamo) {
+      const actions = asList(s.Action);
+      const resources = asList(s.Resource);
+      expect(s.Effect).toBe('Allow');
+      if (s.Condition !== undefined) {
+        // Idempotency records only: every key the call touches starts with `idempotency#`.
+        expect(s.Condition).toEqual({
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['idempotency#*'] },
+        });
+        expect(resources).toEqual([tableArn()]);
+        expect(needs.idempotency).toEqual(expect.arrayContaining(actions));
+      } else if (JSON.stringify(resources).includes('/index/')) {
+        expect(resources).toEqual(
+          expect.arrayContaining(Object.values(GLOBAL_INDEXES).map((i) => indexArn(i.indexName))),
+        );
+        expect(resources).toHaveLength(Object.keys(GLOBAL_INDEXES).length);
+        expect(needs.indexes).toEqual(expect.arrayContaining(actions));
+      } else {
+        expect(resources).toEqual([tableArn()]);
+        expect(needs.table).toEqual(expect.arrayContaining(actions));
+      }
+    }
+  });
+
+  it('lets no function delete a case item (deletes only under the idempotency condition)', () => {
+    for (const s of allStatements()) {
+      if (asList(s.Action).includes('dynamodb:DeleteItem')) expect(s.Condition).toBeDefined();
+    }
+  });
+
+  it('lets every function read the signing secret, with GetSecretValue only', () => {
+    for (const group of ROUTE_GROUPS) {
+      const secretStatements = statementsOf(roleId(group)).filter((s) =>
+        asList(s.Action).some((a) => a.startsWith('secretsmanager:')),
+      );
+      expect(secretStatements, group).toEqual([
+        { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: ids.secret } },
+      ]);
+    }
+  });
+
+  it('lets only case-requests put and get attachment objects, and nothing else in S3', () => {
+    for (const group of ROUTE_GROUPS) {
+      const s3 = statementsOf(roleId(group)).filter((s) => asList(s.Action).some((a) => a.startsWith('s3:')));
+      if (group !== 'case-requests') {
+        expect(s3, group).toEqual([]);
+        continue;
+      }
+      expect(s3).toEqual([
+        {
+          Effect: 'Allow',
+          Action: ['s3:GetObject', 's3:PutObject'],
+          Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [ids.bucket, 'Arn'] }, '/*']] },
+        },
+      ]);
+    }
+  });
+
+  it('gives the functions no other service than logs, X-Ray, DynamoDB, Secrets Manager and S3', () => {
+    for (const group of ROUTE_GROUPS) {
+      const services = new Set(
+        statementsOf(roleId(group)).flatMap((s) => asList(s.Action).map((a) => a.split(':')[0])),
+      );
+      expect([...services].sort(), group).toEqual(
+        ['dynamodb', 'logs', 'secretsmanager', 'xray', ...(group === 'case-requests' ? ['s3'] : [])].sort(),
+      );
+    }
+  });
+});
+
+describe('the stage and CORS', () => {
+  it('serves one auto-deployed $default stage with stage-wide throttling', () => {
+    app.template.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
+    app.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      ApiId: { Ref: ids.api },
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+    });
+  });
+
+  it('writes JSON access logs, keyed by request id and without credentials, to a log group with retention', () => {
+    const [stage] = resourcesOf('AWS::ApiGatewayV2::Stage');
+    const settings = stage?.props.AccessLogSettings as { DestinationArn: unknown; Format: string };
+    expect(settings.DestinationArn).toEqual({
+      'Fn::GetAtt': [app.logicalId(app.stack.api.accessLogGroup), 'Arn'],
+    });
+    const format = JSON.parse(settings.Format) as Record<string, string>;
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+    });
+    expect(settings.Format).not.toMatch(/header|Authorization|X-Case-Token/i);
+    app.template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
+  });
+
+  it('answers CORS preflights for the headers the API reads and exposes ETag', () => {
+    expect(CORS_ALLOW_HEADERS).toEqual([
+      'Authorization',
+      'Content-Type',
+      'If-Match',
+      'Idempotency-Key',
+      'X-Case-Token',
+    ]);
+    app.template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      ProtocolType: 'HTTP',
+      CorsConfiguration: {
+        AllowHeaders: CORS_ALLOW_HEADERS,
+        AllowMethods: Match.arrayWith(['GET', 'POST', 'PUT']),
+        AllowOrigins: ['*'],
+        ExposeHeaders: ['ETag'],
+        MaxAge: 3600,
+      },
+    });
+  });
+});
+
+describe('outputs', () => {
+  it('publishes the API URL, user pool id, client id and table name', () => {
+    const outputs = app.template.findOutputs('*');
+    expect(outputs.ApiUrl?.Value).toEqual({
+      'Fn::Join': [
+        '',
+        [
+          'https://',
+          { Ref: ids.api },
+          '.execute-api.',
+          { Ref: 'AWS::Region' },
+          '.',
+          { Ref: 'AWS::URLSuffix' },
+          '/',
+        ],
+      ],
+    });
+    expect(outputs.UserPoolId?.Value).toEqual({ Ref: ids.userPool });
+    expect(outputs.UserPoolClientId?.Value).toEqual({ Ref: ids.client });
+    expect(outputs.TableName?.Value).toEqual({ Ref: ids.table });
+  });
+});
