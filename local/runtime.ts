@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { JWK } from 'jose';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createCaseStore, createDocumentClient } from '../shared/adapters/dynamodb/case-store.ts';
 import { deriveKey } from '../shared/adapters/secret-keys.ts';
 import { systemClock } from '../shared/adapters/system-clock.ts';
@@ -143,7 +143,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     });
     const policy = createSlaPolicy();
     const caseTokenKey = deriveKey(keys.secret, 'case-token');
-    const deps: ApiDeps = {
+    const deps = {
       store: createCaseStore({
         client: createDocumentClient(client),
         tableName,
@@ -163,7 +163,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         sortKeyAttr: 'sk',
         awsSdkV3Client: client,
       }),
-    };
+    } satisfies ApiDeps & Record<string, unknown>;
 
     // The same handler modules Lambda loads, wired to local adapters.
     const groups: Record<RouteGroup, LambdaHandler> = {

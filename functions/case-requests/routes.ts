@@ -2,7 +2,7 @@ import { toCaseView } from '../../shared/app/case-view.ts';
 import { changeStatus } from '../../shared/app/change-status.ts';
 import { postMessage } from '../../shared/app/post-message.ts';
 import { requestAttachmentUpload, requestEscalation } from '../../shared/app/requester-actions.ts';
-import { json, type Route } from '../../shared/http/api-handler.ts';
+import { type ApiDeps, json, type Route } from '../../shared/http/api-handler.ts';
 import { caseResponse } from '../../shared/http/case-response.ts';
 import { caseIdParam, ifMatchVersion, jsonBody } from '../../shared/http/request.ts';
 import {
@@ -11,9 +11,12 @@ import {
   EscalationSchema,
   PostMessageSchema,
 } from '../../shared/http/schemas.ts';
+import type { BlobStore } from '../../shared/ports/blob-store.ts';
 
 /** What requesters and staff both do on a case: write, close or move it, escalate, attach. */
-export const requestRoutes: Record<string, Route> = {
+export type RequestDeps = ApiDeps & { blobs: BlobStore };
+
+export const requestRoutes: Record<string, Route<RequestDeps>> = {
   'POST /cases/{id}/messages': async ({ event, actor, deps }) => {
     const id = caseIdParam(event);
     const posted = await postMessage(deps, actor, id, jsonBody(event, PostMessageSchema));

@@ -1,4 +1,5 @@
 import type { Case } from '../domain/case.ts';
+import type { BlobStore } from '../ports/blob-store.ts';
 import type { Actor } from './actor.ts';
 import { isRequester } from './case-access.ts';
 import { changeCase } from './change-case.ts';
@@ -35,7 +36,7 @@ export interface AttachmentUpload {
 
 /** An upload URL for one file, recorded on the timeline; requesters and staff only. */
 export async function requestAttachmentUpload(
-  deps: AppDeps,
+  deps: AppDeps & { blobs: BlobStore },
   actor: Actor,
   caseId: string,
   file: AttachmentRequest,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Severity levels and the handbook's four qualification areas (SPEC §2). Level = 0 when all four areas

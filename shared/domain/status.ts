@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Case statuses as the API spells them (SPEC §2). */
 export const CASE_STATUSES = [

@@ -1,6 +1,3 @@
-import { IdempotencyAlreadyInProgressError, IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
-import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
-import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
@@ -16,19 +13,17 @@ import { logger, metrics, tracer } from './observability.ts';
 import { problem, problemFor, problemResponse } from './problem.ts';
 
 /** What a route gets: the raw event, the caller, and the composition root's dependencies. */
-export interface RouteContext {
+export interface RouteContext<D extends ApiDeps = ApiDeps> {
   event: APIGatewayProxyEventV2;
   actor: Actor;
-  deps: ApiDeps;
+  deps: D;
 }
 
-export type Route = (ctx: RouteContext) => Promise<APIGatewayProxyStructuredResultV2>;
+export type Route<D extends ApiDeps = ApiDeps> = (
+  ctx: RouteContext<D>,
+) => Promise<APIGatewayProxyStructuredResultV2>;
 
-export type ApiDeps = AppDeps &
-  AuthDeps & {
-    /** Powertools persistence for `Idempotency-Key` on create (the same DynamoDB table). */
-    idempotencyStore?: BasePersistenceLayer;
-  };
+export type ApiDeps = AppDeps & AuthDeps;
 
 export function json(
   statusCode: number,
@@ -57,7 +52,8 @@ const mapUnexpectedErrors: middy.MiddlewareObj<
   onError: async (request) => {
     const error = request.error;
     const answer =
-      error instanceof IdempotencyAlreadyInProgressError
+      // By name: importing the class would pull Powertools idempotency into every function's bundle.
+      error?.name === 'IdempotencyAlreadyInProgressError'
         ? problem(409, 'Conflict', 'the same create is already in progress; retry shortly')
         : problemFor(error);
     if (answer.status >= 500) logger.error('unhandled error', { error: error as Error });
@@ -66,17 +62,16 @@ const mapUnexpectedErrors: middy.MiddlewareObj<
   },
 };
 
-/** An `Idempotency-Key` scoped to the caller's credential, so two callers' keys never collide. */
-const IDEMPOTENCY_KEY = 'headers."idempotency-key" && [headers."idempotency-key", headers.authorization]';
-
 /**
- * The middy stack every API function shares: Powertools logger/metrics/tracer, CORS, optional
- * idempotency, and one error mapper to problem+json. Routes are chosen by API Gateway's `routeKey`.
+ * The middy stack every API function shares: Powertools logger/metrics/tracer, CORS, one error
+ * mapper to problem+json, and whatever a function adds (`use`, e.g. idempotency). Routes are chosen by API Gateway's `routeKey`.
  */
-export function createApiHandler(
-  routes: Record<string, Route>,
-  deps: ApiDeps,
-  options: { idempotent?: boolean } = {},
+export function createApiHandler<D extends ApiDeps>(
+  routes: Record<string, Route<D>>,
+  deps: D,
+  options: {
+    use?: middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>[];
+  } = {},
 ) {
   const dispatch = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     const route = routes[event.routeKey];
@@ -101,13 +96,6 @@ export function createApiHandler(
     .use(logMetrics(metrics))
     .use(captureLambdaHandler(tracer))
     .use(httpCors({ origins: ['*'], headers: CORS_ALLOW_HEADERS, exposeHeaders: 'ETag,Location' }));
-  if (options.idempotent && deps.idempotencyStore) {
-    handler.use(
-      makeHandlerIdempotent({
-        persistenceStore: deps.idempotencyStore,
-        config: new IdempotencyConfig({ eventKeyJmesPath: IDEMPOTENCY_KEY, expiresAfterSeconds: 24 * 3600 }),
-      }),
-    );
-  }
+  for (const m of options.use ?? []) handler.use(m);
   return handler;
 }

@@ -8,7 +8,7 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Case } from '../../domain/case.ts';
 import { SEVERITY_LEVELS } from '../../domain/severity.ts';
 import type { SlaPolicy } from '../../domain/sla-policy.ts';
