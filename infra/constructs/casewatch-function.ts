@@ -23,7 +23,7 @@ export const ESM_REQUIRE_BANNER =
 
 /** What a caller may choose; everything else (runtime, architecture, tracing, logs, bundling) is fixed. */
 export interface CasewatchFunctionProps {
-  /** Handler module, relative to the repository root (e.g. `functions/health/handler.ts`); it exports `handler`. */
+  /** Handler module, relative to the repository root (e.g. `functions/cases-query/handler.ts`); it exports `handler`. */
   readonly entry: string;
   readonly description?: string;
   /** @default 256 (MB) */

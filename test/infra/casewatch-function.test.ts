@@ -18,7 +18,7 @@ import {
   type ValidationReport,
 } from './support/validation-report.ts';
 
-const HEALTH_ENTRY = 'functions/health/handler.ts';
+const HEALTH_ENTRY = 'test/infra/fixtures/minimal-handler.ts';
 
 const cleanups: (() => void)[] = [];
 afterAll(() => {
