@@ -207,3 +207,28 @@ describe('pagination', () => {
     }
   });
 });
+
+describe('attachments', () => {
+  it('the upload URL takes exactly the announced file, and the timeline records it', async () => {
+    const { body: c } = await api.call('POST', '/cases', { body: consumerCase() });
+    const file = Buffer.from('PNG-ish bytes');
+    const r = await api.call('POST', `/cases/${c.id}/attachments`, {
+      caseToken: c.caseToken,
+      body: { fileName: 'screen shot.png', contentType: 'image/png', size: file.length },
+    });
+    expect(r.status).toBe(201);
+    const put = (url: string, type: string, data: Buffer) =>
+      fetch(url, { method: 'PUT', headers: { 'content-type': type }, body: data }).then((x) => x.status);
+    expect(await put(r.body.uploadUrl, 'image/png', Buffer.from('other size'))).toBe(400);
+    expect(await put(r.body.uploadUrl, 'text/html', file)).toBe(400);
+    expect(await put(r.body.uploadUrl.replace('size=', 'size=9'), 'image/png', file)).toBe(403);
+    expect(await put(r.body.uploadUrl, 'image/png', file)).toBe(200);
+    const events = await api.call('GET', `/cases/${c.id}/events`, { caseToken: c.caseToken });
+    expect(events.body.items.at(-1)).toMatchObject({
+      type: 'attachment.added',
+      attachmentId: r.body.attachmentId,
+      fileName: 'screen shot.png',
+      size: file.length,
+    });
+  });
+});

@@ -49,9 +49,16 @@ describe('npm start (SPEC §8)', () => {
     const curl = out.split('\n').find((line) => line.trim().startsWith(`curl -s -X POST ${api}/cases`));
     expect(curl).toBeDefined();
     const { stdout } = await promisify(execFile)('sh', ['-c', `${curl?.trim()} -w '\\n%{http_code}'`]);
-    const [body, status] = [stdout.slice(0, stdout.lastIndexOf('\n')), stdout.slice(stdout.lastIndexOf('\n') + 1)];
+    const [body, status] = [
+      stdout.slice(0, stdout.lastIndexOf('\n')),
+      stdout.slice(stdout.lastIndexOf('\n') + 1),
+    ];
     expect(status).toBe('201');
-    expect(JSON.parse(body)).toMatchObject({ status: 'new', type: 'consumer', number: expect.stringMatching(/^CW-/) });
+    expect(JSON.parse(body)).toMatchObject({
+      status: 'new',
+      type: 'consumer',
+      number: expect.stringMatching(/^CW-/),
+    });
     expect(await portOpen(dynamoPort)).toBe(true);
 
     const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)));

@@ -25,7 +25,12 @@ export function createS3BlobStore({
         ContentType: contentType,
         ContentLength: size,
       });
-      return { url: await getSignedUrl(client, command, { expiresIn: URL_SECONDS }), expiresAt: expiry() };
+      // Signing the type and length means the client cannot upload something else under this URL.
+      const url = await getSignedUrl(client, command, {
+        expiresIn: URL_SECONDS,
+        signableHeaders: new Set(['content-type', 'content-length']),
+      });
+      return { url, expiresAt: expiry() };
     },
     async presignDownload(key) {
       const command = new GetObjectCommand({ Bucket: bucket, Key: key });
