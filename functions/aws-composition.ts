@@ -6,6 +6,7 @@ import { systemClock } from '../shared/adapters/system-clock.ts';
 import { createCaseTokens } from '../shared/adapters/tokens/case-tokens.ts';
 import { createJwtVerifier, remoteKeys } from '../shared/adapters/tokens/jwt-verifier.ts';
 import { createUlidIds } from '../shared/adapters/ulid-ids.ts';
+import type { CoreDeps } from '../shared/app/deps.ts';
 import { DEFAULT_BREADTH_THRESHOLDS } from '../shared/domain/severity.ts';
 import { createSlaPolicy } from '../shared/domain/sla-policy.ts';
 import type { ApiDeps } from '../shared/http/api-handler.ts';
@@ -19,14 +20,30 @@ export function env(name: string): string {
 /** One DynamoDB client per container, shared by the store and (in intake) idempotency records. */
 export const dynamodb = new DynamoDBClient({});
 
+/** What every use case needs, for API and worker functions alike. */
+export function awsCoreDeps(cursorKey?: Uint8Array): CoreDeps {
+  const clock = systemClock;
+  const policy = createSlaPolicy();
+  return {
+    store: createCaseStore({
+      client: createDocumentClient(dynamodb),
+      tableName: env('TABLE_NAME'),
+      policy,
+      cursorKey,
+    }),
+    clock,
+    ids: createUlidIds(clock),
+    policy,
+    thresholds: DEFAULT_BREADTH_THRESHOLDS,
+  };
+}
+
 /**
  * The composition root for Lambda: what every API function needs, built once per container, the
  * signing secret read at init (top-level await in each entry). Functions that need more (S3,
  * idempotency) add it in their own entry, so the others do not bundle those clients.
  */
 export async function awsApiDeps(): Promise<ApiDeps> {
-  const clock = systemClock;
-  const policy = createSlaPolicy();
   const secret = await new SecretsManagerClient({}).send(
     new GetSecretValueCommand({ SecretId: env('CASEWATCH_SECRET_ARN') }),
   );
@@ -34,16 +51,7 @@ export async function awsApiDeps(): Promise<ApiDeps> {
     secret.SecretString ?? Buffer.from(secret.SecretBinary ?? new Uint8Array()).toString('base64');
   const caseTokenKey = deriveKey(secretValue, 'case-token');
   return {
-    store: createCaseStore({
-      client: createDocumentClient(dynamodb),
-      tableName: env('TABLE_NAME'),
-      policy,
-      cursorKey: deriveKey(secretValue, 'cursor'),
-    }),
-    clock,
-    ids: createUlidIds(clock),
-    policy,
-    thresholds: DEFAULT_BREADTH_THRESHOLDS,
+    ...awsCoreDeps(deriveKey(secretValue, 'cursor')),
     caseTokens: createCaseTokens(async () => caseTokenKey),
     jwtVerifier: createJwtVerifier({
       keys: remoteKeys(env('COGNITO_JWKS_URL')),

@@ -7,6 +7,8 @@ export type Actor =
   | { kind: 'seller'; email: string; sellerId: string }
   /** A buyer holding the case token of exactly one case. */
   | { kind: 'consumer'; caseId: string }
-  | { kind: 'anonymous' };
+  | { kind: 'anonymous' }
+  /** casewatch itself: timers firing, automatic moves. Sees every case. */
+  | { kind: 'system' };
 
 export const isStaff = (a: Actor): a is Extract<Actor, { kind: 'staff' }> => a.kind === 'staff';

@@ -7,6 +7,7 @@ import { NotFoundError, UnauthorizedError } from './errors.ts';
 export function canSee(actor: Actor, c: Case): boolean {
   switch (actor.kind) {
     case 'staff':
+    case 'system':
       return true;
     case 'seller':
       return c.type === 'seller' && c.requester.sellerId === actor.sellerId;
@@ -43,5 +44,7 @@ export function eventActor(actor: Actor, c: Case): EventActor {
       return { role: 'consumer', id: c.requester.email ?? 'consumer' };
     case 'anonymous':
       return { role: 'consumer', id: 'anonymous' };
+    case 'system':
+      return SYSTEM_ACTOR;
   }
 }

@@ -3,7 +3,7 @@ import { type Instant, toInstant } from '../domain/instant.ts';
 import type { EventActor, TimelineEvent, TimelineEventBody } from '../domain/timeline.ts';
 import type { Actor } from './actor.ts';
 import { eventActor, visibleOr404 } from './case-access.ts';
-import type { AppDeps } from './deps.ts';
+import type { CoreDeps } from './deps.ts';
 import { ConflictError, PreconditionFailedError } from './errors.ts';
 
 /** An event a change causes; `actor` only when someone other than the caller caused it (the system). */
@@ -22,7 +22,7 @@ const MAX_ATTEMPTS = 8;
  * caller's 412; without it the change is re-decided on the fresh case, so concurrent messages all land.
  */
 export async function changeCase(
-  deps: AppDeps,
+  deps: CoreDeps,
   actor: Actor,
   caseId: string,
   ifMatch: number | undefined,

@@ -5,16 +5,19 @@ import type { CaseTokens } from '../ports/case-tokens.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { IdGenerator } from '../ports/ids.ts';
 
-/**
- * What every use case may touch, handed in by a composition root (one per runtime). Use cases that
- * need more (the blob store) ask for it in their own signature, so functions that never call them
- * do not bundle its client.
- */
-export interface AppDeps {
+/** What every use case may touch, API or worker, handed in by a composition root (one per runtime). */
+export interface CoreDeps {
   store: CaseStore;
   clock: Clock;
   ids: IdGenerator;
   policy: SlaPolicy;
-  caseTokens: CaseTokens;
   thresholds: BreadthThresholds;
+}
+
+/**
+ * What the API's use cases touch. Use cases that need more (the blob store) ask for it in their own
+ * signature, so functions that never call them do not bundle its client.
+ */
+export interface AppDeps extends CoreDeps {
+  caseTokens: CaseTokens;
 }

@@ -19,6 +19,7 @@ export async function listCases(
 ): Promise<Page<Case>> {
   switch (actor.kind) {
     case 'staff':
+    case 'system':
       return deps.store.list(query, page);
     case 'seller':
       // A seller's cases are all seller cases: asking for consumer cases finds none.

@@ -1,0 +1,314 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, relative, sep } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build, type Metafile } from 'esbuild';
+import { ESM_REQUIRE_BANNER, PROJECT_ROOT } from '../infra/constructs/casewatch-function.ts';
+import { ROUTE_GROUP_ENTRIES } from '../shared/http/routes.ts';
+import { percentile, round } from './stats.ts';
+
+export const BASELINE_ENTRY = 'bench/fixtures/dynamodb-only.ts';
+
+export interface BundleRow {
+  name: string;
+  entry: string;
+  bytes: number;
+  kib: number;
+  gzipKib: number;
+  /** Cold import of the bundle in a fresh node process, ms. */
+  importMedianMs: number;
+  importP90Ms: number;
+  /** Against the DynamoDB-only baseline. */
+  sizeRatio: number;
+  importMedianRatio: number;
+  importP90Ratio: number;
+  /** GetSecretValue calls the local stub answered per import (the handlers read their secret at init). */
+  secretCallsPerImport: number;
+  /**
+   * From the start of the import to the secret request reaching the stub: parsing and running the bundle up
+   * to its top-level await. The rest of the import is that loopback round trip. Null without a secret call.
+   */
+  untilSecretRequestMedianMs: number | null;
+}
+
+export interface PackageShare {
+  name: string;
+  kib: number;
+  /** Share of the bundle's JavaScript, in percent. */
+  percent: number;
+}
+
+export interface BundleReport {
+  runs: number;
+  rows: BundleRow[];
+  largest: { name: string; topPackages: PackageShare[]; scopes: PackageShare[] };
+  /** Connections the child processes attempted to anything but loopback: always refused, should be 0. */
+  nonLoopbackConnections: number;
+}
+
+const SECRET_ANSWER = JSON.stringify({
+  SecretString: 'bench-secret-bench-secret-bench-secret',
+  Name: 'x',
+  ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:x',
+});
+
+/**
+ * The child: refuses (and counts) any connection not to loopback, then times one `import()` of the bundle.
+ * The guard is installed before the clock starts, so it is not part of the number.
+ */
+const CHILD_SOURCE = `
+import net from 'node:net';
+import { pathToFileURL } from 'node:url';
+const remote = [];
+let local = 0;
+const isLoopback = (host) =>
+  host === undefined || host === 'localhost' || host === '::1' || /^(::ffff:)?127\\./.test(host);
+const connect = net.Socket.prototype.connect;
+net.Socket.prototype.connect = function (...args) {
+  const first = Array.isArray(args[0]) ? args[0][0] : args[0];
+  const options = typeof first === 'object' && first !== null ? first : { port: first, host: args[1] };
+  if (!options.path && !isLoopback(options.host)) {
+    remote.push(String(options.host));
+    throw new Error('bench: refused a connection to ' + options.host);
+  }
+  local++;
+  return connect.apply(this, args);
+};
+let ok = false;
+let error;
+const t0 = performance.now();
+const startedAt = performance.timeOrigin + t0;
+try {
+  await import(pathToFileURL(process.argv[2]).href);
+  ok = true;
+} catch (e) {
+  error = String(e && e.stack || e);
+}
+const ms = performance.now() - t0;
+process.stdout.write('\\n@@bench ' + JSON.stringify({ ok, ms, startedAt, remote, local, error }) + '\\n');
+process.exit(0);
+`;
+
+/** The esbuild options CasewatchFunction gives NodejsFunction (infra/constructs/casewatch-function.ts). */
+async function bundle(entry: string, outfile: string): Promise<Metafile> {
+  const result = await build({
+    absWorkingDir: PROJECT_ROOT,
+    entryPoints: [join(PROJECT_ROOT, entry)],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    mainFields: ['module', 'main'],
+    minify: true,
+    sourcemap: true,
+    sourcesContent: false,
+    banner: { js: ESM_REQUIRE_BANNER },
+    logLevel: 'warning',
+    outfile,
+    metafile: true,
+  });
+  return result.metafile;
+}
+
+/** A package name from a metafile input path; the project's own files count as one. */
+function packageOf(input: string): string {
+  const parts = input.split(/[\\/]/);
+  const at = parts.lastIndexOf('node_modules');
+  if (at < 0) return '(casewatch source)';
+  const first = parts[at + 1] ?? '?';
+  return first.startsWith('@') ? `${first}/${parts[at + 2] ?? '?'}` : first;
+}
+
+function shares(metafile: Metafile, outfile: string, key: (pkg: string) => string): PackageShare[] {
+  const output = Object.entries(metafile.outputs).find(([path]) => path.endsWith(outfile))?.[1];
+  if (!output) return [];
+  const totals = new Map<string, number>();
+  let all = 0;
+  for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+    const k = key(packageOf(input));
+    totals.set(k, (totals.get(k) ?? 0) + bytesInOutput);
+    all += bytesInOutput;
+  }
+  return [...totals]
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, bytes]) => ({ name, kib: round(bytes / 1024, 1), percent: round((bytes / all) * 100, 1) }));
+}
+
+interface SecretStub {
+  url: string;
+  calls: number;
+  /** When the last GetSecretValue arrived, in epoch ms (comparable across processes). */
+  lastCallAt: number;
+  unexpected: number;
+  close(): Promise<void>;
+}
+
+/** Answers Secrets Manager's GetSecretValue (JSON 1.1 protocol) on loopback; counts everything else. */
+async function startSecretStub(): Promise<SecretStub> {
+  const stub = { calls: 0, unexpected: 0, lastCallAt: 0 };
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const arrivedAt = performance.timeOrigin + performance.now();
+    req.resume();
+    req.on('end', () => {
+      if (req.method === 'POST' && req.headers['x-amz-target'] === 'secretsmanager.GetSecretValue') {
+        stub.calls++;
+        stub.lastCallAt = arrivedAt;
+        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(SECRET_ANSWER);
+      } else {
+        stub.unexpected++;
+        res
+          .writeHead(400, { 'content-type': 'application/x-amz-json-1.1' })
+          .end(JSON.stringify({ __type: 'UnknownOperationException' }));
+      }
+    });
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.address() as AddressInfo;
+  return Object.assign(stub, {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((ok) => {
+        server.close(() => ok());
+        server.closeAllConnections();
+      }),
+  });
+}
+
+/**
+ * What the handlers read at import, all pointing at loopback: the secret at the stub, the JWKS URL at a
+ * closed port (jose fetches keys lazily, on the first token). No inherited AWS profile or credentials.
+ */
+function childEnv(stubUrl: string, dir: string, nodeOptions: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: dir,
+    NODE_OPTIONS: nodeOptions,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    AWS_CONFIG_FILE: join(dir, 'no-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-aws-credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: stubUrl,
+    TABLE_NAME: 'casewatch',
+    CASEWATCH_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:x',
+    COGNITO_ISSUER: 'http://127.0.0.1:9/us-east-1_bench',
+    COGNITO_JWKS_URL: 'http://127.0.0.1:9/us-east-1_bench/.well-known/jwks.json',
+    COGNITO_CLIENT_ID: 'bench-client',
+    ATTACHMENTS_BUCKET: 'bench-attachments',
+    POWERTOOLS_SERVICE_NAME: 'casewatch',
+    POWERTOOLS_METRICS_NAMESPACE: 'casewatch',
+    POWERTOOLS_LOG_LEVEL: 'WARN',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+  };
+}
+
+interface ChildResult {
+  ok: boolean;
+  ms: number;
+  startedAt: number;
+  remote: string[];
+  local: number;
+  error?: string;
+}
+
+function coldImport(child: string, file: string, env: NodeJS.ProcessEnv): Promise<ChildResult> {
+  return new Promise((ok, fail) => {
+    execFile(process.execPath, [child, file], { env, timeout: 30_000 }, (error, stdout, stderr) => {
+      const line = stdout.split('\n').find((l) => l.startsWith('@@bench '));
+      if (error || !line) {
+        fail(new Error(`cold import of ${file} failed: ${error?.message ?? 'no result'}\n${stderr}`));
+        return;
+      }
+      ok(JSON.parse(line.slice('@@bench '.length)) as ChildResult);
+    });
+  });
+}
+
+/**
+ * Size and cold-import time of each Lambda bundle, against a bundle holding only the DynamoDB client.
+ * Each import runs in a fresh `node` process (the one-time disk-cache warm-up is not counted); processes
+ * take turns across bundles so drift on a busy machine spreads evenly.
+ */
+export async function benchBundles(runs = 15, nodeOptions = ''): Promise<BundleReport> {
+  const dir = await mkdtemp(join(tmpdir(), 'casewatch-bench-'));
+  const stub = await startSecretStub();
+  try {
+    const entries: [string, string][] = [
+      ['baseline (DynamoDB only)', BASELINE_ENTRY],
+      ...Object.entries(ROUTE_GROUP_ENTRIES),
+    ];
+    const built = [];
+    for (const [name, entry] of entries) {
+      const outfile = join(dir, name.split(' ')[0] as string, 'index.mjs');
+      const metafile = await bundle(entry, outfile);
+      const code = await readFile(outfile);
+      built.push({ name, entry, outfile, metafile, bytes: code.length, gzip: gzipSync(code).length });
+    }
+
+    const child = join(dir, 'cold-import.mjs');
+    await writeFile(child, CHILD_SOURCE);
+    const env = childEnv(stub.url, dir, nodeOptions);
+    const times = built.map(() => [] as number[]);
+    const secretCalls = built.map(() => 0);
+    const untilSecret = built.map(() => [] as number[]);
+    let remote = 0;
+    for (let run = -1; run < runs; run++) {
+      for (const [i, b] of built.entries()) {
+        const before = stub.calls;
+        const result = await coldImport(child, b.outfile, env);
+        remote += result.remote.length;
+        if (!result.ok) throw new Error(`importing the ${b.name} bundle failed:\n${result.error}`);
+        if (run >= 0) {
+          times[i]?.push(result.ms);
+          secretCalls[i] = (secretCalls[i] ?? 0) + stub.calls - before;
+          if (stub.calls > before) untilSecret[i]?.push(stub.lastCallAt - result.startedAt);
+        }
+      }
+    }
+    if (stub.unexpected > 0) throw new Error(`the secret stub got ${stub.unexpected} unexpected requests`);
+
+    const base = built[0] as (typeof built)[number];
+    const baseMedian = percentile(times[0] ?? [], 50);
+    const baseP90 = percentile(times[0] ?? [], 90);
+    const rows: BundleRow[] = built.map((b, i) => {
+      const median = percentile(times[i] ?? [], 50);
+      const p90 = percentile(times[i] ?? [], 90);
+      return {
+        name: b.name,
+        entry: b.entry,
+        bytes: b.bytes,
+        kib: round(b.bytes / 1024, 1),
+        gzipKib: round(b.gzip / 1024, 1),
+        importMedianMs: round(median, 1),
+        importP90Ms: round(p90, 1),
+        sizeRatio: round(b.bytes / base.bytes),
+        importMedianRatio: round(median / baseMedian),
+        importP90Ratio: round(p90 / baseP90),
+        secretCallsPerImport: round((secretCalls[i] ?? 0) / runs),
+        untilSecretRequestMedianMs: untilSecret[i]?.length ? round(percentile(untilSecret[i], 50), 1) : null,
+      };
+    });
+    const largest = built.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+    const outName = relative(PROJECT_ROOT, largest.outfile).split(sep).join('/');
+    return {
+      runs,
+      rows,
+      largest: {
+        name: largest.name,
+        topPackages: shares(largest.metafile, outName, (p) => p).slice(0, 8),
+        scopes: shares(largest.metafile, outName, (p) => (p.startsWith('@') ? `${p.split('/')[0]}/*` : p)).slice(
+          0,
+          6,
+        ),
+      },
+      nonLoopbackConnections: remote,
+    };
+  } finally {
+    await stub.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,23 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { changeFromStreamRecord } from '../../shared/adapters/dynamodb/stream-records.ts';
+import { type ReactionDeps, reactToChange } from '../../shared/app/react-to-change.ts';
+import { logger, tracer } from '../../shared/http/observability.ts';
+
+/**
+ * The table's stream: each record reconciles its case's timers or sends the notice its event calls
+ * for. Records run in order, one at a time; a failure is reported for that record only.
+ */
+export function createHandler(deps: ReactionDeps) {
+  const processor = new BatchProcessor(EventType.DynamoDBStreams);
+  const onRecord = async (record: DynamoDBRecord) => reactToChange(deps, changeFromStreamRecord(record));
+  return middy(
+    async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> =>
+      processPartialResponse(event, onRecord, processor, { context, processInParallel: false }),
+  )
+    .use(injectLambdaContext(logger))
+    .use(captureLambdaHandler(tracer));
+}
