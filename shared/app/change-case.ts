@@ -1,13 +1,17 @@
 import type { Case } from '../domain/case.ts';
 import { type Instant, toInstant } from '../domain/instant.ts';
+import { settleDue } from '../domain/settle.ts';
 import type { EventActor, TimelineEvent, TimelineEventBody } from '../domain/timeline.ts';
 import type { Actor } from './actor.ts';
-import { eventActor, visibleOr404 } from './case-access.ts';
+import { eventActor, SYSTEM_ACTOR, visibleOr404 } from './case-access.ts';
 import type { CoreDeps } from './deps.ts';
 import { ConflictError, PreconditionFailedError } from './errors.ts';
 
-/** An event a change causes; `actor` only when someone other than the caller caused it (the system). */
-export type PendingEvent = TimelineEventBody & { actor?: EventActor };
+/**
+ * An event a change causes; `actor` only when someone other than the caller caused it (the system),
+ * `at` only when it logically happened before the write (a deadline that fell due).
+ */
+export type PendingEvent = TimelineEventBody & { actor?: EventActor; at?: Instant };
 
 export interface CaseChange {
   next: Case;
@@ -17,9 +21,18 @@ export interface CaseChange {
 /** Attempts before a burst of concurrent writers gets a 409 instead of waiting forever. */
 const MAX_ATTEMPTS = 8;
 
+export interface ChangeOptions {
+  /**
+   * Settle deadlines that fell due before deciding (default): the caller acts on the case as it
+   * stands now, whether or not its timers have been delivered yet.
+   */
+  settle?: boolean;
+}
+
 /**
- * Read → decide → conditional write, the one way a case changes. With `If-Match` a lost race is the
- * caller's 412; without it the change is re-decided on the fresh case, so concurrent messages all land.
+ * Read → settle → decide → conditional write, the one way a case changes. With `If-Match` a lost race
+ * is the caller's 412; without it the change is re-decided on the fresh case, so concurrent messages
+ * all land.
  */
 export async function changeCase(
   deps: CoreDeps,
@@ -27,6 +40,7 @@ export async function changeCase(
   caseId: string,
   ifMatch: number | undefined,
   decide: (c: Case, now: Instant) => CaseChange,
+  options: ChangeOptions = {},
 ): Promise<{ case: Case; events: TimelineEvent[] }> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const current = visibleOr404(actor, await deps.store.get(caseId), caseId);
@@ -34,15 +48,22 @@ export async function changeCase(
       throw new PreconditionFailedError(`the case is at version ${current.version}, not ${ifMatch}`);
     }
     const now = toInstant(deps.clock.now());
-    const { next, events } = decide(current, now);
-    const stored: Case = { ...next, version: current.version + 1, updatedAt: now };
-    const timeline: TimelineEvent[] = events.map(
-      ({ actor: by, ...body }) =>
+    const settled =
+      options.settle === false ? { case: current, events: [] } : settleDue(current, now, deps.policy);
+    const decided = decide(settled.case, now);
+    const pending: PendingEvent[] = [
+      ...settled.events.map((e) => ({ ...e, actor: SYSTEM_ACTOR })),
+      ...decided.events,
+    ];
+    if (pending.length === 0 && decided.next === current) return { case: current, events: [] };
+    const stored: Case = { ...decided.next, version: current.version + 1, updatedAt: now };
+    const timeline: TimelineEvent[] = pending.map(
+      ({ actor: by, at, ...body }) =>
         ({
           ...body,
           id: deps.ids.next(),
           caseId,
-          at: now,
+          at: at ?? now,
           actor: by ?? eventActor(actor, current),
         }) as TimelineEvent,
     );

@@ -1,10 +1,10 @@
 import type { Case } from '../domain/case.ts';
-import { recordAtRisk, recordBreach, recordStatusChange } from '../domain/sla.ts';
-import { checkTransition } from '../domain/status.ts';
+import type { Instant } from '../domain/instant.ts';
+import { settleDue } from '../domain/settle.ts';
 import { isCurrentTimer, type TimerKind } from '../domain/timers.ts';
 import type { TimerPayload } from '../ports/timer-scheduler.ts';
 import type { Actor } from './actor.ts';
-import { type CaseChange, changeCase } from './change-case.ts';
+import { changeCase } from './change-case.ts';
 import type { CoreDeps } from './deps.ts';
 import { NotFoundError } from './errors.ts';
 
@@ -15,15 +15,20 @@ export type FireOutcome =
 
 const SYSTEM: Actor = { kind: 'system' };
 
+/** A delivery this close before its due instant is clock skew between Scheduler and Lambda, not early. */
+const SKEW_MS = 5_000;
+
 class StaleTimer extends Error {}
 
-const deadlineOf = (kind: TimerKind) =>
-  kind.startsWith('first-response') ? 'first-response' : 'next-update';
+/** Delivered well before it is due: retrying later (SQS redelivery) is the only safe answer. */
+export class EarlyTimerError extends Error {}
 
 /**
  * A timer fired: re-read the case and act only if this exact deadline (kind, window, due instant) is
- * still the current one, with a conditional write; anything else is a no-op. Notices follow from the
- * events this writes (the stream reaction), so a retried delivery can never notify twice.
+ * still the current one, with a conditional write. Acting settles every deadline of the case that
+ * fell due by now, in due order and as of its own instant, so delivery order and lateness never change
+ * the outcome. Notices follow from the events written (the stream reaction), so a retried delivery
+ * can never notify twice.
  */
 export async function fireTimer(deps: CoreDeps, payload: TimerPayload): Promise<FireOutcome> {
   try {
@@ -32,39 +37,16 @@ export async function fireTimer(deps: CoreDeps, payload: TimerPayload): Promise<
       SYSTEM,
       payload.caseId,
       undefined,
-      (c, now): CaseChange => {
+      (c, now) => {
         if (!isCurrentTimer(payload, c, deps.policy)) throw new StaleTimer();
-        const deadline = deadlineOf(payload.kind);
-        switch (payload.kind) {
-          case 'first-response-risk':
-          case 'next-update-risk':
-            return {
-              next: { ...c, sla: recordAtRisk(c.sla, deadline, now) },
-              events: [{ type: 'sla.at_risk', deadline, dueAt: payload.dueAt }],
-            };
-          case 'first-response':
-          case 'next-update':
-            return {
-              next: { ...c, sla: recordBreach(c.sla, deadline, payload.dueAt, now) },
-              events: [{ type: 'sla.breached', deadline, dueAt: payload.dueAt }],
-            };
-          case 'auto-close': {
-            if (
-              !checkTransition({ from: c.status, to: 'closed', actor: 'system', systemReason: 'auto-close' })
-                .ok
-            ) {
-              throw new StaleTimer();
-            }
-            return {
-              next: { ...c, status: 'closed', sla: recordStatusChange(c.sla, c.status, 'closed', now) },
-              events: [
-                { type: 'status.changed', from: c.status, to: 'closed', note: null, visibility: 'public' },
-                { type: 'case.closed', auto: true },
-              ],
-            };
-          }
-        }
+        const lead = Date.parse(payload.dueAt) - Date.parse(now);
+        if (lead > SKEW_MS)
+          throw new EarlyTimerError(`timer ${payload.kind} of ${payload.caseId} came ${lead} ms early`);
+        const asOf: Instant = lead > 0 ? payload.dueAt : now;
+        const settled = settleDue(c, asOf, deps.policy);
+        return { next: settled.case, events: settled.events };
       },
+      { settle: false },
     );
     return { acted: true, kind: payload.kind, case: updated };
   } catch (error) {

@@ -3,7 +3,7 @@ import { recordStatusChange } from '../domain/sla.ts';
 import { checkTransition } from '../domain/status.ts';
 import type { TimelineEvent } from '../domain/timeline.ts';
 import type { Actor } from './actor.ts';
-import { isRequester, SYSTEM_ACTOR, visibleOr404 } from './case-access.ts';
+import { isRequester, SYSTEM_ACTOR } from './case-access.ts';
 import { type CaseChange, changeCase, type PendingEvent } from './change-case.ts';
 import type { AppDeps } from './deps.ts';
 import { ConflictError, ForbiddenError } from './errors.ts';
@@ -31,7 +31,11 @@ export async function postMessage(
   caseId: string,
   input: PostMessageInput,
 ): Promise<PostedMessage> {
-  const existing = visibleOr404(actor, await deps.store.get(caseId), caseId);
+  // Settle first: a reply that comes after the auto-close instant finds the case closed, as it is.
+  const { case: existing } = await changeCase(deps, actor, caseId, undefined, (c) => ({
+    next: c,
+    events: [],
+  }));
   const fromRequester = isRequester(actor, existing);
   if (input.internal && actor.kind !== 'staff')
     throw new ForbiddenError('only agents and leads post internal notes');

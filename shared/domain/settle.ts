@@ -1,0 +1,83 @@
+import type { Case } from './case.ts';
+import type { Instant } from './instant.ts';
+import { recordAtRisk, recordBreach, recordStatusChange } from './sla.ts';
+import type { SlaPolicy } from './sla-policy.ts';
+import { checkTransition } from './status.ts';
+import type { TimelineEventBody } from './timeline.ts';
+import { type DesiredTimer, desiredTimers, type TimerKind } from './timers.ts';
+
+/** An event a settled deadline causes, stamped with the instant it logically happened. */
+export type SettledEvent = TimelineEventBody & { at: Instant };
+
+const deadlineOf = (kind: TimerKind) =>
+  kind.startsWith('first-response') ? 'first-response' : 'next-update';
+
+/** At most this many deadlines settle at once (a case has at most five timers; each step removes one). */
+const MAX_STEPS = 16;
+
+/** Applies one due timer to the case, as of its own due instant. */
+function applyTimer(
+  c: Case,
+  t: DesiredTimer,
+  timers: DesiredTimer[],
+): { case: Case; events: SettledEvent[] } {
+  const deadline = deadlineOf(t.kind);
+  switch (t.kind) {
+    case 'first-response-risk':
+    case 'next-update-risk': {
+      const due = timers.find((x) => x.kind === deadline)?.dueAt ?? t.dueAt;
+      return {
+        case: { ...c, sla: recordAtRisk(c.sla, deadline, t.dueAt) },
+        events: [{ type: 'sla.at_risk', deadline, dueAt: due, at: t.dueAt }],
+      };
+    }
+    case 'first-response':
+    case 'next-update':
+      return {
+        case: { ...c, sla: recordBreach(c.sla, deadline, t.dueAt, t.dueAt) },
+        events: [{ type: 'sla.breached', deadline, dueAt: t.dueAt, at: t.dueAt }],
+      };
+    case 'auto-close': {
+      if (
+        !checkTransition({ from: c.status, to: 'closed', actor: 'system', systemReason: 'auto-close' }).ok
+      ) {
+        return { case: c, events: [] };
+      }
+      return {
+        case: { ...c, status: 'closed', sla: recordStatusChange(c.sla, c.status, 'closed', t.dueAt) },
+        events: [
+          {
+            type: 'status.changed',
+            from: c.status,
+            to: 'closed',
+            note: null,
+            visibility: 'public',
+            at: t.dueAt,
+          },
+          { type: 'case.closed', auto: true, at: t.dueAt },
+        ],
+      };
+    }
+  }
+}
+
+/**
+ * Brings a case up to `now`: every deadline that fell due and is still current is applied in due
+ * order, as of the instant it fell due (at risk, breached, auto-closed). The result depends only on
+ * the case and the time, never on when or how often a timer was delivered, so late, duplicate and
+ * out-of-order deliveries — or none at all, when someone touches the case first — end the same way.
+ */
+export function settleDue(c: Case, now: Instant, policy: SlaPolicy): { case: Case; events: SettledEvent[] } {
+  let current = c;
+  const events: SettledEvent[] = [];
+  for (let step = 0; step < MAX_STEPS; step++) {
+    const timers = desiredTimers(current, policy);
+    const due = timers.find((t) => t.dueAt <= now);
+    if (!due) break;
+    const applied = applyTimer(current, due, timers);
+    if (applied.events.length === 0) break;
+    current = applied.case;
+    events.push(...applied.events);
+  }
+  return { case: current, events };
+}

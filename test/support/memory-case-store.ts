@@ -1,0 +1,54 @@
+import type { StoredChange } from '../../shared/app/react-to-change.ts';
+import type { Case } from '../../shared/domain/case.ts';
+import type { TimelineEvent } from '../../shared/domain/timeline.ts';
+import type { CaseStore, Page, WriteOutcome } from '../../shared/ports/case-store.ts';
+
+/**
+ * A CaseStore in memory for use-case tests: the same contract as the DynamoDB adapter (version
+ * conditions, all-or-nothing writes) and a change log standing in for the table's stream.
+ */
+export class MemoryCaseStore implements CaseStore {
+  readonly cases = new Map<string, Case>();
+  readonly events = new Map<string, TimelineEvent[]>();
+  /** Every committed change, in order, as the stream would carry it. */
+  readonly stream: StoredChange[] = [];
+
+  async create(c: Case, events: TimelineEvent[]): Promise<boolean> {
+    if (this.cases.has(c.id) || [...this.cases.values()].some((x) => x.number === c.number)) return false;
+    this.cases.set(c.id, structuredClone(c));
+    this.events.set(c.id, structuredClone(events));
+    this.stream.push({ kind: 'case', before: null, after: structuredClone(c) });
+    for (const e of events) this.stream.push({ kind: 'event', event: structuredClone(e) });
+    return true;
+  }
+
+  async get(id: string): Promise<Case | null> {
+    const c = this.cases.get(id);
+    return c ? structuredClone(c) : null;
+  }
+
+  async getByNumber(number: string): Promise<Case | null> {
+    const c = [...this.cases.values()].find((x) => x.number === number);
+    return c ? structuredClone(c) : null;
+  }
+
+  async update(next: Case, expectedVersion: number, events: TimelineEvent[]): Promise<WriteOutcome> {
+    const current = this.cases.get(next.id);
+    if (!current || current.version !== expectedVersion) return { ok: false, reason: 'stale' };
+    if (next.version !== expectedVersion + 1)
+      throw new RangeError('next.version must be expectedVersion + 1');
+    this.cases.set(next.id, structuredClone(next));
+    this.events.get(next.id)?.push(...structuredClone(events));
+    this.stream.push({ kind: 'case', before: structuredClone(current), after: structuredClone(next) });
+    for (const e of events) this.stream.push({ kind: 'event', event: structuredClone(e) });
+    return { ok: true };
+  }
+
+  async listEvents(caseId: string): Promise<Page<TimelineEvent>> {
+    return { items: structuredClone(this.events.get(caseId) ?? []), cursor: null };
+  }
+
+  async list(): Promise<Page<Case>> {
+    throw new Error('listing is not part of the in-memory store');
+  }
+}

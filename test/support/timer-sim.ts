@@ -1,0 +1,112 @@
+import { randomBytes } from 'node:crypto';
+import { monotonicFactory } from 'ulid';
+import { ManualClock } from '../../local/clock.ts';
+import type { CoreDeps } from '../../shared/app/deps.ts';
+import { type FireOutcome, fireTimer } from '../../shared/app/fire-timer.ts';
+import { reactToChange } from '../../shared/app/react-to-change.ts';
+import { DEFAULT_BREADTH_THRESHOLDS } from '../../shared/domain/severity.ts';
+import { createSlaPolicy } from '../../shared/domain/sla-policy.ts';
+import type { DesiredTimer, TimerKind } from '../../shared/domain/timers.ts';
+import type { Notice } from '../../shared/ports/notifier.ts';
+import { scheduleName, type TimerPayload, type TimerScheduler } from '../../shared/ports/timer-scheduler.ts';
+import { MemoryCaseStore } from './memory-case-store.ts';
+
+/** Schedules kept in memory by name, as EventBridge would keep them. */
+export class MemoryScheduler implements TimerScheduler {
+  readonly schedules = new Map<string, TimerPayload>();
+  calls = 0;
+
+  async set(caseId: string, timer: DesiredTimer): Promise<void> {
+    this.calls++;
+    this.schedules.set(scheduleName(caseId, timer.kind), {
+      caseId,
+      kind: timer.kind,
+      window: timer.window,
+      dueAt: timer.dueAt,
+    });
+  }
+
+  async cancel(caseId: string, kind: TimerKind): Promise<void> {
+    this.calls++;
+    this.schedules.delete(scheduleName(caseId, kind));
+  }
+}
+
+/**
+ * The whole timer loop in memory: use cases write to a fake store, its change log plays the stream
+ * (reconcile + notices), the scheduler holds timers, and `deliver` plays SQS. Deterministic; the
+ * clock only moves when told.
+ */
+export class TimerSim {
+  readonly clock: ManualClock;
+  readonly store = new MemoryCaseStore();
+  readonly scheduler = new MemoryScheduler();
+  readonly notices: Notice[] = [];
+  readonly deps: CoreDeps;
+  private streamPosition = 0;
+
+  constructor(start: string) {
+    this.clock = new ManualClock(new Date(start));
+    const ulid = monotonicFactory();
+    this.deps = {
+      store: this.store,
+      clock: this.clock,
+      ids: {
+        next: () => ulid(this.clock.now().getTime()),
+        caseNumberEntropy: () => new Uint8Array(randomBytes(4)),
+      },
+      policy: createSlaPolicy(),
+      thresholds: DEFAULT_BREADTH_THRESHOLDS,
+    };
+  }
+
+  /** Runs every stream reaction not yet run: timers reconciled, notices collected. */
+  async drain(): Promise<void> {
+    while (this.streamPosition < this.store.stream.length) {
+      const change = this.store.stream[this.streamPosition++];
+      if (change) {
+        await reactToChange(
+          {
+            store: this.store,
+            policy: this.deps.policy,
+            scheduler: this.scheduler,
+            notifier: { notify: async (n) => void this.notices.push(n) },
+          },
+          change,
+        );
+      }
+    }
+  }
+
+  /** Timers due at or before now, earliest first. */
+  due(): TimerPayload[] {
+    const now = this.clock.now().toISOString();
+    return [...this.schedules()].filter((t) => t.dueAt <= now).sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+  }
+
+  schedules(): TimerPayload[] {
+    return [...this.scheduler.schedules.values()];
+  }
+
+  /** Delivers one timer as SQS would; the schedule deletes itself after running (ActionAfterCompletion). */
+  async deliver(t: TimerPayload, remove = true): Promise<FireOutcome> {
+    if (remove) this.scheduler.schedules.delete(scheduleName(t.caseId, t.kind));
+    const outcome = await fireTimer(this.deps, t);
+    await this.drain();
+    return outcome;
+  }
+
+  /** A clean run: move time forward, firing every timer exactly at its due instant, in order. */
+  async advanceTo(iso: string): Promise<void> {
+    await this.drain();
+    for (;;) {
+      const next = [...this.schedules()]
+        .filter((t) => t.dueAt <= iso)
+        .sort((a, b) => a.dueAt.localeCompare(b.dueAt))[0];
+      if (!next) break;
+      this.clock.set(new Date(next.dueAt));
+      await this.deliver(next);
+    }
+    this.clock.set(new Date(iso));
+  }
+}
