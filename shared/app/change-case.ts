@@ -48,15 +48,21 @@ export async function changeCase(
       throw new PreconditionFailedError(`the case is at version ${current.version}, not ${ifMatch}`);
     }
     const now = toInstant(deps.clock.now());
-    const settled =
-      options.settle === false ? { case: current, events: [] } : settleDue(current, now, deps.policy);
-    const decided = decide(settled.case, now);
+    const settle = options.settle !== false;
+    // Before: deadlines that fell due since the last write, as of their instants. After: deadlines
+    // this very change made past (a raised severity), which fall due now.
+    const before = settle ? settleDue(current, now, deps.policy) : { case: current, events: [] };
+    const decided = decide(before.case, now);
+    const after = settle
+      ? settleDue(decided.next, now, deps.policy, now)
+      : { case: decided.next, events: [] };
     const pending: PendingEvent[] = [
-      ...settled.events.map((e) => ({ ...e, actor: SYSTEM_ACTOR })),
+      ...before.events.map((e) => ({ ...e, actor: SYSTEM_ACTOR })),
       ...decided.events,
+      ...after.events.map((e) => ({ ...e, actor: SYSTEM_ACTOR })),
     ];
     if (pending.length === 0 && decided.next === current) return { case: current, events: [] };
-    const stored: Case = { ...decided.next, version: current.version + 1, updatedAt: now };
+    const stored: Case = { ...after.case, version: current.version + 1, updatedAt: now };
     const timeline: TimelineEvent[] = pending.map(
       ({ actor: by, at, ...body }) =>
         ({

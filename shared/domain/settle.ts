@@ -20,22 +20,24 @@ function applyTimer(
   c: Case,
   t: DesiredTimer,
   timers: DesiredTimer[],
+  notBefore: Instant,
 ): { case: Case; events: SettledEvent[] } {
   const deadline = deadlineOf(t.kind);
+  const at = t.dueAt > notBefore ? t.dueAt : notBefore;
   switch (t.kind) {
     case 'first-response-risk':
     case 'next-update-risk': {
       const due = timers.find((x) => x.kind === deadline)?.dueAt ?? t.dueAt;
       return {
-        case: { ...c, sla: recordAtRisk(c.sla, deadline, t.dueAt) },
-        events: [{ type: 'sla.at_risk', deadline, dueAt: due, at: t.dueAt }],
+        case: { ...c, sla: recordAtRisk(c.sla, deadline, at) },
+        events: [{ type: 'sla.at_risk', deadline, dueAt: due, at }],
       };
     }
     case 'first-response':
     case 'next-update':
       return {
-        case: { ...c, sla: recordBreach(c.sla, deadline, t.dueAt, t.dueAt) },
-        events: [{ type: 'sla.breached', deadline, dueAt: t.dueAt, at: t.dueAt }],
+        case: { ...c, sla: recordBreach(c.sla, deadline, t.dueAt, at) },
+        events: [{ type: 'sla.breached', deadline, dueAt: t.dueAt, at }],
       };
     case 'auto-close': {
       if (
@@ -44,7 +46,7 @@ function applyTimer(
         return { case: c, events: [] };
       }
       return {
-        case: { ...c, status: 'closed', sla: recordStatusChange(c.sla, c.status, 'closed', t.dueAt) },
+        case: { ...c, status: 'closed', sla: recordStatusChange(c.sla, c.status, 'closed', at) },
         events: [
           {
             type: 'status.changed',
@@ -52,9 +54,9 @@ function applyTimer(
             to: 'closed',
             note: null,
             visibility: 'public',
-            at: t.dueAt,
+            at,
           },
-          { type: 'case.closed', auto: true, at: t.dueAt },
+          { type: 'case.closed', auto: true, at },
         ],
       };
     }
@@ -66,15 +68,24 @@ function applyTimer(
  * order, as of the instant it fell due (at risk, breached, auto-closed). The result depends only on
  * the case and the time, never on when or how often a timer was delivered, so late, duplicate and
  * out-of-order deliveries — or none at all, when someone touches the case first — end the same way.
+ *
+ * `notBefore` is when the case took its present form (its last write, or now right after a change):
+ * a deadline that was already past then fell due at that moment — a severity change that makes a
+ * deadline past breaches "at once" (SPEC §3), not retroactively.
  */
-export function settleDue(c: Case, now: Instant, policy: SlaPolicy): { case: Case; events: SettledEvent[] } {
+export function settleDue(
+  c: Case,
+  now: Instant,
+  policy: SlaPolicy,
+  notBefore: Instant = c.updatedAt,
+): { case: Case; events: SettledEvent[] } {
   let current = c;
   const events: SettledEvent[] = [];
   for (let step = 0; step < MAX_STEPS; step++) {
     const timers = desiredTimers(current, policy);
     const due = timers.find((t) => t.dueAt <= now);
     if (!due) break;
-    const applied = applyTimer(current, due, timers);
+    const applied = applyTimer(current, due, timers, notBefore);
     if (applied.events.length === 0) break;
     current = applied.case;
     events.push(...applied.events);

@@ -58,11 +58,11 @@ export function desiredTimers({ status, sla }: TimedCase, policy: SlaPolicy): De
   if (w && w.breachedAt === null) {
     const due = nextUpdateDueAt(sla, policy);
     const risk = nextUpdateAtRiskDueAt(sla, policy);
-    // A paused window (on hold) owes nothing, not even a warning, until it resumes.
-    if (due !== null && risk !== null) {
-      if (w.atRiskAt === null) timers.push({ kind: 'next-update-risk', dueAt: risk, window: w.startedAt });
-      timers.push({ kind: 'next-update', dueAt: due, window: w.startedAt });
-    }
+    // A paused window (on hold) stops moving toward its thresholds, so only one it had already
+    // crossed by the time it paused can still be due.
+    if (w.atRiskAt === null && risk !== null)
+      timers.push({ kind: 'next-update-risk', dueAt: risk, window: w.startedAt });
+    if (due !== null) timers.push({ kind: 'next-update', dueAt: due, window: w.startedAt });
   }
   const closeAt = status === 'pending_closure' ? autoCloseAt(sla, policy) : null;
   if (closeAt !== null && sla.pendingClosureSince !== null) {

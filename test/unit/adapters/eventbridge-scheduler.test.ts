@@ -67,7 +67,9 @@ describe('EventBridge Scheduler adapter', () => {
   });
 
   it('moves an existing schedule: ConflictException on create becomes an update with the same input', async () => {
-    scheduler.on(CreateScheduleCommand).rejects(new ConflictException({ message: 'exists', $metadata: {} }));
+    scheduler
+      .on(CreateScheduleCommand)
+      .rejects(new ConflictException({ message: 'exists', Message: 'exists', $metadata: {} }));
     scheduler.on(UpdateScheduleCommand).resolves({});
     await adapter.set(ID, timer);
     const update = scheduler.commandCalls(UpdateScheduleCommand)[0]?.args[0].input;
@@ -78,7 +80,7 @@ describe('EventBridge Scheduler adapter', () => {
   it('cancelling a timer that already ran (and deleted itself) is fine; other errors are not', async () => {
     scheduler
       .on(DeleteScheduleCommand)
-      .rejects(new ResourceNotFoundException({ message: 'gone', $metadata: {} }));
+      .rejects(new ResourceNotFoundException({ message: 'gone', Message: 'gone', $metadata: {} }));
     await expect(adapter.cancel(ID, 'auto-close')).resolves.toBeUndefined();
     scheduler.on(DeleteScheduleCommand).rejects(new Error('throttled'));
     await expect(adapter.cancel(ID, 'auto-close')).rejects.toThrow('throttled');

@@ -125,7 +125,9 @@ function facts(sim: TimerSim, id: string) {
   const { updatedAt: _u, version: _v, ...c } = sim.store.cases.get(id) as Case;
   const events = (sim.store.events.get(id) ?? []).map(({ id: _i, ...e }: TimelineEvent) => e);
   const related = [...sim.store.cases.values()].filter((x) => x.relatedCaseId === id).length;
-  return { case: c, events, related, notices: sim.notices.map((n) => `${n.kind}:${n.deadline}`) };
+  // Notices of different cases may interleave differently; per notice, what and when must match.
+  const notices = sim.notices.map((n) => `${n.kind}:${n.deadline}:${n.dueAt}:${n.case.subject}`).sort();
+  return { case: c, events, related, notices };
 }
 
 describe('timers under chaos (property)', () => {
