@@ -162,9 +162,10 @@ describe('routes, generated from the ROUTES table', () => {
 });
 
 describe('functions', () => {
-  it('has one function per route group, each nodejs22.x on arm64', () => {
+  it('has one function per route group, each nodejs22.x on arm64, and no other function but the timer workers', () => {
     const functions = resourcesOf('AWS::Lambda::Function');
-    expect(functions.map((f) => f.id).sort()).toEqual(ROUTE_GROUPS.map(functionId).sort());
+    const workers = [app.stack.timers.streamFunction, app.stack.timers.timerFunction].map(app.logicalId);
+    expect(functions.map((f) => f.id).sort()).toEqual([...ROUTE_GROUPS.map(functionId), ...workers].sort());
     for (const fn of functions) {
       expect(fn.props, fn.id).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
     }

@@ -81,7 +81,9 @@ describe('the casewatch app', () => {
   });
 
   it('acknowledges exactly the reviewed findings, each where it arises', () => {
-    const perFunction = Object.values(stack.api.functions).flatMap((fn) => [
+    const { timers } = stack;
+    const functions = [...Object.values(stack.api.functions), timers.streamFunction, timers.timerFunction];
+    const perFunction = functions.flatMap((fn) => [
       `AwsSolutions-IAM5[Resource::*] @ ${fn.node.path}Role/XRayWrite`,
       `AwsSolutions-L1 @ ${fn.node.path}`,
       `Serverless-LambdaDLQ @ ${fn.node.path}`,
@@ -103,6 +105,12 @@ describe('the casewatch app', () => {
         `AwsSolutions-COG8 @ ${STACK_NAME}/Identity/UserPool`,
         `AwsSolutions-SMG4 @ ${STACK_NAME}/Identity/SigningSecret`,
         `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*] @ ${STACK_NAME}/Api/CaseRequestsRole/AttachmentObjects`,
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${timers.scheduleGroup.scheduleGroupName}/*] @ ${STACK_NAME}/Timers/CaseStreamRole/TimerSchedules`,
+        `AwsSolutions-IAM5[Resource::*] @ ${STACK_NAME}/Timers/CaseStreamRole/ListStreams`,
+        `Serverless-SQSRedrivePolicy @ ${STACK_NAME}/Timers/DeadLetterQueue`,
+        `AwsSolutions-SQS3 @ ${STACK_NAME}/Timers/StreamFailureQueue`,
+        `Serverless-SQSRedrivePolicy @ ${STACK_NAME}/Timers/StreamFailureQueue`,
+        `Serverless-LambdaEventSourceMappingDestination @ ${STACK_NAME}/Timers/Timer/TimerQueueSource`,
       ].sort(),
     );
   });

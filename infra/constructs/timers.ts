@@ -1,0 +1,350 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { type EventSourceMapping, type IEventSourceDlq, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { CasewatchFunction } from './casewatch-function.ts';
+
+/**
+ * The only DynamoDB actions the workers call on the table. Firing a timer re-reads the case and writes it
+ * back with its events in one transaction of conditional Puts (IAM authorizes TransactWriteItems per item,
+ * so PutItem covers it); the stream reaction only reads the case a notice is about. No Scan, ever.
+ */
+export const TIMER_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem'] as const;
+export const STREAM_TABLE_ACTIONS = ['dynamodb:GetItem'] as const;
+
+/** The schedule calls the reconciler makes (shared/adapters/scheduler/eventbridge-scheduler.ts). */
+export const SCHEDULE_ACTIONS = [
+  'scheduler:CreateSchedule',
+  'scheduler:UpdateSchedule',
+  'scheduler:DeleteSchedule',
+] as const;
+
+/** Firing a timer is a GetItem and one transaction: a few hundred ms; 30 s leaves room for retries. */
+const TIMER_TIMEOUT = Duration.seconds(30);
+
+export interface TimersProps {
+  /** The case table; its stream drives timer reconciliation and notices. */
+  readonly table: ITable;
+  /** The address internal notices are sent from (an SES identity: the address or its domain is verified). */
+  readonly senderAddress: string;
+  /** Leads' addresses, comma-separated; they get breaches and at-risk notices of unassigned cases. */
+  readonly leadsEmail: string;
+}
+
+/**
+ * SLA timers (SPEC §4): the table's stream reconciles each case's one-shot EventBridge Scheduler schedules
+ * (and sends internal notices); a schedule drops its timer on the SQS timer queue, whose function fires it.
+ * Stateless: every schedule is derived from a case and is set again by the case's next change.
+ */
+export class Timers extends Construct {
+  public readonly scheduleGroup: ScheduleGroup;
+  /** Where schedules deliver timers and the reconciler sends timers already due. */
+  public readonly queue: Queue;
+  /**
+   * Timers that could not be fired (after `maxReceiveCount` receives) or delivered (Scheduler's retries
+   * exhausted): both carry the timer payload, so one redrive to the timer queue replays either kind.
+   */
+  public readonly deadLetterQueue: Queue;
+  /** The role Scheduler assumes to send to the timer queue (and its dead-letter queue). */
+  public readonly schedulerRole: Role;
+  /** Stream batches the reconciler gave up on (shard and sequence range, not the records). */
+  public readonly streamFailureQueue: Queue;
+  /** Reconciles timers and sends notices from the table's stream. */
+  public readonly streamFunction: CasewatchFunction;
+  public readonly streamMapping: EventSourceMapping;
+  /** Fires timers from the timer queue. */
+  public readonly timerFunction: CasewatchFunction;
+  public readonly timerMapping: EventSourceMapping;
+  /**
+   * Every alarm here: each means a timer, or a change that sets timers, was not handled. They have no
+   * actions yet; the observability construct adds its SNS topic to each.
+   */
+  public readonly alarms: Alarm[] = [];
+
+  public constructor(scope: Construct, id: string, props: TimersProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+
+    // Schedules are derived state, rebuilt from the table by each case's next change. Deleting the group
+    // with the stack drops schedules that would target this stack's (deleted) queue anyway; retaining it
+    // would leave them behind and block re-creating the stack, as the group name is fixed.
+    this.scheduleGroup = new ScheduleGroup(this, 'ScheduleGroup', { removalPolicy: RemovalPolicy.DESTROY });
+    const groupName = this.scheduleGroup.scheduleGroupName;
+
+    // SQS-managed encryption: Scheduler and both functions use the queues without any KMS grant.
+    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'Serverless::Serverless-SQSRedrivePolicy',
+      reason:
+        'This is the dead-letter queue of the timer queue and of every schedule; it is the end of the line, inspected and redriven to the timer queue by an operator, so it has no redrive target of its own.',
+    });
+    this.queue = new Queue(this, 'Queue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // Lambda's guidance for SQS sources: at least six times the function timeout, so a message is not
+      // received again while a throttled or retried invocation still holds it.
+      visibilityTimeout: Duration.seconds(TIMER_TIMEOUT.toSeconds() * 6),
+      // A timer failing five times is not transient (the table refuses it, or a bug): park it.
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 5 },
+    });
+
+    this.schedulerRole = new Role(this, 'SchedulerRole', {
+      description: 'casewatch timers: EventBridge Scheduler delivers timer schedules to the timer queue',
+      // Confused-deputy guard: only schedules of this account's timer group may use the role.
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: {
+            'aws:SourceAccount': stack.account,
+            'aws:SourceArn': this.scheduleGroup.scheduleGroupArn,
+          },
+        },
+      }),
+    });
+    this.schedulerRole.addToPolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['sqs:SendMessage'],
+        // Scheduler sends through the execution role to the target and to the target's dead-letter queue.
+        resources: [this.queue.queueArn, this.deadLetterQueue.queueArn],
+      }),
+    );
+
+    this.streamFailureQueue = new Queue(this, 'StreamFailureQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    for (const ruleId of ['AwsSolutions::AwsSolutions-SQS3', 'Serverless::Serverless-SQSRedrivePolicy']) {
+      Validations.of(this.streamFailureQueue).acknowledge({
+        id: ruleId,
+        reason:
+          'The on-failure destination of the table stream mapping: it only receives records of stream batches given up on (shard and sequence range), has no consumer to fail, and is itself the dead-letter destination, alarmed when not empty.',
+      });
+    }
+
+    const stream = this.createStreamFunction(props, groupName);
+    this.streamFunction = stream.fn;
+    this.streamMapping = stream.mapping;
+    this.timerFunction = new CasewatchFunction(this, 'Timer', {
+      entry: 'functions/timer/handler.ts',
+      description: 'casewatch timers: fires SLA timers from the timer queue (at risk, breach, auto-close)',
+      timeout: TIMER_TIMEOUT,
+      environment: { TABLE_NAME: props.table.tableName },
+    });
+    this.timerFunction.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: [...TIMER_TABLE_ACTIONS],
+        resources: [props.table.tableArn],
+      }),
+    );
+    this.queue.grantConsumeMessages(this.timerFunction);
+    this.timerMapping = this.timerFunction.addEventSourceMapping('TimerQueueSource', {
+      eventSourceArn: this.queue.queueArn,
+      batchSize: 10,
+      // Timers fire when due: no batching window.
+      reportBatchItemFailures: true,
+      // Many timers can fall due together (e.g. at the 09:00 business-hours opening); the table is
+      // on-demand, but a burst should not take the account's whole Lambda concurrency.
+      maxConcurrency: 10,
+    });
+    Validations.of(this.timerMapping).acknowledge({
+      id: 'Serverless::Serverless-LambdaEventSourceMappingDestination',
+      reason:
+        'SQS event source mappings take no on-failure destination: a timer that keeps failing is moved by the timer queue redrive policy (maxReceiveCount 5) to its dead-letter queue, which is alarmed.',
+    });
+
+    this.alarms.push(
+      this.notEmptyAlarm(
+        'DeadLetterAlarm',
+        this.deadLetterQueue.metricApproximateNumberOfMessagesVisible(),
+        'casewatch timers: a timer could not be fired or delivered and is parked in the timer dead-letter queue (its SLA deadline was not acted on). Inspect, fix, redrive to the timer queue.',
+      ),
+      this.notEmptyAlarm(
+        'StreamFailureAlarm',
+        this.streamFailureQueue.metricApproximateNumberOfMessagesVisible(),
+        'casewatch timers: the stream reaction gave up on table changes; their timers may be missing or stale and their notices unsent. Replay the shard range named in the message.',
+      ),
+      this.notEmptyAlarm(
+        'ScheduleDeliveryLostAlarm',
+        this.scheduleGroup.metricFailedToBeSentToDLQ(),
+        'casewatch timers: EventBridge Scheduler could neither deliver a timer nor park it in the dead-letter queue; that timer is lost.',
+      ),
+    );
+  }
+
+  private createStreamFunction(
+    props: TimersProps,
+    groupName: string,
+  ): { fn: CasewatchFunction; mapping: EventSourceMapping } {
+    const fn = new CasewatchFunction(this, 'CaseStream', {
+      entry: 'functions/case-stream/handler.ts',
+      description: 'casewatch timers: reconciles SLA timers and sends internal notices from the table stream',
+      timeout: Duration.seconds(30),
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        TIMER_QUEUE_URL: this.queue.queueUrl,
+        TIMER_QUEUE_ARN: this.queue.queueArn,
+        TIMER_DLQ_ARN: this.deadLetterQueue.queueArn,
+        SCHEDULE_GROUP: groupName,
+        SCHEDULER_ROLE_ARN: this.schedulerRole.roleArn,
+        SENDER_ADDRESS: props.senderAddress,
+        LEADS_EMAIL: props.leadsEmail,
+      },
+    });
+    const role = fn.role;
+    if (role === undefined) throw new Error(`${fn.node.path} has no role`);
+
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: [...STREAM_TABLE_ACTIONS],
+        resources: [props.table.tableArn],
+      }),
+    );
+    // A timer already due goes straight to the timer queue.
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['sqs:SendMessage'],
+        resources: [this.queue.queueArn],
+      }),
+    );
+    fn.addToRolePolicy(this.sendNoticePermission(props.senderAddress));
+
+    // Schedules are created per case at run time, so their names are only known as `<group>/*`; kept in a
+    // policy of its own so that wildcard is acknowledged there only. PassRole goes with it: creating a
+    // schedule hands it the scheduler role.
+    const schedules = new Policy(role, 'TimerSchedules', {
+      roles: [role],
+      statements: [
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: [...SCHEDULE_ACTIONS],
+          resources: [this.scheduleArn('*')],
+        }),
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['iam:PassRole'],
+          resources: [this.schedulerRole.roleArn],
+          conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+        }),
+      ],
+    });
+    Validations.of(schedules).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${groupName}/*]`,
+      reason:
+        'Schedule names are derived per case at run time (cw-<caseId>-<kind>), so they cannot be listed; the grant is limited to create, update and delete, in the one casewatch timer group.',
+    });
+
+    // Stream reads, granted by hand rather than through DynamoEventSource: its ListStreams on `*` would land
+    // in the default policy, where acknowledging it would also hide any later wildcard grant.
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+        resources: [this.tableStreamArn(props.table)],
+      }),
+    );
+    const listStreams = new Policy(role, 'ListStreams', {
+      roles: [role],
+      statements: [
+        new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:ListStreams'], resources: ['*'] }),
+      ],
+    });
+    Validations.of(listStreams).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'dynamodb:ListStreams supports no resource-level permissions (Resource must be *); the event source mapping uses it to find the stream, and it returns stream ARNs only, never data.',
+    });
+
+    const mapping = fn.addEventSourceMapping('TableStreamSource', {
+      eventSourceArn: this.tableStreamArn(props.table),
+      // TRIM_HORIZON: when the mapping is first created (or replaced) it starts from the oldest record the
+      // stream still holds (24 h) instead of skipping the changes made meanwhile, which would leave those
+      // cases without timers. Replays are harmless: schedule names are deterministic and a breach is
+      // recorded once on the case, so at worst a notice is sent twice.
+      startingPosition: StartingPosition.TRIM_HORIZON,
+      batchSize: 10,
+      // Records run in order, one at a time, and failures are reported per record; a batch that still
+      // throws is halved until the bad record is alone.
+      reportBatchItemFailures: true,
+      bisectBatchOnError: true,
+      // A record that keeps failing blocks its shard: give up on it after a bounded effort, well within
+      // the stream's 24 h retention so the range named in the failure record can still be replayed.
+      retryAttempts: 8,
+      maxRecordAge: Duration.hours(6),
+      onFailure: this.streamFailureDestination(),
+    });
+    // Records only flow once the group their schedules go into exists.
+    mapping.node.addDependency(this.scheduleGroup);
+    return { fn, mapping };
+  }
+
+  /**
+   * The stream failure queue as on-failure destination, granting only what Lambda uses to write there
+   * (`sqs:SendMessage`); the library's SqsDlq would add GetQueueAttributes and GetQueueUrl.
+   */
+  private streamFailureDestination(): IEventSourceDlq {
+    const queueArn = this.streamFailureQueue.queueArn;
+    return {
+      bind: (_mapping, handler) => {
+        handler.addToRolePolicy(
+          new PolicyStatement({ effect: Effect.ALLOW, actions: ['sqs:SendMessage'], resources: [queueArn] }),
+        );
+        return { destination: queueArn };
+      },
+    };
+  }
+
+  /**
+   * `ses:SendEmail` on the sender's identities only: the address itself and its domain (SES authorizes
+   * against whichever is verified), and only with that From address, so a verified domain does not let
+   * the function send as anyone else at it.
+   */
+  private sendNoticePermission(senderAddress: string): PolicyStatement {
+    const domain = senderAddress.slice(senderAddress.lastIndexOf('@') + 1);
+    const identity = (name: string) =>
+      Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: name });
+    return new PolicyStatement({
+      effect: Effect.ALLOW,
+      actions: ['ses:SendEmail'],
+      resources: [identity(senderAddress), identity(domain)],
+      conditions: { StringEquals: { 'ses:FromAddress': senderAddress } },
+    });
+  }
+
+  /** `arn:<partition>:scheduler:<region>:<account>:schedule/<group>/<name>`. */
+  private scheduleArn(name: string): string {
+    return Stack.of(this).formatArn({
+      service: 'scheduler',
+      resource: 'schedule',
+      resourceName: `${this.scheduleGroup.scheduleGroupName}/${name}`,
+    });
+  }
+
+  private tableStreamArn(table: ITable): string {
+    if (table.tableStreamArn === undefined) throw new Error(`${table.node.path} has no stream`);
+    return table.tableStreamArn;
+  }
+
+  /** Any message at all is a timer, or a change that sets timers, that was not handled. */
+  private notEmptyAlarm(id: string, metric: IMetric, description: string): Alarm {
+    return new Alarm(this, id, {
+      alarmDescription: description,
+      metric,
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+  }
+}

@@ -1,0 +1,486 @@
+import type { CfnElement } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, STACK_NAME } from '../../infra/app.ts';
+import {
+  DEFAULT_SENDER_ADDRESS,
+  LEADS_EMAIL_CONTEXT,
+  SENDER_ADDRESS_CONTEXT,
+} from '../../infra/casewatch-stack.ts';
+import { SCHEDULE_ACTIONS } from '../../infra/constructs/timers.ts';
+import { type SynthesizedCasewatch, synthCasewatch } from './support/casewatch-template.ts';
+import { readValidationReport, tempOutdir, unsuppressedFindings } from './support/validation-report.ts';
+
+type Json = Record<string, unknown>;
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: Json;
+}
+
+const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+const getAtt = (id: string, attribute = 'Arn') => ({ 'Fn::GetAtt': [id, attribute] });
+/** `arn:<partition>:<service>:<region>:<account>:<resource>` as CDK's formatArn renders it. */
+const arnJoin = (service: string, resource: string) => ({
+  'Fn::Join': [
+    '',
+    [
+      'arn:',
+      { Ref: 'AWS::Partition' },
+      `:${service}:`,
+      { Ref: 'AWS::Region' },
+      ':',
+      { Ref: 'AWS::AccountId' },
+      `:${resource}`,
+    ],
+  ],
+});
+
+let app: SynthesizedCasewatch;
+let ids: {
+  table: string;
+  group: string;
+  queue: string;
+  dlq: string;
+  failures: string;
+  schedulerRole: string;
+  streamFn: string;
+  streamRole: string;
+  timerFn: string;
+  timerRole: string;
+};
+let groupName: string;
+
+beforeAll(() => {
+  app = synthCasewatch();
+  const { timers, store } = app.stack;
+  const roleOf = (fn: typeof timers.streamFunction) => {
+    if (fn.role === undefined) throw new Error(`${fn.node.path} has no role`);
+    return app.logicalId(fn.role);
+  };
+  ids = {
+    table: app.logicalId(store.table),
+    group: app.logicalId(timers.scheduleGroup),
+    queue: app.logicalId(timers.queue),
+    dlq: app.logicalId(timers.deadLetterQueue),
+    failures: app.logicalId(timers.streamFailureQueue),
+    schedulerRole: app.logicalId(timers.schedulerRole),
+    streamFn: app.logicalId(timers.streamFunction),
+    streamRole: roleOf(timers.streamFunction),
+    timerFn: app.logicalId(timers.timerFunction),
+    timerRole: roleOf(timers.timerFunction),
+  };
+  groupName = timers.scheduleGroup.scheduleGroupName;
+});
+afterAll(() => app.cleanup());
+
+const resource = (id: string) => {
+  const found = app.template.toJSON().Resources[id] as Json | undefined;
+  if (found === undefined) throw new Error(`no resource ${id}`);
+  return found as { Type: string; Properties: Json; DeletionPolicy?: string; DependsOn?: string[] };
+};
+const resourcesOf = (type: string) =>
+  Object.entries(app.template.findResources(type)).map(([id, r]) => ({ id, props: r.Properties as Json }));
+
+/** Every statement of every policy in the template: managed, attached and inline. */
+function allStatements(): Statement[] {
+  const docs = [
+    ...resourcesOf('AWS::IAM::Policy').map((p) => p.props.PolicyDocument),
+    ...resourcesOf('AWS::IAM::ManagedPolicy').map((p) => p.props.PolicyDocument),
+    ...resourcesOf('AWS::IAM::Role').flatMap((r) =>
+      ((r.props.Policies ?? []) as { PolicyDocument: unknown }[]).map((p) => p.PolicyDocument),
+    ),
+  ] as { Statement: Statement[] }[];
+  return docs.flatMap((d) => d.Statement);
+}
+
+/** The statements a role can use: its inline policies and every AWS::IAM::Policy attached to it. */
+function statementsOf(role: string): Statement[] {
+  const roleProps = resource(role).Properties;
+  expect(roleProps.ManagedPolicyArns, role).toBeUndefined();
+  const inline = ((roleProps.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[]).flatMap(
+    (p) => p.PolicyDocument.Statement,
+  );
+  const attached = resourcesOf('AWS::IAM::Policy')
+    .filter((p) =>
+      (p.props.Roles as unknown[]).some((r) => JSON.stringify(r) === JSON.stringify({ Ref: role })),
+    )
+    .flatMap((p) => (p.props.PolicyDocument as { Statement: Statement[] }).Statement);
+  return [...inline, ...attached];
+}
+
+/** One row per (action, resource, condition) a role is allowed, so grants compare regardless of grouping. */
+function grantsOf(role: string): { action: string; resource: string; condition?: string }[] {
+  return statementsOf(role).flatMap((s) => {
+    expect(s.Effect).toBe('Allow');
+    return asList(s.Action).flatMap((action) =>
+      asList(s.Resource).map((r) => ({
+        action,
+        resource: JSON.stringify(r),
+        ...(s.Condition !== undefined && { condition: JSON.stringify(s.Condition) }),
+      })),
+    );
+  });
+}
+const grantsFor = (role: string, prefix: string) => grantsOf(role).filter((g) => g.action.startsWith(prefix));
+const servicesOf = (role: string) => [...new Set(grantsOf(role).map((g) => g.action.split(':')[0]))].sort();
+
+function envOf(fn: string): Json {
+  return (resource(fn).Properties.Environment as { Variables: Json }).Variables;
+}
+
+function mappingOf(fn: string): Json {
+  const mappings = resourcesOf('AWS::Lambda::EventSourceMapping').filter(
+    (m) => JSON.stringify(m.props.FunctionName) === JSON.stringify({ Ref: fn }),
+  );
+  expect(mappings, fn).toHaveLength(1);
+  return mappings[0]?.props ?? {};
+}
+
+describe('the schedule group', () => {
+  it('is a dedicated group, named as the reconciler is told, deleted with the stack', () => {
+    app.template.resourceCountIs('AWS::Scheduler::ScheduleGroup', 1);
+    expect(resource(ids.group)).toMatchObject({
+      Type: 'AWS::Scheduler::ScheduleGroup',
+      Properties: { Name: groupName },
+      DeletionPolicy: 'Delete',
+    });
+    expect(groupName).not.toBe('default');
+  });
+});
+
+describe('the timer queue and its dead-letter queue', () => {
+  it('are encrypted with SQS-managed keys', () => {
+    for (const id of [ids.queue, ids.dlq, ids.failures]) {
+      expect(resource(id).Properties, id).toMatchObject({ SqsManagedSseEnabled: true });
+      expect(resource(id).Properties.KmsMasterKeyId, id).toBeUndefined();
+    }
+  });
+
+  it('refuse plain HTTP', () => {
+    for (const id of [ids.queue, ids.dlq, ids.failures]) {
+      const policies = resourcesOf('AWS::SQS::QueuePolicy').filter((p) =>
+        (p.props.Queues as unknown[]).some((q) => JSON.stringify(q) === JSON.stringify({ Ref: id })),
+      );
+      expect(policies, id).toHaveLength(1);
+      const statements = (policies[0]?.props.PolicyDocument as { Statement: Statement[] } | undefined)
+        ?.Statement;
+      expect(statements, id).toContainEqual(
+        expect.objectContaining({
+          Effect: 'Deny',
+          Action: 'sqs:*',
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        }),
+      );
+    }
+  });
+
+  it('parks a timer after five failed receives, keeping it 14 days', () => {
+    expect(resource(ids.queue).Properties.RedrivePolicy).toEqual({
+      deadLetterTargetArn: getAtt(ids.dlq),
+      maxReceiveCount: 5,
+    });
+    expect(resource(ids.dlq).Properties).toMatchObject({ MessageRetentionPeriod: 14 * 24 * 3600 });
+    expect(resource(ids.dlq).Properties.RedrivePolicy).toBeUndefined();
+  });
+
+  it('hides a message for at least six times the timer function timeout', () => {
+    const timeout = resource(ids.timerFn).Properties.Timeout as number;
+    expect(resource(ids.queue).Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * timeout);
+  });
+});
+
+describe('alarms', () => {
+  const alarmOn = (metricName: string, dimension: { Name: string; Value: unknown }) =>
+    resourcesOf('AWS::CloudWatch::Alarm').filter(
+      (a) =>
+        a.props.MetricName === metricName &&
+        JSON.stringify(a.props.Dimensions) === JSON.stringify([dimension]),
+    );
+
+  it.each([
+    ['the timer dead-letter queue', () => ids.dlq],
+    ['the stream failure queue', () => ids.failures],
+  ])('goes off as soon as %s holds a message', (_name, id) => {
+    const [alarm, ...others] = alarmOn('ApproximateNumberOfMessagesVisible', {
+      Name: 'QueueName',
+      Value: getAtt(id(), 'QueueName'),
+    });
+    expect(others).toEqual([]);
+    expect(alarm?.props).toMatchObject({
+      Namespace: 'AWS/SQS',
+      Statistic: 'Maximum',
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it('goes off when Scheduler can neither deliver a timer nor dead-letter it', () => {
+    const [alarm] = alarmOn('InvocationsFailedToBeSentToDeadLetterCount', {
+      Name: 'ScheduleGroup',
+      Value: groupName,
+    });
+    expect(alarm?.props).toMatchObject({
+      Namespace: 'AWS/Scheduler',
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
+    });
+  });
+
+  it('has no actions yet (the observability construct adds its topic to each exposed alarm)', () => {
+    const alarms = resourcesOf('AWS::CloudWatch::Alarm');
+    expect(alarms).toHaveLength(app.stack.timers.alarms.length);
+    for (const alarm of alarms) expect(alarm.props.AlarmActions, alarm.id).toBeUndefined();
+  });
+});
+
+describe('the scheduler role', () => {
+  it('is assumable only by EventBridge Scheduler, for schedules of this account and this group', () => {
+    expect(resource(ids.schedulerRole).Properties.AssumeRolePolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 'sts:AssumeRole',
+          Principal: { Service: 'scheduler.amazonaws.com' },
+          Condition: {
+            StringEquals: {
+              'aws:SourceAccount': { Ref: 'AWS::AccountId' },
+              'aws:SourceArn': getAtt(ids.group),
+            },
+          },
+        },
+      ],
+    });
+  });
+
+  it('may only send messages to the timer queue and its dead-letter queue', () => {
+    expect(grantsOf(ids.schedulerRole).sort((a, b) => a.resource.localeCompare(b.resource))).toEqual(
+      [
+        { action: 'sqs:SendMessage', resource: JSON.stringify(getAtt(ids.queue)) },
+        { action: 'sqs:SendMessage', resource: JSON.stringify(getAtt(ids.dlq)) },
+      ].sort((a, b) => a.resource.localeCompare(b.resource)),
+    );
+  });
+});
+
+describe('the stream reaction', () => {
+  it('reads the table stream from the oldest record, with partial batch responses and bisection', () => {
+    expect(mappingOf(ids.streamFn)).toMatchObject({
+      EventSourceArn: getAtt(ids.table, 'StreamArn'),
+      StartingPosition: 'TRIM_HORIZON',
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('gives up on a record after bounded retries and age, sending it to the stream failure queue', () => {
+    const mapping = mappingOf(ids.streamFn);
+    expect(mapping.MaximumRetryAttempts).toBeGreaterThanOrEqual(1);
+    expect(mapping.MaximumRetryAttempts).toBeLessThanOrEqual(10);
+    // Bounded, and short of the stream's 24 h retention so the failed range can still be replayed.
+    expect(mapping.MaximumRecordAgeInSeconds).toBeGreaterThan(0);
+    expect(mapping.MaximumRecordAgeInSeconds).toBeLessThanOrEqual(12 * 3600);
+    expect(mapping.DestinationConfig).toEqual({ OnFailure: { Destination: getAtt(ids.failures) } });
+  });
+
+  it('starts only once the schedule group exists', () => {
+    const [id] = resourcesOf('AWS::Lambda::EventSourceMapping')
+      .filter((m) => JSON.stringify(m.props.FunctionName) === JSON.stringify({ Ref: ids.streamFn }))
+      .map((m) => m.id);
+    expect(resource(id ?? '').DependsOn).toContain(ids.group);
+  });
+
+  it('is told the queue, dead-letter queue, group, role, table and sender it works with', () => {
+    expect(envOf(ids.streamFn)).toMatchObject({
+      TABLE_NAME: { Ref: ids.table },
+      TIMER_QUEUE_URL: { Ref: ids.queue },
+      TIMER_QUEUE_ARN: getAtt(ids.queue),
+      TIMER_DLQ_ARN: getAtt(ids.dlq),
+      SCHEDULE_GROUP: resource(ids.group).Properties.Name,
+      SCHEDULER_ROLE_ARN: getAtt(ids.schedulerRole),
+      SENDER_ADDRESS: DEFAULT_SENDER_ADDRESS,
+      LEADS_EMAIL: '',
+    });
+  });
+
+  it('manages schedules only in the timer group, and passes only the scheduler role, only to Scheduler', () => {
+    const scheduleArn = JSON.stringify(arnJoin('scheduler', `schedule/${groupName}/*`));
+    const scheduler = grantsFor(ids.streamRole, 'scheduler:');
+    expect(scheduler.map((g) => g.action).sort()).toEqual([...SCHEDULE_ACTIONS].sort());
+    for (const g of scheduler) expect(g).toEqual({ action: g.action, resource: scheduleArn });
+
+    expect(grantsFor(ids.streamRole, 'iam:')).toEqual([
+      {
+        action: 'iam:PassRole',
+        resource: JSON.stringify(getAtt(ids.schedulerRole)),
+        condition: JSON.stringify({ StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } }),
+      },
+    ]);
+  });
+
+  it('reads cases and the stream, nothing else in DynamoDB', () => {
+    const dynamo = grantsFor(ids.streamRole, 'dynamodb:');
+    const on = (r: unknown) => dynamo.filter((g) => g.resource === JSON.stringify(r)).map((g) => g.action);
+    expect(on(getAtt(ids.table)).sort()).toEqual(['dynamodb:GetItem']);
+    expect(on(getAtt(ids.table, 'StreamArn')).sort()).toEqual([
+      'dynamodb:DescribeStream',
+      'dynamodb:GetRecords',
+      'dynamodb:GetShardIterator',
+    ]);
+    expect(on('*')).toEqual(['dynamodb:ListStreams']);
+    expect(dynamo).toHaveLength(5);
+  });
+
+  it('sends only to the timer queue (timers already due) and the stream failure queue', () => {
+    expect(
+      grantsFor(ids.streamRole, 'sqs:')
+        .map((g) => `${g.action} ${g.resource}`)
+        .sort(),
+    ).toEqual(
+      [
+        `sqs:SendMessage ${JSON.stringify(getAtt(ids.queue))}`,
+        `sqs:SendMessage ${JSON.stringify(getAtt(ids.failures))}`,
+      ].sort(),
+    );
+  });
+
+  it('sends mail only from the sender address, through its own or its domain identity', () => {
+    const condition = JSON.stringify({ StringEquals: { 'ses:FromAddress': DEFAULT_SENDER_ADDRESS } });
+    const domain = DEFAULT_SENDER_ADDRESS.split('@')[1];
+    expect(grantsFor(ids.streamRole, 'ses:').sort((a, b) => a.resource.localeCompare(b.resource))).toEqual(
+      [
+        {
+          action: 'ses:SendEmail',
+          resource: JSON.stringify(arnJoin('ses', `identity/${DEFAULT_SENDER_ADDRESS}`)),
+          condition,
+        },
+        {
+          action: 'ses:SendEmail',
+          resource: JSON.stringify(arnJoin('ses', `identity/${domain}`)),
+          condition,
+        },
+      ].sort((a, b) => a.resource.localeCompare(b.resource)),
+    );
+  });
+
+  it('uses no other service', () => {
+    expect(servicesOf(ids.streamRole)).toEqual([
+      'dynamodb',
+      'iam',
+      'logs',
+      'scheduler',
+      'ses',
+      'sqs',
+      'xray',
+    ]);
+  });
+});
+
+describe('the timer function', () => {
+  it('consumes the timer queue in batches with partial batch responses, bounded concurrency', () => {
+    const mapping = mappingOf(ids.timerFn);
+    expect(mapping).toMatchObject({
+      EventSourceArn: getAtt(ids.queue),
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: expect.any(Number) },
+    });
+    expect(mapping.BatchSize).toBeLessThanOrEqual(10);
+    expect(mapping.MaximumBatchingWindowInSeconds ?? 0).toBe(0);
+  });
+
+  it('reads and writes cases with GetItem and PutItem only', () => {
+    const dynamo = grantsFor(ids.timerRole, 'dynamodb:');
+    expect(dynamo.length).toBeGreaterThan(0);
+    for (const g of dynamo) {
+      expect(['dynamodb:GetItem', 'dynamodb:PutItem']).toContain(g.action);
+      expect(g.resource).toBe(JSON.stringify(getAtt(ids.table)));
+      expect(g.condition).toBeUndefined();
+    }
+  });
+
+  it('touches only the timer queue in SQS, to consume it', () => {
+    for (const g of grantsFor(ids.timerRole, 'sqs:')) {
+      expect(g.resource).toBe(JSON.stringify(getAtt(ids.queue)));
+      expect(g.action).not.toBe('sqs:SendMessage');
+    }
+    expect(servicesOf(ids.timerRole)).toEqual(['dynamodb', 'logs', 'sqs', 'xray']);
+  });
+
+  it('is told only the table', () => {
+    expect(envOf(ids.timerFn)).toEqual({
+      NODE_OPTIONS: '--enable-source-maps',
+      POWERTOOLS_SERVICE_NAME: 'casewatch',
+      TABLE_NAME: { Ref: ids.table },
+    });
+  });
+});
+
+describe('the whole stack', () => {
+  it('grants no Scan (nor PartiQL) and no wildcard action anywhere', () => {
+    const actions = allStatements().flatMap((s) => asList(s.Action));
+    expect(actions.filter((a) => /scan|partiql/i.test(a))).toEqual([]);
+    expect(actions.filter((a) => a.includes('*'))).toEqual([]);
+  });
+});
+
+describe('sender and leads from context', () => {
+  const synthWith = (context: Json) => {
+    const out = tempOutdir();
+    try {
+      const built = buildApp({
+        outdir: out.outdir,
+        context: { 'aws:cdk:bundling-stacks': [], ...context },
+        builtinCloudFormationValidation: false,
+      });
+      const template = Template.fromJSON(built.app.synth().getStackByName(STACK_NAME).template);
+      return { built, template, findings: unsuppressedFindings(readValidationReport(out.outdir)) };
+    } finally {
+      out.cleanup();
+    }
+  };
+
+  it('sends as the configured address and tells the leads', () => {
+    const { built, template, findings } = synthWith({
+      [SENDER_ADDRESS_CONTEXT]: 'support@mail.shop.test',
+      [LEADS_EMAIL_CONTEXT]: ' lead1@shop.test, lead2@shop.test ',
+    });
+    expect(findings).toEqual([]);
+    const streamFn = built.stack.getLogicalId(
+      built.stack.timers.streamFunction.node.defaultChild as CfnElement,
+    );
+    const env = (template.toJSON().Resources[streamFn].Properties as { Environment: { Variables: Json } })
+      .Environment.Variables;
+    expect(env).toMatchObject({
+      SENDER_ADDRESS: 'support@mail.shop.test',
+      LEADS_EMAIL: 'lead1@shop.test,lead2@shop.test',
+    });
+    const ses = Object.values(template.findResources('AWS::IAM::Policy'))
+      .flatMap(
+        (p) => (p.Properties as { PolicyDocument: { Statement: Statement[] } }).PolicyDocument.Statement,
+      )
+      .filter((st) => asList(st.Action).some((a) => a.startsWith('ses:')));
+    expect(ses).toHaveLength(1);
+    expect(ses[0]?.Resource).toHaveLength(2);
+    expect(ses).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'ses:SendEmail',
+        Resource: expect.arrayContaining([
+          arnJoin('ses', 'identity/support@mail.shop.test'),
+          arnJoin('ses', 'identity/mail.shop.test'),
+        ]),
+        Condition: { StringEquals: { 'ses:FromAddress': 'support@mail.shop.test' } },
+      },
+    ]);
+  });
+
+  it('refuses a sender that is not a bare address', () => {
+    expect(() => buildApp({ context: { [SENDER_ADDRESS_CONTEXT]: 'Support <support@shop.test>' } })).toThrow(
+      /bare email address/,
+    );
+  });
+});
