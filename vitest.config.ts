@@ -5,7 +5,8 @@ export default defineConfig({
     testTimeout: 30_000,
     reporters: ['default', './test/plain-summary-reporter.ts'],
     // The clock is always injected; never let a test depend on the machine's zone.
-    env: { TZ: 'UTC' },
+    // Metrics are EMF lines on stdout; tests that check them turn them back on.
+    env: { TZ: 'UTC', POWERTOOLS_METRICS_DISABLED: 'true' },
     projects: [
       {
         extends: true,

@@ -21,6 +21,9 @@ export interface BundleRow {
   /** Cold import of the bundle in a fresh node process, ms. */
   importMedianMs: number;
   importP90Ms: number;
+  /** The same with `NODE_OPTIONS=--enable-source-maps`, as CasewatchFunction deploys it: node reads the .map too. */
+  importWithSourceMapsMedianMs: number;
+  importWithSourceMapsP90Ms: number;
   /** Against the DynamoDB-only baseline. */
   sizeRatio: number;
   importMedianRatio: number;
@@ -29,7 +32,8 @@ export interface BundleRow {
   secretCallsPerImport: number;
   /**
    * From the start of the import to the secret request reaching the stub: parsing and running the bundle up
-   * to its top-level await. The rest of the import is that loopback round trip. Null without a secret call.
+   * to its top-level await. The rest is the loopback round trip and the init code after the await. Null
+   * without a secret call.
    */
   untilSecretRequestMedianMs: number | null;
 }
@@ -42,6 +46,7 @@ export interface PackageShare {
 }
 
 export interface BundleReport {
+  /** Timed imports per bundle and node option set: `maxRuns`, fewer when the time budget ran out. */
   runs: number;
   rows: BundleRow[];
   largest: { name: string; topPackages: PackageShare[]; scopes: PackageShare[] };
@@ -181,11 +186,11 @@ async function startSecretStub(): Promise<SecretStub> {
  * What the handlers read at import, all pointing at loopback: the secret at the stub, the JWKS URL at a
  * closed port (jose fetches keys lazily, on the first token). No inherited AWS profile or credentials.
  */
-function childEnv(stubUrl: string, dir: string, nodeOptions: string): NodeJS.ProcessEnv {
+function childEnv(stubUrl: string, dir: string, nodeOptions: string | undefined): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
     HOME: dir,
-    NODE_OPTIONS: nodeOptions,
+    ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'bench',
     AWS_SECRET_ACCESS_KEY: 'bench',
@@ -231,9 +236,10 @@ function coldImport(child: string, file: string, env: NodeJS.ProcessEnv): Promis
 /**
  * Size and cold-import time of each Lambda bundle, against a bundle holding only the DynamoDB client.
  * Each import runs in a fresh `node` process (the one-time disk-cache warm-up is not counted); processes
- * take turns across bundles so drift on a busy machine spreads evenly.
+ * take turns across bundles and node options so drift on a busy machine spreads evenly. On a loaded machine
+ * the rounds stop once `budgetMs` is spent (after at least `minRuns`), so `npm run bench` stays short.
  */
-export async function benchBundles(runs = 15, nodeOptions = ''): Promise<BundleReport> {
+export async function benchBundles(maxRuns = 11, budgetMs = 45_000, minRuns = 5): Promise<BundleReport> {
   const dir = await mkdtemp(join(tmpdir(), 'casewatch-bench-'));
   const stub = await startSecretStub();
   try {
@@ -251,19 +257,28 @@ export async function benchBundles(runs = 15, nodeOptions = ''): Promise<BundleR
 
     const child = join(dir, 'cold-import.mjs');
     await writeFile(child, CHILD_SOURCE);
-    const env = childEnv(stub.url, dir, nodeOptions);
-    const times = built.map(() => [] as number[]);
+    const variants = [
+      { env: childEnv(stub.url, dir, undefined), times: built.map(() => [] as number[]) },
+      { env: childEnv(stub.url, dir, '--enable-source-maps'), times: built.map(() => [] as number[]) },
+    ];
+    const [plain, sourceMaps] = variants as [(typeof variants)[0], (typeof variants)[0]];
     const secretCalls = built.map(() => 0);
     const untilSecret = built.map(() => [] as number[]);
     let remote = 0;
-    for (let run = -1; run < runs; run++) {
+    let runs = 0;
+    const started = performance.now();
+    for (let run = -1; run < maxRuns; run++) {
+      if (runs >= minRuns && performance.now() - started > budgetMs) break;
+      if (run >= 0) runs++;
       for (const [i, b] of built.entries()) {
-        const before = stub.calls;
-        const result = await coldImport(child, b.outfile, env);
-        remote += result.remote.length;
-        if (!result.ok) throw new Error(`importing the ${b.name} bundle failed:\n${result.error}`);
-        if (run >= 0) {
-          times[i]?.push(result.ms);
+        for (const variant of variants) {
+          const before = stub.calls;
+          const result = await coldImport(child, b.outfile, variant.env);
+          remote += result.remote.length;
+          if (!result.ok) throw new Error(`importing the ${b.name} bundle failed:\n${result.error}`);
+          if (run < 0) continue;
+          variant.times[i]?.push(result.ms);
+          if (variant !== plain) continue;
           secretCalls[i] = (secretCalls[i] ?? 0) + stub.calls - before;
           if (stub.calls > before) untilSecret[i]?.push(stub.lastCallAt - result.startedAt);
         }
@@ -272,11 +287,11 @@ export async function benchBundles(runs = 15, nodeOptions = ''): Promise<BundleR
     if (stub.unexpected > 0) throw new Error(`the secret stub got ${stub.unexpected} unexpected requests`);
 
     const base = built[0] as (typeof built)[number];
-    const baseMedian = percentile(times[0] ?? [], 50);
-    const baseP90 = percentile(times[0] ?? [], 90);
+    const baseMedian = percentile(plain.times[0] ?? [], 50);
+    const baseP90 = percentile(plain.times[0] ?? [], 90);
     const rows: BundleRow[] = built.map((b, i) => {
-      const median = percentile(times[i] ?? [], 50);
-      const p90 = percentile(times[i] ?? [], 90);
+      const median = percentile(plain.times[i] ?? [], 50);
+      const p90 = percentile(plain.times[i] ?? [], 90);
       return {
         name: b.name,
         entry: b.entry,
@@ -285,6 +300,8 @@ export async function benchBundles(runs = 15, nodeOptions = ''): Promise<BundleR
         gzipKib: round(b.gzip / 1024, 1),
         importMedianMs: round(median, 1),
         importP90Ms: round(p90, 1),
+        importWithSourceMapsMedianMs: round(percentile(sourceMaps.times[i] ?? [], 50), 1),
+        importWithSourceMapsP90Ms: round(percentile(sourceMaps.times[i] ?? [], 90), 1),
         sizeRatio: round(b.bytes / base.bytes),
         importMedianRatio: round(median / baseMedian),
         importP90Ratio: round(p90 / baseP90),
@@ -300,10 +317,9 @@ export async function benchBundles(runs = 15, nodeOptions = ''): Promise<BundleR
       largest: {
         name: largest.name,
         topPackages: shares(largest.metafile, outName, (p) => p).slice(0, 8),
-        scopes: shares(largest.metafile, outName, (p) => (p.startsWith('@') ? `${p.split('/')[0]}/*` : p)).slice(
-          0,
-          6,
-        ),
+        scopes: shares(largest.metafile, outName, (p) =>
+          p.startsWith('@') ? `${p.split('/')[0]}/*` : p,
+        ).slice(0, 6),
       },
       nonLoopbackConnections: remote,
     };

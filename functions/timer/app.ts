@@ -1,7 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -61,6 +60,5 @@ export function createHandler(deps: CoreDeps) {
       processPartialResponse(event, onRecord, processor, { context }),
   )
     .use(injectLambdaContext(logger))
-    .use(logMetrics(metrics))
     .use(captureLambdaHandler(tracer));
 }

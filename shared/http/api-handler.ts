@@ -1,5 +1,4 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import httpCors from '@middy/http-cors';
@@ -9,7 +8,7 @@ import type { AppDeps } from '../app/deps.ts';
 import { CasewatchError } from '../app/errors.ts';
 import { InvalidCursorError } from '../ports/case-store.ts';
 import { type AuthDeps, resolveActor } from './auth.ts';
-import { logger, metrics, tracer } from './observability.ts';
+import { logger, tracer } from './observability.ts';
 import { problem, problemFor, problemResponse } from './problem.ts';
 
 /** What a route gets: the raw event, the caller, and the composition root's dependencies. */
@@ -93,7 +92,6 @@ export function createApiHandler<D extends ApiDeps>(
   const handler = middy(dispatch)
     .use(mapUnexpectedErrors)
     .use(injectLambdaContext(logger))
-    .use(logMetrics(metrics))
     .use(captureLambdaHandler(tracer))
     .use(httpCors({ origins: ['*'], headers: CORS_ALLOW_HEADERS, exposeHeaders: 'ETag,Location' }));
   for (const m of options.use ?? []) handler.use(m);
