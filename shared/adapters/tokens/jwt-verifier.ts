@@ -27,6 +27,14 @@ export function createJwtVerifier({ keys, issuer, audience }: JwtVerifierOptions
   };
 }
 
+/**
+ * The user pool's published keys, fetched and cached by jose; created on first use, since building it
+ * loads Node's fetch stack (tens of ms) at cold start, and most calls never verify a bearer token here.
+ */
 export function remoteKeys(jwksUrl: string): JWTVerifyGetKey {
-  return createRemoteJWKSet(new URL(jwksUrl));
+  let keys: JWTVerifyGetKey | undefined;
+  return (header, token) => {
+    keys ??= createRemoteJWKSet(new URL(jwksUrl));
+    return keys(header, token);
+  };
 }
