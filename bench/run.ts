@@ -1,6 +1,7 @@
 import { benchApiLatency } from './api-latency.ts';
 import { benchBundles } from './bundles.ts';
 import { benchBusinessTime } from './business-time.ts';
+import { benchSchedulerCalls } from './scheduler-calls.ts';
 import { printTable } from './stats.ts';
 
 /** Prints every benchmark as a table, then one JSON line for machines. Numbers, never assertions. */
@@ -101,4 +102,14 @@ console.log(
   `muted ${apiLatency.mutedEmptyMetricsWarnings} Powertools "No application metrics to publish" warnings (one per request)`,
 );
 
-console.log(JSON.stringify({ businessTime: rows, speedups, bundles, apiLatency }));
+const schedulerCalls = await benchSchedulerCalls();
+console.log(
+  `\nScheduler calls over one case's life (create/update/delete on EventBridge Scheduler; ${took()})`,
+);
+printTable([
+  ['step', 'calls'],
+  ...schedulerCalls.rows.map((r) => [r.step, String(r.calls)]),
+  ['total', String(schedulerCalls.total)],
+]);
+
+console.log(JSON.stringify({ businessTime: rows, speedups, bundles, apiLatency, schedulerCalls }));
