@@ -83,8 +83,9 @@ async function readBody(req: IncomingMessage): Promise<Buffer | null> {
   return Buffer.concat(chunks);
 }
 
-function lambdaContext(group: RouteGroup, requestId: string): Context {
-  const deadline = Date.now() + 10_000;
+/** A Lambda context for a local invocation of `casewatch-<group>` with Lambda's remaining-time clock. */
+export function lambdaContext(group: string, requestId: string, timeoutMs = 10_000): Context {
+  const deadline = Date.now() + timeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName: `casewatch-${group}`,

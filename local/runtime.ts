@@ -13,6 +13,7 @@ import { systemClock } from '../shared/adapters/system-clock.ts';
 import { createCaseTokens } from '../shared/adapters/tokens/case-tokens.ts';
 import { createJwtVerifier } from '../shared/adapters/tokens/jwt-verifier.ts';
 import { createUlidIds } from '../shared/adapters/ulid-ids.ts';
+import type { CoreDeps } from '../shared/app/deps.ts';
 import { parseInstant } from '../shared/domain/instant.ts';
 import { DEFAULT_BREADTH_THRESHOLDS } from '../shared/domain/severity.ts';
 import { createSlaPolicy } from '../shared/domain/sla-policy.ts';
@@ -24,6 +25,7 @@ import { ManualClock, parseDuration } from './clock.ts';
 import { createTable, LOCAL_CLIENT_CONFIG, startDynamoDbLocal } from './dynamodb-local.ts';
 import { createGateway, type LambdaHandler, type LocalRoutes } from './gateway.ts';
 import { createLocalIdentity } from './local-jwt.ts';
+import { createLocalTimers } from './local-timers.ts';
 
 export interface LocalRuntimeOptions {
   /** 0 picks a free port (tests); SPEC §8 defaults are 3000 / 8000 / 8005. */
@@ -93,7 +95,8 @@ function close(server: Server): Promise<void> {
 
 /**
  * Everything SPEC §8 asks of `npm start`, on one machine: DynamoDB Local with the CDK table, the SES
- * inbox, and the API served by the Lambda handlers themselves through a local API Gateway.
+ * inbox, the API served by the Lambda handlers themselves through a local API Gateway, and the stream
+ * and timer handlers driven by a local stream poller and scheduler (`local-timers.ts`).
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
   // Powertools reads its settings when the handler modules load: quiet logs, no X-Ray off Lambda.
@@ -121,7 +124,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     };
     const ses = await sesServer({ port: options.sesPort, host: '127.0.0.1' });
     stops.push(() => close(ses));
-    const sesUrl = `http://localhost:${(ses.address() as AddressInfo).port}`;
+    const sesPort = (ses.address() as AddressInfo).port;
+    const sesUrl = `http://localhost:${sesPort}`;
 
     const keys = await loadKeys(options.dataDir, async () => {
       const identity = await createLocalIdentity();
@@ -143,9 +147,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     });
     const policy = createSlaPolicy();
     const caseTokenKey = deriveKey(keys.secret, 'case-token');
-    const deps = {
+    const documents = createDocumentClient(client);
+    const core: CoreDeps = {
       store: createCaseStore({
-        client: createDocumentClient(client),
+        client: documents,
         tableName,
         policy,
         cursorKey: deriveKey(keys.secret, 'cursor'),
@@ -154,6 +159,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       ids: createUlidIds(clock),
       policy,
       thresholds: DEFAULT_BREADTH_THRESHOLDS,
+    };
+    const deps = {
+      ...core,
       caseTokens: createCaseTokens(async () => caseTokenKey),
       blobs: blobs.store,
       jwtVerifier: verifier,
@@ -172,6 +180,21 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       'case-requests': (await import('../functions/case-requests/app.ts')).createHandler(deps),
       'case-triage': (await import('../functions/case-triage/app.ts')).createHandler(deps),
     } as Record<RouteGroup, LambdaHandler>;
+
+    const timers = await createLocalTimers({
+      client,
+      documents,
+      dynamodbEndpoint: dynamo.endpoint,
+      sesEndpoint: `http://127.0.0.1:${sesPort}`,
+      tableName,
+      core,
+      clock: options.clock,
+      leads: (process.env.LEADS_EMAIL || 'leads@support.example')
+        .split(',')
+        .map((a) => a.trim())
+        .filter(Boolean),
+    });
+    stops.push(() => timers.stop());
 
     const localRoutes: LocalRoutes = async (method, url, body, headers) => {
       const path = url.pathname;
@@ -212,6 +235,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
               detail: 'send { "advance": "PT4H" } or { "set": "<ISO instant>" }',
             },
           };
+        let target: Date;
         if ('advance' in parsed.data) {
           const ms = parseDuration(parsed.data.advance);
           if (ms === null)
@@ -219,7 +243,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
               status: 400,
               body: { title: 'Invalid request', detail: `not an ISO 8601 duration: ${parsed.data.advance}` },
             };
-          clock.advance(ms);
+          target = new Date(clock.now().getTime() + ms);
         } else {
           const at = parseInstant(parsed.data.set);
           if (at === null)
@@ -227,11 +251,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
               status: 400,
               body: { title: 'Invalid request', detail: `not an ISO instant: ${parsed.data.set}` },
             };
-          clock.set(new Date(at));
+          target = new Date(at);
         }
-        // Timers arrive with the Timers issue; until then nothing can come due.
-        return { status: 200, body: { now: clock.now().toISOString(), fired: [] } };
+        // Backwards is a plain jump; forwards the loop steps the clock through each due timer.
+        if (target.getTime() < clock.now().getTime()) clock.set(target);
+        const fired = await timers.settle(target);
+        return { status: 200, body: { now: clock.now().toISOString(), fired } };
       }
+      if (method === 'GET' && path === '/_local/timers')
+        return { status: 200, body: { now: clock.now().toISOString(), ...(await timers.list()) } };
       if (method === 'PUT' && path.startsWith('/_local/blobs/')) {
         const status = await blobs.receive(path, url.searchParams, body, headers['content-type']);
         return { status, body: status === 200 ? { stored: true } : { title: 'Upload refused' } };
@@ -243,6 +271,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const port = await listen(gateway, options.port);
     stops.push(() => close(gateway));
     apiUrl = `http://localhost:${port}`;
+    timers.start();
     return { apiUrl, sesUrl, dynamodbEndpoint: dynamo.endpoint, clock, stop };
   } catch (error) {
     await stop();

@@ -52,6 +52,15 @@ Get a token for an agent, then list the queue:
   TOKEN=$(curl -s -X POST ${runtime.apiUrl}/_local/tokens -H 'content-type: application/json' -d '{"role":"agent","email":"alice@support.example"}' | node -pe 'JSON.parse(require("fs").readFileSync(0)).token')
   curl -s ${runtime.apiUrl}/cases -H "authorization: Bearer $TOKEN"
 
+SLA timers waiting to fire, and any that failed for good:
+  curl -s ${runtime.apiUrl}/_local/timers
+${
+  clockMode === 'manual'
+    ? `Move the clock; the answer lists the timers that fired:
+  curl -s -X POST ${runtime.apiUrl}/_local/clock -H 'content-type: application/json' -d '{"advance":"PT4H"}'
+`
+    : ''
+}
 Ctrl-C stops everything.`);
 
   let stopping = false;

@@ -77,6 +77,8 @@ export async function changeCase(
     if (outcome.ok) return { case: stored, events: timeline };
     if (ifMatch !== undefined)
       throw new PreconditionFailedError('the case changed while this request was applied');
+    // Lost a race: back off a little, with jitter, so a burst of writers spreads out instead of colliding again.
+    await new Promise((resolve) => setTimeout(resolve, (attempt + 1) * (5 + Math.random() * 20)));
   }
   throw new ConflictError('the case is changing too often right now; try again');
 }

@@ -16,19 +16,53 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
+export interface FiredTimer {
+  caseId: string;
+  kind: string;
+  dueAt: string;
+  outcome: 'acted' | 'stale' | 'missing' | 'failed' | 'dead-lettered';
+  attempt: number;
+}
+
+export interface StoredEmail {
+  messageId: string;
+  from: string;
+  destination: { to: string[]; cc: string[]; bcc: string[] };
+  subject: string;
+  body: { text?: string; html?: string };
+  at: number;
+}
+
 /** A running local runtime on free ports, and a small client for its API. */
 export class LocalApi {
   private constructor(public readonly runtime: LocalRuntime) {}
 
-  public static async start(options: { clock?: 'system' | 'manual'; start?: Date } = {}): Promise<LocalApi> {
+  public static async start(
+    options: { clock?: 'system' | 'manual'; start?: Date; dataDir?: string } = {},
+  ): Promise<LocalApi> {
     const runtime = await startLocalRuntime({
       port: 0,
       dynamodbPort: 0,
       sesPort: 0,
       clock: options.clock ?? 'manual',
       start: options.start ?? new Date('2026-11-30T17:00:00Z'),
+      dataDir: options.dataDir,
     });
     return new LocalApi(runtime);
+  }
+
+  /** `POST /_local/clock { advance }`: answers `{ now, fired }` once every due timer was delivered. */
+  public async advance(duration: string): Promise<{ now: string; fired: FiredTimer[] }> {
+    const answer = await this.call('POST', '/_local/clock', { body: { advance: duration } });
+    if (answer.status !== 200) throw new Error(`clock: ${answer.status} ${JSON.stringify(answer.body)}`);
+    return answer.body;
+  }
+
+  /** Mail the local SES inbox holds (aws-ses-v2-local's `GET /store`). */
+  public async inbox(): Promise<StoredEmail[]> {
+    const response = await fetch(`${this.runtime.sesUrl}/store`);
+    if (!response.ok) throw new Error(`SES store: ${response.status}`);
+    return ((await response.json()) as { emails: StoredEmail[] }).emails;
   }
 
   public stop(): Promise<void> {

@@ -44,9 +44,9 @@ describe('SLA events against a minute-stepping reference model (property)', () =
         fc.array(fc.tuple(fc.integer({ min: 1, max: 2 * 24 * 60 }), action), { maxLength: 10 }),
         async (startIso, level, plan) => {
           const start = Date.parse(startIso);
-          let minute = 0;
-          const steps = plan.map(([wait, a]) => ({ minute: (minute += wait), action: a }));
-          const end = minute + 7 * 24 * 60;
+          const steps: { minute: number; action: ModelAction }[] = [];
+          for (const [wait, a] of plan) steps.push({ minute: (steps.at(-1)?.minute ?? 0) + wait, action: a });
+          const end = (steps.at(-1)?.minute ?? 0) + 7 * 24 * 60;
           const expected = runModel(start, level as 0 | 1 | 2 | 3, steps, end);
 
           const sim = new TimerSim(startIso);

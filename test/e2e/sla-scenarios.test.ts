@@ -1,0 +1,206 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consumerCase, LocalApi } from './support/local-api.ts';
+
+/**
+ * SPEC §3 scenarios end to end: the local runtime with its manual clock, timers delivered by the
+ * local scheduler to the same timer handler Lambda runs. Each scenario uses its own case and sets the
+ * clock explicitly, so scenarios do not depend on each other.
+ */
+let api: LocalApi;
+let agent: string;
+
+beforeAll(async () => {
+  api = await LocalApi.start({ clock: 'manual', start: new Date('2026-01-05T17:00:00Z') });
+  agent = await api.token('agent', 'alice@support.example');
+}, 120_000);
+
+afterAll(async () => {
+  await api?.stop();
+});
+
+const setClock = (iso: string) => api.call('POST', '/_local/clock', { body: { set: iso } });
+const advance = (duration: string) => api.call('POST', '/_local/clock', { body: { advance: duration } });
+const get = async (id: string) => (await api.call('GET', `/cases/${id}`, { token: agent })).body;
+const events = async (id: string) =>
+  (await api.call('GET', `/cases/${id}/events?limit=100`, { token: agent })).body.items as {
+    type: string;
+    at: string;
+    deadline?: string;
+    auto?: boolean;
+  }[];
+const slaEvents = async (id: string) =>
+  (await events(id))
+    .filter((e) => e.type.startsWith('sla.') && e.type !== 'sla.met')
+    .map((e) => `${e.type} ${e.deadline} ${e.at}`);
+
+/** A case opened now at `level`, answered publicly at `answerAt` (which opens the update window). */
+async function answeredCase(level: 0 | 1 | 2 | 3, openAt: string, answerAt: string): Promise<string> {
+  await setClock(openAt);
+  const { body: c } = await api.call('POST', '/cases', { body: consumerCase() });
+  await api.call('PUT', `/cases/${c.id}/severity`, { token: agent, body: { level, reason: 'scenario' } });
+  await setClock(answerAt);
+  const answer = await api.call('POST', `/cases/${c.id}/messages`, {
+    token: agent,
+    body: { body: 'Looking into it.' },
+  });
+  expect(answer.status).toBe(201);
+  return c.id as string;
+}
+
+describe('first response', () => {
+  it('warns at 75% and breaches at 100%, once each; an answer in time means neither', async () => {
+    await setClock('2026-01-05T17:00:00Z');
+    const { body: late } = await api.call('POST', '/cases', { body: consumerCase() });
+    await api.call('PUT', `/cases/${late.id}/severity`, { token: agent, body: { level: 1, reason: 'x' } });
+    const { body: onTime } = await api.call('POST', '/cases', { body: consumerCase() });
+    await api.call('PUT', `/cases/${onTime.id}/severity`, { token: agent, body: { level: 1, reason: 'x' } });
+
+    const risk = await advance('PT3H');
+    expect(risk.status).toBe(200);
+    expect(risk.body.now).toBe('2026-01-05T20:00:00.000Z');
+    expect(
+      risk.body.fired
+        .filter((f: { caseId: string }) => f.caseId === late.id)
+        .map((f: { kind: string }) => f.kind),
+    ).toEqual(['first-response-risk']);
+    await api.call('POST', `/cases/${onTime.id}/messages`, { token: agent, body: { body: 'On it' } });
+    await advance('PT1H');
+    expect((await get(late.id)).sla.firstResponse).toMatchObject({
+      dueAt: '2026-01-05T21:00:00.000Z',
+      atRiskAt: '2026-01-05T20:00:00.000Z',
+      breachedAt: '2026-01-05T21:00:00.000Z',
+      metAt: null,
+    });
+    expect(await slaEvents(late.id)).toEqual([
+      'sla.at_risk first-response 2026-01-05T20:00:00.000Z',
+      'sla.breached first-response 2026-01-05T21:00:00.000Z',
+    ]);
+    expect((await get(onTime.id)).sla.firstResponse).toMatchObject({
+      breachedAt: null,
+      metAt: '2026-01-05T20:00:00.000Z',
+    });
+    expect((await events(onTime.id)).filter((e) => e.type === 'sla.breached')).toEqual([]);
+    expect((await advance('P2D')).body.fired.filter((f: { caseId: string }) => f.caseId === late.id)).toEqual(
+      [],
+    );
+  });
+});
+
+describe('next-update cadence per level (time moves forward only, so scenarios run in date order)', () => {
+  it('across the spring DST change, business days stay 09:00–17:00 local', async () => {
+    // Friday 6 Mar 2026 16:00 PST; clocks spring forward on Sunday 8 Mar. Monday 16:00 PDT is 23:00Z.
+    const id = await answeredCase(1, '2026-03-06T23:00:00Z', '2026-03-07T00:00:00Z');
+    expect((await get(id)).sla.nextUpdate.dueAt).toBe('2026-03-09T23:00:00.000Z');
+  });
+
+  it('across the autumn DST change too', async () => {
+    // Friday 30 Oct 2026 16:00 PDT; clocks fall back on Sunday 1 Nov. Monday 16:00 PST is 00:00Z.
+    const id = await answeredCase(1, '2026-10-30T22:00:00Z', '2026-10-30T23:00:00Z');
+    expect((await get(id)).sla.nextUpdate.dueAt).toBe('2026-11-03T00:00:00.000Z');
+  });
+
+  it('each level from Friday 20 Nov 16:00 PST, across weekends and Thanksgiving', async () => {
+    // [level, breach due, at-risk warning] for an update given Friday 2026-11-20 16:00 PST.
+    const expected = [
+      [0, '2026-11-21T12:00:00.000Z', '2026-11-21T09:00:00.000Z'],
+      [1, '2026-11-24T00:00:00.000Z', '2026-11-23T22:00:00.000Z'],
+      [2, '2026-12-01T00:00:00.000Z', '2026-11-27T22:00:00.000Z'],
+      [3, '2026-12-22T00:00:00.000Z', '2026-12-15T00:00:00.000Z'],
+    ] as const;
+    const ids: string[] = [];
+    for (const [level] of expected)
+      ids.push(await answeredCase(level, '2026-11-20T23:00:00Z', '2026-11-21T00:00:00Z'));
+    for (const [i, [, due]] of expected.entries())
+      expect((await get(ids[i] as string)).sla.nextUpdate.dueAt).toBe(due);
+    await setClock('2026-12-23T00:00:00Z');
+    for (const [i, [, due, risk]] of expected.entries()) {
+      expect((await slaEvents(ids[i] as string)).filter((e) => e.includes('next-update'))).toEqual([
+        `sla.at_risk next-update ${risk}`,
+        `sla.breached next-update ${due}`,
+      ]);
+    }
+  });
+});
+
+describe('pauses, severity changes and auto-close', () => {
+  it('on hold pauses the update clock and resumes with the time left', async () => {
+    // Level 1, answered Monday 11 Jan 2027 09:00 PST: due 17:00 PST. On hold 13:00–(Wed)13:00: 4 h left.
+    const id = await answeredCase(1, '2027-01-11T16:30:00Z', '2027-01-11T17:00:00Z');
+    await setClock('2027-01-11T21:00:00Z');
+    await api.call('POST', `/cases/${id}/status`, { token: agent, body: { status: 'on_hold' } });
+    expect((await get(id)).sla.nextUpdate).toMatchObject({ dueAt: null, paused: true });
+    expect(
+      (await setClock('2027-01-13T21:00:00Z')).body.fired.filter((f: { caseId: string }) => f.caseId === id),
+    ).toEqual([]);
+    await api.call('POST', `/cases/${id}/status`, { token: agent, body: { status: 'working' } });
+    expect((await get(id)).sla.nextUpdate).toMatchObject({
+      dueAt: '2027-01-14T01:00:00.000Z',
+      paused: false,
+    });
+    await setClock('2027-01-14T01:00:00Z');
+    expect(await slaEvents(id)).toEqual([
+      'sla.at_risk next-update 2027-01-13T23:00:00.000Z',
+      'sla.breached next-update 2027-01-14T01:00:00.000Z',
+    ]);
+  });
+
+  it('a severity change that puts a deadline in the past breaches at once', async () => {
+    await setClock('2027-01-19T17:00:00Z');
+    const { body: c } = await api.call('POST', '/cases', { body: consumerCase() });
+    await api.call('PUT', `/cases/${c.id}/severity`, { token: agent, body: { level: 3, reason: 'x' } });
+    await setClock('2027-01-19T19:00:00Z');
+    const raised = await api.call('PUT', `/cases/${c.id}/severity`, {
+      token: agent,
+      body: { level: 0, reason: 'escalated' },
+    });
+    expect(raised.body.sla.firstResponse).toMatchObject({
+      dueAt: '2027-01-19T18:00:00.000Z',
+      breachedAt: '2027-01-19T19:00:00.000Z',
+    });
+    expect(await slaEvents(c.id)).toEqual([
+      'sla.at_risk first-response 2027-01-19T19:00:00.000Z',
+      'sla.breached first-response 2027-01-19T19:00:00.000Z',
+    ]);
+  });
+
+  it('pending closure auto-closes after exactly 120 hours', async () => {
+    const id = await answeredCase(2, '2027-01-20T17:00:00Z', '2027-01-20T17:30:00Z');
+    await api.call('POST', `/cases/${id}/status`, {
+      token: agent,
+      body: { status: 'pending_closure', note: 'Fixed', public: true },
+    });
+    expect((await get(id)).sla.autoCloseAt).toBe('2027-01-25T17:30:00.000Z');
+    await setClock('2027-01-25T17:29:00Z');
+    expect((await get(id)).status).toBe('pending_closure');
+    const fired = await advance('PT1M');
+    expect(
+      fired.body.fired
+        .filter((f: { caseId: string }) => f.caseId === id)
+        .map((f: { kind: string }) => f.kind),
+    ).toEqual(['auto-close']);
+    expect((await get(id)).status).toBe('closed');
+    expect((await events(id)).at(-1)).toMatchObject({
+      type: 'case.closed',
+      auto: true,
+      at: '2027-01-25T17:30:00.000Z',
+    });
+  });
+
+  it('a customer message in pending closure cancels the auto-close', async () => {
+    await setClock('2027-01-26T17:00:00Z');
+    const { body: c } = await api.call('POST', '/cases', { body: consumerCase() });
+    await api.call('POST', `/cases/${c.id}/status`, {
+      token: agent,
+      body: { status: 'pending_closure', note: 'Done?', public: true },
+    });
+    await setClock('2027-01-28T17:00:00Z');
+    const reply = await api.call('POST', `/cases/${c.id}/messages`, {
+      caseToken: c.caseToken,
+      body: { body: 'Not fixed!' },
+    });
+    expect(reply.body.case).toMatchObject({ status: 'open', sla: { autoCloseAt: null } });
+    await setClock('2027-02-05T00:00:00Z');
+    expect((await get(c.id)).status).toBe('open');
+    expect((await events(c.id)).some((e) => e.type === 'case.closed')).toBe(false);
+  });
+});

@@ -1,0 +1,183 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consumerCase, LocalApi } from './support/local-api.ts';
+
+/** SPEC §4/§8 locally: stream → reconciliation → local scheduler → timer handler, on the manual clock. */
+let api: LocalApi;
+let agent: string;
+
+beforeAll(async () => {
+  api = await LocalApi.start();
+  agent = await api.token('agent', 'alice@support.example');
+}, 120_000);
+
+afterAll(async () => {
+  await api?.stop();
+});
+
+const getCase = async (id: string) => (await api.call('GET', `/cases/${id}`, { token: agent })).body;
+const eventsOf = async (id: string) =>
+  (await api.call('GET', `/cases/${id}/events?limit=100`, { token: agent })).body.items as {
+    type: string;
+    [k: string]: unknown;
+  }[];
+
+describe('SLA timers through the local scheduler', () => {
+  it('a level-0 case goes at risk after 45 minutes and breaches after an hour, once, with a notice', async () => {
+    const { body: c } = await api.call('POST', '/cases', { body: consumerCase({ subject: 'Level zero' }) });
+    const triaged = await api.call('PUT', `/cases/${c.id}/severity`, {
+      token: agent,
+      body: { level: 0, reason: 'every store is down' },
+    });
+    expect(triaged.status).toBe(200);
+    expect(triaged.body.sla.firstResponse.dueAt).toBe('2026-11-30T18:00:00.000Z');
+
+    const timers = await api.call('GET', '/_local/timers');
+    expect(timers.status).toBe(200);
+    expect(
+      timers.body.pending
+        .filter((t: { caseId: string }) => t.caseId === c.id)
+        .map((t: { kind: string; dueAt: string }) => [t.kind, t.dueAt]),
+    ).toEqual([
+      ['first-response-risk', '2026-11-30T17:45:00.000Z'],
+      ['first-response', '2026-11-30T18:00:00.000Z'],
+    ]);
+
+    const risk = await api.advance('PT46M');
+    expect(risk.now).toBe('2026-11-30T17:46:00.000Z');
+    expect(risk.fired).toEqual([
+      {
+        caseId: c.id,
+        kind: 'first-response-risk',
+        dueAt: '2026-11-30T17:45:00.000Z',
+        outcome: 'acted',
+        attempt: 1,
+        firedAt: '2026-11-30T17:45:00.000Z',
+      },
+    ]);
+    expect((await getCase(c.id)).sla.firstResponse).toMatchObject({
+      atRiskAt: '2026-11-30T17:45:00.000Z',
+      breachedAt: null,
+    });
+
+    const breach = await api.advance('PT15M');
+    expect(breach.fired).toEqual([
+      expect.objectContaining({ caseId: c.id, kind: 'first-response', outcome: 'acted' }),
+    ]);
+    expect((await getCase(c.id)).sla.firstResponse.breachedAt).toBe('2026-11-30T18:00:00.000Z');
+    const events = await eventsOf(c.id);
+    expect(events.filter((e) => e.type === 'sla.breached')).toEqual([
+      expect.objectContaining({ deadline: 'first-response', dueAt: '2026-11-30T18:00:00.000Z' }),
+    ]);
+    expect(events.filter((e) => e.type === 'sla.at_risk')).toHaveLength(1);
+
+    // Notices come from the stream reaction, which the clock route waits for.
+    const mail = (await api.inbox()).filter((m) => m.subject.startsWith(`[${c.number}]`));
+    expect(mail.map((m) => m.subject)).toEqual([
+      expect.stringMatching(new RegExp(`^\\[${c.number}\\] At risk: first response`)),
+      `[${c.number}] Breached: first response was due 2026-11-30T18:00:00.000Z`,
+    ]);
+    expect(mail[1]?.destination.to).toEqual(['leads@support.example']);
+
+    expect((await api.advance('PT6H')).fired).toEqual([]);
+    const after = await api.call('GET', '/_local/timers');
+    expect(after.body.pending.filter((t: { caseId: string }) => t.caseId === c.id)).toEqual([]);
+    expect(after.body.deadLetters).toEqual([]);
+  });
+
+  it('a first response cancels the first-response timers: nothing fires for the case', async () => {
+    const { body: c } = await api.call('POST', '/cases', { body: consumerCase({ subject: 'Answered' }) });
+    const reply = await api.call('POST', `/cases/${c.id}/messages`, {
+      token: agent,
+      body: { body: 'Looking into it.' },
+    });
+    expect(reply.status).toBe(201);
+    const { fired } = await api.advance('PT30H');
+    expect(fired.filter((f) => f.caseId === c.id && f.kind.startsWith('first-response'))).toEqual([]);
+    expect((await getCase(c.id)).sla.firstResponse).toMatchObject({ atRiskAt: null, breachedAt: null });
+  });
+
+  it('pending closure auto-closes after exactly 120 hours', async () => {
+    const { body: c } = await api.call('POST', '/cases', { body: consumerCase({ subject: 'Fixed?' }) });
+    const moved = await api.call('POST', `/cases/${c.id}/status`, {
+      token: agent,
+      body: { status: 'pending_closure', note: 'The refund went out.', public: true },
+    });
+    expect(moved.status).toBe(200);
+    const enteredAt = Date.parse(moved.body.updatedAt);
+    expect(moved.body.sla.autoCloseAt).toBe(new Date(enteredAt + 120 * 3_600_000).toISOString());
+
+    const early = await api.advance('PT119H59M');
+    expect(early.fired.filter((f) => f.caseId === c.id)).toEqual([]);
+    expect((await getCase(c.id)).status).toBe('pending_closure');
+
+    const due = await api.advance('PT1M');
+    expect(due.fired).toEqual([
+      expect.objectContaining({ caseId: c.id, kind: 'auto-close', outcome: 'acted' }),
+    ]);
+    const closed = await getCase(c.id);
+    expect(closed.status).toBe('closed');
+    expect(closed.updatedAt).toBe(moved.body.sla.autoCloseAt);
+    expect((await eventsOf(c.id)).at(-1)).toMatchObject({ type: 'case.closed', auto: true });
+  });
+
+  it('the clock only moves by hand, and refuses what it cannot parse', async () => {
+    const before = (await api.call('GET', '/_local/clock')).body.now;
+    await new Promise((r) => setTimeout(r, 600));
+    expect((await api.call('GET', '/_local/clock')).body.now).toBe(before);
+    expect((await api.call('POST', '/_local/clock', { body: { advance: 'P1M' } })).status).toBe(400);
+    const back = await api.call('POST', '/_local/clock', { body: { set: '2026-11-30T17:00:00Z' } });
+    expect(back.body).toEqual({ now: '2026-11-30T17:00:00.000Z', fired: [] });
+  });
+});
+
+describe('restart with a data dir', () => {
+  let dataDir: string;
+  let first: LocalApi | undefined;
+  let second: LocalApi | undefined;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'casewatch-timers-'));
+  });
+
+  afterAll(async () => {
+    await first?.stop();
+    await second?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('keeps every timer: set before the stop, or still in the stream when it stopped', async () => {
+    const start = new Date('2026-12-01T09:00:00Z');
+    first = await LocalApi.start({ dataDir, start });
+    const lead = await first.token('lead', 'lena@support.example');
+    const { body: reconciled } = await first.call('POST', '/cases', { body: consumerCase({ subject: 'A' }) });
+    await first.call('PUT', `/cases/${reconciled.id}/severity`, {
+      token: lead,
+      body: { level: 0, reason: 'x' },
+    });
+    const pending = (await first.call('GET', '/_local/timers')).body.pending;
+    expect(pending.map((t: { caseId: string }) => t.caseId)).toContain(reconciled.id);
+    // Written just before the stop: maybe not yet read from the stream.
+    const { body: unread } = await first.call('POST', '/cases', { body: consumerCase({ subject: 'B' }) });
+    await first.call('PUT', `/cases/${unread.id}/severity`, { token: lead, body: { level: 0, reason: 'x' } });
+    await first.stop();
+    first = undefined;
+
+    second = await LocalApi.start({ dataDir, start });
+    const token = await second.token('lead', 'lena@support.example');
+    expect((await second.call('GET', `/cases/${unread.id}`, { token })).status).toBe(200);
+    const { fired } = await second.advance('PT1H');
+    const summary = fired.map((f) => [f.caseId, f.kind, f.outcome]);
+    expect(summary).toEqual(
+      expect.arrayContaining([
+        [reconciled.id, 'first-response-risk', 'acted'],
+        [reconciled.id, 'first-response', 'acted'],
+        [unread.id, 'first-response-risk', 'acted'],
+        [unread.id, 'first-response', 'acted'],
+      ]),
+    );
+    expect(fired).toHaveLength(4);
+  }, 120_000);
+});
