@@ -1,6 +1,7 @@
 import { benchApiLatency } from './api-latency.ts';
 import { benchBundles } from './bundles.ts';
 import { benchBusinessTime } from './business-time.ts';
+import { benchLocalSchedulerDrain } from './local-scheduler-drain.ts';
 import { benchSchedulerCalls } from './scheduler-calls.ts';
 import { printTable } from './stats.ts';
 
@@ -112,4 +113,29 @@ printTable([
   ['total', String(schedulerCalls.total)],
 ]);
 
-console.log(JSON.stringify({ businessTime: rows, speedups, bundles, apiLatency, schedulerCalls }));
+const drain = await benchLocalSchedulerDrain();
+console.log(
+  `\nLocal scheduler: ${drain.timers} timers due at one instant (BENCH_TIMERS to change), ${drain.deliverers} deliverers (${took()})`,
+);
+printTable([
+  ['set all (s)', 'drain all (s)', 'deliveries/s', 'delivered', 'delivered twice', 'never delivered'],
+  [
+    drain.setSeconds,
+    drain.drainSeconds,
+    drain.deliveriesPerSecond,
+    drain.delivered,
+    drain.deliveredTwice,
+    drain.neverDelivered,
+  ].map(String),
+]);
+
+console.log(
+  JSON.stringify({
+    businessTime: rows,
+    speedups,
+    bundles,
+    apiLatency,
+    schedulerCalls,
+    localSchedulerDrain: drain,
+  }),
+);
