@@ -87,17 +87,39 @@ describe('first response', () => {
 });
 
 describe('next-update cadence per level (time moves forward only, so scenarios run in date order)', () => {
-  it('across the spring DST change, business days stay 09:00–17:00 local', async () => {
-    // Friday 6 Mar 2026 16:00 PST; clocks spring forward on Sunday 8 Mar. Monday 16:00 PDT is 23:00Z.
-    const id = await answeredCase(1, '2026-03-06T23:00:00Z', '2026-03-07T00:00:00Z');
-    expect((await get(id)).sla.nextUpdate.dueAt).toBe('2026-03-09T23:00:00.000Z');
-  });
-
-  it('across the autumn DST change too', async () => {
-    // Friday 30 Oct 2026 16:00 PDT; clocks fall back on Sunday 1 Nov. Monday 16:00 PST is 00:00Z.
-    const id = await answeredCase(1, '2026-10-30T22:00:00Z', '2026-10-30T23:00:00Z');
-    expect((await get(id)).sla.nextUpdate.dueAt).toBe('2026-11-03T00:00:00.000Z');
-  });
+  // [level, due] for an update given on the Friday before a DST change, 16:00 local.
+  it.each([
+    [
+      'spring forward (Sun 8 Mar 2026)',
+      '2026-03-06T23:00:00Z',
+      '2026-03-07T00:00:00Z',
+      [
+        [0, '2026-03-07T12:00:00.000Z'],
+        [1, '2026-03-09T23:00:00.000Z'],
+        [2, '2026-03-13T23:00:00.000Z'],
+        [3, '2026-04-03T23:00:00.000Z'],
+      ],
+    ],
+    [
+      'fall back (Sun 1 Nov 2026; Veterans Day and Thanksgiving follow)',
+      '2026-10-30T22:00:00Z',
+      '2026-10-30T23:00:00Z',
+      [
+        [0, '2026-10-31T11:00:00.000Z'],
+        [1, '2026-11-03T00:00:00.000Z'],
+        [2, '2026-11-07T00:00:00.000Z'],
+        [3, '2026-12-02T00:00:00.000Z'],
+      ],
+    ],
+  ] as const)(
+    'across %s, every level keeps 09:00–17:00 local business days',
+    async (_name, openAt, answerAt, expected) => {
+      for (const [level, due] of expected) {
+        const id = await answeredCase(level, openAt, answerAt);
+        expect((await get(id)).sla.nextUpdate.dueAt, `level ${level}`).toBe(due);
+      }
+    },
+  );
 
   it('each level from Friday 20 Nov 16:00 PST, across weekends and Thanksgiving', async () => {
     // [level, breach due, at-risk warning] for an update given Friday 2026-11-20 16:00 PST.
