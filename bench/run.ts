@@ -99,10 +99,6 @@ printTable([
     r.path === 'api' ? signed(apiLatency.overheadP50Ms[r.operation]) : '',
   ]),
 ]);
-console.log(
-  `muted ${apiLatency.mutedEmptyMetricsWarnings} Powertools "No application metrics to publish" warnings (one per request)`,
-);
-
 const schedulerCalls = await benchSchedulerCalls();
 console.log(
   `\nScheduler calls over one case's life (create/update/delete on EventBridge Scheduler; ${took()})`,
