@@ -5,11 +5,10 @@ import httpCors from '@middy/http-cors';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Actor } from '../app/actor.ts';
 import type { AppDeps } from '../app/deps.ts';
-import { CasewatchError } from '../app/errors.ts';
 import { InvalidCursorError } from '../ports/case-store.ts';
 import { type AuthDeps, resolveActor } from './auth.ts';
 import { logger, tracer } from './observability.ts';
-import { problem, problemFor, problemResponse } from './problem.ts';
+import { type Problem, problem, problemFor, problemResponse } from './problem.ts';
 
 /** What a route gets: the raw event, the caller, and the composition root's dependencies. */
 export interface RouteContext<D extends ApiDeps = ApiDeps> {
@@ -38,24 +37,31 @@ export function json(
 
 const CORS_ALLOW_HEADERS = 'Authorization,Content-Type,If-Match,Idempotency-Key,X-Case-Token';
 
+/** The problem an error becomes: typed errors keep their status; anything else is a logged 500. */
+function problemForError(error: unknown): Problem {
+  if (error instanceof InvalidCursorError) {
+    return problem(400, 'Invalid request', error.message, [{ field: 'cursor', message: error.message }]);
+  }
+  // By name: importing the class would pull Powertools idempotency into every function's bundle.
+  if (error instanceof Error && error.name === 'IdempotencyAlreadyInProgressError') {
+    return problem(409, 'Conflict', 'the same create is already in progress; retry shortly');
+  }
+  return problemFor(error);
+}
+
 /**
- * Registered first, so its onError runs last: after idempotency has dropped the failed attempt. A
- * concurrent retry of the same create is a 409; anything else unexpected is logged and a 500.
+ * Every error of a request becomes its problem+json here. Registered first, so its onError runs last:
+ * after idempotency has dropped the failed attempt, so a 4xx or 5xx is never replayed for a retry.
  */
-const mapUnexpectedErrors: middy.MiddlewareObj<
+const errorsToProblems: middy.MiddlewareObj<
   APIGatewayProxyEventV2,
   APIGatewayProxyStructuredResultV2,
   Error,
   Context
 > = {
   onError: async (request) => {
-    const error = request.error;
-    const answer =
-      // By name: importing the class would pull Powertools idempotency into every function's bundle.
-      error?.name === 'IdempotencyAlreadyInProgressError'
-        ? problem(409, 'Conflict', 'the same create is already in progress; retry shortly')
-        : problemFor(error);
-    if (answer.status >= 500) logger.error('unhandled error', { error: error as Error });
+    const answer = problemForError(request.error);
+    if (answer.status >= 500) logger.error('unhandled error', { error: request.error as Error });
     const response = problemResponse(answer);
     request.response = { ...response, headers: { ...response.headers, 'access-control-allow-origin': '*' } };
   },
@@ -75,22 +81,11 @@ export function createApiHandler<D extends ApiDeps>(
   const dispatch = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     const route = routes[event.routeKey];
     if (!route) return problemResponse(problem(404, 'Not found', `no route ${event.routeKey}`));
-    try {
-      const actor = await resolveActor(event, deps);
-      return await route({ event, actor, deps });
-    } catch (error) {
-      if (error instanceof InvalidCursorError) {
-        return problemResponse(
-          problem(400, 'Invalid request', error.message, [{ field: 'cursor', message: error.message }]),
-        );
-      }
-      // Anything untyped is rethrown so idempotency forgets the attempt; `mapUnexpectedErrors` answers it.
-      if (!(error instanceof CasewatchError)) throw error;
-      return problemResponse(problemFor(error));
-    }
+    const actor = await resolveActor(event, deps);
+    return route({ event, actor, deps });
   };
   const handler = middy(dispatch)
-    .use(mapUnexpectedErrors)
+    .use(errorsToProblems)
     .use(injectLambdaContext(logger))
     .use(captureLambdaHandler(tracer))
     .use(httpCors({ origins: ['*'], headers: CORS_ALLOW_HEADERS, exposeHeaders: 'ETag,Location' }));
