@@ -19,7 +19,13 @@ export type RequestDeps = ApiDeps & { blobs: BlobStore };
 export const requestRoutes: Record<string, Route<RequestDeps>> = {
   'POST /cases/{id}/messages': async ({ event, actor, deps }) => {
     const id = caseIdParam(event);
-    const posted = await postMessage(deps, actor, id, jsonBody(event, PostMessageSchema));
+    const posted = await postMessage(
+      deps,
+      actor,
+      id,
+      jsonBody(event, PostMessageSchema),
+      ifMatchVersion(event),
+    );
     if (posted.kind === 'posted') {
       return json(201, { message: posted.event, case: toCaseView(posted.case, deps.policy) });
     }
@@ -39,11 +45,21 @@ export const requestRoutes: Record<string, Route<RequestDeps>> = {
   'POST /cases/{id}/escalations': async ({ event, actor, deps }) => {
     const id = caseIdParam(event);
     const { reason } = jsonBody(event, EscalationSchema);
-    return caseResponse(201, await requestEscalation(deps, actor, id, reason), deps.policy);
+    return caseResponse(
+      201,
+      await requestEscalation(deps, actor, id, reason, ifMatchVersion(event)),
+      deps.policy,
+    );
   },
   'POST /cases/{id}/attachments': async ({ event, actor, deps }) => {
     const id = caseIdParam(event);
-    const upload = await requestAttachmentUpload(deps, actor, id, jsonBody(event, AttachmentSchema));
+    const upload = await requestAttachmentUpload(
+      deps,
+      actor,
+      id,
+      jsonBody(event, AttachmentSchema),
+      ifMatchVersion(event),
+    );
     return json(201, {
       attachmentId: upload.attachmentId,
       uploadUrl: upload.uploadUrl,

@@ -5,7 +5,7 @@ import middy from '@middy/core';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { changeFromStreamRecord } from '../../shared/adapters/dynamodb/stream-records.ts';
 import { type ReactionDeps, reactToChange } from '../../shared/app/react-to-change.ts';
-import { logger, tracer } from '../../shared/http/observability.ts';
+import { logger, recordMetric, tracer } from '../../shared/http/observability.ts';
 
 /**
  * The table's stream: each record reconciles its case's timers or sends the notice its event calls
@@ -13,7 +13,9 @@ import { logger, tracer } from '../../shared/http/observability.ts';
  */
 export function createHandler(deps: ReactionDeps) {
   const processor = new BatchProcessor(EventType.DynamoDBStreams);
-  const onRecord = async (record: DynamoDBRecord) => reactToChange(deps, changeFromStreamRecord(record));
+  const withMetrics: ReactionDeps = { recordMetric, ...deps };
+  const onRecord = async (record: DynamoDBRecord) =>
+    reactToChange(withMetrics, changeFromStreamRecord(record));
   return middy(
     async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> =>
       processPartialResponse(event, onRecord, processor, { context, processInParallel: false }),

@@ -1,6 +1,5 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -8,7 +7,7 @@ import * as z from 'zod';
 import type { CoreDeps } from '../../shared/app/deps.ts';
 import { fireTimer } from '../../shared/app/fire-timer.ts';
 import { TIMER_KINDS } from '../../shared/domain/timers.ts';
-import { logger, metrics, tracer } from '../../shared/http/observability.ts';
+import { logger, tracer } from '../../shared/http/observability.ts';
 
 const TimerPayloadSchema = z.strictObject({
   caseId: z.string().min(1).max(64),
@@ -16,11 +15,6 @@ const TimerPayloadSchema = z.strictObject({
   window: z.string().min(1),
   dueAt: z.string().min(1),
 });
-
-const BREACH_METRIC = {
-  'first-response': 'FirstResponseBreached',
-  'next-update': 'NextUpdateBreached',
-} as const;
 
 /**
  * The timer queue: each message is one fired timer. A malformed message is logged and dropped (a retry
@@ -41,19 +35,7 @@ export function createHandler(deps: CoreDeps) {
     }
     const outcome = await fireTimer(deps, payload);
     logger.info('timer fired', { ...payload, outcome: outcome.acted ? 'acted' : outcome.reason });
-    if (!outcome.acted) return;
-    // One metric per fired timer, published at once with its own dimensions.
-    const metric = metrics.singleMetric();
-    if (payload.kind === 'auto-close') {
-      metric.addMetric('CaseAutoClosed', MetricUnit.Count, 1);
-      return;
-    }
-    metric.addDimension('severity', String(outcome.case.severity.level));
-    const name =
-      payload.kind === 'first-response' || payload.kind === 'next-update'
-        ? BREACH_METRIC[payload.kind]
-        : 'SlaAtRisk';
-    metric.addMetric(name, MetricUnit.Count, 1);
+    // Metrics and notices follow from the events it wrote (the stream reaction), whoever wrote them.
   };
   return middy(
     async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>

@@ -48,7 +48,7 @@ export async function changeStatus(
     ];
     let next = moved;
     if (publicNote && actor.kind === 'staff') {
-      const update = givePublicUpdate(moved, now, deps.policy);
+      const update = givePublicUpdate(moved, now, deps.policy, c);
       next = { ...moved, sla: update.sla };
       events.push(...update.events);
     }

@@ -10,6 +10,8 @@ import { ConflictError, ForbiddenError } from './errors.ts';
 import { type OpenedCase, openCase } from './open-case.ts';
 import { givePublicUpdate } from './sla-updates.ts';
 
+class ClosedMeanwhile extends Error {}
+
 export interface PostMessageInput {
   body: string;
   internal?: boolean | undefined;
@@ -30,9 +32,10 @@ export async function postMessage(
   actor: Actor,
   caseId: string,
   input: PostMessageInput,
+  ifMatch?: number,
 ): Promise<PostedMessage> {
   // Settle first: a reply that comes after the auto-close instant finds the case closed, as it is.
-  const { case: existing } = await changeCase(deps, actor, caseId, undefined, (c) => ({
+  const { case: existing } = await changeCase(deps, actor, caseId, ifMatch, (c) => ({
     next: c,
     events: [],
   }));
@@ -43,8 +46,8 @@ export async function postMessage(
     if (!fromRequester) throw new ConflictError('the case is closed; a closed case cannot change');
     return reopenAsNewCase(deps, actor, existing, input.body);
   }
-  const { case: updated, events } = await changeCase(deps, actor, caseId, undefined, (c, now): CaseChange => {
-    if (c.status === 'closed') throw new ConflictError('the case closed while the message was posted');
+  const posted = await changeCase(deps, actor, caseId, undefined, (c, now): CaseChange => {
+    if (c.status === 'closed') throw new ClosedMeanwhile();
     const visibility = input.internal ? 'internal' : 'public';
     const message: PendingEvent = { type: 'message.posted', visibility, body: input.body };
     if (actor.kind === 'staff' && !input.internal) {
@@ -69,8 +72,19 @@ export async function postMessage(
       };
     }
     return { next: c, events: [message] };
+  }).catch((error: unknown) => {
+    if (error instanceof ClosedMeanwhile) return null;
+    throw error;
   });
-  return { kind: 'posted', case: updated, event: events[0] as TimelineEvent };
+  // Closed between the two reads (auto-close fell due): a requester's message opens a linked case.
+  if (posted === null) {
+    if (!fromRequester) throw new ConflictError('the case is closed; a closed case cannot change');
+    const closed = await deps.store.get(caseId);
+    return reopenAsNewCase(deps, actor, closed ?? existing, input.body);
+  }
+  // The message itself, not a deadline event settled in the same write (those are internal).
+  const message = posted.events.find((e) => e.type === 'message.posted') as TimelineEvent;
+  return { kind: 'posted', case: posted.case, event: message };
 }
 
 async function reopenAsNewCase(

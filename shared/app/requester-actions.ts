@@ -12,8 +12,9 @@ export async function requestEscalation(
   actor: Actor,
   caseId: string,
   reason: string,
+  ifMatch?: number,
 ): Promise<Case> {
-  const result = await changeCase(deps, actor, caseId, undefined, (c) => {
+  const result = await changeCase(deps, actor, caseId, ifMatch, (c) => {
     if (!isRequester(actor, c)) throw new ForbiddenError('only the requester asks for an escalation');
     if (c.status === 'closed') throw new ConflictError('the case is closed; a closed case cannot change');
     return { next: c, events: [{ type: 'escalation.requested', reason }] };
@@ -40,9 +41,10 @@ export async function requestAttachmentUpload(
   actor: Actor,
   caseId: string,
   file: AttachmentRequest,
+  ifMatch?: number,
 ): Promise<AttachmentUpload> {
   const attachmentId = deps.ids.next();
-  const result = await changeCase(deps, actor, caseId, undefined, (c) => {
+  const result = await changeCase(deps, actor, caseId, ifMatch, (c) => {
     if (actor.kind !== 'staff' && !isRequester(actor, c))
       throw new ForbiddenError('only the requester and staff attach files');
     if (c.status === 'closed') throw new ConflictError('the case is closed; a closed case cannot change');

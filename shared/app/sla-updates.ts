@@ -6,15 +6,18 @@ import type { PendingEvent } from './change-case.ts';
 
 /**
  * A public agent message (or a status change with a public note) given at `now`: meets the first
- * response or the update window it answers, and opens the next window. Returns the SLA and its events.
+ * response or the update window it answers, and opens the next window. `owed` is the case as it stood
+ * before any status move made together with the update (whether an update was owed is decided there);
+ * `c` is the case after it (its status decides whether a new window opens).
  */
 export function givePublicUpdate(
   c: Case,
   now: Instant,
   policy: SlaPolicy,
+  owed: Case = c,
 ): { sla: Case['sla']; events: PendingEvent[] } {
   const events: PendingEvent[] = [];
-  if (c.sla.firstResponse.metAt === null) events.push({ type: 'sla.met', deadline: 'first-response' });
-  else if (c.sla.updateWindow !== null) events.push({ type: 'sla.met', deadline: 'next-update' });
+  if (owed.sla.firstResponse.metAt === null) events.push({ type: 'sla.met', deadline: 'first-response' });
+  else if (owed.sla.updateWindow !== null) events.push({ type: 'sla.met', deadline: 'next-update' });
   return { sla: recordPublicUpdate(c.sla, now, c.status, policy), events };
 }

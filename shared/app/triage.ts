@@ -63,10 +63,10 @@ export async function setSeverity(
       },
       sla: recordSeverityChange(c.sla, level),
     };
-    const events: PendingEvent[] =
-      level === c.severity.level
-        ? []
-        : [{ type: 'severity.changed', from: c.severity.level, to: level, reason: input.reason }];
+    // Confirming the same level is still a decision with a reason: it goes on the timeline too.
+    const events: PendingEvent[] = [
+      { type: 'severity.changed', from: c.severity.level, to: level, reason: input.reason },
+    ];
     return { next, events };
   });
   return result.case;

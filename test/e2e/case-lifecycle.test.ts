@@ -108,6 +108,18 @@ describe('optimistic locking', () => {
     expect(fresh.headers.get('etag')).toBe('"3"');
     expect(fresh.body.severity).toMatchObject({ level: 1, source: 'agent' });
     expect((await triage('garbage')).status).toBe(400);
+    for (const [path, body] of [
+      ['messages', { body: 'late reply' }],
+      ['escalations', { reason: 'why' }],
+      ['attachments', { fileName: 'a.txt', contentType: 'text/plain', size: 3 }],
+    ] as const) {
+      const r = await api.call('POST', `/cases/${c.id}/${path}`, {
+        caseToken: c.caseToken,
+        headers: { 'if-match': '"2"' },
+        body,
+      });
+      expect(r.status, path).toBe(412);
+    }
   });
 
   it('concurrent messages without If-Match all land', async () => {
@@ -167,8 +179,14 @@ describe('idempotent create', () => {
 describe('idempotency cannot be used against someone else', () => {
   it('another buyer reusing a key gets their own case, never the first buyer’s case or token', async () => {
     const headers = { 'idempotency-key': 'order-FS-123' };
-    const a = await api.call('POST', '/cases', { headers, body: consumerCase({ email: 'alice@example.com' }) });
-    const b = await api.call('POST', '/cases', { headers, body: consumerCase({ email: 'mallory@example.com', subject: 'Hi' }) });
+    const a = await api.call('POST', '/cases', {
+      headers,
+      body: consumerCase({ email: 'alice@example.com' }),
+    });
+    const b = await api.call('POST', '/cases', {
+      headers,
+      body: consumerCase({ email: 'mallory@example.com', subject: 'Hi' }),
+    });
     expect(b.status).toBe(201);
     expect(b.body.id).not.toBe(a.body.id);
     expect(b.body.caseToken).not.toBe(a.body.caseToken);
@@ -177,7 +195,11 @@ describe('idempotency cannot be used against someone else', () => {
 
   it('a refused create does not block the corrected one under the same key', async () => {
     const headers = { 'idempotency-key': 'fix-and-retry' };
-    const bad = await api.call('POST', '/cases', { token: seller, headers, body: sellerCase({ subject: '' }) });
+    const bad = await api.call('POST', '/cases', {
+      token: seller,
+      headers,
+      body: sellerCase({ subject: '' }),
+    });
     expect(bad.status).toBe(400);
     const fixed = await api.call('POST', '/cases', { token: seller, headers, body: sellerCase() });
     expect(fixed.status).toBe(201);
@@ -185,11 +207,19 @@ describe('idempotency cannot be used against someone else', () => {
 
   it('a seller whose token was refreshed still gets the first case back', async () => {
     const headers = { 'idempotency-key': 'refresh-between-retries' };
-    const first = await api.call('POST', '/cases', { token: seller, headers, body: sellerCase({ subject: 'Refresh' }) });
+    const first = await api.call('POST', '/cases', {
+      token: seller,
+      headers,
+      body: sellerCase({ subject: 'Refresh' }),
+    });
     await new Promise((r) => setTimeout(r, 1100));
     const refreshed = await api.token('seller', 'ops@acme.example', 'acme');
     expect(refreshed).not.toBe(seller);
-    const again = await api.call('POST', '/cases', { token: refreshed, headers, body: sellerCase({ subject: 'Refresh' }) });
+    const again = await api.call('POST', '/cases', {
+      token: refreshed,
+      headers,
+      body: sellerCase({ subject: 'Refresh' }),
+    });
     expect(again.body.id).toBe(first.body.id);
   });
 });

@@ -42,6 +42,7 @@ export class TimerSim {
   readonly store = new MemoryCaseStore();
   readonly scheduler = new MemoryScheduler();
   readonly notices: Notice[] = [];
+  readonly metrics: { name: string; dimensions: Record<string, string> }[] = [];
   readonly deps: CoreDeps;
   private streamPosition = 0;
 
@@ -71,6 +72,7 @@ export class TimerSim {
             policy: this.deps.policy,
             scheduler: this.scheduler,
             notifier: { notify: async (n) => void this.notices.push(n) },
+            recordMetric: (name, dimensions) => void this.metrics.push({ name, dimensions }),
           },
           change,
         );

@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { createRemoteJWKSet, errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import type { JwtVerifier } from '../../ports/identity-verifier.ts';
 
 export interface JwtVerifierOptions {
@@ -20,8 +20,11 @@ export function createJwtVerifier({ keys, issuer, audience }: JwtVerifierOptions
           algorithms: ['RS256', 'ES256'],
         });
         return payload as Record<string, unknown>;
-      } catch {
-        return null;
+      } catch (error) {
+        // A token that fails verification is the caller's problem (401); not reaching the user pool's
+        // keys is ours, and must not look like a bad credential.
+        if (error instanceof errors.JOSEError && !(error instanceof errors.JWKSTimeout)) return null;
+        throw error;
       }
     },
   };

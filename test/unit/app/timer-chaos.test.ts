@@ -126,7 +126,7 @@ function facts(sim: TimerSim, id: string) {
   const events = (sim.store.events.get(id) ?? []).map(({ id: _i, ...e }: TimelineEvent) => e);
   const related = [...sim.store.cases.values()].filter((x) => x.relatedCaseId === id).length;
   // Notices of different cases may interleave differently; per notice, what and when must match.
-  const notices = sim.notices.map((n) => `${n.kind}:${n.deadline}:${n.dueAt}:${n.case.subject}`).sort();
+  const notices = sim.notices.map((n) => `${JSON.stringify({ ...n, case: n.case.subject })}`).sort();
   return { case: c, events, related, notices };
 }
 
