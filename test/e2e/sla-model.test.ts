@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ModelAction, runModel } from '../support/sla-model.ts';
+import { modelAction as action, type ModelAction, runModel } from '../support/sla-model.ts';
 import { consumerCase, LocalApi } from './support/local-api.ts';
 
 /**
@@ -20,22 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await api?.stop();
 });
-
-const action: fc.Arbitrary<ModelAction> = fc.oneof(
-  { weight: 3, arbitrary: fc.constant<ModelAction>({ t: 'respond' }) },
-  { weight: 1, arbitrary: fc.constant<ModelAction>({ t: 'customer' }) },
-  {
-    weight: 3,
-    arbitrary: fc
-      .constantFrom('open', 'working', 'pending_internal', 'pending_closure', 'on_hold', 'closed')
-      .map((to) => ({ t: 'status', to }) as ModelAction),
-  },
-  {
-    weight: 2,
-    arbitrary: fc.constantFrom(0, 1, 2, 3).map((level) => ({ t: 'severity', level }) as ModelAction),
-  },
-  { weight: 1, arbitrary: fc.constant<ModelAction>({ t: 'workaround' }) },
-);
 
 describe('SLA events over HTTP against the reference model (property)', () => {
   it('the timeline’s at-risks, breaches and closes equal the model’s', async () => {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { defaultBusinessHours } from '../../shared/domain/business-time.ts';
 import { formatLocalDate, wallClockAt } from '../../shared/domain/local-date.ts';
 
@@ -151,3 +152,20 @@ export function runModel(
   }
   return events;
 }
+
+/** Random actions for model-based tests, weighted toward what moves deadlines. */
+export const modelAction: fc.Arbitrary<ModelAction> = fc.oneof(
+  { weight: 3, arbitrary: fc.constant<ModelAction>({ t: 'respond' }) },
+  { weight: 1, arbitrary: fc.constant<ModelAction>({ t: 'customer' }) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .constantFrom('open', 'working', 'pending_internal', 'pending_closure', 'on_hold', 'closed')
+      .map((to) => ({ t: 'status', to }) as ModelAction),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(0, 1, 2, 3).map((level) => ({ t: 'severity', level }) as ModelAction),
+  },
+  { weight: 1, arbitrary: fc.constant<ModelAction>({ t: 'workaround' }) },
+);

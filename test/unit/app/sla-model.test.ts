@@ -5,26 +5,10 @@ import { changeStatus } from '../../../shared/app/change-status.ts';
 import { openCase } from '../../../shared/app/open-case.ts';
 import { postMessage } from '../../../shared/app/post-message.ts';
 import { recordWorkaround, setSeverity } from '../../../shared/app/triage.ts';
-import { type ModelAction, runModel } from '../../support/sla-model.ts';
+import { modelAction as action, type ModelAction, runModel } from '../../support/sla-model.ts';
 import { TimerSim } from '../../support/timer-sim.ts';
 
 const agent: Actor = { kind: 'staff', role: 'agent', email: 'alice@support.example' };
-
-const action: fc.Arbitrary<ModelAction> = fc.oneof(
-  { weight: 3, arbitrary: fc.constant<ModelAction>({ t: 'respond' }) },
-  { weight: 1, arbitrary: fc.constant<ModelAction>({ t: 'customer' }) },
-  {
-    weight: 3,
-    arbitrary: fc
-      .constantFrom('open', 'working', 'pending_internal', 'pending_closure', 'on_hold', 'closed')
-      .map((to) => ({ t: 'status', to }) as ModelAction),
-  },
-  {
-    weight: 2,
-    arbitrary: fc.constantFrom(0, 1, 2, 3).map((level) => ({ t: 'severity', level }) as ModelAction),
-  },
-  { weight: 1, arbitrary: fc.constant<ModelAction>({ t: 'workaround' }) },
-);
 
 /** Starts that put windows across weekends, Thanksgiving, Christmas and both DST changes. */
 const START = fc.constantFrom(
