@@ -1,10 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, normalize, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = new URL('../../', import.meta.url).pathname;
 const domainDir = join(root, 'shared/domain');
-const domainFiles = readdirSync(domainDir).filter((f) => f.endsWith('.ts'));
+const domainFiles = (readdirSync(domainDir, { recursive: true }) as string[]).filter((f) =>
+  f.endsWith('.ts'),
+);
 
 /** ARCHITECTURE.md: the domain is pure — no I/O, no AWS SDK, no ambient clock or configuration. */
 describe('shared/domain stays pure', () => {

@@ -1,0 +1,213 @@
+import { type AddressObject, type ParsedMail, simpleParser } from 'mailparser';
+import { type ExtractedFields, extractFields } from './extract-fields.ts';
+import { normaliseText, stripQuotedHistory } from './quoted-history.ts';
+
+/**
+ * Reads one raw inbound message (as SES stores it in S3) and decides what it is, per SPEC §5. Pure apart
+ * from parsing: no store, no clock. Threading against stored cases, creating cases and replying happen
+ * elsewhere; this only says "quarantine" or hands back a normalised mail with its threading keys.
+ *
+ * Verdicts. SES gives spam/virus/SPF/DKIM/DMARC verdicts in the Lambda event (`receipt.spamVerdict.status`
+ * …) — pass those as `options.verdicts`; they win over headers. When the message is read on its own (from
+ * S3, or locally) the verdicts come from the headers SES adds on receipt:
+ *   - `X-SES-Spam-Verdict: PASS|FAIL|GRAY|PROCESSING_FAILED`, `X-SES-Virus-Verdict: …`
+ *   - `Authentication-Results: amazonses.com; spf=pass …; dkim=pass …; dmarc=pass …` (the first one whose
+ *     authserv-id is amazonses.com; if none is, the topmost one)
+ *   - `Received-SPF: pass|fail|softfail|neutral|none|temperror|permerror …` (SPF when Authentication-Results
+ *     has none)
+ * Result mapping: pass → PASS, fail → FAIL, temperror/permerror → PROCESSING_FAILED, anything else → GRAY.
+ * Only FAIL quarantines: a gray or unavailable verdict is not evidence of abuse.
+ */
+export type Verdict = 'PASS' | 'FAIL' | 'GRAY' | 'PROCESSING_FAILED';
+export type VerdictName = 'spam' | 'virus' | 'spf' | 'dkim' | 'dmarc';
+export type Verdicts = Partial<Record<VerdictName, Verdict>>;
+
+export interface ReadInboundOptions {
+  verdicts?: Verdicts;
+  /** Envelope recipients (the Lambda event's `receipt.recipients`); a Bcc'd reply address shows only here. */
+  recipients?: string[];
+}
+
+export interface InboundAttachment {
+  fileName: string;
+  contentType: string;
+  size: number;
+  content: Buffer;
+}
+
+export type QuarantineReason = 'unparseable' | 'virus' | 'spam' | 'dmarc' | 'spf' | 'dkim';
+
+export interface InboundMessage {
+  kind: 'mail';
+  /** Lower-cased sender address. */
+  from: string;
+  fromName?: string;
+  /** Lower-cased To and Cc addresses. */
+  to: string[];
+  subject: string;
+  /** Best text (text part, else the HTML as text), with quoted history removed where reliably detectable. */
+  text: string;
+  attachments: InboundAttachment[];
+  messageId?: string;
+  inReplyTo?: string;
+  references: string[];
+  /** The case number from a `[CW-XXXXXX]` or `[#CW-XXXXXX]` subject tag. */
+  caseTag?: string;
+  /** A `case+…@…` recipient (the signed reply address), exactly as addressed. */
+  replyTokenAddress?: string;
+  /** Auto-reply, bounce, report or list mail: never answer it automatically. */
+  automatic: boolean;
+  extracted: ExtractedFields;
+}
+
+export type InboundMail = { kind: 'quarantine'; reason: QuarantineReason } | InboundMessage;
+
+/** Checked in this order; the first failing verdict names the quarantine reason. */
+const VERDICT_ORDER: VerdictName[] = ['virus', 'spam', 'dmarc', 'spf', 'dkim'];
+
+const CASE_TAG = /\[#?\s*(CW-[0-9A-HJKMNP-TV-Z]{6})\s*\]/i;
+const REPLY_TOKEN_ADDRESS = /^case\+[^@\s]+@[^@\s]+$/i;
+
+export async function readInbound(raw: Buffer, options: ReadInboundOptions = {}): Promise<InboundMail> {
+  try {
+    const mail = await simpleParser(raw, { skipImageLinks: true });
+    return classify(mail, options);
+  } catch {
+    return { kind: 'quarantine', reason: 'unparseable' };
+  }
+}
+
+function classify(mail: ParsedMail, options: ReadInboundOptions): InboundMail {
+  const headers = rawHeaders(mail);
+  const sender = mail.from?.value.find((a) => typeof a.address === 'string' && a.address.includes('@'));
+  if (sender?.address === undefined) return { kind: 'quarantine', reason: 'unparseable' };
+
+  const verdicts = { ...verdictsFromHeaders(headers), ...options.verdicts };
+  const failed = VERDICT_ORDER.find((name) => verdicts[name] === 'FAIL');
+  if (failed !== undefined) return { kind: 'quarantine', reason: failed };
+
+  const subject = (mail.subject ?? '').trim();
+  const text = stripQuotedHistory(mail.text ?? '');
+  const to = [...addresses(mail.to), ...addresses(mail.cc)];
+  const tokenCandidates = [...(options.recipients ?? []), ...to.map((a) => a.original)];
+  const replyTokenAddress = tokenCandidates.map((a) => a.trim()).find((a) => REPLY_TOKEN_ADDRESS.test(a));
+  const caseTag = CASE_TAG.exec(subject)?.[1]?.toUpperCase();
+  const references = (Array.isArray(mail.references) ? mail.references : [mail.references ?? ''])
+    .flatMap((r) => r.split(/\s+/))
+    .filter((r) => r !== '');
+  const fromName = sender.name?.trim();
+
+  const result: InboundMessage = {
+    kind: 'mail',
+    from: sender.address.toLowerCase(),
+    to: to.map((a) => a.lower),
+    subject,
+    text,
+    attachments: mail.attachments.map((a, i) => ({
+      fileName: a.filename ?? `attachment-${i + 1}`,
+      contentType: a.contentType,
+      size: a.size ?? a.content.length,
+      content: a.content,
+    })),
+    references,
+    automatic: isAutomatic(mail, headers, sender.address, subject),
+    extracted: extractFields(subject, normaliseText(text)),
+  };
+  if (fromName) result.fromName = fromName;
+  if (mail.messageId) result.messageId = mail.messageId;
+  if (mail.inReplyTo) result.inReplyTo = mail.inReplyTo.trim().split(/\s+/)[0] ?? mail.inReplyTo;
+  if (caseTag !== undefined) result.caseTag = caseTag;
+  if (replyTokenAddress !== undefined) result.replyTokenAddress = replyTokenAddress;
+  return result;
+}
+
+/** Header values by lower-cased name, in message order, unfolded but not decoded. */
+function rawHeaders(mail: ParsedMail): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const { key, line } of mail.headerLines) {
+    if (key === '') continue;
+    const colon = line.indexOf(':');
+    const value = (colon === -1 ? '' : line.slice(colon + 1)).replace(/\r?\n[ \t]+/g, ' ').trim();
+    const list = map.get(key) ?? [];
+    list.push(value);
+    map.set(key, list);
+  }
+  return map;
+}
+
+function addresses(
+  field: AddressObject | AddressObject[] | undefined,
+): { original: string; lower: string }[] {
+  const objects = field === undefined ? [] : Array.isArray(field) ? field : [field];
+  const out: { original: string; lower: string }[] = [];
+  const visit = (list: AddressObject['value']) => {
+    for (const a of list) {
+      if (a.group) visit(a.group);
+      if (a.address?.includes('@')) out.push({ original: a.address, lower: a.address.toLowerCase() });
+    }
+  };
+  for (const o of objects) visit(o.value);
+  return out;
+}
+
+function toVerdict(result: string | undefined): Verdict | undefined {
+  if (result === undefined) return undefined;
+  const r = result.trim().toLowerCase();
+  if (r === '') return undefined;
+  if (r === 'pass') return 'PASS';
+  if (r === 'fail') return 'FAIL';
+  if (r === 'processing_failed' || r === 'temperror' || r === 'permerror') return 'PROCESSING_FAILED';
+  return 'GRAY';
+}
+
+function verdictsFromHeaders(headers: Map<string, string[]>): Verdicts {
+  const verdicts: Verdicts = {};
+  const spam = toVerdict(headers.get('x-ses-spam-verdict')?.[0]?.split(/\s/)[0]);
+  if (spam) verdicts.spam = spam;
+  const virus = toVerdict(headers.get('x-ses-virus-verdict')?.[0]?.split(/\s/)[0]);
+  if (virus) verdicts.virus = virus;
+
+  const results = headers.get('authentication-results') ?? [];
+  const auth = results.find((r) => /^\s*amazonses\.com\s*;/i.test(r)) ?? results[0];
+  if (auth !== undefined) {
+    for (const method of ['spf', 'dkim', 'dmarc'] as const) {
+      // Several DKIM signatures may be reported; any failure of the method counts as its verdict.
+      const found = [...auth.matchAll(new RegExp(`(?:^|[;\\s])${method}=([a-z_]+)`, 'gi'))].map((m) =>
+        toVerdict(m[1]),
+      );
+      const verdict = found.includes('FAIL') ? 'FAIL' : found.find((v) => v !== undefined);
+      if (verdict) verdicts[method] = verdict;
+    }
+  }
+  if (verdicts.spf === undefined) {
+    const spf = toVerdict(headers.get('received-spf')?.[0]?.split(/[\s(;]/)[0]);
+    if (spf) verdicts.spf = spf;
+  }
+  return verdicts;
+}
+
+const AUTO_REPLY_SUBJECT =
+  /^(automatic reply|auto[- ]?reply|auto[- ]?response|out of (the )?office|abwesenheitsnotiz|réponse automatique|autosvar)\b/i;
+const BOUNCE_SENDER = /^(mailer-daemon|postmaster)@/i;
+
+/** RFC 3834 and the de-facto headers: anything machine-sent, bounced or list-distributed is never answered. */
+function isAutomatic(
+  mail: ParsedMail,
+  headers: Map<string, string[]>,
+  from: string,
+  subject: string,
+): boolean {
+  const first = (name: string) => headers.get(name)?.[0]?.toLowerCase();
+  const returnPath = first('return-path');
+  if (returnPath !== undefined && /^<?\s*>?$/.test(returnPath)) return true;
+  if (BOUNCE_SENDER.test(from)) return true;
+  const autoSubmitted = first('auto-submitted');
+  if (autoSubmitted !== undefined && autoSubmitted.split(/[\s;(]/)[0] !== 'no') return true;
+  const precedence = first('precedence');
+  if (precedence !== undefined && /^(bulk|list|junk|auto_reply)\b/.test(precedence)) return true;
+  for (const name of ['x-autoreply', 'x-autorespond', 'x-autoresponder', 'list-id', 'list-unsubscribe'])
+    if (headers.has(name)) return true;
+  if (/^multipart\/report\b/.test(first('content-type') ?? '')) return true;
+  if (mail.attachments.some((a) => a.contentType === 'message/delivery-status')) return true;
+  return AUTO_REPLY_SUBJECT.test(subject);
+}

@@ -1,0 +1,43 @@
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import { headerSafe } from '../../domain/email/addressing.ts';
+
+export interface MimeMail {
+  from: string;
+  to: string | string[];
+  /** The per-case reply address for customer mail. */
+  replyTo?: string | null;
+  subject: string;
+  text: string;
+  html: string;
+  /** `<…@…>`, e.g. from `messageId(caseId, eventId, domain)`. */
+  messageId: string;
+  inReplyTo?: string | null;
+  references?: string[];
+  /** Adds `Auto-Submitted: auto-generated` (RFC 3834) and asks Exchange-style responders to stay quiet. */
+  automatic: boolean;
+  /** The `Date` header; the time of composing when absent. */
+  date?: Date;
+}
+
+/** A raw RFC 5322 message, `multipart/alternative` with text and HTML, via nodemailer's composer only. */
+export function composeMime(mail: MimeMail): Promise<Buffer> {
+  const headers: Record<string, string> = mail.automatic
+    ? { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' }
+    : {};
+  const references = (mail.references ?? []).filter((r) => r.length > 0);
+  return new MailComposer({
+    from: mail.from,
+    to: mail.to,
+    ...(mail.replyTo ? { replyTo: mail.replyTo } : {}),
+    subject: headerSafe(mail.subject),
+    text: mail.text,
+    html: mail.html,
+    messageId: mail.messageId,
+    ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo } : {}),
+    ...(references.length > 0 ? { references } : {}),
+    ...(mail.date ? { date: mail.date } : {}),
+    headers,
+  })
+    .compile()
+    .build();
+}

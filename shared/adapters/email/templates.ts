@@ -1,0 +1,300 @@
+import type { Case } from '../../domain/case.ts';
+import { headerSafe, subjectTag } from '../../domain/email/addressing.ts';
+import { epochOf, type Instant } from '../../domain/instant.ts';
+import type { TimelineEvent } from '../../domain/timeline.ts';
+import type { Notice } from '../../ports/notifier.ts';
+
+/** Mail to the requester (SPEC §5). Dates come in computed (SLA policy), so templates stay pure. */
+export type CustomerNotice =
+  | { kind: 'acknowledgment'; case: Case; firstResponseDueAt: Instant }
+  | {
+      kind: 'agent.message';
+      case: Case;
+      event: Extract<TimelineEvent, { type: 'message.posted' }>;
+      /** How the agent signs, e.g. `Dana`; `Support` when absent. */
+      agentName?: string | null;
+    }
+  | { kind: 'pending-closure'; case: Case; autoCloseAt: Instant; note?: string | null }
+  | { kind: 'closure'; case: Case; auto: boolean }
+  | { kind: 'survey'; case: Case; surveyUrl: string };
+
+/** Every notice a template exists for: the customer's and the support team's (ports/notifier.ts). */
+export type MailNotice = CustomerNotice | Notice;
+
+export interface TemplateContext {
+  /** The zone dates are told in; America/Los_Angeles (the office's) unless given. */
+  timeZone?: string;
+  /** Product name in greetings and signatures; `casewatch` unless given. */
+  brand?: string;
+  /** Link to the case (the console for internal notices, the requester's view for customer mail). */
+  caseUrl?: string | null;
+  /** Dates in this year are told without one; the notice's own date otherwise (case creation). */
+  now?: Instant;
+}
+
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string;
+  /** RFC 3834 `Auto-Submitted: auto-generated`: everything but a person's message. */
+  automatic: boolean;
+  audience: 'customer' | 'internal';
+}
+
+const DEFAULT_TIME_ZONE = 'America/Los_Angeles';
+
+/** The one HTML escape: every user-supplied string goes through it before it enters markup. */
+export function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+const partsFormatters = new Map<string, Intl.DateTimeFormat>();
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let f = partsFormatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      weekday: 'long',
+      month: 'long',
+      day: 'numeric',
+      year: 'numeric',
+      hour: 'numeric',
+      minute: '2-digit',
+      hour12: true,
+      timeZoneName: 'longGeneric',
+    });
+    partsFormatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/**
+ * An instant in words a requester reads: `5:00 PM Pacific Time on Tuesday, December 1`, with the
+ * year only when it is not the reference instant's year.
+ */
+export function formatWhen(at: Instant, timeZone = DEFAULT_TIME_ZONE, reference?: Instant): string {
+  const f = formatterFor(timeZone);
+  const parts = (i: Instant) =>
+    Object.fromEntries(f.formatToParts(epochOf(i)).map((p) => [p.type, p.value])) as Record<string, string>;
+  const p = parts(at);
+  const sameYear = reference !== undefined && parts(reference).year === p.year;
+  const date = `${p.weekday}, ${p.month} ${p.day}${sameYear ? '' : `, ${p.year}`}`;
+  return `${p.hour}:${p.minute} ${p.dayPeriod} ${p.timeZoneName} on ${date}`;
+}
+
+const WHAT = { 'first-response': 'first response', 'next-update': 'next update' } as const;
+
+/** A piece of the body: plain words (escaped in HTML), a quotation, or a link. */
+type Block =
+  | { p: string }
+  | { quote: string }
+  | { link: string; label: string }
+  | { fields: Array<[string, string]> };
+
+function textOf(blocks: Block[]): string {
+  return `${blocks
+    .map((b) => {
+      if ('p' in b) return b.p;
+      if ('quote' in b)
+        return b.quote
+          .split(/\r?\n/)
+          .map((l) => (l ? `> ${l}` : '>'))
+          .join('\n');
+      if ('link' in b) return `${b.label}: ${b.link}`;
+      return b.fields.map(([k, v]) => `${k}: ${v}`).join('\n');
+    })
+    .join('\n\n')}\n`;
+}
+
+const lines = (s: string) => escapeHtml(s).replace(/\r?\n/g, '<br>\n');
+const safeHref = (url: string) => /^https?:\/\//i.test(url);
+
+function htmlOf(blocks: Block[]): string {
+  const body = blocks
+    .map((b) => {
+      if ('p' in b) return `<p>${lines(b.p)}</p>`;
+      if ('quote' in b)
+        return `<blockquote style="margin:0 0 1em;padding-left:1em;border-left:3px solid #ccc">${lines(b.quote)}</blockquote>`;
+      if ('link' in b)
+        return safeHref(b.link)
+          ? `<p><a href="${escapeHtml(b.link)}">${escapeHtml(b.label)}</a></p>`
+          : `<p>${escapeHtml(b.label)}: ${escapeHtml(b.link)}</p>`;
+      return `<table>${b.fields
+        .map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${lines(v)}</td></tr>`)
+        .join('')}</table>`;
+    })
+    .join('\n');
+  return `<!doctype html>\n<html><head><meta charset="utf-8"></head><body style="font-family:sans-serif">\n${body}\n</body></html>\n`;
+}
+
+/** `[CW-XXXXXX] <what>`, on one header line whatever the case's subject holds. */
+function subjectLine(c: Case, what: string, reply = false): string {
+  return headerSafe(`${reply ? 'Re: ' : ''}${subjectTag(c.number)} ${what}`);
+}
+
+function mail(
+  subject: string,
+  blocks: Block[],
+  audience: RenderedMail['audience'],
+  automatic = true,
+): RenderedMail {
+  return { subject, text: textOf(blocks), html: htmlOf(blocks), automatic, audience };
+}
+
+/** Renders one notice as subject, text and HTML. Pure: the same notice and context give the same mail. */
+export function renderNotice(notice: MailNotice, context: TemplateContext = {}): RenderedMail {
+  const tz = context.timeZone ?? DEFAULT_TIME_ZONE;
+  const brand = context.brand ?? 'casewatch';
+  const c = notice.case;
+  const ref = context.now ?? c.createdAt;
+  const when = (at: Instant) => formatWhen(at, tz, ref);
+  const caseLink: Block[] = context.caseUrl
+    ? [{ link: context.caseUrl, label: `View case ${c.number}` }]
+    : [];
+  const replyHint: Block = {
+    p: `Reply to this email to add to case ${c.number}; please keep ${subjectTag(c.number)} in the subject.`,
+  };
+  const sign: Block = { p: `— ${brand} support` };
+
+  switch (notice.kind) {
+    case 'acknowledgment':
+      return mail(
+        subjectLine(c, `We received your case: ${c.subject}`),
+        [
+          { p: `Thank you for contacting ${brand} support. Your case number is ${c.number}.` },
+          {
+            fields: [
+              ['Case', c.number],
+              ['Subject', c.subject],
+              ['Severity', c.severity.label],
+              ['First response by', when(notice.firstResponseDueAt)],
+            ],
+          },
+          { p: `You can expect our first response by ${when(notice.firstResponseDueAt)}.` },
+          ...caseLink,
+          replyHint,
+          sign,
+        ],
+        'customer',
+      );
+    case 'agent.message':
+      return mail(
+        subjectLine(c, c.subject, true),
+        [
+          { p: `${notice.agentName?.trim() || 'Support'} wrote on case ${c.number}:` },
+          { quote: notice.event.body },
+          ...caseLink,
+          replyHint,
+          sign,
+        ],
+        'customer',
+        false,
+      );
+    case 'pending-closure':
+      return mail(
+        subjectLine(c, `Is your issue resolved? ${c.subject}`, true),
+        [
+          {
+            p: `We believe case ${c.number} is resolved. Unless we hear from you, it will close automatically at ${when(notice.autoCloseAt)}.`,
+          },
+          ...(notice.note ? [{ quote: notice.note }] : []),
+          { p: 'If you still need help, just reply to this email and the case stays open.' },
+          ...caseLink,
+          sign,
+        ],
+        'customer',
+      );
+    case 'closure':
+      return mail(
+        subjectLine(c, `Case closed: ${c.subject}`, true),
+        [
+          {
+            p: notice.auto
+              ? `Case ${c.number} has been closed automatically, since we did not hear back from you.`
+              : `Case ${c.number} has been closed.`,
+          },
+          { p: 'If the problem comes back, reply to this email and we will open a follow-up case.' },
+          ...caseLink,
+          sign,
+        ],
+        'customer',
+      );
+    case 'survey':
+      return mail(
+        subjectLine(c, `How did we do? ${c.subject}`, true),
+        [
+          {
+            p: `Please tell us how we handled case ${c.number}: three quick ratings and an optional comment.`,
+          },
+          { link: notice.surveyUrl, label: 'Rate our support' },
+          sign,
+        ],
+        'customer',
+      );
+    case 'sla.at_risk':
+      return mail(
+        subjectLine(c, `At risk: ${WHAT[notice.deadline]} due ${when(notice.dueAt)}`),
+        [
+          {
+            p: `The ${WHAT[notice.deadline]} on case ${c.number} is due at ${when(notice.dueAt)}; 75% of its window has passed.`,
+          },
+          internalFields(c),
+          ...caseLink,
+        ],
+        'internal',
+      );
+    case 'sla.breached':
+      return mail(
+        subjectLine(c, `Breached: ${WHAT[notice.deadline]} was due ${when(notice.dueAt)}`),
+        [
+          {
+            p: `The ${WHAT[notice.deadline]} on case ${c.number} was due at ${when(notice.dueAt)} and was breached at ${when(notice.breachedAt)}.`,
+          },
+          internalFields(c),
+          ...caseLink,
+        ],
+        'internal',
+      );
+    case 'escalation.requested':
+      return mail(
+        subjectLine(c, 'Escalation requested'),
+        [
+          { p: `The requester of case ${c.number} asks for an escalation:` },
+          { quote: notice.reason },
+          internalFields(c),
+          ...caseLink,
+        ],
+        'internal',
+      );
+    case 'customer.replied':
+      return mail(
+        subjectLine(c, 'Customer replied; case reopened'),
+        [
+          {
+            p: `The customer wrote on case ${c.number} while it was ${notice.from.replace('_', ' ')}; it is open again.`,
+          },
+          internalFields(c),
+          ...caseLink,
+        ],
+        'internal',
+      );
+  }
+}
+
+function internalFields(c: Case): Block {
+  return {
+    fields: [
+      ['Case', c.number],
+      ['Subject', c.subject],
+      ['Severity', c.severity.label],
+      ['Status', c.status.replace('_', ' ')],
+      ['Requester', c.requester.email ?? c.requester.sellerId ?? 'unknown'],
+      ['Assignee', c.assignee ?? 'nobody'],
+    ],
+  };
+}

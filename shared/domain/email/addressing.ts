@@ -1,0 +1,100 @@
+/**
+ * Pure formatting and parsing of the identifiers outbound mail carries so that replies route back to
+ * their case (SPEC §5): the per-case reply address, `Message-ID`s, and the `[CW-XXXXXX]` subject tag.
+ * The reply address's HMAC is computed and checked in `shared/adapters/email/reply-address.ts`.
+ */
+
+/** Case ids (ULIDs, or anything of letters, digits, `_` and `-`) fit an address's local part; no dots. */
+export const CASE_ID_PATTERN = /^[0-9A-Za-z_-]{1,64}$/;
+/** The token alphabet (lowercase RFC 4648 base32); compared without regard to letter case. */
+export const REPLY_TOKEN_PATTERN = /^[a-z2-7]{8,64}$/;
+const EVENT_ID_PATTERN = /^[0-9A-Za-z_-]{1,64}$/;
+const DOMAIN_PATTERN =
+  /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+
+function assertDomain(domain: string): void {
+  if (!DOMAIN_PATTERN.test(domain)) throw new RangeError(`not a mail domain: ${JSON.stringify(domain)}`);
+}
+
+function assertCaseId(caseId: string): void {
+  if (!CASE_ID_PATTERN.test(caseId))
+    throw new RangeError(`case id cannot go in an address: ${JSON.stringify(caseId)}`);
+}
+
+/** `case+<caseId>.<token>@<domain>`. */
+export function formatReplyAddress(caseId: string, token: string, domain: string): string {
+  assertCaseId(caseId);
+  assertDomain(domain);
+  if (!REPLY_TOKEN_PATTERN.test(token)) throw new RangeError('reply token must be lowercase base32');
+  return `case+${caseId}.${token}@${domain}`;
+}
+
+/**
+ * The case id and token of a reply address on `domain` (an optional `<…>` around it is allowed), or
+ * null when it is not one. Says nothing about whether the token is genuine.
+ */
+export function splitReplyAddress(address: string, domain: string): { caseId: string; token: string } | null {
+  let a = address.trim();
+  if (a.startsWith('<') && a.endsWith('>')) a = a.slice(1, -1).trim();
+  const at = a.lastIndexOf('@');
+  if (at < 0) return null;
+  if (a.slice(at + 1).toLowerCase() !== domain.toLowerCase()) return null;
+  const m = /^case\+([0-9A-Za-z_-]{1,64})\.([A-Za-z2-7]{8,64})$/i.exec(a.slice(0, at));
+  if (!m) return null;
+  return { caseId: m[1] as string, token: (m[2] as string).toLowerCase() };
+}
+
+/** `<event.<eventId>.case.<caseId>@<domain>>`: one per mail, naming the event it tells of. */
+export function messageId(caseId: string, eventId: string, domain: string): string {
+  assertCaseId(caseId);
+  assertDomain(domain);
+  if (!EVENT_ID_PATTERN.test(eventId)) throw new RangeError(`event id cannot go in a Message-ID: ${eventId}`);
+  return `<event.${eventId}.case.${caseId}@${domain}>`;
+}
+
+const MESSAGE_ID_IN_HEADER = /<event\.([0-9A-Za-z_-]{1,64})\.case\.([0-9A-Za-z_-]{1,64})@([^<>\s@]+)>/gi;
+
+/**
+ * The case named by the latest of our Message-IDs in an `In-Reply-To` or `References` value (one
+ * string or several), or null. Foreign ids and ids of another domain are ignored. Not proof of
+ * anything: the caller still checks who sent the mail (SPEC §5).
+ */
+export function caseIdFromMessageIds(
+  values: string | readonly string[] | null | undefined,
+  domain: string,
+): string | null {
+  if (values == null) return null;
+  const all = typeof values === 'string' ? [values] : values;
+  let found: string | null = null;
+  for (const value of all) {
+    for (const m of value.matchAll(MESSAGE_ID_IN_HEADER)) {
+      if ((m[3] as string).toLowerCase() === domain.toLowerCase()) found = m[2] as string;
+    }
+  }
+  return found;
+}
+
+/** `[CW-XXXXXX]`, the tag every subject carries. */
+export function subjectTag(caseNumber: string): string {
+  return `[${caseNumber}]`;
+}
+
+/** The case number in a subject's `[CW-XXXXXX]` or `[#CW-XXXXXX]` tag (any letter case), or null. */
+export function caseNumberFromSubject(subject: string): string | null {
+  const m = /\[#?(CW-[0-9A-HJKMNP-TV-Z]{6})\]/i.exec(subject);
+  return m ? (m[1] as string).toUpperCase() : null;
+}
+
+/**
+ * Text fit for one header line: CR, LF and other control or line-separator characters become a
+ * space, so no user-supplied text can start a header of its own.
+ */
+export function headerSafe(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const code = ch.codePointAt(0) as number;
+    const control = code < 0x20 || code === 0x7f || code === 0x85 || code === 0x2028 || code === 0x2029;
+    out += control ? ' ' : ch;
+  }
+  return out.replace(/ {2,}/g, ' ').trim();
+}
