@@ -8,6 +8,7 @@ import { caseNumberFrom, newCase, type OpenCaseInput } from '../shared/domain/ca
 import { toInstant } from '../shared/domain/instant.ts';
 import { createSlaPolicy } from '../shared/domain/sla-policy.ts';
 import type { TimelineEvent } from '../shared/domain/timeline.ts';
+import { consumerCase } from '../test/e2e/support/local-api.ts';
 import { mean, percentile, round } from './stats.ts';
 
 export interface LatencyRow {
@@ -27,14 +28,8 @@ export interface LatencyReport {
   overheadP50Ms: Record<LatencyRow['operation'], number>;
 }
 
-const CONSUMER_CASE = {
-  type: 'consumer',
-  subject: 'Charged twice',
-  description: 'My statement shows double billing.',
-  email: 'buyer@example.com',
-  orderNumber: 'FS-123',
-  billingDescriptor: 'FSPRG*ACME',
-} as const satisfies OpenCaseInput;
+/** The same consumer case the e2e tests open. */
+const CONSUMER_CASE = consumerCase() as OpenCaseInput;
 
 type Timed = () => Promise<void>;
 

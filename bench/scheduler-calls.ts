@@ -16,7 +16,7 @@ export interface SchedulerCallsRow {
  */
 export async function benchSchedulerCalls(): Promise<{ rows: SchedulerCallsRow[]; total: number }> {
   const sim = new TimerSim('2026-11-30T17:00:00.000Z');
-  const deps = { ...sim.deps, caseTokens: { issue: async () => 't', verify: async () => null } };
+  const deps = sim.appDeps;
   const agent: Actor = { kind: 'staff', role: 'agent', email: 'alice@support.example' };
   const rows: SchedulerCallsRow[] = [];
   let before = 0;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { monotonicFactory } from 'ulid';
 import { ManualClock } from '../../local/clock.ts';
-import type { CoreDeps } from '../../shared/app/deps.ts';
+import type { AppDeps, CoreDeps } from '../../shared/app/deps.ts';
 import { type FireOutcome, fireTimer } from '../../shared/app/fire-timer.ts';
 import { reactToChange } from '../../shared/app/react-to-change.ts';
 import { DEFAULT_BREADTH_THRESHOLDS } from '../../shared/domain/severity.ts';
@@ -44,6 +44,8 @@ export class TimerSim {
   readonly notices: Notice[] = [];
   readonly metrics: { name: string; dimensions: Record<string, string> }[] = [];
   readonly deps: CoreDeps;
+  /** The use cases' dependencies, with case tokens stubbed out (nothing here verifies one). */
+  readonly appDeps: AppDeps;
   private streamPosition = 0;
 
   constructor(start: string) {
@@ -59,6 +61,7 @@ export class TimerSim {
       policy: createSlaPolicy(),
       thresholds: DEFAULT_BREADTH_THRESHOLDS,
     };
+    this.appDeps = { ...this.deps, caseTokens: { issue: async () => 'token', verify: async () => null } };
   }
 
   /** Runs every stream reaction not yet run: timers reconciled, notices collected. */

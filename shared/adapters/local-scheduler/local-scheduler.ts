@@ -177,6 +177,32 @@ export function createLocalScheduler(options: LocalSchedulerOptions): LocalSched
     return found;
   }
 
+  /**
+   * Removes a claimed timer: its queue item (only while the claim is still ours) and its lookup (only
+   * while it still points there, so a timer moved during delivery survives).
+   */
+  function releaseClaim(claim: ClaimedTimer) {
+    return [
+      {
+        Delete: {
+          TableName: tableName,
+          Key: timerKeys.queue(claim.position),
+          ConditionExpression: 'receipt = :receipt',
+          ExpressionAttributeValues: { ':receipt': claim.receipt },
+        },
+      },
+      {
+        Delete: {
+          TableName: tableName,
+          Key: timerKeys.lookup(claim.name),
+          ConditionExpression: '#position = :position',
+          ExpressionAttributeNames: { '#position': 'position' },
+          ExpressionAttributeValues: { ':position': claim.position },
+        },
+      },
+    ];
+  }
+
   return {
     async set(caseId, timer) {
       const name = scheduleName(caseId, timer.kind);
@@ -303,25 +329,7 @@ export function createLocalScheduler(options: LocalSchedulerOptions): LocalSched
     },
 
     async complete(claim) {
-      const done = await transact(client, [
-        {
-          Delete: {
-            TableName: tableName,
-            Key: timerKeys.queue(claim.position),
-            ConditionExpression: 'receipt = :receipt',
-            ExpressionAttributeValues: { ':receipt': claim.receipt },
-          },
-        },
-        {
-          Delete: {
-            TableName: tableName,
-            Key: timerKeys.lookup(claim.name),
-            ConditionExpression: '#position = :position',
-            ExpressionAttributeNames: { '#position': 'position' },
-            ExpressionAttributeValues: { ':position': claim.position },
-          },
-        },
-      ]);
+      const done = await transact(client, releaseClaim(claim));
       if (done) changed();
       return done;
     },
@@ -331,23 +339,7 @@ export function createLocalScheduler(options: LocalSchedulerOptions): LocalSched
       if (claim.attempts >= maxAttempts) {
         const deadAt = new Date(wallClock()).toISOString();
         const dead = await transact(client, [
-          {
-            Delete: {
-              TableName: tableName,
-              Key: timerKeys.queue(claim.position),
-              ConditionExpression: 'receipt = :receipt',
-              ExpressionAttributeValues: { ':receipt': claim.receipt },
-            },
-          },
-          {
-            Delete: {
-              TableName: tableName,
-              Key: timerKeys.lookup(claim.name),
-              ConditionExpression: '#position = :position',
-              ExpressionAttributeNames: { '#position': 'position' },
-              ExpressionAttributeValues: { ':position': claim.position },
-            },
-          },
+          ...releaseClaim(claim),
           {
             Put: {
               TableName: tableName,

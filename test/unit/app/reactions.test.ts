@@ -11,7 +11,7 @@ const agent: Actor = { kind: 'staff', role: 'agent', email: 'alice@support.examp
 
 async function setup() {
   const sim = new TimerSim('2026-12-01T17:00:00.000Z');
-  const deps = { ...sim.deps, caseTokens: { issue: async () => 't', verify: async () => null } };
+  const deps = sim.appDeps;
   const { case: c } = await openCase(
     deps,
     { kind: 'anonymous' },

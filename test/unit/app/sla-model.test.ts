@@ -34,7 +34,7 @@ describe('SLA events against a minute-stepping reference model (property)', () =
           const expected = runModel(start, level as 0 | 1 | 2 | 3, steps, end);
 
           const sim = new TimerSim(startIso);
-          const deps = { ...sim.deps, caseTokens: { issue: async () => 't', verify: async () => null } };
+          const deps = sim.appDeps;
           const { case: c } = await openCase(
             deps,
             { kind: 'anonymous' },

@@ -82,7 +82,7 @@ async function play(steps: Step[], delivery: Delivery, seed: number) {
   };
   const held: TimerPayload[] = [];
   const sim = new TimerSim(START);
-  const deps = { ...sim.deps, caseTokens: { issue: async () => 't', verify: async () => null } };
+  const deps = sim.appDeps;
   const opened = await openCase(
     deps,
     { kind: 'anonymous' },
@@ -157,7 +157,7 @@ describe('timers under chaos (property)', () => {
 describe('fireTimer', () => {
   async function newLevel0Case() {
     const sim = new TimerSim(START);
-    const deps = { ...sim.deps, caseTokens: { issue: async () => 't', verify: async () => null } };
+    const deps = sim.appDeps;
     const { case: c } = await openCase(
       deps,
       { kind: 'anonymous' },
