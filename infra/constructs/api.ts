@@ -34,8 +34,8 @@ export const CORS_ALLOW_HEADERS = [
  * The DynamoDB actions each route group's function calls, read off the case-store adapter and Powertools
  * idempotency: on the table, on its indexes, and on idempotency records only (partition key
  * `idempotency#…`). The adapter's transactions are conditional Puts (a case update is a Put guarded by
- * its version), and IAM authorizes TransactWriteItems per item, so PutItem covers them; nothing deletes
- * or updates case data in place. No Scan, ever.
+ * its version) plus an `ADD` on the backlog counter (UpdateItem), and IAM authorizes TransactWriteItems
+ * per item; nothing deletes case data. No Scan, ever.
  */
 export const TABLE_ACCESS: Record<
   RouteGroup,
@@ -48,7 +48,7 @@ export const TABLE_ACCESS: Record<
   // Opens a case (case, number and first event in one transaction). Idempotency records are got and put
   // like any item, then completed (UpdateItem) or released on failure (DeleteItem).
   'cases-intake': {
-    table: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
     idempotency: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
   },
   // Reads a case (also by number), pages its timeline, lists cases through the queue / assignee /
@@ -58,9 +58,9 @@ export const TABLE_ACCESS: Record<
     indexes: ['dynamodb:Query'],
   },
   // Messages, status, escalations, attachments: read the case, write it back with its events.
-  'case-requests': { table: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
+  'case-requests': { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
   // Severity, assignee, workaround: the same read-then-versioned-write.
-  'case-triage': { table: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
+  'case-triage': { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
 };
 
 export interface CasewatchApiProps {

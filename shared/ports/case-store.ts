@@ -1,6 +1,6 @@
 import type { Case, CaseType } from '../domain/case.ts';
 import type { SeverityLevel } from '../domain/severity.ts';
-import type { CaseStatus } from '../domain/status.ts';
+import { CASE_STATUSES, type CaseStatus } from '../domain/status.ts';
 import type { TimelineEvent } from '../domain/timeline.ts';
 
 /** A page of results and the opaque cursor for the next one (null on the last page). */
@@ -31,6 +31,20 @@ export interface CaseQuery {
 /** The outcome of a conditional write that lost a race: the caller re-reads and decides (412 / retry). */
 export type WriteOutcome = { ok: true } | { ok: false; reason: 'stale' };
 
+/** A status a case still counts in the backlog with: every one but closed. */
+export type BacklogStatus = Exclude<CaseStatus, 'closed'>;
+/** The backlog's statuses, in the order `backlog()` lists them. */
+export const BACKLOG_STATUSES: readonly BacklogStatus[] = CASE_STATUSES.filter(
+  (s): s is BacklogStatus => s !== 'closed',
+);
+
+/** How many cases are open in one status at one severity level right now. */
+export interface BacklogCount {
+  status: BacklogStatus;
+  level: SeverityLevel;
+  count: number;
+}
+
 /**
  * Where cases and their timelines live. Every state change writes the case (guarded by its version)
  * and the events it caused in one transaction: all or nothing, and never over a newer write.
@@ -49,6 +63,11 @@ export interface CaseStore {
     options?: { publicOnly?: boolean },
   ): Promise<Page<TimelineEvent>>;
   list(query: CaseQuery, page: PageRequest): Promise<Page<Case>>;
+  /**
+   * The open cases per status × severity level: every `BACKLOG_STATUSES` × `SEVERITY_LEVELS` row (zeros
+   * included), statuses outer, in that order. Exact: kept by the same writes that change the cases.
+   */
+  backlog(): Promise<BacklogCount[]>;
 }
 
 export class InvalidCursorError extends Error {

@@ -1,11 +1,19 @@
 import type { StoredChange } from '../../shared/app/react-to-change.ts';
 import type { Case } from '../../shared/domain/case.ts';
+import { SEVERITY_LEVELS } from '../../shared/domain/severity.ts';
 import type { TimelineEvent } from '../../shared/domain/timeline.ts';
-import type { CaseStore, Page, WriteOutcome } from '../../shared/ports/case-store.ts';
+import {
+  BACKLOG_STATUSES,
+  type BacklogCount,
+  type CaseStore,
+  type Page,
+  type WriteOutcome,
+} from '../../shared/ports/case-store.ts';
 
 /**
  * A CaseStore in memory for use-case tests: the same contract as the DynamoDB adapter (version
- * conditions, all-or-nothing writes) and a change log standing in for the table's stream.
+ * conditions, all-or-nothing writes) and a change log standing in for the table's stream. The backlog
+ * is counted from the cases on demand, so the log carries no counter changes.
  */
 export class MemoryCaseStore implements CaseStore {
   readonly cases = new Map<string, Case>();
@@ -50,5 +58,16 @@ export class MemoryCaseStore implements CaseStore {
 
   async list(): Promise<Page<Case>> {
     throw new Error('listing is not part of the in-memory store');
+  }
+
+  async backlog(): Promise<BacklogCount[]> {
+    const cases = [...this.cases.values()];
+    return BACKLOG_STATUSES.flatMap((status) =>
+      SEVERITY_LEVELS.map((level) => ({
+        status,
+        level,
+        count: cases.filter((c) => c.status === status && c.severity.level === level).length,
+      })),
+    );
   }
 }

@@ -15,6 +15,8 @@ import type { SlaPolicy } from '../../domain/sla-policy.ts';
 import { CASE_STATUSES } from '../../domain/status.ts';
 import { publicView, type TimelineEvent } from '../../domain/timeline.ts';
 import {
+  BACKLOG_STATUSES,
+  type BacklogCount,
   type CaseQuery,
   type CaseStore,
   InvalidCursorError,
@@ -23,11 +25,15 @@ import {
   type WriteOutcome,
 } from '../../ports/case-store.ts';
 import {
+  BACKLOG_PARTITION,
+  backlogCounterUpdate,
+  backlogDeltas,
   caseFromItem,
   caseIdFromNumberItem,
   caseIdFromSortKey,
   caseNumberToItem,
   caseToItem,
+  counterFromItem,
   EVENT_SORT_KEY_PREFIX,
   eventFromItem,
   eventToItem,
@@ -67,8 +73,14 @@ const MAX_TRANSACT_ITEMS = 100;
 export const MAX_PAGE_LIMIT = 1000;
 /** Query round trips per partition and page when a filter leaves pages short; bounds one request's cost. */
 const MAX_ROUNDS_PER_PARTITION = 5;
-/** A transaction cancelled only by a concurrent transaction on the same items is retried this often. */
-const MAX_CONFLICT_ATTEMPTS = 6;
+/**
+ * A transaction cancelled only by a concurrent transaction on the same items (nothing was written) is
+ * tried this often, after a full-jitter backoff that doubles from 20 ms up to a cap. Status changes all
+ * meet on a few backlog counters, so a burst makes these conflicts routine, not exceptional.
+ */
+const MAX_CONFLICT_ATTEMPTS = 10;
+const CONFLICT_BACKOFF_MS = 20;
+const MAX_CONFLICT_BACKOFF_MS = 500;
 const CONDITIONAL_CHECK_FAILED = 'ConditionalCheckFailed';
 
 type Filter = { expression: string; names: Record<string, string>; values: Record<string, unknown> };
@@ -141,6 +153,9 @@ function cancellationReasons(error: unknown): (string | undefined)[] | null {
   const listed = /\[([^\]]*)\]\s*$/.exec(error.message)?.[1];
   return listed ? listed.split(',').map((r) => r.trim()) : [];
 }
+
+/** The stored case's version and backlog slot, read to guard an update and move its counters. */
+type StoredSlot = Pick<Case, 'version' | 'status'> & { severity: Pick<Case['severity'], 'level'> };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -439,7 +454,7 @@ export function createCaseStore({ client, tableName, policy, cursorKey }: CaseSt
         if (reasons === null) throw error;
         if (reasons.includes(CONDITIONAL_CHECK_FAILED)) return { ok: false, reasons };
         if (reasons.includes('TransactionConflict') && attempt < MAX_CONFLICT_ATTEMPTS) {
-          await sleep(Math.random() * 20 * 2 ** attempt);
+          await sleep(Math.random() * Math.min(MAX_CONFLICT_BACKOFF_MS, CONFLICT_BACKOFF_MS * 2 ** attempt));
           continue;
         }
         throw error;
@@ -455,6 +470,31 @@ export function createCaseStore({ client, tableName, policy, cursorKey }: CaseSt
       ExpressionAttributeNames: { '#pk': PK },
     },
   });
+
+  /** The backlog counters' share of a case write: one Update per counter it moves. */
+  const counterUpdates = (before: StoredSlot | null, after: Case) =>
+    backlogDeltas(before, after).map(({ status, level, delta }) => ({
+      Update: { TableName: tableName, ...backlogCounterUpdate(status, level, delta) },
+    }));
+
+  /** Just what an update needs to know of the stored case: its version and its backlog slot. */
+  async function storedSlot(id: string): Promise<StoredSlot | null> {
+    const out = await client.send(
+      new GetCommand({
+        TableName: tableName,
+        Key: keys.case(id),
+        ConsistentRead: true,
+        ProjectionExpression: '#version, #status, #severity.#level',
+        ExpressionAttributeNames: {
+          '#version': 'version',
+          '#status': 'status',
+          '#severity': 'severity',
+          '#level': 'level',
+        },
+      }),
+    );
+    return out.Item ? (out.Item as StoredSlot) : null;
+  }
 
   function checkEventsOf(c: Case, events: TimelineEvent[]): void {
     const stray = events.find((e) => e.caseId !== c.id);
@@ -477,6 +517,7 @@ export function createCaseStore({ client, tableName, policy, cursorKey }: CaseSt
       const result = await transact([
         putNew(caseToItem(c, policy)),
         putNew(caseNumberToItem(c)),
+        ...counterUpdates(null, c),
         ...events.map((e) => putNew(eventToItem(e))),
       ]);
       if (result.ok) return true;
@@ -492,17 +533,31 @@ export function createCaseStore({ client, tableName, policy, cursorKey }: CaseSt
         );
       }
       checkEventsOf(next, events);
+      // The counters to move depend on the case's stored status and level; the write below is guarded
+      // on exactly what was read here, so the counters move with the case or not at all. A case that
+      // does not exist (the caller re-reads and finds nothing) or moved on is stale without a write.
+      const before = await storedSlot(next.id);
+      if (before === null || before.version !== expectedVersion) return { ok: false, reason: 'stale' };
       const result = await transact([
         {
           Put: {
             TableName: tableName,
             Item: caseToItem(next, policy),
-            // Also false when the case does not exist: the caller re-reads and finds nothing.
-            ConditionExpression: '#version = :expected',
-            ExpressionAttributeNames: { '#version': 'version' },
-            ExpressionAttributeValues: { ':expected': expectedVersion },
+            ConditionExpression: '#version = :expected AND #status = :status AND #severity.#level = :level',
+            ExpressionAttributeNames: {
+              '#version': 'version',
+              '#status': 'status',
+              '#severity': 'severity',
+              '#level': 'level',
+            },
+            ExpressionAttributeValues: {
+              ':expected': expectedVersion,
+              ':status': before.status,
+              ':level': before.severity.level,
+            },
           },
         },
+        ...counterUpdates(before, next),
         ...events.map((e) => putNew(eventToItem(e))),
       ]);
       if (result.ok) return { ok: true };
@@ -552,6 +607,30 @@ export function createCaseStore({ client, tableName, policy, cursorKey }: CaseSt
       }
       const { items, cursor } = await readPage(plan, page);
       return { items: items.map(caseFromItem), cursor };
+    },
+
+    /** One consistent Query of the counter partition (24 small items); a counter never written is 0. */
+    async backlog(): Promise<BacklogCount[]> {
+      const counts = new Map<string, number>();
+      let startKey: Item | undefined;
+      do {
+        const out = await query({
+          TableName: tableName,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': PK },
+          ExpressionAttributeValues: { ':pk': BACKLOG_PARTITION },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        });
+        for (const item of out.Items ?? []) {
+          const { status, level, count } = counterFromItem(item);
+          counts.set(`${status}#${level}`, count);
+        }
+        startKey = out.LastEvaluatedKey;
+      } while (startKey);
+      return BACKLOG_STATUSES.flatMap((status) =>
+        SEVERITY_LEVELS.map((level) => ({ status, level, count: counts.get(`${status}#${level}`) ?? 0 })),
+      );
     },
   };
 }

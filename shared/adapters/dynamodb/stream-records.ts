@@ -2,13 +2,16 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { StoredChange } from '../../app/react-to-change.ts';
-import { caseFromItem, ENTITY_ATTRIBUTE, eventFromItem, type Item } from './case-items.ts';
+import { caseFromItem, counterFromItem, ENTITY_ATTRIBUTE, eventFromItem, type Item } from './case-items.ts';
 
 function image(raw: Record<string, unknown> | undefined): Item | null {
   return raw ? unmarshall(raw as Record<string, AttributeValue>) : null;
 }
 
-/** A table stream record as a domain change: case before/after, a new timeline event, or nothing of ours. */
+/**
+ * A table stream record as a domain change: case before/after, a new timeline event, a backlog counter's
+ * new value, or nothing of ours.
+ */
 export function changeFromStreamRecord(record: DynamoDBRecord): StoredChange {
   const before = image(record.dynamodb?.OldImage);
   const after = image(record.dynamodb?.NewImage);
@@ -22,5 +25,8 @@ export function changeFromStreamRecord(record: DynamoDBRecord): StoredChange {
   }
   if (entity === 'event' && record.eventName === 'INSERT' && after)
     return { kind: 'event', event: eventFromItem(after) };
+  // Every committed change of a counter (the first one inserts it) carries its exact new value.
+  if (entity === 'counter' && (record.eventName === 'INSERT' || record.eventName === 'MODIFY') && after)
+    return { kind: 'counter', ...counterFromItem(after) };
   return { kind: 'other' };
 }

@@ -1,13 +1,21 @@
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  backlogCounterUpdate,
+  backlogDeltas,
   caseFromItem,
   caseIdFromSortKey,
   caseToItem,
+  counterFromItem,
   deadlineSortKey,
   eventFromItem,
   eventToItem,
+  type Item,
+  keys,
 } from '../../../shared/adapters/dynamodb/case-items.ts';
+import { changeFromStreamRecord } from '../../../shared/adapters/dynamodb/stream-records.ts';
 import { createTableInput, KEY_ATTRIBUTES } from '../../../shared/adapters/dynamodb/table-definition.ts';
 import { type Case, newCase } from '../../../shared/domain/case.ts';
 import { toInstant } from '../../../shared/domain/instant.ts';
@@ -16,6 +24,7 @@ import { firstResponseDueAt } from '../../../shared/domain/sla.ts';
 import { createSlaPolicy } from '../../../shared/domain/sla-policy.ts';
 import { CASE_STATUSES } from '../../../shared/domain/status.ts';
 import { isPublicEvent, type TimelineEvent } from '../../../shared/domain/timeline.ts';
+import { BACKLOG_STATUSES } from '../../../shared/ports/case-store.ts';
 
 const policy = createSlaPolicy();
 const openedAt = '2026-03-02T09:00:00.000Z';
@@ -132,5 +141,112 @@ describe('createTableInput', () => {
     expect(input.GlobalSecondaryIndexes).toHaveLength(4);
     expect(input.StreamSpecification).toEqual({ StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' });
     expect(input.BillingMode).toBe('PAY_PER_REQUEST');
+  });
+});
+
+describe('backlog counters', () => {
+  const slotArb = fc.record({
+    status: fc.constantFrom(...CASE_STATUSES),
+    severity: fc.record({ level: fc.constantFrom(...SEVERITY_LEVELS) }),
+  });
+  const slotOf = (c: { status: string; severity: { level: number } }) =>
+    c.status === 'closed' ? null : `${c.status}#${c.severity.level}`;
+
+  it('move a case from its old slot to its new one: net effect is exactly −old +new, never a no-op write', () => {
+    fc.assert(
+      fc.property(fc.option(slotArb, { nil: null }), slotArb, (before, after) => {
+        const deltas = backlogDeltas(before, after);
+        const net = new Map<string, number>();
+        for (const d of deltas)
+          net.set(`${d.status}#${d.level}`, (net.get(`${d.status}#${d.level}`) ?? 0) + d.delta);
+        const expected = new Map<string, number>();
+        const from = before === null ? null : slotOf(before);
+        const to = slotOf(after);
+        if (from !== null) expected.set(from, (expected.get(from) ?? 0) - 1);
+        if (to !== null) expected.set(to, (expected.get(to) ?? 0) + 1);
+        for (const [k, v] of [...expected]) if (v === 0) expected.delete(k);
+        expect(net).toEqual(expected);
+        // One transaction may not touch an item twice: every delta is on a distinct counter.
+        expect(new Set(deltas.map((d) => `${d.status}#${d.level}`)).size).toBe(deltas.length);
+      }),
+    );
+  });
+
+  it('are keyed in one partition, one per non-closed status × level', () => {
+    const sortKeys = BACKLOG_STATUSES.flatMap((s) => SEVERITY_LEVELS.map((l) => keys.backlogCounter(s, l)));
+    expect(new Set(sortKeys.map((k) => k.pk))).toEqual(new Set(['BACKLOG']));
+    expect(new Set(sortKeys.map((k) => k.sk)).size).toBe(24);
+    expect(keys.backlogCounter('pending_closure', 2)).toEqual({ pk: 'BACKLOG', sk: 'pending_closure#2' });
+  });
+
+  it('ADD the delta and carry what they count, so a stream image stands alone', () => {
+    const update = backlogCounterUpdate('working', 1, -1);
+    expect(update.Key).toEqual({ pk: 'BACKLOG', sk: 'working#1' });
+    expect(update.UpdateExpression).toMatch(/^ADD #count :delta SET /);
+    expect(update.ExpressionAttributeValues).toMatchObject({
+      ':delta': -1,
+      ':status': 'working',
+      ':level': 1,
+    });
+  });
+
+  it('refuse an item that is not a counter, or a counter of something else', () => {
+    const counter: Item = {
+      pk: 'BACKLOG',
+      sk: 'open#0',
+      entity: 'counter',
+      status: 'open',
+      level: 0,
+      count: 3,
+    };
+    expect(counterFromItem(counter)).toEqual({ status: 'open', level: 0, count: 3 });
+    expect(() => counterFromItem({ ...counter, entity: 'case' })).toThrow();
+    expect(() => counterFromItem({ ...counter, status: 'closed' })).toThrow();
+    expect(() => counterFromItem({ ...counter, level: 4 })).toThrow();
+    expect(() => counterFromItem({ ...counter, count: '3' })).toThrow();
+  });
+});
+
+describe('stream records', () => {
+  const counter = (count: number): Item => ({
+    pk: 'BACKLOG',
+    sk: 'on_hold#3',
+    entity: 'counter',
+    status: 'on_hold',
+    level: 3,
+    count,
+  });
+  const record = (eventName: DynamoDBRecord['eventName'], before: Item | null, after: Item | null) =>
+    ({
+      eventName,
+      dynamodb: {
+        ...(before ? { OldImage: marshall(before) } : {}),
+        ...(after ? { NewImage: marshall(after) } : {}),
+      },
+    }) as unknown as DynamoDBRecord;
+
+  it('map a counter change (its first, insert, included) to its new value', () => {
+    expect(changeFromStreamRecord(record('INSERT', null, counter(1)))).toEqual({
+      kind: 'counter',
+      status: 'on_hold',
+      level: 3,
+      count: 1,
+    });
+    expect(changeFromStreamRecord(record('MODIFY', counter(1), counter(0)))).toEqual({
+      kind: 'counter',
+      status: 'on_hold',
+      level: 3,
+      count: 0,
+    });
+  });
+
+  it('ignore a removed counter, and still map cases and events', () => {
+    expect(changeFromStreamRecord(record('REMOVE', counter(2), null))).toEqual({ kind: 'other' });
+    const c = consumerCase();
+    expect(changeFromStreamRecord(record('INSERT', null, caseToItem(c, policy)))).toEqual({
+      kind: 'case',
+      before: null,
+      after: c,
+    });
   });
 });
