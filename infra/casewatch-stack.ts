@@ -4,16 +4,24 @@ import { CasewatchApi } from './constructs/api.ts';
 import { AttachmentStore } from './constructs/attachment-store.ts';
 import { CaseStore } from './constructs/case-store.ts';
 import { Identity } from './constructs/identity.ts';
+import { Mail } from './constructs/mail.ts';
+import { Observability } from './constructs/observability.ts';
 import { Timers } from './constructs/timers.ts';
 
 /** Context key: comma-separated browser origins for API and attachment CORS (`*` when unset). */
 export const ALLOWED_ORIGINS_CONTEXT = 'casewatch:allowedOrigins';
-/** Context key: the address internal notices are sent from (a verified SES address or domain). */
+/** Context key: the From address of casewatch mail (its domain gets an SES identity to verify). */
 export const SENDER_ADDRESS_CONTEXT = 'casewatch:senderAddress';
 /** Context key: support leads' addresses, comma-separated (or a list), for breach and at-risk notices. */
 export const LEADS_EMAIL_CONTEXT = 'casewatch:leadsEmail';
 /** The sender when the context sets none: a placeholder domain, so nothing real is sent by accident. */
 export const DEFAULT_SENDER_ADDRESS = 'casewatch@example.com';
+/** Context key: the domain SES receives mail for (replies to cases, new cases by email). */
+export const MAIL_DOMAIN_CONTEXT = 'casewatch:mailDomain';
+/** The receiving domain when the context sets none: a placeholder, so no real mail is received. */
+export const DEFAULT_MAIL_DOMAIN = 'inbound.example.com';
+/** Context key: who gets alarm notifications (SNS email subscriptions), comma-separated (or a list); none when unset. */
+export const ALARM_EMAIL_CONTEXT = 'casewatch:alarmEmail';
 
 /**
  * The whole casewatch backend in one env-agnostic stack. Stateful constructs (data, identities, keys)
@@ -26,7 +34,9 @@ export class CasewatchStack extends Stack {
   public readonly identity: Identity;
   public readonly attachments: AttachmentStore;
   public readonly api: CasewatchApi;
+  public readonly mail: Mail;
   public readonly timers: Timers;
+  public readonly observability: Observability;
 
   public constructor(scope: Construct, id: string, props: StackProps = {}) {
     super(scope, id, {
@@ -36,6 +46,8 @@ export class CasewatchStack extends Stack {
     const allowedOrigins = parseOrigins(this.node.tryGetContext(ALLOWED_ORIGINS_CONTEXT));
     const senderAddress = parseSenderAddress(this.node.tryGetContext(SENDER_ADDRESS_CONTEXT));
     const leadsEmail = parseAddressList(this.node.tryGetContext(LEADS_EMAIL_CONTEXT));
+    const mailDomain = parseMailDomain(this.node.tryGetContext(MAIL_DOMAIN_CONTEXT));
+    const alarmEmails = parseAlarmEmails(this.node.tryGetContext(ALARM_EMAIL_CONTEXT));
 
     // Stateful
     this.store = new CaseStore(this, 'Store');
@@ -53,7 +65,38 @@ export class CasewatchStack extends Stack {
       attachmentsBucket: this.attachments.bucket,
       allowedOrigins,
     });
-    this.timers = new Timers(this, 'Timers', { table: this.store.table, senderAddress, leadsEmail });
+    this.mail = new Mail(this, 'Mail', {
+      table: this.store.table,
+      mailDomain,
+      senderAddress,
+      signingSecret: this.identity.signingSecret,
+      userPool: this.identity.userPool,
+      attachmentsBucket: this.attachments.bucket,
+      accessLogsBucket: this.attachments.accessLogsBucket,
+    });
+    this.timers = new Timers(this, 'Timers', {
+      table: this.store.table,
+      mail: this.mail,
+      signingSecret: this.identity.signingSecret,
+      surveyBaseUrl: `${this.api.url}surveys/`,
+      leadsEmail,
+    });
+    this.observability = new Observability(this, 'Observability', {
+      httpApi: this.api.httpApi,
+      functions: [
+        ...Object.values(this.api.functions),
+        this.timers.streamFunction,
+        this.timers.timerFunction,
+        this.mail.inboundFunction,
+      ],
+      deadLetterQueues: [
+        { label: 'Timer dead-letter queue', queue: this.timers.deadLetterQueue },
+        { label: 'Stream failure queue', queue: this.timers.streamFailureQueue },
+        { label: 'Inbound mail dead-letter queue', queue: this.mail.deadLetterQueue },
+      ],
+      alarms: [...this.timers.alarms, ...this.mail.alarms],
+      alarmEmails,
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the casewatch API' });
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
@@ -87,4 +130,31 @@ function parseAddressList(value: unknown): string {
     .map((address) => address.trim())
     .filter((address) => address.length > 0)
     .join(',');
+}
+
+/** A bare domain name (`mail.example.com`), lower-cased: SES receives mail for it. */
+function parseMailDomain(value: unknown): string {
+  if (value === undefined || value === '') return DEFAULT_MAIL_DOMAIN;
+  const domain = String(value).trim().toLowerCase();
+  if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(domain)) {
+    throw new Error(
+      `${MAIL_DOMAIN_CONTEXT} must be a domain name (e.g. support.example.com), got "${domain}"`,
+    );
+  }
+  return domain;
+}
+
+/** Alarm subscribers: bare addresses, comma-separated (or a list); an empty list when unset. */
+function parseAlarmEmails(value: unknown): string[] {
+  const addresses = parseAddressList(value)
+    .split(',')
+    .filter((address) => address.length > 0);
+  for (const address of addresses) {
+    if (!/^[^\s@<>",]+@[^\s@<>",]+\.[^\s@<>",]+$/.test(address)) {
+      throw new Error(
+        `${ALARM_EMAIL_CONTEXT} must list bare email addresses (name@domain), got "${address}"`,
+      );
+    }
+  }
+  return addresses;
 }

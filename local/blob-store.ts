@@ -25,6 +25,7 @@ export function createLocalBlobStore({
   const sign = (parts: string) => createHmac('sha256', key).update(parts).digest('base64url');
 
   const store: BlobStore = {
+    put: async () => {},
     async presignUpload(blobKey, contentType, size) {
       const expires = Math.floor(clock.now().getTime() / 1000) + URL_SECONDS;
       const sig = sign(`PUT\n${blobKey}\n${contentType}\n${size}\n${expires}`);
@@ -46,6 +47,15 @@ export function createLocalBlobStore({
     },
   };
 
+  async function write(blobKey: string, body: Uint8Array): Promise<void> {
+    if (dataDir) {
+      const file = join(dataDir, 'blobs', blobKey);
+      await mkdir(dirname(file), { recursive: true });
+      await writeFile(file, body);
+    } else memory.set(blobKey, Buffer.from(body));
+  }
+  store.put = (blobKey, content) => write(blobKey, content);
+
   /** Serves PUT /_local/blobs/… as S3 would a presigned PUT: signature, expiry, type and size must match. */
   async function receive(
     path: string,
@@ -62,11 +72,7 @@ export function createLocalBlobStore({
       timingSafeEqual(Buffer.from(sig), Buffer.from(expected));
     if (!valid || Number(expires) * 1000 < clock.now().getTime()) return 403;
     if (contentType !== type || body.length !== Number(size)) return 400;
-    if (dataDir) {
-      const file = join(dataDir, 'blobs', blobKey);
-      await mkdir(dirname(file), { recursive: true });
-      await writeFile(file, body);
-    } else memory.set(blobKey, body);
+    await write(blobKey, body);
     return 200;
   }
 

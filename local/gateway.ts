@@ -156,7 +156,13 @@ export function createGateway({ handlers, verifyJwt, localRoutes }: GatewayOptio
     for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
     const pathParameters: Record<string, string> = {};
     params.forEach((name, i) => {
-      pathParameters[name] = decodeURIComponent(match.m?.[i + 1] ?? '');
+      const rawValue = match.m?.[i + 1] ?? '';
+      // A malformed escape (`%E0%A`) is the client's mistake: API Gateway passes it through undecoded.
+      try {
+        pathParameters[name] = decodeURIComponent(rawValue);
+      } catch {
+        pathParameters[name] = rawValue;
+      }
     });
     const textual = body.length === 0 || TEXTUAL.test(headers['content-type'] ?? 'application/json');
     const requestId = randomUUID();

@@ -2,6 +2,9 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDynamoSentMailLedger } from '../shared/adapters/dynamodb/sent-mail-ledger.ts';
+import { createMailNotifier } from '../shared/adapters/email/mail-notifier.ts';
+import { createSesMailer } from '../shared/adapters/email/mailer.ts';
 import { createLocalScheduler, type DeadTimer } from '../shared/adapters/local-scheduler/local-scheduler.ts';
 import {
   createStreamCheckpoints,
@@ -11,9 +14,10 @@ import {
   createTimersTable,
   LOCAL_TIMERS_TABLE_SUFFIX,
 } from '../shared/adapters/local-scheduler/timers-table.ts';
-import { createPlainNotifier } from '../shared/adapters/ses/plain-notifier.ts';
 import type { CoreDeps } from '../shared/app/deps.ts';
 import type { TimerKind } from '../shared/domain/timers.ts';
+import type { SurveyTokens } from '../shared/ports/inbound-mail.ts';
+import type { RecordMetric } from '../shared/ports/notifier.ts';
 import { ManualClock } from './clock.ts';
 import { LOCAL_CLIENT_CONFIG } from './dynamodb-local.ts';
 import { createStreamPoller } from './stream-poller.ts';
@@ -31,6 +35,16 @@ export interface LocalTimersOptions {
   clock: 'system' | 'manual';
   /** Leads' addresses (SPEC §7 `LEADS_EMAIL`). */
   leads: string[];
+  /** Every metric data point the stream reactions publish, besides their EMF line. */
+  recordMetric?: RecordMetric;
+  /** Outbound mail: sender, the domain of reply addresses and Message-IDs, its HMAC key, survey links. */
+  mail: {
+    from: string;
+    domain: string;
+    replyKey: Uint8Array;
+    surveyTokens: SurveyTokens;
+    surveyUrl: (token: string) => string;
+  };
 }
 
 export interface PendingTimerView {
@@ -85,8 +99,20 @@ export async function createLocalTimers(options: LocalTimersOptions): Promise<Lo
     handler: (await import('../functions/case-stream/app.ts')).createHandler({
       store: core.store,
       policy: core.policy,
+      ids: core.ids,
+      surveyTokens: options.mail.surveyTokens,
+      ...(options.recordMetric ? { recordMetric: options.recordMetric } : {}),
       scheduler,
-      notifier: createPlainNotifier({ client: ses, from: 'casewatch@localhost', leads: options.leads }),
+      notifier: createMailNotifier({
+        mailer: createSesMailer({ client: ses }),
+        ledger: createDynamoSentMailLedger({ client: documents, tableName: options.tableName }),
+        clock: core.clock,
+        from: options.mail.from,
+        mailDomain: options.mail.domain,
+        replyKey: options.mail.replyKey,
+        leads: options.leads,
+        surveyUrl: options.mail.surveyUrl,
+      }),
     }),
   });
   const outcomes = watchFireOutcomes(core.store);

@@ -7,17 +7,22 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { JWK } from 'jose';
 import * as z from 'zod';
+import { createDynamoAutoReplyLimiter } from '../shared/adapters/dynamodb/auto-reply-limiter.ts';
 import { createCaseStore, createDocumentClient } from '../shared/adapters/dynamodb/case-store.ts';
+import { createDynamoSentMailLedger } from '../shared/adapters/dynamodb/sent-mail-ledger.ts';
+import { parseReplyAddress } from '../shared/adapters/email/reply-address.ts';
 import { deriveKey } from '../shared/adapters/secret-keys.ts';
 import { systemClock } from '../shared/adapters/system-clock.ts';
 import { createCaseTokens } from '../shared/adapters/tokens/case-tokens.ts';
 import { createJwtVerifier } from '../shared/adapters/tokens/jwt-verifier.ts';
+import { createSurveyTokens } from '../shared/adapters/tokens/survey-tokens.ts';
 import { createUlidIds } from '../shared/adapters/ulid-ids.ts';
 import type { CoreDeps } from '../shared/app/deps.ts';
 import { parseInstant } from '../shared/domain/instant.ts';
 import { DEFAULT_BREADTH_THRESHOLDS } from '../shared/domain/severity.ts';
 import { createSlaPolicy } from '../shared/domain/sla-policy.ts';
 import type { ApiDeps } from '../shared/http/api-handler.ts';
+import { recordMetric } from '../shared/http/observability.ts';
 import type { RouteGroup } from '../shared/http/routes.ts';
 import type { Clock } from '../shared/ports/clock.ts';
 import { createLocalBlobStore } from './blob-store.ts';
@@ -26,12 +31,21 @@ import { createTable, LOCAL_CLIENT_CONFIG, startDynamoDbLocal } from './dynamodb
 import { createGateway, type LambdaHandler, type LocalRoutes } from './gateway.ts';
 import { createLocalIdentity } from './local-jwt.ts';
 import { createLocalTimers } from './local-timers.ts';
+import {
+  createLocalInbound,
+  createLocalMailArchive,
+  createLocalSellerDirectory,
+  startSmtpServer,
+} from './mail-inbound.ts';
+import { createMetricsTally } from './metrics-tally.ts';
 
 export interface LocalRuntimeOptions {
   /** 0 picks a free port (tests); SPEC §8 defaults are 3000 / 8000 / 8005. */
   port: number;
   dynamodbPort: number;
   sesPort: number;
+  /** Inbound SMTP (SPEC §8 default 2525); 0 picks a free port. */
+  smtpPort?: number;
   /** Keep data (table, keys, blobs) here across restarts; absent: in memory. */
   dataDir?: string | undefined;
   /** `manual`: a virtual clock starting at `start`, moved only by `POST /_local/clock`. */
@@ -44,9 +58,16 @@ export interface LocalRuntime {
   apiUrl: string;
   sesUrl: string;
   dynamodbEndpoint: string;
+  /** `localhost:<port>` of the inbound SMTP server. */
+  smtpPort: number;
+  /** The domain reply addresses and Message-IDs use (`CASEWATCH_MAIL_DOMAIN`). */
+  mailDomain: string;
   clock: Clock;
   stop(): Promise<void>;
 }
+
+/** Where local mail says it comes from and where replies go (any domain works: nothing leaves the machine). */
+const LOCAL_MAIL_DOMAIN = 'mail.casewatch.localhost';
 
 const TokenRequestSchema = z.strictObject({
   role: z.enum(['seller', 'agent', 'lead']),
@@ -163,6 +184,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const deps = {
       ...core,
       caseTokens: createCaseTokens(async () => caseTokenKey),
+      surveyTokens: createSurveyTokens(async () => deriveKey(keys.secret, 'survey'), clock),
       blobs: blobs.store,
       jwtVerifier: verifier,
       idempotencyStore: new DynamoDBPersistenceLayer({
@@ -181,7 +203,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       'case-triage': (await import('../functions/case-triage/app.ts')).createHandler(deps),
     } as Record<RouteGroup, LambdaHandler>;
 
+    const mailDomain = process.env.CASEWATCH_MAIL_DOMAIN || LOCAL_MAIL_DOMAIN;
+    const replyKey = deriveKey(keys.secret, 'reply-address');
+    // Metrics: EMF lines in the log as in Lambda, and a tally for `GET /_local/metrics`.
+    const tally = createMetricsTally();
     const timers = await createLocalTimers({
+      recordMetric: (...point) => {
+        recordMetric(...point);
+        tally.record(...point);
+      },
       client,
       documents,
       dynamodbEndpoint: dynamo.endpoint,
@@ -193,8 +223,40 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         .split(',')
         .map((a) => a.trim())
         .filter(Boolean),
+      mail: {
+        from: process.env.SENDER_ADDRESS || `casewatch support <support@${mailDomain}>`,
+        domain: mailDomain,
+        replyKey,
+        surveyTokens: deps.surveyTokens,
+        surveyUrl: (token) => `${apiUrl}/surveys/${encodeURIComponent(token)}`,
+      },
     });
     stops.push(() => timers.stop());
+
+    // Inbound mail: the SES receipt handler Lambda runs, fed by `POST /_local/inbound` and SMTP.
+    const sellers = await createLocalSellerDirectory(options.dataDir);
+    const archive = createLocalMailArchive({ dataDir: options.dataDir, ids: core.ids });
+    let fetchRaw: (messageId: string) => Promise<Buffer> = async () => Buffer.alloc(0);
+    const inboundHandler = (await import('../functions/mail-inbound/app.ts')).createHandler({
+      ...deps,
+      archive: archive.archive,
+      sellers: sellers.directory,
+      limiter: createDynamoAutoReplyLimiter({ client: documents, tableName }),
+      ledger: createDynamoSentMailLedger({ client: documents, tableName }),
+      mailDomain,
+      caseOfReplyAddress: (address) => parseReplyAddress(address, replyKey, mailDomain),
+      fetchRaw: (messageId) => fetchRaw(messageId),
+    });
+    const inbound = createLocalInbound(inboundHandler as never);
+    fetchRaw = inbound.fetchRaw;
+    /** Mail feeds the stream like an API write: let its reactions (acknowledgments…) run before answering. */
+    const receive = async (raw: Buffer, recipients: string[] = []) => {
+      const results = await inbound.receive(raw, recipients);
+      await timers.list();
+      return results;
+    };
+    const smtp = await startSmtpServer(options.smtpPort ?? 0, receive);
+    stops.push(() => smtp.stop());
 
     const localRoutes: LocalRoutes = async (method, url, body, headers) => {
       const path = url.pathname;
@@ -215,6 +277,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
             body: { title: 'Invalid request', detail: 'a seller token needs a sellerId' },
           };
         }
+        // Sellers known to casewatch: inbound mail from this address opens seller cases (Cognito's role in AWS).
+        if (parsed.data.role === 'seller' && parsed.data.sellerId)
+          await sellers.remember(parsed.data.email, parsed.data.sellerId);
         return { status: 200, body: { token: await identity.issue(parsed.data) } };
       }
       if (method === 'GET' && path === '/_local/clock')
@@ -258,6 +323,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         const fired = await timers.settle(target);
         return { status: 200, body: { now: clock.now().toISOString(), fired } };
       }
+      if (method === 'POST' && path === '/_local/inbound') {
+        if (body.length === 0)
+          return { status: 400, body: { title: 'Invalid request', detail: 'send a raw RFC 5322 message' } };
+        const to = url.searchParams.getAll('to');
+        return { status: 200, body: { results: await receive(body, to) } };
+      }
+      if (method === 'GET' && path === '/_local/metrics')
+        return {
+          status: 200,
+          body: { now: clock.now().toISOString(), backlog: await core.store.backlog(), ...tally.summary() },
+        };
+      if (method === 'GET' && path === '/_local/mail/archive')
+        return { status: 200, body: { archived: archive.list() } };
       if (method === 'GET' && path === '/_local/timers')
         return { status: 200, body: { now: clock.now().toISOString(), ...(await timers.list()) } };
       if (method === 'PUT' && path.startsWith('/_local/blobs/')) {
@@ -272,7 +350,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     stops.push(() => close(gateway));
     apiUrl = `http://localhost:${port}`;
     timers.start();
-    return { apiUrl, sesUrl, dynamodbEndpoint: dynamo.endpoint, clock, stop };
+    return {
+      apiUrl,
+      sesUrl,
+      dynamodbEndpoint: dynamo.endpoint,
+      smtpPort: smtp.port,
+      mailDomain,
+      clock,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

@@ -26,6 +26,7 @@ async function main(): Promise<void> {
     port: port('PORT', 3000),
     dynamodbPort: port('DYNAMODB_PORT', 8000),
     sesPort: port('SES_PORT', 8005),
+    smtpPort: port('SMTP_PORT', 2525),
     dataDir: process.env.CASEWATCH_DATA_DIR || undefined,
     clock: clockMode,
     start: startInstant(),
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
 
   API             ${runtime.apiUrl}
   SES inbox       ${runtime.sesUrl}
+  inbound SMTP    localhost:${runtime.smtpPort} (mail to anything@${runtime.mailDomain}; or POST raw mail to ${runtime.apiUrl}/_local/inbound)
   DynamoDB Local  ${runtime.dynamodbEndpoint}
   data            ${process.env.CASEWATCH_DATA_DIR || 'in memory (set CASEWATCH_DATA_DIR to keep it)'}
 

@@ -1,7 +1,10 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { toCaseView } from '../../shared/app/case-view.ts';
 import { changeStatus } from '../../shared/app/change-status.ts';
+import { NotFoundError } from '../../shared/app/errors.ts';
 import { postMessage } from '../../shared/app/post-message.ts';
 import { requestAttachmentUpload, requestEscalation } from '../../shared/app/requester-actions.ts';
+import { readSurvey, submitSurvey } from '../../shared/app/survey.ts';
 import { type ApiDeps, json, type Route } from '../../shared/http/api-handler.ts';
 import { caseResponse } from '../../shared/http/case-response.ts';
 import { caseIdParam, ifMatchVersion, jsonBody } from '../../shared/http/request.ts';
@@ -10,11 +13,23 @@ import {
   ChangeStatusSchema,
   EscalationSchema,
   PostMessageSchema,
+  SurveyAnswerSchema,
+  SurveyTokenSchema,
 } from '../../shared/http/schemas.ts';
 import type { BlobStore } from '../../shared/ports/blob-store.ts';
 
-/** What requesters and staff both do on a case: write, close or move it, escalate, attach. */
+/** What requesters and staff both do on a case: write, close or move it, escalate, attach; answer its survey. */
 export type RequestDeps = ApiDeps & { blobs: BlobStore };
+
+/** The survey link's token; a malformed one is a link casewatch never sent, so a 404. */
+function surveyTokenParam(event: APIGatewayProxyEventV2): string {
+  const token = SurveyTokenSchema.safeParse(event.pathParameters?.token ?? '');
+  if (!token.success) throw new NotFoundError('no survey at this link; it may have expired');
+  return token.data;
+}
+
+/** The token is a credential in the URL: keep answers out of caches and referrers. */
+const SURVEY_HEADERS = { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' };
 
 export const requestRoutes: Record<string, Route<RequestDeps>> = {
   'POST /cases/{id}/messages': async ({ event, actor, deps }) => {
@@ -34,7 +49,7 @@ export const requestRoutes: Record<string, Route<RequestDeps>> = {
       message: null,
       case: toCaseView(opened, deps.policy),
       ...(caseToken ? { caseToken } : {}),
-      notice: `case ${id} is closed, so your message opened a new case, ${opened.number}, linked to it`,
+      notice: `case ${posted.closedCaseNumber} is closed, so your message opened a new case, ${opened.number}, linked to it`,
     });
   },
   'POST /cases/{id}/status': async ({ event, actor, deps }) => {
@@ -65,5 +80,13 @@ export const requestRoutes: Record<string, Route<RequestDeps>> = {
       uploadUrl: upload.uploadUrl,
       expiresAt: upload.expiresAt,
     });
+  },
+  'GET /surveys/{token}': async ({ event, deps }) => {
+    return json(200, await readSurvey(deps, surveyTokenParam(event)), SURVEY_HEADERS);
+  },
+  'POST /surveys/{token}': async ({ event, deps }) => {
+    const token = surveyTokenParam(event);
+    const answer = jsonBody(event, SurveyAnswerSchema);
+    return json(201, await submitSurvey(deps, token, answer), SURVEY_HEADERS);
   },
 };

@@ -1,19 +1,28 @@
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/case-store.ts';
+import { createDynamoSentMailLedger } from '../../shared/adapters/dynamodb/sent-mail-ledger.ts';
+import { createMailNotifier } from '../../shared/adapters/email/mail-notifier.ts';
+import { createSesMailer } from '../../shared/adapters/email/mailer.ts';
 import { createEventBridgeScheduler } from '../../shared/adapters/scheduler/eventbridge-scheduler.ts';
-import { createPlainNotifier } from '../../shared/adapters/ses/plain-notifier.ts';
-import { awsCoreDeps, env } from '../aws-composition.ts';
+import { deriveKey } from '../../shared/adapters/secret-keys.ts';
+import { logger } from '../../shared/http/observability.ts';
+import { awsCoreDeps, awsSurveyTokens, dynamodb, env, signingSecret } from '../aws-composition.ts';
 import { createHandler } from './app.ts';
 
 const core = awsCoreDeps();
+const secret = await signingSecret();
 const sqs = new SQSClient({});
 const queueUrl = env('TIMER_QUEUE_URL');
+const surveyBaseUrl = env('SURVEY_BASE_URL');
 
-/** Lambda entry for the table's stream: timers through EventBridge Scheduler, notices through SES. */
+/** Lambda entry for the table's stream: timers through EventBridge Scheduler, mail through SES. */
 export const handler = createHandler({
   store: core.store,
   policy: core.policy,
+  ids: core.ids,
+  surveyTokens: awsSurveyTokens(secret, core.clock),
   scheduler: createEventBridgeScheduler({
     client: new SchedulerClient({}),
     clock: core.clock,
@@ -25,13 +34,24 @@ export const handler = createHandler({
       await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(payload) }));
     },
   }),
-  notifier: createPlainNotifier({
-    client: new SESv2Client({}),
+  notifier: createMailNotifier({
+    mailer: createSesMailer({
+      client: new SESv2Client({}),
+      configurationSetName: process.env.SES_CONFIGURATION_SET || undefined,
+    }),
+    ledger: createDynamoSentMailLedger({
+      client: createDocumentClient(dynamodb),
+      tableName: env('TABLE_NAME'),
+    }),
+    clock: core.clock,
     from: env('SENDER_ADDRESS'),
+    mailDomain: env('MAIL_DOMAIN'),
+    replyKey: deriveKey(secret, 'reply-address'),
     leads: (process.env.LEADS_EMAIL ?? '')
       .split(',')
       .map((a) => a.trim())
       .filter(Boolean),
-    configurationSetName: process.env.SES_CONFIGURATION_SET || undefined,
+    surveyUrl: (token) => `${surveyBaseUrl}${encodeURIComponent(token)}`,
+    onConfirmFailed: (error, key) => logger.error('mail sent but not recorded', { key, error }),
   }),
 });

@@ -2,19 +2,12 @@ import { openCase } from '../../shared/app/open-case.ts';
 import { OpenCaseInputSchema } from '../../shared/domain/case.ts';
 import type { Route } from '../../shared/http/api-handler.ts';
 import { caseResponse } from '../../shared/http/case-response.ts';
-import { recordMetric } from '../../shared/http/observability.ts';
 import { jsonBody } from '../../shared/http/request.ts';
 
 /** POST /cases: a seller (JWT) or anyone for a consumer case; a consumer also gets their case token. */
 export const intakeRoutes: Record<string, Route> = {
   'POST /cases': async ({ event, actor, deps }) => {
     const opened = await openCase(deps, actor, jsonBody(event, OpenCaseInputSchema));
-    // Published at once with its own dimensions; no empty metric set is flushed on other requests.
-    recordMetric('CaseOpened', {
-      severity: String(opened.case.severity.level),
-      type: opened.case.type,
-      channel: 'api',
-    });
     const extra = opened.caseToken ? { caseToken: opened.caseToken } : {};
     const response = caseResponse(201, opened.case, deps.policy, extra);
     return { ...response, headers: { ...response.headers, location: `/cases/${opened.case.id}` } };

@@ -4,17 +4,20 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { type EventSourceMapping, type IEventSourceDlq, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CasewatchFunction } from './casewatch-function.ts';
+import { type MailSender, releaseSentMailLedgerLease } from './mail.ts';
 
 /**
  * The only DynamoDB actions the workers call on the table. Firing a timer re-reads the case and writes it
  * back with its events in one transaction of conditional Puts (IAM authorizes TransactWriteItems per item,
- * so PutItem covers it); the stream reaction only reads the case a notice is about. No Scan, ever.
+ * so PutItem covers it); the stream reaction reads the case a mail is about and records each mail it
+ * sends (conditional Put/Update, and `survey.sent` in a transaction of them). No Scan, ever.
  */
-export const TIMER_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem'] as const;
-export const STREAM_TABLE_ACTIONS = ['dynamodb:GetItem'] as const;
+export const TIMER_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] as const;
+export const STREAM_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] as const;
 
 /** The schedule calls the reconciler makes (shared/adapters/scheduler/eventbridge-scheduler.ts). */
 export const SCHEDULE_ACTIONS = [
@@ -29,8 +32,12 @@ const TIMER_TIMEOUT = Duration.seconds(30);
 export interface TimersProps {
   /** The case table; its stream drives timer reconciliation and notices. */
   readonly table: ITable;
-  /** The address internal notices are sent from (an SES identity: the address or its domain is verified). */
-  readonly senderAddress: string;
+  /** Outbound mail: sender, reply domain, configuration set, and the permission to send through them. */
+  readonly mail: MailSender;
+  /** HMAC key for reply addresses and survey links in customer mail. */
+  readonly signingSecret: ISecret;
+  /** Survey links in customer mail start with this (the API's base URL + `surveys/`). */
+  readonly surveyBaseUrl: string;
   /** Leads' addresses, comma-separated; they get breaches and at-risk notices of unassigned cases. */
   readonly leadsEmail: string;
 }
@@ -187,7 +194,8 @@ export class Timers extends Construct {
   ): { fn: CasewatchFunction; mapping: EventSourceMapping } {
     const fn = new CasewatchFunction(this, 'CaseStream', {
       entry: 'functions/case-stream/handler.ts',
-      description: 'casewatch timers: reconciles SLA timers and sends internal notices from the table stream',
+      description:
+        'casewatch timers: reconciles SLA timers, sends customer mail and internal notices from the table stream',
       timeout: Duration.seconds(30),
       environment: {
         TABLE_NAME: props.table.tableName,
@@ -196,8 +204,12 @@ export class Timers extends Construct {
         TIMER_DLQ_ARN: this.deadLetterQueue.queueArn,
         SCHEDULE_GROUP: groupName,
         SCHEDULER_ROLE_ARN: this.schedulerRole.roleArn,
-        SENDER_ADDRESS: props.senderAddress,
+        SENDER_ADDRESS: props.mail.senderAddress,
         LEADS_EMAIL: props.leadsEmail,
+        MAIL_DOMAIN: props.mail.mailDomain,
+        SES_CONFIGURATION_SET: props.mail.configurationSetName,
+        CASEWATCH_SECRET_ARN: props.signingSecret.secretArn,
+        SURVEY_BASE_URL: props.surveyBaseUrl,
       },
     });
     const role = fn.role;
@@ -218,7 +230,17 @@ export class Timers extends Construct {
         resources: [this.queue.queueArn],
       }),
     );
-    fn.addToRolePolicy(this.sendNoticePermission(props.senderAddress));
+    props.mail.grantSend(fn);
+    // Each mail is claimed in the sent-mail ledger before it is sent, and released if the send fails.
+    fn.addToRolePolicy(releaseSentMailLedgerLease(props.table));
+    // GetSecretValue only (grantRead would add DescribeSecret, which nothing calls).
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [props.signingSecret.secretArn],
+      }),
+    );
 
     // Schedules are created per case at run time, so their names are only known as `<group>/*`; kept in a
     // policy of its own so that wildcard is acknowledged there only. PassRole goes with it: creating a
@@ -303,23 +325,6 @@ export class Timers extends Construct {
         return { destination: queueArn };
       },
     };
-  }
-
-  /**
-   * `ses:SendEmail` on the sender's identities only: the address itself and its domain (SES authorizes
-   * against whichever is verified), and only with that From address, so a verified domain does not let
-   * the function send as anyone else at it.
-   */
-  private sendNoticePermission(senderAddress: string): PolicyStatement {
-    const domain = senderAddress.slice(senderAddress.lastIndexOf('@') + 1);
-    const identity = (name: string) =>
-      Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: name });
-    return new PolicyStatement({
-      effect: Effect.ALLOW,
-      actions: ['ses:SendEmail'],
-      resources: [identity(senderAddress), identity(domain)],
-      conditions: { StringEquals: { 'ses:FromAddress': senderAddress } },
-    });
   }
 
   /** `arn:<partition>:scheduler:<region>:<account>:schedule/<group>/<name>`. */

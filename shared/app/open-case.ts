@@ -15,6 +15,25 @@ export interface OpenedCase {
 /** Case numbers are random; a collision is rare and simply retried with a fresh number. */
 const NUMBER_ATTEMPTS = 5;
 
+/** A file that arrived with the case (an email attachment), already stored under `attachmentKey`. */
+export interface ReceivedAttachment {
+  attachmentId: string;
+  fileName: string;
+  contentType: string;
+  size: number;
+}
+
+export interface OpenCaseOptions {
+  channel?: Channel;
+  /** The closed case this one follows up (a message on a closed case, SPEC §2). */
+  relatedCaseId?: string | null;
+  attachments?: ReceivedAttachment[];
+  /** False: record that no acknowledgment may be sent (too many automatic answers to this sender). */
+  acknowledge?: boolean;
+  /** The id the case will have, when files were stored under it before the case was written. */
+  caseId?: string;
+}
+
 /**
  * Opens a case (SPEC §2): a seller case needs a signed-in seller; a consumer case may come from anyone
  * and gets a case token back. The case starts `new` at its suggested severity with its clock running.
@@ -23,9 +42,9 @@ export async function openCase(
   deps: AppDeps,
   actor: Actor,
   input: OpenCaseInput,
-  channel: Channel = 'api',
-  relatedCaseId: string | null = null,
+  options: OpenCaseOptions = {},
 ): Promise<OpenedCase> {
+  const channel = options.channel ?? 'api';
   if (input.type === 'seller' && actor.kind !== 'seller') {
     if (actor.kind === 'anonymous') throw new UnauthorizedError('a seller case needs a signed-in seller');
     throw new ForbiddenError('only sellers open seller cases');
@@ -37,26 +56,37 @@ export async function openCase(
       : { email: null, sellerId: null };
   for (let attempt = 0; attempt < NUMBER_ATTEMPTS; attempt++) {
     const c = newCase(input, {
-      id: deps.ids.next(),
+      id: options.caseId ?? deps.ids.next(),
       number: caseNumberFrom(deps.ids.caseNumberEntropy()),
       channel,
       openedAt,
       requester,
-      relatedCaseId,
+      relatedCaseId: options.relatedCaseId ?? null,
       thresholds: deps.thresholds,
     });
+    const by =
+      actor.kind === 'staff' || actor.kind === 'seller'
+        ? eventActor(actor, c)
+        : { role: 'consumer' as const, id: c.requester.email ?? 'consumer' };
     const opened: TimelineEvent = {
       id: deps.ids.next(),
       caseId: c.id,
       at: openedAt,
-      actor:
-        actor.kind === 'staff' || actor.kind === 'seller'
-          ? eventActor(actor, c)
-          : { role: 'consumer', id: c.requester.email ?? 'consumer' },
+      actor: by,
       type: 'case.opened',
       channel,
+      level: c.severity.level,
+      ...(options.acknowledge === false ? { acknowledge: false } : {}),
     };
-    if (await deps.store.create(c, [opened])) {
+    const files: TimelineEvent[] = (options.attachments ?? []).map((a) => ({
+      id: deps.ids.next(),
+      caseId: c.id,
+      at: openedAt,
+      actor: by,
+      type: 'attachment.added',
+      ...a,
+    }));
+    if (await deps.store.create(c, [opened, ...files])) {
       const caseToken = c.type === 'consumer' ? await deps.caseTokens.issue(c.id) : null;
       return { case: c, caseToken };
     }

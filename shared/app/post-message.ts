@@ -1,4 +1,4 @@
-import type { Case } from '../domain/case.ts';
+import type { Case, Channel } from '../domain/case.ts';
 import { recordStatusChange } from '../domain/sla.ts';
 import { checkTransition } from '../domain/status.ts';
 import type { TimelineEvent } from '../domain/timeline.ts';
@@ -7,7 +7,7 @@ import { isRequester, SYSTEM_ACTOR } from './case-access.ts';
 import { type CaseChange, changeCase, type PendingEvent } from './change-case.ts';
 import type { AppDeps } from './deps.ts';
 import { ConflictError, ForbiddenError } from './errors.ts';
-import { type OpenedCase, openCase } from './open-case.ts';
+import { type OpenedCase, openCase, type ReceivedAttachment } from './open-case.ts';
 import { givePublicUpdate } from './sla-updates.ts';
 
 class ClosedMeanwhile extends Error {}
@@ -15,12 +15,18 @@ class ClosedMeanwhile extends Error {}
 export interface PostMessageInput {
   body: string;
   internal?: boolean | undefined;
+  /** How it arrived; `email` for a reply the inbound handler threaded onto the case. */
+  channel?: Channel;
+  /** Files that came with it (email attachments), already stored. */
+  attachments?: ReceivedAttachment[];
+  /** For a message that opens a follow-up case: may it be acknowledged automatically? */
+  acknowledge?: boolean;
 }
 
 export type PostedMessage =
   | { kind: 'posted'; case: Case; event: TimelineEvent }
   /** The case was closed: the message opened a new case linked to it (SPEC §2). */
-  | { kind: 'reopened-as-new'; closedCaseId: string; opened: OpenedCase };
+  | { kind: 'reopened-as-new'; closedCaseId: string; closedCaseNumber: string; opened: OpenedCase };
 
 /**
  * A message on a case. Staff messages may be internal; a public one is an update for the SLA. A
@@ -44,15 +50,21 @@ export async function postMessage(
     throw new ForbiddenError('only agents and leads post internal notes');
   if (existing.status === 'closed') {
     if (!fromRequester) throw new ConflictError('the case is closed; a closed case cannot change');
-    return reopenAsNewCase(deps, actor, existing, input.body);
+    return reopenAsNewCase(deps, actor, existing, input);
   }
   const posted = await changeCase(deps, actor, caseId, undefined, (c, now): CaseChange => {
     if (c.status === 'closed') throw new ClosedMeanwhile();
     const visibility = input.internal ? 'internal' : 'public';
-    const message: PendingEvent = { type: 'message.posted', visibility, body: input.body };
+    const message: PendingEvent = {
+      type: 'message.posted',
+      visibility,
+      body: input.body,
+      ...(input.channel === 'email' ? { channel: 'email' as const } : {}),
+    };
+    const files: PendingEvent[] = (input.attachments ?? []).map((a) => ({ type: 'attachment.added', ...a }));
     if (actor.kind === 'staff' && !input.internal) {
       const update = givePublicUpdate(c, now, deps.policy);
-      return { next: { ...c, sla: update.sla }, events: [message, ...update.events] };
+      return { next: { ...c, sla: update.sla }, events: [message, ...files, ...update.events] };
     }
     if (
       fromRequester &&
@@ -68,10 +80,10 @@ export async function postMessage(
       };
       return {
         next: { ...c, status: 'open', sla: recordStatusChange(c.sla, c.status, 'open', now) },
-        events: [message, reopened],
+        events: [message, ...files, reopened],
       };
     }
-    return { next: c, events: [message] };
+    return { next: c, events: [message, ...files] };
   }).catch((error: unknown) => {
     if (error instanceof ClosedMeanwhile) return null;
     throw error;
@@ -80,7 +92,7 @@ export async function postMessage(
   if (posted === null) {
     if (!fromRequester) throw new ConflictError('the case is closed; a closed case cannot change');
     const closed = await deps.store.get(caseId);
-    return reopenAsNewCase(deps, actor, closed ?? existing, input.body);
+    return reopenAsNewCase(deps, actor, closed ?? existing, input);
   }
   // The message itself, not a deadline event settled in the same write (those are internal).
   const message = posted.events.find((e) => e.type === 'message.posted') as TimelineEvent;
@@ -91,8 +103,9 @@ async function reopenAsNewCase(
   deps: AppDeps,
   actor: Actor,
   closed: Case,
-  body: string,
+  message: PostMessageInput,
 ): Promise<PostedMessage> {
+  const body = message.body;
   const subject = closed.subject.startsWith('Re: ') ? closed.subject : `Re: ${closed.subject}`;
   const common = {
     subject: subject.slice(0, 200),
@@ -110,12 +123,11 @@ async function reopenAsNewCase(
           orderNumber: closed.orderNumber ?? '',
           billingDescriptor: closed.billingDescriptor ?? '',
         };
-  const opened = await openCase(
-    deps,
-    actor.kind === 'consumer' ? { kind: 'anonymous' } : actor,
-    input,
-    'api',
-    closed.id,
-  );
-  return { kind: 'reopened-as-new', closedCaseId: closed.id, opened };
+  const opened = await openCase(deps, actor.kind === 'consumer' ? { kind: 'anonymous' } : actor, input, {
+    channel: message.channel ?? 'api',
+    relatedCaseId: closed.id,
+    ...(message.attachments ? { attachments: message.attachments } : {}),
+    ...(message.acknowledge === false ? { acknowledge: false } : {}),
+  });
+  return { kind: 'reopened-as-new', closedCaseId: closed.id, closedCaseNumber: closed.number, opened };
 }

@@ -1,15 +1,25 @@
 import type { Case } from '../domain/case.ts';
+import { epochOf, type Instant } from '../domain/instant.ts';
+import type { SeverityLevel } from '../domain/severity.ts';
+import { firstResponseDueAt } from '../domain/sla.ts';
 import type { SlaPolicy } from '../domain/sla-policy.ts';
+import type { CaseStatus } from '../domain/status.ts';
+import { SURVEY_QUESTIONS } from '../domain/survey.ts';
 import type { TimelineEvent } from '../domain/timeline.ts';
 import type { CaseStore } from '../ports/case-store.ts';
+import type { IdGenerator } from '../ports/ids.ts';
+import type { SurveyTokens } from '../ports/inbound-mail.ts';
 import type { Notice, Notifier, RecordMetric } from '../ports/notifier.ts';
 import type { TimerScheduler } from '../ports/timer-scheduler.ts';
+import { SYSTEM_ACTOR } from './case-access.ts';
 import { applyTimerPlan, planTimers } from './reconcile-timers.ts';
 
 /** One change read from the table's stream, already mapped to the domain. */
 export type StoredChange =
   | { kind: 'case'; before: Case | null; after: Case | null }
   | { kind: 'event'; event: TimelineEvent }
+  /** A backlog counter (open cases by status × severity) after a change: published as a gauge. */
+  | { kind: 'counter'; status: CaseStatus; level: SeverityLevel; count: number }
   | { kind: 'other' };
 
 export interface ReactionDeps {
@@ -17,6 +27,9 @@ export interface ReactionDeps {
   policy: SlaPolicy;
   scheduler: TimerScheduler;
   notifier: Notifier;
+  /** For recording `survey.sent` when a case closes. */
+  ids: IdGenerator;
+  surveyTokens: SurveyTokens;
   recordMetric?: RecordMetric;
 }
 
@@ -25,46 +38,164 @@ const BREACH_METRIC = {
   'next-update': 'NextUpdateBreached',
 } as const;
 
-/** The notice and metric an event calls for, whatever wrote it (a timer, a settle, a request). */
-function consequences(
+type Metric = Parameters<RecordMetric>;
+
+/** Human words for the fields a case opened by mail may lack (SPEC §5: the reply lists them). */
+export function missingFields(c: Case): string[] {
+  if (c.type !== 'consumer') return [];
+  const missing: string[] = [];
+  if (!c.orderNumber) missing.push('order or invoice number');
+  if (!c.billingDescriptor)
+    missing.push('billing descriptor (the text on your card or bank statement, e.g. FSPRG*ACME)');
+  return missing;
+}
+
+/** The notices and metrics an event calls for, whatever wrote it (a timer, a settle, a request, a mail). */
+async function consequences(
+  deps: ReactionDeps,
   e: TimelineEvent,
   c: Case,
-): { notice?: Notice; metric?: [string, Record<string, string>] } {
+): Promise<{ notices: Notice[]; metrics: Metric[] }> {
   const severity = String(c.severity.level);
+  const eventId = e.id;
   switch (e.type) {
+    case 'case.opened': {
+      // Counted here, not in the API, so cases opened by mail count too (at the severity they opened with).
+      const opened: Metric = [
+        'CaseOpened',
+        { severity: String(e.level ?? c.severity.level), type: c.type, channel: e.channel },
+      ];
+      if (e.acknowledge === false || !c.requester.email) return { notices: [], metrics: [opened] };
+      const related = c.relatedCaseId ? await deps.store.get(c.relatedCaseId) : null;
+      return {
+        notices: [
+          {
+            kind: 'acknowledgment',
+            eventId,
+            case: c,
+            firstResponseDueAt: firstResponseDueAt(c.sla, deps.policy),
+            missing: missingFields(c),
+            relatedCaseNumber: related?.number ?? null,
+          },
+        ],
+        metrics: [opened],
+      };
+    }
+    case 'message.posted':
+      return e.visibility === 'public' && (e.actor.role === 'agent' || e.actor.role === 'lead')
+        ? {
+            notices: [{ kind: 'agent.message', eventId, case: c, body: e.body, author: e.actor.id }],
+            metrics: [],
+          }
+        : { notices: [], metrics: [] };
+    case 'sla.met': {
+      if (e.deadline !== 'first-response') return { notices: [], metrics: [] };
+      const minutes = Math.max(0, Math.round((epochOf(e.at) - epochOf(c.createdAt)) / 60_000));
+      const took: Metric = ['TimeToFirstResponse', { severity }, minutes, 'Minutes'];
+      // A late answer still has a time to first response, but the promise was breached, not met:
+      // compliance is met ÷ (met + breached), so each first response counts on exactly one side.
+      const breached = c.sla.firstResponse.breachedAt !== null && c.sla.firstResponse.breachedAt <= e.at;
+      return { notices: [], metrics: breached ? [took] : [['FirstResponseMet', { severity }], took] };
+    }
     case 'sla.at_risk':
       return {
-        notice: { kind: 'sla.at_risk', case: c, deadline: e.deadline, dueAt: e.dueAt },
-        metric: ['SlaAtRisk', { severity }],
+        notices: [{ kind: 'sla.at_risk', eventId, case: c, deadline: e.deadline, dueAt: e.dueAt }],
+        metrics: [['SlaAtRisk', { severity }]],
       };
     case 'sla.breached':
       return {
-        notice: { kind: 'sla.breached', case: c, deadline: e.deadline, dueAt: e.dueAt, breachedAt: e.at },
-        metric: [BREACH_METRIC[e.deadline], { severity }],
+        notices: [
+          { kind: 'sla.breached', eventId, case: c, deadline: e.deadline, dueAt: e.dueAt, breachedAt: e.at },
+        ],
+        metrics: [[BREACH_METRIC[e.deadline], { severity }]],
       };
     case 'escalation.requested':
       return {
-        notice: { kind: 'escalation.requested', case: c, reason: e.reason },
-        metric: ['EscalationRequested', { severity }],
+        notices: [{ kind: 'escalation.requested', eventId, case: c, reason: e.reason }],
+        metrics: [['EscalationRequested', { severity }]],
       };
     case 'case.closed':
-      return e.auto ? { metric: ['CaseAutoClosed', {}] } : {};
-    case 'status.changed':
+      await sendSurveyOnce(deps, c, e.at);
+      return {
+        notices: [{ kind: 'closure', eventId, case: c, auto: e.auto }],
+        metrics: e.auto ? [['CaseAutoClosed', {}]] : [],
+      };
+    case 'survey.sent':
+      return c.requester.email
+        ? {
+            notices: [{ kind: 'survey', eventId, case: c, surveyToken: await deps.surveyTokens.issue(c.id) }],
+            metrics: [],
+          }
+        : { notices: [], metrics: [] };
+    case 'survey.submitted':
+      return {
+        notices: [],
+        metrics: SURVEY_QUESTIONS.map(
+          ({ topic }): Metric => ['SurveyScore', { topic }, e.ratings[topic], 'None'],
+        ),
+      };
+    case 'status.changed': {
+      const notices: Notice[] = [];
       // The system reopens a waiting case only because the customer wrote.
-      return e.actor.role === 'system' &&
+      if (
+        e.actor.role === 'system' &&
         e.to === 'open' &&
         (e.from === 'pending_closure' || e.from === 'on_hold')
-        ? { notice: { kind: 'customer.replied', case: c, from: e.from } }
-        : {};
+      )
+        notices.push({ kind: 'customer.replied', eventId, case: c, from: e.from });
+      // A public note on any other move is an update to the customer like a message (SPEC §5).
+      if (
+        e.visibility === 'public' &&
+        e.note &&
+        e.to !== 'pending_closure' &&
+        (e.actor.role === 'agent' || e.actor.role === 'lead')
+      )
+        notices.push({ kind: 'agent.message', eventId, case: c, body: e.note, author: e.actor.id });
+      // Told only while it still holds: a customer who already answered needs no "closing soon" mail.
+      if (e.to === 'pending_closure' && c.status === 'pending_closure' && c.sla.pendingClosureSince) {
+        notices.push({
+          kind: 'pending-closure',
+          eventId,
+          case: c,
+          autoCloseAt: deps.policy.autoCloseAt(c.sla.pendingClosureSince),
+          note: e.visibility === 'public' ? e.note : null,
+        });
+      }
+      return { notices, metrics: [] };
+    }
     default:
-      return {};
+      return { notices: [], metrics: [] };
   }
 }
 
 /**
+ * Records `survey.sent` once per case (SPEC §6: one survey per case); the survey mail follows from that
+ * event. A replayed `case.closed` finds the survey already recorded and does nothing.
+ */
+async function sendSurveyOnce(deps: ReactionDeps, closed: Case, closedAt: Instant): Promise<void> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const c = await deps.store.get(closed.id);
+    if (!c || c.survey !== null || !c.requester.email) return;
+    // Dated at the closing itself, so when the stream runs (late, replayed) changes nothing recorded.
+    const now = closedAt;
+    const outcome = await deps.store.update(
+      {
+        ...c,
+        survey: { sentAt: now, submittedAt: null, ratings: null, comment: null },
+        version: c.version + 1,
+      },
+      c.version,
+      [{ id: deps.ids.next(), caseId: c.id, at: now, actor: SYSTEM_ACTOR, type: 'survey.sent' }],
+    );
+    if (outcome.ok) return;
+  }
+  throw new Error(`could not record the survey of case ${closed.id}: it keeps changing`);
+}
+
+/**
  * What casewatch does after a write lands: a case change reconciles its timers; an event sends the
- * notice and metric it calls for. Both follow from what was stored, whoever stored it, and both are
- * safe to replay (deterministic timer names; one notice per event).
+ * notices and metrics it calls for. Both follow from what was stored, whoever stored it, and both are
+ * safe to replay (deterministic timer names; notifiers send one mail per event and kind).
  */
 export async function reactToChange(deps: ReactionDeps, change: StoredChange): Promise<void> {
   if (change.kind === 'case') {
@@ -73,10 +204,19 @@ export async function reactToChange(deps: ReactionDeps, change: StoredChange): P
       await applyTimerPlan(deps.scheduler, caseId, planTimers(change.before, change.after, deps.policy));
     return;
   }
+  if (change.kind === 'counter') {
+    deps.recordMetric?.(
+      'OpenCases',
+      { status: change.status, severity: String(change.level) },
+      change.count,
+      'Count',
+    );
+    return;
+  }
   if (change.kind !== 'event') return;
   const c = await deps.store.get(change.event.caseId);
   if (!c) return;
-  const { notice, metric } = consequences(change.event, c);
-  if (notice) await deps.notifier.notify(notice);
-  if (metric) deps.recordMetric?.(...metric);
+  const { notices, metrics } = await consequences(deps, change.event, c);
+  for (const notice of notices) await deps.notifier.notify(notice);
+  for (const metric of metrics) deps.recordMetric?.(...metric);
 }

@@ -10,6 +10,7 @@ import {
 import { suggestSeverity } from './severity-suggestion.ts';
 import { openSla, type SlaState } from './sla.ts';
 import type { CaseStatus } from './status.ts';
+import type { CaseSurvey } from './survey.ts';
 
 export const CASE_TYPES = ['seller', 'consumer'] as const;
 export type CaseType = (typeof CASE_TYPES)[number];
@@ -74,6 +75,8 @@ export interface Case {
   severity: CaseSeverity;
   sla: SlaState;
   relatedCaseId: string | null;
+  /** The end-of-case survey (SPEC §6): null until it is sent. */
+  survey: CaseSurvey | null;
   createdAt: Instant;
   updatedAt: Instant;
   version: number;
@@ -128,8 +131,9 @@ export function newCase(input: OpenCaseInput, facts: NewCaseFacts): Case {
     subject: input.subject,
     description: input.description,
     stepsToReproduce: input.stepsToReproduce ?? null,
-    orderNumber: consumer?.orderNumber ?? null,
-    billingDescriptor: consumer?.billingDescriptor ?? null,
+    // Blank only for a case opened by mail without them (SPEC §5: created anyway, the sender is asked).
+    orderNumber: consumer?.orderNumber || null,
+    billingDescriptor: consumer?.billingDescriptor || null,
     requester: consumer ? { email: consumer.email.toLowerCase(), sellerId: null } : facts.requester,
     assignee: null,
     severity: {
@@ -140,6 +144,7 @@ export function newCase(input: OpenCaseInput, facts: NewCaseFacts): Case {
     },
     sla: openSla(facts.openedAt, suggested.level),
     relatedCaseId: facts.relatedCaseId ?? null,
+    survey: null,
     createdAt: facts.openedAt,
     updatedAt: facts.openedAt,
     version: 1,

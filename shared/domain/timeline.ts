@@ -1,6 +1,7 @@
 import type { Instant } from './instant.ts';
 import type { SeverityLevel } from './severity.ts';
 import type { CaseStatus } from './status.ts';
+import type { SurveyRatings } from './survey.ts';
 
 /** Who did something, as the timeline shows it (SPEC §2: every change says who, when, from → to, why). */
 export type ActorRole = 'seller' | 'consumer' | 'agent' | 'lead' | 'system';
@@ -14,8 +15,15 @@ export interface EventActor {
 export type Visibility = 'public' | 'internal';
 
 export type TimelineEventBody =
-  | { type: 'case.opened'; channel: 'api' | 'email' }
-  | { type: 'message.posted'; visibility: Visibility; body: string }
+  | {
+      type: 'case.opened';
+      channel: 'api' | 'email';
+      /** The severity the case opened at (it may be changed before anyone reads this event). */
+      level?: SeverityLevel;
+      /** False when the requester must not get an automatic acknowledgment (too many from them this hour). */
+      acknowledge?: boolean;
+    }
+  | { type: 'message.posted'; visibility: Visibility; body: string; channel?: 'api' | 'email' }
   | { type: 'status.changed'; from: CaseStatus; to: CaseStatus; note: string | null; visibility: Visibility }
   | { type: 'severity.changed'; from: SeverityLevel; to: SeverityLevel; reason: string }
   | { type: 'assignee.changed'; from: string | null; to: string }
@@ -27,7 +35,7 @@ export type TimelineEventBody =
   | { type: 'sla.breached'; deadline: 'first-response' | 'next-update'; dueAt: Instant }
   | { type: 'case.closed'; auto: boolean }
   | { type: 'survey.sent' }
-  | { type: 'survey.submitted' };
+  | { type: 'survey.submitted'; ratings: SurveyRatings; comment: string | null };
 
 export type TimelineEventType = TimelineEventBody['type'];
 

@@ -6,9 +6,11 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type { Actor } from '../app/actor.ts';
 import type { AppDeps } from '../app/deps.ts';
 import { InvalidCursorError } from '../ports/case-store.ts';
+import type { SurveyTokens } from '../ports/inbound-mail.ts';
 import { type AuthDeps, resolveActor } from './auth.ts';
 import { logger, tracer } from './observability.ts';
 import { type Problem, problem, problemFor, problemResponse } from './problem.ts';
+import { ROUTES } from './routes.ts';
 
 /** What a route gets: the raw event, the caller, and the composition root's dependencies. */
 export interface RouteContext<D extends ApiDeps = ApiDeps> {
@@ -21,7 +23,10 @@ export type Route<D extends ApiDeps = ApiDeps> = (
   ctx: RouteContext<D>,
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 
-export type ApiDeps = AppDeps & AuthDeps;
+export type ApiDeps = AppDeps & AuthDeps & { surveyTokens: SurveyTokens };
+
+/** Routes whose credential is the token in their path: the headers' credentials are not read. */
+const PATH_CREDENTIAL_ROUTES = new Set(ROUTES.filter((r) => r.credential === 'path').map((r) => r.routeKey));
 
 export function json(
   statusCode: number,
@@ -81,7 +86,9 @@ export function createApiHandler<D extends ApiDeps>(
   const dispatch = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     const route = routes[event.routeKey];
     if (!route) return problemResponse(problem(404, 'Not found', `no route ${event.routeKey}`));
-    const actor = await resolveActor(event, deps);
+    const actor: Actor = PATH_CREDENTIAL_ROUTES.has(event.routeKey)
+      ? { kind: 'anonymous' }
+      : await resolveActor(event, deps);
     return route({ event, actor, deps });
   };
   const handler = middy(dispatch)

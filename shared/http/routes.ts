@@ -6,6 +6,9 @@
  * `auth: 'mixed'` routes also serve consumers, who hold a case token instead of a JWT; API Gateway lets
  * them through and the handler verifies whichever credential came (a JWT against the user pool's keys,
  * or the case token).
+ * `credential: 'path'` routes (survey links, SPEC §6) are `mixed` at API Gateway, but the token in the path
+ * is the only credential: the handler reads no JWT or case token from the headers, so a stale session
+ * in the browser cannot stand in the way of an answer.
  */
 export const ROUTE_GROUPS = ['cases-intake', 'cases-query', 'case-requests', 'case-triage'] as const;
 export type RouteGroup = (typeof ROUTE_GROUPS)[number];
@@ -18,6 +21,8 @@ export interface RouteDefinition {
   path: string;
   group: RouteGroup;
   auth: 'jwt' | 'mixed';
+  /** Where the handler looks for the caller's credential: the headers (default), or the path itself. */
+  credential: 'headers' | 'path';
   /** The route key API Gateway puts in `routeKey`, e.g. `GET /cases/{id}`. */
   routeKey: string;
 }
@@ -27,11 +32,13 @@ const route = (
   path: string,
   group: RouteGroup,
   auth: 'jwt' | 'mixed',
+  credential: 'headers' | 'path' = 'headers',
 ): RouteDefinition => ({
   method,
   path,
   group,
   auth,
+  credential,
   routeKey: `${method} ${path}`,
 });
 
@@ -44,6 +51,8 @@ export const ROUTES: readonly RouteDefinition[] = [
   route('POST', '/cases/{id}/status', 'case-requests', 'mixed'),
   route('POST', '/cases/{id}/escalations', 'case-requests', 'mixed'),
   route('POST', '/cases/{id}/attachments', 'case-requests', 'mixed'),
+  route('GET', '/surveys/{token}', 'case-requests', 'mixed', 'path'),
+  route('POST', '/surveys/{token}', 'case-requests', 'mixed', 'path'),
   route('PUT', '/cases/{id}/severity', 'case-triage', 'jwt'),
   route('PUT', '/cases/{id}/assignee', 'case-triage', 'jwt'),
   route('POST', '/cases/{id}/workaround', 'case-triage', 'jwt'),

@@ -66,3 +66,15 @@ export const AttachmentSchema = z.strictObject({
     .max(127),
   size: z.number().int().min(1).max(MAX_ATTACHMENT_BYTES),
 });
+
+/** `POST /surveys/{token}`: three 1–5 ratings and an optional comment (SPEC §6). */
+export { SurveyAnswerSchema } from '../domain/survey.ts';
+
+/**
+ * The `{token}` of a survey link: JWT characters only, and no longer than any link casewatch mails.
+ * Anything else is a link casewatch never made, so a 404, not a 400.
+ */
+export const SurveyTokenSchema = z
+  .string()
+  .max(2048)
+  .regex(/^[\w-]+\.[\w-]+\.[\w-]+$/);

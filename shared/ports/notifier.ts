@@ -2,24 +2,71 @@ import type { Case } from '../domain/case.ts';
 import type { Instant } from '../domain/instant.ts';
 import type { CaseStatus } from '../domain/status.ts';
 
-/** Internal notices to the support team (SPEC §2–§3). */
-export type Notice =
-  | { kind: 'sla.at_risk'; case: Case; deadline: 'first-response' | 'next-update'; dueAt: Instant }
+type Deadline = 'first-response' | 'next-update';
+
+/**
+ * Internal notices to the support team (SPEC §2–§3). `eventId` names the timeline event the notice
+ * tells of: with the notice's kind it is the notice's identity, so a replayed event sends nothing twice.
+ */
+export type InternalNotice =
+  | { kind: 'sla.at_risk'; eventId: string; case: Case; deadline: Deadline; dueAt: Instant }
   | {
       kind: 'sla.breached';
+      eventId: string;
       case: Case;
-      deadline: 'first-response' | 'next-update';
+      deadline: Deadline;
       dueAt: Instant;
       breachedAt: Instant;
     }
   /** A requester asked for an escalation: the leads hear of it. */
-  | { kind: 'escalation.requested'; case: Case; reason: string }
+  | { kind: 'escalation.requested'; eventId: string; case: Case; reason: string }
   /** A customer wrote on a waiting case (pending closure, on hold), which reopened it: the assignee hears of it. */
-  | { kind: 'customer.replied'; case: Case; from: CaseStatus };
+  | { kind: 'customer.replied'; eventId: string; case: Case; from: CaseStatus };
 
+/** Mail to the requester (SPEC §5–§6). Dates are computed by the caller, so templates stay pure. */
+export type CustomerNotice =
+  | {
+      kind: 'acknowledgment';
+      eventId: string;
+      case: Case;
+      firstResponseDueAt: Instant;
+      /** Required fields the case still lacks (a consumer mail without an order number…), in words. */
+      missing: string[];
+      /** The closed case this one follows up, when a message on a closed case opened it. */
+      relatedCaseNumber: string | null;
+    }
+  | {
+      kind: 'agent.message';
+      eventId: string;
+      case: Case;
+      body: string;
+      /** The agent's address; templates decide how much of it to show. */
+      author: string;
+    }
+  | { kind: 'pending-closure'; eventId: string; case: Case; autoCloseAt: Instant; note: string | null }
+  | { kind: 'closure'; eventId: string; case: Case; auto: boolean }
+  | { kind: 'survey'; eventId: string; case: Case; surveyToken: string };
+
+export type Notice = InternalNotice | CustomerNotice;
+export type NoticeKind = Notice['kind'];
+
+/**
+ * Sends notices. Implementations are idempotent per (eventId, kind): the stream delivers at least
+ * once, and a redelivered event must not send a second mail.
+ */
 export interface Notifier {
   notify(notice: Notice): Promise<void>;
 }
 
-/** Operational counters (CloudWatch EMF in AWS, log lines locally); one call, one data point. */
-export type RecordMetric = (name: string, dimensions: Record<string, string>) => void;
+export type MetricUnit = 'Count' | 'Minutes' | 'None';
+
+/**
+ * Operational measurements (CloudWatch EMF in AWS, log lines locally); one call, one data point.
+ * `value` defaults to 1 and `unit` to Count.
+ */
+export type RecordMetric = (
+  name: string,
+  dimensions: Record<string, string>,
+  value?: number,
+  unit?: MetricUnit,
+) => void;

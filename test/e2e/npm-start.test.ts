@@ -26,7 +26,16 @@ describe('npm start (SPEC §8)', () => {
     // The same script `npm start` runs, on free ports so it can run beside anything else.
     child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
       cwd: root,
-      env: { ...process.env, PORT: '0', DYNAMODB_PORT: '0', SES_PORT: '0', CASEWATCH_DATA_DIR: '' },
+      env: {
+        ...Object.fromEntries(
+          Object.entries(process.env).filter(([k]) => k !== 'POWERTOOLS_METRICS_DISABLED'),
+        ),
+        PORT: '0',
+        DYNAMODB_PORT: '0',
+        SES_PORT: '0',
+        SMTP_PORT: '0',
+        CASEWATCH_DATA_DIR: '',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -44,7 +53,9 @@ describe('npm start (SPEC §8)', () => {
     const api = /API\s+(http:\/\/localhost:\d+)/.exec(out)?.[1];
     const dynamoPort = Number(/DynamoDB Local\s+http:\/\/127\.0\.0\.1:(\d+)/.exec(out)?.[1]);
     expect(api).toBeDefined();
-    expect(/SES inbox\s+http:\/\/localhost:\d+/.test(out)).toBe(true);
+    const ses = /SES inbox\s+(http:\/\/localhost:\d+)/.exec(out)?.[1];
+    expect(ses).toBeDefined();
+    expect(/inbound SMTP\s+localhost:\d+/.test(out)).toBe(true);
 
     const curl = out.split('\n').find((line) => line.trim().startsWith(`curl -s -X POST ${api}/cases`));
     expect(curl).toBeDefined();
@@ -60,6 +71,24 @@ describe('npm start (SPEC §8)', () => {
       number: expect.stringMatching(/^CW-/),
     });
     expect(await portOpen(dynamoPort)).toBe(true);
+
+    // The stream reaction runs by itself: the acknowledgment reaches the SES inbox, and the metric
+    // appears as an EMF line in the runtime's log (SPEC §1: metrics printed as EMF lines).
+    const until = Date.now() + 20_000;
+    let inbox: { subject: string }[] = [];
+    while (Date.now() < until && (inbox.length === 0 || !out.includes('"CaseOpened"'))) {
+      await new Promise((r) => setTimeout(r, 250));
+      inbox = ((await (await fetch(`${ses}/store`)).json()) as { emails: { subject: string }[] }).emails;
+    }
+    expect(inbox.map((m) => m.subject)).toEqual([
+      expect.stringMatching(/^\[CW-\w{6}\] We received your case/),
+    ]);
+    const emf = out.split('\n').find((line) => line.includes('"CaseOpened"'));
+    expect(JSON.parse(emf ?? '{}')).toMatchObject({
+      _aws: { CloudWatchMetrics: [{ Namespace: 'casewatch', Metrics: [{ Name: 'CaseOpened' }] }] },
+      channel: 'api',
+      type: 'consumer',
+    });
 
     const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)));
     child.kill('SIGINT');

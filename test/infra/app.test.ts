@@ -81,19 +81,29 @@ describe('the casewatch app', () => {
   });
 
   it('acknowledges exactly the reviewed findings, each where it arises', () => {
-    const { timers } = stack;
-    const functions = [...Object.values(stack.api.functions), timers.streamFunction, timers.timerFunction];
+    const { timers, mail } = stack;
+    const functions = [
+      ...Object.values(stack.api.functions),
+      timers.streamFunction,
+      timers.timerFunction,
+      mail.inboundFunction,
+    ];
     const perFunction = functions.flatMap((fn) => [
       `AwsSolutions-IAM5[Resource::*] @ ${fn.node.path}Role/XRayWrite`,
       `AwsSolutions-L1 @ ${fn.node.path}`,
-      `Serverless-LambdaDLQ @ ${fn.node.path}`,
       `Serverless-LambdaLatestVersion @ ${fn.node.path}`,
     ]);
+    // The inbound mail function has its own dead-letter queue, so nag does not flag it for one.
+    const withoutDeadLetterQueue = functions
+      .filter((fn) => fn !== mail.inboundFunction)
+      .map((fn) => `Serverless-LambdaDLQ @ ${fn.node.path}`);
     const mixedRoutes = stack.api.node.children
       .filter((c) => c instanceof HttpRoute && ROUTE_KEYS_WITHOUT_AUTHORIZER.has(routeKeyOf(c)))
       .map((c) => `AwsSolutions-APIG4 @ ${c.node.path}`);
     expect(mixedRoutes).toHaveLength(ROUTE_KEYS_WITHOUT_AUTHORIZER.size);
     const bucketId = stack.getLogicalId(stack.attachments.bucket.node.defaultChild as CfnBucket);
+    const inboundBucketId = stack.getLogicalId(mail.inboundBucket.node.defaultChild as CfnBucket);
+    const mailObjects = `${mail.inboundFunction.node.path}Role/MailObjects`;
     expect(
       suppressions(report)
         .map((s) => `${s.ruleName} @ ${s.acknowledgedAt}`)
@@ -101,6 +111,7 @@ describe('the casewatch app', () => {
     ).toEqual(
       [
         ...perFunction,
+        ...withoutDeadLetterQueue,
         ...mixedRoutes,
         `AwsSolutions-COG8 @ ${STACK_NAME}/Identity/UserPool`,
         `AwsSolutions-SMG4 @ ${STACK_NAME}/Identity/SigningSecret`,
@@ -111,6 +122,10 @@ describe('the casewatch app', () => {
         `AwsSolutions-SQS3 @ ${STACK_NAME}/Timers/StreamFailureQueue`,
         `Serverless-SQSRedrivePolicy @ ${STACK_NAME}/Timers/StreamFailureQueue`,
         `Serverless-LambdaEventSourceMappingDestination @ ${STACK_NAME}/Timers/Timer/TimerQueueSource`,
+        `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/cases/*] @ ${mailObjects}`,
+        `AwsSolutions-IAM5[Resource::<${inboundBucketId}.Arn>/inbound/*] @ ${mailObjects}`,
+        `AwsSolutions-IAM5[Resource::<${inboundBucketId}.Arn>/quarantine/*] @ ${mailObjects}`,
+        `Serverless-SQSRedrivePolicy @ ${STACK_NAME}/Mail/InboundDeadLetterQueue`,
       ].sort(),
     );
   });

@@ -135,12 +135,14 @@ describe('the attachment buckets', () => {
   const bucketIds = () => ({
     attachments: app.logicalId(app.stack.attachments.bucket),
     logs: app.logicalId(app.stack.attachments.accessLogsBucket),
+    inboundMail: app.logicalId(app.stack.mail.inboundBucket),
   });
 
   it('are encrypted, private, owner-enforced and retained', () => {
-    app.template.resourceCountIs('AWS::S3::Bucket', 2);
-    for (const bucket of Object.values(app.template.findResources('AWS::S3::Bucket'))) {
-      expect(bucket).toMatchObject({
+    const buckets = app.template.findResources('AWS::S3::Bucket');
+    expect(Object.keys(buckets).sort()).toEqual(Object.values(bucketIds()).sort());
+    for (const [id, bucket] of Object.entries(buckets)) {
+      expect(bucket, id).toMatchObject({
         DeletionPolicy: 'Retain',
         Properties: {
           BucketEncryption: {

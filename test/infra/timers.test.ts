@@ -1,12 +1,15 @@
 import type { CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, STACK_NAME } from '../../infra/app.ts';
 import {
+  DEFAULT_MAIL_DOMAIN,
   DEFAULT_SENDER_ADDRESS,
   LEADS_EMAIL_CONTEXT,
   SENDER_ADDRESS_CONTEXT,
 } from '../../infra/casewatch-stack.ts';
+import { SEND_ACTIONS } from '../../infra/constructs/mail.ts';
 import { SCHEDULE_ACTIONS } from '../../infra/constructs/timers.ts';
 import { type SynthesizedCasewatch, synthCasewatch } from './support/casewatch-template.ts';
 import { readValidationReport, tempOutdir, unsuppressedFindings } from './support/validation-report.ts';
@@ -37,6 +40,23 @@ const arnJoin = (service: string, resource: string) => ({
   ],
 });
 
+/** The same ARN whose resource ends in another resource's Ref (e.g. `identity/<Ref>`). */
+const arnJoinRef = (service: string, resourcePrefix: string, ref: string) => ({
+  'Fn::Join': [
+    '',
+    [
+      'arn:',
+      { Ref: 'AWS::Partition' },
+      `:${service}:`,
+      { Ref: 'AWS::Region' },
+      ':',
+      { Ref: 'AWS::AccountId' },
+      `:${resourcePrefix}`,
+      { Ref: ref },
+    ],
+  ],
+});
+
 let app: SynthesizedCasewatch;
 let ids: {
   table: string;
@@ -51,6 +71,7 @@ let ids: {
   timerRole: string;
 };
 let groupName: string;
+let mail: { secret: string; configurationSet: string; senderIdentity: string };
 
 beforeAll(() => {
   app = synthCasewatch();
@@ -72,6 +93,11 @@ beforeAll(() => {
     timerRole: roleOf(timers.timerFunction),
   };
   groupName = timers.scheduleGroup.scheduleGroupName;
+  mail = {
+    secret: app.logicalId(app.stack.identity.signingSecret),
+    configurationSet: app.logicalId(app.stack.mail.configurationSet),
+    senderIdentity: app.logicalId(app.stack.mail.senderIdentity),
+  };
 });
 afterAll(() => app.cleanup());
 
@@ -230,10 +256,13 @@ describe('alarms', () => {
     });
   });
 
-  it('has no actions yet (the observability construct adds its topic to each exposed alarm)', () => {
-    const alarms = resourcesOf('AWS::CloudWatch::Alarm');
-    expect(alarms).toHaveLength(app.stack.timers.alarms.length);
-    for (const alarm of alarms) expect(alarm.props.AlarmActions, alarm.id).toBeUndefined();
+  it('exposes every alarm it raises, and the stack has each one notify someone', () => {
+    const raised = app.stack.timers.node
+      .findAll()
+      .filter((c) => c instanceof Alarm)
+      .map((a) => app.logicalId(a));
+    expect(raised.sort()).toEqual(app.stack.timers.alarms.map((a) => app.logicalId(a)).sort());
+    for (const id of raised) expect(resource(id).Properties.AlarmActions, id).toEqual([expect.anything()]);
   });
 });
 
@@ -304,6 +333,10 @@ describe('the stream reaction', () => {
       SCHEDULER_ROLE_ARN: getAtt(ids.schedulerRole),
       SENDER_ADDRESS: DEFAULT_SENDER_ADDRESS,
       LEADS_EMAIL: '',
+      MAIL_DOMAIN: DEFAULT_MAIL_DOMAIN,
+      SES_CONFIGURATION_SET: { Ref: mail.configurationSet },
+      CASEWATCH_SECRET_ARN: { Ref: mail.secret },
+      SURVEY_BASE_URL: app.stack.resolve(`${app.stack.api.url}surveys/`),
     });
   });
 
@@ -322,17 +355,28 @@ describe('the stream reaction', () => {
     ]);
   });
 
-  it('reads cases and the stream, nothing else in DynamoDB', () => {
+  it('reads cases, records the mail it sends, and reads the stream; nothing else in DynamoDB', () => {
     const dynamo = grantsFor(ids.streamRole, 'dynamodb:');
-    const on = (r: unknown) => dynamo.filter((g) => g.resource === JSON.stringify(r)).map((g) => g.action);
-    expect(on(getAtt(ids.table)).sort()).toEqual(['dynamodb:GetItem']);
+    const on = (r: unknown) =>
+      dynamo
+        .filter((g) => g.resource === JSON.stringify(r) && g.condition === undefined)
+        .map((g) => g.action);
+    expect(on(getAtt(ids.table)).sort()).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ]);
     expect(on(getAtt(ids.table, 'StreamArn')).sort()).toEqual([
       'dynamodb:DescribeStream',
       'dynamodb:GetRecords',
       'dynamodb:GetShardIterator',
     ]);
     expect(on('*')).toEqual(['dynamodb:ListStreams']);
-    expect(dynamo).toHaveLength(5);
+    // Plus DeleteItem on sent-mail ledger items only (mail.test.ts).
+    expect(dynamo.filter((g) => g.action === 'dynamodb:DeleteItem')).toEqual([
+      expect.objectContaining({ condition: expect.stringContaining('dynamodb:LeadingKeys') }),
+    ]);
+    expect(dynamo).toHaveLength(8);
   });
 
   it('sends only to the timer queue (timers already due) and the stream failure queue', () => {
@@ -348,23 +392,26 @@ describe('the stream reaction', () => {
     );
   });
 
-  it('sends mail only from the sender address, through its own or its domain identity', () => {
+  it('sends mail only from the sender address, through its identities and the configuration set', () => {
     const condition = JSON.stringify({ StringEquals: { 'ses:FromAddress': DEFAULT_SENDER_ADDRESS } });
-    const domain = DEFAULT_SENDER_ADDRESS.split('@')[1];
-    expect(grantsFor(ids.streamRole, 'ses:').sort((a, b) => a.resource.localeCompare(b.resource))).toEqual(
-      [
-        {
-          action: 'ses:SendEmail',
-          resource: JSON.stringify(arnJoin('ses', `identity/${DEFAULT_SENDER_ADDRESS}`)),
-          condition,
-        },
-        {
-          action: 'ses:SendEmail',
-          resource: JSON.stringify(arnJoin('ses', `identity/${domain}`)),
-          condition,
-        },
-      ].sort((a, b) => a.resource.localeCompare(b.resource)),
+    const resources = [
+      arnJoin('ses', `identity/${DEFAULT_SENDER_ADDRESS}`),
+      arnJoinRef('ses', 'identity/', mail.senderIdentity),
+      arnJoinRef('ses', 'configuration-set/', mail.configurationSet),
+    ];
+    const key = (g: { action: string; resource: string }) => `${g.action} ${g.resource}`;
+    expect(grantsFor(ids.streamRole, 'ses:').sort((a, b) => key(a).localeCompare(key(b)))).toEqual(
+      SEND_ACTIONS.flatMap((action) =>
+        resources.map((r) => ({ action, resource: JSON.stringify(r), condition })),
+      ).sort((a, b) => key(a).localeCompare(key(b))),
     );
+    expect([...SEND_ACTIONS].sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
+  });
+
+  it('reads the signing secret (reply addresses, survey links) with GetSecretValue only', () => {
+    expect(grantsFor(ids.streamRole, 'secretsmanager:')).toEqual([
+      { action: 'secretsmanager:GetSecretValue', resource: JSON.stringify({ Ref: mail.secret }) },
+    ]);
   });
 
   it('uses no other service', () => {
@@ -373,6 +420,7 @@ describe('the stream reaction', () => {
       'iam',
       'logs',
       'scheduler',
+      'secretsmanager',
       'ses',
       'sqs',
       'xray',
@@ -392,11 +440,11 @@ describe('the timer function', () => {
     expect(mapping.MaximumBatchingWindowInSeconds ?? 0).toBe(0);
   });
 
-  it('reads and writes cases with GetItem and PutItem only', () => {
+  it('reads and writes cases with GetItem, PutItem and the backlog counter UpdateItem only', () => {
     const dynamo = grantsFor(ids.timerRole, 'dynamodb:');
     expect(dynamo.length).toBeGreaterThan(0);
     for (const g of dynamo) {
-      expect(['dynamodb:GetItem', 'dynamodb:PutItem']).toContain(g.action);
+      expect(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']).toContain(g.action);
       expect(g.resource).toBe(JSON.stringify(getAtt(ids.table)));
       expect(g.condition).toBeUndefined();
     }
@@ -463,15 +511,23 @@ describe('sender and leads from context', () => {
         (p) => (p.Properties as { PolicyDocument: { Statement: Statement[] } }).PolicyDocument.Statement,
       )
       .filter((st) => asList(st.Action).some((a) => a.startsWith('ses:')));
+    const [senderIdentity, ...otherIdentities] = Object.entries(
+      template.findResources('AWS::SES::EmailIdentity', { Properties: { EmailIdentity: 'mail.shop.test' } }),
+    ).map(([id]) => id);
+    expect(otherIdentities).toEqual([]);
+    const configurationSet = built.stack.getLogicalId(
+      built.stack.mail.configurationSet.node.defaultChild as CfnElement,
+    );
     expect(ses).toHaveLength(1);
-    expect(ses[0]?.Resource).toHaveLength(2);
+    expect(ses[0]?.Resource).toHaveLength(3);
     expect(ses).toEqual([
       {
         Effect: 'Allow',
-        Action: 'ses:SendEmail',
+        Action: [...SEND_ACTIONS],
         Resource: expect.arrayContaining([
           arnJoin('ses', 'identity/support@mail.shop.test'),
-          arnJoin('ses', 'identity/mail.shop.test'),
+          arnJoinRef('ses', 'identity/', senderIdentity ?? ''),
+          arnJoinRef('ses', 'configuration-set/', configurationSet),
         ]),
         Condition: { StringEquals: { 'ses:FromAddress': 'support@mail.shop.test' } },
       },

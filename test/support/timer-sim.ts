@@ -7,9 +7,12 @@ import { reactToChange } from '../../shared/app/react-to-change.ts';
 import { DEFAULT_BREADTH_THRESHOLDS } from '../../shared/domain/severity.ts';
 import { createSlaPolicy } from '../../shared/domain/sla-policy.ts';
 import type { DesiredTimer, TimerKind } from '../../shared/domain/timers.ts';
-import type { Notice } from '../../shared/ports/notifier.ts';
+import type { SurveyTokens } from '../../shared/ports/inbound-mail.ts';
+import type { CustomerNotice, InternalNotice, MetricUnit } from '../../shared/ports/notifier.ts';
 import { scheduleName, type TimerPayload, type TimerScheduler } from '../../shared/ports/timer-scheduler.ts';
 import { MemoryCaseStore } from './memory-case-store.ts';
+
+const CUSTOMER_KINDS = new Set(['acknowledgment', 'agent.message', 'pending-closure', 'closure', 'survey']);
 
 /** Schedules kept in memory by name, as EventBridge would keep them. */
 export class MemoryScheduler implements TimerScheduler {
@@ -41,8 +44,21 @@ export class TimerSim {
   readonly clock: ManualClock;
   readonly store = new MemoryCaseStore();
   readonly scheduler = new MemoryScheduler();
-  readonly notices: Notice[] = [];
-  readonly metrics: { name: string; dimensions: Record<string, string> }[] = [];
+  /** Internal notices (at risk, breach, escalation, customer replied). */
+  readonly notices: InternalNotice[] = [];
+  /** Mail to requesters (acknowledgment, agent messages, closing, survey). */
+  readonly customerMail: CustomerNotice[] = [];
+  readonly metrics: {
+    name: string;
+    dimensions: Record<string, string>;
+    value?: number;
+    unit?: MetricUnit | undefined;
+  }[] = [];
+  /** Survey links are `survey-<caseId>`: nothing here checks a signature. */
+  readonly surveyTokens: SurveyTokens = {
+    issue: async (caseId) => `survey-${caseId}`,
+    verify: async (token) => (token.startsWith('survey-') ? token.slice('survey-'.length) : null),
+  };
   readonly deps: CoreDeps;
   /** The use cases' dependencies, with case tokens stubbed out (nothing here verifies one). */
   readonly appDeps: AppDeps;
@@ -74,8 +90,22 @@ export class TimerSim {
             store: this.store,
             policy: this.deps.policy,
             scheduler: this.scheduler,
-            notifier: { notify: async (n) => void this.notices.push(n) },
-            recordMetric: (name, dimensions) => void this.metrics.push({ name, dimensions }),
+            ids: this.deps.ids,
+            surveyTokens: this.surveyTokens,
+            notifier: {
+              notify: async (n) =>
+                void (CUSTOMER_KINDS.has(n.kind)
+                  ? this.customerMail.push(n as CustomerNotice)
+                  : this.notices.push(n as InternalNotice)),
+            },
+            recordMetric: (name, dimensions, value, unit) =>
+              void this.metrics.push({
+                name,
+                dimensions,
+                ...(value !== undefined && (value !== 1 || (unit ?? 'Count') !== 'Count')
+                  ? { value, unit }
+                  : {}),
+              }),
           },
           change,
         );

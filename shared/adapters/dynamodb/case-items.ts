@@ -1,22 +1,23 @@
 import type { Case } from '../../domain/case.ts';
 import type { Instant } from '../../domain/instant.ts';
-import type { SeverityLevel } from '../../domain/severity.ts';
+import { SEVERITY_LEVELS, type SeverityLevel } from '../../domain/severity.ts';
 import { firstResponseDueAt, nextUpdateDueAt } from '../../domain/sla.ts';
 import type { SlaPolicy } from '../../domain/sla-policy.ts';
 import type { CaseStatus } from '../../domain/status.ts';
 import { isPublicEvent, type TimelineEvent } from '../../domain/timeline.ts';
 import { desiredTimers, type TimedCase } from '../../domain/timers.ts';
+import { BACKLOG_STATUSES, type BacklogCount, type BacklogStatus } from '../../ports/case-store.ts';
 import { GLOBAL_INDEXES, KEY_ATTRIBUTES, TABLE_KEYS } from './table-definition.ts';
 
 /**
- * How cases, case numbers and timeline events become items of the single table (see the access
+ * How cases, case numbers, timeline events and backlog counters become items of the single table (see the access
  * pattern table in `table-definition.ts`). Every key is built here and nowhere else.
  */
 export type Item = Record<string, unknown>;
 
 /** Which kind of record an item is; lets a reader refuse an item of the wrong kind instead of misreading it. */
 export const ENTITY_ATTRIBUTE = 'entity';
-export type Entity = 'case' | 'case-number' | 'event';
+export type Entity = 'case' | 'case-number' | 'event' | 'counter';
 
 const PK = TABLE_KEYS.partitionKey;
 const SK = TABLE_KEYS.sortKey;
@@ -25,6 +26,8 @@ const { queue, byAssignee, byRequester, publicTimeline } = GLOBAL_INDEXES;
 export const CASE_SORT_KEY = 'CASE';
 export const NUMBER_SORT_KEY = 'NUMBER';
 export const EVENT_SORT_KEY_PREFIX = 'EVENT#';
+/** The one partition holding every backlog counter, so the whole backlog is a single Query. */
+export const BACKLOG_PARTITION = 'BACKLOG';
 
 /**
  * Sorts after every ISO instant (`~` > digits): an open case owing nothing right now (on hold after
@@ -61,6 +64,10 @@ export const keys = {
   sellerRequester: (sellerId: string): string => `R#S#${sellerId}`,
   consumerRequester: (email: string): string => `R#E#${normalizeEmail(email)}`,
   publicTimeline: (caseId: string): string => caseId,
+  backlogCounter: (status: BacklogStatus, level: SeverityLevel): Item => ({
+    [PK]: BACKLOG_PARTITION,
+    [SK]: `${status}#${level}`,
+  }),
 } as const;
 
 /**
@@ -165,6 +172,7 @@ export function caseFromItem(item: Item): Case {
     severity: c.severity,
     sla: c.sla,
     relatedCaseId: c.relatedCaseId ?? null,
+    survey: c.survey ?? null,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
     version: c.version,
@@ -203,4 +211,69 @@ export function eventFromItem(item: Item): TimelineEvent {
   const event: Item = {};
   for (const [name, value] of Object.entries(item)) if (!NON_DOMAIN_ATTRIBUTES.has(name)) event[name] = value;
   return event as unknown as TimelineEvent;
+}
+
+/** The backlog counter a case counts in: its status × level, or none once closed. */
+export function backlogSlot(c: {
+  status: CaseStatus;
+  severity: { level: SeverityLevel };
+}): { status: BacklogStatus; level: SeverityLevel } | null {
+  return c.status === 'closed' ? null : { status: c.status, level: c.severity.level };
+}
+
+/**
+ * What a write does to the backlog counters: +1 on the case's new slot and −1 on its old one when they
+ * differ (a new case only adds, a closing case only subtracts); nothing when the slot is unchanged.
+ */
+export function backlogDeltas(
+  before: Parameters<typeof backlogSlot>[0] | null,
+  after: Parameters<typeof backlogSlot>[0],
+): { status: BacklogStatus; level: SeverityLevel; delta: 1 | -1 }[] {
+  const from = before === null ? null : backlogSlot(before);
+  const to = backlogSlot(after);
+  if (from !== null && to !== null && from.status === to.status && from.level === to.level) return [];
+  return [
+    ...(from === null ? [] : [{ ...from, delta: -1 as const }]),
+    ...(to === null ? [] : [{ ...to, delta: 1 as const }]),
+  ];
+}
+
+/**
+ * The Update that moves one counter by `delta`, creating it on first use (ADD on a missing number
+ * starts from 0). It also (re)writes what the counter counts, so a stream record of it stands alone.
+ */
+export function backlogCounterUpdate(
+  status: BacklogStatus,
+  level: SeverityLevel,
+  delta: number,
+): {
+  Key: Item;
+  UpdateExpression: string;
+  ExpressionAttributeNames: Record<string, string>;
+  ExpressionAttributeValues: Record<string, unknown>;
+} {
+  return {
+    Key: keys.backlogCounter(status, level),
+    UpdateExpression: 'ADD #count :delta SET #entity = :entity, #status = :status, #level = :level',
+    ExpressionAttributeNames: {
+      '#count': 'count',
+      '#entity': ENTITY_ATTRIBUTE,
+      '#status': 'status',
+      '#level': 'level',
+    },
+    ExpressionAttributeValues: { ':delta': delta, ':entity': 'counter', ':status': status, ':level': level },
+  };
+}
+
+export function counterFromItem(item: Item): BacklogCount {
+  entityOf(item, 'counter');
+  const { status, level, count } = item;
+  if (
+    !BACKLOG_STATUSES.includes(status as BacklogStatus) ||
+    !SEVERITY_LEVELS.includes(level as SeverityLevel) ||
+    !Number.isInteger(count)
+  ) {
+    throw new Error(`not a backlog counter: ${String(item[PK])} / ${String(item[SK])}`);
+  }
+  return { status: status as BacklogStatus, level: level as SeverityLevel, count: count as number };
 }

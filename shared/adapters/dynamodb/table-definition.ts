@@ -14,6 +14,14 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * | an agent's cases, by deadline          | GSI `byAssignee`: gsi2pk `A#<email>`, gsi2sk `<deadline>#<id>` |
  * | a requester's cases, by deadline       | GSI `byRequester`: gsi3pk `R#S#<sellerId>` / `R#E#<email>`, gsi3sk `<deadline>#<id>` |
  * | idempotency records (Powertools)       | pk `idempotency#<function>`, sk `<hash>`, TTL `expiration` |
+ * | backlog: open cases by status × severity | pk `BACKLOG`, sk `<status>#<level>` (not closed), number `count` |
+ * | a mail sent (or inbound mail handled) once | pk `MAIL#<eventId>#<kind>` / `MAIL#inbound#<id>`, sk `MAIL`, TTL 90 days (`sent-mail-ledger.ts`) |
+ * | automatic answers to a sender this hour | pk `AUTOREPLY#<sender>`, sk `<yyyy-mm-ddThh>`, number `n`, TTL 2 days (`auto-reply-limiter.ts`) |
+ *
+ * The backlog counters move in the same transaction as the case write that changes a case's status or
+ * level (`ADD count ±1`), so they are exact without scans or recounts, and their stream records publish
+ * each new value. They are deliberately not sharded: a shard's record could not carry the total, and at
+ * a support desk's write rate the rare `TransactionConflict` on a counter is retried by the store.
  */
 export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
 

@@ -1,5 +1,6 @@
 import { type AddressObject, type ParsedMail, simpleParser } from 'mailparser';
-import { type ExtractedFields, extractFields } from './extract-fields.ts';
+import type { InboundMail, InboundMessage } from '../../ports/inbound-mail.ts';
+import { extractFields } from './extract-fields.ts';
 import { normaliseText, stripQuotedHistory } from './quoted-history.ts';
 
 /**
@@ -28,39 +29,12 @@ export interface ReadInboundOptions {
   recipients?: string[];
 }
 
-export interface InboundAttachment {
-  fileName: string;
-  contentType: string;
-  size: number;
-  content: Buffer;
-}
-
-export type QuarantineReason = 'unparseable' | 'virus' | 'spam' | 'dmarc' | 'spf' | 'dkim';
-
-export interface InboundMessage {
-  kind: 'mail';
-  /** Lower-cased sender address. */
-  from: string;
-  fromName?: string;
-  /** Lower-cased To and Cc addresses. */
-  to: string[];
-  subject: string;
-  /** Best text (text part, else the HTML as text), with quoted history removed where reliably detectable. */
-  text: string;
-  attachments: InboundAttachment[];
-  messageId?: string;
-  inReplyTo?: string;
-  references: string[];
-  /** The case number from a `[CW-XXXXXX]` or `[#CW-XXXXXX]` subject tag. */
-  caseTag?: string;
-  /** A `case+…@…` recipient (the signed reply address), exactly as addressed. */
-  replyTokenAddress?: string;
-  /** Auto-reply, bounce, report or list mail: never answer it automatically. */
-  automatic: boolean;
-  extracted: ExtractedFields;
-}
-
-export type InboundMail = { kind: 'quarantine'; reason: QuarantineReason } | InboundMessage;
+export type {
+  InboundAttachment,
+  InboundMail,
+  InboundMessage,
+  QuarantineReason,
+} from '../../ports/inbound-mail.ts';
 
 /** Checked in this order; the first failing verdict names the quarantine reason. */
 const VERDICT_ORDER: VerdictName[] = ['virus', 'spam', 'dmarc', 'spf', 'dkim'];
@@ -84,7 +58,13 @@ function classify(mail: ParsedMail, options: ReadInboundOptions): InboundMail {
 
   const verdicts = { ...verdictsFromHeaders(headers), ...options.verdicts };
   const failed = VERDICT_ORDER.find((name) => verdicts[name] === 'FAIL');
-  if (failed !== undefined) return { kind: 'quarantine', reason: failed };
+  if (failed !== undefined)
+    return {
+      kind: 'quarantine',
+      reason: failed,
+      from: sender.address.toLowerCase(),
+      subject: (mail.subject ?? '').trim(),
+    };
 
   const subject = (mail.subject ?? '').trim();
   const text = stripQuotedHistory(mail.text ?? '');

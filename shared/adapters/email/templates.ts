@@ -1,25 +1,7 @@
 import type { Case } from '../../domain/case.ts';
 import { headerSafe, subjectTag } from '../../domain/email/addressing.ts';
 import { epochOf, type Instant } from '../../domain/instant.ts';
-import type { TimelineEvent } from '../../domain/timeline.ts';
 import type { Notice } from '../../ports/notifier.ts';
-
-/** Mail to the requester (SPEC §5). Dates come in computed (SLA policy), so templates stay pure. */
-export type CustomerNotice =
-  | { kind: 'acknowledgment'; case: Case; firstResponseDueAt: Instant }
-  | {
-      kind: 'agent.message';
-      case: Case;
-      event: Extract<TimelineEvent, { type: 'message.posted' }>;
-      /** How the agent signs, e.g. `Dana`; `Support` when absent. */
-      agentName?: string | null;
-    }
-  | { kind: 'pending-closure'; case: Case; autoCloseAt: Instant; note?: string | null }
-  | { kind: 'closure'; case: Case; auto: boolean }
-  | { kind: 'survey'; case: Case; surveyUrl: string };
-
-/** Every notice a template exists for: the customer's and the support team's (ports/notifier.ts). */
-export type MailNotice = CustomerNotice | Notice;
 
 export interface TemplateContext {
   /** The zone dates are told in; America/Los_Angeles (the office's) unless given. */
@@ -30,6 +12,8 @@ export interface TemplateContext {
   caseUrl?: string | null;
   /** Dates in this year are told without one; the notice's own date otherwise (case creation). */
   now?: Instant;
+  /** The survey page for a signed token; a survey notice cannot be rendered without it. */
+  surveyUrl?: (token: string) => string;
 }
 
 export interface RenderedMail {
@@ -89,6 +73,25 @@ export function formatWhen(at: Instant, timeZone = DEFAULT_TIME_ZONE, reference?
 
 const WHAT = { 'first-response': 'first response', 'next-update': 'next update' } as const;
 
+const listFormat = new Intl.ListFormat('en', { style: 'long', type: 'conjunction' });
+
+/** Local parts that name a mailbox, not a person. */
+const ROLE_ACCOUNTS = new Set(['support', 'help', 'helpdesk', 'admin', 'noreply', 'info', 'team', 'agent']);
+
+/**
+ * How an agent signs a customer mail: the first word of their address's local part, capitalised
+ * (`dana.smith@support.example` → `Dana`), so requesters see a person but never an internal address;
+ * `Support` when that word is not a plausible name (digits, one letter, a role account).
+ */
+export function agentDisplayName(author: string): string {
+  const local = author.trim().split('@')[0] ?? '';
+  const word = local.split(/[.+_-]/)[0] ?? '';
+  const mailbox = (local.split('+')[0] ?? '').replace(/[._-]/g, '').toLowerCase();
+  const role = ROLE_ACCOUNTS.has(word.toLowerCase()) || ROLE_ACCOUNTS.has(mailbox);
+  if (role || !/^\p{L}{2,}$/u.test(word)) return 'Support';
+  return word.charAt(0).toUpperCase() + word.slice(1).toLowerCase();
+}
+
 /** A piece of the body: plain words (escaped in HTML), a quotation, or a link. */
 type Block =
   | { p: string }
@@ -147,7 +150,7 @@ function mail(
 }
 
 /** Renders one notice as subject, text and HTML. Pure: the same notice and context give the same mail. */
-export function renderNotice(notice: MailNotice, context: TemplateContext = {}): RenderedMail {
+export function renderNotice(notice: Notice, context: TemplateContext = {}): RenderedMail {
   const tz = context.timeZone ?? DEFAULT_TIME_ZONE;
   const brand = context.brand ?? 'casewatch';
   const c = notice.case;
@@ -167,6 +170,13 @@ export function renderNotice(notice: MailNotice, context: TemplateContext = {}):
         subjectLine(c, `We received your case: ${c.subject}`),
         [
           { p: `Thank you for contacting ${brand} support. Your case number is ${c.number}.` },
+          ...(notice.relatedCaseNumber
+            ? [
+                {
+                  p: `Your earlier case ${notice.relatedCaseNumber} was closed, so we opened this new case ${c.number} for your message.`,
+                },
+              ]
+            : []),
           {
             fields: [
               ['Case', c.number],
@@ -175,6 +185,13 @@ export function renderNotice(notice: MailNotice, context: TemplateContext = {}):
               ['First response by', when(notice.firstResponseDueAt)],
             ],
           },
+          ...(notice.missing.length > 0
+            ? [
+                {
+                  p: `We could not find your ${listFormat.format(notice.missing)} in your message; please reply to this email with ${notice.missing.length === 1 ? 'it' : 'them'} so we can look into your case. Your case is open in the meantime.`,
+                },
+              ]
+            : []),
           { p: `You can expect our first response by ${when(notice.firstResponseDueAt)}.` },
           ...caseLink,
           replyHint,
@@ -186,8 +203,8 @@ export function renderNotice(notice: MailNotice, context: TemplateContext = {}):
       return mail(
         subjectLine(c, c.subject, true),
         [
-          { p: `${notice.agentName?.trim() || 'Support'} wrote on case ${c.number}:` },
-          { quote: notice.event.body },
+          { p: `${agentDisplayName(notice.author)} wrote on case ${c.number}:` },
+          { quote: notice.body },
           ...caseLink,
           replyHint,
           sign,
@@ -231,7 +248,7 @@ export function renderNotice(notice: MailNotice, context: TemplateContext = {}):
           {
             p: `Please tell us how we handled case ${c.number}: three quick ratings and an optional comment.`,
           },
-          { link: notice.surveyUrl, label: 'Rate our support' },
+          { link: surveyLink(notice.surveyToken, context), label: 'Rate our support' },
           sign,
         ],
         'customer',
@@ -284,6 +301,11 @@ export function renderNotice(notice: MailNotice, context: TemplateContext = {}):
         'internal',
       );
   }
+}
+
+function surveyLink(token: string, context: TemplateContext): string {
+  if (!context.surveyUrl) throw new TypeError('a survey mail needs context.surveyUrl');
+  return context.surveyUrl(token);
 }
 
 function internalFields(c: Case): Block {

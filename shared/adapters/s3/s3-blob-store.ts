@@ -36,5 +36,10 @@ export function createS3BlobStore({
       const command = new GetObjectCommand({ Bucket: bucket, Key: key });
       return { url: await getSignedUrl(client, command, { expiresIn: URL_SECONDS }), expiresAt: expiry() };
     },
+    async put(key, content, contentType) {
+      await client.send(
+        new PutObjectCommand({ Bucket: bucket, Key: key, Body: content, ContentType: contentType }),
+      );
+    },
   };
 }

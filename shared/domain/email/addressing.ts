@@ -1,7 +1,8 @@
 /**
  * Pure formatting and parsing of the identifiers outbound mail carries so that replies route back to
- * their case (SPEC §5): the per-case reply address, `Message-ID`s, and the `[CW-XXXXXX]` subject tag.
- * The reply address's HMAC is computed and checked in `shared/adapters/email/reply-address.ts`.
+ * their case (SPEC §5): the per-case reply address, `Message-ID`s (per mail, and the case's thread
+ * root), and the `[CW-XXXXXX]` subject tag. The reply address's HMAC is computed and checked in
+ * `shared/adapters/email/reply-address.ts`.
  */
 
 /** Case ids (ULIDs, or anything of letters, digits, `_` and `-`) fit an address's local part; no dots. */
@@ -52,12 +53,24 @@ export function messageId(caseId: string, eventId: string, domain: string): stri
   return `<event.${eventId}.case.${caseId}@${domain}>`;
 }
 
-const MESSAGE_ID_IN_HEADER = /<event\.([0-9A-Za-z_-]{1,64})\.case\.([0-9A-Za-z_-]{1,64})@([^<>\s@]+)>/gi;
+/**
+ * `<case.<caseId>@<domain>>`: the Message-ID of the case's first mail (the acknowledgment), which every
+ * later customer mail names in `In-Reply-To` / `References`, so mail clients show one thread per case
+ * and a reply to any of them still carries an id that routes back.
+ */
+export function threadRootId(caseId: string, domain: string): string {
+  assertCaseId(caseId);
+  assertDomain(domain);
+  return `<case.${caseId}@${domain}>`;
+}
+
+/** Ours, either form: `<event.<eventId>.case.<caseId>@…>` or the thread root `<case.<caseId>@…>`. */
+const MESSAGE_ID_IN_HEADER = /<(?:event\.[0-9A-Za-z_-]{1,64}\.)?case\.([0-9A-Za-z_-]{1,64})@([^<>\s@]+)>/gi;
 
 /**
- * The case named by the latest of our Message-IDs in an `In-Reply-To` or `References` value (one
- * string or several), or null. Foreign ids and ids of another domain are ignored. Not proof of
- * anything: the caller still checks who sent the mail (SPEC §5).
+ * The case named by the latest of our Message-IDs (per-event or thread root) in an `In-Reply-To` or
+ * `References` value (one string or several), or null. Foreign ids and ids of another domain are
+ * ignored. Not proof of anything: the caller still checks who sent the mail (SPEC §5).
  */
 export function caseIdFromMessageIds(
   values: string | readonly string[] | null | undefined,
@@ -68,7 +81,7 @@ export function caseIdFromMessageIds(
   let found: string | null = null;
   for (const value of all) {
     for (const m of value.matchAll(MESSAGE_ID_IN_HEADER)) {
-      if ((m[3] as string).toLowerCase() === domain.toLowerCase()) found = m[2] as string;
+      if ((m[2] as string).toLowerCase() === domain.toLowerCase()) found = m[1] as string;
     }
   }
   return found;

@@ -1,3 +1,4 @@
+import { createTransport } from 'nodemailer';
 import { type LocalRuntime, startLocalRuntime } from '../../../local/runtime.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON answers; each assertion checks the shape it needs.
@@ -27,6 +28,7 @@ export interface FiredTimer {
 export interface StoredEmail {
   messageId: string;
   from: string;
+  replyTo: string[];
   destination: { to: string[]; cc: string[]; bcc: string[] };
   subject: string;
   body: { text?: string; html?: string };
@@ -63,6 +65,35 @@ export class LocalApi {
     const response = await fetch(`${this.runtime.sesUrl}/store`);
     if (!response.ok) throw new Error(`SES store: ${response.status}`);
     return ((await response.json()) as { emails: StoredEmail[] }).emails;
+  }
+
+  /** Mail to the inbound SMTP server, as a customer's mail client would send it. */
+  public async smtp(mail: {
+    from: string;
+    to: string;
+    subject: string;
+    text: string;
+    inReplyTo?: string;
+    references?: string[];
+    headers?: Record<string, string>;
+    attachments?: { filename: string; content: Buffer; contentType: string }[];
+  }): Promise<void> {
+    const transport = createTransport({
+      host: '127.0.0.1',
+      port: this.runtime.smtpPort,
+      secure: false,
+      ignoreTLS: true,
+    });
+    try {
+      await transport.sendMail(mail);
+    } finally {
+      transport.close();
+    }
+  }
+
+  /** Mail in the SES inbox addressed to `to`, oldest first. */
+  public async mailTo(to: string): Promise<StoredEmail[]> {
+    return (await this.inbox()).filter((m) => m.destination.to.some((d) => d.includes(to)));
   }
 
   public stop(): Promise<void> {

@@ -36,6 +36,7 @@ describe('stored events → notices and metrics', () => {
     await sim.drain();
     expect(sim.notices.map((n) => n.kind)).toEqual(['sla.at_risk', 'sla.breached']);
     expect(sim.metrics).toEqual([
+      { name: 'CaseOpened', dimensions: { severity: '2', type: 'consumer', channel: 'api' } },
       { name: 'SlaAtRisk', dimensions: { severity: '0' } },
       { name: 'FirstResponseBreached', dimensions: { severity: '0' } },
     ]);
@@ -53,7 +54,7 @@ describe('stored events → notices and metrics', () => {
       from: 'on_hold',
       case: { assignee: 'bob@support.example', status: 'open' },
     });
-    expect(sim.metrics.map((m) => m.name)).toEqual(['EscalationRequested']);
+    expect(sim.metrics.map((m) => m.name)).toEqual(['CaseOpened', 'EscalationRequested']);
   });
 
   it('auto-close is counted', async () => {
@@ -61,5 +62,118 @@ describe('stored events → notices and metrics', () => {
     await changeStatus(deps, agent, id, { status: 'pending_closure', note: 'Refunded', public: true });
     await sim.advanceTo('2026-12-07T00:00:00.000Z');
     expect(sim.metrics.map((m) => m.name)).toContain('CaseAutoClosed');
+  });
+});
+
+describe('stored events → customer mail (SPEC §5–§6)', () => {
+  it('acknowledges a new case with its first-response due instant; nothing for a case opened quietly', async () => {
+    const { sim } = await setup();
+    await sim.drain();
+    expect(sim.customerMail).toHaveLength(1);
+    expect(sim.customerMail[0]).toMatchObject({
+      kind: 'acknowledgment',
+      missing: [],
+      relatedCaseNumber: null,
+      // Opened 17:00Z on Tuesday 1 Dec (09:00 Pacific); level 2 owes its first response 12 business hours on.
+      firstResponseDueAt: expect.stringMatching(/^2026-12-0[23]T/),
+    });
+    const quiet = await openCase(
+      sim.appDeps,
+      { kind: 'anonymous' },
+      {
+        type: 'consumer',
+        subject: 'Again',
+        description: 'Mail loop?',
+        email: 'b@example.com',
+        orderNumber: 'FS-2',
+        billingDescriptor: 'FS*',
+      },
+      { acknowledge: false },
+    );
+    await sim.drain();
+    expect(sim.customerMail.filter((m) => m.case.id === quiet.case.id)).toEqual([]);
+  });
+
+  it('public agent messages reach the requester; internal notes and the requester’s own messages do not', async () => {
+    const { sim, deps, id, requester } = await setup();
+    await postMessage(deps, agent, id, { body: 'Refund issued <b>today</b>' });
+    await postMessage(deps, agent, id, { body: 'internal only', internal: true });
+    await postMessage(deps, requester, id, { body: 'Thanks' });
+    await sim.drain();
+    const messages = sim.customerMail.filter((m) => m.kind === 'agent.message');
+    expect(messages).toEqual([
+      expect.objectContaining({ body: 'Refund issued <b>today</b>', author: 'alice@support.example' }),
+    ]);
+  });
+
+  it('pending closure tells the auto-close instant; closing sends the closure and exactly one survey', async () => {
+    const { sim, deps, id } = await setup();
+    await changeStatus(deps, agent, id, { status: 'pending_closure', note: 'Refunded', public: true });
+    await sim.drain();
+    expect(sim.customerMail.find((m) => m.kind === 'pending-closure')).toMatchObject({
+      autoCloseAt: '2026-12-06T17:00:00.000Z',
+      note: 'Refunded',
+    });
+    await sim.advanceTo('2026-12-07T00:00:00.000Z');
+    await sim.drain();
+    const kinds = sim.customerMail.map((m) => m.kind);
+    expect(kinds).toEqual(['acknowledgment', 'pending-closure', 'closure', 'survey']);
+    const c = sim.store.cases.get(id);
+    expect(c?.survey).toEqual({
+      sentAt: '2026-12-06T17:00:00.000Z',
+      submittedAt: null,
+      ratings: null,
+      comment: null,
+    });
+    expect(sim.customerMail.at(-1)).toMatchObject({ kind: 'survey', surveyToken: `survey-${id}` });
+    // Replaying every stream record again records no second survey and sends nothing new (the
+    // notifier sees the same events; the survey is recorded once).
+    const events = sim.store.events.get(id) ?? [];
+    expect(events.filter((e) => e.type === 'survey.sent')).toHaveLength(1);
+  });
+
+  it('a met first response counts FirstResponseMet and the minutes it took', async () => {
+    const { sim, deps, id } = await setup();
+    sim.clock.advance(90 * 60_000);
+    await postMessage(deps, agent, id, { body: 'Looking into it' });
+    await sim.drain();
+    expect(sim.metrics).toContainEqual({ name: 'FirstResponseMet', dimensions: { severity: '2' } });
+    expect(sim.metrics).toContainEqual({
+      name: 'TimeToFirstResponse',
+      dimensions: { severity: '2' },
+      value: 90,
+      unit: 'Minutes',
+    });
+  });
+});
+
+describe('first-response compliance counts each case once', () => {
+  it('a first response after the breach counts its time but not as met', async () => {
+    const { sim, deps, id } = await setup();
+    await setSeverity(deps, agent, id, { level: 0, reason: 'outage' });
+    sim.clock.advance(3 * 3_600_000);
+    await postMessage(deps, agent, id, { body: 'Sorry for the wait' });
+    await sim.drain();
+    const names = sim.metrics.map((m) => m.name);
+    expect(names).toContain('FirstResponseBreached');
+    expect(names).not.toContain('FirstResponseMet');
+    expect(sim.metrics).toContainEqual({
+      name: 'TimeToFirstResponse',
+      dimensions: { severity: '0' },
+      value: 180,
+      unit: 'Minutes',
+    });
+  });
+});
+
+describe('public status notes reach the requester', () => {
+  it('a public note on a move is mailed like a message; an internal note is not', async () => {
+    const { sim, deps, id } = await setup();
+    await changeStatus(deps, agent, id, { status: 'working', note: 'Reproduced; fix coming', public: true });
+    await changeStatus(deps, agent, id, { status: 'pending_internal', note: 'asked billing', public: false });
+    await sim.drain();
+    expect(sim.customerMail.filter((m) => m.kind === 'agent.message')).toEqual([
+      expect.objectContaining({ body: 'Reproduced; fix coming', author: 'alice@support.example' }),
+    ]);
   });
 });

@@ -126,7 +126,12 @@ function facts(sim: TimerSim, id: string) {
   const events = (sim.store.events.get(id) ?? []).map(({ id: _i, ...e }: TimelineEvent) => e);
   const related = [...sim.store.cases.values()].filter((x) => x.relatedCaseId === id).length;
   // Notices of different cases may interleave differently; per notice, what and when must match.
-  const notices = sim.notices.map((n) => `${JSON.stringify({ ...n, case: n.case.subject })}`).sort();
+  const notices = [...sim.notices, ...sim.customerMail]
+    .map(
+      (n) =>
+        `${JSON.stringify({ ...n, eventId: undefined, case: n.case.subject, surveyToken: undefined, relatedCaseNumber: undefined })}`,
+    )
+    .sort();
   return { case: c, events, related, notices };
 }
 

@@ -6,6 +6,7 @@ import {
   caseNumberFromSubject,
   headerSafe,
   messageId,
+  threadRootId,
 } from '../../../shared/domain/email/addressing.ts';
 
 const key = new Uint8Array(32).fill(7);
@@ -111,6 +112,40 @@ describe('Message-ID', () => {
     expect(caseIdFromMessageIds('<abc@gmail.com>', domain)).toBeNull();
     expect(caseIdFromMessageIds(undefined, domain)).toBeNull();
     expect(caseIdFromMessageIds([], domain)).toBeNull();
+  });
+});
+
+describe('thread root Message-ID', () => {
+  it('has the documented shape', () => {
+    expect(threadRootId('01JDCASE', 'mail.example')).toBe('<case.01JDCASE@mail.example>');
+  });
+
+  it('round-trips alone and among other ids', () => {
+    fc.assert(
+      fc.property(caseIdArb, (caseId) => {
+        const root = threadRootId(caseId, domain);
+        expect(caseIdFromMessageIds(root, domain)).toBe(caseId);
+        expect(caseIdFromMessageIds(`<foreign@gmail.com> ${root}`, domain)).toBe(caseId);
+        expect(caseIdFromMessageIds(['<a@b.c>', root.toUpperCase()], domain)).toBe(caseId.toUpperCase());
+      }),
+    );
+  });
+
+  it('counts in order with per-event ids, and is ignored on another domain', () => {
+    const root = threadRootId('CASEA', domain);
+    const event = messageId('CASEB', 'E1', domain);
+    expect(caseIdFromMessageIds(`${root} ${event}`, domain)).toBe('CASEB');
+    expect(caseIdFromMessageIds(`${event} ${root}`, domain)).toBe('CASEA');
+    expect(caseIdFromMessageIds(threadRootId('CASEA', 'evil.example'), domain)).toBeNull();
+    expect(
+      caseIdFromMessageIds('<case.@reply.support.example> <case.a.b@reply.support.example>', domain),
+    ).toBeNull();
+  });
+
+  it('refuses a case id or domain that cannot go in it', () => {
+    expect(() => threadRootId('a.b', domain)).toThrow(RangeError);
+    expect(() => threadRootId('a>b', domain)).toThrow(RangeError);
+    expect(() => threadRootId('CASEA', 'not a domain')).toThrow(RangeError);
   });
 });
 

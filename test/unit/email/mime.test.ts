@@ -27,8 +27,11 @@ const c = newCase(
 );
 const rendered = renderNotice({
   kind: 'acknowledgment',
+  eventId: '01JDOPENED',
   case: c,
   firstResponseDueAt: '2026-12-02T01:00:00.000Z',
+  missing: [],
+  relatedCaseNumber: null,
 });
 const ack = messageId(c.id, '01JDOPENED', domain);
 const mail: MimeMail = {

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  agentDisplayName,
   escapeHtml,
   formatWhen,
-  type MailNotice,
   renderNotice,
+  type TemplateContext,
 } from '../../../shared/adapters/email/templates.ts';
 import { type Case, newCase } from '../../../shared/domain/case.ts';
+import type { Notice } from '../../../shared/ports/notifier.ts';
 
 const hostileSubject = '<script>alert(1)</script> "><img src=x onerror=alert(2)>';
 const hostileBody = `Hi</p><script>steal()</script>\n"><img src=x onerror=alert(3)> & 'quotes'`;
@@ -27,33 +29,46 @@ const hostile: Case = {
   assignee: '"><script>x</script>',
 };
 
-const message = {
-  id: '01JD0000000000000000000001',
-  caseId: c.id,
-  at: '2026-11-30T18:00:00.000Z',
-  actor: { role: 'agent', id: 'dana@support.example' },
-  type: 'message.posted',
-  visibility: 'public',
-  body: hostileBody,
+const surveyUrl = (token: string) => `https://support.example/survey?t=${token}&b="x"`;
+const ctx: TemplateContext = { surveyUrl };
+const ack = {
+  kind: 'acknowledgment',
+  eventId: 'E0',
+  firstResponseDueAt: '2026-12-02T01:00:00.000Z',
+  missing: [] as string[],
+  relatedCaseNumber: null,
 } as const;
 
-const notices = (k: Case): MailNotice[] => [
-  { kind: 'acknowledgment', case: k, firstResponseDueAt: '2026-12-02T01:00:00.000Z' },
-  { kind: 'agent.message', case: k, event: { ...message }, agentName: '<i>Dana</i>' },
-  { kind: 'pending-closure', case: k, autoCloseAt: '2026-12-08T01:00:00.000Z', note: hostileBody },
-  { kind: 'closure', case: k, auto: true },
-  { kind: 'closure', case: k, auto: false },
-  { kind: 'survey', case: k, surveyUrl: 'https://support.example/survey?t=a&b="x"' },
-  { kind: 'sla.at_risk', case: k, deadline: 'first-response', dueAt: '2026-12-02T01:00:00.000Z' },
+const notices = (k: Case): Notice[] => [
+  { ...ack, case: k },
+  { kind: 'agent.message', eventId: 'E1', case: k, body: hostileBody, author: '<i>Dana</i>@support.example' },
+  {
+    kind: 'pending-closure',
+    eventId: 'E2',
+    case: k,
+    autoCloseAt: '2026-12-08T01:00:00.000Z',
+    note: hostileBody,
+  },
+  { kind: 'closure', eventId: 'E3', case: k, auto: true },
+  { kind: 'closure', eventId: 'E4', case: k, auto: false },
+  { kind: 'survey', eventId: 'E5', case: k, surveyToken: '"><script>t</script>' },
+  {
+    kind: 'sla.at_risk',
+    eventId: 'E6',
+    case: k,
+    deadline: 'first-response',
+    dueAt: '2026-12-02T01:00:00.000Z',
+  },
   {
     kind: 'sla.breached',
+    eventId: 'E7',
     case: k,
     deadline: 'next-update',
     dueAt: '2026-12-02T01:00:00.000Z',
     breachedAt: '2026-12-02T01:00:00.000Z',
   },
-  { kind: 'escalation.requested', case: k, reason: hostileBody },
-  { kind: 'customer.replied', case: k, from: 'pending_closure' },
+  { kind: 'escalation.requested', eventId: 'E8', case: k, reason: hostileBody },
+  { kind: 'customer.replied', eventId: 'E9', case: k, from: 'pending_closure' },
 ];
 
 describe('escapeHtml', () => {
@@ -77,7 +92,7 @@ describe('dates in words', () => {
 
 describe('templates', () => {
   it('acknowledgment names case, severity and the first-response time in words', () => {
-    const m = renderNotice(notices(c)[0] as MailNotice);
+    const m = renderNotice(notices(c)[0] as Notice);
     expect(m.subject).toBe('[CW-7KQ2MD] We received your case: Payout missing');
     expect(m.text).toContain('Your case number is CW-7KQ2MD.');
     expect(m.text).toContain(`Severity: ${c.severity.label}`);
@@ -87,22 +102,82 @@ describe('templates', () => {
     expect(m.html).toContain('5:00 PM Pacific Time on Tuesday, December 1');
     expect(m.text).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
     expect(m).toMatchObject({ automatic: true, audience: 'customer' });
+    expect(m.text).not.toContain('could not find');
+    expect(m.text).not.toContain('earlier case');
+  });
+
+  it('acknowledgment lists the missing fields, and says the case is open anyway', () => {
+    const one = renderNotice({ ...ack, case: c, missing: ['order number'] });
+    expect(one.text).toContain(
+      'We could not find your order number in your message; please reply to this email with it',
+    );
+    expect(one.text).toContain('Your case is open in the meantime.');
+    const two = renderNotice({ ...ack, case: c, missing: ['order number', 'billing descriptor'] });
+    expect(two.text).toContain('your order number and billing descriptor in your message');
+    expect(two.text).toContain('with them');
+    const three = renderNotice({ ...ack, case: c, missing: ['a', 'b', 'c'] });
+    expect(three.text).toContain('your a, b, and c in your message');
+  });
+
+  it('acknowledgment of a follow-up names the earlier, closed case', () => {
+    const m = renderNotice({ ...ack, case: c, relatedCaseNumber: 'CW-000001' });
+    expect(m.text).toContain(
+      'Your earlier case CW-000001 was closed, so we opened this new case CW-7KQ2MD for your message.',
+    );
+    expect(m.html).toContain('CW-000001');
+  });
+
+  it('escapes missing-field words in HTML', () => {
+    const m = renderNotice({ ...ack, case: c, missing: ['<script>x</script>'] });
+    expect(m.html).not.toContain('<script');
+    expect(m.html).toContain('&lt;script&gt;x&lt;/script&gt;');
   });
 
   it('agent message quotes the body, and is not automatic', () => {
-    const m = renderNotice({ kind: 'agent.message', case: c, event: { ...message, body: 'line 1\nline 2' } });
+    const m = renderNotice({
+      kind: 'agent.message',
+      eventId: 'E1',
+      case: c,
+      body: 'line 1\nline 2',
+      author: 'dana.smith@support.example',
+    });
     expect(m.subject).toBe('Re: [CW-7KQ2MD] Payout missing');
+    expect(m.text).toContain('Dana wrote on case CW-7KQ2MD:');
+    expect(m.text).not.toContain('support.example');
     expect(m.text).toContain('> line 1\n> line 2');
     expect(m.html).toContain('<blockquote');
     expect(m.automatic).toBe(false);
   });
 
+  it('signs agent messages with a first name, or Support', () => {
+    expect(agentDisplayName('dana@support.example')).toBe('Dana');
+    expect(agentDisplayName('DANA.SMITH@support.example')).toBe('Dana');
+    expect(agentDisplayName('zoë_k@support.example')).toBe('Zoë');
+    for (const a of ['agent42@x.y', 'd@x.y', 'support@x.y', 'no-reply@x.y', '', '<i>Dana</i>@x.y'])
+      expect(agentDisplayName(a), a).toBe('Support');
+  });
+
   it('pending closure gives the auto-close date; survey gives the link', () => {
-    const p = renderNotice({ kind: 'pending-closure', case: c, autoCloseAt: '2026-12-08T01:00:00.000Z' });
+    const p = renderNotice({
+      kind: 'pending-closure',
+      eventId: 'E2',
+      case: c,
+      autoCloseAt: '2026-12-08T01:00:00.000Z',
+      note: null,
+    });
     expect(p.text).toContain('close automatically at 5:00 PM Pacific Time on Monday, December 7.');
-    const s = renderNotice({ kind: 'survey', case: c, surveyUrl: 'https://support.example/s/abc' });
+    const s = renderNotice(
+      { kind: 'survey', eventId: 'E5', case: c, surveyToken: 'abc' },
+      { surveyUrl: (t) => `https://support.example/s/${t}` },
+    );
     expect(s.text).toContain('https://support.example/s/abc');
     expect(s.html).toContain('<a href="https://support.example/s/abc">');
+  });
+
+  it('refuses a survey without a way to link it', () => {
+    expect(() => renderNotice({ kind: 'survey', eventId: 'E5', case: c, surveyToken: 'abc' })).toThrow(
+      TypeError,
+    );
   });
 
   it('internal notices use words for times and go to the internal audience', () => {
@@ -116,7 +191,7 @@ describe('templates', () => {
   });
 
   it.each(notices(hostile).map((n) => [n.kind, n] as const))('%s escapes hostile input', (_, n) => {
-    const m = renderNotice(n, { caseUrl: 'https://console.example/cases/"><x>' });
+    const m = renderNotice(n, { ...ctx, caseUrl: 'https://console.example/cases/"><x>' });
     for (const needle of ['<script', '<img', '<b>x', '<i>Dana', '"><x>'])
       expect(m.html.includes(needle), `${needle} in ${m.html}`).toBe(false);
     expect(m.subject).toMatch(/^(Re: )?\[CW-7KQ2MD\] /);
@@ -124,13 +199,16 @@ describe('templates', () => {
   });
 
   it('strips header injection from subjects', () => {
-    const m = renderNotice({ kind: 'closure', case: hostile, auto: false });
+    const m = renderNotice({ kind: 'closure', eventId: 'E4', case: hostile, auto: false });
     expect(m.subject).not.toMatch(/[\r\n]/);
     expect(m.subject).toContain(' Bcc: victim@evil.example');
   });
 
   it('never links a non-http URL', () => {
-    const m = renderNotice({ kind: 'survey', case: c, surveyUrl: 'javascript:alert(1)' });
+    const m = renderNotice(
+      { kind: 'survey', eventId: 'E5', case: c, surveyToken: 'x' },
+      { surveyUrl: () => 'javascript:alert(1)' },
+    );
     expect(m.html).not.toContain('href="javascript');
   });
 });

@@ -1,0 +1,79 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import type { Context, SESEvent, SESEventRecord, SESReceiptStatus } from 'aws-lambda';
+import { readInbound, type Verdict, type Verdicts } from '../../shared/adapters/email-inbound/classify.ts';
+import { type MailDeps, type MailOutcome, receiveMail } from '../../shared/app/receive-mail.ts';
+import { logger, recordMetric, tracer } from '../../shared/http/observability.ts';
+
+/**
+ * Work done once per received message: SES invokes the function asynchronously and retries, so a
+ * message id is claimed before it is handled and confirmed after (the sent-mail ledger's semantics).
+ */
+export interface OnceLedger {
+  claim(key: string, now: Date): Promise<'claimed' | 'sent' | 'busy'>;
+  confirm(key: string, providerMessageId: string | null): Promise<void>;
+  release(key: string): Promise<void>;
+}
+
+export interface InboundHandlerDeps extends MailDeps {
+  /** The raw RFC 5322 message SES stored for this message id (S3 in AWS; a map locally). */
+  fetchRaw(messageId: string): Promise<Buffer>;
+  ledger: OnceLedger;
+}
+
+export type InboundResult = { messageId: string } & (MailOutcome | { kind: 'duplicate' });
+
+const VERDICT_VALUES = new Set<string>(['PASS', 'FAIL', 'GRAY', 'PROCESSING_FAILED']);
+
+/** The receipt's verdicts; absent ones are left to the headers SES wrote into the message. */
+function verdictsOf(record: SESEventRecord): Verdicts {
+  const receipt = record.ses.receipt as Partial<SESEventRecord['ses']['receipt']> | undefined;
+  const verdicts: Verdicts = {};
+  const take = (name: keyof Verdicts, status: SESReceiptStatus | undefined) => {
+    if (status && VERDICT_VALUES.has(status.status)) verdicts[name] = status.status as Verdict;
+  };
+  take('spam', receipt?.spamVerdict);
+  take('virus', receipt?.virusVerdict);
+  take('spf', receipt?.spfVerdict);
+  take('dkim', receipt?.dkimVerdict);
+  take('dmarc', receipt?.dmarcVerdict);
+  return verdicts;
+}
+
+/**
+ * SES receipt events (SPEC §5): each message is read from where SES put it, classified, and threaded,
+ * opened as a case or archived by `receiveMail`. A message that cannot be parsed is quarantined by the
+ * reader, never thrown; only an infrastructure failure (store, S3) fails the invocation for a retry.
+ */
+export function createHandler(deps: InboundHandlerDeps) {
+  async function handle(record: SESEventRecord): Promise<InboundResult> {
+    const messageId = record.ses.mail.messageId;
+    const key = `inbound#${messageId}`;
+    const claim = await deps.ledger.claim(key, deps.clock.now());
+    if (claim === 'sent') return { messageId, kind: 'duplicate' };
+    if (claim === 'busy') throw new Error(`message ${messageId} is being handled by another invocation`);
+    try {
+      const raw = await deps.fetchRaw(messageId);
+      const mail = await readInbound(raw, {
+        verdicts: verdictsOf(record),
+        recipients: record.ses.receipt?.recipients ?? record.ses.mail.destination ?? [],
+      });
+      const outcome = await receiveMail(deps, raw, mail);
+      await deps.ledger.confirm(key, null);
+      recordMetric('MailReceived', { outcome: outcome.kind === 'archived' ? outcome.reason : outcome.kind });
+      logger.info('inbound mail handled', { messageId, outcome });
+      return { messageId, ...outcome };
+    } catch (error) {
+      await deps.ledger.release(key).catch(() => undefined);
+      throw error;
+    }
+  }
+  return middy(async (event: SESEvent, _context: Context): Promise<InboundResult[]> => {
+    const results: InboundResult[] = [];
+    for (const record of event.Records ?? []) results.push(await handle(record));
+    return results;
+  })
+    .use(injectLambdaContext(logger))
+    .use(captureLambdaHandler(tracer));
+}

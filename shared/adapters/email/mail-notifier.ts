@@ -1,0 +1,161 @@
+import { messageId, threadRootId } from '../../domain/email/addressing.ts';
+import { toInstant } from '../../domain/instant.ts';
+import type { Clock } from '../../ports/clock.ts';
+import type { Notice, Notifier } from '../../ports/notifier.ts';
+import type { Mailer, OutboundMail } from './mailer.ts';
+import { replyAddress } from './reply-address.ts';
+import { type RenderedMail, renderNotice } from './templates.ts';
+
+/**
+ * What was mailed, by notice identity (`<eventId>#<kind>`): the stream delivers each event at least
+ * once, so the notifier claims a notice before sending and confirms it after, and a redelivery finds
+ * it sent. A claim older than `CLAIM_LEASE_MS` counts as abandoned (its sender died mid-send).
+ */
+export interface SentMailLedger {
+  /** `claimed`: this caller may send; `sent`: already mailed; `busy`: another sender holds a fresh claim. */
+  claim(key: string, now: Date): Promise<'claimed' | 'sent' | 'busy'>;
+  confirm(key: string, providerMessageId: string | null): Promise<void>;
+  /** Gives a claim back after a failed send, so the next delivery sends at once. */
+  release(key: string): Promise<void>;
+}
+
+/** Long enough for one SES call with retries; short enough that a crashed sender delays a mail only briefly. */
+export const CLAIM_LEASE_MS = 5 * 60_000;
+
+/** Another sender is mailing this notice right now: thrown so the stream retries the record later. */
+export class MailInFlightError extends Error {
+  public override readonly name = 'MailInFlightError';
+  public constructor(public readonly key: string) {
+    super(`mail ${key} is being sent by another sender`);
+  }
+}
+
+/** The ledger in a Map: for tests and the in-process runtime (one process, no crash recovery needed). */
+export function createMemorySentMailLedger(): SentMailLedger {
+  const entries = new Map<string, { sent: boolean; claimedAt: number }>();
+  return {
+    async claim(key, now) {
+      const entry = entries.get(key);
+      if (entry?.sent) return 'sent';
+      if (entry && entry.claimedAt >= now.getTime() - CLAIM_LEASE_MS) return 'busy';
+      entries.set(key, { sent: false, claimedAt: now.getTime() });
+      return 'claimed';
+    },
+    async confirm(key) {
+      entries.set(key, { sent: true, claimedAt: entries.get(key)?.claimedAt ?? 0 });
+    },
+    async release(key) {
+      if (entries.get(key)?.sent === false) entries.delete(key);
+    },
+  };
+}
+
+export interface MailNotifierOptions {
+  mailer: Mailer;
+  ledger: SentMailLedger;
+  clock: Clock;
+  /** The sender, e.g. `casewatch support <support@support.example>`. */
+  from: string;
+  /** Domain of Message-IDs and of the per-case reply address (the inbound domain). */
+  mailDomain: string;
+  /** `deriveKey(secret, 'reply-address')`: signs the reply address so it routes to this case only. */
+  replyKey: Uint8Array;
+  /** Leads' addresses: breaches, escalations, and notices for unassigned cases. */
+  leads: string[];
+  /** The survey page for a signed survey token. */
+  surveyUrl: (token: string) => string;
+  timeZone?: string;
+  brand?: string;
+  /**
+   * Told when the ledger cannot record a mail that did go out. The mail is not retried (that would
+   * send it twice); the claim simply stays unconfirmed. Silent when absent.
+   */
+  onConfirmFailed?: (error: unknown, key: string) => void;
+}
+
+const CONFIRM_ATTEMPTS = 3;
+
+/**
+ * Who hears of what: customer mail goes to the requester; internal notices to the assignee (or the
+ * leads when nobody is assigned), breaches to the assignee and the leads, escalations to the leads.
+ */
+function recipients(notice: Notice, audience: RenderedMail['audience'], leads: string[]): string[] {
+  if (audience === 'customer') return notice.case.requester.email ? [notice.case.requester.email] : [];
+  const assignee = notice.case.assignee ? [notice.case.assignee] : [];
+  if (notice.kind === 'sla.breached') return [...new Set([...assignee, ...leads])];
+  if (notice.kind === 'escalation.requested') return [...new Set(leads)];
+  return assignee.length > 0 ? assignee : [...new Set(leads)];
+}
+
+/**
+ * The `Notifier` over a `Mailer`: renders each notice (text + HTML), threads customer mail on the
+ * case's root Message-ID with the signed reply address, and sends each (eventId, kind) at most once
+ * per ledger, so redelivered stream records send nothing twice (SPEC §5).
+ */
+export function createMailNotifier(options: MailNotifierOptions): Notifier {
+  const { mailer, ledger, clock, mailDomain, leads } = options;
+
+  function compose(notice: Notice, rendered: RenderedMail, to: string[], now: Date): OutboundMail {
+    const c = notice.case;
+    const root = threadRootId(c.id, mailDomain);
+    const customer = rendered.audience === 'customer';
+    const threaded = customer && notice.kind !== 'acknowledgment';
+    return {
+      from: options.from,
+      to,
+      subject: rendered.subject,
+      text: rendered.text,
+      html: rendered.html,
+      messageId:
+        notice.kind === 'acknowledgment'
+          ? root
+          : messageId(c.id, `${notice.eventId}-${notice.kind.replace('.', '-')}`, mailDomain),
+      ...(threaded ? { inReplyTo: root, references: [root] } : {}),
+      ...(customer ? { replyTo: replyAddress(c.id, options.replyKey, mailDomain) } : {}),
+      automatic: rendered.automatic,
+      date: now,
+      tags: { casewatch: notice.kind },
+    };
+  }
+
+  async function confirm(key: string, providerMessageId: string | null): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await ledger.confirm(key, providerMessageId);
+      } catch (error) {
+        if (attempt < CONFIRM_ATTEMPTS) continue;
+        options.onConfirmFailed?.(error, key);
+        return;
+      }
+    }
+  }
+
+  return {
+    async notify(notice) {
+      const now = clock.now();
+      // Composed before claiming: a notice that cannot be rendered must not leave a claim behind.
+      const rendered = renderNotice(notice, {
+        now: toInstant(now),
+        surveyUrl: options.surveyUrl,
+        ...(options.timeZone ? { timeZone: options.timeZone } : {}),
+        ...(options.brand ? { brand: options.brand } : {}),
+      });
+      const to = recipients(notice, rendered.audience, leads);
+      if (to.length === 0) return;
+      const mail = compose(notice, rendered, to, now);
+      const key = `${notice.eventId}#${notice.kind}`;
+      const claim = await ledger.claim(key, now);
+      if (claim === 'sent') return;
+      if (claim === 'busy') throw new MailInFlightError(key);
+      let sent: { providerMessageId: string | null };
+      try {
+        sent = await mailer.send(mail);
+      } catch (error) {
+        // A failed release only delays the retry until the lease runs out; the send error matters more.
+        await ledger.release(key).catch(() => undefined);
+        throw error;
+      }
+      await confirm(key, sent.providerMessageId);
+    },
+  };
+}

@@ -1,0 +1,186 @@
+import type { Case, OpenCaseInput } from '../domain/case.ts';
+import { caseIdFromMessageIds } from '../domain/email/addressing.ts';
+import { toInstant } from '../domain/instant.ts';
+import { attachmentKey, type BlobStore } from '../ports/blob-store.ts';
+import type {
+  ArchiveReason,
+  AutoReplyLimiter,
+  InboundMail,
+  InboundMessage,
+  MailArchive,
+  SellerDirectory,
+} from '../ports/inbound-mail.ts';
+import type { Actor } from './actor.ts';
+import type { AppDeps } from './deps.ts';
+import { openCase, type ReceivedAttachment } from './open-case.ts';
+import { postMessage } from './post-message.ts';
+
+export interface MailDeps extends AppDeps {
+  blobs: BlobStore;
+  archive: MailArchive;
+  sellers: SellerDirectory;
+  limiter: AutoReplyLimiter;
+  /** The domain our reply addresses and Message-IDs use. */
+  mailDomain: string;
+  /** The case a signed reply address routes to; null when its token is not genuine (HMAC, in an adapter). */
+  caseOfReplyAddress(address: string): string | null;
+}
+
+export type MailOutcome =
+  | { kind: 'archived'; reason: ArchiveReason; archiveId: string }
+  | { kind: 'posted'; caseId: string; caseNumber: string }
+  | {
+      kind: 'opened';
+      caseId: string;
+      caseNumber: string;
+      /** The closed case the message was written to, when it opened a follow-up. */
+      relatedCaseId: string | null;
+      acknowledged: boolean;
+    };
+
+const MAX_SUBJECT = 200;
+const MAX_TEXT = 20_000;
+const TAG = /\s*\[#?\s*CW-[0-9A-HJKMNP-TV-Z]{6}\s*\]\s*/gi;
+
+/**
+ * SPEC §5, inbound: one received message becomes a customer message on its case, a new case, or an
+ * archived copy (quarantine, or machine mail that must never be answered). Nothing is dropped: a
+ * message that lands nowhere else is archived.
+ *
+ * A message threads onto a case only when one of its keys names the case — the signed reply address,
+ * our Message-IDs in `In-Reply-To` / `References`, or the `[CW-…]` subject tag — *and* its sender is
+ * the case's requester (or, for a seller case, someone of the same seller). Keys are tried in that
+ * order; a forged token is simply not a key. Anything else opens a new case.
+ */
+export async function receiveMail(deps: MailDeps, raw: Buffer, mail: InboundMail): Promise<MailOutcome> {
+  const receivedAt = toInstant(deps.clock.now());
+  if (mail.kind === 'quarantine')
+    return archive(deps, raw, mail.reason, receivedAt, mail.from ?? null, mail.subject ?? null);
+  if (mail.automatic) return archive(deps, raw, 'automatic', receivedAt, mail.from, mail.subject);
+
+  const sellerId = await deps.sellers.sellerIdOf(mail.from);
+  const target = await threadTarget(deps, mail, sellerId);
+  if (target && target.status !== 'closed') {
+    const actor: Actor =
+      target.type === 'consumer'
+        ? { kind: 'consumer', caseId: target.id }
+        : { kind: 'seller', email: mail.from, sellerId: target.requester.sellerId ?? '' };
+    const attachments = await storeAttachments(deps, target.id, mail);
+    const posted = await postMessage(deps, actor, target.id, {
+      body: bodyOf(mail),
+      channel: 'email',
+      attachments,
+    });
+    if (posted.kind === 'posted')
+      return { kind: 'posted', caseId: posted.case.id, caseNumber: posted.case.number };
+    // Auto-closed between the read and the write: the message opened a follow-up case.
+    return {
+      kind: 'opened',
+      caseId: posted.opened.case.id,
+      caseNumber: posted.opened.case.number,
+      relatedCaseId: posted.closedCaseId,
+      acknowledged: true,
+    };
+  }
+  return openFromMail(deps, mail, sellerId, receivedAt, target);
+}
+
+/** The first case one of the message's keys names whose requester (or seller) sent it. */
+async function threadTarget(
+  deps: MailDeps,
+  mail: InboundMessage,
+  sellerId: string | null,
+): Promise<Case | null> {
+  const ids: (string | null)[] = [
+    mail.replyTokenAddress ? deps.caseOfReplyAddress(mail.replyTokenAddress) : null,
+    caseIdFromMessageIds([mail.inReplyTo ?? '', ...mail.references], deps.mailDomain),
+  ];
+  const candidates: (() => Promise<Case | null>)[] = [
+    ...ids.map((id) => async () => (id ? deps.store.get(id) : null)),
+    async () => (mail.caseTag ? deps.store.getByNumber(mail.caseTag) : null),
+  ];
+  for (const candidate of candidates) {
+    const c = await candidate();
+    if (c && isParticipant(c, mail.from, sellerId)) return c;
+  }
+  return null;
+}
+
+function isParticipant(c: Case, from: string, sellerId: string | null): boolean {
+  if (c.requester.email !== null && c.requester.email.toLowerCase() === from) return true;
+  return c.type === 'seller' && sellerId !== null && c.requester.sellerId === sellerId;
+}
+
+async function openFromMail(
+  deps: MailDeps,
+  mail: InboundMessage,
+  sellerId: string | null,
+  receivedAt: ReturnType<typeof toInstant>,
+  closed: Case | null,
+): Promise<MailOutcome> {
+  const relatedCaseId = closed?.id ?? null;
+  const subject = mail.subject.replace(TAG, ' ').trim().slice(0, MAX_SUBJECT) || '(no subject)';
+  const common = { subject, description: bodyOf(mail) };
+  const input: OpenCaseInput = sellerId
+    ? { type: 'seller', ...common }
+    : {
+        type: 'consumer',
+        ...common,
+        email: mail.from,
+        // Blank when the mail does not say: the case is created anyway and the sender asked (SPEC §5).
+        // A follow-up of a closed case keeps the purchase it was about unless the mail names another.
+        orderNumber: mail.extracted.orderNumber ?? closed?.orderNumber ?? '',
+        billingDescriptor: mail.extracted.billingDescriptor ?? closed?.billingDescriptor ?? '',
+      };
+  const actor: Actor = sellerId ? { kind: 'seller', email: mail.from, sellerId } : { kind: 'anonymous' };
+  const caseId = deps.ids.next();
+  const attachments = await storeAttachments(deps, caseId, mail);
+  const acknowledged = await deps.limiter.allow(mail.from, receivedAt);
+  const opened = await openCase(deps, actor, input, {
+    channel: 'email',
+    caseId,
+    attachments,
+    relatedCaseId,
+    acknowledge: acknowledged,
+  });
+  return {
+    kind: 'opened',
+    caseId: opened.case.id,
+    caseNumber: opened.case.number,
+    relatedCaseId,
+    acknowledged,
+  };
+}
+
+function bodyOf(mail: InboundMessage): string {
+  const text = mail.text.trim();
+  if (text) return text.slice(0, MAX_TEXT);
+  return mail.attachments.length > 0 ? '(no text; see the attached files)' : '(empty message)';
+}
+
+async function storeAttachments(
+  deps: MailDeps,
+  caseId: string,
+  mail: InboundMessage,
+): Promise<ReceivedAttachment[]> {
+  const stored: ReceivedAttachment[] = [];
+  for (const a of mail.attachments) {
+    const attachmentId = deps.ids.next();
+    const fileName = a.fileName.slice(0, 255) || 'attachment';
+    await deps.blobs.put(attachmentKey(caseId, attachmentId, fileName), a.content, a.contentType);
+    stored.push({ attachmentId, fileName, contentType: a.contentType, size: a.size });
+  }
+  return stored;
+}
+
+async function archive(
+  deps: MailDeps,
+  raw: Buffer,
+  reason: ArchiveReason,
+  receivedAt: ReturnType<typeof toInstant>,
+  from: string | null,
+  subject: string | null,
+): Promise<MailOutcome> {
+  const kept = await deps.archive.keep(raw, { reason, receivedAt, from, subject });
+  return { kind: 'archived', reason, archiveId: kept.id };
+}

@@ -1,0 +1,91 @@
+import type { Case } from '../domain/case.ts';
+import { SURVEY_QUESTIONS, type SurveyAnswer, type SurveyTopic } from '../domain/survey.ts';
+import type { EventActor } from '../domain/timeline.ts';
+import type { SurveyTokens } from '../ports/inbound-mail.ts';
+import type { Actor } from './actor.ts';
+import { changeCase } from './change-case.ts';
+import type { CoreDeps } from './deps.ts';
+import { ConflictError, NotFoundError } from './errors.ts';
+
+export type SurveyDeps = CoreDeps & { surveyTokens: SurveyTokens };
+
+/** What the survey page shows: whose case, the questions, and whether it was already answered. */
+export interface SurveyView {
+  caseNumber: string;
+  subject: string;
+  questions: { topic: SurveyTopic; question: string }[];
+  scale: { min: 1; max: 5 };
+  submitted: boolean;
+}
+
+export interface SurveySubmitted {
+  submitted: true;
+  caseNumber: string;
+}
+
+/** The link is the credential: access is casewatch's own, the event names the requester. */
+const LINK_HOLDER: Actor = { kind: 'system' };
+
+/** One answer for every kind of bad link, so a guess learns nothing about which cases exist. */
+const noSurvey = () => new NotFoundError('no survey at this link; it may have expired');
+
+/** The case a survey link names, if the link verifies and that case was sent its survey. */
+async function surveyedCaseId(deps: SurveyDeps, token: string): Promise<string> {
+  const caseId = await deps.surveyTokens.verify(token);
+  if (caseId === null) throw noSurvey();
+  return caseId;
+}
+
+/** The survey behind a link (SPEC §6); a forged or expired link, or a case never surveyed, is a 404. */
+export async function readSurvey(deps: SurveyDeps, token: string): Promise<SurveyView> {
+  const caseId = await surveyedCaseId(deps, token);
+  const c = await deps.store.get(caseId);
+  if (!c?.survey) throw noSurvey();
+  return {
+    caseNumber: c.number,
+    subject: c.subject,
+    questions: SURVEY_QUESTIONS.map(({ topic, question }) => ({ topic, question })),
+    scale: { min: 1, max: 5 },
+    submitted: c.survey.submittedAt !== null,
+  };
+}
+
+/** Who answered, as the timeline shows it: the requester, by their address when the case has one. */
+function requesterActor(c: Case): EventActor {
+  return { role: c.type === 'seller' ? 'seller' : 'consumer', id: c.requester.email ?? c.type };
+}
+
+/**
+ * Stores the one answer a case gets (SPEC §6) and records `survey.submitted`, which the stream turns
+ * into metrics. A second answer is a 409; two racing answers cannot both land, because the write is
+ * conditioned on the version the decision was made on and the loser re-decides on the answered case.
+ */
+export async function submitSurvey(
+  deps: SurveyDeps,
+  token: string,
+  answer: SurveyAnswer,
+): Promise<SurveySubmitted> {
+  const caseId = await surveyedCaseId(deps, token);
+  const comment = answer.comment?.trim() || null;
+  const result = await changeCase(
+    deps,
+    LINK_HOLDER,
+    caseId,
+    undefined,
+    (c, now) => {
+      if (!c.survey) throw noSurvey();
+      if (c.survey.submittedAt !== null) throw new ConflictError('this survey was already answered');
+      const ratings = { ...answer.ratings };
+      return {
+        next: { ...c, survey: { ...c.survey, submittedAt: now, ratings, comment } },
+        events: [{ type: 'survey.submitted', ratings, comment, actor: requesterActor(c) }],
+      };
+    },
+    // An answer is not support work: it must not move any SLA deadline of the (closed) case.
+    { settle: false },
+  ).catch((error: unknown) => {
+    // changeCase's 404 names the case id; a link holder gets the same answer as for a bad link.
+    throw error instanceof NotFoundError ? noSurvey() : error;
+  });
+  return { submitted: true, caseNumber: result.case.number };
+}

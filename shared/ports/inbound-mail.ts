@@ -1,0 +1,83 @@
+import type { Instant } from '../domain/instant.ts';
+
+/** An inbound message as the mail reader (mailparser) hands it over: quarantined, or readable. */
+export interface InboundAttachment {
+  fileName: string;
+  contentType: string;
+  size: number;
+  content: Buffer;
+}
+
+export type QuarantineReason = 'unparseable' | 'virus' | 'spam' | 'dmarc' | 'spf' | 'dkim';
+
+export interface InboundMessage {
+  kind: 'mail';
+  /** Lower-cased sender address. */
+  from: string;
+  fromName?: string;
+  /** Lower-cased To and Cc addresses. */
+  to: string[];
+  subject: string;
+  /** Best text (text part, else the HTML as text), with quoted history removed where reliably detectable. */
+  text: string;
+  attachments: InboundAttachment[];
+  messageId?: string;
+  inReplyTo?: string;
+  references: string[];
+  /** The case number from a `[CW-XXXXXX]` or `[#CW-XXXXXX]` subject tag. */
+  caseTag?: string;
+  /** A `case+…@…` recipient (the signed reply address), exactly as addressed. */
+  replyTokenAddress?: string;
+  /** Auto-reply, bounce, report or list mail: never answer it automatically. */
+  automatic: boolean;
+  /** Consumer-case fields found in the words, when present (never guessed). */
+  extracted: { orderNumber?: string; billingDescriptor?: string };
+}
+
+export type InboundMail =
+  /** `from` and `subject` when the message was readable enough to tell (for whoever triages the quarantine). */
+  { kind: 'quarantine'; reason: QuarantineReason; from?: string; subject?: string } | InboundMessage;
+
+/** Why a received message was kept aside instead of landing on a case. */
+export type ArchiveReason =
+  | 'unparseable'
+  | 'virus'
+  | 'spam'
+  | 'dmarc'
+  | 'spf'
+  | 'dkim'
+  /** Auto-replies, bounces, list mail: kept for the record, never answered, never a case. */
+  | 'automatic';
+
+export interface ArchivedMail {
+  id: string;
+  reason: ArchiveReason;
+  receivedAt: Instant;
+  from: string | null;
+  subject: string | null;
+}
+
+/** Where mail that does not land on a case is kept (SPEC §5: quarantined, never dropped). */
+export interface MailArchive {
+  keep(raw: Buffer, entry: Omit<ArchivedMail, 'id'>): Promise<ArchivedMail>;
+}
+
+/** Which seller an address belongs to (Cognito in AWS); null for anyone else. */
+export interface SellerDirectory {
+  sellerIdOf(email: string): Promise<string | null>;
+}
+
+/**
+ * Caps automatic answers per sender (SPEC §5: no mail loops): `allow` counts one answer for this
+ * sender in the hour containing `now` and says whether it stays within the limit.
+ */
+export interface AutoReplyLimiter {
+  allow(sender: string, now: Instant): Promise<boolean>;
+}
+
+/** Signed survey links: one token names one case; anything else does not verify. */
+export interface SurveyTokens {
+  issue(caseId: string): Promise<string>;
+  /** The case id, or null for a forged, altered or foreign token. */
+  verify(token: string): Promise<string | null>;
+}

@@ -1,0 +1,491 @@
+import type { CfnElement } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, STACK_NAME } from '../../infra/app.ts';
+import {
+  DEFAULT_MAIL_DOMAIN,
+  DEFAULT_SENDER_ADDRESS,
+  MAIL_DOMAIN_CONTEXT,
+  SENDER_ADDRESS_CONTEXT,
+} from '../../infra/casewatch-stack.ts';
+import {
+  INBOUND_PREFIX,
+  INBOUND_RETENTION_DAYS,
+  QUARANTINE_PREFIX,
+  QUARANTINE_RETENTION_DAYS,
+  RECEIPT_RULE_NAME,
+  SEND_ACTIONS,
+  SENT_MAIL_LEDGER_KEYS,
+} from '../../infra/constructs/mail.ts';
+import { type SynthesizedCasewatch, synthCasewatch } from './support/casewatch-template.ts';
+import {
+  readValidationReport,
+  suppressions,
+  tempOutdir,
+  unsuppressedFindings,
+} from './support/validation-report.ts';
+
+type Json = Record<string, unknown>;
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Principal?: unknown;
+  Condition?: Json;
+}
+
+const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+const getAtt = (id: string, attribute = 'Arn') => ({ 'Fn::GetAtt': [id, attribute] });
+const objectsUnder = (bucket: string, prefix: string) => ({
+  'Fn::Join': ['', [getAtt(bucket), `/${prefix}*`]],
+});
+/** The receipt rule's ARN, as SES presents it in `aws:SourceArn`. */
+const ruleArn = (ruleSet: string) => ({
+  'Fn::Join': [
+    '',
+    [
+      'arn:',
+      { Ref: 'AWS::Partition' },
+      ':ses:',
+      { Ref: 'AWS::Region' },
+      ':',
+      { Ref: 'AWS::AccountId' },
+      ':receipt-rule-set/',
+      { Ref: ruleSet },
+      `:receipt-rule/${RECEIPT_RULE_NAME}`,
+    ],
+  ],
+});
+
+let app: SynthesizedCasewatch;
+let ids: {
+  table: string;
+  bucket: string;
+  logsBucket: string;
+  attachments: string;
+  ruleSet: string;
+  rule: string;
+  fn: string;
+  role: string;
+  dlq: string;
+  secret: string;
+  userPool: string;
+  configurationSet: string;
+  streamFn: string;
+  streamRole: string;
+};
+
+beforeAll(() => {
+  app = synthCasewatch();
+  const { mail, store, attachments, identity, timers } = app.stack;
+  const roleOf = (fn: typeof mail.inboundFunction) => {
+    if (fn.role === undefined) throw new Error(`${fn.node.path} has no role`);
+    return app.logicalId(fn.role);
+  };
+  ids = {
+    table: app.logicalId(store.table),
+    bucket: app.logicalId(mail.inboundBucket),
+    logsBucket: app.logicalId(attachments.accessLogsBucket),
+    attachments: app.logicalId(attachments.bucket),
+    ruleSet: app.logicalId(mail.ruleSet),
+    rule: app.logicalId(mail.receiptRule),
+    fn: app.logicalId(mail.inboundFunction),
+    role: roleOf(mail.inboundFunction),
+    dlq: app.logicalId(mail.deadLetterQueue),
+    secret: app.logicalId(identity.signingSecret),
+    userPool: app.logicalId(identity.userPool),
+    configurationSet: app.logicalId(mail.configurationSet),
+    streamFn: app.logicalId(timers.streamFunction),
+    streamRole: roleOf(timers.streamFunction),
+  };
+});
+afterAll(() => app.cleanup());
+
+const resource = (id: string) => {
+  const found = app.template.toJSON().Resources[id] as Json | undefined;
+  if (found === undefined) throw new Error(`no resource ${id}`);
+  return found as { Type: string; Properties: Json; DeletionPolicy?: string; DependsOn?: string[] };
+};
+const resourcesOf = (type: string) =>
+  Object.entries(app.template.findResources(type)).map(([id, r]) => ({ id, props: r.Properties as Json }));
+
+/** The statements a role can use: its inline policies and every AWS::IAM::Policy attached to it. */
+function statementsOf(role: string): Statement[] {
+  const roleProps = resource(role).Properties;
+  expect(roleProps.ManagedPolicyArns, role).toBeUndefined();
+  const inline = ((roleProps.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[]).flatMap(
+    (p) => p.PolicyDocument.Statement,
+  );
+  const attached = resourcesOf('AWS::IAM::Policy')
+    .filter((p) =>
+      (p.props.Roles as unknown[]).some((r) => JSON.stringify(r) === JSON.stringify({ Ref: role })),
+    )
+    .flatMap((p) => (p.props.PolicyDocument as { Statement: Statement[] }).Statement);
+  return [...inline, ...attached];
+}
+
+/** One row per (action, resource, condition), so grants compare regardless of how statements group them. */
+function grantsOf(role: string): { action: string; resource: string; condition?: string }[] {
+  return statementsOf(role).flatMap((s) => {
+    expect(s.Effect).toBe('Allow');
+    return asList(s.Action).flatMap((action) =>
+      asList(s.Resource).map((r) => ({
+        action,
+        resource: JSON.stringify(r),
+        ...(s.Condition !== undefined && { condition: JSON.stringify(s.Condition) }),
+      })),
+    );
+  });
+}
+const row = (action: string, r: unknown) => `${action} ${JSON.stringify(r)}`;
+/** The one delete: giving back a sent-mail ledger lease (partition keys `MAIL#…` only). */
+const LEDGER_RELEASE = (table: string) => ({
+  action: 'dynamodb:DeleteItem',
+  resource: JSON.stringify(getAtt(table)),
+  condition: JSON.stringify({
+    'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [SENT_MAIL_LEDGER_KEYS] },
+  }),
+});
+
+function envOf(fn: string): Json {
+  return (resource(fn).Properties.Environment as { Variables: Json }).Variables;
+}
+
+function bucketStatements(bucket: string): Statement[] {
+  const policies = resourcesOf('AWS::S3::BucketPolicy').filter(
+    (p) => JSON.stringify(p.props.Bucket) === JSON.stringify({ Ref: bucket }),
+  );
+  expect(policies, bucket).toHaveLength(1);
+  const document = policies[0]?.props.PolicyDocument as { Statement: Statement[] } | undefined;
+  return document?.Statement ?? [];
+}
+
+describe('the receipt rule set', () => {
+  it('holds one rule for the mail domain: scan on, TLS required, store the raw mail, then invoke the function', () => {
+    app.template.resourceCountIs('AWS::SES::ReceiptRuleSet', 1);
+    app.template.resourceCountIs('AWS::SES::ReceiptRule', 1);
+    expect(resource(ids.rule).Properties).toEqual({
+      RuleSetName: { Ref: ids.ruleSet },
+      Rule: {
+        Name: RECEIPT_RULE_NAME,
+        Enabled: true,
+        Recipients: [DEFAULT_MAIL_DOMAIN],
+        ScanEnabled: true,
+        TlsPolicy: 'Require',
+        Actions: [
+          { S3Action: { BucketName: { Ref: ids.bucket }, ObjectKeyPrefix: INBOUND_PREFIX } },
+          { LambdaAction: { FunctionArn: getAtt(ids.fn), InvocationType: 'Event' } },
+        ],
+      },
+    });
+  });
+
+  it('is created only once SES may write to the bucket and invoke the function', () => {
+    const [permission] = resourcesOf('AWS::Lambda::Permission')
+      .filter((p) => JSON.stringify(p.props.FunctionName) === JSON.stringify(getAtt(ids.fn)))
+      .map((p) => p.id);
+    const [policy] = resourcesOf('AWS::S3::BucketPolicy')
+      .filter((p) => JSON.stringify(p.props.Bucket) === JSON.stringify({ Ref: ids.bucket }))
+      .map((p) => p.id);
+    expect(resource(ids.rule).DependsOn).toEqual(expect.arrayContaining([permission, policy]));
+  });
+
+  it('lets SES invoke the function for this account and this rule only', () => {
+    const permissions = resourcesOf('AWS::Lambda::Permission').filter(
+      (p) => JSON.stringify(p.props.FunctionName) === JSON.stringify(getAtt(ids.fn)),
+    );
+    expect(permissions.map((p) => p.props)).toEqual([
+      {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: getAtt(ids.fn),
+        Principal: 'ses.amazonaws.com',
+        SourceAccount: { Ref: 'AWS::AccountId' },
+        SourceArn: ruleArn(ids.ruleSet),
+      },
+    ]);
+  });
+});
+
+describe('the inbound bucket', () => {
+  it('is private, SSE-S3 encrypted, owner-enforced, access-logged and retained', () => {
+    expect(resource(ids.bucket)).toMatchObject({
+      Type: 'AWS::S3::Bucket',
+      DeletionPolicy: 'Retain',
+      Properties: {
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        LoggingConfiguration: { DestinationBucketName: { Ref: ids.logsBucket } },
+      },
+    });
+  });
+
+  it('expires raw mail after 30 days and quarantined mail after 90', () => {
+    const rules = (resource(ids.bucket).Properties.LifecycleConfiguration as { Rules: Json[] }).Rules;
+    expect(rules).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Prefix: INBOUND_PREFIX,
+          ExpirationInDays: INBOUND_RETENTION_DAYS,
+          Status: 'Enabled',
+        }),
+        expect.objectContaining({
+          Prefix: QUARANTINE_PREFIX,
+          ExpirationInDays: QUARANTINE_RETENTION_DAYS,
+          Status: 'Enabled',
+        }),
+      ]),
+    );
+    expect([INBOUND_RETENTION_DAYS, QUARANTINE_RETENTION_DAYS]).toEqual([30, 90]);
+  });
+
+  it('refuses plain HTTP', () => {
+    expect(bucketStatements(ids.bucket)).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Deny',
+        Action: 's3:*',
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+    );
+  });
+
+  it('lets only SES write, only under inbound/, only for this account and this receipt rule', () => {
+    const allows = bucketStatements(ids.bucket).filter((s) => s.Effect === 'Allow');
+    expect(allows).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'ses.amazonaws.com' },
+        Action: 's3:PutObject',
+        Resource: objectsUnder(ids.bucket, INBOUND_PREFIX),
+        Condition: {
+          StringEquals: {
+            'aws:SourceAccount': { Ref: 'AWS::AccountId' },
+            'aws:SourceArn': ruleArn(ids.ruleSet),
+          },
+        },
+      },
+    ]);
+  });
+});
+
+describe('the inbound function', () => {
+  it('is told where mail, quarantine, attachments, cases, the key and the user pool are', () => {
+    expect(envOf(ids.fn)).toEqual({
+      NODE_OPTIONS: '--enable-source-maps',
+      POWERTOOLS_SERVICE_NAME: 'casewatch',
+      TABLE_NAME: { Ref: ids.table },
+      INBOUND_BUCKET: { Ref: ids.bucket },
+      INBOUND_PREFIX: 'inbound/',
+      QUARANTINE_PREFIX: 'quarantine/',
+      ATTACHMENTS_BUCKET: { Ref: ids.attachments },
+      MAIL_DOMAIN: DEFAULT_MAIL_DOMAIN,
+      CASEWATCH_SECRET_ARN: { Ref: ids.secret },
+      USER_POOL_ID: { Ref: ids.userPool },
+    });
+  });
+
+  it('parks failed asynchronous invocations in its own encrypted dead-letter queue, which alarms', () => {
+    expect(resource(ids.fn).Properties.DeadLetterConfig).toEqual({ TargetArn: getAtt(ids.dlq) });
+    expect(resource(ids.dlq).Properties).toMatchObject({ SqsManagedSseEnabled: true });
+    const alarms = resourcesOf('AWS::CloudWatch::Alarm').filter(
+      (a) =>
+        a.props.MetricName === 'ApproximateNumberOfMessagesVisible' &&
+        JSON.stringify(a.props.Dimensions) ===
+          JSON.stringify([{ Name: 'QueueName', Value: getAtt(ids.dlq, 'QueueName') }]),
+    );
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0]?.props).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    expect(app.stack.mail.alarms.map((a) => app.logicalId(a))).toEqual(alarms.map((a) => a.id));
+  });
+
+  it('is allowed exactly what it calls, each on its own resource', () => {
+    const grants = grantsOf(ids.role).filter((g) => !/^(logs|xray):/.test(g.action));
+    expect(grants.filter((g) => g.condition !== undefined)).toEqual([LEDGER_RELEASE(ids.table)]);
+    const unconditional = grants.filter((g) => g.condition === undefined);
+    expect(unconditional.map((g) => `${g.action} ${g.resource}`).sort()).toEqual(
+      [
+        ...['GetItem', 'PutItem', 'UpdateItem', 'Query'].map((a) => row(`dynamodb:${a}`, getAtt(ids.table))),
+        row('s3:GetObject', objectsUnder(ids.bucket, INBOUND_PREFIX)),
+        row('s3:PutObject', objectsUnder(ids.bucket, QUARANTINE_PREFIX)),
+        row('s3:PutObject', objectsUnder(ids.attachments, 'cases/')),
+        row('secretsmanager:GetSecretValue', { Ref: ids.secret }),
+        row('cognito-idp:ListUsers', getAtt(ids.userPool)),
+        row('sqs:SendMessage', getAtt(ids.dlq)),
+      ].sort(),
+    );
+  });
+
+  it('has no wildcard action, no Scan, deletes only ledger items, and nothing on a whole bucket', () => {
+    const grants = grantsOf(ids.role);
+    expect(grants.filter((g) => g.action.includes('*'))).toEqual([]);
+    expect(grants.filter((g) => /scan|partiql/i.test(g.action))).toEqual([]);
+    expect(grants.filter((g) => /delete/i.test(g.action))).toEqual([LEDGER_RELEASE(ids.table)]);
+    expect(grants.filter((g) => g.action.startsWith('s3:') && !g.resource.includes('/'))).toEqual([]);
+  });
+});
+
+describe('outbound mail', () => {
+  it('has a domain identity for the mail domain and one for the sender domain, both sending through the configuration set', () => {
+    const identities = resourcesOf('AWS::SES::EmailIdentity').map((i) => i.props);
+    expect(identities).toHaveLength(2);
+    expect(identities).toEqual(
+      expect.arrayContaining(
+        [DEFAULT_MAIL_DOMAIN, DEFAULT_SENDER_ADDRESS.split('@')[1]].map((domain) =>
+          expect.objectContaining({
+            EmailIdentity: domain,
+            ConfigurationSetAttributes: { ConfigurationSetName: { Ref: ids.configurationSet } },
+          }),
+        ),
+      ),
+    );
+  });
+
+  it('has a configuration set with reputation metrics that suppresses bounces and complaints', () => {
+    app.template.resourceCountIs('AWS::SES::ConfigurationSet', 1);
+    expect(resource(ids.configurationSet).Properties).toMatchObject({
+      ReputationOptions: { ReputationMetricsEnabled: true },
+      SuppressionOptions: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
+    });
+  });
+
+  it('tells the stream function the mail domain, configuration set, signing key and survey URL', () => {
+    expect(envOf(ids.streamFn)).toMatchObject({
+      MAIL_DOMAIN: DEFAULT_MAIL_DOMAIN,
+      SES_CONFIGURATION_SET: { Ref: ids.configurationSet },
+      CASEWATCH_SECRET_ARN: { Ref: ids.secret },
+      SURVEY_BASE_URL: app.stack.resolve(`${app.stack.api.url}surveys/`),
+      SENDER_ADDRESS: DEFAULT_SENDER_ADDRESS,
+    });
+  });
+
+  it('lets the stream function give back sent-mail ledger leases, and delete nothing else in the table', () => {
+    const deletes = grantsOf(ids.streamRole).filter((g) => /^dynamodb:.*delete/i.test(g.action));
+    expect(deletes).toEqual([LEDGER_RELEASE(ids.table)]);
+    expect(SENT_MAIL_LEDGER_KEYS).toBe('MAIL#*');
+  });
+
+  it('lets the stream function send only as the sender, only through named identities and the configuration set', () => {
+    const ses = grantsOf(ids.streamRole).filter((g) => g.action.startsWith('ses:'));
+    expect([...new Set(ses.map((g) => g.action))].sort()).toEqual([...SEND_ACTIONS].sort());
+    for (const g of ses) {
+      expect(g.resource).not.toContain('*');
+      expect(g.condition).toBe(
+        JSON.stringify({ StringEquals: { 'ses:FromAddress': DEFAULT_SENDER_ADDRESS } }),
+      );
+    }
+    expect(
+      ses.some(
+        (g) => g.resource.includes(':configuration-set/') && g.resource.includes(ids.configurationSet),
+      ),
+    ).toBe(true);
+    // Only the stream function sends mail.
+    const senders = resourcesOf('AWS::IAM::Policy').filter((p) =>
+      (p.props.PolicyDocument as { Statement: Statement[] }).Statement.some((s) =>
+        asList(s.Action).some((a) => a.startsWith('ses:')),
+      ),
+    );
+    expect(senders.flatMap((p) => p.props.Roles)).toEqual([{ Ref: ids.streamRole }]);
+  });
+
+  it('outputs the rule set name with the manual activation step, and the configuration set name', () => {
+    const outputs = Object.values(app.template.toJSON().Outputs as Record<string, Json>);
+    expect(outputs).toContainEqual(
+      expect.objectContaining({
+        Value: { Ref: ids.ruleSet },
+        Description: expect.stringContaining('set-active-receipt-rule-set'),
+      }),
+    );
+    expect(outputs).toContainEqual(expect.objectContaining({ Value: { Ref: ids.configurationSet } }));
+  });
+});
+
+describe('cdk-nag', () => {
+  it('leaves no unsuppressed finding, and acknowledges only the reviewed mail findings', () => {
+    expect(unsuppressedFindings(app.report)).toEqual([]);
+    const bucketId = (b: { node: { defaultChild?: unknown } }) =>
+      app.stack.getLogicalId(b.node.defaultChild as CfnBucket);
+    const { mail, attachments } = app.stack;
+    const inbound = bucketId(mail.inboundBucket);
+    const fnPath = mail.inboundFunction.node.path;
+    expect(
+      suppressions(app.report)
+        .filter((s) => s.acknowledgedAt.startsWith(`${STACK_NAME}/Mail/`))
+        .map((s) => `${s.ruleName} @ ${s.acknowledgedAt}`)
+        .sort(),
+    ).toEqual(
+      [
+        `AwsSolutions-IAM5[Resource::*] @ ${fnPath}Role/XRayWrite`,
+        `AwsSolutions-L1 @ ${fnPath}`,
+        `Serverless-LambdaLatestVersion @ ${fnPath}`,
+        `AwsSolutions-IAM5[Resource::<${inbound}.Arn>/inbound/*] @ ${fnPath}Role/MailObjects`,
+        `AwsSolutions-IAM5[Resource::<${inbound}.Arn>/quarantine/*] @ ${fnPath}Role/MailObjects`,
+        `AwsSolutions-IAM5[Resource::<${bucketId(attachments.bucket)}.Arn>/cases/*] @ ${fnPath}Role/MailObjects`,
+        `Serverless-SQSRedrivePolicy @ ${STACK_NAME}/Mail/InboundDeadLetterQueue`,
+      ].sort(),
+    );
+  });
+});
+
+describe('mail domain and sender from context', () => {
+  const synthWith = (context: Json) => {
+    const out = tempOutdir();
+    try {
+      const built = buildApp({
+        outdir: out.outdir,
+        context: { 'aws:cdk:bundling-stacks': [], ...context },
+        builtinCloudFormationValidation: false,
+      });
+      const template = Template.fromJSON(built.app.synth().getStackByName(STACK_NAME).template);
+      return { built, template, findings: unsuppressedFindings(readValidationReport(out.outdir)) };
+    } finally {
+      out.cleanup();
+    }
+  };
+  const idOf = (built: ReturnType<typeof buildApp>, construct: { node: { defaultChild?: unknown } }) =>
+    built.stack.getLogicalId(construct.node.defaultChild as CfnElement);
+
+  it('receives for the configured domain and tells both functions', () => {
+    const { built, template, findings } = synthWith({ [MAIL_DOMAIN_CONTEXT]: ' Support.Shop.TEST ' });
+    expect(findings).toEqual([]);
+    const rule = template.toJSON().Resources[idOf(built, built.stack.mail.receiptRule)] as {
+      Properties: { Rule: Json };
+    };
+    expect(rule.Properties.Rule.Recipients).toEqual(['support.shop.test']);
+    for (const fn of [built.stack.mail.inboundFunction, built.stack.timers.streamFunction]) {
+      const props = template.toJSON().Resources[idOf(built, fn)].Properties as {
+        Environment: { Variables: Json };
+      };
+      expect(props.Environment.Variables.MAIL_DOMAIN, fn.node.path).toBe('support.shop.test');
+    }
+    template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'support.shop.test' });
+  });
+
+  it('creates one identity when the sender is at the mail domain', () => {
+    const { template, findings } = synthWith({
+      [MAIL_DOMAIN_CONTEXT]: 'support.shop.test',
+      [SENDER_ADDRESS_CONTEXT]: 'help@support.shop.test',
+    });
+    expect(findings).toEqual([]);
+    expect(Object.values(template.findResources('AWS::SES::EmailIdentity'))).toEqual([
+      expect.objectContaining({
+        Properties: expect.objectContaining({ EmailIdentity: 'support.shop.test' }),
+      }),
+    ]);
+  });
+
+  it('refuses a mail domain that is not a domain name', () => {
+    for (const bad of ['support@shop.test', 'https://shop.test', 'shop', '-bad.shop.test']) {
+      expect(() => buildApp({ context: { [MAIL_DOMAIN_CONTEXT]: bad } }), bad).toThrow(
+        /must be a domain name/,
+      );
+    }
+  });
+});

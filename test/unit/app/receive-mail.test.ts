@@ -1,0 +1,257 @@
+import { describe, expect, it } from 'vitest';
+import { parseReplyAddress, replyAddress } from '../../../shared/adapters/email/reply-address.ts';
+import { changeStatus } from '../../../shared/app/change-status.ts';
+import { openCase } from '../../../shared/app/open-case.ts';
+import { type MailDeps, receiveMail } from '../../../shared/app/receive-mail.ts';
+import { messageId } from '../../../shared/domain/email/addressing.ts';
+import type { ArchivedMail, InboundMessage } from '../../../shared/ports/inbound-mail.ts';
+import { TimerSim } from '../../support/timer-sim.ts';
+
+const DOMAIN = 'mail.casewatch.test';
+const KEY = new Uint8Array(32).fill(7);
+const OTHER_KEY = new Uint8Array(32).fill(8);
+const agent = { kind: 'staff', role: 'agent', email: 'alice@support.example' } as const;
+
+function setup(options: { sellers?: Record<string, string>; maxAnswers?: number } = {}) {
+  const sim = new TimerSim('2026-12-01T17:00:00.000Z');
+  const blobs = new Map<string, { content: Uint8Array; contentType: string }>();
+  const archived: ArchivedMail[] = [];
+  const answers = new Map<string, number>();
+  const deps: MailDeps = {
+    ...sim.appDeps,
+    blobs: {
+      presignUpload: async () => ({ url: 'x', expiresAt: new Date(0) }),
+      presignDownload: async () => ({ url: 'x', expiresAt: new Date(0) }),
+      put: async (key, content, contentType) => void blobs.set(key, { content, contentType }),
+    },
+    archive: {
+      keep: async (_raw, entry) => {
+        const kept = { id: `a${archived.length + 1}`, ...entry };
+        archived.push(kept);
+        return kept;
+      },
+    },
+    sellers: { sellerIdOf: async (email) => options.sellers?.[email] ?? null },
+    limiter: {
+      allow: async (sender, now) => {
+        const key = `${sender}#${now.slice(0, 13)}`;
+        const n = (answers.get(key) ?? 0) + 1;
+        answers.set(key, n);
+        return n <= (options.maxAnswers ?? 5);
+      },
+    },
+    mailDomain: DOMAIN,
+    caseOfReplyAddress: (address) => parseReplyAddress(address, KEY, DOMAIN),
+  };
+  return { sim, deps, blobs, archived };
+}
+
+function mail(overrides: Partial<InboundMessage>): InboundMessage {
+  return {
+    kind: 'mail',
+    from: 'buyer@example.com',
+    to: [],
+    subject: 'Hello',
+    text: 'Some text',
+    attachments: [],
+    references: [],
+    automatic: false,
+    extracted: {},
+    ...overrides,
+  };
+}
+
+async function consumerCase(deps: MailDeps, email = 'buyer@example.com') {
+  const { case: c } = await openCase(
+    deps,
+    { kind: 'anonymous' },
+    {
+      type: 'consumer',
+      subject: 'Charged twice',
+      description: 'Two charges',
+      email,
+      orderNumber: 'FS-1',
+      billingDescriptor: 'FSPRG',
+    },
+  );
+  return c;
+}
+
+const raw = Buffer.from('raw');
+
+describe('receiveMail: threading (SPEC §5)', () => {
+  it('threads by reply address, by our Message-ID, and by subject tag when the requester writes', async () => {
+    const { sim, deps } = setup();
+    const c = await consumerCase(deps);
+    const byToken = await receiveMail(
+      deps,
+      raw,
+      mail({ replyTokenAddress: replyAddress(c.id, KEY, DOMAIN), text: 'one' }),
+    );
+    const byHeader = await receiveMail(
+      deps,
+      raw,
+      mail({ inReplyTo: messageId(c.id, 'E1-acknowledgment', DOMAIN), text: 'two' }),
+    );
+    const byTag = await receiveMail(deps, raw, mail({ caseTag: c.number, text: 'three' }));
+    for (const outcome of [byToken, byHeader, byTag])
+      expect(outcome).toEqual({ kind: 'posted', caseId: c.id, caseNumber: c.number });
+    const messages = (sim.store.events.get(c.id) ?? []).filter((e) => e.type === 'message.posted');
+    expect(messages.map((m) => [m.body, m.channel, m.actor.role])).toEqual([
+      ['one', 'email', 'consumer'],
+      ['two', 'email', 'consumer'],
+      ['three', 'email', 'consumer'],
+    ]);
+  });
+
+  it('forgery: the right token from the wrong sender opens a new case, never touches the old one', async () => {
+    const { sim, deps } = setup();
+    const c = await consumerCase(deps);
+    const outcome = await receiveMail(
+      deps,
+      raw,
+      mail({ from: 'mallory@evil.example', replyTokenAddress: replyAddress(c.id, KEY, DOMAIN) }),
+    );
+    expect(outcome).toMatchObject({ kind: 'opened', relatedCaseId: null });
+    expect(outcome.kind === 'opened' && outcome.caseId).not.toBe(c.id);
+    expect((sim.store.events.get(c.id) ?? []).map((e) => e.type)).toEqual(['case.opened']);
+  });
+
+  it('forgery: a wrong token from the right sender is no key at all', async () => {
+    const { sim, deps } = setup();
+    const c = await consumerCase(deps);
+    const forged = replyAddress(c.id, OTHER_KEY, DOMAIN);
+    const outcome = await receiveMail(deps, raw, mail({ replyTokenAddress: forged }));
+    expect(outcome).toMatchObject({ kind: 'opened' });
+    expect((sim.store.events.get(c.id) ?? []).map((e) => e.type)).toEqual(['case.opened']);
+  });
+
+  it('forgery: a genuine token of another case cannot be pointed at this case', async () => {
+    const { sim, deps } = setup();
+    const mine = await consumerCase(deps);
+    const theirs = await consumerCase(deps, 'other@example.com');
+    // The other case's token with this case's id swapped in.
+    const token = replyAddress(theirs.id, KEY, DOMAIN).replace(theirs.id, mine.id);
+    const fromOther = await receiveMail(
+      deps,
+      raw,
+      mail({ from: 'other@example.com', replyTokenAddress: token }),
+    );
+    expect(fromOther).toMatchObject({ kind: 'opened' });
+    // And the genuine token of the other case, sent by this case's requester, does not land there.
+    const crossed = await receiveMail(
+      deps,
+      raw,
+      mail({ replyTokenAddress: replyAddress(theirs.id, KEY, DOMAIN) }),
+    );
+    expect(crossed).toMatchObject({ kind: 'opened' });
+    for (const c of [mine, theirs])
+      expect((sim.store.events.get(c.id) ?? []).map((e) => e.type)).toEqual(['case.opened']);
+  });
+
+  it('a reply reopens a case waiting on the customer', async () => {
+    const { sim, deps } = setup();
+    const c = await consumerCase(deps);
+    await changeStatus(deps, agent, c.id, { status: 'pending_closure' });
+    await receiveMail(deps, raw, mail({ caseTag: c.number, text: 'Still broken' }));
+    expect(sim.store.cases.get(c.id)?.status).toBe('open');
+  });
+
+  it('a reply to a closed case opens a linked follow-up that keeps the purchase details', async () => {
+    const { sim, deps } = setup();
+    const c = await consumerCase(deps);
+    await changeStatus(deps, agent, c.id, { status: 'closed' });
+    const outcome = await receiveMail(deps, raw, mail({ caseTag: c.number, subject: `Re: [${c.number}] x` }));
+    expect(outcome).toMatchObject({ kind: 'opened', relatedCaseId: c.id, acknowledged: true });
+    const followUp = outcome.kind === 'opened' ? sim.store.cases.get(outcome.caseId) : undefined;
+    expect(followUp).toMatchObject({
+      relatedCaseId: c.id,
+      channel: 'email',
+      orderNumber: 'FS-1',
+      billingDescriptor: 'FSPRG',
+      subject: 'Re: x',
+    });
+    await sim.drain();
+    const followUpMail = sim.customerMail.filter((m) => m.case.id === followUp?.id);
+    expect(followUpMail).toEqual([
+      expect.objectContaining({ kind: 'acknowledgment', relatedCaseNumber: c.number }),
+    ]);
+  });
+});
+
+describe('receiveMail: new cases', () => {
+  it('a known seller’s mail opens a seller case; anyone else’s a consumer case with what was found', async () => {
+    const { sim, deps } = setup({ sellers: { 'ops@acme.example': 'acme' } });
+    const seller = await receiveMail(deps, raw, mail({ from: 'ops@acme.example', subject: 'API down' }));
+    const buyer = await receiveMail(
+      deps,
+      raw,
+      mail({ subject: 'Refund', extracted: { orderNumber: 'FS-9', billingDescriptor: 'FSPRG*ACME' } }),
+    );
+    const s = seller.kind === 'opened' ? sim.store.cases.get(seller.caseId) : undefined;
+    const b = buyer.kind === 'opened' ? sim.store.cases.get(buyer.caseId) : undefined;
+    expect(s).toMatchObject({ type: 'seller', requester: { email: 'ops@acme.example', sellerId: 'acme' } });
+    expect(b).toMatchObject({ type: 'consumer', orderNumber: 'FS-9', billingDescriptor: 'FSPRG*ACME' });
+    await sim.drain();
+    expect(sim.customerMail.map((m) => m.kind === 'acknowledgment' && m.missing)).toEqual([[], []]);
+  });
+
+  it('missing fields: the case is still created, and the one acknowledgment lists what is missing', async () => {
+    const { sim, deps } = setup();
+    const outcome = await receiveMail(deps, raw, mail({ subject: 'Help', text: 'I was charged' }));
+    const c = outcome.kind === 'opened' ? sim.store.cases.get(outcome.caseId) : undefined;
+    expect(c).toMatchObject({ type: 'consumer', orderNumber: null, billingDescriptor: null });
+    await sim.drain();
+    expect(sim.customerMail).toHaveLength(1);
+    expect(sim.customerMail[0]).toMatchObject({ kind: 'acknowledgment' });
+    expect(sim.customerMail[0]?.kind === 'acknowledgment' && sim.customerMail[0].missing).toHaveLength(2);
+  });
+
+  it('attachments are stored under the case and recorded as attachment.added', async () => {
+    const { sim, deps, blobs } = setup();
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
+    const outcome = await receiveMail(
+      deps,
+      raw,
+      mail({ attachments: [{ fileName: 'shot.png', contentType: 'image/png', size: 4, content: png }] }),
+    );
+    const caseId = outcome.kind === 'opened' ? outcome.caseId : '';
+    const added = (sim.store.events.get(caseId) ?? []).filter((e) => e.type === 'attachment.added');
+    expect(added).toHaveLength(1);
+    const attachmentId = added[0]?.type === 'attachment.added' ? added[0].attachmentId : '';
+    expect(blobs.get(`cases/${caseId}/${attachmentId}/shot.png`)).toEqual({
+      content: png,
+      contentType: 'image/png',
+    });
+  });
+
+  it('no more than the limit of automatic answers per sender per hour; the cases are still opened', async () => {
+    const { sim, deps } = setup({ maxAnswers: 3 });
+    const outcomes = [];
+    for (let i = 0; i < 5; i++) outcomes.push(await receiveMail(deps, raw, mail({ subject: `n${i}` })));
+    expect(outcomes.map((o) => o.kind === 'opened' && o.acknowledged)).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+    ]);
+    await sim.drain();
+    expect(sim.customerMail.filter((m) => m.kind === 'acknowledgment')).toHaveLength(3);
+    expect(sim.store.cases.size).toBe(5);
+  });
+});
+
+describe('receiveMail: what never lands on a case', () => {
+  it('quarantined and automatic mail is archived with its reason, never answered', async () => {
+    const { sim, deps, archived } = setup();
+    const c = await consumerCase(deps);
+    const q = await receiveMail(deps, raw, { kind: 'quarantine', reason: 'virus' });
+    const auto = await receiveMail(deps, raw, mail({ automatic: true, caseTag: c.number }));
+    expect(q).toMatchObject({ kind: 'archived', reason: 'virus' });
+    expect(auto).toMatchObject({ kind: 'archived', reason: 'automatic' });
+    expect(archived.map((a) => a.reason)).toEqual(['virus', 'automatic']);
+    expect(sim.store.cases.size).toBe(1);
+    expect((sim.store.events.get(c.id) ?? []).map((e) => e.type)).toEqual(['case.opened']);
+  });
+});

@@ -1,0 +1,280 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { createHandler } from '../../../functions/case-requests/app.ts';
+import { lambdaContext } from '../../../local/gateway.ts';
+import { deriveKey } from '../../../shared/adapters/secret-keys.ts';
+import { createCaseTokens } from '../../../shared/adapters/tokens/case-tokens.ts';
+import { createSurveyTokens } from '../../../shared/adapters/tokens/survey-tokens.ts';
+import type { Actor } from '../../../shared/app/actor.ts';
+import { changeStatus } from '../../../shared/app/change-status.ts';
+import { ConflictError, NotFoundError } from '../../../shared/app/errors.ts';
+import { openCase } from '../../../shared/app/open-case.ts';
+import { readSurvey, type SurveyDeps, submitSurvey } from '../../../shared/app/survey.ts';
+import type { Case } from '../../../shared/domain/case.ts';
+import { toInstant } from '../../../shared/domain/instant.ts';
+import { SURVEY_QUESTIONS } from '../../../shared/domain/survey.ts';
+import type { CaseStore } from '../../../shared/ports/case-store.ts';
+import { TimerSim } from '../../support/timer-sim.ts';
+
+const agent: Actor = { kind: 'staff', role: 'agent', email: 'alice@support.example' };
+const ratings = { overall: 5, timeliness: 4, friendliness: 3 };
+const secret = randomBytes(32).toString('base64');
+
+/** The survey as `react-to-change` records it when a closed case's survey goes out. */
+async function markSurveySent(store: CaseStore, id: string, at: string): Promise<void> {
+  const c = (await store.get(id)) as Case;
+  const sent = { sentAt: at, submittedAt: null, ratings: null, comment: null };
+  const outcome = await store.update({ ...c, survey: sent, version: c.version + 1 }, c.version, [
+    { id: randomUUID(), caseId: id, at, actor: { role: 'system', id: 'casewatch' }, type: 'survey.sent' },
+  ]);
+  expect(outcome.ok).toBe(true);
+}
+
+async function setup(options: { type?: 'consumer' | 'seller'; surveyed?: boolean } = {}) {
+  const sim = new TimerSim('2026-12-01T17:00:00.000Z');
+  const surveyTokens = createSurveyTokens(async () => deriveKey(secret, 'survey'), sim.clock);
+  const deps: SurveyDeps & typeof sim.appDeps = { ...sim.appDeps, surveyTokens };
+  const seller: Actor = { kind: 'seller', email: 'ops@acme.example', sellerId: 'acme' };
+  const { case: opened } =
+    options.type === 'seller'
+      ? await openCase(deps, seller, {
+          type: 'seller',
+          subject: 'Webhook down',
+          description: 'None since 10:00',
+        })
+      : await openCase(
+          deps,
+          { kind: 'anonymous' },
+          {
+            type: 'consumer',
+            subject: 'Refund',
+            description: 'Where is my refund?',
+            email: 'buyer@example.com',
+            orderNumber: 'FS-1',
+            billingDescriptor: 'FS*',
+          },
+        );
+  await changeStatus(deps, agent, opened.id, { status: 'closed', note: 'Refunded', public: true });
+  if (options.surveyed !== false) await markSurveySent(sim.store, opened.id, toInstant(sim.clock.now()));
+  const token = await surveyTokens.issue(opened.id);
+  return { sim, deps, id: opened.id, number: opened.number, token };
+}
+
+describe('reading a survey', () => {
+  it('shows the case, the three questions and the 1–5 scale', async () => {
+    const { deps, token, number } = await setup();
+    expect(await readSurvey(deps, token)).toEqual({
+      caseNumber: number,
+      subject: 'Refund',
+      questions: SURVEY_QUESTIONS.map(({ topic, question }) => ({ topic, question })),
+      scale: { min: 1, max: 5 },
+      submitted: false,
+    });
+  });
+
+  it('a forged, altered or foreign token, or a case never surveyed, is a 404', async () => {
+    const { deps, id, token, sim } = await setup();
+    const otherKey = createSurveyTokens(async () => new Uint8Array(randomBytes(32)), sim.clock);
+    const [header, payload, signature] = token.split('.') as [string, string, string];
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
+    const altered = Buffer.from(JSON.stringify({ ...claims, sub: `${id.slice(0, -1)}0` })).toString(
+      'base64url',
+    );
+    const caseToken = await createCaseTokens(async () => deriveKey(secret, 'case-token')).issue(id);
+    const unknownCase = await deps.surveyTokens.issue('01JD0000000000000000000000');
+    const forged = [
+      await otherKey.issue(id),
+      `${header}.${altered}.${signature}`,
+      caseToken,
+      unknownCase,
+      'garbage',
+      '',
+    ];
+    for (const bad of forged) {
+      await expect(readSurvey(deps, bad)).rejects.toBeInstanceOf(NotFoundError);
+      await expect(submitSurvey(deps, bad, { ratings })).rejects.toBeInstanceOf(NotFoundError);
+    }
+    const unsurveyed = await setup({ surveyed: false });
+    await expect(readSurvey(unsurveyed.deps, unsurveyed.token)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(submitSurvey(unsurveyed.deps, unsurveyed.token, { ratings })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+    expect((await unsurveyed.deps.store.get(unsurveyed.id))?.survey).toBeNull();
+  });
+
+  it('a 404 never names the case behind the link', async () => {
+    const { deps } = await setup();
+    const token = await deps.surveyTokens.issue('01JD0000000000000000000000');
+    await expect(submitSurvey(deps, token, { ratings })).rejects.toThrow(/^no survey at this link/);
+  });
+});
+
+describe('submitting a survey', () => {
+  it('stores the answer on the case and records survey.submitted by the requester', async () => {
+    const { sim, deps, id, token, number } = await setup();
+    sim.clock.advance(3_600_000);
+    const before = (await deps.store.get(id)) as Case;
+    expect(await submitSurvey(deps, token, { ratings, comment: '  Quick and kind.  ' })).toEqual({
+      submitted: true,
+      caseNumber: number,
+    });
+    const after = (await deps.store.get(id)) as Case;
+    expect(after.survey).toEqual({
+      sentAt: before.survey?.sentAt,
+      submittedAt: '2026-12-01T18:00:00.000Z',
+      ratings,
+      comment: 'Quick and kind.',
+    });
+    expect(after).toMatchObject({ status: 'closed', version: before.version + 1, sla: before.sla });
+    const events = sim.store.events.get(id) ?? [];
+    expect(events.at(-1)).toMatchObject({
+      type: 'survey.submitted',
+      ratings,
+      comment: 'Quick and kind.',
+      actor: { role: 'consumer', id: 'buyer@example.com' },
+      at: '2026-12-01T18:00:00.000Z',
+    });
+    expect(events.filter((e) => e.type === 'survey.submitted')).toHaveLength(1);
+    expect((await readSurvey(deps, token)).submitted).toBe(true);
+  });
+
+  it('a blank comment is no comment; a seller answers as the seller', async () => {
+    const { deps, id, token, sim } = await setup({ type: 'seller' });
+    await submitSurvey(deps, token, { ratings, comment: '   ' });
+    expect((await deps.store.get(id))?.survey?.comment).toBeNull();
+    expect(sim.store.events.get(id)?.at(-1)).toMatchObject({
+      type: 'survey.submitted',
+      comment: null,
+      actor: { role: 'seller', id: 'ops@acme.example' },
+    });
+  });
+
+  it('a second answer is a 409 and changes nothing', async () => {
+    const { deps, id, token } = await setup();
+    await submitSurvey(deps, token, { ratings });
+    const answered = await deps.store.get(id);
+    await expect(
+      submitSurvey(deps, token, { ratings: { overall: 1, timeliness: 1, friendliness: 1 } }),
+    ).rejects.toBeInstanceOf(ConflictError);
+    expect(await deps.store.get(id)).toEqual(answered);
+  });
+
+  it('of concurrent answers exactly one lands', async () => {
+    const { sim, deps, id, token } = await setup();
+    // Every writer reads before any write lands, so all but one lose the version race.
+    let stale = 0;
+    const store = Object.create(sim.store) as typeof sim.store;
+    store.update = async (next, expected, events) => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const outcome = await sim.store.update(next, expected, events);
+      if (!outcome.ok) stale++;
+      return outcome;
+    };
+    const answers = Array.from({ length: 6 }, (_, i) => ({
+      ratings: { overall: (i % 5) + 1, timeliness: 3, friendliness: 3 },
+    }));
+    const results = await Promise.allSettled(answers.map((a) => submitSurvey({ ...deps, store }, token, a)));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(rejected).toHaveLength(5);
+    for (const r of rejected) expect(r.reason).toBeInstanceOf(ConflictError);
+    expect(stale).toBeGreaterThan(0);
+    expect(sim.store.events.get(id)?.filter((e) => e.type === 'survey.submitted')).toHaveLength(1);
+    const winner = answers[results.findIndex((r) => r.status === 'fulfilled')];
+    expect((await deps.store.get(id))?.survey?.ratings).toEqual(winner?.ratings);
+  });
+});
+
+describe('GET / POST /surveys/{token} (the case-requests handler)', () => {
+  async function http() {
+    const ctx = await setup();
+    const handler = createHandler({
+      ...ctx.deps,
+      jwtVerifier: { verify: async () => null },
+      blobs: {
+        presignUpload: async () => ({ url: 'http://blob', expiresAt: new Date() }),
+        presignDownload: async () => ({ url: 'http://blob', expiresAt: new Date() }),
+        put: async () => undefined,
+      },
+    });
+    const call = async (
+      method: 'GET' | 'POST',
+      token: string,
+      body?: unknown,
+      headers: Record<string, string> = {},
+    ) => {
+      const event = {
+        version: '2.0',
+        routeKey: `${method} /surveys/{token}`,
+        rawPath: `/surveys/${token}`,
+        rawQueryString: '',
+        headers: { 'content-type': 'application/json', ...headers },
+        pathParameters: { token },
+        requestContext: { http: { method }, requestId: 'r' },
+        ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+        isBase64Encoded: false,
+      } as unknown as APIGatewayProxyEventV2;
+      const r = (await handler(
+        event,
+        lambdaContext('case-requests', 'r'),
+      )) as APIGatewayProxyStructuredResultV2;
+      return { status: r.statusCode, headers: r.headers ?? {}, body: JSON.parse(String(r.body)) };
+    };
+    return { ...ctx, call };
+  }
+
+  it('GET is the survey, POST answers it (201), a second POST is a 409', async () => {
+    const { call, token, number } = await http();
+    const read = await call('GET', token);
+    expect(read).toMatchObject({ status: 200, body: { caseNumber: number, submitted: false } });
+    expect(read.headers['cache-control']).toBe('no-store');
+    const answered = await call('POST', token, { ratings, comment: 'Thanks' });
+    expect(answered).toMatchObject({ status: 201, body: { submitted: true, caseNumber: number } });
+    expect((await call('GET', token)).body.submitted).toBe(true);
+    const again = await call('POST', token, { ratings });
+    expect(again.status).toBe(409);
+    expect(again.headers['content-type']).toBe('application/problem+json');
+  });
+
+  it('the path token is the only credential: header credentials are not read', async () => {
+    const { call, token } = await http();
+    const headers = { authorization: 'Bearer expired.session.token', 'x-case-token': 'stale' };
+    expect((await call('GET', token, undefined, headers)).status).toBe(200);
+    expect((await call('POST', token, { ratings }, headers)).status).toBe(201);
+  });
+
+  it.each([
+    ['a zero', { ratings: { ...ratings, overall: 0 } }, ['ratings.overall']],
+    ['a six', { ratings: { ...ratings, timeliness: 6 } }, ['ratings.timeliness']],
+    ['a fraction', { ratings: { ...ratings, friendliness: 2.5 } }, ['ratings.friendliness']],
+    ['a string', { ratings: { ...ratings, overall: '5' } }, ['ratings.overall']],
+    ['a missing rating', { ratings: { overall: 5, timeliness: 4 } }, ['ratings.friendliness']],
+    ['no ratings', { comment: 'great' }, ['ratings']],
+    ['an unknown rating', { ratings: { ...ratings, speed: 5 } }, ['ratings']],
+    ['a comment that is not text', { ratings, comment: 42 }, ['comment']],
+    ['a comment too long', { ratings, comment: 'x'.repeat(5_001) }, ['comment']],
+    ['an array', [ratings], ['']],
+  ])('%s is a 400 naming the field', async (_what, body, fields) => {
+    const { call, token, deps, id } = await http();
+    const r = await call('POST', token, body);
+    expect(r.status).toBe(400);
+    expect(r.headers['content-type']).toBe('application/problem+json');
+    expect(r.body.errors.map((e: { field: string }) => e.field)).toEqual(fields);
+    expect((await deps.store.get(id))?.survey?.submittedAt).toBeNull();
+  });
+
+  it('malformed JSON or no body is a 400', async () => {
+    const { call, token } = await http();
+    expect((await call('POST', token, '{"ratings":')).status).toBe(400);
+    expect((await call('POST', token)).status).toBe(400);
+  });
+
+  it('an overlong or malformed token is a 404, not a 500', async () => {
+    const { call, token } = await http();
+    for (const bad of [`${token}${'A'.repeat(2_100)}`, 'x'.repeat(10_000), 'a.b', 'a.b.c/d', '{token}']) {
+      expect((await call('GET', bad)).status).toBe(404);
+      expect((await call('POST', bad, { ratings })).status).toBe(404);
+    }
+  });
+});

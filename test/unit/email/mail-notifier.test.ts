@@ -1,0 +1,290 @@
+import { type ParsedMail, simpleParser } from 'mailparser';
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  CLAIM_LEASE_MS,
+  createMailNotifier,
+  createMemorySentMailLedger,
+  MailInFlightError,
+  type MailNotifierOptions,
+  type SentMailLedger,
+} from '../../../shared/adapters/email/mail-notifier.ts';
+import type { Mailer, OutboundMail } from '../../../shared/adapters/email/mailer.ts';
+import { composeMime } from '../../../shared/adapters/email/mime.ts';
+import { parseReplyAddress } from '../../../shared/adapters/email/reply-address.ts';
+import { type Case, newCase } from '../../../shared/domain/case.ts';
+import { caseIdFromMessageIds, messageId, threadRootId } from '../../../shared/domain/email/addressing.ts';
+import type { CustomerNotice, InternalNotice, Notice } from '../../../shared/ports/notifier.ts';
+
+const domain = 'reply.support.example';
+const replyKey = new Uint8Array(32).fill(5);
+const leads = ['lena@support.example', 'leo@support.example'];
+const from = 'casewatch support <support@support.example>';
+
+const c: Case = newCase(
+  { type: 'seller', subject: '<script>alert(1)</script> payout missing', description: 'no payout' },
+  {
+    id: '01JD0000000000000000000000',
+    number: 'CW-7KQ2MD',
+    channel: 'api',
+    openedAt: '2026-11-30T17:00:00.000Z',
+    requester: { email: 'sam@seller.example', sellerId: 's-1' },
+  },
+);
+const assigned: Case = { ...c, assignee: 'bob@support.example' };
+const root = threadRootId(c.id, domain);
+
+const customerNotices = (k: Case): CustomerNotice[] => [
+  {
+    kind: 'acknowledgment',
+    eventId: '01JDEV0000000000000000000A',
+    case: k,
+    firstResponseDueAt: '2026-12-02T01:00:00.000Z',
+    missing: [],
+    relatedCaseNumber: null,
+  },
+  {
+    kind: 'agent.message',
+    eventId: '01JDEV0000000000000000000B',
+    case: k,
+    body: 'Looking into it.',
+    author: 'dana@support.example',
+  },
+  {
+    kind: 'pending-closure',
+    eventId: '01JDEV0000000000000000000C',
+    case: k,
+    autoCloseAt: '2026-12-08T01:00:00.000Z',
+    note: null,
+  },
+  { kind: 'closure', eventId: '01JDEV0000000000000000000D', case: k, auto: false },
+  { kind: 'survey', eventId: '01JDEV0000000000000000000E', case: k, surveyToken: 'tok-123' },
+];
+
+/** `run` keeps event ids apart when one test sends the same kinds for several cases. */
+const internalNotices = (k: Case, run = '0'): InternalNotice[] => [
+  {
+    kind: 'sla.at_risk',
+    eventId: `01JDEV000000000000000000F${run}`,
+    case: k,
+    deadline: 'first-response',
+    dueAt: '2026-12-02T01:00:00.000Z',
+  },
+  {
+    kind: 'sla.breached',
+    eventId: `01JDEV000000000000000000G${run}`,
+    case: k,
+    deadline: 'first-response',
+    dueAt: '2026-12-02T01:00:00.000Z',
+    breachedAt: '2026-12-02T01:00:00.000Z',
+  },
+  { kind: 'escalation.requested', eventId: `01JDEV000000000000000000H${run}`, case: k, reason: 'urgent' },
+  { kind: 'customer.replied', eventId: `01JDEV000000000000000000J${run}`, case: k, from: 'pending_closure' },
+];
+
+/** Records what it is given; fails the next `failures` sends. */
+function recordingMailer() {
+  const sent: OutboundMail[] = [];
+  let failures = 0;
+  const mailer: Mailer & { sent: OutboundMail[]; failNext(n?: number): void } = {
+    sent,
+    failNext(n = 1) {
+      failures = n;
+    },
+    async send(mail) {
+      if (failures > 0) {
+        failures--;
+        throw new Error('SES is down');
+      }
+      sent.push(mail);
+      return { providerMessageId: `ses-${sent.length}` };
+    },
+  };
+  return mailer;
+}
+
+let mailer: ReturnType<typeof recordingMailer>;
+let ledger: SentMailLedger;
+let now: Date;
+
+function notifier(extra: Partial<MailNotifierOptions> = {}) {
+  return createMailNotifier({
+    mailer,
+    ledger,
+    clock: { now: () => now },
+    from,
+    mailDomain: domain,
+    replyKey,
+    leads,
+    surveyUrl: (token) => `https://support.example/survey/${token}`,
+    ...extra,
+  });
+}
+
+beforeEach(() => {
+  mailer = recordingMailer();
+  ledger = createMemorySentMailLedger();
+  now = new Date('2026-11-30T17:00:05.000Z');
+});
+
+const parse = (mail: OutboundMail): Promise<ParsedMail> => composeMime(mail).then((raw) => simpleParser(raw));
+const to = (mail: OutboundMail | undefined) => mail?.to;
+const slug = (n: Notice) => `${n.eventId}-${n.kind.replace('.', '-')}`;
+
+describe('customer mail', () => {
+  it('the acknowledgment is the thread root, with the signed reply address', async () => {
+    const [ack] = customerNotices(c);
+    await notifier().notify(ack as Notice);
+    expect(mailer.sent).toHaveLength(1);
+    const mail = mailer.sent[0] as OutboundMail;
+    expect(mail).toMatchObject({ from, to: ['sam@seller.example'], tags: { casewatch: 'acknowledgment' } });
+    const p = await parse(mail);
+    expect(p.messageId).toBe(root);
+    expect(p.inReplyTo).toBeUndefined();
+    expect(p.references).toBeUndefined();
+    expect(p.headers.get('auto-submitted')).toBe('auto-generated');
+    const replyTo = p.replyTo?.value[0]?.address as string;
+    expect(parseReplyAddress(replyTo, replyKey, domain)).toBe(c.id);
+    expect(parseReplyAddress(replyTo, new Uint8Array(32).fill(6), domain)).toBeNull();
+    expect(p.date?.toISOString()).toBe(now.toISOString());
+  });
+
+  it.each(customerNotices(c).slice(1))(
+    '$kind threads on the root and carries the reply address',
+    async (n) => {
+      await notifier().notify(n);
+      const mail = mailer.sent[0] as OutboundMail;
+      expect(to(mail)).toEqual(['sam@seller.example']);
+      expect(mail.tags).toEqual({ casewatch: n.kind });
+      const p = await parse(mail);
+      expect(p.messageId).toBe(messageId(c.id, slug(n), domain));
+      expect(p.inReplyTo).toBe(root);
+      expect(p.references).toBe(root);
+      expect(caseIdFromMessageIds([p.inReplyTo as string, p.messageId as string], domain)).toBe(c.id);
+      expect(parseReplyAddress(p.replyTo?.value[0]?.address as string, replyKey, domain)).toBe(c.id);
+      expect(p.headers.get('auto-submitted')).toBe(n.kind === 'agent.message' ? undefined : 'auto-generated');
+    },
+  );
+
+  it('escapes a hostile case subject in HTML and keeps it on one header line', async () => {
+    for (const n of customerNotices(c)) await notifier().notify(n);
+    for (const mail of mailer.sent) {
+      const p = await parse(mail);
+      expect(p.html || '').not.toContain('<script');
+      expect(p.subject).toContain('[CW-7KQ2MD]');
+    }
+    const ack = await parse(mailer.sent[0] as OutboundMail);
+    expect(ack.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(ack.subject).toBe('[CW-7KQ2MD] We received your case: <script>alert(1)</script> payout missing');
+  });
+
+  it('links the survey through surveyUrl and signs agent mail with a first name', async () => {
+    const [, message, , , survey] = customerNotices(c);
+    await notifier().notify(survey as Notice);
+    await notifier().notify(message as Notice);
+    expect(mailer.sent[0]?.text).toContain('https://support.example/survey/tok-123');
+    expect(mailer.sent[0]?.html).toContain('<a href="https://support.example/survey/tok-123">');
+    expect(mailer.sent[1]?.text).toContain('Dana wrote on case CW-7KQ2MD:');
+  });
+
+  it('sends nothing when the requester has no address', async () => {
+    const anonymous = { ...c, requester: { email: null, sellerId: 's-1' } };
+    for (const n of customerNotices(anonymous)) await notifier().notify(n);
+    expect(mailer.sent).toEqual([]);
+  });
+});
+
+describe('internal mail', () => {
+  it('at-risk and customer-replied go to the assignee, or to the leads when nobody is assigned', async () => {
+    const [risk, , , replied] = internalNotices(c);
+    const [riskA, , , repliedA] = internalNotices(assigned, '1');
+    for (const n of [risk, replied, riskA, repliedA]) await notifier().notify(n as Notice);
+    expect(mailer.sent.map(to)).toEqual([leads, leads, ['bob@support.example'], ['bob@support.example']]);
+  });
+
+  it('a breach goes to the assignee and the leads (once each); an escalation to the leads', async () => {
+    const [, breach, escalation] = internalNotices({ ...c, assignee: 'lena@support.example' });
+    await notifier().notify(breach as Notice);
+    await notifier().notify(escalation as Notice);
+    expect(mailer.sent.map(to)).toEqual([leads, leads]);
+    const [, breachA] = internalNotices(assigned, '1');
+    await notifier().notify(breachA as Notice);
+    expect(to(mailer.sent[2])).toEqual(['bob@support.example', ...leads]);
+  });
+
+  it.each(internalNotices(assigned))('$kind has its own Message-ID and no reply address', async (n) => {
+    await notifier().notify(n);
+    const mail = mailer.sent[0] as OutboundMail;
+    expect(mail.tags).toEqual({ casewatch: n.kind });
+    const p = await parse(mail);
+    expect(p.messageId).toBe(messageId(c.id, slug(n), domain));
+    expect(p.replyTo).toBeUndefined();
+    expect(p.inReplyTo).toBeUndefined();
+    expect(p.headers.get('auto-submitted')).toBe('auto-generated');
+    expect(p.html || '').not.toContain('<script');
+  });
+
+  it('sends nothing when there is nobody to tell', async () => {
+    const n = createMailNotifier({
+      mailer,
+      ledger,
+      clock: { now: () => now },
+      from,
+      mailDomain: domain,
+      replyKey,
+      leads: [],
+      surveyUrl: (t) => t,
+    });
+    for (const notice of internalNotices(c)) await n.notify(notice);
+    expect(mailer.sent).toEqual([]);
+  });
+});
+
+describe('idempotency', () => {
+  it('the same notice twice sends one mail; another kind of the same event is another mail', async () => {
+    const [ack] = customerNotices(c);
+    const n = notifier();
+    await n.notify(ack as Notice);
+    await n.notify(ack as Notice);
+    expect(mailer.sent).toHaveLength(1);
+    await n.notify({ ...(ack as Notice), kind: 'closure', auto: false } as Notice);
+    expect(mailer.sent).toHaveLength(2);
+  });
+
+  it('a failed send releases its claim: the error surfaces and the next delivery sends', async () => {
+    const [, message] = customerNotices(c);
+    mailer.failNext();
+    await expect(notifier().notify(message as Notice)).rejects.toThrow('SES is down');
+    expect(mailer.sent).toHaveLength(0);
+    await notifier().notify(message as Notice);
+    await notifier().notify(message as Notice);
+    expect(mailer.sent).toHaveLength(1);
+  });
+
+  it('a fresh claim by another sender makes notify throw; an abandoned one is taken over', async () => {
+    const [, message] = customerNotices(c);
+    const key = `${message?.eventId}#agent.message`;
+    expect(await ledger.claim(key, now)).toBe('claimed');
+    await expect(notifier().notify(message as Notice)).rejects.toBeInstanceOf(MailInFlightError);
+    now = new Date(now.getTime() + CLAIM_LEASE_MS);
+    await expect(notifier().notify(message as Notice)).rejects.toBeInstanceOf(MailInFlightError);
+    now = new Date(now.getTime() + 1);
+    await notifier().notify(message as Notice);
+    expect(mailer.sent).toHaveLength(1);
+    expect(await ledger.claim(key, now)).toBe('sent');
+  });
+
+  it('a ledger that cannot confirm does not fail a mail that went out', async () => {
+    const [ack] = customerNotices(c);
+    const failures: string[] = [];
+    const memory = createMemorySentMailLedger();
+    ledger = {
+      ...memory,
+      confirm: async () => {
+        throw new Error('throttled');
+      },
+    };
+    await notifier({ onConfirmFailed: (_, key) => failures.push(key) }).notify(ack as Notice);
+    expect(mailer.sent).toHaveLength(1);
+    expect(failures).toEqual([`${ack?.eventId}#acknowledgment`]);
+  });
+});
