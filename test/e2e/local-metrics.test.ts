@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consumerCase, LocalApi } from './support/local-api.ts';
+
+let api: LocalApi;
+let agent: string;
+
+beforeAll(async () => {
+  // Monday 30 Nov 2026, 09:00 Pacific: a consumer case suggests level 2 (12 business hours).
+  api = await LocalApi.start({ start: new Date('2026-11-30T17:00:00Z') });
+  agent = await api.token('agent', 'alice@support.example');
+}, 120_000);
+
+afterAll(async () => {
+  await api?.stop();
+});
+
+describe('GET /_local/metrics (issue #6)', () => {
+  it('answers the exact backlog and first-response compliance so far, as the dashboard would', async () => {
+    const empty = (await api.call('GET', '/_local/metrics')).body;
+    expect(empty.backlog).toHaveLength(24);
+    expect(empty.backlog.every((r: { count: number }) => r.count === 0)).toBe(true);
+
+    const open = async () => (await api.call('POST', '/cases', { body: consumerCase() })).body;
+    const [a, b, c] = [await open(), await open(), await open()];
+    const level = String(a.severity.level);
+    // a: answered in time; b: never answered (breaches); c: answered, then closed.
+    await api.advance('PT1H');
+    await api.call('POST', `/cases/${a.id}/messages`, { token: agent, body: { body: 'Looking' } });
+    await api.call('POST', `/cases/${c.id}/messages`, { token: agent, body: { body: 'Fixed' } });
+    await api.call('POST', `/cases/${c.id}/status`, { token: agent, body: { status: 'working' } });
+    await api.call('POST', `/cases/${c.id}/status`, { token: agent, body: { status: 'closed' } });
+    await api.advance('P3D');
+
+    const m = (await api.call('GET', '/_local/metrics')).body;
+    const count = (status: string) =>
+      m.backlog.find(
+        (r: { status: string; level: number }) => r.status === status && String(r.level) === level,
+      )?.count;
+    expect(count('new')).toBe(2); // a and b: nobody assigned them
+    expect(count('working')).toBe(0);
+    expect(m.backlog.reduce((s: number, r: { count: number }) => s + r.count, 0)).toBe(2);
+    expect(m.casesOpened[level]).toBe(3);
+    expect(m.firstResponse[level]).toMatchObject({
+      met: 2,
+      breached: 1,
+      compliancePercent: 66.7,
+      timeToFirstResponseMinutes: { p50: 60, p90: 60 },
+    });
+    expect(m.atRisk[level]).toBe(1);
+    expect(b.id).toBeDefined();
+  });
+});
