@@ -112,6 +112,8 @@ export async function createLocalTimers(options: LocalTimersOptions): Promise<Lo
         replyKey: options.mail.replyKey,
         leads: options.leads,
         surveyUrl: options.mail.surveyUrl,
+        onUndeliverable: (error, key) =>
+          console.warn(`local SES refused mail ${key} for good: ${(error as Error).message}`),
       }),
     }),
   });

@@ -53,5 +53,7 @@ export const handler = createHandler({
       .filter(Boolean),
     surveyUrl: (token) => `${surveyBaseUrl}${encodeURIComponent(token)}`,
     onConfirmFailed: (error, key) => logger.error('mail sent but not recorded', { key, error }),
+    onUndeliverable: (error, key) =>
+      logger.error('mail refused by SES for good; not retried', { key, error }),
   }),
 });

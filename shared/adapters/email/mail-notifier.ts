@@ -71,9 +71,18 @@ export interface MailNotifierOptions {
    * send it twice); the claim simply stays unconfirmed. Silent when absent.
    */
   onConfirmFailed?: (error: unknown, key: string) => void;
+  /** Told when SES refuses a mail for good (see UNDELIVERABLE); it is recorded as done, not retried. */
+  onUndeliverable?: (error: unknown, key: string) => void;
 }
 
 const CONFIRM_ATTEMPTS = 3;
+
+/**
+ * SES errors about this one mail (a malformed or rejected address, content SES refuses): retrying can
+ * never succeed, and throwing would hold the stream's shard until the record expires. Account-wide
+ * failures (sending paused, throttling, outages) are not here: those are retried.
+ */
+const UNDELIVERABLE = new Set(['BadRequestException', 'MessageRejected', 'InvalidParameterValue']);
 
 /**
  * Who hears of what: customer mail goes to the requester; internal notices to the assignee (or the
@@ -151,6 +160,11 @@ export function createMailNotifier(options: MailNotifierOptions): Notifier {
       try {
         sent = await mailer.send(mail);
       } catch (error) {
+        if (UNDELIVERABLE.has((error as { name?: string }).name ?? '')) {
+          options.onUndeliverable?.(error, key);
+          await confirm(key, null);
+          return;
+        }
         // A failed release only delays the retry until the lease runs out; the send error matters more.
         await ledger.release(key).catch(() => undefined);
         throw error;

@@ -260,6 +260,21 @@ describe('idempotency', () => {
     expect(mailer.sent).toHaveLength(1);
   });
 
+  it('a mail SES refuses for good (bad address) is reported and recorded, not retried forever', async () => {
+    const [, message] = customerNotices(c);
+    const refused: string[] = [];
+    const rejecting: Mailer = {
+      send: async () => {
+        throw Object.assign(new Error('Illegal address'), { name: 'BadRequestException' });
+      },
+    };
+    const n = notifier({ mailer: rejecting, onUndeliverable: (_, key) => refused.push(key) });
+    await n.notify(message as Notice);
+    await n.notify(message as Notice);
+    expect(refused).toEqual([`${message?.eventId}#agent.message`]);
+    expect(await ledger.claim(`${message?.eventId}#agent.message`, now)).toBe('sent');
+  });
+
   it('a fresh claim by another sender makes notify throw; an abandoned one is taken over', async () => {
     const [, message] = customerNotices(c);
     const key = `${message?.eventId}#agent.message`;
