@@ -3,7 +3,7 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoSentMailLedger } from '../shared/adapters/dynamodb/sent-mail-ledger.ts';
-import { createMailNotifier } from '../shared/adapters/email/mail-notifier.ts';
+import { createMailNotifier, firstTimeOver } from '../shared/adapters/email/mail-notifier.ts';
 import { createSesMailer } from '../shared/adapters/email/mailer.ts';
 import { createLocalScheduler, type DeadTimer } from '../shared/adapters/local-scheduler/local-scheduler.ts';
 import {
@@ -88,6 +88,7 @@ export async function createLocalTimers(options: LocalTimersOptions): Promise<Lo
     tableName: timersTable,
     onChange: () => timersChanged(),
   });
+  const ledger = createDynamoSentMailLedger({ client: documents, tableName: options.tableName });
   const ses = new SESv2Client({ ...LOCAL_CLIENT_CONFIG, endpoint: options.sesEndpoint });
   const streams = new DynamoDBStreamsClient({ ...LOCAL_CLIENT_CONFIG, endpoint: options.dynamodbEndpoint });
   const checkpoints = createStreamCheckpoints({ client: documents, tableName: timersTable });
@@ -101,11 +102,12 @@ export async function createLocalTimers(options: LocalTimersOptions): Promise<Lo
       policy: core.policy,
       ids: core.ids,
       surveyTokens: options.mail.surveyTokens,
+      firstTime: firstTimeOver(ledger, core.clock),
       ...(options.recordMetric ? { recordMetric: options.recordMetric } : {}),
       scheduler,
       notifier: createMailNotifier({
         mailer: createSesMailer({ client: ses }),
-        ledger: createDynamoSentMailLedger({ client: documents, tableName: options.tableName }),
+        ledger,
         clock: core.clock,
         from: options.mail.from,
         mailDomain: options.mail.domain,

@@ -3,7 +3,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/case-store.ts';
 import { createDynamoSentMailLedger } from '../../shared/adapters/dynamodb/sent-mail-ledger.ts';
-import { createMailNotifier } from '../../shared/adapters/email/mail-notifier.ts';
+import { createMailNotifier, firstTimeOver } from '../../shared/adapters/email/mail-notifier.ts';
 import { createSesMailer } from '../../shared/adapters/email/mailer.ts';
 import { createEventBridgeScheduler } from '../../shared/adapters/scheduler/eventbridge-scheduler.ts';
 import { deriveKey } from '../../shared/adapters/secret-keys.ts';
@@ -16,6 +16,10 @@ const secret = await signingSecret();
 const sqs = new SQSClient({});
 const queueUrl = env('TIMER_QUEUE_URL');
 const surveyBaseUrl = env('SURVEY_BASE_URL');
+const ledger = createDynamoSentMailLedger({
+  client: createDocumentClient(dynamodb),
+  tableName: env('TABLE_NAME'),
+});
 
 /** Lambda entry for the table's stream: timers through EventBridge Scheduler, mail through SES. */
 export const handler = createHandler({
@@ -23,6 +27,7 @@ export const handler = createHandler({
   policy: core.policy,
   ids: core.ids,
   surveyTokens: awsSurveyTokens(secret, core.clock),
+  firstTime: firstTimeOver(ledger, core.clock),
   scheduler: createEventBridgeScheduler({
     client: new SchedulerClient({}),
     clock: core.clock,

@@ -31,6 +31,11 @@ export interface ReactionDeps {
   ids: IdGenerator;
   surveyTokens: SurveyTokens;
   recordMetric?: RecordMetric;
+  /**
+   * True the first time a key is seen (a conditional write): an event's metrics are published once even
+   * when the stream delivers it again, so replays cannot inflate counts or wake the breach alarms.
+   */
+  firstTime?: (key: string) => Promise<boolean>;
 }
 
 const BREACH_METRIC = {
@@ -218,5 +223,8 @@ export async function reactToChange(deps: ReactionDeps, change: StoredChange): P
   if (!c) return;
   const { notices, metrics } = await consequences(deps, change.event, c);
   for (const notice of notices) await deps.notifier.notify(notice);
-  for (const metric of metrics) deps.recordMetric?.(...metric);
+  if (metrics.length === 0 || !deps.recordMetric) return;
+  // After the mail: a record that fails mid-way is retried, and its metrics must not be lost to that.
+  if (deps.firstTime && !(await deps.firstTime(`${change.event.id}#metrics`))) return;
+  for (const metric of metrics) deps.recordMetric(...metric);
 }

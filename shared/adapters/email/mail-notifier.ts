@@ -19,8 +19,16 @@ export interface SentMailLedger {
   release(key: string): Promise<void>;
 }
 
-/** Long enough for one SES call with retries; short enough that a crashed sender delays a mail only briefly. */
-export const CLAIM_LEASE_MS = 5 * 60_000;
+/**
+ * Longer than any function that claims runs (stream 30 s, inbound mail 60 s), so a live claim is never
+ * taken over; short enough that the retries after a crash (a timeout mid-send) find it abandoned before
+ * they run out.
+ */
+export const CLAIM_LEASE_MS = 90_000;
+
+/** How long `notify` waits for a busy claim to be confirmed or abandoned before throwing for a retry. */
+const BUSY_WAIT_MS = 20_000;
+const BUSY_POLL_MS = 2_000;
 
 /** Another sender is mailing this notice right now: thrown so the stream retries the record later. */
 export class MailInFlightError extends Error {
@@ -28,6 +36,18 @@ export class MailInFlightError extends Error {
   public constructor(public readonly key: string) {
     super(`mail ${key} is being sent by another sender`);
   }
+}
+
+/**
+ * "Has this happened before?" over a ledger: the first caller for a key records it and gets true, every
+ * later one false. For effects that must not repeat on a replay but need no send in between (metrics).
+ */
+export function firstTimeOver(ledger: SentMailLedger, clock: Clock): (key: string) => Promise<boolean> {
+  return async (key) => {
+    if ((await ledger.claim(key, clock.now())) !== 'claimed') return false;
+    await ledger.confirm(key, null);
+    return true;
+  };
 }
 
 /** The ledger in a Map: for tests and the in-process runtime (one process, no crash recovery needed). */
@@ -73,6 +93,8 @@ export interface MailNotifierOptions {
   onConfirmFailed?: (error: unknown, key: string) => void;
   /** Told when SES refuses a mail for good (see UNDELIVERABLE); it is recorded as done, not retried. */
   onUndeliverable?: (error: unknown, key: string) => void;
+  /** Waits between looks at a busy claim (real time by default; tests pass a fake). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 const CONFIRM_ATTEMPTS = 3;
@@ -153,7 +175,14 @@ export function createMailNotifier(options: MailNotifierOptions): Notifier {
       if (to.length === 0) return;
       const mail = compose(notice, rendered, to, now);
       const key = `${notice.eventId}#${notice.kind}`;
-      const claim = await ledger.claim(key, now);
+      const sleep = options.sleep ?? ((ms: number) => new Promise<void>((ok) => setTimeout(ok, ms)));
+      // Busy is almost always this record's own earlier attempt that died mid-send: wait a little for
+      // its lease to run out rather than spend one of the stream's few retries at once.
+      let claim = await ledger.claim(key, clock.now());
+      for (let waited = 0; claim === 'busy' && waited < BUSY_WAIT_MS; waited += BUSY_POLL_MS) {
+        await sleep(BUSY_POLL_MS);
+        claim = await ledger.claim(key, clock.now());
+      }
       if (claim === 'sent') return;
       if (claim === 'busy') throw new MailInFlightError(key);
       let sent: { providerMessageId: string | null };

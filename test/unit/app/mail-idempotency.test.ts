@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createMailNotifier,
   createMemorySentMailLedger,
+  firstTimeOver,
 } from '../../../shared/adapters/email/mail-notifier.ts';
 import type { OutboundMail } from '../../../shared/adapters/email/mailer.ts';
 import type { Actor } from '../../../shared/app/actor.ts';
@@ -24,12 +25,16 @@ async function life(deliveries: (i: number) => number) {
   const sim = new TimerSim('2026-12-01T17:00:00.000Z');
   const deps = sim.appDeps;
   const sent: OutboundMail[] = [];
+  const metrics: string[] = [];
+  const ledger = createMemorySentMailLedger();
   const reaction: ReactionDeps = {
     store: sim.store,
     policy: deps.policy,
     scheduler: sim.scheduler,
     ids: deps.ids,
     surveyTokens: sim.surveyTokens,
+    recordMetric: (name, dimensions) => void metrics.push(`${name} ${JSON.stringify(dimensions)}`),
+    firstTime: firstTimeOver(ledger, sim.clock),
     notifier: createMailNotifier({
       mailer: {
         send: async (m) => {
@@ -37,7 +42,7 @@ async function life(deliveries: (i: number) => number) {
           return { providerMessageId: null };
         },
       },
-      ledger: createMemorySentMailLedger(),
+      ledger,
       clock: sim.clock,
       from: 'support@support.example',
       mailDomain: 'reply.support.example',
@@ -81,7 +86,7 @@ async function life(deliveries: (i: number) => number) {
   // And once more from the start, as after a lost checkpoint: everything is delivered again.
   position = 0;
   await drain();
-  return { sent, sim };
+  return { sent, sim, metrics };
 }
 
 const kindOf = (m: OutboundMail) => m.tags?.casewatch ?? '?';
@@ -103,6 +108,9 @@ describe('stream replays send each mail once', () => {
       'survey',
     ]);
     expect(twice.sent.map(kindOf)).toEqual(once.sent.map(kindOf));
+    // Metrics too: a replayed breach must not count twice (it would skew compliance and page people).
+    expect(once.metrics).toContain('FirstResponseBreached {"severity":"2"}');
+    expect(twice.metrics).toEqual(once.metrics);
     expect(new Set(twice.sent.map((m) => m.messageId)).size).toBe(twice.sent.length);
     const surveys = (twice.sim.store.events.get([...twice.sim.store.cases.keys()][0] ?? '') ?? []).filter(
       (e) => e.type === 'survey.sent',
@@ -110,14 +118,17 @@ describe('stream replays send each mail once', () => {
     expect(surveys).toHaveLength(1);
   });
 
-  it('any pattern of redelivery (1–3 times per record) sends the same mails', async () => {
-    const reference = (await life(() => 1)).sent.map(kindOf);
+  it('any pattern of redelivery (1–3 times per record) sends the same mails and metrics', async () => {
+    const first = await life(() => 1);
+    const reference = first.sent.map(kindOf);
+    const referenceMetrics = first.metrics;
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 40, maxLength: 40 }),
         async (n) => {
-          const { sent } = await life((i) => n[i % n.length] ?? 1);
+          const { sent, metrics } = await life((i) => n[i % n.length] ?? 1);
           expect(sent.map(kindOf)).toEqual(reference);
+          expect(metrics).toEqual(referenceMetrics);
         },
       ),
       { numRuns: 25 },

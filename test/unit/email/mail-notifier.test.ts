@@ -116,6 +116,8 @@ function notifier(extra: Partial<MailNotifierOptions> = {}) {
     replyKey,
     leads,
     surveyUrl: (token) => `https://support.example/survey/${token}`,
+    // Waiting on a busy claim takes no real time here (and moves no clock unless a test says so).
+    sleep: async () => {},
     ...extra,
   });
 }
@@ -286,6 +288,21 @@ describe('idempotency', () => {
     await notifier().notify(message as Notice);
     expect(mailer.sent).toHaveLength(1);
     expect(await ledger.claim(key, now)).toBe('sent');
+  });
+
+  it('a busy claim whose lease runs out while notify waits is taken over and sent', async () => {
+    const [, message] = customerNotices(c);
+    const key = `${message?.eventId}#agent.message`;
+    expect(await ledger.claim(key, new Date(now.getTime() - CLAIM_LEASE_MS + 5_000))).toBe('claimed');
+    const slept: number[] = [];
+    const sleep = async (ms: number) => {
+      slept.push(ms);
+      now = new Date(now.getTime() + ms);
+    };
+    await notifier({ sleep }).notify(message as Notice);
+    expect(mailer.sent).toHaveLength(1);
+    expect(slept.reduce((a, b) => a + b, 0)).toBeGreaterThan(5_000);
+    expect(slept.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(20_000);
   });
 
   it('a ledger that cannot confirm does not fail a mail that went out', async () => {
