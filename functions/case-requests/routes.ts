@@ -16,6 +16,15 @@ import {
   SurveyAnswerSchema,
   SurveyTokenSchema,
 } from '../../shared/http/schemas.ts';
+import {
+  formAnswer,
+  htmlAnswer,
+  invalidSurveyPage,
+  isFormPost,
+  prefersHtml,
+  surveyPage,
+  thanksPage,
+} from '../../shared/http/survey-page.ts';
 import type { BlobStore } from '../../shared/ports/blob-store.ts';
 
 /** What requesters and staff both do on a case: write, close or move it, escalate, attach; answer its survey. */
@@ -82,9 +91,21 @@ export const requestRoutes: Record<string, Route<RequestDeps>> = {
     });
   },
   'GET /surveys/{token}': async ({ event, deps }) => {
-    return json(200, await readSurvey(deps, surveyTokenParam(event)), SURVEY_HEADERS);
+    // The mailed link opens in a browser: people get the survey page, API clients keep the JSON view.
+    if (prefersHtml(event)) {
+      return htmlAnswer(async () => surveyPage(await readSurvey(deps, surveyTokenParam(event))));
+    }
+    return json(200, await readSurvey(deps, surveyTokenParam(event)), { ...SURVEY_HEADERS, vary: 'Accept' });
   },
   'POST /surveys/{token}': async ({ event, deps }) => {
+    if (isFormPost(event)) {
+      return htmlAnswer(async () => {
+        const token = surveyTokenParam(event);
+        const form = formAnswer(event);
+        if (!form.ok) return invalidSurveyPage(await readSurvey(deps, token), form.form);
+        return thanksPage(await submitSurvey(deps, token, form.answer));
+      });
+    }
     const token = surveyTokenParam(event);
     const answer = jsonBody(event, SurveyAnswerSchema);
     return json(201, await submitSurvey(deps, token, answer), SURVEY_HEADERS);

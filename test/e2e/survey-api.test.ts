@@ -111,3 +111,73 @@ describe('POST /surveys/{token} validates the answer first', () => {
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
   });
 });
+
+describe('the survey link in a browser (content negotiation)', () => {
+  const browser = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+  const formPost = (fields: Record<string, string>) => ({
+    rawBody: new URLSearchParams(fields).toString(),
+    headers: { accept: browser, 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  const expectHtml = (headers: Headers) => {
+    expect(headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(headers.get('cache-control')).toBe('no-store');
+    expect(headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(headers.get('x-frame-options')).toBe('DENY');
+  };
+
+  /** The link the closing mailed to the requester, as a path on the local API. */
+  async function mailedSurveyPath(): Promise<string> {
+    await api.call('GET', '/_local/timers');
+    const mail = (await api.mailTo('buyer@example.com')).find((m) => m.subject.includes('How did we do?'));
+    const link = /(http:\/\/localhost:\d+\/surveys\/[A-Za-z0-9._~%-]+)/.exec(mail?.body.text ?? '')?.[1];
+    expect(link).toBeDefined();
+    return new URL(link as string).pathname;
+  }
+
+  it('a forged link is a 404 HTML page for GET and for a form post', async () => {
+    const path = `/surveys/${await forgedToken(caseId)}`;
+    const page = await api.call('GET', path, { headers: { accept: browser } });
+    expect(page.status).toBe(404);
+    expectHtml(page.headers);
+    expect(page.body).toMatch(/^<!doctype html>/);
+    expect(page.body).toMatch(/This survey link does not work/);
+    expect(page.body).not.toContain(caseId);
+    const posted = await api.call('POST', path, formPost({ overall: '0' }));
+    expect(posted.status).toBe(404);
+    expectHtml(posted.headers);
+  });
+
+  it('the mailed link shows the form; bad values are a 400 page, then one answer lands and a second is a 409', async () => {
+    const path = await mailedSurveyPath();
+    const page = await api.call('GET', path, { headers: { accept: browser } });
+    expect(page.status).toBe(200);
+    expectHtml(page.headers);
+    expect(page.body).toContain('<form method="post">');
+    expect(page.body.match(/type="radio"/g)).toHaveLength(15);
+    // The JSON view is unchanged for API clients on the same link.
+    expect((await api.call('GET', path)).body).toMatchObject({ submitted: false });
+
+    const xss = '<script>alert(1)</script>';
+    const bad = await api.call('POST', path, formPost({ overall: '0', timeliness: '4', comment: xss }));
+    expect(bad.status).toBe(400);
+    expectHtml(bad.headers);
+    expect(bad.body).toMatch(/id="overall-error">“0” is not a rating/);
+    expect(bad.body).toMatch(/id="friendliness-error">Choose a rating/);
+    expect(bad.body).not.toContain(xss);
+    expect(bad.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;</textarea>');
+
+    const fields = { overall: '5', timeliness: '4', friendliness: '5', comment: 'Quick & kind' };
+    const done = await api.call('POST', path, formPost(fields));
+    expect(done.status).toBe(201);
+    expectHtml(done.headers);
+    expect(done.body).toMatch(/Thank you for your feedback/);
+    const again = await api.call('POST', path, formPost(fields));
+    expect(again.status).toBe(409);
+    expectHtml(again.headers);
+    const stored = (await api.call('GET', `/cases/${caseId}`, { token: agent })).body;
+    expect(stored.survey).toMatchObject({
+      ratings: { overall: 5, timeliness: 4, friendliness: 5 },
+      comment: 'Quick & kind',
+    });
+  });
+});

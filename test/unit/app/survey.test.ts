@@ -20,6 +20,7 @@ import { TimerSim } from '../../support/timer-sim.ts';
 const agent: Actor = { kind: 'staff', role: 'agent', email: 'alice@support.example' };
 const ratings = { overall: 5, timeliness: 4, friendliness: 3 };
 const secret = randomBytes(32).toString('base64');
+const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 
 /** The survey as `react-to-change` records it when a closed case's survey goes out. */
 async function markSurveySent(store: CaseStore, id: string, at: string): Promise<void> {
@@ -198,30 +199,59 @@ describe('GET / POST /surveys/{token} (the case-requests handler)', () => {
         put: async () => undefined,
       },
     });
-    const call = async (
+    const send = async (
       method: 'GET' | 'POST',
       token: string,
-      body?: unknown,
-      headers: Record<string, string> = {},
+      body: string | undefined,
+      headers: Record<string, string>,
+      isBase64Encoded = false,
     ) => {
       const event = {
         version: '2.0',
         routeKey: `${method} /surveys/{token}`,
         rawPath: `/surveys/${token}`,
         rawQueryString: '',
-        headers: { 'content-type': 'application/json', ...headers },
+        headers,
         pathParameters: { token },
         requestContext: { http: { method }, requestId: 'r' },
-        ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-        isBase64Encoded: false,
+        ...(body === undefined ? {} : { body }),
+        isBase64Encoded,
       } as unknown as APIGatewayProxyEventV2;
       const r = (await handler(
         event,
         lambdaContext('case-requests', 'r'),
       )) as APIGatewayProxyStructuredResultV2;
-      return { status: r.statusCode, headers: r.headers ?? {}, body: JSON.parse(String(r.body)) };
+      return { status: r.statusCode, headers: r.headers ?? {}, text: String(r.body) };
     };
-    return { ...ctx, call };
+    const call = async (
+      method: 'GET' | 'POST',
+      token: string,
+      body?: unknown,
+      headers: Record<string, string> = {},
+    ) => {
+      const r = await send(
+        method,
+        token,
+        body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+        { 'content-type': 'application/json', ...headers },
+      );
+      return { status: r.status, headers: r.headers, body: JSON.parse(r.text) };
+    };
+    /** What a browser does: GET asking for HTML; the form posts urlencoded fields (API Gateway may base64 them). */
+    const browser = {
+      get: (t: string) => send('GET', t, undefined, { accept: BROWSER_ACCEPT }),
+      post: (t: string, fields: Record<string, string>, base64 = false) => {
+        const form = new URLSearchParams(fields).toString();
+        return send(
+          'POST',
+          t,
+          base64 ? Buffer.from(form).toString('base64') : form,
+          { accept: BROWSER_ACCEPT, 'content-type': 'application/x-www-form-urlencoded' },
+          base64,
+        );
+      },
+    };
+    return { ...ctx, call, browser };
   }
 
   it('GET is the survey, POST answers it (201), a second POST is a 409', async () => {
@@ -276,5 +306,106 @@ describe('GET / POST /surveys/{token} (the case-requests handler)', () => {
       expect((await call('GET', bad)).status).toBe(404);
       expect((await call('POST', bad, { ratings })).status).toBe(404);
     }
+  });
+
+  describe('as a web page (content negotiation)', () => {
+    const form = { overall: '5', timeliness: '4', friendliness: '3' };
+
+    it('GET negotiates: a browser gets the HTML form, API clients keep the JSON view', async () => {
+      const { call, browser, token, number } = await http();
+      const page = await browser.get(token);
+      expect(page.status).toBe(200);
+      expect(page.headers).toMatchObject({
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+        'referrer-policy': 'no-referrer',
+        'x-frame-options': 'DENY',
+        'content-security-policy': expect.stringContaining("default-src 'none'"),
+        vary: 'Accept',
+      });
+      expect(page.text).toContain(`<strong>${number}</strong>: Refund`);
+      expect(page.text).toContain('<form method="post">');
+      for (const accept of [undefined, 'application/json', '*/*', 'application/json, text/html']) {
+        const r = await call('GET', token, undefined, accept === undefined ? {} : { accept });
+        expect(r.status).toBe(200);
+        expect(r.headers['content-type']).toBe('application/json');
+        expect(r.body).toMatchObject({ caseNumber: number, submitted: false });
+      }
+    });
+
+    it('the form post answers the survey (201 thank-you page); a second is a 409 page; GET then says answered', async () => {
+      const { browser, token, number, deps, id, sim } = await http();
+      const done = await browser.post(token, { ...form, comment: 'Quick\r\nand kind', submit: '' });
+      expect(done.status).toBe(201);
+      expect(done.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(done.text).toMatch(/Thank you for your feedback/);
+      expect(done.text).toContain(number);
+      expect((await deps.store.get(id))?.survey).toMatchObject({
+        ratings: { overall: 5, timeliness: 4, friendliness: 3 },
+        comment: 'Quick\nand kind',
+      });
+      expect(sim.store.events.get(id)?.filter((e) => e.type === 'survey.submitted')).toHaveLength(1);
+      const again = await browser.post(token, form);
+      expect(again.status).toBe(409);
+      expect(again.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(again.text).toMatch(/already answered/);
+      const page = await browser.get(token);
+      expect(page.status).toBe(200);
+      expect(page.text).toMatch(/already answered/);
+      expect(page.text).not.toContain('<form');
+      // An invalid post to an answered survey says so too, rather than showing the form again.
+      expect((await browser.post(token, { overall: '9' })).status).toBe(409);
+    });
+
+    it('a base64-encoded form body (as API Gateway may pass it) is read the same', async () => {
+      const { browser, token, deps, id } = await http();
+      expect((await browser.post(token, { ...form, comment: 'é ✓' }, true)).status).toBe(201);
+      expect((await deps.store.get(id))?.survey?.comment).toBe('é ✓');
+    });
+
+    it('bad values are a 400 page showing the form again, escaped, and store nothing', async () => {
+      const { browser, token, deps, id } = await http();
+      const xss = '<script>alert(1)</script>';
+      const r = await browser.post(token, { overall: '5', timeliness: xss, friendliness: '6', comment: xss });
+      expect(r.status).toBe(400);
+      expect(r.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(r.headers['content-security-policy']).toContain("form-action 'self'");
+      expect(r.text).not.toContain(xss);
+      expect(r.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;</textarea>');
+      expect(r.text).toMatch(/id="timeliness-error">“&lt;script&gt;/);
+      expect(r.text).toMatch(/id="friendliness-error">“6” is not a rating/);
+      expect(r.text).toMatch(/value="5" required checked/);
+      expect((await deps.store.get(id))?.survey?.submittedAt).toBeNull();
+    });
+
+    it('a forged or malformed link is a 404 page for GET and form POST', async () => {
+      const { browser, sim } = await http();
+      const otherKey = createSurveyTokens(async () => new Uint8Array(randomBytes(32)), sim.clock);
+      for (const bad of [await otherKey.issue('01JD0000000000000000000000'), 'a.b', 'x'.repeat(5_000)]) {
+        for (const r of [
+          await browser.get(bad),
+          await browser.post(bad, form),
+          await browser.post(bad, {}),
+        ]) {
+          expect(r.status).toBe(404);
+          expect(r.headers['content-type']).toBe('text/html; charset=utf-8');
+          expect(r.text).toMatch(/This survey link does not work/);
+        }
+      }
+    });
+
+    it('a JSON post keeps the JSON contract whatever the Accept header says', async () => {
+      const { call, token, number } = await http();
+      const bad = await call(
+        'POST',
+        token,
+        { ratings: { ...ratings, overall: 0 } },
+        { accept: BROWSER_ACCEPT },
+      );
+      expect(bad.status).toBe(400);
+      expect(bad.headers['content-type']).toBe('application/problem+json');
+      const ok = await call('POST', token, { ratings }, { accept: BROWSER_ACCEPT });
+      expect(ok).toMatchObject({ status: 201, body: { submitted: true, caseNumber: number } });
+    });
   });
 });
