@@ -9,7 +9,8 @@ import { logger, recordMetric, tracer } from '../../shared/http/observability.ts
 
 /**
  * The table's stream: each record reconciles its case's timers or sends the notice its event calls
- * for. Records run in order, one at a time; a failure is reported for that record only.
+ * for. Records run in order, one at a time; a failed record is reported, and Lambda retries the batch
+ * from it, so the records after it run again - which is safe, since every reaction is idempotent.
  */
 export function createHandler(deps: ReactionDeps) {
   const processor = new BatchProcessor(EventType.DynamoDBStreams);

@@ -41,6 +41,7 @@ export const handler = createHandler({
   limiter: createDynamoAutoReplyLimiter({ client: documents, tableName }),
   ledger: createDynamoSentMailLedger({ client: documents, tableName }),
   mailDomain,
+  senderAddress: env('SENDER_ADDRESS'),
   caseOfReplyAddress: (address) => parseReplyAddress(address, replyKey, mailDomain),
   async fetchRaw(messageId) {
     const object = await s3.send(

@@ -285,6 +285,7 @@ export class Mail extends Construct implements MailSender {
         QUARANTINE_PREFIX,
         ATTACHMENTS_BUCKET: props.attachmentsBucket.bucketName,
         MAIL_DOMAIN: props.mailDomain,
+        SENDER_ADDRESS: props.senderAddress,
         CASEWATCH_SECRET_ARN: props.signingSecret.secretArn,
         USER_POOL_ID: props.userPool.userPoolId,
       },

@@ -292,8 +292,8 @@ export class Timers extends Construct {
       eventSourceArn: this.tableStreamArn(props.table),
       // TRIM_HORIZON: when the mapping is first created (or replaced) it starts from the oldest record the
       // stream still holds (24 h) instead of skipping the changes made meanwhile, which would leave those
-      // cases without timers. Replays are harmless: schedule names are deterministic and a breach is
-      // recorded once on the case, so at worst a notice is sent twice.
+      // cases without timers. Replays are harmless: schedule names are deterministic, a breach is
+      // recorded once on the case, and each event's mail and metrics pass the sent-mail ledger once.
       startingPosition: StartingPosition.TRIM_HORIZON,
       batchSize: 10,
       // Records run in order, one at a time, and failures are reported per record; a batch that still

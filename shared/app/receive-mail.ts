@@ -22,6 +22,8 @@ export interface MailDeps extends AppDeps {
   limiter: AutoReplyLimiter;
   /** The domain our reply addresses and Message-IDs use. */
   mailDomain: string;
+  /** The address casewatch sends from: mail from it is our own, coming back. */
+  senderAddress?: string;
   /** The case a signed reply address routes to; null when its token is not genuine (HMAC, in an adapter). */
   caseOfReplyAddress(address: string): string | null;
 }
@@ -56,10 +58,22 @@ export async function receiveMail(deps: MailDeps, raw: Buffer, mail: InboundMail
   const receivedAt = toInstant(deps.clock.now());
   if (mail.kind === 'quarantine')
     return archive(deps, raw, mail.reason, receivedAt, mail.from ?? null, mail.subject ?? null);
-  if (mail.automatic) return archive(deps, raw, 'automatic', receivedAt, mail.from, mail.subject);
+  // Our own mail coming back (a loop through a forwarding rule, or someone spoofing us) is never a case.
+  if (isOwnAddress(deps, mail.from))
+    return archive(deps, raw, 'automatic', receivedAt, mail.from, mail.subject);
+  if (mail.automatic && !mail.list)
+    return archive(deps, raw, 'automatic', receivedAt, mail.from, mail.subject);
 
-  const sellerId = await deps.sellers.sellerIdOf(mail.from);
+  // Who is a seller is asked only when it matters (a lookup per mail would tie all mail to Cognito).
+  let seller: Promise<string | null> | undefined;
+  const sellerId = () => {
+    seller ??= deps.sellers.sellerIdOf(mail.from);
+    return seller;
+  };
   const target = await threadTarget(deps, mail, sellerId);
+  // List mail (a requester writing through a group) may join their open case; it never opens one.
+  if (mail.automatic && (!target || target.status === 'closed'))
+    return archive(deps, raw, 'automatic', receivedAt, mail.from, mail.subject);
   if (target && target.status !== 'closed') {
     const actor: Actor =
       target.type === 'consumer'
@@ -82,14 +96,14 @@ export async function receiveMail(deps: MailDeps, raw: Buffer, mail: InboundMail
       acknowledged: true,
     };
   }
-  return openFromMail(deps, mail, sellerId, receivedAt, target);
+  return openFromMail(deps, mail, await sellerId(), receivedAt, target);
 }
 
 /** The first case one of the message's keys names whose requester (or seller) sent it. */
 async function threadTarget(
   deps: MailDeps,
   mail: InboundMessage,
-  sellerId: string | null,
+  sellerId: () => Promise<string | null>,
 ): Promise<Case | null> {
   const ids: (string | null)[] = [
     mail.replyTokenAddress ? deps.caseOfReplyAddress(mail.replyTokenAddress) : null,
@@ -101,14 +115,25 @@ async function threadTarget(
   ];
   for (const candidate of candidates) {
     const c = await candidate();
-    if (c && isParticipant(c, mail.from, sellerId)) return c;
+    if (c && (await isParticipant(c, mail.from, sellerId))) return c;
   }
   return null;
 }
 
-function isParticipant(c: Case, from: string, sellerId: string | null): boolean {
+async function isParticipant(
+  c: Case,
+  from: string,
+  sellerId: () => Promise<string | null>,
+): Promise<boolean> {
   if (c.requester.email !== null && c.requester.email.toLowerCase() === from) return true;
-  return c.type === 'seller' && sellerId !== null && c.requester.sellerId === sellerId;
+  if (c.type !== 'seller' || c.requester.sellerId === null) return false;
+  return (await sellerId()) === c.requester.sellerId;
+}
+
+function isOwnAddress(deps: MailDeps, from: string): boolean {
+  const address = from.toLowerCase();
+  if (deps.senderAddress && address === deps.senderAddress.toLowerCase()) return true;
+  return address.endsWith(`@${deps.mailDomain.toLowerCase()}`);
 }
 
 async function openFromMail(

@@ -30,6 +30,8 @@ export interface InboundMessage {
   replyTokenAddress?: string;
   /** Auto-reply, bounce, report or list mail: never answer it automatically. */
   automatic: boolean;
+  /** Mailing-list mail (also `automatic`): may land on a case its sender is the requester of, never opens one. */
+  list?: boolean;
   /** Consumer-case fields found in the words, when present (never guessed). */
   extracted: { orderNumber?: string; billingDescriptor?: string };
 }

@@ -47,6 +47,8 @@ describe('GET /_local/metrics (issue #6)', () => {
       timeToFirstResponseMinutes: { p50: 60, p90: 60 },
     });
     expect(m.atRisk[level]).toBe(1);
-    expect(b.id).toBeDefined();
+    // The breach is b's, the case nobody answered.
+    const breached = (await api.call('GET', `/cases/${b.id}`, { token: agent })).body;
+    expect(breached.sla.firstResponse.breachedAt).not.toBeNull();
   });
 });

@@ -277,7 +277,7 @@ describe('the inbound bucket', () => {
 });
 
 describe('the inbound function', () => {
-  it('is told where mail, quarantine, attachments, cases, the key and the user pool are', () => {
+  it('is told where mail, quarantine, attachments, cases, the key and the user pool are, and its own address', () => {
     expect(envOf(ids.fn)).toEqual({
       NODE_OPTIONS: '--enable-source-maps',
       POWERTOOLS_SERVICE_NAME: 'casewatch',
@@ -287,6 +287,7 @@ describe('the inbound function', () => {
       QUARANTINE_PREFIX: 'quarantine/',
       ATTACHMENTS_BUCKET: { Ref: ids.attachments },
       MAIL_DOMAIN: DEFAULT_MAIL_DOMAIN,
+      SENDER_ADDRESS: DEFAULT_SENDER_ADDRESS,
       CASEWATCH_SECRET_ARN: { Ref: ids.secret },
       USER_POOL_ID: { Ref: ids.userPool },
     });

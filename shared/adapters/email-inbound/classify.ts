@@ -91,6 +91,7 @@ function classify(mail: ParsedMail, options: ReadInboundOptions): InboundMail {
     })),
     references,
     automatic: isAutomatic(mail, headers, sender.address, subject),
+    list: isListMail(headers),
     extracted: extractFields(subject, normaliseText(text)),
   };
   if (fromName) result.fromName = fromName;
@@ -169,6 +170,12 @@ function verdictsFromHeaders(headers: Map<string, string[]>): Verdicts {
 const AUTO_REPLY_SUBJECT =
   /^(automatic reply|auto[- ]?reply|auto[- ]?response|out of (the )?office|abwesenheitsnotiz|réponse automatique|autosvar)\b/i;
 const BOUNCE_SENDER = /^(mailer-daemon|postmaster)@/i;
+
+/** Distributed by a mailing list (RFC 2369 / 2919 headers, `Precedence: list`). */
+function isListMail(headers: Map<string, string[]>): boolean {
+  if (headers.has('list-id') || headers.has('list-post')) return true;
+  return /^list\b/.test(headers.get('precedence')?.[0]?.toLowerCase() ?? '');
+}
 
 /** RFC 3834 and the de-facto headers: anything machine-sent, bounced or list-distributed is never answered. */
 function isAutomatic(

@@ -255,3 +255,49 @@ describe('receiveMail: what never lands on a case', () => {
     expect((sim.store.events.get(c.id) ?? []).map((e) => e.type)).toEqual(['case.opened']);
   });
 });
+
+describe('receiveMail: loops and lists', () => {
+  it('mail from our own domain or sender address is archived, never a case', async () => {
+    const { sim, deps } = setup();
+    const c = await consumerCase(deps);
+    const own = { ...deps, senderAddress: 'support@support.example' };
+    for (const from of [`case+x@${DOMAIN}`, 'Support@Support.example']) {
+      const outcome = await receiveMail(own, raw, mail({ from, caseTag: c.number }));
+      expect(outcome).toMatchObject({ kind: 'archived', reason: 'automatic' });
+    }
+    expect(sim.store.cases.size).toBe(1);
+  });
+
+  it('list mail from the requester joins their open case; list mail that threads nowhere is archived', async () => {
+    const { sim, deps } = setup();
+    const c = await consumerCase(deps);
+    const joined = await receiveMail(
+      deps,
+      raw,
+      mail({ automatic: true, list: true, caseTag: c.number, text: 'via our group' }),
+    );
+    expect(joined).toMatchObject({ kind: 'posted', caseId: c.id });
+    const stray = await receiveMail(deps, raw, mail({ automatic: true, list: true, subject: 'Newsletter' }));
+    expect(stray).toMatchObject({ kind: 'archived', reason: 'automatic' });
+    expect(sim.store.cases.size).toBe(1);
+  });
+
+  it('asks the seller directory only when the answer matters', async () => {
+    const { deps } = setup();
+    let lookups = 0;
+    const counting = {
+      ...deps,
+      sellers: {
+        sellerIdOf: async () => {
+          lookups++;
+          return null;
+        },
+      },
+    };
+    const c = await consumerCase(deps);
+    await receiveMail(counting, raw, mail({ replyTokenAddress: replyAddress(c.id, KEY, DOMAIN) }));
+    expect(lookups).toBe(0);
+    await receiveMail(counting, raw, mail({ subject: 'new one' }));
+    expect(lookups).toBe(1);
+  });
+});
