@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { CasewatchError, ConflictError, NotFoundError, ValidationError } from '../app/errors.ts';
 import type { SurveySubmitted, SurveyView } from '../app/survey.ts';
+import { escapeHtml } from '../domain/html.ts';
 import { type SurveyAnswer, SurveyAnswerSchema, type SurveyTopic } from '../domain/survey.ts';
 import { fieldErrors, header, MAX_BODY_BYTES } from './request.ts';
 
@@ -28,16 +29,6 @@ const HTML_HEADERS = {
 
 const COMMENT_MAX = 5_000;
 const SCALE = [1, 2, 3, 4, 5] as const;
-
-/** Every string that enters the markup goes through this; the subject and comment are customer text. */
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
 
 /**
  * Whether the caller would rather have HTML than JSON: `text/html` (or XHTML) ranked above every range
@@ -308,3 +299,5 @@ export async function htmlAnswer(
     throw error;
   }
 }
+
+export { escapeHtml };

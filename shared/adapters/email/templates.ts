@@ -1,5 +1,6 @@
 import type { Case } from '../../domain/case.ts';
 import { headerSafe, subjectTag } from '../../domain/email/addressing.ts';
+import { escapeHtml } from '../../domain/html.ts';
 import { epochOf, type Instant } from '../../domain/instant.ts';
 import type { Notice } from '../../ports/notifier.ts';
 
@@ -26,16 +27,6 @@ export interface RenderedMail {
 }
 
 const DEFAULT_TIME_ZONE = 'America/Los_Angeles';
-
-/** The one HTML escape: every user-supplied string goes through it before it enters markup. */
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
 
 const partsFormatters = new Map<string, Intl.DateTimeFormat>();
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
@@ -320,3 +311,5 @@ function internalFields(c: Case): Block {
     ],
   };
 }
+
+export { escapeHtml };
