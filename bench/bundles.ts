@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,10 +7,30 @@ import { join, relative, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
 import { ESM_REQUIRE_BANNER, PROJECT_ROOT } from '../infra/constructs/casewatch-function.ts';
-import { ROUTE_GROUP_ENTRIES } from '../shared/http/routes.ts';
+import { ROUTE_GROUP_ENTRIES, type RouteGroup } from '../shared/http/routes.ts';
+import { BUNDLE_BUDGETS_KIB } from './budgets.ts';
 import { percentile, round } from './stats.ts';
 
 export const BASELINE_ENTRY = 'bench/fixtures/dynamodb-only.ts';
+
+/**
+ * The Lambdas the stack deploys besides the API route groups, as their constructs name their entries:
+ * `timer` and `case-stream` in infra/constructs/timers.ts, `mail-inbound` in infra/constructs/mail.ts.
+ * `benchBundles` reports any `entry: 'functions/…'` in infra/constructs/ missing here (`unbenchedEntries`).
+ */
+export const WORKER_ENTRIES = {
+  timer: 'functions/timer/handler.ts',
+  'case-stream': 'functions/case-stream/handler.ts',
+  'mail-inbound': 'functions/mail-inbound/handler.ts',
+} as const;
+
+/** Every deployed Lambda, by the name README's bundle table gives it. */
+export type LambdaName = RouteGroup | keyof typeof WORKER_ENTRIES;
+
+export const LAMBDA_ENTRIES: Readonly<Record<LambdaName, string>> = {
+  ...ROUTE_GROUP_ENTRIES,
+  ...WORKER_ENTRIES,
+};
 
 export interface BundleRow {
   name: string;
@@ -28,6 +48,10 @@ export interface BundleRow {
   sizeRatio: number;
   importMedianRatio: number;
   importP90Ratio: number;
+  /** From bench/budgets.ts; null for the baseline. */
+  budgetKib: number | null;
+  /** `bytes` ≤ the budget; null for the baseline. Reported, never asserted. */
+  withinBudget: boolean | null;
   /** GetSecretValue calls the local stub answered per import (the handlers read their secret at init). */
   secretCallsPerImport: number;
   /**
@@ -52,6 +76,8 @@ export interface BundleReport {
   largest: { name: string; topPackages: PackageShare[]; scopes: PackageShare[] };
   /** Connections the child processes attempted to anything but loopback: always refused, should be 0. */
   nonLoopbackConnections: number;
+  /** Entries infra/constructs/ deploy that this bench does not measure: should be none. */
+  unbenchedEntries: string[];
 }
 
 const SECRET_ANSWER = JSON.stringify({
@@ -182,9 +208,15 @@ async function startSecretStub(): Promise<SecretStub> {
   });
 }
 
+/** A closed loopback port: whatever is addressed here (and nothing is, at import) is refused locally. */
+const NOWHERE = 'http://127.0.0.1:9';
+
 /**
  * What the handlers read at import, all pointing at loopback: the secret at the stub, the JWKS URL at a
- * closed port (jose fetches keys lazily, on the first token). No inherited AWS profile or credentials.
+ * closed port (jose fetches keys lazily, on the first token), every other AWS endpoint at that closed port
+ * too (`AWS_ENDPOINT_URL`; the workers build their SQS, Scheduler, SES, S3 and Cognito clients at import but
+ * call them per event). No inherited AWS profile or credentials. One environment for all bundles: the union
+ * of what infra/constructs/ give each function, with dummy values.
  */
 function childEnv(stubUrl: string, dir: string, nodeOptions: string | undefined): NodeJS.ProcessEnv {
   return {
@@ -197,13 +229,31 @@ function childEnv(stubUrl: string, dir: string, nodeOptions: string | undefined)
     AWS_CONFIG_FILE: join(dir, 'no-aws-config'),
     AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-aws-credentials'),
     AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_ENDPOINT_URL: NOWHERE,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: stubUrl,
     TABLE_NAME: 'casewatch',
     CASEWATCH_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:x',
-    COGNITO_ISSUER: 'http://127.0.0.1:9/us-east-1_bench',
-    COGNITO_JWKS_URL: 'http://127.0.0.1:9/us-east-1_bench/.well-known/jwks.json',
+    // API route groups (infra/constructs/api.ts)
+    COGNITO_ISSUER: `${NOWHERE}/us-east-1_bench`,
+    COGNITO_JWKS_URL: `${NOWHERE}/us-east-1_bench/.well-known/jwks.json`,
     COGNITO_CLIENT_ID: 'bench-client',
     ATTACHMENTS_BUCKET: 'bench-attachments',
+    // case-stream (infra/constructs/timers.ts)
+    TIMER_QUEUE_URL: `${NOWHERE}/000000000000/casewatch-timers`,
+    TIMER_QUEUE_ARN: 'arn:aws:sqs:us-east-1:000000000000:casewatch-timers',
+    TIMER_DLQ_ARN: 'arn:aws:sqs:us-east-1:000000000000:casewatch-timers-dlq',
+    SCHEDULE_GROUP: 'casewatch-bench',
+    SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/casewatch-bench-scheduler',
+    SENDER_ADDRESS: 'support@localhost',
+    LEADS_EMAIL: 'leads@localhost',
+    MAIL_DOMAIN: 'localhost',
+    SES_CONFIGURATION_SET: 'casewatch-bench',
+    SURVEY_BASE_URL: `${NOWHERE}/survey?token=`,
+    // mail-inbound (infra/constructs/mail.ts)
+    INBOUND_BUCKET: 'bench-inbound',
+    INBOUND_PREFIX: 'inbound/',
+    QUARANTINE_PREFIX: 'quarantine/',
+    USER_POOL_ID: 'us-east-1_bench',
     POWERTOOLS_SERVICE_NAME: 'casewatch',
     POWERTOOLS_METRICS_NAMESPACE: 'casewatch',
     POWERTOOLS_LOG_LEVEL: 'WARN',
@@ -233,11 +283,25 @@ function coldImport(child: string, file: string, env: NodeJS.ProcessEnv): Promis
   });
 }
 
+/** Deployed entries (route groups', `entry: 'functions/…'` in infra/constructs/) not in `LAMBDA_ENTRIES`. */
+async function unbenchedEntries(): Promise<string[]> {
+  const dir = join(PROJECT_ROOT, 'infra', 'constructs');
+  const deployed = new Set(Object.values(ROUTE_GROUP_ENTRIES));
+  for (const file of (await readdir(dir)).filter((f) => f.endsWith('.ts'))) {
+    const source = await readFile(join(dir, file), 'utf8');
+    for (const m of source.matchAll(/\bentry:\s*['"`](functions\/[^'"`]+)['"`]/g))
+      deployed.add(m[1] as string);
+  }
+  const benched = new Set<string>(Object.values(LAMBDA_ENTRIES));
+  return [...deployed].filter((e) => !benched.has(e)).sort();
+}
+
 /**
- * Size and cold-import time of each Lambda bundle, against a bundle holding only the DynamoDB client.
- * Each import runs in a fresh `node` process (the one-time disk-cache warm-up is not counted); processes
- * take turns across bundles and node options so drift on a busy machine spreads evenly. On a loaded machine
- * the rounds stop once `budgetMs` is spent (after at least `minRuns`), so `npm run bench` stays short.
+ * Size and cold-import time of each Lambda bundle the stack deploys, against a bundle holding only the
+ * DynamoDB client, with its budget from bench/budgets.ts (reported, not enforced). Each import runs in a
+ * fresh `node` process (the one-time disk-cache warm-up is not counted); processes take turns across bundles
+ * and node options so drift on a busy machine spreads evenly. On a loaded machine the rounds stop once
+ * `budgetMs` is spent (after at least `minRuns`), so `npm run bench` stays short.
  */
 export async function benchBundles(maxRuns = 11, budgetMs = 45_000, minRuns = 5): Promise<BundleReport> {
   const dir = await mkdtemp(join(tmpdir(), 'casewatch-bench-'));
@@ -245,7 +309,7 @@ export async function benchBundles(maxRuns = 11, budgetMs = 45_000, minRuns = 5)
   try {
     const entries: [string, string][] = [
       ['baseline (DynamoDB only)', BASELINE_ENTRY],
-      ...Object.entries(ROUTE_GROUP_ENTRIES),
+      ...Object.entries(LAMBDA_ENTRIES),
     ];
     const built = [];
     for (const [name, entry] of entries) {
@@ -292,6 +356,7 @@ export async function benchBundles(maxRuns = 11, budgetMs = 45_000, minRuns = 5)
     const rows: BundleRow[] = built.map((b, i) => {
       const median = percentile(plain.times[i] ?? [], 50);
       const p90 = percentile(plain.times[i] ?? [], 90);
+      const budgetKib = i === 0 ? null : (BUNDLE_BUDGETS_KIB[b.name as LambdaName] ?? null);
       return {
         name: b.name,
         entry: b.entry,
@@ -305,6 +370,8 @@ export async function benchBundles(maxRuns = 11, budgetMs = 45_000, minRuns = 5)
         sizeRatio: round(b.bytes / base.bytes),
         importMedianRatio: round(median / baseMedian),
         importP90Ratio: round(p90 / baseP90),
+        budgetKib,
+        withinBudget: budgetKib === null ? null : b.bytes <= budgetKib * 1024,
         secretCallsPerImport: round((secretCalls[i] ?? 0) / runs),
         untilSecretRequestMedianMs: untilSecret[i]?.length ? round(percentile(untilSecret[i], 50), 1) : null,
       };
@@ -322,6 +389,7 @@ export async function benchBundles(maxRuns = 11, budgetMs = 45_000, minRuns = 5)
         ).slice(0, 6),
       },
       nonLoopbackConnections: remote,
+      unbenchedEntries: await unbenchedEntries(),
     };
   } finally {
     await stub.close();

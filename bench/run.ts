@@ -1,3 +1,12 @@
+/**
+ * `npm run bench`: prints every benchmark as a table, then one JSON line for machines. Numbers, never
+ * assertions (bundle budgets are printed beside the sizes, not enforced).
+ *
+ * `BENCH_ONLY` runs some sections only, a comma-separated list of their names: `business-time`, `bundles`,
+ * `api-latency`, `scheduler-calls`, `local-scheduler-drain`. E.g. `BENCH_ONLY=bundles npx tsx bench/run.ts`
+ * (or `BENCH_ONLY=bundles npm run bench`) measures only the Lambda bundles; the JSON line then holds only the
+ * sections that ran. Unset or empty: everything.
+ */
 import { benchApiLatency } from './api-latency.ts';
 import { benchBundles } from './bundles.ts';
 import { benchBusinessTime } from './business-time.ts';
@@ -5,7 +14,27 @@ import { benchLocalSchedulerDrain } from './local-scheduler-drain.ts';
 import { benchSchedulerCalls } from './scheduler-calls.ts';
 import { printTable } from './stats.ts';
 
-/** Prints every benchmark as a table, then one JSON line for machines. Numbers, never assertions. */
+const SECTIONS = [
+  'business-time',
+  'bundles',
+  'api-latency',
+  'scheduler-calls',
+  'local-scheduler-drain',
+] as const;
+type Section = (typeof SECTIONS)[number];
+const only = (process.env.BENCH_ONLY ?? '')
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
+const unknown = only.filter((s) => !(SECTIONS as readonly string[]).includes(s));
+if (unknown.length > 0) {
+  console.error(`BENCH_ONLY: unknown section(s) ${unknown.join(', ')}; known: ${SECTIONS.join(', ')}`);
+  process.exit(2);
+}
+const wanted = (section: Section) => only.length === 0 || only.includes(section);
+/** The JSON line's content, one key per section that ran. */
+const report: Record<string, unknown> = {};
+
 let started = performance.now();
 /** Seconds since the previous call: each section says what it cost, to keep the whole run short. */
 const took = () => {
@@ -14,124 +43,154 @@ const took = () => {
   started = now;
   return `${s} s`;
 };
-const rows = benchBusinessTime();
-const businessTimeTook = took();
-const width = Math.max(...rows.map((r) => r.name.length));
-console.log(`${'benchmark'.padEnd(width)}  ${'ops/s'.padStart(12)}  ${'iterations'.padStart(10)}`);
-for (const r of rows) {
-  console.log(
-    `${r.name.padEnd(width)}  ${r.opsPerSecond.toLocaleString('en-US').padStart(12)}  ${String(r.iterations).padStart(10)}`,
-  );
+
+if (wanted('business-time')) {
+  const rows = benchBusinessTime();
+  const businessTimeTook = took();
+  const width = Math.max(...rows.map((r) => r.name.length));
+  console.log(`${'benchmark'.padEnd(width)}  ${'ops/s'.padStart(12)}  ${'iterations'.padStart(10)}`);
+  for (const r of rows) {
+    console.log(
+      `${r.name.padEnd(width)}  ${r.opsPerSecond.toLocaleString('en-US').padStart(12)}  ${String(r.iterations).padStart(10)}`,
+    );
+  }
+  const speedups = [8, 40, 160].map((h) => {
+    const ours = rows.find((r) => r.name === `addBusinessHours ${h}h (casewatch)`)?.opsPerSecond ?? 0;
+    const naive =
+      rows.find((r) => r.name === `addBusinessHours ${h}h (naive, minute steps)`)?.opsPerSecond ?? 1;
+    return { hours: h, speedup: Math.round(ours / naive) };
+  });
+  for (const s of speedups) console.log(`speed-up at ${s.hours} business hours: ${s.speedup}×`);
+  console.log(`(business time: ${businessTimeTook})`);
+  report.businessTime = rows;
+  report.speedups = speedups;
 }
-const speedups = [8, 40, 160].map((h) => {
-  const ours = rows.find((r) => r.name === `addBusinessHours ${h}h (casewatch)`)?.opsPerSecond ?? 0;
-  const naive =
-    rows.find((r) => r.name === `addBusinessHours ${h}h (naive, minute steps)`)?.opsPerSecond ?? 1;
-  return { hours: h, speedup: Math.round(ours / naive) };
-});
-for (const s of speedups) console.log(`speed-up at ${s.hours} business hours: ${s.speedup}×`);
-console.log(`(business time: ${businessTimeTook})`);
 
 const ms = (n: number | null) => (n === null ? '-' : n.toFixed(1));
 const times = (n: number) => `${n.toFixed(2)}×`;
 const signed = (n: number) => `${n >= 0 ? '+' : ''}${n.toFixed(2)} ms`;
+/** Budget verdict with the headroom (or overrun) in KiB; `-` for the baseline, which has no budget. */
+const within = (r: { kib: number; budgetKib: number | null; withinBudget: boolean | null }) =>
+  r.budgetKib === null
+    ? '-'
+    : r.withinBudget
+      ? `yes, ${Math.max(0, r.budgetKib - r.kib).toFixed(0)} left`
+      : `NO, ${Math.max(0, r.kib - r.budgetKib).toFixed(0)} over`;
 
-const bundles = await benchBundles();
-console.log(
-  `\nLambda bundles (esbuild as CasewatchFunction: ESM, minified, node22); cold import = fresh node, median/p90 of ${bundles.runs} (${took()})`,
-);
-printTable([
-  [
-    'bundle',
-    'KiB',
-    'gzip KiB',
-    '×size',
-    'import p50',
-    'import p90',
-    '×p50',
-    'srcmaps p50',
-    'srcmaps p90',
-    'secret req at',
-  ],
-  ...bundles.rows.map((r) => [
-    r.name,
-    r.kib.toFixed(1),
-    r.gzipKib.toFixed(1),
-    times(r.sizeRatio),
-    ms(r.importMedianMs),
-    ms(r.importP90Ms),
-    times(r.importMedianRatio),
-    ms(r.importWithSourceMapsMedianMs),
-    ms(r.importWithSourceMapsP90Ms),
-    ms(r.untilSecretRequestMedianMs),
-  ]),
-]);
-console.log(
-  'times in ms; × = against the baseline; srcmaps = NODE_OPTIONS=--enable-source-maps as deployed; ' +
-    'secret req at = when the stubbed GetSecretValue reached the stub (bundle evaluated, SDK call built); ' +
-    'the rest is its loopback round trip and the init code after it',
-);
-console.log(
-  `every import completed; GetSecretValue answered by the loopback stub; non-loopback connections: ${bundles.nonLoopbackConnections}`,
-);
-console.log(`\nlargest bundle, ${bundles.largest.name}: what it is made of`);
-printTable([
-  ['package', 'KiB', 'share'],
-  ...bundles.largest.topPackages.map((p) => [p.name, p.kib.toFixed(1), `${p.percent.toFixed(1)}%`]),
-]);
-console.log(
-  `by scope: ${bundles.largest.scopes.map((s) => `${s.name} ${s.kib.toFixed(1)} KiB (${s.percent.toFixed(1)}%)`).join(', ')}`,
-);
+if (wanted('bundles')) {
+  started = performance.now();
+  const bundles = await benchBundles();
+  console.log(
+    `\nLambda bundles, every function the stack deploys (esbuild as CasewatchFunction: ESM, minified, node22); cold import = fresh node, median/p90 of ${bundles.runs} (${took()})`,
+  );
+  printTable([
+    [
+      'bundle',
+      'KiB',
+      'gzip KiB',
+      '×size',
+      'import p50',
+      'import p90',
+      '×p50',
+      'srcmaps p50',
+      'srcmaps p90',
+      'secret req at',
+      'budget KiB',
+      'within',
+    ],
+    ...bundles.rows.map((r) => [
+      r.name,
+      r.kib.toFixed(1),
+      r.gzipKib.toFixed(1),
+      times(r.sizeRatio),
+      ms(r.importMedianMs),
+      ms(r.importP90Ms),
+      times(r.importMedianRatio),
+      ms(r.importWithSourceMapsMedianMs),
+      ms(r.importWithSourceMapsP90Ms),
+      ms(r.untilSecretRequestMedianMs),
+      r.budgetKib === null ? '-' : String(r.budgetKib),
+      within(r),
+    ]),
+  ]);
+  console.log(
+    'times in ms; × = against the baseline; srcmaps = NODE_OPTIONS=--enable-source-maps as deployed; ' +
+      'secret req at = when the stubbed GetSecretValue reached the stub (bundle evaluated, SDK call built; ' +
+      '- = no secret read at init); the rest is its loopback round trip and the init code after it; ' +
+      'budget = bench/budgets.ts (KiB of the .mjs), reported, not enforced',
+  );
+  console.log(
+    `every import completed; GetSecretValue answered by the loopback stub; non-loopback connections: ${bundles.nonLoopbackConnections}`,
+  );
+  if (bundles.unbenchedEntries.length > 0) {
+    console.log(
+      `deployed but not measured (add to WORKER_ENTRIES in bench/bundles.ts): ${bundles.unbenchedEntries.join(', ')}`,
+    );
+  }
+  console.log(`\nlargest bundle, ${bundles.largest.name}: what it is made of`);
+  printTable([
+    ['package', 'KiB', 'share'],
+    ...bundles.largest.topPackages.map((p) => [p.name, p.kib.toFixed(1), `${p.percent.toFixed(1)}%`]),
+  ]);
+  console.log(
+    `by scope: ${bundles.largest.scopes.map((s) => `${s.name} ${s.kib.toFixed(1)} KiB (${s.percent.toFixed(1)}%)`).join(', ')}`,
+  );
+  report.bundles = bundles;
+}
 
-const apiLatency = await benchApiLatency();
-console.log(
-  `\nAPI latency through the local runtime vs the raw case store on DynamoDB Local (sequential, ${apiLatency.warmup} warm-up each; ${took()})`,
-);
-printTable([
-  ['operation', 'path', 'p50 ms', 'p99 ms', 'mean ms', 'n', 'API over store (p50)'],
-  ...apiLatency.rows.map((r) => [
-    r.operation,
-    r.path,
-    r.p50Ms.toFixed(2),
-    r.p99Ms.toFixed(2),
-    r.meanMs.toFixed(2),
-    String(r.samples),
-    r.path === 'api' ? signed(apiLatency.overheadP50Ms[r.operation]) : '',
-  ]),
-]);
-const schedulerCalls = await benchSchedulerCalls();
-console.log(
-  `\nScheduler calls over one case's life (create/update/delete on EventBridge Scheduler; ${took()})`,
-);
-printTable([
-  ['step', 'calls'],
-  ...schedulerCalls.rows.map((r) => [r.step, String(r.calls)]),
-  ['total', String(schedulerCalls.total)],
-]);
+if (wanted('api-latency')) {
+  started = performance.now();
+  const apiLatency = await benchApiLatency();
+  console.log(
+    `\nAPI latency through the local runtime vs the raw case store on DynamoDB Local (sequential, ${apiLatency.warmup} warm-up each; ${took()})`,
+  );
+  printTable([
+    ['operation', 'path', 'p50 ms', 'p99 ms', 'mean ms', 'n', 'API over store (p50)'],
+    ...apiLatency.rows.map((r) => [
+      r.operation,
+      r.path,
+      r.p50Ms.toFixed(2),
+      r.p99Ms.toFixed(2),
+      r.meanMs.toFixed(2),
+      String(r.samples),
+      r.path === 'api' ? signed(apiLatency.overheadP50Ms[r.operation]) : '',
+    ]),
+  ]);
+  report.apiLatency = apiLatency;
+}
 
-const drain = await benchLocalSchedulerDrain();
-console.log(
-  `\nLocal scheduler: ${drain.timers} timers due at one instant (BENCH_TIMERS to change), ${drain.deliverers} deliverers (${took()})`,
-);
-printTable([
-  ['set all (s)', 'drain all (s)', 'deliveries/s', 'delivered', 'delivered twice', 'never delivered'],
-  [
-    drain.setSeconds,
-    drain.drainSeconds,
-    drain.deliveriesPerSecond,
-    drain.delivered,
-    drain.deliveredTwice,
-    drain.neverDelivered,
-  ].map(String),
-]);
+if (wanted('scheduler-calls')) {
+  started = performance.now();
+  const schedulerCalls = await benchSchedulerCalls();
+  console.log(
+    `\nScheduler calls over one case's life (create/update/delete on EventBridge Scheduler; ${took()})`,
+  );
+  printTable([
+    ['step', 'calls'],
+    ...schedulerCalls.rows.map((r) => [r.step, String(r.calls)]),
+    ['total', String(schedulerCalls.total)],
+  ]);
+  report.schedulerCalls = schedulerCalls;
+}
 
-console.log(
-  JSON.stringify({
-    businessTime: rows,
-    speedups,
-    bundles,
-    apiLatency,
-    schedulerCalls,
-    localSchedulerDrain: drain,
-  }),
-);
+if (wanted('local-scheduler-drain')) {
+  started = performance.now();
+  const drain = await benchLocalSchedulerDrain();
+  console.log(
+    `\nLocal scheduler: ${drain.timers} timers due at one instant (BENCH_TIMERS to change), ${drain.deliverers} deliverers (${took()})`,
+  );
+  printTable([
+    ['set all (s)', 'drain all (s)', 'deliveries/s', 'delivered', 'delivered twice', 'never delivered'],
+    [
+      drain.setSeconds,
+      drain.drainSeconds,
+      drain.deliveriesPerSecond,
+      drain.delivered,
+      drain.deliveredTwice,
+      drain.neverDelivered,
+    ].map(String),
+  ]);
+  report.localSchedulerDrain = drain;
+}
+
+console.log(JSON.stringify(report));
