@@ -19,7 +19,9 @@ export interface CaseChange {
 }
 
 /** Attempts before a burst of concurrent writers gets a 409 instead of waiting forever. */
-const MAX_ATTEMPTS = 8;
+const MAX_ATTEMPTS = 12;
+/** Back-off ceiling per attempt: full jitter over 10 ms, 20 ms, 40 ms … capped here. */
+const MAX_BACKOFF_MS = 250;
 
 export interface ChangeOptions {
   /**
@@ -77,8 +79,10 @@ export async function changeCase(
     if (outcome.ok) return { case: stored, events: timeline };
     if (ifMatch !== undefined)
       throw new PreconditionFailedError('the case changed while this request was applied');
-    // Lost a race: back off a little, with jitter, so a burst of writers spreads out instead of colliding again.
-    await new Promise((resolve) => setTimeout(resolve, (attempt + 1) * (5 + Math.random() * 20)));
+    // Lost a race: back off with full jitter (a random wait up to an exponentially growing ceiling), so a
+    // burst of writers spreads out instead of colliding again in lockstep.
+    const ceiling = Math.min(MAX_BACKOFF_MS, 10 * 2 ** attempt);
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
   }
   throw new ConflictError('the case is changing too often right now; try again');
 }
