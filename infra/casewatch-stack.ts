@@ -89,6 +89,7 @@ export class CasewatchStack extends Stack {
         this.timers.timerFunction,
         this.mail.inboundFunction,
       ],
+      streamFunction: this.timers.streamFunction,
       deadLetterQueues: [
         { label: 'Timer dead-letter queue', queue: this.timers.deadLetterQueue },
         { label: 'Stream failure queue', queue: this.timers.streamFailureQueue },

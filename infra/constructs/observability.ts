@@ -39,6 +39,12 @@ export const SURVEY_TOPICS = SURVEY_QUESTIONS.map((q) => q.topic);
 export const PAGED_LEVELS: readonly SeverityLevel[] = [0, 1];
 /** A function alarms when more than this share of its invocations (%) fail within five minutes. */
 export const ERROR_RATE_THRESHOLD_PERCENT = 5;
+/**
+ * The stream function alarms when its oldest unprocessed record (`IteratorAge`, maximum) is older than
+ * this for `STREAM_LAG_EVALUATION_MINUTES` consecutive minutes.
+ */
+export const STREAM_LAG_THRESHOLD = Duration.minutes(5);
+export const STREAM_LAG_EVALUATION_MINUTES = 3;
 
 /** A dead-letter queue (or on-failure destination): any message in it is work that was not done. */
 export interface ObservedQueue {
@@ -51,6 +57,12 @@ export interface ObservabilityProps {
   readonly httpApi: IHttpApi;
   /** Every casewatch function: graphed for errors and throttles, each alarmed on its error rate. */
   readonly functions: readonly IFunction[];
+  /**
+   * The function the table's stream feeds (an event source mapping with partial batch responses): graphed
+   * and alarmed on its iterator age. A record it reports as failed is retried without counting as an
+   * invocation error, so its error-rate alarm never sees a stuck stream; the lag does.
+   */
+  readonly streamFunction: IFunction;
   /**
    * Graphed, and each alarmed when it holds a message, unless its owner already alarms on its depth (an
    * alarm among `alarms`, whose description says what to do with that queue's messages).
@@ -81,6 +93,8 @@ export class Observability extends Construct {
   public readonly deadLetterAlarms: Alarm[] = [];
   /** One per function. */
   public readonly errorRateAlarms: Alarm[] = [];
+  /** The stream function falling behind the stream (retrying records, or not keeping up). */
+  public readonly streamLagAlarm: Alarm;
   public readonly serverErrorAlarm: Alarm;
   /** Every alarm that notifies the topic: those made here and those handed in. */
   public readonly notifiedAlarms: readonly Alarm[];
@@ -110,6 +124,7 @@ export class Observability extends Construct {
       }
     }
     for (const fn of props.functions) this.errorRateAlarms.push(this.errorRateAlarm(fn));
+    this.streamLagAlarm = this.streamLagAlarmOf(props.streamFunction);
     this.serverErrorAlarm = new Alarm(this, 'ApiServerErrorAlarm', {
       alarmDescription:
         'casewatch API: requests ended in a 5xx. Bad input is always a 4xx (SPEC §7), so a 5xx is a fault: see the API access log and the function logs.',
@@ -126,6 +141,7 @@ export class Observability extends Construct {
         ...this.breachAlarms,
         ...this.deadLetterAlarms,
         ...this.errorRateAlarms,
+        this.streamLagAlarm,
         this.serverErrorAlarm,
         ...(props.alarms ?? []),
       ]),
@@ -239,6 +255,25 @@ export class Observability extends Construct {
     });
   }
 
+  /**
+   * The stream function's records waiting longer than the threshold, minute after minute. Partial batch
+   * failures are retried (up to the mapping's retry limit) while the shard waits behind them, and they
+   * are not Lambda `Errors`: this is the alarm that notices.
+   */
+  private streamLagAlarmOf(fn: IFunction): Alarm {
+    const threshold = STREAM_LAG_THRESHOLD.toMinutes();
+    return new Alarm(this, 'StreamLagAlarm', {
+      alarmDescription: `casewatch ${fn.node.id}: the table stream's oldest unprocessed record has been over ${threshold} minutes old (IteratorAge, maximum) for ${STREAM_LAG_EVALUATION_MINUTES} minutes in a row. Records are being retried (a failing record holds up its shard until it succeeds or its retries run out) or the function cannot keep up, so SLA notices, timers and metrics are delayed. See the stream function's log group (its errors and reported batch item failures) and the stream's on-failure queue (records given up on, to replay).`,
+      metric: streamLag(fn, Duration.minutes(1)),
+      threshold: STREAM_LAG_THRESHOLD.toMilliseconds(),
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: STREAM_LAG_EVALUATION_MINUTES,
+      datapointsToAlarm: STREAM_LAG_EVALUATION_MINUTES,
+      // No records, no age: the stream is idle, not behind.
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+  }
+
   /** The support view, over the casewatch EMF metrics. */
   private caseRows(): IWidget[][] {
     const hour = Duration.hours(1);
@@ -259,7 +294,7 @@ export class Observability extends Construct {
             '',
             '- **Backlog**: the `OpenCases` count per status × level, published when it changes. A line holds its last value (`FILL(…, REPEAT)`), so it starts at its first change within the range.',
             '- **First-response compliance** = met ÷ (met + breached) × 100, over the first responses that fell due in the last 24 h or 7 d (fixed, whatever the dashboard range); no value means none fell due.',
-            `- **Alarms** (to the casewatch alarm topic): any L0/L1 first-response or next-update breach, any message in a dead-letter queue, a function failing more than ${ERROR_RATE_THRESHOLD_PERCENT}% of its invocations over 5 min, any API 5xx.`,
+            `- **Alarms** (to the casewatch alarm topic): any L0/L1 first-response or next-update breach, any message in a dead-letter queue, a function failing more than ${ERROR_RATE_THRESHOLD_PERCENT}% of its invocations over 5 min, the stream function more than ${STREAM_LAG_THRESHOLD.toMinutes()} min behind the stream for ${STREAM_LAG_EVALUATION_MINUTES} min, any API 5xx.`,
           ].join('\n'),
         }),
       ],
@@ -383,28 +418,43 @@ export class Observability extends Construct {
     ];
   }
 
-  /** The operator view: what was given up on, what failed, how the API is doing, and every alarm. */
+  /**
+   * The operator view: what was given up on, how far behind the stream is, what failed, how the API is
+   * doing, and every alarm.
+   */
   private operationsRows(props: ObservabilityProps): IWidget[][] {
     const period = Duration.minutes(5);
     return [
       [
         new GraphWidget({
           title: 'Dead-letter queue depth',
-          width: 8,
+          width: 6,
           left: props.deadLetterQueues.map(({ label, queue }) =>
             queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period, label }),
           ),
           leftYAxis: { min: 0, showUnits: false },
         }),
         new GraphWidget({
+          title: 'Stream lag (IteratorAge, max)',
+          width: 6,
+          left: [streamLag(props.streamFunction, period, props.streamFunction.node.id)],
+          leftAnnotations: [
+            {
+              value: STREAM_LAG_THRESHOLD.toMilliseconds(),
+              label: `alarm: ${STREAM_LAG_THRESHOLD.toMinutes()} min for ${STREAM_LAG_EVALUATION_MINUTES} min`,
+            },
+          ],
+          leftYAxis: { min: 0, showUnits: false, label: 'ms' },
+        }),
+        new GraphWidget({
           title: 'Lambda errors',
-          width: 8,
+          width: 6,
           left: props.functions.map((fn) => fn.metricErrors({ statistic: 'Sum', period, label: fn.node.id })),
           leftYAxis: { min: 0, showUnits: false },
         }),
         new GraphWidget({
           title: 'Lambda throttles',
-          width: 8,
+          width: 6,
           left: props.functions.map((fn) =>
             fn.metricThrottles({ statistic: 'Sum', period, label: fn.node.id }),
           ),
@@ -456,6 +506,11 @@ function watchesDepthOf(alarm: Alarm, queue: IQueue): boolean {
     metric.metricName === 'ApproximateNumberOfMessagesVisible' &&
     metric.dimensions?.QueueName === queue.queueName
   );
+}
+
+/** How old the oldest record a stream-fed function has yet to finish is (ms), at worst per period. */
+function streamLag(fn: IFunction, period: Duration, label?: string): Metric {
+  return fn.metric('IteratorAge', { statistic: 'Maximum', period, label });
 }
 
 /** A casewatch EMF metric, with the `service` dimension Powertools adds to every data point. */

@@ -12,6 +12,8 @@ import {
   ERROR_RATE_THRESHOLD_PERCENT,
   METRICS_NAMESPACE,
   Observability,
+  STREAM_LAG_EVALUATION_MINUTES,
+  STREAM_LAG_THRESHOLD,
   SURVEY_TOPICS,
 } from '../../infra/constructs/observability.ts';
 import { SEVERITY_LEVELS } from '../../shared/domain/severity.ts';
@@ -266,6 +268,25 @@ describe('the dashboard', () => {
     );
   });
 
+  it('shows how far the stream function lags behind the table stream, next to the dead-letter queues', () => {
+    const w = widget('Stream lag (IteratorAge, max)');
+    expect(w.metrics).toEqual([
+      {
+        namespace: 'AWS/Lambda',
+        metricName: 'IteratorAge',
+        dimensions: { FunctionName: `<Ref:${app.logicalId(app.stack.timers.streamFunction)}>` },
+        options: expect.objectContaining({ stat: 'Maximum' }),
+      },
+    ]);
+    expect(w.properties.annotations).toEqual({
+      horizontal: [expect.objectContaining({ value: 300_000 })],
+    });
+    const titles = widgets.map((x) => x.properties.title);
+    expect(titles.indexOf('Stream lag (IteratorAge, max)')).toBe(
+      titles.indexOf('Dead-letter queue depth') + 1,
+    );
+  });
+
   it('shows errors and throttles of every function', () => {
     const functions = functionIds();
     for (const [title, metricName] of [
@@ -410,6 +431,32 @@ describe('alarms', () => {
     }
   });
 
+  it('page when the stream function is more than 5 minutes behind for 3 consecutive minutes', () => {
+    expect(STREAM_LAG_THRESHOLD.toMilliseconds()).toBe(300_000);
+    expect(STREAM_LAG_EVALUATION_MINUTES).toBe(3);
+    const [alarm, ...others] = alarms().filter((a) => a.props.MetricName === 'IteratorAge');
+    expect(others).toEqual([]);
+    expect(alarm?.id).toBe(app.logicalId(app.stack.observability.streamLagAlarm));
+    expect(alarm?.props).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: app.logicalId(app.stack.timers.streamFunction) } }],
+      Statistic: 'Maximum',
+      Period: 60,
+      Threshold: 300_000,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [topicRef()],
+    });
+    const description = alarm?.props.AlarmDescription as string;
+    expect(description).toMatch(/retried/);
+    expect(description).toMatch(/cannot keep up/);
+    expect(description).toMatch(/notices, timers and metrics are delayed/);
+    expect(description).toMatch(/log group/);
+    expect(description).toMatch(/on-failure queue/);
+  });
+
   it('page on any API 5xx', () => {
     const [alarm, ...others] = alarms().filter((a) => a.props.MetricName === '5xx');
     expect(others).toEqual([]);
@@ -543,7 +590,10 @@ describe('cdk-nag', () => {
 });
 
 describe('the construct on its own', () => {
-  /** A stack with one more function and one more queue, wired the way the stack adds one. */
+  /**
+   * A stack with one function (also the stream function) and one queue. Its alarms: 4 breach, the queue's
+   * (its own or the owner's), 1 error rate, 1 stream lag, 1 API 5xx.
+   */
   function standalone(ownerAlarm: boolean) {
     const stack = new Stack(new App(), 'Standalone');
     const httpApi = new HttpApi(stack, 'Api');
@@ -566,6 +616,7 @@ describe('the construct on its own', () => {
     const observability = new Observability(stack, 'Observability', {
       httpApi,
       functions: [fn],
+      streamFunction: fn,
       deadLetterQueues: [{ label: 'Extra dead-letter queue', queue }],
       alarms,
     });
@@ -576,6 +627,15 @@ describe('the construct on its own', () => {
     const { observability, template } = standalone(false);
     expect(observability.deadLetterAlarms).toHaveLength(1);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'IteratorAge',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('^Extra') } }],
+      Statistic: 'Maximum',
+      Threshold: 300_000,
+      EvaluationPeriods: 3,
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('AlarmTopic') }],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Statistic: 'Maximum',
       Period: 60,
@@ -584,13 +644,13 @@ describe('the construct on its own', () => {
       TreatMissingData: 'notBreaching',
       AlarmActions: [{ Ref: Match.stringLikeRegexp('AlarmTopic') }],
     });
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 4 + 1 + 1 + 1);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 4 + 1 + 1 + 1 + 1);
   });
 
   it('does not alarm twice on a queue its owner already alarms on, and routes the owner’s alarm', () => {
     const { observability, template } = standalone(true);
     expect(observability.deadLetterAlarms).toEqual([]);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 4 + 1 + 1 + 1);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 4 + 1 + 1 + 1 + 1);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Threshold: 0,
