@@ -177,10 +177,19 @@ async function openFromMail(
   };
 }
 
+/**
+ * Files kept from one mail: a case write is one transaction (at most 100 items), so a mail with more
+ * files keeps the first ones and says so in the message.
+ */
+const MAX_ATTACHMENTS = 50;
+
 function bodyOf(mail: InboundMessage): string {
+  const dropped = Math.max(0, mail.attachments.length - MAX_ATTACHMENTS);
+  const note =
+    dropped > 0 ? `\n\n(${dropped} more attached files were not kept; ask for them if needed.)` : '';
   const text = mail.text.trim();
-  if (text) return text.slice(0, MAX_TEXT);
-  return mail.attachments.length > 0 ? '(no text; see the attached files)' : '(empty message)';
+  if (text) return text.slice(0, MAX_TEXT - note.length) + note;
+  return (mail.attachments.length > 0 ? '(no text; see the attached files)' : '(empty message)') + note;
 }
 
 async function storeAttachments(
@@ -189,7 +198,7 @@ async function storeAttachments(
   mail: InboundMessage,
 ): Promise<ReceivedAttachment[]> {
   const stored: ReceivedAttachment[] = [];
-  for (const a of mail.attachments) {
+  for (const a of mail.attachments.slice(0, MAX_ATTACHMENTS)) {
     const attachmentId = deps.ids.next();
     const fileName = a.fileName.slice(0, 255) || 'attachment';
     await deps.blobs.put(attachmentKey(caseId, attachmentId, fileName), a.content, a.contentType);

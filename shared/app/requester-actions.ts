@@ -1,5 +1,5 @@
 import type { Case } from '../domain/case.ts';
-import type { BlobStore } from '../ports/blob-store.ts';
+import { attachmentKey, type BlobStore } from '../ports/blob-store.ts';
 import type { Actor } from './actor.ts';
 import { isRequester } from './case-access.ts';
 import { changeCase } from './change-case.ts';
@@ -50,7 +50,7 @@ export async function requestAttachmentUpload(
     if (c.status === 'closed') throw new ConflictError('the case is closed; a closed case cannot change');
     return { next: c, events: [{ type: 'attachment.added', attachmentId, ...file }] };
   });
-  const key = `cases/${caseId}/${attachmentId}/${encodeURIComponent(file.fileName)}`;
+  const key = attachmentKey(caseId, attachmentId, file.fileName);
   const upload = await deps.blobs.presignUpload(key, file.contentType, file.size);
   return {
     attachmentId,

@@ -7,7 +7,22 @@ export interface BlobStore {
   put(key: string, content: Uint8Array, contentType: string): Promise<void>;
 }
 
-/** Where an attachment's bytes live: one key per case, attachment and file name. */
+/** Encoded file names longer than this are shortened in keys (S3 keys stop at 1,024 bytes, file names at 255). */
+const MAX_KEY_NAME = 120;
+
+/**
+ * Where an attachment's bytes live: one key per case, attachment and file name. The attachment id
+ * makes the key unique, so a very long name is shortened (keeping its extension) rather than refused.
+ */
 export function attachmentKey(caseId: string, attachmentId: string, fileName: string): string {
-  return `cases/${caseId}/${attachmentId}/${encodeURIComponent(fileName)}`;
+  let name = encodeURIComponent(fileName);
+  if (name.length > MAX_KEY_NAME) {
+    const dot = fileName.lastIndexOf('.');
+    const extension = dot > 0 && fileName.length - dot <= 10 ? encodeURIComponent(fileName.slice(dot)) : '';
+    let stem = fileName.slice(0, dot > 0 && extension ? dot : fileName.length);
+    while (encodeURIComponent(stem).length + extension.length > MAX_KEY_NAME)
+      stem = [...stem].slice(0, -1).join('');
+    name = `${encodeURIComponent(stem)}${extension}`;
+  }
+  return `cases/${caseId}/${attachmentId}/${name}`;
 }

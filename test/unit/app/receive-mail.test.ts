@@ -301,3 +301,26 @@ describe('receiveMail: loops and lists', () => {
     expect(lookups).toBe(1);
   });
 });
+
+describe('receiveMail: mail at the limits', () => {
+  it('a very long (non-ASCII) file name still gets a storable key; more than 50 files keep 50 and say so', async () => {
+    const { sim, deps, blobs } = setup();
+    const long = `${'報告書'.repeat(80)}.pdf`;
+    const files = Array.from({ length: 53 }, (_, i) => ({
+      fileName: i === 0 ? long : `f${i}.txt`,
+      contentType: 'text/plain',
+      size: 1,
+      content: Buffer.from('x'),
+    }));
+    const outcome = await receiveMail(deps, raw, mail({ attachments: files, text: 'Files' }));
+    const caseId = outcome.kind === 'opened' ? outcome.caseId : '';
+    expect([...blobs.keys()]).toHaveLength(50);
+    for (const key of blobs.keys()) expect(Buffer.byteLength(key)).toBeLessThan(255);
+    expect([...blobs.keys()][0]).toMatch(/\.pdf$/);
+    const c = sim.store.cases.get(caseId);
+    expect(c?.description).toContain('3 more attached files were not kept');
+    const added = (sim.store.events.get(caseId) ?? []).filter((e) => e.type === 'attachment.added');
+    expect(added).toHaveLength(50);
+    expect(added[0]).toMatchObject({ fileName: long.slice(0, 255) });
+  });
+});
