@@ -61,7 +61,8 @@ async function consequences(
   e: TimelineEvent,
   c: Case,
 ): Promise<{ notices: Notice[]; metrics: Metric[] }> {
-  const severity = String(c.severity.level);
+  // The level the event happened at, when it says (sla.* events do); the case's level otherwise.
+  const severity = String(('level' in e && e.level !== undefined ? e.level : undefined) ?? c.severity.level);
   const eventId = e.id;
   switch (e.type) {
     case 'case.opened': {

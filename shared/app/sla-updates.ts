@@ -17,7 +17,9 @@ export function givePublicUpdate(
   owed: Case = c,
 ): { sla: Case['sla']; events: PendingEvent[] } {
   const events: PendingEvent[] = [];
-  if (owed.sla.firstResponse.metAt === null) events.push({ type: 'sla.met', deadline: 'first-response' });
-  else if (owed.sla.updateWindow !== null) events.push({ type: 'sla.met', deadline: 'next-update' });
+  const level = owed.sla.level;
+  if (owed.sla.firstResponse.metAt === null)
+    events.push({ type: 'sla.met', deadline: 'first-response', level });
+  else if (owed.sla.updateWindow !== null) events.push({ type: 'sla.met', deadline: 'next-update', level });
   return { sla: recordPublicUpdate(c.sla, now, c.status, policy), events };
 }

@@ -30,14 +30,14 @@ function applyTimer(
       const due = timers.find((x) => x.kind === deadline)?.dueAt ?? t.dueAt;
       return {
         case: { ...c, sla: recordAtRisk(c.sla, deadline, at) },
-        events: [{ type: 'sla.at_risk', deadline, dueAt: due, at }],
+        events: [{ type: 'sla.at_risk', deadline, dueAt: due, at, level: c.sla.level }],
       };
     }
     case 'first-response':
     case 'next-update':
       return {
         case: { ...c, sla: recordBreach(c.sla, deadline, t.dueAt, at) },
-        events: [{ type: 'sla.breached', deadline, dueAt: t.dueAt, at }],
+        events: [{ type: 'sla.breached', deadline, dueAt: t.dueAt, at, level: c.sla.level }],
       };
     case 'auto-close': {
       if (

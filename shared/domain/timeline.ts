@@ -30,9 +30,15 @@ export type TimelineEventBody =
   | { type: 'escalation.requested'; reason: string }
   | { type: 'workaround.recorded'; note: string | null }
   | { type: 'attachment.added'; attachmentId: string; fileName: string; contentType: string; size: number }
-  | { type: 'sla.met'; deadline: 'first-response' | 'next-update' }
-  | { type: 'sla.at_risk'; deadline: 'first-response' | 'next-update'; dueAt: Instant }
-  | { type: 'sla.breached'; deadline: 'first-response' | 'next-update'; dueAt: Instant }
+  /** `level`: the case's severity when it happened (metrics count it there, whatever changes later). */
+  | { type: 'sla.met'; deadline: 'first-response' | 'next-update'; level?: SeverityLevel }
+  | { type: 'sla.at_risk'; deadline: 'first-response' | 'next-update'; dueAt: Instant; level?: SeverityLevel }
+  | {
+      type: 'sla.breached';
+      deadline: 'first-response' | 'next-update';
+      dueAt: Instant;
+      level?: SeverityLevel;
+    }
   | { type: 'case.closed'; auto: boolean }
   | { type: 'survey.sent' }
   | { type: 'survey.submitted'; ratings: SurveyRatings; comment: string | null };

@@ -177,3 +177,16 @@ describe('public status notes reach the requester', () => {
     ]);
   });
 });
+
+describe('metrics count an event at the level it happened at', () => {
+  it('a breach followed by a severity change before the stream runs still counts at the breached level', async () => {
+    const { sim, deps, id } = await setup();
+    await setSeverity(deps, agent, id, { level: 0, reason: 'outage' });
+    sim.clock.advance(2 * 3_600_000);
+    await postMessage(deps, agent, id, { body: 'late answer' }); // settles the level-0 breach first
+    await setSeverity(deps, agent, id, { level: 3, reason: 'not that bad' });
+    await sim.drain();
+    expect(sim.metrics).toContainEqual({ name: 'FirstResponseBreached', dimensions: { severity: '0' } });
+    expect(sim.metrics.filter((m) => m.name === 'FirstResponseBreached')).toHaveLength(1);
+  });
+});
