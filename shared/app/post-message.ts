@@ -21,6 +21,8 @@ export interface PostMessageInput {
   attachments?: ReceivedAttachment[];
   /** For a message that opens a follow-up case: may it be acknowledged automatically? */
   acknowledge?: boolean;
+  /** Consumer-case details the message supplies; each fills the field only if the case lacks it. */
+  details?: { orderNumber?: string | undefined; billingDescriptor?: string | undefined };
 }
 
 export type PostedMessage =
@@ -52,7 +54,8 @@ export async function postMessage(
     if (!fromRequester) throw new ConflictError('the case is closed; a closed case cannot change');
     return reopenAsNewCase(deps, actor, existing, input);
   }
-  const posted = await changeCase(deps, actor, caseId, undefined, (c, now): CaseChange => {
+  const posted = await changeCase(deps, actor, caseId, undefined, (fresh, now): CaseChange => {
+    let c = fresh;
     if (c.status === 'closed') throw new ClosedMeanwhile();
     const visibility = input.internal ? 'internal' : 'public';
     const message: PendingEvent = {
@@ -62,6 +65,11 @@ export async function postMessage(
       ...(input.channel === 'email' ? { channel: 'email' as const } : {}),
     };
     const files: PendingEvent[] = (input.attachments ?? []).map((a) => ({ type: 'attachment.added', ...a }));
+    const filled = fillMissingDetails(c, input.details);
+    if (filled) {
+      c = filled.case;
+      files.push(filled.event);
+    }
     if (actor.kind === 'staff' && !input.internal) {
       const update = givePublicUpdate(c, now, deps.policy);
       return { next: { ...c, sla: update.sla }, events: [message, ...files, ...update.events] };
@@ -130,4 +138,27 @@ async function reopenAsNewCase(
     ...(message.acknowledge === false ? { acknowledge: false } : {}),
   });
   return { kind: 'reopened-as-new', closedCaseId: closed.id, closedCaseNumber: closed.number, opened };
+}
+
+/** The details a consumer case lacks and the message supplies, as the case with them and its event. */
+function fillMissingDetails(
+  c: Case,
+  details: PostMessageInput['details'],
+): { case: Case; event: PendingEvent } | null {
+  if (c.type !== 'consumer' || !details) return null;
+  const orderNumber = c.orderNumber === null ? details.orderNumber : undefined;
+  const billingDescriptor = c.billingDescriptor === null ? details.billingDescriptor : undefined;
+  if (!orderNumber && !billingDescriptor) return null;
+  return {
+    case: {
+      ...c,
+      orderNumber: c.orderNumber ?? orderNumber ?? null,
+      billingDescriptor: c.billingDescriptor ?? billingDescriptor ?? null,
+    },
+    event: {
+      type: 'details.added',
+      ...(orderNumber ? { orderNumber } : {}),
+      ...(billingDescriptor ? { billingDescriptor } : {}),
+    },
+  };
 }

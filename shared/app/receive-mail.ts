@@ -84,6 +84,8 @@ export async function receiveMail(deps: MailDeps, raw: Buffer, mail: InboundMail
       body: bodyOf(mail),
       channel: 'email',
       attachments,
+      // A reply to "we could not find your order number…" completes the case.
+      details: mail.extracted,
     });
     if (posted.kind === 'posted')
       return { kind: 'posted', caseId: posted.case.id, caseNumber: posted.case.number };

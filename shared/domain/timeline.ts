@@ -29,6 +29,8 @@ export type TimelineEventBody =
   | { type: 'assignee.changed'; from: string | null; to: string }
   | { type: 'escalation.requested'; reason: string }
   | { type: 'workaround.recorded'; note: string | null }
+  /** Required details the case lacked, supplied later (a reply to the "we could not find…" mail). */
+  | { type: 'details.added'; orderNumber?: string; billingDescriptor?: string }
   | { type: 'attachment.added'; attachmentId: string; fileName: string; contentType: string; size: number }
   /** `level`: the case's severity when it happened (metrics count it there, whatever changes later). */
   | { type: 'sla.met'; deadline: 'first-response' | 'next-update'; level?: SeverityLevel }

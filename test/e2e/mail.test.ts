@@ -153,6 +153,16 @@ describe('inbound: new cases from mail', () => {
     expect(mails[0]?.body.text).toMatch(
       /could not find your order or invoice number and billing descriptor \(the text on your card/,
     );
+    // Answering that mail completes the case.
+    await api.smtp({
+      from: 'missing@example.com',
+      to: mails[0]?.replyTo[0] as string,
+      subject: `Re: ${mails[0]?.subject}`,
+      text: 'Sorry! Order number FS-4242, and my statement says FSPRG*ACME.',
+    });
+    const completed = (await api.call('GET', `/cases/${c?.id}`, { token: agent })).body;
+    expect(completed).toMatchObject({ orderNumber: 'FS-4242', billingDescriptor: 'FSPRG*ACME' });
+    expect((await events(c?.id as string)).map((e) => e.type)).toContain('details.added');
   });
 
   it('a reply to a closed case opens a linked case and says so; the closed case stays closed', async () => {

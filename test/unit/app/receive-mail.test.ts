@@ -324,3 +324,28 @@ describe('receiveMail: mail at the limits', () => {
     expect(added[0]).toMatchObject({ fileName: long.slice(0, 255) });
   });
 });
+
+describe('receiveMail: completing a case', () => {
+  it('a reply with the missing order number and descriptor fills them in, once, with details.added', async () => {
+    const { sim, deps } = setup();
+    const opened = await receiveMail(deps, raw, mail({ subject: 'Refund', text: 'charged twice' }));
+    const id = opened.kind === 'opened' ? opened.caseId : '';
+    const c = sim.store.cases.get(id);
+    await receiveMail(
+      deps,
+      raw,
+      mail({ caseTag: c?.number, extracted: { orderNumber: 'FS-555', billingDescriptor: 'FSPRG*ACME' } }),
+    );
+    // A later mail naming another order does not overwrite what the case now has.
+    await receiveMail(deps, raw, mail({ caseTag: c?.number, extracted: { orderNumber: 'FS-999' } }));
+    expect(sim.store.cases.get(id)).toMatchObject({ orderNumber: 'FS-555', billingDescriptor: 'FSPRG*ACME' });
+    const added = (sim.store.events.get(id) ?? []).filter((e) => e.type === 'details.added');
+    expect(added).toEqual([
+      expect.objectContaining({
+        orderNumber: 'FS-555',
+        billingDescriptor: 'FSPRG*ACME',
+        actor: { role: 'consumer', id: 'buyer@example.com' },
+      }),
+    ]);
+  });
+});
