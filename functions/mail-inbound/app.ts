@@ -59,7 +59,7 @@ export function createHandler(deps: InboundHandlerDeps) {
         verdicts: verdictsOf(record),
         recipients: record.ses.receipt?.recipients ?? record.ses.mail.destination ?? [],
       });
-      const outcome = await receiveMail(deps, raw, mail);
+      const outcome = await receiveMail(deps, raw, mail, { receiptKey: key });
       await deps.ledger.confirm(key, null);
       recordMetric('MailReceived', { outcome: outcome.kind === 'archived' ? outcome.reason : outcome.kind });
       logger.info('inbound mail handled', { messageId, outcome });

@@ -29,6 +29,8 @@ export interface ChangeOptions {
    * stands now, whether or not its timers have been delivered yet.
    */
   settle?: boolean;
+  /** Written with the change; a change already applied under this key is refused (`AlreadyAppliedError`). */
+  onceKey?: string | undefined;
 }
 
 /**
@@ -75,7 +77,12 @@ export async function changeCase(
           actor: by ?? eventActor(actor, current),
         }) as TimelineEvent,
     );
-    const outcome = await deps.store.update(stored, current.version, timeline);
+    const outcome = await deps.store.update(
+      stored,
+      current.version,
+      timeline,
+      options.onceKey ? { onceKey: options.onceKey } : undefined,
+    );
     if (outcome.ok) return { case: stored, events: timeline };
     if (ifMatch !== undefined)
       throw new PreconditionFailedError('the case changed while this request was applied');

@@ -32,6 +32,8 @@ export interface OpenCaseOptions {
   acknowledge?: boolean;
   /** The id the case will have, when files were stored under it before the case was written. */
   caseId?: string;
+  /** See `WriteOptions.onceKey`: a second open under the same key is refused. */
+  onceKey?: string | undefined;
 }
 
 /**
@@ -86,7 +88,8 @@ export async function openCase(
       type: 'attachment.added',
       ...a,
     }));
-    if (await deps.store.create(c, [opened, ...files])) {
+    const once = options.onceKey ? { onceKey: options.onceKey } : undefined;
+    if (await deps.store.create(c, [opened, ...files], once)) {
       const caseToken = c.type === 'consumer' ? await deps.caseTokens.issue(c.id) : null;
       return { case: c, caseToken };
     }

@@ -21,6 +21,8 @@ export interface PostMessageInput {
   attachments?: ReceivedAttachment[];
   /** For a message that opens a follow-up case: may it be acknowledged automatically? */
   acknowledge?: boolean;
+  /** See `WriteOptions.onceKey`: the message (or the follow-up case it opens) lands at most once. */
+  onceKey?: string | undefined;
   /** Consumer-case details the message supplies; each fills the field only if the case lacks it. */
   details?: { orderNumber?: string | undefined; billingDescriptor?: string | undefined };
 }
@@ -54,45 +56,55 @@ export async function postMessage(
     if (!fromRequester) throw new ConflictError('the case is closed; a closed case cannot change');
     return reopenAsNewCase(deps, actor, existing, input);
   }
-  const posted = await changeCase(deps, actor, caseId, undefined, (fresh, now): CaseChange => {
-    let c = fresh;
-    if (c.status === 'closed') throw new ClosedMeanwhile();
-    const visibility = input.internal ? 'internal' : 'public';
-    const message: PendingEvent = {
-      type: 'message.posted',
-      visibility,
-      body: input.body,
-      ...(input.channel === 'email' ? { channel: 'email' as const } : {}),
-    };
-    const files: PendingEvent[] = (input.attachments ?? []).map((a) => ({ type: 'attachment.added', ...a }));
-    const filled = fillMissingDetails(c, input.details);
-    if (filled) {
-      c = filled.case;
-      files.push(filled.event);
-    }
-    if (actor.kind === 'staff' && !input.internal) {
-      const update = givePublicUpdate(c, now, deps.policy);
-      return { next: { ...c, sla: update.sla }, events: [message, ...files, ...update.events] };
-    }
-    if (
-      fromRequester &&
-      checkTransition({ from: c.status, to: 'open', actor: 'system', systemReason: 'customer-replied' }).ok
-    ) {
-      const reopened: PendingEvent = {
-        type: 'status.changed',
-        from: c.status,
-        to: 'open',
-        note: null,
-        visibility: 'public',
-        actor: SYSTEM_ACTOR,
+  const posted = await changeCase(
+    deps,
+    actor,
+    caseId,
+    undefined,
+    (fresh, now): CaseChange => {
+      let c = fresh;
+      if (c.status === 'closed') throw new ClosedMeanwhile();
+      const visibility = input.internal ? 'internal' : 'public';
+      const message: PendingEvent = {
+        type: 'message.posted',
+        visibility,
+        body: input.body,
+        ...(input.channel === 'email' ? { channel: 'email' as const } : {}),
       };
-      return {
-        next: { ...c, status: 'open', sla: recordStatusChange(c.sla, c.status, 'open', now) },
-        events: [message, ...files, reopened],
-      };
-    }
-    return { next: c, events: [message, ...files] };
-  }).catch((error: unknown) => {
+      const files: PendingEvent[] = (input.attachments ?? []).map((a) => ({
+        type: 'attachment.added',
+        ...a,
+      }));
+      const filled = fillMissingDetails(c, input.details);
+      if (filled) {
+        c = filled.case;
+        files.push(filled.event);
+      }
+      if (actor.kind === 'staff' && !input.internal) {
+        const update = givePublicUpdate(c, now, deps.policy);
+        return { next: { ...c, sla: update.sla }, events: [message, ...files, ...update.events] };
+      }
+      if (
+        fromRequester &&
+        checkTransition({ from: c.status, to: 'open', actor: 'system', systemReason: 'customer-replied' }).ok
+      ) {
+        const reopened: PendingEvent = {
+          type: 'status.changed',
+          from: c.status,
+          to: 'open',
+          note: null,
+          visibility: 'public',
+          actor: SYSTEM_ACTOR,
+        };
+        return {
+          next: { ...c, status: 'open', sla: recordStatusChange(c.sla, c.status, 'open', now) },
+          events: [message, ...files, reopened],
+        };
+      }
+      return { next: c, events: [message, ...files] };
+    },
+    { onceKey: input.onceKey },
+  ).catch((error: unknown) => {
     if (error instanceof ClosedMeanwhile) return null;
     throw error;
   });
@@ -136,6 +148,7 @@ async function reopenAsNewCase(
     relatedCaseId: closed.id,
     ...(message.attachments ? { attachments: message.attachments } : {}),
     ...(message.acknowledge === false ? { acknowledge: false } : {}),
+    onceKey: message.onceKey,
   });
   return { kind: 'reopened-as-new', closedCaseId: closed.id, closedCaseNumber: closed.number, opened };
 }

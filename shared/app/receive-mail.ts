@@ -2,6 +2,7 @@ import type { Case, OpenCaseInput } from '../domain/case.ts';
 import { caseIdFromMessageIds } from '../domain/email/addressing.ts';
 import { toInstant } from '../domain/instant.ts';
 import { attachmentKey, type BlobStore } from '../ports/blob-store.ts';
+import { AlreadyAppliedError } from '../ports/case-store.ts';
 import type {
   ArchiveReason,
   AutoReplyLimiter,
@@ -30,6 +31,8 @@ export interface MailDeps extends AppDeps {
 
 export type MailOutcome =
   | { kind: 'archived'; reason: ArchiveReason; archiveId: string }
+  /** This very message (same receipt) was already put on a case by an earlier attempt. */
+  | { kind: 'duplicate' }
   | { kind: 'posted'; caseId: string; caseNumber: string }
   | {
       kind: 'opened';
@@ -54,7 +57,34 @@ const TAG = /\s*\[#?\s*CW-[0-9A-HJKMNP-TV-Z]{6}\s*\]\s*/gi;
  * the case's requester (or, for a seller case, someone of the same seller). Keys are tried in that
  * order; a forged token is simply not a key. Anything else opens a new case.
  */
-export async function receiveMail(deps: MailDeps, raw: Buffer, mail: InboundMail): Promise<MailOutcome> {
+export interface ReceiveOptions {
+  /**
+   * Names this delivery (SES's message id): written in the same transaction as the case change, so a
+   * retried delivery whose first attempt died after writing is answered `duplicate`, not applied twice.
+   */
+  receiptKey?: string;
+}
+
+export async function receiveMail(
+  deps: MailDeps,
+  raw: Buffer,
+  mail: InboundMail,
+  options: ReceiveOptions = {},
+): Promise<MailOutcome> {
+  try {
+    return await receive(deps, raw, mail, options.receiptKey);
+  } catch (error) {
+    if (error instanceof AlreadyAppliedError) return { kind: 'duplicate' };
+    throw error;
+  }
+}
+
+async function receive(
+  deps: MailDeps,
+  raw: Buffer,
+  mail: InboundMail,
+  onceKey: string | undefined,
+): Promise<MailOutcome> {
   const receivedAt = toInstant(deps.clock.now());
   if (mail.kind === 'quarantine')
     return archive(deps, raw, mail.reason, receivedAt, mail.from ?? null, mail.subject ?? null);
@@ -84,6 +114,7 @@ export async function receiveMail(deps: MailDeps, raw: Buffer, mail: InboundMail
       body: bodyOf(mail),
       channel: 'email',
       attachments,
+      onceKey,
       // A reply to "we could not find your order number…" completes the case.
       details: mail.extracted,
     });
@@ -98,7 +129,7 @@ export async function receiveMail(deps: MailDeps, raw: Buffer, mail: InboundMail
       acknowledged: true,
     };
   }
-  return openFromMail(deps, mail, await sellerId(), receivedAt, target);
+  return openFromMail(deps, mail, await sellerId(), receivedAt, target, onceKey);
 }
 
 /** The first case one of the message's keys names whose requester (or seller) sent it. */
@@ -144,6 +175,7 @@ async function openFromMail(
   sellerId: string | null,
   receivedAt: ReturnType<typeof toInstant>,
   closed: Case | null,
+  onceKey: string | undefined,
 ): Promise<MailOutcome> {
   const relatedCaseId = closed?.id ?? null;
   const subject = mail.subject.replace(TAG, ' ').trim().slice(0, MAX_SUBJECT) || '(no subject)';
@@ -169,6 +201,7 @@ async function openFromMail(
     attachments,
     relatedCaseId,
     acknowledge: acknowledged,
+    onceKey,
   });
   return {
     kind: 'opened',

@@ -51,11 +51,16 @@ export interface BacklogCount {
  */
 export interface CaseStore {
   /** Stores a new case and its first events; refuses (false) when the id or case number is taken. */
-  create(c: Case, events: TimelineEvent[]): Promise<boolean>;
+  create(c: Case, events: TimelineEvent[], options?: WriteOptions): Promise<boolean>;
   get(id: string): Promise<Case | null>;
   getByNumber(number: string): Promise<Case | null>;
   /** Replaces the case if its stored version is still `expectedVersion`; `next.version` must be one more. */
-  update(next: Case, expectedVersion: number, events: TimelineEvent[]): Promise<WriteOutcome>;
+  update(
+    next: Case,
+    expectedVersion: number,
+    events: TimelineEvent[],
+    options?: WriteOptions,
+  ): Promise<WriteOutcome>;
   /** The timeline in order; `publicOnly` reads only what the requester may see (its own index, so pages stay full). */
   listEvents(
     caseId: string,
@@ -68,6 +73,23 @@ export interface CaseStore {
    * included), statuses outer, in that order. Exact: kept by the same writes that change the cases.
    */
   backlog(): Promise<BacklogCount[]>;
+}
+
+export interface WriteOptions {
+  /**
+   * Written in the same transaction as the change: a change carrying a key that was already written is
+   * refused whole with `AlreadyAppliedError`. Makes a retried delivery (an inbound mail SES invokes
+   * again) land at most once, even when the first attempt died after its write.
+   */
+  onceKey?: string | undefined;
+}
+
+/** The change was made before, under the same `onceKey`: nothing was written this time. */
+export class AlreadyAppliedError extends Error {
+  public constructor(public readonly onceKey: string) {
+    super(`a change with key ${onceKey} was already applied`);
+    this.name = 'AlreadyAppliedError';
+  }
 }
 
 export class InvalidCursorError extends Error {

@@ -8,7 +8,7 @@ import { GLOBAL_INDEXES } from '../../shared/adapters/dynamodb/table-definition.
 import type { Case } from '../../shared/domain/case.ts';
 import { slaView } from '../../shared/domain/sla.ts';
 import { isPublicEvent, type TimelineEvent } from '../../shared/domain/timeline.ts';
-import { type CaseStore, InvalidCursorError } from '../../shared/ports/case-store.ts';
+import { AlreadyAppliedError, type CaseStore, InvalidCursorError } from '../../shared/ports/case-store.ts';
 import {
   at,
   buildCase,
@@ -437,5 +437,36 @@ describe('case numbers', () => {
     expect(results.filter(Boolean)).toHaveLength(1);
     const winner = results[0] ? a : b;
     expect((await store.getByNumber(number))?.id).toBe(winner.id);
+  });
+});
+
+describe('changes applied once (onceKey)', () => {
+  it('a second create or update under the same key is refused whole: no case, no event, no counter move', async () => {
+    const key = `inbound#${ulid()}`;
+    const first = buildCase();
+    expect(await store.create(first, [opened(first)], { onceKey: key })).toBe(true);
+    const backlogBefore = await store.backlog();
+    const second = buildCase();
+    await expect(store.create(second, [opened(second)], { onceKey: key })).rejects.toBeInstanceOf(
+      AlreadyAppliedError,
+    );
+    expect(await store.get(second.id)).toBeNull();
+    expect(await store.getByNumber(second.number)).toBeNull();
+
+    const reply: Case = { ...first, status: 'open', version: 2, updatedAt: at(5) };
+    const message = event(reply, { type: 'message.posted', visibility: 'public', body: 'again' });
+    await expect(store.update(reply, 1, [message], { onceKey: key })).rejects.toBeInstanceOf(
+      AlreadyAppliedError,
+    );
+    expect(await store.get(first.id)).toEqual(first);
+    expect(ids((await store.listEvents(first.id, { limit: 10 })).items)).not.toContain(message.id);
+    expect(await store.backlog()).toEqual(backlogBefore);
+
+    // Another key applies; the same key then refuses the next change of this case too.
+    const other = `inbound#${ulid()}`;
+    expect(await store.update(reply, 1, [message], { onceKey: other })).toEqual({ ok: true });
+    const later: Case = { ...reply, version: 3, updatedAt: at(6) };
+    await expect(store.update(later, 2, [], { onceKey: other })).rejects.toBeInstanceOf(AlreadyAppliedError);
+    expect((await store.get(first.id))?.version).toBe(2);
   });
 });

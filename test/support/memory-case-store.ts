@@ -3,10 +3,12 @@ import type { Case } from '../../shared/domain/case.ts';
 import { SEVERITY_LEVELS } from '../../shared/domain/severity.ts';
 import type { TimelineEvent } from '../../shared/domain/timeline.ts';
 import {
+  AlreadyAppliedError,
   BACKLOG_STATUSES,
   type BacklogCount,
   type CaseStore,
   type Page,
+  type WriteOptions,
   type WriteOutcome,
 } from '../../shared/ports/case-store.ts';
 
@@ -20,9 +22,17 @@ export class MemoryCaseStore implements CaseStore {
   readonly events = new Map<string, TimelineEvent[]>();
   /** Every committed change, in order, as the stream would carry it. */
   readonly stream: StoredChange[] = [];
+  /** `onceKey`s of changes already applied. */
+  readonly applied = new Set<string>();
 
-  async create(c: Case, events: TimelineEvent[]): Promise<boolean> {
+  private once(options: WriteOptions | undefined): void {
+    if (options?.onceKey && this.applied.has(options.onceKey)) throw new AlreadyAppliedError(options.onceKey);
+  }
+
+  async create(c: Case, events: TimelineEvent[], options?: WriteOptions): Promise<boolean> {
+    this.once(options);
     if (this.cases.has(c.id) || [...this.cases.values()].some((x) => x.number === c.number)) return false;
+    if (options?.onceKey) this.applied.add(options.onceKey);
     this.cases.set(c.id, structuredClone(c));
     this.events.set(c.id, structuredClone(events));
     this.stream.push({ kind: 'case', before: null, after: structuredClone(c) });
@@ -40,11 +50,18 @@ export class MemoryCaseStore implements CaseStore {
     return c ? structuredClone(c) : null;
   }
 
-  async update(next: Case, expectedVersion: number, events: TimelineEvent[]): Promise<WriteOutcome> {
+  async update(
+    next: Case,
+    expectedVersion: number,
+    events: TimelineEvent[],
+    options?: WriteOptions,
+  ): Promise<WriteOutcome> {
     const current = this.cases.get(next.id);
     if (!current || current.version !== expectedVersion) return { ok: false, reason: 'stale' };
     if (next.version !== expectedVersion + 1)
       throw new RangeError('next.version must be expectedVersion + 1');
+    this.once(options);
+    if (options?.onceKey) this.applied.add(options.onceKey);
     this.cases.set(next.id, structuredClone(next));
     this.events.get(next.id)?.push(...structuredClone(events));
     this.stream.push({ kind: 'case', before: structuredClone(current), after: structuredClone(next) });

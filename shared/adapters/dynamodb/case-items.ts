@@ -17,7 +17,7 @@ export type Item = Record<string, unknown>;
 
 /** Which kind of record an item is; lets a reader refuse an item of the wrong kind instead of misreading it. */
 export const ENTITY_ATTRIBUTE = 'entity';
-export type Entity = 'case' | 'case-number' | 'event' | 'counter';
+export type Entity = 'case' | 'case-number' | 'event' | 'counter' | 'once';
 
 const PK = TABLE_KEYS.partitionKey;
 const SK = TABLE_KEYS.sortKey;
@@ -64,6 +64,8 @@ export const keys = {
   sellerRequester: (sellerId: string): string => `R#S#${sellerId}`,
   consumerRequester: (email: string): string => `R#E#${normalizeEmail(email)}`,
   publicTimeline: (caseId: string): string => caseId,
+  /** A change applied under a `onceKey` (an inbound mail's receipt): its marker item. */
+  once: (key: string): Item => ({ [PK]: `ONCE#${key}`, [SK]: 'ONCE' }),
   backlogCounter: (status: BacklogStatus, level: SeverityLevel): Item => ({
     [PK]: BACKLOG_PARTITION,
     [SK]: `${status}#${level}`,

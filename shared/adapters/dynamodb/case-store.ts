@@ -10,11 +10,13 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { Case } from '../../domain/case.ts';
+import { epochOf } from '../../domain/instant.ts';
 import { SEVERITY_LEVELS } from '../../domain/severity.ts';
 import type { SlaPolicy } from '../../domain/sla-policy.ts';
 import { CASE_STATUSES } from '../../domain/status.ts';
 import { publicView, type TimelineEvent } from '../../domain/timeline.ts';
 import {
+  AlreadyAppliedError,
   BACKLOG_STATUSES,
   type BacklogCount,
   type CaseQuery,
@@ -22,6 +24,7 @@ import {
   InvalidCursorError,
   type Page,
   type PageRequest,
+  type WriteOptions,
   type WriteOutcome,
 } from '../../ports/case-store.ts';
 import {
@@ -34,13 +37,17 @@ import {
   caseNumberToItem,
   caseToItem,
   counterFromItem,
+  ENTITY_ATTRIBUTE,
   EVENT_SORT_KEY_PREFIX,
   eventFromItem,
   eventToItem,
   type Item,
   keys,
 } from './case-items.ts';
-import { GLOBAL_INDEXES, type IndexDefinition, TABLE_KEYS } from './table-definition.ts';
+import { GLOBAL_INDEXES, type IndexDefinition, TABLE_KEYS, TTL_ATTRIBUTE } from './table-definition.ts';
+
+/** How long a change's `onceKey` marker is kept: far longer than any retry of the same delivery. */
+const ONCE_KEEP_SECONDS = 30 * 24 * 3600;
 
 export interface CaseStoreOptions {
   /** Build it with `createDocumentClient` (or the same marshalling options). */
@@ -477,6 +484,24 @@ export function createCaseStore({ client, tableName, policy, cursorKey }: CaseSt
       Update: { TableName: tableName, ...backlogCounterUpdate(status, level, delta) },
     }));
 
+  /**
+   * The marker a change with a `onceKey` writes with itself (kept 30 days past the change, by TTL).
+   * Always the transaction's last item, so its cancellation reason is the last one.
+   */
+  const onceItem = (options: WriteOptions | undefined, c: Case): Item | null =>
+    options?.onceKey
+      ? {
+          ...keys.once(options.onceKey),
+          [ENTITY_ATTRIBUTE]: 'once',
+          [TTL_ATTRIBUTE]: Math.floor(epochOf(c.updatedAt) / 1000) + ONCE_KEEP_SECONDS,
+        }
+      : null;
+
+  function refuseIfApplied(options: WriteOptions | undefined, reasons: (string | undefined)[]): void {
+    if (options?.onceKey && reasons.at(-1) === CONDITIONAL_CHECK_FAILED)
+      throw new AlreadyAppliedError(options.onceKey);
+  }
+
   /** Just what an update needs to know of the stored case: its version and its backlog slot. */
   async function storedSlot(id: string): Promise<StoredSlot | null> {
     const out = await client.send(
@@ -512,21 +537,24 @@ export function createCaseStore({ client, tableName, policy, cursorKey }: CaseSt
   const plausibleId = (id: string) => typeof id === 'string' && id.length > 0 && id.length <= 256;
 
   return {
-    async create(c, events) {
+    async create(c, events, options) {
       checkEventsOf(c, events);
+      const once = onceItem(options, c);
       const result = await transact([
         putNew(caseToItem(c, policy)),
         putNew(caseNumberToItem(c)),
         ...counterUpdates(null, c),
         ...events.map((e) => putNew(eventToItem(e))),
+        ...(once ? [putNew(once)] : []),
       ]);
       if (result.ok) return true;
+      refuseIfApplied(options, result.reasons);
       const [caseTaken, numberTaken] = result.reasons;
       if (caseTaken === CONDITIONAL_CHECK_FAILED || numberTaken === CONDITIONAL_CHECK_FAILED) return false;
       throw new Error(`case ${c.id}: an event id of the new case is already stored`);
     },
 
-    async update(next, expectedVersion, events): Promise<WriteOutcome> {
+    async update(next, expectedVersion, events, options): Promise<WriteOutcome> {
       if (next.version !== expectedVersion + 1) {
         throw new RangeError(
           `case ${next.id}: the next version must be ${expectedVersion + 1}, got ${next.version}`,
@@ -538,6 +566,7 @@ export function createCaseStore({ client, tableName, policy, cursorKey }: CaseSt
       // does not exist (the caller re-reads and finds nothing) or moved on is stale without a write.
       const before = await storedSlot(next.id);
       if (before === null || before.version !== expectedVersion) return { ok: false, reason: 'stale' };
+      const once = onceItem(options, next);
       const result = await transact([
         {
           Put: {
@@ -559,8 +588,10 @@ export function createCaseStore({ client, tableName, policy, cursorKey }: CaseSt
         },
         ...counterUpdates(before, next),
         ...events.map((e) => putNew(eventToItem(e))),
+        ...(once ? [putNew(once)] : []),
       ]);
       if (result.ok) return { ok: true };
+      refuseIfApplied(options, result.reasons);
       if (result.reasons[0] === CONDITIONAL_CHECK_FAILED) return { ok: false, reason: 'stale' };
       throw new Error(`case ${next.id}: an event id of this change is already stored`);
     },

@@ -16,6 +16,7 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * | idempotency records (Powertools)       | pk `idempotency#<function>`, sk `<hash>`, TTL `expiration` |
  * | backlog: open cases by status × severity | pk `BACKLOG`, sk `<status>#<level>` (not closed), number `count` |
  * | a mail sent (or inbound mail handled) once | pk `MAIL#<eventId>#<kind>` / `MAIL#inbound#<id>`, sk `MAIL`, TTL 90 days (`sent-mail-ledger.ts`) |
+ * | a change applied once (an inbound mail's receipt) | pk `ONCE#<key>`, sk `ONCE`, written in the change's own transaction, TTL 30 days |
  * | automatic answers to a sender this hour | pk `AUTOREPLY#<sender>`, sk `<yyyy-mm-ddThh>`, number `n`, TTL 2 days (`auto-reply-limiter.ts`) |
  *
  * The backlog counters move in the same transaction as the case write that changes a case's status or

@@ -349,3 +349,24 @@ describe('receiveMail: completing a case', () => {
     ]);
   });
 });
+
+describe('receiveMail: a delivery retried after its first attempt wrote', () => {
+  it('the same receipt opens one case and posts one message, however often it is delivered', async () => {
+    const { sim, deps } = setup();
+    const first = await receiveMail(deps, raw, mail({ subject: 'New' }), { receiptKey: 'inbound#m1' });
+    const again = await receiveMail(deps, raw, mail({ subject: 'New' }), { receiptKey: 'inbound#m1' });
+    expect(first).toMatchObject({ kind: 'opened' });
+    expect(again).toEqual({ kind: 'duplicate' });
+    expect(sim.store.cases.size).toBe(1);
+
+    const number = first.kind === 'opened' ? first.caseNumber : '';
+    const id = first.kind === 'opened' ? first.caseId : '';
+    for (let i = 0; i < 3; i++)
+      await receiveMail(deps, raw, mail({ caseTag: number, text: 'reply' }), { receiptKey: 'inbound#m2' });
+    const replies = (sim.store.events.get(id) ?? []).filter((e) => e.type === 'message.posted');
+    expect(replies).toHaveLength(1);
+    // A different receipt is a different message.
+    await receiveMail(deps, raw, mail({ caseTag: number, text: 'reply' }), { receiptKey: 'inbound#m3' });
+    expect((sim.store.events.get(id) ?? []).filter((e) => e.type === 'message.posted')).toHaveLength(2);
+  });
+});

@@ -79,9 +79,8 @@ describe('reading a survey', () => {
     const otherKey = createSurveyTokens(async () => new Uint8Array(randomBytes(32)), sim.clock);
     const [header, payload, signature] = token.split('.') as [string, string, string];
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
-    const altered = Buffer.from(JSON.stringify({ ...claims, sub: `${id.slice(0, -1)}0` })).toString(
-      'base64url',
-    );
+    const otherId = `${id.slice(0, -1)}${id.endsWith('0') ? '1' : '0'}`;
+    const altered = Buffer.from(JSON.stringify({ ...claims, sub: otherId })).toString('base64url');
     const caseToken = await createCaseTokens(async () => deriveKey(secret, 'case-token')).issue(id);
     const unknownCase = await deps.surveyTokens.issue('01JD0000000000000000000000');
     const forged = [
