@@ -77,12 +77,10 @@ export async function changeCase(
           actor: by ?? eventActor(actor, current),
         }) as TimelineEvent,
     );
-    const outcome = await deps.store.update(
-      stored,
-      current.version,
-      timeline,
-      options.onceKey ? { onceKey: options.onceKey } : undefined,
-    );
+    const outcome = await deps.store.update(stored, current.version, timeline, {
+      previous: current,
+      ...(options.onceKey ? { onceKey: options.onceKey } : {}),
+    });
     if (outcome.ok) return { case: stored, events: timeline };
     if (ifMatch !== undefined)
       throw new PreconditionFailedError('the case changed while this request was applied');

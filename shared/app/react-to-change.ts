@@ -192,6 +192,7 @@ async function sendSurveyOnce(deps: ReactionDeps, closed: Case, closedAt: Instan
       },
       c.version,
       [{ id: deps.ids.next(), caseId: c.id, at: now, actor: SYSTEM_ACTOR, type: 'survey.sent' }],
+      { previous: c },
     );
     if (outcome.ok) return;
   }

@@ -82,6 +82,11 @@ export interface WriteOptions {
    * again) land at most once, even when the first attempt died after its write.
    */
   onceKey?: string | undefined;
+  /**
+   * For `update`: the stored case the caller read at `expectedVersion` (the same version is the same
+   * item, so its status and level are known). Saves the store a read; without it the store reads them.
+   */
+  previous?: Pick<Case, 'status' | 'version'> & { severity: Pick<Case['severity'], 'level'> };
 }
 
 /** The change was made before, under the same `onceKey`: nothing was written this time. */

@@ -19,6 +19,7 @@ import { recordSeverityChange, recordStatusChange } from '../../shared/domain/sl
 import { CASE_STATUSES, type CaseStatus } from '../../shared/domain/status.ts';
 import { BACKLOG_STATUSES, type BacklogCount, type CaseStore } from '../../shared/ports/case-store.ts';
 import {
+  at,
   buildCase,
   CURSOR_KEY,
   createTestTable,
@@ -335,5 +336,33 @@ describe('backlog counters over random histories', () => {
       { numRuns: 12 },
     );
     expect(await t.store.backlog()).toEqual(await recount(t.store));
+  });
+});
+
+describe('an update told the previous state skips its read and still moves counters right', () => {
+  let own: TestTable;
+  beforeAll(async () => {
+    own = await createTestTable('backlog-previous');
+  });
+  afterAll(async () => {
+    await own.drop();
+  });
+
+  it('matches the read path; an outdated previous only gets a stale answer', async () => {
+    const { store } = own;
+    const c = buildCase({ status: 'new' });
+    expect(await store.create(c, [opened(c)])).toBe(true);
+    const before = asMap(await store.backlog());
+    const next: Case = { ...c, status: 'working', version: 2, updatedAt: at(1) };
+    expect(await store.update(next, 1, [], { previous: c })).toEqual({ ok: true });
+    const after = asMap(await store.backlog());
+    const level = c.severity.level;
+    expect(after.get(slot('new', level))).toBe((before.get(slot('new', level)) ?? 0) - 1);
+    expect(after.get(slot('working', level))).toBe((before.get(slot('working', level)) ?? 0) + 1);
+    // Told version 1 while version 2 is stored: the write's condition (version, status, level) refuses it.
+    const late: Case = { ...c, status: 'on_hold', version: 2, updatedAt: at(2) };
+    expect(await store.update(late, 1, [], { previous: c })).toEqual({ ok: false, reason: 'stale' });
+    expect(asMap(await store.backlog())).toEqual(after);
+    expect(asMap(await store.backlog())).toEqual(asMap(await recount(store)));
   });
 });

@@ -564,7 +564,8 @@ export function createCaseStore({ client, tableName, policy, cursorKey }: CaseSt
       // The counters to move depend on the case's stored status and level; the write below is guarded
       // on exactly what was read here, so the counters move with the case or not at all. A case that
       // does not exist (the caller re-reads and finds nothing) or moved on is stale without a write.
-      const before = await storedSlot(next.id);
+      const known = options?.previous;
+      const before = known && known.version === expectedVersion ? known : await storedSlot(next.id);
       if (before === null || before.version !== expectedVersion) return { ok: false, reason: 'stale' };
       const once = onceItem(options, next);
       const result = await transact([
