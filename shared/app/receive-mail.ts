@@ -12,6 +12,7 @@ import type {
   SellerDirectory,
 } from '../ports/inbound-mail.ts';
 import type { Actor } from './actor.ts';
+import { changeCase } from './change-case.ts';
 import type { AppDeps } from './deps.ts';
 import { openCase, type ReceivedAttachment } from './open-case.ts';
 import { postMessage } from './post-message.ts';
@@ -33,6 +34,8 @@ export type MailOutcome =
   | { kind: 'archived'; reason: ArchiveReason; archiveId: string }
   /** This very message (same receipt) was already put on a case by an earlier attempt. */
   | { kind: 'duplicate' }
+  /** Machine mail about a case (an auto-reply to our mail): an internal note on it, nothing else. */
+  | { kind: 'noted'; caseId: string; caseNumber: string }
   | { kind: 'posted'; caseId: string; caseNumber: string }
   | {
       kind: 'opened';
@@ -45,6 +48,8 @@ export type MailOutcome =
 
 const MAX_SUBJECT = 200;
 const MAX_TEXT = 20_000;
+/** How much of an auto-reply's text an internal note keeps. */
+const MAX_NOTE = 2_000;
 const TAG = /\s*\[#?\s*CW-[0-9A-HJKMNP-TV-Z]{6}\s*\]\s*/gi;
 
 /**
@@ -91,8 +96,35 @@ async function receive(
   // Our own mail coming back (a loop through a forwarding rule, or someone spoofing us) is never a case.
   if (isOwnAddress(deps, mail.from))
     return archive(deps, raw, 'automatic', receivedAt, mail.from, mail.subject);
-  if (mail.automatic && !mail.list)
+  if (mail.automatic && !mail.list) {
+    // An auto-reply to one of our mails (an out-of-office on the reply address) is worth an agent's
+    // glance: an internal note on that case - never an answer, never a status change.
+    const about = await machineMailCase(deps, mail);
+    if (about) {
+      const noted = await changeCase(
+        deps,
+        { kind: 'system' },
+        about.id,
+        undefined,
+        (c) => ({
+          next: c,
+          events: [
+            {
+              type: 'message.posted',
+              visibility: 'internal',
+              channel: 'email',
+              body: `Automatic reply from ${mail.from} (not shown to the customer, not answered):\n\n${
+                mail.text.trim().slice(0, MAX_NOTE) || mail.subject
+              }`,
+            },
+          ],
+        }),
+        { onceKey },
+      );
+      return { kind: 'noted', caseId: noted.case.id, caseNumber: noted.case.number };
+    }
     return archive(deps, raw, 'automatic', receivedAt, mail.from, mail.subject);
+  }
 
   // Who is a seller is asked only when it matters (a lookup per mail would tie all mail to Cognito).
   let seller: Promise<string | null> | undefined;
@@ -130,6 +162,18 @@ async function receive(
     };
   }
   return openFromMail(deps, mail, await sellerId(), receivedAt, target, onceKey);
+}
+
+/**
+ * The open case machine mail is about: only keys nobody can forge or guess count here - the signed reply
+ * address, or our own Message-IDs it answers (never the subject tag, which anyone can type).
+ */
+async function machineMailCase(deps: MailDeps, mail: InboundMessage): Promise<Case | null> {
+  const id =
+    (mail.replyTokenAddress ? deps.caseOfReplyAddress(mail.replyTokenAddress) : null) ??
+    caseIdFromMessageIds([mail.inReplyTo ?? '', ...mail.references], deps.mailDomain);
+  const c = id ? await deps.store.get(id) : null;
+  return c && c.status !== 'closed' ? c : null;
 }
 
 /** The first case one of the message's keys names whose requester (or seller) sent it. */

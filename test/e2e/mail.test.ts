@@ -187,7 +187,7 @@ describe('inbound: new cases from mail', () => {
 });
 
 describe('what is never answered', () => {
-  it('an out-of-office reply and a spam-flagged mail are archived; no case, no answer', async () => {
+  it('an out-of-office reply becomes an internal note; spam and stray machine mail are archived; nothing is answered', async () => {
     const c = await openByApi('ooo@example.com');
     const replyTo = ack(await api.mailTo('ooo@example.com'), c.number)?.replyTo[0] as string;
     const before = (await api.inbox()).length;
@@ -196,6 +196,14 @@ describe('what is never answered', () => {
       to: replyTo,
       subject: `Automatic reply: [${c.number}] We received your case`,
       text: 'I am out of the office until Monday.',
+      headers: { 'Auto-Submitted': 'auto-replied' },
+    });
+    // Machine mail that names no case of ours by a key nobody can forge is kept aside.
+    await api.smtp({
+      from: 'ooo@example.com',
+      to: `support@${domain}`,
+      subject: `Automatic reply: [${c.number}] anything`,
+      text: 'Out of office.',
       headers: { 'Auto-Submitted': 'auto-replied' },
     });
     const spam = [
@@ -215,8 +223,16 @@ describe('what is never answered', () => {
     expect(inbound.status).toBe(200);
     expect(inbound.body.results).toEqual([expect.objectContaining({ kind: 'archived', reason: 'spam' })]);
     await settle();
-    expect((await events(c.id)).map((e) => e.type)).toEqual(['case.opened']);
+    const timeline = await events(c.id);
+    expect(timeline.map((e) => e.type)).toEqual(['case.opened', 'message.posted']);
+    expect(timeline[1]).toMatchObject({
+      visibility: 'internal',
+      actor: { role: 'system' },
+      body: expect.stringContaining('out of the office until Monday'),
+    });
+    expect((await api.call('GET', `/cases/${c.id}`, { token: agent })).body.status).toBe('new');
     expect(await casesOf('spammer@example.net')).toEqual([]);
+    expect(await casesOf('ooo@example.com')).toHaveLength(1);
     expect((await api.inbox()).length).toBe(before);
     const archive = (await api.call('GET', '/_local/mail/archive')).body.archived as { reason: string }[];
     expect(archive.map((a) => a.reason)).toEqual(expect.arrayContaining(['automatic', 'spam']));

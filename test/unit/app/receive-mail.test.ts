@@ -370,3 +370,57 @@ describe('receiveMail: a delivery retried after its first attempt wrote', () => 
     expect((sim.store.events.get(id) ?? []).filter((e) => e.type === 'message.posted')).toHaveLength(2);
   });
 });
+
+describe('receiveMail: machine mail about a case', () => {
+  it('an auto-reply to the signed address (or our Message-ID) becomes an internal note; no answer, no move', async () => {
+    const { sim, deps } = setup();
+    const c = await consumerCase(deps);
+    await changeStatus(deps, agent, c.id, { status: 'pending_closure' });
+    const outcome = await receiveMail(
+      deps,
+      raw,
+      mail({
+        automatic: true,
+        replyTokenAddress: replyAddress(c.id, KEY, DOMAIN),
+        subject: 'Automatic reply: case',
+        text: 'I am out of the office until Monday.',
+      }),
+    );
+    expect(outcome).toEqual({ kind: 'noted', caseId: c.id, caseNumber: c.number });
+    const stored = sim.store.cases.get(c.id);
+    expect(stored?.status).toBe('pending_closure');
+    const note = (sim.store.events.get(c.id) ?? []).at(-1);
+    expect(note).toMatchObject({
+      type: 'message.posted',
+      visibility: 'internal',
+      actor: { role: 'system' },
+      body: expect.stringContaining('I am out of the office until Monday.'),
+    });
+    await sim.drain();
+    // Only what the case's own life sent: nothing answers the auto-reply.
+    expect(sim.customerMail.filter((m) => m.case.id === c.id).map((m) => m.kind)).toEqual([
+      'acknowledgment',
+      'pending-closure',
+    ]);
+    expect(sim.notices).toEqual([]);
+  });
+
+  it('a forged token, a subject tag alone, or a closed case: machine mail is only archived', async () => {
+    const { sim, deps, archived } = setup();
+    const c = await consumerCase(deps);
+    const forged = replyAddress(c.id, OTHER_KEY, DOMAIN);
+    expect(await receiveMail(deps, raw, mail({ automatic: true, replyTokenAddress: forged }))).toMatchObject({
+      kind: 'archived',
+    });
+    expect(await receiveMail(deps, raw, mail({ automatic: true, caseTag: c.number }))).toMatchObject({
+      kind: 'archived',
+    });
+    await changeStatus(deps, agent, c.id, { status: 'closed' });
+    const token = replyAddress(c.id, KEY, DOMAIN);
+    expect(await receiveMail(deps, raw, mail({ automatic: true, replyTokenAddress: token }))).toMatchObject({
+      kind: 'archived',
+    });
+    expect(archived).toHaveLength(3);
+    expect((sim.store.events.get(c.id) ?? []).filter((e) => e.type === 'message.posted')).toEqual([]);
+  });
+});
