@@ -106,19 +106,27 @@ export class CasewatchStack extends Stack {
   }
 }
 
+/** A bare address (`name@domain`): no display name, brackets, quotes or list separators. */
+const BARE_ADDRESS = /^[^\s@<>",]+@[^\s@<>",]+\.[^\s@<>",]+$/;
+
+/** A context list: comma-separated (or a list), each entry trimmed, empty ones dropped; `[]` when unset. */
+function parseList(value: unknown): string[] {
+  if (value === undefined) return [];
+  return (Array.isArray(value) ? value.map(String) : String(value).split(','))
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0);
+}
+
 function parseOrigins(value: unknown): string[] {
-  if (value === undefined) return ['*'];
-  const origins = (Array.isArray(value) ? value.map(String) : String(value).split(','))
-    .map((origin) => origin.trim())
-    .filter((origin) => origin.length > 0);
+  const origins = parseList(value);
   return origins.length > 0 ? origins : ['*'];
 }
 
-/** A bare address (`name@domain`): it names the SES identities the stream function may send as. */
+/** A bare address: it names the SES identities the stream function may send as. */
 function parseSenderAddress(value: unknown): string {
   if (value === undefined || value === '') return DEFAULT_SENDER_ADDRESS;
   const address = String(value).trim();
-  if (!/^[^\s@<>",]+@[^\s@<>",]+\.[^\s@<>",]+$/.test(address)) {
+  if (!BARE_ADDRESS.test(address)) {
     throw new Error(`${SENDER_ADDRESS_CONTEXT} must be a bare email address (name@domain), got "${address}"`);
   }
   return address;
@@ -126,11 +134,7 @@ function parseSenderAddress(value: unknown): string {
 
 /** Addresses as the stream function reads them: comma-separated, trimmed, empty when unset. */
 function parseAddressList(value: unknown): string {
-  if (value === undefined) return '';
-  return (Array.isArray(value) ? value.map(String) : String(value).split(','))
-    .map((address) => address.trim())
-    .filter((address) => address.length > 0)
-    .join(',');
+  return parseList(value).join(',');
 }
 
 /** A bare domain name (`mail.example.com`), lower-cased: SES receives mail for it. */
@@ -151,7 +155,7 @@ function parseAlarmEmails(value: unknown): string[] {
     .split(',')
     .filter((address) => address.length > 0);
   for (const address of addresses) {
-    if (!/^[^\s@<>",]+@[^\s@<>",]+\.[^\s@<>",]+$/.test(address)) {
+    if (!BARE_ADDRESS.test(address)) {
       throw new Error(
         `${ALARM_EMAIL_CONTEXT} must list bare email addresses (name@domain), got "${address}"`,
       );

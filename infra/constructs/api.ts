@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   CorsHttpMethod,
@@ -13,13 +13,14 @@ import {
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Effect, Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ROUTE_GROUP_ENTRIES, ROUTE_GROUPS, ROUTES, type RouteGroup } from '../../shared/http/routes.ts';
-import { CasewatchFunction } from './casewatch-function.ts';
+import { CasewatchFunction, nagObjectsWildcard } from './casewatch-function.ts';
+import { grantSecretValue, grantTableItems } from './grants.ts';
 
 /** Request headers browsers may send (SPEC §7): bearer JWT, JSON, optimistic locking, idempotency, case token. */
 export const CORS_ALLOW_HEADERS = [
@@ -176,14 +177,7 @@ export class CasewatchApi extends Construct {
         },
       });
       this.grantTableAccess(fn, group, props);
-      // GetSecretValue only (grantRead would add DescribeSecret, which no handler calls).
-      fn.addToRolePolicy(
-        new PolicyStatement({
-          effect: Effect.ALLOW,
-          actions: ['secretsmanager:GetSecretValue'],
-          resources: [props.signingSecret.secretArn],
-        }),
-      );
+      grantSecretValue(fn, props.signingSecret);
       if (group === 'case-requests') this.grantAttachmentObjects(fn, props.attachmentsBucket);
 
       const integration = new HttpLambdaIntegration(`${constructId(group)}Integration`, fn);
@@ -214,13 +208,7 @@ export class CasewatchApi extends Construct {
 
   private grantTableAccess(fn: CasewatchFunction, group: RouteGroup, props: CasewatchApiProps): void {
     const access = TABLE_ACCESS[group];
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: [...access.table],
-        resources: [props.table.tableArn],
-      }),
-    );
+    grantTableItems(fn, props.table, access.table);
     if (access.indexes !== undefined) {
       fn.addToRolePolicy(
         new PolicyStatement({
@@ -231,14 +219,7 @@ export class CasewatchApi extends Construct {
       );
     }
     if (access.idempotency !== undefined) {
-      fn.addToRolePolicy(
-        new PolicyStatement({
-          effect: Effect.ALLOW,
-          actions: [...access.idempotency],
-          resources: [props.table.tableArn],
-          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['idempotency#*'] } },
-        }),
-      );
+      grantTableItems(fn, props.table, access.idempotency, 'idempotency#*');
     }
   }
 
@@ -247,23 +228,22 @@ export class CasewatchApi extends Construct {
    * function's role. Kept in a policy of its own so the object wildcard is acknowledged there only.
    */
   private grantAttachmentObjects(fn: CasewatchFunction, bucket: IBucket): void {
-    const role = fn.role;
-    if (role === undefined) throw new Error(`${fn.node.path} has no role`);
-    const policy = new Policy(role, 'AttachmentObjects', {
-      roles: [role],
-      statements: [
+    fn.addWildcardPolicy(
+      'AttachmentObjects',
+      [
         new PolicyStatement({
           effect: Effect.ALLOW,
           actions: ['s3:PutObject', 's3:GetObject'],
           resources: [bucket.arnForObjects('*')],
         }),
       ],
-    });
-    const bucketLogicalId = Stack.of(bucket).getLogicalId(bucket.node.defaultChild as CfnBucket);
-    Validations.of(policy).acknowledge({
-      id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${bucketLogicalId}.Arn>/*]`,
-      reason:
-        'Attachment object keys are created per case at request time, so presigning needs the bucket objects; only PutObject and GetObject, on this one bucket, and the keys are chosen by the handler, never the caller.',
-    });
+      [
+        {
+          resource: nagObjectsWildcard(bucket),
+          reason:
+            'Attachment object keys are created per case at request time, so presigning needs the bucket objects; only PutObject and GetObject, on this one bucket, and the keys are chosen by the handler, never the caller.',
+        },
+      ],
+    );
   }
 }

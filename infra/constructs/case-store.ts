@@ -1,8 +1,17 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  StreamViewType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import {
   GLOBAL_INDEXES,
+  INDEX_PROJECTION,
+  STREAM_VIEW_TYPE,
   TABLE_KEYS,
   TTL_ATTRIBUTE,
 } from '../../shared/adapters/dynamodb/table-definition.ts';
@@ -23,7 +32,7 @@ export class CaseStore extends Construct {
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       // Timer reconciliation and notifications compare the case before and after each change.
-      stream: StreamViewType.NEW_AND_OLD_IMAGES,
+      stream: StreamViewType[STREAM_VIEW_TYPE],
       // Only idempotency records expire; cases and timelines are kept.
       timeToLiveAttribute: TTL_ATTRIBUTE,
       // The AWS-managed key (aws/dynamodb): key use shows in CloudTrail, no key policy to maintain and no
@@ -32,11 +41,15 @@ export class CaseStore extends Construct {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    for (const index of Object.values(GLOBAL_INDEXES)) {
+    for (const [name, index] of Object.entries(GLOBAL_INDEXES) as [
+      keyof typeof GLOBAL_INDEXES,
+      (typeof GLOBAL_INDEXES)[keyof typeof GLOBAL_INDEXES],
+    ][]) {
       this.table.addGlobalSecondaryIndex({
         indexName: index.indexName,
         partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
         sortKey: { name: index.sortKey, type: AttributeType.STRING },
+        projectionType: ProjectionType[INDEX_PROJECTION[name]],
       });
     }
   }

@@ -1,10 +1,11 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Effect, Policy, PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, type CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 
@@ -39,6 +40,13 @@ export interface CasewatchFunctionProps {
   readonly deadLetterQueue?: IQueue;
 }
 
+/** A wildcard resource a policy cannot avoid, as cdk-nag names it in an IAM5 finding, and why it is needed. */
+export interface WildcardResource {
+  /** E.g. `*`, or `<BucketLogicalId.Arn>/inbound/*` (see `nagObjectsWildcard`). */
+  readonly resource: string;
+  readonly reason: string;
+}
+
 /**
  * Every casewatch Lambda: nodejs22.x on arm64, X-Ray active, its own one-month log group, a least-privilege
  * role, and a minified ESM bundle built by the local esbuild (never Docker). One place, no copy-pasted blocks.
@@ -51,6 +59,7 @@ export interface CasewatchFunctionProps {
 export class CasewatchFunction extends NodejsFunction {
   /** The function's own log group (one-month retention), exposed for metric filters and dashboards. */
   public readonly functionLogGroup: LogGroup;
+  private readonly ownRole: Role;
 
   public constructor(scope: Construct, id: string, props: CasewatchFunctionProps) {
     // Created beside the function: NodejsFunction needs them in its props, before `this` exists.
@@ -111,26 +120,28 @@ export class CasewatchFunction extends NodejsFunction {
       },
     });
     this.functionLogGroup = logGroup;
+    this.ownRole = role;
 
     // Tracing is set on the L1 rather than via the `tracing` prop: the prop would put `xray:Put*` on
-    // Resource `*` into the role's default policy, where acknowledging IAM5 would also hide any later
-    // wildcard grant. Here the unavoidable wildcard lives alone in its own policy, acknowledged there only.
+    // Resource `*` into the role's default policy (see `addWildcardPolicy`).
     (this.node.defaultChild as CfnFunction).tracingConfig = { mode: Tracing.ACTIVE };
-    const xray = new Policy(role, 'XRayWrite', {
-      roles: [role],
-      statements: [
+    this.addWildcardPolicy(
+      'XRayWrite',
+      [
         new PolicyStatement({
           effect: Effect.ALLOW,
           actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
           resources: ['*'],
         }),
       ],
-    });
-    Validations.of(xray).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions (Resource must be *).',
-    });
+      [
+        {
+          resource: '*',
+          reason:
+            'xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions (Resource must be *).',
+        },
+      ],
+    );
 
     for (const ruleId of ['AwsSolutions::AwsSolutions-L1', 'Serverless::Serverless-LambdaLatestVersion']) {
       Validations.of(this).acknowledge({
@@ -147,4 +158,29 @@ export class CasewatchFunction extends NodejsFunction {
       });
     }
   }
+
+  /**
+   * Grants whose resources cannot avoid a wildcard go into a policy of their own on the function's role
+   * (`<role>/<id>`), and cdk-nag's IAM5 finding is acknowledged on that policy for each listed wildcard only.
+   * Acknowledging it on the role's default policy, where other grants land, would also hide any later wildcard.
+   */
+  public addWildcardPolicy(
+    id: string,
+    statements: PolicyStatement[],
+    wildcards: readonly WildcardResource[],
+  ): Policy {
+    const policy = new Policy(this.ownRole, id, { roles: [this.ownRole], statements });
+    for (const { resource, reason } of wildcards) {
+      Validations.of(policy).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${resource}]`,
+        reason,
+      });
+    }
+    return policy;
+  }
+}
+
+/** How cdk-nag names the objects under a prefix of a bucket in an IAM5 finding: `<BucketLogicalId.Arn>/<prefix>*`. */
+export function nagObjectsWildcard(bucket: IBucket, prefix = ''): string {
+  return `<${Stack.of(bucket).getLogicalId(bucket.node.defaultChild as CfnBucket)}.Arn>/${prefix}*`;
 }

@@ -1,13 +1,13 @@
-import { ArnFormat, Aws, CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { ArnFormat, Aws, CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Effect, type IGrantable, Policy, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Effect, type IGrantable, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import {
   BlockPublicAccess,
   Bucket,
   BucketEncryption,
-  type CfnBucket,
   type IBucket,
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
@@ -23,9 +23,11 @@ import {
   TlsPolicy,
 } from 'aws-cdk-lib/aws-ses';
 import { Lambda as LambdaAction, LambdaInvocationType } from 'aws-cdk-lib/aws-ses-actions';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { CasewatchFunction } from './casewatch-function.ts';
+import { CasewatchFunction, nagObjectsWildcard } from './casewatch-function.ts';
+import { endOfLineQueue, notEmptyAlarm } from './dead-letters.ts';
+import { grantSecretValue, grantTableItems } from './grants.ts';
 
 /** Where SES stores each received message: `<INBOUND_PREFIX><SES messageId>`, raw MIME. */
 export const INBOUND_PREFIX = 'inbound/';
@@ -43,7 +45,7 @@ export const RECEIPT_RULE_NAME = 'casewatch-inbound';
  * What the inbound function calls on the table: reads the case a reply belongs to (by id, number or
  * message id, and the case's items by Query), then writes the message and its events in one transaction
  * of conditional Puts/Updates (IAM authorizes TransactWriteItems per item), and counts auto-replies per
- * sender (UpdateItem). No Scan; the only delete is `releaseSentMailLedgerLease`.
+ * sender (UpdateItem). No Scan; the only delete is `grantSentMailLedgerRelease`'s.
  */
 export const INBOUND_TABLE_ACTIONS = [
   'dynamodb:GetItem',
@@ -60,13 +62,8 @@ export const INBOUND_TABLE_ACTIONS = [
 export const SENT_MAIL_LEDGER_KEYS = 'MAIL#*';
 
 /** DeleteItem on sent-mail ledger items only: nothing else in the table is ever deleted. */
-export function releaseSentMailLedgerLease(table: ITable): PolicyStatement {
-  return new PolicyStatement({
-    effect: Effect.ALLOW,
-    actions: ['dynamodb:DeleteItem'],
-    resources: [table.tableArn],
-    conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [SENT_MAIL_LEDGER_KEYS] } },
-  });
+export function grantSentMailLedgerRelease(fn: IFunction, table: ITable): void {
+  grantTableItems(fn, table, ['dynamodb:DeleteItem'], SENT_MAIL_LEDGER_KEYS);
 }
 
 /**
@@ -166,16 +163,11 @@ export class Mail extends Construct implements MailSender {
       arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
     });
 
-    this.deadLetterQueue = new Queue(this, 'InboundDeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'Serverless::Serverless-SQSRedrivePolicy',
-      reason:
-        'The dead-letter queue of the inbound mail function (SES invokes it asynchronously): the end of the line, alarmed when not empty; each message names an SES message id whose raw mail is still in the inbound bucket to replay.',
-    });
+    this.deadLetterQueue = endOfLineQueue(
+      this,
+      'InboundDeadLetterQueue',
+      'The dead-letter queue of the inbound mail function (SES invokes it asynchronously): the end of the line, alarmed when not empty; each message names an SES message id whose raw mail is still in the inbound bucket to replay.',
+    );
     this.inboundFunction = this.createInboundFunction(props);
 
     this.receiptRule = this.ruleSet.addRule('Inbound', {
@@ -207,15 +199,12 @@ export class Mail extends Construct implements MailSender {
     this.identities = [...new Set([mailIdentity, this.senderIdentity])];
 
     this.alarms.push(
-      new Alarm(this, 'InboundDeadLetterAlarm', {
-        alarmDescription:
-          'casewatch mail: an inbound mail could not be processed and is parked in the inbound dead-letter queue (no case message or case was created for it). Its raw MIME stays in the inbound bucket under inbound/<messageId> for 30 days; fix and replay.',
-        metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible(),
-        threshold: 0,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
+      notEmptyAlarm(
+        this,
+        'InboundDeadLetterAlarm',
+        this.deadLetterQueue.metricApproximateNumberOfMessagesVisible(),
+        'casewatch mail: an inbound mail could not be processed and is parked in the inbound dead-letter queue (no case message or case was created for it). Its raw MIME stays in the inbound bucket under inbound/<messageId> for 30 days; fix and replay.',
+      ),
     );
 
     new CfnOutput(this, 'ReceiptRuleSetName', {
@@ -290,26 +279,10 @@ export class Mail extends Construct implements MailSender {
         USER_POOL_ID: props.userPool.userPoolId,
       },
     });
-    const role = fn.role;
-    if (role === undefined) throw new Error(`${fn.node.path} has no role`);
-
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: [...INBOUND_TABLE_ACTIONS],
-        resources: [props.table.tableArn],
-      }),
-    );
+    grantTableItems(fn, props.table, INBOUND_TABLE_ACTIONS);
     // A message is claimed in the sent-mail ledger while it is handled, and released if that fails.
-    fn.addToRolePolicy(releaseSentMailLedgerLease(props.table));
-    // GetSecretValue only (grantRead would add DescribeSecret, which nothing calls).
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: ['secretsmanager:GetSecretValue'],
-        resources: [props.signingSecret.secretArn],
-      }),
-    );
+    grantSentMailLedgerRelease(fn, props.table);
+    grantSecretValue(fn, props.signingSecret);
     // Is the sender a seller? (by email, in the one casewatch pool).
     fn.addToRolePolicy(
       new PolicyStatement({
@@ -319,11 +292,23 @@ export class Mail extends Construct implements MailSender {
       }),
     );
 
-    // Object keys are SES message ids and per-case attachment keys, known only at run time: prefix
-    // wildcards, kept in a policy of their own so they are acknowledged there only.
-    const objects = new Policy(role, 'MailObjects', {
-      roles: [role],
-      statements: [
+    // Object keys are SES message ids and per-case attachment keys, known only at run time: prefix wildcards.
+    const findings: [bucket: IBucket, prefix: string, what: string][] = [
+      [
+        this.inboundBucket,
+        INBOUND_PREFIX,
+        'GetObject of raw mail SES stored under inbound/, keyed by SES message id',
+      ],
+      [this.inboundBucket, QUARANTINE_PREFIX, 'PutObject of quarantined raw copies under quarantine/'],
+      [
+        props.attachmentsBucket,
+        ATTACHMENTS_PREFIX,
+        'PutObject of inbound attachments under cases/, keyed by case and attachment id',
+      ],
+    ];
+    fn.addWildcardPolicy(
+      'MailObjects',
+      [
         new PolicyStatement({
           effect: Effect.ALLOW,
           actions: ['s3:GetObject'],
@@ -338,28 +323,11 @@ export class Mail extends Construct implements MailSender {
           ],
         }),
       ],
-    });
-    const inboundBucketId = logicalIdOf(this.inboundBucket);
-    const findings = [
-      [
-        `<${inboundBucketId}.Arn>/${INBOUND_PREFIX}*`,
-        'GetObject of raw mail SES stored under inbound/, keyed by SES message id',
-      ],
-      [
-        `<${inboundBucketId}.Arn>/${QUARANTINE_PREFIX}*`,
-        'PutObject of quarantined raw copies under quarantine/',
-      ],
-      [
-        `<${logicalIdOf(props.attachmentsBucket)}.Arn>/${ATTACHMENTS_PREFIX}*`,
-        'PutObject of inbound attachments under cases/, keyed by case and attachment id',
-      ],
-    ];
-    for (const [resource, what] of findings) {
-      Validations.of(objects).acknowledge({
-        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${resource}]`,
+      findings.map(([bucket, prefix, what]) => ({
+        resource: nagObjectsWildcard(bucket, prefix),
         reason: `${what}: the keys exist only at run time, so one prefix is granted, with that one action, chosen by the handler and never by the sender.`,
-      });
-    }
+      })),
+    );
 
     // SES may invoke the function for this rule only (the Lambda action reuses a permission named AllowSes).
     fn.addPermission('AllowSes', {
@@ -407,8 +375,4 @@ export class Mail extends Construct implements MailSender {
 /** The domain part of a bare address. */
 export function domainOf(address: string): string {
   return address.slice(address.lastIndexOf('@') + 1);
-}
-
-function logicalIdOf(bucket: IBucket): string {
-  return Stack.of(bucket).getLogicalId(bucket.node.defaultChild as CfnBucket);
 }

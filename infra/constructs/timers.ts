@@ -1,14 +1,16 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Effect, Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { type EventSourceMapping, type IEventSourceDlq, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CasewatchFunction } from './casewatch-function.ts';
-import { type MailSender, releaseSentMailLedgerLease } from './mail.ts';
+import { endOfLineQueue, notEmptyAlarm } from './dead-letters.ts';
+import { grantSecretValue, grantTableItems } from './grants.ts';
+import { grantSentMailLedgerRelease, type MailSender } from './mail.ts';
 
 /**
  * The only DynamoDB actions the workers call on the table. Firing a timer re-reads the case and writes it
@@ -83,16 +85,11 @@ export class Timers extends Construct {
     const groupName = this.scheduleGroup.scheduleGroupName;
 
     // SQS-managed encryption: Scheduler and both functions use the queues without any KMS grant.
-    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'Serverless::Serverless-SQSRedrivePolicy',
-      reason:
-        'This is the dead-letter queue of the timer queue and of every schedule; it is the end of the line, inspected and redriven to the timer queue by an operator, so it has no redrive target of its own.',
-    });
+    this.deadLetterQueue = endOfLineQueue(
+      this,
+      'DeadLetterQueue',
+      'This is the dead-letter queue of the timer queue and of every schedule; it is the end of the line, inspected and redriven to the timer queue by an operator, so it has no redrive target of its own.',
+    );
     this.queue = new Queue(this, 'Queue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -124,18 +121,12 @@ export class Timers extends Construct {
       }),
     );
 
-    this.streamFailureQueue = new Queue(this, 'StreamFailureQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    for (const ruleId of ['AwsSolutions::AwsSolutions-SQS3', 'Serverless::Serverless-SQSRedrivePolicy']) {
-      Validations.of(this.streamFailureQueue).acknowledge({
-        id: ruleId,
-        reason:
-          'The on-failure destination of the table stream mapping: it only receives records of stream batches given up on (shard and sequence range), has no consumer to fail, and is itself the dead-letter destination, alarmed when not empty.',
-      });
-    }
+    this.streamFailureQueue = endOfLineQueue(
+      this,
+      'StreamFailureQueue',
+      'The on-failure destination of the table stream mapping: it only receives records of stream batches given up on (shard and sequence range), has no consumer to fail, and is itself the dead-letter destination, alarmed when not empty.',
+      ['AwsSolutions::AwsSolutions-SQS3'],
+    );
 
     const stream = this.createStreamFunction(props, groupName);
     this.streamFunction = stream.fn;
@@ -146,13 +137,7 @@ export class Timers extends Construct {
       timeout: TIMER_TIMEOUT,
       environment: { TABLE_NAME: props.table.tableName },
     });
-    this.timerFunction.addToRolePolicy(
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: [...TIMER_TABLE_ACTIONS],
-        resources: [props.table.tableArn],
-      }),
-    );
+    grantTableItems(this.timerFunction, props.table, TIMER_TABLE_ACTIONS);
     this.queue.grantConsumeMessages(this.timerFunction);
     this.timerMapping = this.timerFunction.addEventSourceMapping('TimerQueueSource', {
       eventSourceArn: this.queue.queueArn,
@@ -170,17 +155,20 @@ export class Timers extends Construct {
     });
 
     this.alarms.push(
-      this.notEmptyAlarm(
+      notEmptyAlarm(
+        this,
         'DeadLetterAlarm',
         this.deadLetterQueue.metricApproximateNumberOfMessagesVisible(),
         'casewatch timers: a timer could not be fired or delivered and is parked in the timer dead-letter queue (its SLA deadline was not acted on). Inspect, fix, redrive to the timer queue.',
       ),
-      this.notEmptyAlarm(
+      notEmptyAlarm(
+        this,
         'StreamFailureAlarm',
         this.streamFailureQueue.metricApproximateNumberOfMessagesVisible(),
         'casewatch timers: the stream reaction gave up on table changes; their timers may be missing or stale and their notices unsent. Replay the shard range named in the message.',
       ),
-      this.notEmptyAlarm(
+      notEmptyAlarm(
+        this,
         'ScheduleDeliveryLostAlarm',
         this.scheduleGroup.metricFailedToBeSentToDLQ(),
         'casewatch timers: EventBridge Scheduler could neither deliver a timer nor park it in the dead-letter queue; that timer is lost.',
@@ -212,16 +200,7 @@ export class Timers extends Construct {
         SURVEY_BASE_URL: props.surveyBaseUrl,
       },
     });
-    const role = fn.role;
-    if (role === undefined) throw new Error(`${fn.node.path} has no role`);
-
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: [...STREAM_TABLE_ACTIONS],
-        resources: [props.table.tableArn],
-      }),
-    );
+    grantTableItems(fn, props.table, STREAM_TABLE_ACTIONS);
     // A timer already due goes straight to the timer queue.
     fn.addToRolePolicy(
       new PolicyStatement({
@@ -232,22 +211,14 @@ export class Timers extends Construct {
     );
     props.mail.grantSend(fn);
     // Each mail is claimed in the sent-mail ledger before it is sent, and released if the send fails.
-    fn.addToRolePolicy(releaseSentMailLedgerLease(props.table));
-    // GetSecretValue only (grantRead would add DescribeSecret, which nothing calls).
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: ['secretsmanager:GetSecretValue'],
-        resources: [props.signingSecret.secretArn],
-      }),
-    );
+    grantSentMailLedgerRelease(fn, props.table);
+    grantSecretValue(fn, props.signingSecret);
 
-    // Schedules are created per case at run time, so their names are only known as `<group>/*`; kept in a
-    // policy of its own so that wildcard is acknowledged there only. PassRole goes with it: creating a
-    // schedule hands it the scheduler role.
-    const schedules = new Policy(role, 'TimerSchedules', {
-      roles: [role],
-      statements: [
+    // Schedules are created per case at run time, so their names are only known as `<group>/*`. PassRole
+    // goes with them: creating a schedule hands it the scheduler role.
+    fn.addWildcardPolicy(
+      'TimerSchedules',
+      [
         new PolicyStatement({
           effect: Effect.ALLOW,
           actions: [...SCHEDULE_ACTIONS],
@@ -260,12 +231,14 @@ export class Timers extends Construct {
           conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
         }),
       ],
-    });
-    Validations.of(schedules).acknowledge({
-      id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${groupName}/*]`,
-      reason:
-        'Schedule names are derived per case at run time (cw-<caseId>-<kind>), so they cannot be listed; the grant is limited to create, update and delete, in the one casewatch timer group.',
-    });
+      [
+        {
+          resource: `arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${groupName}/*`,
+          reason:
+            'Schedule names are derived per case at run time (cw-<caseId>-<kind>), so they cannot be listed; the grant is limited to create, update and delete, in the one casewatch timer group.',
+        },
+      ],
+    );
 
     // Stream reads, granted by hand rather than through DynamoEventSource: its ListStreams on `*` would land
     // in the default policy, where acknowledging it would also hide any later wildcard grant.
@@ -276,17 +249,17 @@ export class Timers extends Construct {
         resources: [this.tableStreamArn(props.table)],
       }),
     );
-    const listStreams = new Policy(role, 'ListStreams', {
-      roles: [role],
-      statements: [
-        new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:ListStreams'], resources: ['*'] }),
+    fn.addWildcardPolicy(
+      'ListStreams',
+      [new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:ListStreams'], resources: ['*'] })],
+      [
+        {
+          resource: '*',
+          reason:
+            'dynamodb:ListStreams supports no resource-level permissions (Resource must be *); the event source mapping uses it to find the stream, and it returns stream ARNs only, never data.',
+        },
       ],
-    });
-    Validations.of(listStreams).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'dynamodb:ListStreams supports no resource-level permissions (Resource must be *); the event source mapping uses it to find the stream, and it returns stream ARNs only, never data.',
-    });
+    );
 
     const mapping = fn.addEventSourceMapping('TableStreamSource', {
       eventSourceArn: this.tableStreamArn(props.table),
@@ -339,17 +312,5 @@ export class Timers extends Construct {
   private tableStreamArn(table: ITable): string {
     if (table.tableStreamArn === undefined) throw new Error(`${table.node.path} has no stream`);
     return table.tableStreamArn;
-  }
-
-  /** Any message at all is a timer, or a change that sets timers, that was not handled. */
-  private notEmptyAlarm(id: string, metric: IMetric, description: string): Alarm {
-    return new Alarm(this, id, {
-      alarmDescription: description,
-      metric,
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
   }
 }

@@ -4,6 +4,7 @@ import { CORS_ALLOW_HEADERS } from '../../infra/constructs/api.ts';
 import { GLOBAL_INDEXES } from '../../shared/adapters/dynamodb/table-definition.ts';
 import { ROUTE_GROUPS, ROUTES, type RouteGroup } from '../../shared/http/routes.ts';
 import { type SynthesizedCasewatch, synthCasewatch } from './support/casewatch-template.ts';
+import { asList } from './support/template-queries.ts';
 
 let app: SynthesizedCasewatch;
 let ids: { table: string; secret: string; bucket: string; userPool: string; client: string; api: string };
@@ -21,49 +22,8 @@ beforeAll(() => {
 });
 afterAll(() => app.cleanup());
 
-type Json = Record<string, unknown>;
-interface Statement {
-  Effect: string;
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: Json;
-}
-
-const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
-const resourcesOf = (type: string) =>
-  Object.entries(app.template.findResources(type)).map(([id, r]) => ({ id, props: r.Properties as Json }));
 const functionId = (group: RouteGroup) => app.logicalId(app.stack.api.functions[group]);
-const roleId = (group: RouteGroup) => {
-  const role = app.stack.api.functions[group].role;
-  if (role === undefined) throw new Error(`${group} has no role`);
-  return app.logicalId(role);
-};
-
-/** Every statement of every policy in the template: managed, attached and inline. */
-function allStatements(): Statement[] {
-  const docs = [
-    ...resourcesOf('AWS::IAM::Policy').map((p) => p.props.PolicyDocument),
-    ...resourcesOf('AWS::IAM::ManagedPolicy').map((p) => p.props.PolicyDocument),
-    ...resourcesOf('AWS::IAM::Role').flatMap((r) =>
-      ((r.props.Policies ?? []) as { PolicyDocument: unknown }[]).map((p) => p.PolicyDocument),
-    ),
-  ] as { Statement: Statement[] }[];
-  return docs.flatMap((d) => d.Statement);
-}
-
-/** The statements a role can use: its inline policies and every AWS::IAM::Policy attached to it. */
-function statementsOf(role: string): Statement[] {
-  const roleProps = app.template.findResources('AWS::IAM::Role')[role]?.Properties as Json;
-  const inline = ((roleProps.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[]).flatMap(
-    (p) => p.PolicyDocument.Statement,
-  );
-  const attached = resourcesOf('AWS::IAM::Policy')
-    .filter((p) =>
-      (p.props.Roles as unknown[]).some((r) => JSON.stringify(r) === JSON.stringify({ Ref: role })),
-    )
-    .flatMap((p) => (p.props.PolicyDocument as { Statement: Statement[] }).Statement);
-  return [...inline, ...attached];
-}
+const roleId = (group: RouteGroup) => app.roleId(app.stack.api.functions[group]);
 
 const tableArn = () => ({ 'Fn::GetAtt': [ids.table, 'Arn'] });
 const indexArn = (name: string) => ({ 'Fn::Join': ['', [tableArn(), `/index/${name}`]] });
@@ -98,18 +58,18 @@ const NEEDS: Record<RouteGroup, { table: string[]; indexes: string[]; idempotenc
 
 describe('routes, generated from the ROUTES table', () => {
   it('has exactly one route per ROUTES entry, with its route key', () => {
-    const keys = resourcesOf('AWS::ApiGatewayV2::Route').map((r) => r.props.RouteKey);
+    const keys = app.resourcesOf('AWS::ApiGatewayV2::Route').map((r) => r.props.RouteKey);
     expect(keys.sort()).toEqual(ROUTES.map((r) => r.routeKey).sort());
   });
 
   it("sends each route to its group's function", () => {
     const integrations = Object.fromEntries(
-      resourcesOf('AWS::ApiGatewayV2::Integration').map((i) => [i.id, i.props]),
+      app.resourcesOf('AWS::ApiGatewayV2::Integration').map((i) => [i.id, i.props]),
     );
     for (const route of ROUTES) {
-      const [routeResource] = resourcesOf('AWS::ApiGatewayV2::Route').filter(
-        (r) => r.props.RouteKey === route.routeKey,
-      );
+      const [routeResource] = app
+        .resourcesOf('AWS::ApiGatewayV2::Route')
+        .filter((r) => r.props.RouteKey === route.routeKey);
       const target = routeResource?.props.Target as { 'Fn::Join': [string, [string, { Ref: string }]] };
       const integration = integrations[target['Fn::Join'][1][1].Ref];
       expect(integration, route.routeKey).toMatchObject({
@@ -122,7 +82,7 @@ describe('routes, generated from the ROUTES table', () => {
   });
 
   it('puts the Cognito JWT authorizer on exactly the jwt routes, and no authorizer on mixed ones', () => {
-    const [authorizer] = resourcesOf('AWS::ApiGatewayV2::Authorizer');
+    const [authorizer] = app.resourcesOf('AWS::ApiGatewayV2::Authorizer');
     for (const route of ROUTES) {
       const expected =
         route.auth === 'jwt'
@@ -149,7 +109,8 @@ describe('routes, generated from the ROUTES table', () => {
 
   it('lets API Gateway invoke each function only from its own routes', () => {
     // Other services' invoke permissions (SES → the inbound mail function) are asserted with their construct.
-    const permissions = resourcesOf('AWS::Lambda::Permission')
+    const permissions = app
+      .resourcesOf('AWS::Lambda::Permission')
       .map((p) => p.props)
       .filter((p) => p.Principal === 'apigateway.amazonaws.com');
     expect(permissions).toHaveLength(ROUTES.length);
@@ -166,7 +127,7 @@ describe('routes, generated from the ROUTES table', () => {
 
 describe('functions', () => {
   it('has one function per route group, each nodejs22.x on arm64, and no other function but the timer workers and the mail inbound function', () => {
-    const functions = resourcesOf('AWS::Lambda::Function');
+    const functions = app.resourcesOf('AWS::Lambda::Function');
     const workers = [
       app.stack.timers.streamFunction,
       app.stack.timers.timerFunction,
@@ -180,9 +141,7 @@ describe('functions', () => {
 
   it('gives every function the table, the secret and the user pool; only case-requests the bucket', () => {
     for (const group of ROUTE_GROUPS) {
-      const fn = app.template.findResources('AWS::Lambda::Function')[functionId(group)];
-      if (fn === undefined) throw new Error(`no function for ${group}`);
-      const env = (fn.Properties as { Environment: { Variables: Json } }).Environment.Variables;
+      const env = app.envOf(functionId(group));
       expect(env, group).toMatchObject({
         TABLE_NAME: { Ref: ids.table },
         CASEWATCH_SECRET_ARN: { Ref: ids.secret },
@@ -205,14 +164,14 @@ describe('functions', () => {
 
 describe('least-privilege IAM', () => {
   it('has no wildcard action and no Scan (or PartiQL, which can scan) in any policy', () => {
-    const actions = allStatements().flatMap((s) => asList(s.Action));
+    const actions = app.allStatements().flatMap((s) => asList(s.Action));
     expect(actions.length).toBeGreaterThan(0);
     expect(actions.filter((a) => a.includes('*'))).toEqual([]);
     expect(actions.filter((a) => /scan|partiql/i.test(a))).toEqual([]);
   });
 
   it('uses no NotAction / NotResource statements', () => {
-    for (const s of allStatements()) {
+    for (const s of app.allStatements()) {
       expect(s).not.toHaveProperty('NotAction');
       expect(s).not.toHaveProperty('NotResource');
     }
@@ -220,9 +179,9 @@ describe('least-privilege IAM', () => {
 
   it.each(ROUTE_GROUPS)('%s touches the table only as its group needs', (group) => {
     const needs = NEEDS[group];
-    const dynamo = statementsOf(roleId(group)).filter((s) =>
-      asList(s.Action).some((a) => a.startsWith('dynamodb:')),
-    );
+    const dynamo = app
+      .statementsOf(roleId(group))
+      .filter((s) => asList(s.Action).some((a) => a.startsWith('dynamodb:')));
     expect(dynamo.length).toBeGreaterThan(0);
     for (const s of dynamo) {
       const actions = asList(s.Action);
@@ -249,16 +208,16 @@ describe('least-privilege IAM', () => {
   });
 
   it('lets no function delete a case item (deletes only under the idempotency condition)', () => {
-    for (const s of allStatements()) {
+    for (const s of app.allStatements()) {
       if (asList(s.Action).includes('dynamodb:DeleteItem')) expect(s.Condition).toBeDefined();
     }
   });
 
   it('lets every function read the signing secret, with GetSecretValue only', () => {
     for (const group of ROUTE_GROUPS) {
-      const secretStatements = statementsOf(roleId(group)).filter((s) =>
-        asList(s.Action).some((a) => a.startsWith('secretsmanager:')),
-      );
+      const secretStatements = app
+        .statementsOf(roleId(group))
+        .filter((s) => asList(s.Action).some((a) => a.startsWith('secretsmanager:')));
       expect(secretStatements, group).toEqual([
         { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: ids.secret } },
       ]);
@@ -267,7 +226,9 @@ describe('least-privilege IAM', () => {
 
   it('lets only case-requests put and get attachment objects, and nothing else in S3', () => {
     for (const group of ROUTE_GROUPS) {
-      const s3 = statementsOf(roleId(group)).filter((s) => asList(s.Action).some((a) => a.startsWith('s3:')));
+      const s3 = app
+        .statementsOf(roleId(group))
+        .filter((s) => asList(s.Action).some((a) => a.startsWith('s3:')));
       if (group !== 'case-requests') {
         expect(s3, group).toEqual([]);
         continue;
@@ -285,7 +246,7 @@ describe('least-privilege IAM', () => {
   it('gives the functions no other service than logs, X-Ray, DynamoDB, Secrets Manager and S3', () => {
     for (const group of ROUTE_GROUPS) {
       const services = new Set(
-        statementsOf(roleId(group)).flatMap((s) => asList(s.Action).map((a) => a.split(':')[0])),
+        app.statementsOf(roleId(group)).flatMap((s) => asList(s.Action).map((a) => a.split(':')[0])),
       );
       expect([...services].sort(), group).toEqual(
         ['dynamodb', 'logs', 'secretsmanager', 'xray', ...(group === 'case-requests' ? ['s3'] : [])].sort(),
@@ -306,7 +267,7 @@ describe('the stage and CORS', () => {
   });
 
   it('writes JSON access logs, keyed by request id and without credentials, to a log group with retention', () => {
-    const [stage] = resourcesOf('AWS::ApiGatewayV2::Stage');
+    const [stage] = app.resourcesOf('AWS::ApiGatewayV2::Stage');
     const settings = stage?.props.AccessLogSettings as { DestinationArn: unknown; Format: string };
     expect(settings.DestinationArn).toEqual({
       'Fn::GetAtt': [app.logicalId(app.stack.api.accessLogGroup), 'Arn'],

@@ -6,7 +6,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, STACK_NAME } from '../../infra/app.ts';
 import type { CasewatchStack } from '../../infra/casewatch-stack.ts';
 import { CasewatchFunction } from '../../infra/constructs/casewatch-function.ts';
@@ -14,7 +14,7 @@ import { ROUTES } from '../../shared/http/routes.ts';
 import {
   readValidationReport,
   suppressions,
-  tempOutdir,
+  tempOutdirsOfFile,
   unsuppressedFindings,
   type ValidationReport,
 } from './support/validation-report.ts';
@@ -24,20 +24,16 @@ const ROUTE_KEYS_WITHOUT_AUTHORIZER = new Set(
 );
 const routeKeyOf = (route: HttpRoute) => (route.node.defaultChild as CfnRoute).routeKey;
 
-const cleanups: (() => void)[] = [];
-afterAll(() => {
-  for (const cleanup of cleanups) cleanup();
-});
+const newOutdir = tempOutdirsOfFile();
 
 /**
  * The app exactly as `npx cdk synth` builds it (cdk.json context, nag packs), in its own assembly dir.
  * Tests about the validation gate skip bundling the Lambda code, which they never look at.
  */
 function freshApp({ bundle = true }: { bundle?: boolean } = {}) {
-  const out = tempOutdir();
-  cleanups.push(out.cleanup);
+  const outdir = newOutdir();
   const context = bundle ? {} : { 'aws:cdk:bundling-stacks': [] };
-  return { ...buildApp({ outdir: out.outdir, context }), outdir: out.outdir };
+  return { ...buildApp({ outdir, context }), outdir };
 }
 
 /** Bundling every function for real, then CDK's schema check, takes a while on a busy machine. */

@@ -7,33 +7,29 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { addNagChecks, cdkJsonContext } from '../../infra/app.ts';
 import { CasewatchFunction, ESM_REQUIRE_BANNER } from '../../infra/constructs/casewatch-function.ts';
 import {
   readValidationReport,
   suppressions,
-  tempOutdir,
+  tempOutdirsOfFile,
   unsuppressedFindings,
   type ValidationReport,
 } from './support/validation-report.ts';
 
 const HEALTH_ENTRY = 'test/infra/fixtures/minimal-handler.ts';
 
-const cleanups: (() => void)[] = [];
-afterAll(() => {
-  for (const cleanup of cleanups) cleanup();
-});
+const newOutdir = tempOutdirsOfFile();
 
 /**
  * A stack holding one CasewatchFunction, with cdk.json's context and the nag packs, as the real app has them.
  * CDK's CloudFormation schema check is left to app.test.ts: it costs ~5 s to start in each test worker.
  */
 function synthProbe(configure: (stack: Stack) => void = () => {}) {
-  const out = tempOutdir();
-  cleanups.push(out.cleanup);
+  const outdir = newOutdir();
   const app = new App({
-    outdir: out.outdir,
+    outdir,
     context: cdkJsonContext(),
     builtinCloudFormationValidation: false,
   });
@@ -41,7 +37,7 @@ function synthProbe(configure: (stack: Stack) => void = () => {}) {
   const fn = new CasewatchFunction(stack, 'Probe', { entry: HEALTH_ENTRY });
   configure(stack);
   addNagChecks(app);
-  return { app, stack, fn, outdir: out.outdir };
+  return { app, stack, fn, outdir };
 }
 
 describe('CasewatchFunction defaults', () => {

@@ -1,6 +1,3 @@
-import type { CfnElement } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, STACK_NAME } from '../../infra/app.ts';
 import {
@@ -18,45 +15,27 @@ import {
   SEND_ACTIONS,
   SENT_MAIL_LEDGER_KEYS,
 } from '../../infra/constructs/mail.ts';
-import { type SynthesizedCasewatch, synthCasewatch } from './support/casewatch-template.ts';
 import {
-  readValidationReport,
-  suppressions,
-  tempOutdir,
-  unsuppressedFindings,
-} from './support/validation-report.ts';
+  type SynthesizedCasewatch,
+  synthCasewatch,
+  synthCasewatchWith,
+} from './support/casewatch-template.ts';
+import {
+  arnJoin,
+  asList,
+  getAtt,
+  type Json,
+  PRIVATE_BUCKET_PROPERTIES,
+  type Statement,
+} from './support/template-queries.ts';
+import { suppressions, unsuppressedFindings } from './support/validation-report.ts';
 
-type Json = Record<string, unknown>;
-interface Statement {
-  Effect: string;
-  Action: string | string[];
-  Resource: unknown;
-  Principal?: unknown;
-  Condition?: Json;
-}
-
-const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
-const getAtt = (id: string, attribute = 'Arn') => ({ 'Fn::GetAtt': [id, attribute] });
 const objectsUnder = (bucket: string, prefix: string) => ({
   'Fn::Join': ['', [getAtt(bucket), `/${prefix}*`]],
 });
 /** The receipt rule's ARN, as SES presents it in `aws:SourceArn`. */
-const ruleArn = (ruleSet: string) => ({
-  'Fn::Join': [
-    '',
-    [
-      'arn:',
-      { Ref: 'AWS::Partition' },
-      ':ses:',
-      { Ref: 'AWS::Region' },
-      ':',
-      { Ref: 'AWS::AccountId' },
-      ':receipt-rule-set/',
-      { Ref: ruleSet },
-      `:receipt-rule/${RECEIPT_RULE_NAME}`,
-    ],
-  ],
-});
+const ruleArn = (ruleSet: string) =>
+  arnJoin('ses', 'receipt-rule-set/', { Ref: ruleSet }, `:receipt-rule/${RECEIPT_RULE_NAME}`);
 
 let app: SynthesizedCasewatch;
 let ids: {
@@ -79,10 +58,6 @@ let ids: {
 beforeAll(() => {
   app = synthCasewatch();
   const { mail, store, attachments, identity, timers } = app.stack;
-  const roleOf = (fn: typeof mail.inboundFunction) => {
-    if (fn.role === undefined) throw new Error(`${fn.node.path} has no role`);
-    return app.logicalId(fn.role);
-  };
   ids = {
     table: app.logicalId(store.table),
     bucket: app.logicalId(mail.inboundBucket),
@@ -91,53 +66,17 @@ beforeAll(() => {
     ruleSet: app.logicalId(mail.ruleSet),
     rule: app.logicalId(mail.receiptRule),
     fn: app.logicalId(mail.inboundFunction),
-    role: roleOf(mail.inboundFunction),
+    role: app.roleId(mail.inboundFunction),
     dlq: app.logicalId(mail.deadLetterQueue),
     secret: app.logicalId(identity.signingSecret),
     userPool: app.logicalId(identity.userPool),
     configurationSet: app.logicalId(mail.configurationSet),
     streamFn: app.logicalId(timers.streamFunction),
-    streamRole: roleOf(timers.streamFunction),
+    streamRole: app.roleId(timers.streamFunction),
   };
 });
 afterAll(() => app.cleanup());
 
-const resource = (id: string) => {
-  const found = app.template.toJSON().Resources[id] as Json | undefined;
-  if (found === undefined) throw new Error(`no resource ${id}`);
-  return found as { Type: string; Properties: Json; DeletionPolicy?: string; DependsOn?: string[] };
-};
-const resourcesOf = (type: string) =>
-  Object.entries(app.template.findResources(type)).map(([id, r]) => ({ id, props: r.Properties as Json }));
-
-/** The statements a role can use: its inline policies and every AWS::IAM::Policy attached to it. */
-function statementsOf(role: string): Statement[] {
-  const roleProps = resource(role).Properties;
-  expect(roleProps.ManagedPolicyArns, role).toBeUndefined();
-  const inline = ((roleProps.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[]).flatMap(
-    (p) => p.PolicyDocument.Statement,
-  );
-  const attached = resourcesOf('AWS::IAM::Policy')
-    .filter((p) =>
-      (p.props.Roles as unknown[]).some((r) => JSON.stringify(r) === JSON.stringify({ Ref: role })),
-    )
-    .flatMap((p) => (p.props.PolicyDocument as { Statement: Statement[] }).Statement);
-  return [...inline, ...attached];
-}
-
-/** One row per (action, resource, condition), so grants compare regardless of how statements group them. */
-function grantsOf(role: string): { action: string; resource: string; condition?: string }[] {
-  return statementsOf(role).flatMap((s) => {
-    expect(s.Effect).toBe('Allow');
-    return asList(s.Action).flatMap((action) =>
-      asList(s.Resource).map((r) => ({
-        action,
-        resource: JSON.stringify(r),
-        ...(s.Condition !== undefined && { condition: JSON.stringify(s.Condition) }),
-      })),
-    );
-  });
-}
 const row = (action: string, r: unknown) => `${action} ${JSON.stringify(r)}`;
 /** The one delete: giving back a sent-mail ledger lease (partition keys `MAIL#…` only). */
 const LEDGER_RELEASE = (table: string) => ({
@@ -148,14 +87,10 @@ const LEDGER_RELEASE = (table: string) => ({
   }),
 });
 
-function envOf(fn: string): Json {
-  return (resource(fn).Properties.Environment as { Variables: Json }).Variables;
-}
-
 function bucketStatements(bucket: string): Statement[] {
-  const policies = resourcesOf('AWS::S3::BucketPolicy').filter(
-    (p) => JSON.stringify(p.props.Bucket) === JSON.stringify({ Ref: bucket }),
-  );
+  const policies = app
+    .resourcesOf('AWS::S3::BucketPolicy')
+    .filter((p) => JSON.stringify(p.props.Bucket) === JSON.stringify({ Ref: bucket }));
   expect(policies, bucket).toHaveLength(1);
   const document = policies[0]?.props.PolicyDocument as { Statement: Statement[] } | undefined;
   return document?.Statement ?? [];
@@ -165,7 +100,7 @@ describe('the receipt rule set', () => {
   it('holds one rule for the mail domain: scan on, TLS required, store the raw mail, then invoke the function', () => {
     app.template.resourceCountIs('AWS::SES::ReceiptRuleSet', 1);
     app.template.resourceCountIs('AWS::SES::ReceiptRule', 1);
-    expect(resource(ids.rule).Properties).toEqual({
+    expect(app.resource(ids.rule).Properties).toEqual({
       RuleSetName: { Ref: ids.ruleSet },
       Rule: {
         Name: RECEIPT_RULE_NAME,
@@ -182,19 +117,21 @@ describe('the receipt rule set', () => {
   });
 
   it('is created only once SES may write to the bucket and invoke the function', () => {
-    const [permission] = resourcesOf('AWS::Lambda::Permission')
+    const [permission] = app
+      .resourcesOf('AWS::Lambda::Permission')
       .filter((p) => JSON.stringify(p.props.FunctionName) === JSON.stringify(getAtt(ids.fn)))
       .map((p) => p.id);
-    const [policy] = resourcesOf('AWS::S3::BucketPolicy')
+    const [policy] = app
+      .resourcesOf('AWS::S3::BucketPolicy')
       .filter((p) => JSON.stringify(p.props.Bucket) === JSON.stringify({ Ref: ids.bucket }))
       .map((p) => p.id);
-    expect(resource(ids.rule).DependsOn).toEqual(expect.arrayContaining([permission, policy]));
+    expect(app.resource(ids.rule).DependsOn).toEqual(expect.arrayContaining([permission, policy]));
   });
 
   it('lets SES invoke the function for this account and this rule only', () => {
-    const permissions = resourcesOf('AWS::Lambda::Permission').filter(
-      (p) => JSON.stringify(p.props.FunctionName) === JSON.stringify(getAtt(ids.fn)),
-    );
+    const permissions = app
+      .resourcesOf('AWS::Lambda::Permission')
+      .filter((p) => JSON.stringify(p.props.FunctionName) === JSON.stringify(getAtt(ids.fn)));
     expect(permissions.map((p) => p.props)).toEqual([
       {
         Action: 'lambda:InvokeFunction',
@@ -209,27 +146,18 @@ describe('the receipt rule set', () => {
 
 describe('the inbound bucket', () => {
   it('is private, SSE-S3 encrypted, owner-enforced, access-logged and retained', () => {
-    expect(resource(ids.bucket)).toMatchObject({
+    expect(app.resource(ids.bucket)).toMatchObject({
       Type: 'AWS::S3::Bucket',
       DeletionPolicy: 'Retain',
       Properties: {
-        BucketEncryption: {
-          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
-        },
-        PublicAccessBlockConfiguration: {
-          BlockPublicAcls: true,
-          BlockPublicPolicy: true,
-          IgnorePublicAcls: true,
-          RestrictPublicBuckets: true,
-        },
-        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        ...PRIVATE_BUCKET_PROPERTIES,
         LoggingConfiguration: { DestinationBucketName: { Ref: ids.logsBucket } },
       },
     });
   });
 
   it('expires raw mail after 30 days and quarantined mail after 90', () => {
-    const rules = (resource(ids.bucket).Properties.LifecycleConfiguration as { Rules: Json[] }).Rules;
+    const rules = (app.resource(ids.bucket).Properties.LifecycleConfiguration as { Rules: Json[] }).Rules;
     expect(rules).toEqual(
       expect.arrayContaining([
         expect.objectContaining({
@@ -278,7 +206,7 @@ describe('the inbound bucket', () => {
 
 describe('the inbound function', () => {
   it('is told where mail, quarantine, attachments, cases, the key and the user pool are, and its own address', () => {
-    expect(envOf(ids.fn)).toEqual({
+    expect(app.envOf(ids.fn)).toEqual({
       NODE_OPTIONS: '--enable-source-maps',
       POWERTOOLS_SERVICE_NAME: 'casewatch',
       TABLE_NAME: { Ref: ids.table },
@@ -294,21 +222,23 @@ describe('the inbound function', () => {
   });
 
   it('parks failed asynchronous invocations in its own encrypted dead-letter queue, which alarms', () => {
-    expect(resource(ids.fn).Properties.DeadLetterConfig).toEqual({ TargetArn: getAtt(ids.dlq) });
-    expect(resource(ids.dlq).Properties).toMatchObject({ SqsManagedSseEnabled: true });
-    const alarms = resourcesOf('AWS::CloudWatch::Alarm').filter(
-      (a) =>
-        a.props.MetricName === 'ApproximateNumberOfMessagesVisible' &&
-        JSON.stringify(a.props.Dimensions) ===
-          JSON.stringify([{ Name: 'QueueName', Value: getAtt(ids.dlq, 'QueueName') }]),
-    );
+    expect(app.resource(ids.fn).Properties.DeadLetterConfig).toEqual({ TargetArn: getAtt(ids.dlq) });
+    expect(app.resource(ids.dlq).Properties).toMatchObject({ SqsManagedSseEnabled: true });
+    const alarms = app
+      .resourcesOf('AWS::CloudWatch::Alarm')
+      .filter(
+        (a) =>
+          a.props.MetricName === 'ApproximateNumberOfMessagesVisible' &&
+          JSON.stringify(a.props.Dimensions) ===
+            JSON.stringify([{ Name: 'QueueName', Value: getAtt(ids.dlq, 'QueueName') }]),
+      );
     expect(alarms).toHaveLength(1);
     expect(alarms[0]?.props).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
     expect(app.stack.mail.alarms.map((a) => app.logicalId(a))).toEqual(alarms.map((a) => a.id));
   });
 
   it('is allowed exactly what it calls, each on its own resource', () => {
-    const grants = grantsOf(ids.role).filter((g) => !/^(logs|xray):/.test(g.action));
+    const grants = app.grantsOf(ids.role).filter((g) => !/^(logs|xray):/.test(g.action));
     expect(grants.filter((g) => g.condition !== undefined)).toEqual([LEDGER_RELEASE(ids.table)]);
     const unconditional = grants.filter((g) => g.condition === undefined);
     expect(unconditional.map((g) => `${g.action} ${g.resource}`).sort()).toEqual(
@@ -325,7 +255,7 @@ describe('the inbound function', () => {
   });
 
   it('has no wildcard action, no Scan, deletes only ledger items, and nothing on a whole bucket', () => {
-    const grants = grantsOf(ids.role);
+    const grants = app.grantsOf(ids.role);
     expect(grants.filter((g) => g.action.includes('*'))).toEqual([]);
     expect(grants.filter((g) => /scan|partiql/i.test(g.action))).toEqual([]);
     expect(grants.filter((g) => /delete/i.test(g.action))).toEqual([LEDGER_RELEASE(ids.table)]);
@@ -335,7 +265,7 @@ describe('the inbound function', () => {
 
 describe('outbound mail', () => {
   it('has a domain identity for the mail domain and one for the sender domain, both sending through the configuration set', () => {
-    const identities = resourcesOf('AWS::SES::EmailIdentity').map((i) => i.props);
+    const identities = app.resourcesOf('AWS::SES::EmailIdentity').map((i) => i.props);
     expect(identities).toHaveLength(2);
     expect(identities).toEqual(
       expect.arrayContaining(
@@ -351,14 +281,14 @@ describe('outbound mail', () => {
 
   it('has a configuration set with reputation metrics that suppresses bounces and complaints', () => {
     app.template.resourceCountIs('AWS::SES::ConfigurationSet', 1);
-    expect(resource(ids.configurationSet).Properties).toMatchObject({
+    expect(app.resource(ids.configurationSet).Properties).toMatchObject({
       ReputationOptions: { ReputationMetricsEnabled: true },
       SuppressionOptions: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
     });
   });
 
   it('tells the stream function the mail domain, configuration set, signing key and survey URL', () => {
-    expect(envOf(ids.streamFn)).toMatchObject({
+    expect(app.envOf(ids.streamFn)).toMatchObject({
       MAIL_DOMAIN: DEFAULT_MAIL_DOMAIN,
       SES_CONFIGURATION_SET: { Ref: ids.configurationSet },
       CASEWATCH_SECRET_ARN: { Ref: ids.secret },
@@ -368,13 +298,13 @@ describe('outbound mail', () => {
   });
 
   it('lets the stream function give back sent-mail ledger leases, and delete nothing else in the table', () => {
-    const deletes = grantsOf(ids.streamRole).filter((g) => /^dynamodb:.*delete/i.test(g.action));
+    const deletes = app.grantsOf(ids.streamRole).filter((g) => /^dynamodb:.*delete/i.test(g.action));
     expect(deletes).toEqual([LEDGER_RELEASE(ids.table)]);
     expect(SENT_MAIL_LEDGER_KEYS).toBe('MAIL#*');
   });
 
   it('lets the stream function send only as the sender, only through named identities and the configuration set', () => {
-    const ses = grantsOf(ids.streamRole).filter((g) => g.action.startsWith('ses:'));
+    const ses = app.grantsOf(ids.streamRole).filter((g) => g.action.startsWith('ses:'));
     expect([...new Set(ses.map((g) => g.action))].sort()).toEqual([...SEND_ACTIONS].sort());
     for (const g of ses) {
       expect(g.resource).not.toContain('*');
@@ -388,11 +318,13 @@ describe('outbound mail', () => {
       ),
     ).toBe(true);
     // Only the stream function sends mail.
-    const senders = resourcesOf('AWS::IAM::Policy').filter((p) =>
-      (p.props.PolicyDocument as { Statement: Statement[] }).Statement.some((s) =>
-        asList(s.Action).some((a) => a.startsWith('ses:')),
-      ),
-    );
+    const senders = app
+      .resourcesOf('AWS::IAM::Policy')
+      .filter((p) =>
+        (p.props.PolicyDocument as { Statement: Statement[] }).Statement.some((s) =>
+          asList(s.Action).some((a) => a.startsWith('ses:')),
+        ),
+      );
     expect(senders.flatMap((p) => p.props.Roles)).toEqual([{ Ref: ids.streamRole }]);
   });
 
@@ -411,10 +343,8 @@ describe('outbound mail', () => {
 describe('cdk-nag', () => {
   it('leaves no unsuppressed finding, and acknowledges only the reviewed mail findings', () => {
     expect(unsuppressedFindings(app.report)).toEqual([]);
-    const bucketId = (b: { node: { defaultChild?: unknown } }) =>
-      app.stack.getLogicalId(b.node.defaultChild as CfnBucket);
     const { mail, attachments } = app.stack;
-    const inbound = bucketId(mail.inboundBucket);
+    const inbound = app.logicalId(mail.inboundBucket);
     const fnPath = mail.inboundFunction.node.path;
     expect(
       suppressions(app.report)
@@ -428,7 +358,7 @@ describe('cdk-nag', () => {
         `Serverless-LambdaLatestVersion @ ${fnPath}`,
         `AwsSolutions-IAM5[Resource::<${inbound}.Arn>/inbound/*] @ ${fnPath}Role/MailObjects`,
         `AwsSolutions-IAM5[Resource::<${inbound}.Arn>/quarantine/*] @ ${fnPath}Role/MailObjects`,
-        `AwsSolutions-IAM5[Resource::<${bucketId(attachments.bucket)}.Arn>/cases/*] @ ${fnPath}Role/MailObjects`,
+        `AwsSolutions-IAM5[Resource::<${app.logicalId(attachments.bucket)}.Arn>/cases/*] @ ${fnPath}Role/MailObjects`,
         `Serverless-SQSRedrivePolicy @ ${STACK_NAME}/Mail/InboundDeadLetterQueue`,
       ].sort(),
     );
@@ -436,46 +366,24 @@ describe('cdk-nag', () => {
 });
 
 describe('mail domain and sender from context', () => {
-  const synthWith = (context: Json) => {
-    const out = tempOutdir();
-    try {
-      const built = buildApp({
-        outdir: out.outdir,
-        context: { 'aws:cdk:bundling-stacks': [], ...context },
-        builtinCloudFormationValidation: false,
-      });
-      const template = Template.fromJSON(built.app.synth().getStackByName(STACK_NAME).template);
-      return { built, template, findings: unsuppressedFindings(readValidationReport(out.outdir)) };
-    } finally {
-      out.cleanup();
-    }
-  };
-  const idOf = (built: ReturnType<typeof buildApp>, construct: { node: { defaultChild?: unknown } }) =>
-    built.stack.getLogicalId(construct.node.defaultChild as CfnElement);
-
   it('receives for the configured domain and tells both functions', () => {
-    const { built, template, findings } = synthWith({ [MAIL_DOMAIN_CONTEXT]: ' Support.Shop.TEST ' });
-    expect(findings).toEqual([]);
-    const rule = template.toJSON().Resources[idOf(built, built.stack.mail.receiptRule)] as {
-      Properties: { Rule: Json };
-    };
-    expect(rule.Properties.Rule.Recipients).toEqual(['support.shop.test']);
-    for (const fn of [built.stack.mail.inboundFunction, built.stack.timers.streamFunction]) {
-      const props = template.toJSON().Resources[idOf(built, fn)].Properties as {
-        Environment: { Variables: Json };
-      };
-      expect(props.Environment.Variables.MAIL_DOMAIN, fn.node.path).toBe('support.shop.test');
+    const custom = synthCasewatchWith({ [MAIL_DOMAIN_CONTEXT]: ' Support.Shop.TEST ' });
+    expect(unsuppressedFindings(custom.report)).toEqual([]);
+    const rule = custom.resource(custom.logicalId(custom.stack.mail.receiptRule)).Properties.Rule as Json;
+    expect(rule.Recipients).toEqual(['support.shop.test']);
+    for (const fn of [custom.stack.mail.inboundFunction, custom.stack.timers.streamFunction]) {
+      expect(custom.envOf(custom.logicalId(fn)).MAIL_DOMAIN, fn.node.path).toBe('support.shop.test');
     }
-    template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'support.shop.test' });
+    custom.template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'support.shop.test' });
   });
 
   it('creates one identity when the sender is at the mail domain', () => {
-    const { template, findings } = synthWith({
+    const custom = synthCasewatchWith({
       [MAIL_DOMAIN_CONTEXT]: 'support.shop.test',
       [SENDER_ADDRESS_CONTEXT]: 'help@support.shop.test',
     });
-    expect(findings).toEqual([]);
-    expect(Object.values(template.findResources('AWS::SES::EmailIdentity'))).toEqual([
+    expect(unsuppressedFindings(custom.report)).toEqual([]);
+    expect(Object.values(custom.template.findResources('AWS::SES::EmailIdentity'))).toEqual([
       expect.objectContaining({
         Properties: expect.objectContaining({ EmailIdentity: 'support.shop.test' }),
       }),

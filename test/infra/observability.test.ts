@@ -1,11 +1,11 @@
-import { App, type CfnElement, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Alarm, ComparisonOperator } from 'aws-cdk-lib/aws-cloudwatch';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, STACK_NAME } from '../../infra/app.ts';
+import { buildApp } from '../../infra/app.ts';
 import { ALARM_EMAIL_CONTEXT } from '../../infra/casewatch-stack.ts';
 import {
   BACKLOG_STATUSES,
@@ -17,10 +17,13 @@ import {
   SURVEY_TOPICS,
 } from '../../infra/constructs/observability.ts';
 import { SEVERITY_LEVELS } from '../../shared/domain/severity.ts';
-import { type SynthesizedCasewatch, synthCasewatch } from './support/casewatch-template.ts';
+import {
+  type SynthesizedCasewatch,
+  synthCasewatch,
+  synthCasewatchWith,
+} from './support/casewatch-template.ts';
+import type { Json } from './support/template-queries.ts';
 import { suppressions, tempOutdir, unsuppressedFindings } from './support/validation-report.ts';
-
-type Json = Record<string, unknown>;
 
 /** One line of a metric widget: a metric (namespace, name, dimensions) or a math expression. */
 interface WidgetMetric {
@@ -88,16 +91,6 @@ const LEVELS = SEVERITY_LEVELS.map(String);
 let app: SynthesizedCasewatch;
 let widgets: Widget[];
 let body: Json;
-const resources = () => app.template.toJSON().Resources as Record<string, { Type: string; Properties: Json }>;
-const propertiesOf = (id: string): Json => {
-  const found = resources()[id];
-  if (found === undefined) throw new Error(`no resource ${id}`);
-  return found.Properties;
-};
-const ofType = (type: string) =>
-  Object.entries(resources())
-    .filter(([, r]) => r.Type === type)
-    .map(([id, r]) => ({ id, props: r.Properties }));
 
 beforeAll(() => {
   app = synthCasewatch();
@@ -120,7 +113,7 @@ const topicRef = () => ({ Ref: app.logicalId(app.stack.observability.alarmTopic)
 
 describe('the dashboard', () => {
   it('is named casewatch and opens on the last 7 days', () => {
-    const [dashboard] = ofType('AWS::CloudWatch::Dashboard');
+    const [dashboard] = app.resourcesOf('AWS::CloudWatch::Dashboard');
     expect(dashboard?.props.DashboardName).toBe('casewatch');
     expect(body.start).toBe('-P7D');
   });
@@ -326,7 +319,8 @@ describe('the dashboard', () => {
   it('lists every alarm of the stack in its alarm status widget', () => {
     const [status] = widgets.filter((w) => w.type === 'alarm');
     expect(status?.properties.alarms?.sort()).toEqual(
-      ofType('AWS::CloudWatch::Alarm')
+      app
+        .resourcesOf('AWS::CloudWatch::Alarm')
         .map((a) => `<GetAtt:${a.id}.Arn>`)
         .sort(),
     );
@@ -335,11 +329,11 @@ describe('the dashboard', () => {
 
 /** Logical ids of every function in the stack. */
 function functionIds(): string[] {
-  return ofType('AWS::Lambda::Function').map((f) => f.id);
+  return app.resourcesOf('AWS::Lambda::Function').map((f) => f.id);
 }
 
 describe('alarms', () => {
-  const alarms = () => ofType('AWS::CloudWatch::Alarm');
+  const alarms = () => app.resourcesOf('AWS::CloudWatch::Alarm');
 
   it('page on any level 0 or 1 first-response or next-update breach, within the minute', () => {
     for (const metricName of ['FirstResponseBreached', 'NextUpdateBreached']) {
@@ -491,9 +485,9 @@ describe('the alarm topic', () => {
   it('is encrypted with a rotating customer-managed key that CloudWatch alarms may use', () => {
     const topicId = app.logicalId(app.stack.observability.alarmTopic);
     const keyId = app.logicalId(app.stack.observability.alarmTopicKey);
-    expect(propertiesOf(topicId).KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
-    expect(propertiesOf(keyId)).toMatchObject({ EnableKeyRotation: true });
-    const keyStatements = (propertiesOf(keyId).KeyPolicy as { Statement: Json[] }).Statement;
+    expect(app.resource(topicId).Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+    expect(app.resource(keyId).Properties).toMatchObject({ EnableKeyRotation: true });
+    const keyStatements = (app.resource(keyId).Properties.KeyPolicy as { Statement: Json[] }).Statement;
     expect(keyStatements).toContainEqual(
       expect.objectContaining({
         Effect: 'Allow',
@@ -505,7 +499,7 @@ describe('the alarm topic', () => {
 
   it('refuses plain HTTP and takes publishes from this account’s alarms only', () => {
     const topicId = app.logicalId(app.stack.observability.alarmTopic);
-    const policies = ofType('AWS::SNS::TopicPolicy');
+    const policies = app.resourcesOf('AWS::SNS::TopicPolicy');
     expect(policies).toHaveLength(1);
     const policy = policies[0]?.props ?? {};
     expect(policy.Topics).toEqual([{ Ref: topicId }]);
@@ -535,34 +529,16 @@ describe('the alarm topic', () => {
   });
 
   it('has no subscriber unless the context names one', () => {
-    expect(ofType('AWS::SNS::Subscription')).toEqual([]);
+    expect(app.resourcesOf('AWS::SNS::Subscription')).toEqual([]);
   });
 
   it(`subscribes each address of ${ALARM_EMAIL_CONTEXT} by email`, () => {
-    const out = tempOutdir();
-    try {
-      const { app: withEmail, stack } = buildApp({
-        outdir: out.outdir,
-        context: {
-          'aws:cdk:bundling-stacks': [],
-          [ALARM_EMAIL_CONTEXT]: 'oncall@example.com, leads@example.com',
-        },
-        builtinCloudFormationValidation: false,
-      });
-      const template = Template.fromJSON(withEmail.synth().getStackByName(STACK_NAME).template);
-      const topic = {
-        Ref: stack.getLogicalId(stack.observability.alarmTopic.node.defaultChild as CfnElement),
-      };
-      const subscriptions = Object.values(template.findResources('AWS::SNS::Subscription')).map(
-        (s) => s.Properties,
-      );
-      expect(subscriptions).toEqual([
-        { Protocol: 'email', Endpoint: 'oncall@example.com', TopicArn: topic },
-        { Protocol: 'email', Endpoint: 'leads@example.com', TopicArn: topic },
-      ]);
-    } finally {
-      out.cleanup();
-    }
+    const withEmail = synthCasewatchWith({ [ALARM_EMAIL_CONTEXT]: 'oncall@example.com, leads@example.com' });
+    const topic = { Ref: withEmail.logicalId(withEmail.stack.observability.alarmTopic) };
+    expect(withEmail.resourcesOf('AWS::SNS::Subscription').map((s) => s.props)).toEqual([
+      { Protocol: 'email', Endpoint: 'oncall@example.com', TopicArn: topic },
+      { Protocol: 'email', Endpoint: 'leads@example.com', TopicArn: topic },
+    ]);
   });
 
   it(`rejects a ${ALARM_EMAIL_CONTEXT} that is not a list of addresses`, () => {

@@ -8,6 +8,7 @@ import {
 } from '../../shared/adapters/dynamodb/table-definition.ts';
 import { CLAIMS, GROUPS } from '../../shared/http/routes.ts';
 import { type SynthesizedCasewatch, synthCasewatch } from './support/casewatch-template.ts';
+import { PRIVATE_BUCKET_PROPERTIES } from './support/template-queries.ts';
 
 let app: SynthesizedCasewatch;
 beforeAll(() => {
@@ -144,20 +145,7 @@ describe('the attachment buckets', () => {
     for (const [id, bucket] of Object.entries(buckets)) {
       expect(bucket, id).toMatchObject({
         DeletionPolicy: 'Retain',
-        Properties: {
-          BucketEncryption: {
-            ServerSideEncryptionConfiguration: [
-              { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } },
-            ],
-          },
-          PublicAccessBlockConfiguration: {
-            BlockPublicAcls: true,
-            BlockPublicPolicy: true,
-            IgnorePublicAcls: true,
-            RestrictPublicBuckets: true,
-          },
-          OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
-        },
+        Properties: PRIVATE_BUCKET_PROPERTIES,
       });
     }
   });

@@ -1,8 +1,6 @@
-import type { CfnElement } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, STACK_NAME } from '../../infra/app.ts';
+import { buildApp } from '../../infra/app.ts';
 import {
   DEFAULT_MAIL_DOMAIN,
   DEFAULT_SENDER_ADDRESS,
@@ -11,51 +9,13 @@ import {
 } from '../../infra/casewatch-stack.ts';
 import { SEND_ACTIONS } from '../../infra/constructs/mail.ts';
 import { SCHEDULE_ACTIONS } from '../../infra/constructs/timers.ts';
-import { type SynthesizedCasewatch, synthCasewatch } from './support/casewatch-template.ts';
-import { readValidationReport, tempOutdir, unsuppressedFindings } from './support/validation-report.ts';
-
-type Json = Record<string, unknown>;
-interface Statement {
-  Effect: string;
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: Json;
-}
-
-const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
-const getAtt = (id: string, attribute = 'Arn') => ({ 'Fn::GetAtt': [id, attribute] });
-/** `arn:<partition>:<service>:<region>:<account>:<resource>` as CDK's formatArn renders it. */
-const arnJoin = (service: string, resource: string) => ({
-  'Fn::Join': [
-    '',
-    [
-      'arn:',
-      { Ref: 'AWS::Partition' },
-      `:${service}:`,
-      { Ref: 'AWS::Region' },
-      ':',
-      { Ref: 'AWS::AccountId' },
-      `:${resource}`,
-    ],
-  ],
-});
-
-/** The same ARN whose resource ends in another resource's Ref (e.g. `identity/<Ref>`). */
-const arnJoinRef = (service: string, resourcePrefix: string, ref: string) => ({
-  'Fn::Join': [
-    '',
-    [
-      'arn:',
-      { Ref: 'AWS::Partition' },
-      `:${service}:`,
-      { Ref: 'AWS::Region' },
-      ':',
-      { Ref: 'AWS::AccountId' },
-      `:${resourcePrefix}`,
-      { Ref: ref },
-    ],
-  ],
-});
+import {
+  type SynthesizedCasewatch,
+  synthCasewatch,
+  synthCasewatchWith,
+} from './support/casewatch-template.ts';
+import { arnJoin, asList, getAtt, type Json, type Statement } from './support/template-queries.ts';
+import { unsuppressedFindings } from './support/validation-report.ts';
 
 let app: SynthesizedCasewatch;
 let ids: {
@@ -76,10 +36,6 @@ let mail: { secret: string; configurationSet: string; senderIdentity: string };
 beforeAll(() => {
   app = synthCasewatch();
   const { timers, store } = app.stack;
-  const roleOf = (fn: typeof timers.streamFunction) => {
-    if (fn.role === undefined) throw new Error(`${fn.node.path} has no role`);
-    return app.logicalId(fn.role);
-  };
   ids = {
     table: app.logicalId(store.table),
     group: app.logicalId(timers.scheduleGroup),
@@ -88,9 +44,9 @@ beforeAll(() => {
     failures: app.logicalId(timers.streamFailureQueue),
     schedulerRole: app.logicalId(timers.schedulerRole),
     streamFn: app.logicalId(timers.streamFunction),
-    streamRole: roleOf(timers.streamFunction),
+    streamRole: app.roleId(timers.streamFunction),
     timerFn: app.logicalId(timers.timerFunction),
-    timerRole: roleOf(timers.timerFunction),
+    timerRole: app.roleId(timers.timerFunction),
   };
   groupName = timers.scheduleGroup.scheduleGroupName;
   mail = {
@@ -101,65 +57,15 @@ beforeAll(() => {
 });
 afterAll(() => app.cleanup());
 
-const resource = (id: string) => {
-  const found = app.template.toJSON().Resources[id] as Json | undefined;
-  if (found === undefined) throw new Error(`no resource ${id}`);
-  return found as { Type: string; Properties: Json; DeletionPolicy?: string; DependsOn?: string[] };
-};
-const resourcesOf = (type: string) =>
-  Object.entries(app.template.findResources(type)).map(([id, r]) => ({ id, props: r.Properties as Json }));
-
-/** Every statement of every policy in the template: managed, attached and inline. */
-function allStatements(): Statement[] {
-  const docs = [
-    ...resourcesOf('AWS::IAM::Policy').map((p) => p.props.PolicyDocument),
-    ...resourcesOf('AWS::IAM::ManagedPolicy').map((p) => p.props.PolicyDocument),
-    ...resourcesOf('AWS::IAM::Role').flatMap((r) =>
-      ((r.props.Policies ?? []) as { PolicyDocument: unknown }[]).map((p) => p.PolicyDocument),
-    ),
-  ] as { Statement: Statement[] }[];
-  return docs.flatMap((d) => d.Statement);
-}
-
-/** The statements a role can use: its inline policies and every AWS::IAM::Policy attached to it. */
-function statementsOf(role: string): Statement[] {
-  const roleProps = resource(role).Properties;
-  expect(roleProps.ManagedPolicyArns, role).toBeUndefined();
-  const inline = ((roleProps.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[]).flatMap(
-    (p) => p.PolicyDocument.Statement,
-  );
-  const attached = resourcesOf('AWS::IAM::Policy')
-    .filter((p) =>
-      (p.props.Roles as unknown[]).some((r) => JSON.stringify(r) === JSON.stringify({ Ref: role })),
-    )
-    .flatMap((p) => (p.props.PolicyDocument as { Statement: Statement[] }).Statement);
-  return [...inline, ...attached];
-}
-
-/** One row per (action, resource, condition) a role is allowed, so grants compare regardless of grouping. */
-function grantsOf(role: string): { action: string; resource: string; condition?: string }[] {
-  return statementsOf(role).flatMap((s) => {
-    expect(s.Effect).toBe('Allow');
-    return asList(s.Action).flatMap((action) =>
-      asList(s.Resource).map((r) => ({
-        action,
-        resource: JSON.stringify(r),
-        ...(s.Condition !== undefined && { condition: JSON.stringify(s.Condition) }),
-      })),
-    );
-  });
-}
-const grantsFor = (role: string, prefix: string) => grantsOf(role).filter((g) => g.action.startsWith(prefix));
-const servicesOf = (role: string) => [...new Set(grantsOf(role).map((g) => g.action.split(':')[0]))].sort();
-
-function envOf(fn: string): Json {
-  return (resource(fn).Properties.Environment as { Variables: Json }).Variables;
-}
+const grantsFor = (role: string, prefix: string) =>
+  app.grantsOf(role).filter((g) => g.action.startsWith(prefix));
+const servicesOf = (role: string) =>
+  [...new Set(app.grantsOf(role).map((g) => g.action.split(':')[0]))].sort();
 
 function mappingOf(fn: string): Json {
-  const mappings = resourcesOf('AWS::Lambda::EventSourceMapping').filter(
-    (m) => JSON.stringify(m.props.FunctionName) === JSON.stringify({ Ref: fn }),
-  );
+  const mappings = app
+    .resourcesOf('AWS::Lambda::EventSourceMapping')
+    .filter((m) => JSON.stringify(m.props.FunctionName) === JSON.stringify({ Ref: fn }));
   expect(mappings, fn).toHaveLength(1);
   return mappings[0]?.props ?? {};
 }
@@ -167,7 +73,7 @@ function mappingOf(fn: string): Json {
 describe('the schedule group', () => {
   it('is a dedicated group, named as the reconciler is told, deleted with the stack', () => {
     app.template.resourceCountIs('AWS::Scheduler::ScheduleGroup', 1);
-    expect(resource(ids.group)).toMatchObject({
+    expect(app.resource(ids.group)).toMatchObject({
       Type: 'AWS::Scheduler::ScheduleGroup',
       Properties: { Name: groupName },
       DeletionPolicy: 'Delete',
@@ -179,16 +85,18 @@ describe('the schedule group', () => {
 describe('the timer queue and its dead-letter queue', () => {
   it('are encrypted with SQS-managed keys', () => {
     for (const id of [ids.queue, ids.dlq, ids.failures]) {
-      expect(resource(id).Properties, id).toMatchObject({ SqsManagedSseEnabled: true });
-      expect(resource(id).Properties.KmsMasterKeyId, id).toBeUndefined();
+      expect(app.resource(id).Properties, id).toMatchObject({ SqsManagedSseEnabled: true });
+      expect(app.resource(id).Properties.KmsMasterKeyId, id).toBeUndefined();
     }
   });
 
   it('refuse plain HTTP', () => {
     for (const id of [ids.queue, ids.dlq, ids.failures]) {
-      const policies = resourcesOf('AWS::SQS::QueuePolicy').filter((p) =>
-        (p.props.Queues as unknown[]).some((q) => JSON.stringify(q) === JSON.stringify({ Ref: id })),
-      );
+      const policies = app
+        .resourcesOf('AWS::SQS::QueuePolicy')
+        .filter((p) =>
+          (p.props.Queues as unknown[]).some((q) => JSON.stringify(q) === JSON.stringify({ Ref: id })),
+        );
       expect(policies, id).toHaveLength(1);
       const statements = (policies[0]?.props.PolicyDocument as { Statement: Statement[] } | undefined)
         ?.Statement;
@@ -203,27 +111,29 @@ describe('the timer queue and its dead-letter queue', () => {
   });
 
   it('parks a timer after five failed receives, keeping it 14 days', () => {
-    expect(resource(ids.queue).Properties.RedrivePolicy).toEqual({
+    expect(app.resource(ids.queue).Properties.RedrivePolicy).toEqual({
       deadLetterTargetArn: getAtt(ids.dlq),
       maxReceiveCount: 5,
     });
-    expect(resource(ids.dlq).Properties).toMatchObject({ MessageRetentionPeriod: 14 * 24 * 3600 });
-    expect(resource(ids.dlq).Properties.RedrivePolicy).toBeUndefined();
+    expect(app.resource(ids.dlq).Properties).toMatchObject({ MessageRetentionPeriod: 14 * 24 * 3600 });
+    expect(app.resource(ids.dlq).Properties.RedrivePolicy).toBeUndefined();
   });
 
   it('hides a message for at least six times the timer function timeout', () => {
-    const timeout = resource(ids.timerFn).Properties.Timeout as number;
-    expect(resource(ids.queue).Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * timeout);
+    const timeout = app.resource(ids.timerFn).Properties.Timeout as number;
+    expect(app.resource(ids.queue).Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * timeout);
   });
 });
 
 describe('alarms', () => {
   const alarmOn = (metricName: string, dimension: { Name: string; Value: unknown }) =>
-    resourcesOf('AWS::CloudWatch::Alarm').filter(
-      (a) =>
-        a.props.MetricName === metricName &&
-        JSON.stringify(a.props.Dimensions) === JSON.stringify([dimension]),
-    );
+    app
+      .resourcesOf('AWS::CloudWatch::Alarm')
+      .filter(
+        (a) =>
+          a.props.MetricName === metricName &&
+          JSON.stringify(a.props.Dimensions) === JSON.stringify([dimension]),
+      );
 
   it.each([
     ['the timer dead-letter queue', () => ids.dlq],
@@ -262,13 +172,14 @@ describe('alarms', () => {
       .filter((c) => c instanceof Alarm)
       .map((a) => app.logicalId(a));
     expect(raised.sort()).toEqual(app.stack.timers.alarms.map((a) => app.logicalId(a)).sort());
-    for (const id of raised) expect(resource(id).Properties.AlarmActions, id).toEqual([expect.anything()]);
+    for (const id of raised)
+      expect(app.resource(id).Properties.AlarmActions, id).toEqual([expect.anything()]);
   });
 });
 
 describe('the scheduler role', () => {
   it('is assumable only by EventBridge Scheduler, for schedules of this account and this group', () => {
-    expect(resource(ids.schedulerRole).Properties.AssumeRolePolicyDocument).toEqual({
+    expect(app.resource(ids.schedulerRole).Properties.AssumeRolePolicyDocument).toEqual({
       Version: '2012-10-17',
       Statement: [
         {
@@ -287,7 +198,7 @@ describe('the scheduler role', () => {
   });
 
   it('may only send messages to the timer queue and its dead-letter queue', () => {
-    expect(grantsOf(ids.schedulerRole).sort((a, b) => a.resource.localeCompare(b.resource))).toEqual(
+    expect(app.grantsOf(ids.schedulerRole).sort((a, b) => a.resource.localeCompare(b.resource))).toEqual(
       [
         { action: 'sqs:SendMessage', resource: JSON.stringify(getAtt(ids.queue)) },
         { action: 'sqs:SendMessage', resource: JSON.stringify(getAtt(ids.dlq)) },
@@ -317,19 +228,20 @@ describe('the stream reaction', () => {
   });
 
   it('starts only once the schedule group exists', () => {
-    const [id] = resourcesOf('AWS::Lambda::EventSourceMapping')
+    const [id] = app
+      .resourcesOf('AWS::Lambda::EventSourceMapping')
       .filter((m) => JSON.stringify(m.props.FunctionName) === JSON.stringify({ Ref: ids.streamFn }))
       .map((m) => m.id);
-    expect(resource(id ?? '').DependsOn).toContain(ids.group);
+    expect(app.resource(id ?? '').DependsOn).toContain(ids.group);
   });
 
   it('is told the queue, dead-letter queue, group, role, table and sender it works with', () => {
-    expect(envOf(ids.streamFn)).toMatchObject({
+    expect(app.envOf(ids.streamFn)).toMatchObject({
       TABLE_NAME: { Ref: ids.table },
       TIMER_QUEUE_URL: { Ref: ids.queue },
       TIMER_QUEUE_ARN: getAtt(ids.queue),
       TIMER_DLQ_ARN: getAtt(ids.dlq),
-      SCHEDULE_GROUP: resource(ids.group).Properties.Name,
+      SCHEDULE_GROUP: app.resource(ids.group).Properties.Name,
       SCHEDULER_ROLE_ARN: getAtt(ids.schedulerRole),
       SENDER_ADDRESS: DEFAULT_SENDER_ADDRESS,
       LEADS_EMAIL: '',
@@ -396,8 +308,8 @@ describe('the stream reaction', () => {
     const condition = JSON.stringify({ StringEquals: { 'ses:FromAddress': DEFAULT_SENDER_ADDRESS } });
     const resources = [
       arnJoin('ses', `identity/${DEFAULT_SENDER_ADDRESS}`),
-      arnJoinRef('ses', 'identity/', mail.senderIdentity),
-      arnJoinRef('ses', 'configuration-set/', mail.configurationSet),
+      arnJoin('ses', 'identity/', { Ref: mail.senderIdentity }),
+      arnJoin('ses', 'configuration-set/', { Ref: mail.configurationSet }),
     ];
     const key = (g: { action: string; resource: string }) => `${g.action} ${g.resource}`;
     expect(grantsFor(ids.streamRole, 'ses:').sort((a, b) => key(a).localeCompare(key(b)))).toEqual(
@@ -459,7 +371,7 @@ describe('the timer function', () => {
   });
 
   it('is told only the table', () => {
-    expect(envOf(ids.timerFn)).toEqual({
+    expect(app.envOf(ids.timerFn)).toEqual({
       NODE_OPTIONS: '--enable-source-maps',
       POWERTOOLS_SERVICE_NAME: 'casewatch',
       TABLE_NAME: { Ref: ids.table },
@@ -469,55 +381,34 @@ describe('the timer function', () => {
 
 describe('the whole stack', () => {
   it('grants no Scan (nor PartiQL) and no wildcard action anywhere', () => {
-    const actions = allStatements().flatMap((s) => asList(s.Action));
+    const actions = app.allStatements().flatMap((s) => asList(s.Action));
     expect(actions.filter((a) => /scan|partiql/i.test(a))).toEqual([]);
     expect(actions.filter((a) => a.includes('*'))).toEqual([]);
   });
 });
 
 describe('sender and leads from context', () => {
-  const synthWith = (context: Json) => {
-    const out = tempOutdir();
-    try {
-      const built = buildApp({
-        outdir: out.outdir,
-        context: { 'aws:cdk:bundling-stacks': [], ...context },
-        builtinCloudFormationValidation: false,
-      });
-      const template = Template.fromJSON(built.app.synth().getStackByName(STACK_NAME).template);
-      return { built, template, findings: unsuppressedFindings(readValidationReport(out.outdir)) };
-    } finally {
-      out.cleanup();
-    }
-  };
-
   it('sends as the configured address and tells the leads', () => {
-    const { built, template, findings } = synthWith({
+    const custom = synthCasewatchWith({
       [SENDER_ADDRESS_CONTEXT]: 'support@mail.shop.test',
       [LEADS_EMAIL_CONTEXT]: ' lead1@shop.test, lead2@shop.test ',
     });
-    expect(findings).toEqual([]);
-    const streamFn = built.stack.getLogicalId(
-      built.stack.timers.streamFunction.node.defaultChild as CfnElement,
-    );
-    const env = (template.toJSON().Resources[streamFn].Properties as { Environment: { Variables: Json } })
-      .Environment.Variables;
-    expect(env).toMatchObject({
+    expect(unsuppressedFindings(custom.report)).toEqual([]);
+    expect(custom.envOf(custom.logicalId(custom.stack.timers.streamFunction))).toMatchObject({
       SENDER_ADDRESS: 'support@mail.shop.test',
       LEADS_EMAIL: 'lead1@shop.test,lead2@shop.test',
     });
-    const ses = Object.values(template.findResources('AWS::IAM::Policy'))
-      .flatMap(
-        (p) => (p.Properties as { PolicyDocument: { Statement: Statement[] } }).PolicyDocument.Statement,
-      )
+    const ses = custom
+      .resourcesOf('AWS::IAM::Policy')
+      .flatMap((p) => (p.props.PolicyDocument as { Statement: Statement[] }).Statement)
       .filter((st) => asList(st.Action).some((a) => a.startsWith('ses:')));
-    const [senderIdentity, ...otherIdentities] = Object.entries(
-      template.findResources('AWS::SES::EmailIdentity', { Properties: { EmailIdentity: 'mail.shop.test' } }),
-    ).map(([id]) => id);
-    expect(otherIdentities).toEqual([]);
-    const configurationSet = built.stack.getLogicalId(
-      built.stack.mail.configurationSet.node.defaultChild as CfnElement,
+    const [senderIdentity, ...otherIdentities] = Object.keys(
+      custom.template.findResources('AWS::SES::EmailIdentity', {
+        Properties: { EmailIdentity: 'mail.shop.test' },
+      }),
     );
+    expect(otherIdentities).toEqual([]);
+    const configurationSet = custom.logicalId(custom.stack.mail.configurationSet);
     expect(ses).toHaveLength(1);
     expect(ses[0]?.Resource).toHaveLength(3);
     expect(ses).toEqual([
@@ -526,8 +417,8 @@ describe('sender and leads from context', () => {
         Action: [...SEND_ACTIONS],
         Resource: expect.arrayContaining([
           arnJoin('ses', 'identity/support@mail.shop.test'),
-          arnJoinRef('ses', 'identity/', senderIdentity ?? ''),
-          arnJoinRef('ses', 'configuration-set/', configurationSet),
+          arnJoin('ses', 'identity/', { Ref: senderIdentity ?? '' }),
+          arnJoin('ses', 'configuration-set/', { Ref: configurationSet }),
         ]),
         Condition: { StringEquals: { 'ses:FromAddress': 'support@mail.shop.test' } },
       },

@@ -1,38 +1,61 @@
 import type { CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
 import { buildApp, STACK_NAME } from '../../../infra/app.ts';
 import type { CasewatchStack } from '../../../infra/casewatch-stack.ts';
+import { type TemplateQueries, templateQueries } from './template-queries.ts';
 import { readValidationReport, tempOutdir, type ValidationReport } from './validation-report.ts';
 
 /** The real app's template and nag report, synthesized once per test file. */
-export interface SynthesizedCasewatch {
+export interface SynthesizedCasewatch extends TemplateQueries {
   readonly stack: CasewatchStack;
   readonly template: Template;
   readonly report: ValidationReport;
   /** Logical id of a construct's CloudFormation resource (its default child, or itself). */
   readonly logicalId: (construct: IConstruct) => string;
+  /** Logical id of a function's execution role. */
+  readonly roleId: (fn: IFunction) => string;
   readonly cleanup: () => void;
 }
 
 /**
- * Synthesizes the app exactly as `buildApp` wires it (cdk.json context, nag packs) but without bundling
- * the Lambda code or running CDK's CloudFormation schema check: both are slow, and app.test.ts and
- * casewatch-function.test.ts already cover them. Template assertions only need the wiring.
+ * Synthesizes the app exactly as `buildApp` wires it (cdk.json context plus `context`, nag packs) but
+ * without bundling the Lambda code or running CDK's CloudFormation schema check: both are slow, and
+ * app.test.ts and casewatch-function.test.ts already cover them. Template assertions only need the wiring.
  */
-export function synthCasewatch(): SynthesizedCasewatch {
+export function synthCasewatch(context: Record<string, unknown> = {}): SynthesizedCasewatch {
   const out = tempOutdir();
-  const { app, stack } = buildApp({
-    outdir: out.outdir,
-    context: { 'aws:cdk:bundling-stacks': [] },
-    builtinCloudFormationValidation: false,
-  });
-  const assembly = app.synth();
-  return {
-    stack,
-    template: Template.fromJSON(assembly.getStackByName(STACK_NAME).template),
-    report: readValidationReport(out.outdir),
-    logicalId: (construct) => stack.getLogicalId((construct.node.defaultChild ?? construct) as CfnElement),
-    cleanup: out.cleanup,
-  };
+  try {
+    const { app, stack } = buildApp({
+      outdir: out.outdir,
+      context: { 'aws:cdk:bundling-stacks': [], ...context },
+      builtinCloudFormationValidation: false,
+    });
+    const template = Template.fromJSON(app.synth().getStackByName(STACK_NAME).template);
+    const logicalId = (construct: IConstruct) =>
+      stack.getLogicalId((construct.node.defaultChild ?? construct) as CfnElement);
+    return {
+      ...templateQueries(template),
+      stack,
+      template,
+      report: readValidationReport(out.outdir),
+      logicalId,
+      roleId: (fn) => {
+        if (fn.role === undefined) throw new Error(`${fn.node.path} has no role`);
+        return logicalId(fn.role);
+      },
+      cleanup: out.cleanup,
+    };
+  } catch (error) {
+    out.cleanup();
+    throw error;
+  }
+}
+
+/** `synthCasewatch` with other context (a sender, a mail domain…), its assembly directory removed at once. */
+export function synthCasewatchWith(context: Record<string, unknown>): SynthesizedCasewatch {
+  const synthesized = synthCasewatch(context);
+  synthesized.cleanup();
+  return synthesized;
 }

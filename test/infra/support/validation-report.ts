@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VALIDATION_REPORT_FILE } from 'aws-cdk-lib/cx-api';
+import { afterAll } from 'vitest';
 
 /** One rule's findings as CDK's policy-validation framework writes them (cdk-nag 3 reports through it). */
 export interface ReportedViolation {
@@ -55,4 +56,20 @@ export function suppressions(report: ValidationReport): SuppressedViolation[] {
 export function tempOutdir(): { outdir: string; cleanup: () => void } {
   const outdir = mkdtempSync(join(tmpdir(), 'casewatch-cdk-'));
   return { outdir, cleanup: () => rmSync(outdir, { recursive: true, force: true }) };
+}
+
+/**
+ * Makes a fresh `tempOutdir` per call, all removed once the test file is done. Call it at the top level of
+ * the file: it registers that `afterAll` hook.
+ */
+export function tempOutdirsOfFile(): () => string {
+  const cleanups: (() => void)[] = [];
+  afterAll(() => {
+    for (const cleanup of cleanups) cleanup();
+  });
+  return () => {
+    const out = tempOutdir();
+    cleanups.push(out.cleanup);
+    return out.outdir;
+  };
 }

@@ -1,0 +1,41 @@
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+
+/**
+ * `secretsmanager:GetSecretValue` on the secret, nothing more: `grantRead` would add DescribeSecret, which
+ * no casewatch code calls.
+ */
+export function grantSecretValue(fn: IFunction, secret: ISecret): void {
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      effect: Effect.ALLOW,
+      actions: ['secretsmanager:GetSecretValue'],
+      resources: [secret.secretArn],
+    }),
+  );
+}
+
+/**
+ * DynamoDB `actions` on the table's items (not its indexes or stream). With `leadingKeys` (an IAM
+ * `StringLike` pattern, e.g. `idempotency#*`), only on items whose partition key matches it: IAM checks
+ * every key a call touches, so a transaction cannot reach past it either.
+ */
+export function grantTableItems(
+  fn: IFunction,
+  table: ITable,
+  actions: readonly string[],
+  leadingKeys?: string,
+): void {
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      effect: Effect.ALLOW,
+      actions: [...actions],
+      resources: [table.tableArn],
+      ...(leadingKeys !== undefined && {
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [leadingKeys] } },
+      }),
+    }),
+  );
+}
