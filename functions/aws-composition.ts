@@ -11,6 +11,7 @@ import type { CoreDeps } from '../shared/app/deps.ts';
 import { DEFAULT_BREADTH_THRESHOLDS } from '../shared/domain/severity.ts';
 import { createSlaPolicy } from '../shared/domain/sla-policy.ts';
 import type { ApiDeps } from '../shared/http/api-handler.ts';
+import type { CaseTokens } from '../shared/ports/case-tokens.ts';
 import type { Clock } from '../shared/ports/clock.ts';
 import type { SurveyTokens } from '../shared/ports/inbound-mail.ts';
 
@@ -22,6 +23,8 @@ export function env(name: string): string {
 
 /** One DynamoDB client per container, shared by the store and (in intake) idempotency records. */
 export const dynamodb = new DynamoDBClient({});
+/** Its document client, shared by the store and the ledgers and limiters kept in the same table. */
+export const documents = createDocumentClient(dynamodb);
 
 /** What every use case needs, for API and worker functions alike. */
 export function awsCoreDeps(cursorKey?: Uint8Array): CoreDeps {
@@ -29,7 +32,7 @@ export function awsCoreDeps(cursorKey?: Uint8Array): CoreDeps {
   const policy = createSlaPolicy();
   return {
     store: createCaseStore({
-      client: createDocumentClient(dynamodb),
+      client: documents,
       tableName: env('TABLE_NAME'),
       policy,
       cursorKey,
@@ -59,17 +62,25 @@ export function awsSurveyTokens(secretValue: string, clock: Clock = systemClock)
 }
 
 /**
+ * Case tokens for whichever function hands them out (intake, a mail that opens a case) and the API,
+ * which verifies them: the same derived key everywhere, or a token would not verify.
+ */
+export function awsCaseTokens(secretValue: string): CaseTokens {
+  const key = deriveKey(secretValue, 'case-token');
+  return createCaseTokens(async () => key);
+}
+
+/**
  * The composition root for Lambda: what every API function needs, built once per container, the
  * signing secret read at init (top-level await in each entry). Functions that need more (S3,
  * idempotency) add it in their own entry, so the others do not bundle those clients.
  */
 export async function awsApiDeps(): Promise<ApiDeps> {
   const secretValue = await signingSecret();
-  const caseTokenKey = deriveKey(secretValue, 'case-token');
   const core = awsCoreDeps(deriveKey(secretValue, 'cursor'));
   return {
     ...core,
-    caseTokens: createCaseTokens(async () => caseTokenKey),
+    caseTokens: awsCaseTokens(secretValue),
     surveyTokens: awsSurveyTokens(secretValue, core.clock),
     jwtVerifier: createJwtVerifier({
       keys: remoteKeys(env('COGNITO_JWKS_URL')),

@@ -1,10 +1,9 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { toCaseView } from '../../shared/app/case-view.ts';
 import { changeStatus } from '../../shared/app/change-status.ts';
-import { NotFoundError } from '../../shared/app/errors.ts';
 import { postMessage } from '../../shared/app/post-message.ts';
 import { requestAttachmentUpload, requestEscalation } from '../../shared/app/requester-actions.ts';
-import { readSurvey, submitSurvey } from '../../shared/app/survey.ts';
+import { noSurvey, readSurvey, submitSurvey } from '../../shared/app/survey.ts';
 import { type ApiDeps, json, type Route } from '../../shared/http/api-handler.ts';
 import { caseResponse } from '../../shared/http/case-response.ts';
 import { caseIdParam, ifMatchVersion, jsonBody } from '../../shared/http/request.ts';
@@ -22,6 +21,7 @@ import {
   invalidSurveyPage,
   isFormPost,
   prefersHtml,
+  SURVEY_LINK_HEADERS,
   surveyPage,
   thanksPage,
 } from '../../shared/http/survey-page.ts';
@@ -33,12 +33,9 @@ export type RequestDeps = ApiDeps & { blobs: BlobStore };
 /** The survey link's token; a malformed one is a link casewatch never sent, so a 404. */
 function surveyTokenParam(event: APIGatewayProxyEventV2): string {
   const token = SurveyTokenSchema.safeParse(event.pathParameters?.token ?? '');
-  if (!token.success) throw new NotFoundError('no survey at this link; it may have expired');
+  if (!token.success) throw noSurvey();
   return token.data;
 }
-
-/** The token is a credential in the URL: keep answers out of caches and referrers. */
-const SURVEY_HEADERS = { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' };
 
 export const requestRoutes: Record<string, Route<RequestDeps>> = {
   'POST /cases/{id}/messages': async ({ event, actor, deps }) => {
@@ -95,7 +92,10 @@ export const requestRoutes: Record<string, Route<RequestDeps>> = {
     if (prefersHtml(event)) {
       return htmlAnswer(async () => surveyPage(await readSurvey(deps, surveyTokenParam(event))));
     }
-    return json(200, await readSurvey(deps, surveyTokenParam(event)), { ...SURVEY_HEADERS, vary: 'Accept' });
+    return json(200, await readSurvey(deps, surveyTokenParam(event)), {
+      ...SURVEY_LINK_HEADERS,
+      vary: 'Accept',
+    });
   },
   'POST /surveys/{token}': async ({ event, deps }) => {
     if (isFormPost(event)) {
@@ -108,6 +108,6 @@ export const requestRoutes: Record<string, Route<RequestDeps>> = {
     }
     const token = surveyTokenParam(event);
     const answer = jsonBody(event, SurveyAnswerSchema);
-    return json(201, await submitSurvey(deps, token, answer), SURVEY_HEADERS);
+    return json(201, await submitSurvey(deps, token, answer), SURVEY_LINK_HEADERS);
   },
 };

@@ -1,14 +1,13 @@
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { createDocumentClient } from '../../shared/adapters/dynamodb/case-store.ts';
 import { createDynamoSentMailLedger } from '../../shared/adapters/dynamodb/sent-mail-ledger.ts';
-import { createMailNotifier, firstTimeOver } from '../../shared/adapters/email/mail-notifier.ts';
+import { addressList, createMailNotifier, firstTimeOver } from '../../shared/adapters/email/mail-notifier.ts';
 import { createSesMailer } from '../../shared/adapters/email/mailer.ts';
 import { createEventBridgeScheduler } from '../../shared/adapters/scheduler/eventbridge-scheduler.ts';
 import { deriveKey } from '../../shared/adapters/secret-keys.ts';
 import { logger } from '../../shared/http/observability.ts';
-import { awsCoreDeps, awsSurveyTokens, dynamodb, env, signingSecret } from '../aws-composition.ts';
+import { awsCoreDeps, awsSurveyTokens, documents, env, signingSecret } from '../aws-composition.ts';
 import { createHandler } from './app.ts';
 
 const core = awsCoreDeps();
@@ -16,10 +15,8 @@ const secret = await signingSecret();
 const sqs = new SQSClient({});
 const queueUrl = env('TIMER_QUEUE_URL');
 const surveyBaseUrl = env('SURVEY_BASE_URL');
-const ledger = createDynamoSentMailLedger({
-  client: createDocumentClient(dynamodb),
-  tableName: env('TABLE_NAME'),
-});
+/** One ledger for both: metrics published once per event, and mail sent once per event and kind. */
+const ledger = createDynamoSentMailLedger({ client: documents, tableName: env('TABLE_NAME') });
 
 /** Lambda entry for the table's stream: timers through EventBridge Scheduler, mail through SES. */
 export const handler = createHandler({
@@ -44,18 +41,12 @@ export const handler = createHandler({
       client: new SESv2Client({}),
       configurationSetName: process.env.SES_CONFIGURATION_SET || undefined,
     }),
-    ledger: createDynamoSentMailLedger({
-      client: createDocumentClient(dynamodb),
-      tableName: env('TABLE_NAME'),
-    }),
+    ledger,
     clock: core.clock,
     from: env('SENDER_ADDRESS'),
     mailDomain: env('MAIL_DOMAIN'),
     replyKey: deriveKey(secret, 'reply-address'),
-    leads: (process.env.LEADS_EMAIL ?? '')
-      .split(',')
-      .map((a) => a.trim())
-      .filter(Boolean),
+    leads: addressList(process.env.LEADS_EMAIL ?? ''),
     surveyUrl: (token) => `${surveyBaseUrl}${encodeURIComponent(token)}`,
     onConfirmFailed: (error, key) => logger.error('mail sent but not recorded', { key, error }),
     onUndeliverable: (error, key) =>

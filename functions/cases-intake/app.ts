@@ -4,8 +4,7 @@ import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/pe
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Actor } from '../../shared/app/actor.ts';
-import { type ApiDeps, createApiHandler } from '../../shared/http/api-handler.ts';
-import { resolveActor } from '../../shared/http/auth.ts';
+import { type ApiDeps, callerOf, createApiHandler } from '../../shared/http/api-handler.ts';
 import { intakeRoutes } from './routes.ts';
 
 export type IntakeDeps = ApiDeps & {
@@ -42,7 +41,7 @@ function identifyCaller(
       const context = request.event.requestContext as unknown as Record<string, unknown>;
       delete context[IDENTITY];
       try {
-        context[IDENTITY] = identityOf(await resolveActor(request.event, deps));
+        context[IDENTITY] = identityOf(await callerOf(request.event, deps));
       } catch {
         // Left unset: the handler reports the bad credential.
       }

@@ -2,27 +2,22 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, SESEvent, SESEventRecord, SESReceiptStatus } from 'aws-lambda';
+import type { SentMailLedger } from '../../shared/adapters/email/mail-notifier.ts';
 import { readInbound, type Verdict, type Verdicts } from '../../shared/adapters/email-inbound/classify.ts';
 import { type MailDeps, type MailOutcome, receiveMail } from '../../shared/app/receive-mail.ts';
 import { logger, recordMetric, tracer } from '../../shared/http/observability.ts';
 
-/**
- * Work done once per received message: SES invokes the function asynchronously and retries, so a
- * message id is claimed before it is handled and confirmed after (the sent-mail ledger's semantics).
- */
-export interface OnceLedger {
-  claim(key: string, now: Date): Promise<'claimed' | 'sent' | 'busy'>;
-  confirm(key: string, providerMessageId: string | null): Promise<void>;
-  release(key: string): Promise<void>;
-}
-
 export interface InboundHandlerDeps extends MailDeps {
   /** The raw RFC 5322 message SES stored for this message id (S3 in AWS; a map locally). */
   fetchRaw(messageId: string): Promise<Buffer>;
-  ledger: OnceLedger;
+  /**
+   * SES invokes the function asynchronously and retries, so a message id is claimed in the sent-mail
+   * ledger before it is handled and confirmed after.
+   */
+  ledger: SentMailLedger;
 }
 
-export type InboundResult = { messageId: string } & (MailOutcome | { kind: 'duplicate' });
+export type InboundResult = { messageId: string } & MailOutcome;
 
 const VERDICT_VALUES = new Set<string>(['PASS', 'FAIL', 'GRAY', 'PROCESSING_FAILED']);
 

@@ -2,31 +2,27 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createCognitoSellerDirectory } from '../../shared/adapters/cognito/seller-directory.ts';
 import { createDynamoAutoReplyLimiter } from '../../shared/adapters/dynamodb/auto-reply-limiter.ts';
-import { createDocumentClient } from '../../shared/adapters/dynamodb/case-store.ts';
 import { createDynamoSentMailLedger } from '../../shared/adapters/dynamodb/sent-mail-ledger.ts';
 import { parseReplyAddress } from '../../shared/adapters/email/reply-address.ts';
 import { createS3BlobStore } from '../../shared/adapters/s3/s3-blob-store.ts';
 import { createS3MailArchive } from '../../shared/adapters/s3/s3-mail-archive.ts';
 import { deriveKey } from '../../shared/adapters/secret-keys.ts';
-import { createCaseTokens } from '../../shared/adapters/tokens/case-tokens.ts';
-import { awsCoreDeps, dynamodb, env, signingSecret } from '../aws-composition.ts';
+import { awsCaseTokens, awsCoreDeps, documents, env, signingSecret } from '../aws-composition.ts';
 import { createHandler } from './app.ts';
 
 const secret = await signingSecret();
 const core = awsCoreDeps();
 const s3 = new S3Client({});
-const documents = createDocumentClient(dynamodb);
 const tableName = env('TABLE_NAME');
 const inboundBucket = env('INBOUND_BUCKET');
 const inboundPrefix = env('INBOUND_PREFIX');
 const mailDomain = env('MAIL_DOMAIN');
 const replyKey = deriveKey(secret, 'reply-address');
-const caseTokenKey = deriveKey(secret, 'case-token');
 
 /** Lambda entry for SES receipt events: the raw message from the inbound bucket, cases in the table. */
 export const handler = createHandler({
   ...core,
-  caseTokens: createCaseTokens(async () => caseTokenKey),
+  caseTokens: awsCaseTokens(secret),
   blobs: createS3BlobStore({ client: s3, bucket: env('ATTACHMENTS_BUCKET'), clock: core.clock }),
   archive: createS3MailArchive({
     client: s3,

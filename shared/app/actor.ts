@@ -10,5 +10,3 @@ export type Actor =
   | { kind: 'anonymous' }
   /** casewatch itself: timers firing, automatic moves. Sees every case. */
   | { kind: 'system' };
-
-export const isStaff = (a: Actor): a is Extract<Actor, { kind: 'staff' }> => a.kind === 'staff';

@@ -18,6 +18,11 @@ export interface CaseChange {
   events: PendingEvent[];
 }
 
+/** A closed case takes no further change (SPEC §2); a requester's message on it opens a new case instead. */
+export function refuseClosed(c: Case): void {
+  if (c.status === 'closed') throw new ConflictError('the case is closed; a closed case cannot change');
+}
+
 /** Attempts before a burst of concurrent writers gets a 409 instead of waiting forever. */
 const MAX_ATTEMPTS = 12;
 /** Back-off ceiling per attempt: full jitter over 10 ms, 20 ms, 40 ms … capped here. */
@@ -31,6 +36,12 @@ export interface ChangeOptions {
   settle?: boolean;
   /** Written with the change; a change already applied under this key is refused (`AlreadyAppliedError`). */
   onceKey?: string | undefined;
+  /**
+   * The case as stored, when the caller holds it already (what an earlier `changeCase` returned): the
+   * first attempt decides on it instead of reading again. Only for a change that always writes, so a
+   * stale copy loses the conditional write and is re-read like any lost race.
+   */
+  stored?: Case;
 }
 
 /**
@@ -46,8 +57,10 @@ export async function changeCase(
   decide: (c: Case, now: Instant) => CaseChange,
   options: ChangeOptions = {},
 ): Promise<{ case: Case; events: TimelineEvent[] }> {
+  let held = options.stored;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const current = visibleOr404(actor, await deps.store.get(caseId), caseId);
+    const current = visibleOr404(actor, held ?? (await deps.store.get(caseId)), caseId);
+    held = undefined;
     if (ifMatch !== undefined && current.version !== ifMatch) {
       throw new PreconditionFailedError(`the case is at version ${current.version}, not ${ifMatch}`);
     }

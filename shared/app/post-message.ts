@@ -4,13 +4,18 @@ import { checkTransition } from '../domain/status.ts';
 import type { TimelineEvent } from '../domain/timeline.ts';
 import type { Actor } from './actor.ts';
 import { isRequester, SYSTEM_ACTOR } from './case-access.ts';
-import { type CaseChange, changeCase, type PendingEvent } from './change-case.ts';
+import { type CaseChange, changeCase, type PendingEvent, refuseClosed } from './change-case.ts';
 import type { AppDeps } from './deps.ts';
-import { ConflictError, ForbiddenError } from './errors.ts';
+import { ForbiddenError } from './errors.ts';
 import { type OpenedCase, openCase, type ReceivedAttachment } from './open-case.ts';
 import { givePublicUpdate } from './sla-updates.ts';
 
-class ClosedMeanwhile extends Error {}
+/** The message found its case closed: carries the case as the decision found it. */
+class CaseClosed extends Error {
+  public constructor(public readonly closed: Case) {
+    super('the case is closed');
+  }
+}
 
 export interface PostMessageInput {
   body: string;
@@ -52,10 +57,6 @@ export async function postMessage(
   const fromRequester = isRequester(actor, existing);
   if (input.internal && actor.kind !== 'staff')
     throw new ForbiddenError('only agents and leads post internal notes');
-  if (existing.status === 'closed') {
-    if (!fromRequester) throw new ConflictError('the case is closed; a closed case cannot change');
-    return reopenAsNewCase(deps, actor, existing, input);
-  }
   const posted = await changeCase(
     deps,
     actor,
@@ -63,7 +64,7 @@ export async function postMessage(
     undefined,
     (fresh, now): CaseChange => {
       let c = fresh;
-      if (c.status === 'closed') throw new ClosedMeanwhile();
+      if (c.status === 'closed') throw new CaseClosed(c);
       const visibility = input.internal ? 'internal' : 'public';
       const message: PendingEvent = {
         type: 'message.posted',
@@ -103,16 +104,16 @@ export async function postMessage(
       }
       return { next: c, events: [message, ...files] };
     },
-    { onceKey: input.onceKey },
+    // The settled case is as stored now: deciding on it saves a second read (a lost race re-reads).
+    { onceKey: input.onceKey, stored: existing },
   ).catch((error: unknown) => {
-    if (error instanceof ClosedMeanwhile) return null;
+    if (error instanceof CaseClosed) return error;
     throw error;
   });
-  // Closed between the two reads (auto-close fell due): a requester's message opens a linked case.
-  if (posted === null) {
-    if (!fromRequester) throw new ConflictError('the case is closed; a closed case cannot change');
-    const closed = await deps.store.get(caseId);
-    return reopenAsNewCase(deps, actor, closed ?? existing, input);
+  // Closed already, or between the reads of a lost race: a requester's message opens a linked case.
+  if (posted instanceof CaseClosed) {
+    if (!fromRequester) refuseClosed(posted.closed);
+    return reopenAsNewCase(deps, actor, posted.closed, input);
   }
   // The message itself, not a deadline event settled in the same write (those are internal).
   const message = posted.events.find((e) => e.type === 'message.posted') as TimelineEvent;

@@ -46,7 +46,7 @@ const BREACH_METRIC = {
 type Metric = Parameters<RecordMetric>;
 
 /** Human words for the fields a case opened by mail may lack (SPEC §5: the reply lists them). */
-export function missingFields(c: Case): string[] {
+function missingFields(c: Case): string[] {
   if (c.type !== 'consumer') return [];
   const missing: string[] = [];
   if (!c.orderNumber) missing.push('order or invoice number');
@@ -62,15 +62,12 @@ async function consequences(
   c: Case,
 ): Promise<{ notices: Notice[]; metrics: Metric[] }> {
   // The level the event happened at, when it says (sla.* events do); the case's level otherwise.
-  const severity = String(('level' in e && e.level !== undefined ? e.level : undefined) ?? c.severity.level);
+  const severity = String(('level' in e ? e.level : undefined) ?? c.severity.level);
   const eventId = e.id;
   switch (e.type) {
     case 'case.opened': {
       // Counted here, not in the API, so cases opened by mail count too (at the severity they opened with).
-      const opened: Metric = [
-        'CaseOpened',
-        { severity: String(e.level ?? c.severity.level), type: c.type, channel: e.channel },
-      ];
+      const opened: Metric = ['CaseOpened', { severity, type: c.type, channel: e.channel }];
       if (e.acknowledge === false || !c.requester.email) return { notices: [], metrics: [opened] };
       const related = c.relatedCaseId ? await deps.store.get(c.relatedCaseId) : null;
       return {
@@ -179,19 +176,20 @@ async function consequences(
  * event. A replayed `case.closed` finds the survey already recorded and does nothing.
  */
 async function sendSurveyOnce(deps: ReactionDeps, closed: Case, closedAt: Instant): Promise<void> {
+  // The first attempt decides on the case just read for the event; a lost race reads it again.
+  let c: Case | null = closed;
   for (let attempt = 0; attempt < 5; attempt++) {
-    const c = await deps.store.get(closed.id);
+    if (attempt > 0) c = await deps.store.get(closed.id);
     if (!c || c.survey !== null || !c.requester.email) return;
     // Dated at the closing itself, so when the stream runs (late, replayed) changes nothing recorded.
-    const now = closedAt;
     const outcome = await deps.store.update(
       {
         ...c,
-        survey: { sentAt: now, submittedAt: null, ratings: null, comment: null },
+        survey: { sentAt: closedAt, submittedAt: null, ratings: null, comment: null },
         version: c.version + 1,
       },
       c.version,
-      [{ id: deps.ids.next(), caseId: c.id, at: now, actor: SYSTEM_ACTOR, type: 'survey.sent' }],
+      [{ id: deps.ids.next(), caseId: c.id, at: closedAt, actor: SYSTEM_ACTOR, type: 'survey.sent' }],
       { previous: c },
     );
     if (outcome.ok) return;

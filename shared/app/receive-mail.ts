@@ -165,13 +165,19 @@ async function receive(
 }
 
 /**
- * The open case machine mail is about: only keys nobody can forge or guess count here - the signed reply
- * address, or our own Message-IDs it answers (never the subject tag, which anyone can type).
+ * The case ids named by keys nobody can forge or guess, in the order they are tried: the signed reply
+ * address, then our own Message-IDs the mail answers (never the subject tag, which anyone can type).
  */
+function signedCaseIds(deps: MailDeps, mail: InboundMessage): (string | null)[] {
+  return [
+    mail.replyTokenAddress ? deps.caseOfReplyAddress(mail.replyTokenAddress) : null,
+    caseIdFromMessageIds([mail.inReplyTo ?? '', ...mail.references], deps.mailDomain),
+  ];
+}
+
+/** The open case machine mail is about: only the keys of `signedCaseIds` count here. */
 async function machineMailCase(deps: MailDeps, mail: InboundMessage): Promise<Case | null> {
-  const id =
-    (mail.replyTokenAddress ? deps.caseOfReplyAddress(mail.replyTokenAddress) : null) ??
-    caseIdFromMessageIds([mail.inReplyTo ?? '', ...mail.references], deps.mailDomain);
+  const id = signedCaseIds(deps, mail).find((key) => key !== null);
   const c = id ? await deps.store.get(id) : null;
   return c && c.status !== 'closed' ? c : null;
 }
@@ -182,12 +188,8 @@ async function threadTarget(
   mail: InboundMessage,
   sellerId: () => Promise<string | null>,
 ): Promise<Case | null> {
-  const ids: (string | null)[] = [
-    mail.replyTokenAddress ? deps.caseOfReplyAddress(mail.replyTokenAddress) : null,
-    caseIdFromMessageIds([mail.inReplyTo ?? '', ...mail.references], deps.mailDomain),
-  ];
   const candidates: (() => Promise<Case | null>)[] = [
-    ...ids.map((id) => async () => (id ? deps.store.get(id) : null)),
+    ...signedCaseIds(deps, mail).map((id) => async () => (id ? deps.store.get(id) : null)),
     async () => (mail.caseTag ? deps.store.getByNumber(mail.caseTag) : null),
   ];
   for (const candidate of candidates) {

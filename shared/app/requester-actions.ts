@@ -2,9 +2,9 @@ import type { Case } from '../domain/case.ts';
 import { attachmentKey, type BlobStore } from '../ports/blob-store.ts';
 import type { Actor } from './actor.ts';
 import { isRequester } from './case-access.ts';
-import { changeCase } from './change-case.ts';
+import { changeCase, refuseClosed } from './change-case.ts';
 import type { AppDeps } from './deps.ts';
-import { ConflictError, ForbiddenError } from './errors.ts';
+import { ForbiddenError } from './errors.ts';
 
 /** The requester asks for an escalation; it is recorded, and leads are told (by the notifier, later). */
 export async function requestEscalation(
@@ -16,7 +16,7 @@ export async function requestEscalation(
 ): Promise<Case> {
   const result = await changeCase(deps, actor, caseId, ifMatch, (c) => {
     if (!isRequester(actor, c)) throw new ForbiddenError('only the requester asks for an escalation');
-    if (c.status === 'closed') throw new ConflictError('the case is closed; a closed case cannot change');
+    refuseClosed(c);
     return { next: c, events: [{ type: 'escalation.requested', reason }] };
   });
   return result.case;
@@ -47,7 +47,7 @@ export async function requestAttachmentUpload(
   const result = await changeCase(deps, actor, caseId, ifMatch, (c) => {
     if (actor.kind !== 'staff' && !isRequester(actor, c))
       throw new ForbiddenError('only the requester and staff attach files');
-    if (c.status === 'closed') throw new ConflictError('the case is closed; a closed case cannot change');
+    refuseClosed(c);
     return { next: c, events: [{ type: 'attachment.added', attachmentId, ...file }] };
   });
   const key = attachmentKey(caseId, attachmentId, file.fileName);

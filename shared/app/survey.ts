@@ -27,9 +27,9 @@ export interface SurveySubmitted {
 const LINK_HOLDER: Actor = { kind: 'system' };
 
 /** One answer for every kind of bad link, so a guess learns nothing about which cases exist. */
-const noSurvey = () => new NotFoundError('no survey at this link; it may have expired');
+export const noSurvey = () => new NotFoundError('no survey at this link; it may have expired');
 
-/** The case a survey link names, if the link verifies and that case was sent its survey. */
+/** The case a survey link names, if the link verifies (whether it was surveyed is the case's to say). */
 async function surveyedCaseId(deps: SurveyDeps, token: string): Promise<string> {
   const caseId = await deps.surveyTokens.verify(token);
   if (caseId === null) throw noSurvey();

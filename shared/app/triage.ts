@@ -1,4 +1,5 @@
 import type { Case } from '../domain/case.ts';
+import type { Instant } from '../domain/instant.ts';
 import { classify, type Qualifications, SEVERITY_LABELS, type SeverityLevel } from '../domain/severity.ts';
 import { suggestSeverity } from '../domain/severity-suggestion.ts';
 import {
@@ -8,19 +9,30 @@ import {
 } from '../domain/sla.ts';
 import type { Actor } from './actor.ts';
 import { SYSTEM_ACTOR } from './case-access.ts';
-import { changeCase, type PendingEvent } from './change-case.ts';
+import { type CaseChange, changeCase, type PendingEvent, refuseClosed } from './change-case.ts';
 import type { AppDeps } from './deps.ts';
-import { ConflictError, ForbiddenError, ValidationError } from './errors.ts';
+import { ForbiddenError, ValidationError } from './errors.ts';
 
-/** Called after the case is found visible, so a caller who may not see it gets 404, not 403. */
-function requireStaff(actor: Actor): Extract<Actor, { kind: 'staff' }> {
-  if (actor.kind !== 'staff') throw new ForbiddenError('only agents and leads triage cases');
-  return actor;
+type Staff = Extract<Actor, { kind: 'staff' }>;
+
+/**
+ * A staff decision on an open case, the shape of every triage change. Staff are checked once the case
+ * is found visible, so a caller who may not see it gets 404, not 403.
+ */
+async function triage(
+  deps: AppDeps,
+  actor: Actor,
+  caseId: string,
+  ifMatch: number | undefined,
+  decide: (c: Case, now: Instant, staff: Staff) => CaseChange,
+): Promise<Case> {
+  const result = await changeCase(deps, actor, caseId, ifMatch, (c, now) => {
+    if (actor.kind !== 'staff') throw new ForbiddenError('only agents and leads triage cases');
+    refuseClosed(c);
+    return decide(c, now, actor);
+  });
+  return result.case;
 }
-
-const openOnly = (c: Case) => {
-  if (c.status === 'closed') throw new ConflictError('the case is closed; a closed case cannot change');
-};
 
 export interface SetSeverityInput {
   level?: SeverityLevel | undefined;
@@ -44,9 +56,7 @@ export async function setSeverity(
       { field: 'level', message: 'required when qualifications are not given' },
     ]);
   }
-  const result = await changeCase(deps, actor, caseId, ifMatch, (c) => {
-    const staff = requireStaff(actor);
-    openOnly(c);
+  return triage(deps, actor, caseId, ifMatch, (c, _now, staff) => {
     const suggested = input.qualifications
       ? suggestSeverity(c, input.qualifications, deps.thresholds)
       : { level: c.severity.suggested.level, reasons: c.severity.suggested.reasons };
@@ -69,7 +79,6 @@ export async function setSeverity(
     ];
     return { next, events };
   });
-  return result.case;
 }
 
 /** Assigns an agent (by email); a new case becomes open (SPEC §2). */
@@ -81,9 +90,7 @@ export async function assignCase(
   ifMatch?: number,
 ) {
   const assignee = agent.toLowerCase();
-  const result = await changeCase(deps, actor, caseId, ifMatch, (c, now) => {
-    requireStaff(actor);
-    openOnly(c);
+  return triage(deps, actor, caseId, ifMatch, (c, now) => {
     const events: PendingEvent[] = [{ type: 'assignee.changed', from: c.assignee, to: assignee }];
     let next: Case = { ...c, assignee };
     if (c.status === 'new') {
@@ -99,7 +106,6 @@ export async function assignCase(
     }
     return { next, events };
   });
-  return result.case;
 }
 
 /** A workaround or resolution is known: level 1's daily updates relax to level 2's cadence. */
@@ -110,13 +116,8 @@ export async function recordWorkaround(
   note: string | undefined,
   ifMatch?: number,
 ) {
-  const result = await changeCase(deps, actor, caseId, ifMatch, (c, now) => {
-    requireStaff(actor);
-    openOnly(c);
-    return {
-      next: { ...c, sla: recordSlaWorkaround(c.sla, now) },
-      events: [{ type: 'workaround.recorded', note: note ?? null }],
-    };
-  });
-  return result.case;
+  return triage(deps, actor, caseId, ifMatch, (c, now) => ({
+    next: { ...c, sla: recordSlaWorkaround(c.sla, now) },
+    events: [{ type: 'workaround.recorded', note: note ?? null }],
+  }));
 }

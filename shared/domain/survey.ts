@@ -10,11 +10,14 @@ export const SURVEY_QUESTIONS = [
 
 export type SurveyTopic = (typeof SURVEY_QUESTIONS)[number]['topic'];
 
+/** Longest survey comment kept (characters, after trimming). */
+export const SURVEY_COMMENT_MAX = 5_000;
+
 const rating = z.int().min(1, 'must be 1 to 5').max(5, 'must be 1 to 5');
 
 export const SurveyAnswerSchema = z.strictObject({
   ratings: z.strictObject({ overall: rating, timeliness: rating, friendliness: rating }),
-  comment: z.string().trim().max(5_000).optional(),
+  comment: z.string().trim().max(SURVEY_COMMENT_MAX).optional(),
 });
 export type SurveyAnswer = z.infer<typeof SurveyAnswerSchema>;
 export type SurveyRatings = SurveyAnswer['ratings'];

@@ -28,6 +28,24 @@ export type ApiDeps = AppDeps & AuthDeps & { surveyTokens: SurveyTokens };
 /** Routes whose credential is the token in their path: the headers' credentials are not read. */
 const PATH_CREDENTIAL_ROUTES = new Set(ROUTES.filter((r) => r.credential === 'path').map((r) => r.routeKey));
 
+/** Each request's caller, verified once however many steps ask (intake's idempotency key asks first). */
+const callers = new WeakMap<APIGatewayProxyEventV2, Promise<Actor>>();
+
+/**
+ * Who is calling: nobody on a path-credential route (the route reads the token in its path), else
+ * whoever `resolveActor` finds in the headers. A credential that does not verify rejects every time.
+ */
+export function callerOf(event: APIGatewayProxyEventV2, deps: AuthDeps): Promise<Actor> {
+  let caller = callers.get(event);
+  if (caller === undefined) {
+    caller = PATH_CREDENTIAL_ROUTES.has(event.routeKey)
+      ? Promise.resolve({ kind: 'anonymous' })
+      : resolveActor(event, deps);
+    callers.set(event, caller);
+  }
+  return caller;
+}
+
 export function json(
   statusCode: number,
   body: unknown,
@@ -86,10 +104,7 @@ export function createApiHandler<D extends ApiDeps>(
   const dispatch = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     const route = routes[event.routeKey];
     if (!route) return problemResponse(problem(404, 'Not found', `no route ${event.routeKey}`));
-    const actor: Actor = PATH_CREDENTIAL_ROUTES.has(event.routeKey)
-      ? { kind: 'anonymous' }
-      : await resolveActor(event, deps);
-    return route({ event, actor, deps });
+    return route({ event, actor: await callerOf(event, deps), deps });
   };
   const handler = middy(dispatch)
     .use(errorsToProblems)

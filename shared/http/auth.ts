@@ -15,7 +15,7 @@ export interface AuthDeps {
  * Cognito groups arrive as a JSON array from a verified token, but API Gateway's JWT authorizer hands
  * them on flattened to a string such as `[agents leads]`; both mean the same.
  */
-export function groupsOf(claims: JwtClaims): string[] {
+function groupsOf(claims: JwtClaims): string[] {
   const raw = claims[CLAIMS.groups];
   if (Array.isArray(raw)) return raw.map(String);
   if (typeof raw === 'string')
@@ -27,7 +27,7 @@ export function groupsOf(claims: JwtClaims): string[] {
 }
 
 /** Staff outrank sellers: a lead who is also in `agents` acts as a lead. */
-export function actorFromClaims(claims: JwtClaims): Actor {
+function actorFromClaims(claims: JwtClaims): Actor {
   const email =
     typeof claims[CLAIMS.email] === 'string' ? (claims[CLAIMS.email] as string).toLowerCase() : '';
   const groups = groupsOf(claims);

@@ -2,8 +2,8 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type * as z from 'zod';
 import { type FieldError, NotFoundError, ValidationError } from '../app/errors.ts';
 
-/** Largest JSON body accepted; cases and messages are text, attachments go to the blob store. */
-export const MAX_BODY_BYTES = 256 * 1024;
+/** Largest body accepted (JSON, or the survey form); cases and messages are text, attachments go to the blob store. */
+const MAX_BODY_BYTES = 256 * 1024;
 
 export function header(event: APIGatewayProxyEventV2, name: string): string | undefined {
   const wanted = name.toLowerCase();
@@ -13,6 +13,21 @@ export function header(event: APIGatewayProxyEventV2, name: string): string | un
 
 export function fieldErrors(error: z.ZodError): FieldError[] {
   return error.issues.map((issue) => ({ field: issue.path.map(String).join('.'), message: issue.message }));
+}
+
+/** The body as text: API Gateway hands binary media types over base64-encoded. */
+export function bodyText(event: APIGatewayProxyEventV2): string {
+  if (!event.body) return '';
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+}
+
+/** A body over `MAX_BODY_BYTES` is a 400 in every encoding the API reads. */
+export function assertBodySize(raw: string): void {
+  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) {
+    throw new ValidationError(`the body is larger than ${MAX_BODY_BYTES} bytes`, [
+      { field: '', message: 'too large' },
+    ]);
+  }
 }
 
 function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> {
@@ -28,11 +43,7 @@ export function jsonBody<S extends z.ZodType>(
   optional = false,
 ): z.infer<S> {
   const contentType = header(event, 'content-type');
-  const raw = event.body
-    ? event.isBase64Encoded
-      ? Buffer.from(event.body, 'base64').toString('utf8')
-      : event.body
-    : '';
+  const raw = bodyText(event);
   if (raw.trim() === '') {
     if (optional) return parseWith(schema, {}, 'body');
     throw new ValidationError('a JSON body is required', [{ field: '', message: 'required' }]);
@@ -42,11 +53,7 @@ export function jsonBody<S extends z.ZodType>(
       { field: '', message: 'expected JSON' },
     ]);
   }
-  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) {
-    throw new ValidationError(`the body is larger than ${MAX_BODY_BYTES} bytes`, [
-      { field: '', message: 'too large' },
-    ]);
-  }
+  assertBodySize(raw);
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);

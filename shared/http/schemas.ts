@@ -56,7 +56,7 @@ function isPlainFileName(name: string): boolean {
 }
 
 /** Largest attachment accepted (bytes). */
-export const MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;
+const MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;
 
 export const AttachmentSchema = z.strictObject({
   fileName: text(255).refine(isPlainFileName, 'must be a plain file name'),

@@ -1,9 +1,15 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { CasewatchError, ConflictError, NotFoundError, ValidationError } from '../app/errors.ts';
+import { CasewatchError, ConflictError, NotFoundError } from '../app/errors.ts';
 import type { SurveySubmitted, SurveyView } from '../app/survey.ts';
 import { escapeHtml } from '../domain/html.ts';
-import { type SurveyAnswer, SurveyAnswerSchema, type SurveyTopic } from '../domain/survey.ts';
-import { fieldErrors, header, MAX_BODY_BYTES } from './request.ts';
+import {
+  SURVEY_COMMENT_MAX,
+  SURVEY_QUESTIONS,
+  type SurveyAnswer,
+  SurveyAnswerSchema,
+  type SurveyTopic,
+} from '../domain/survey.ts';
+import { assertBodySize, bodyText, fieldErrors, header } from './request.ts';
 
 /**
  * The survey link as people use it (SPEC §6): the mail links to `GET /surveys/{token}`, so a browser
@@ -16,18 +22,19 @@ import { fieldErrors, header, MAX_BODY_BYTES } from './request.ts';
 export const SURVEY_PAGE_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
-/** The token is a credential in the URL: no caches, no referrers, no framing, no sniffing. */
+/** The token is a credential in the URL: keep every answer to it (HTML or JSON) out of caches and referrers. */
+export const SURVEY_LINK_HEADERS = { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' };
+
+/** The page also refuses framing and sniffing. */
 const HTML_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
-  'cache-control': 'no-store',
-  'referrer-policy': 'no-referrer',
+  ...SURVEY_LINK_HEADERS,
   'content-security-policy': SURVEY_PAGE_CSP,
   'x-frame-options': 'DENY',
   'x-content-type-options': 'nosniff',
   vary: 'Accept',
 };
 
-const COMMENT_MAX = 5_000;
 const SCALE = [1, 2, 3, 4, 5] as const;
 
 /**
@@ -66,7 +73,7 @@ export interface SurveyForm {
 
 export type FormAnswer = { ok: true; answer: SurveyAnswer } | { ok: false; form: SurveyForm };
 
-const TOPICS: readonly SurveyTopic[] = ['overall', 'timeliness', 'friendliness'];
+const TOPICS: readonly SurveyTopic[] = SURVEY_QUESTIONS.map((q) => q.topic);
 
 /** A radio's value as the schema should judge it: digits become a number, anything else stays as sent. */
 function ratingCandidate(sent: string[]): unknown {
@@ -81,16 +88,8 @@ function ratingCandidate(sent: string[]): unknown {
  * encodings accept exactly the same answers. A body too large to be the form is a 400.
  */
 export function formAnswer(event: APIGatewayProxyEventV2): FormAnswer {
-  const raw = event.body
-    ? event.isBase64Encoded
-      ? Buffer.from(event.body, 'base64').toString('utf8')
-      : event.body
-    : '';
-  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) {
-    throw new ValidationError(`the body is larger than ${MAX_BODY_BYTES} bytes`, [
-      { field: '', message: 'too large' },
-    ]);
-  }
+  const raw = bodyText(event);
+  assertBodySize(raw);
   const params = new URLSearchParams(raw);
   const values: SurveyForm['values'] = {};
   const ratings: Record<string, unknown> = {};
@@ -118,7 +117,7 @@ export function formAnswer(event: APIGatewayProxyEventV2): FormAnswer {
     } else if (field === 'comment') {
       errors.comment =
         typeof comment === 'string'
-          ? `Keep the comment to ${COMMENT_MAX.toLocaleString('en')} characters or fewer (it has ${comment.trim().length.toLocaleString('en')}).`
+          ? `Keep the comment to ${SURVEY_COMMENT_MAX.toLocaleString('en')} characters or fewer (it has ${comment.trim().length.toLocaleString('en')}).`
           : 'Send one comment only.';
     }
   }
@@ -224,7 +223,7 @@ ${summary}
 <p class="hint" id="scale-hint">Rate each question from 1 (poor) to 5 (excellent).</p>
 ${fieldsets}
 <label for="comment">Anything else you would like to tell us? <span class="hint">(optional)</span></label>
-${commentError ? `<p class="error" id="comment-error">${escapeHtml(commentError)}</p>\n` : ''}<textarea id="comment" name="comment" rows="5" maxlength="${COMMENT_MAX}"${
+${commentError ? `<p class="error" id="comment-error">${escapeHtml(commentError)}</p>\n` : ''}<textarea id="comment" name="comment" rows="5" maxlength="${SURVEY_COMMENT_MAX}"${
     commentError ? ' aria-invalid="true" aria-describedby="comment-error"' : ''
   }>
 ${escapeHtml(values.comment ?? '')}</textarea>

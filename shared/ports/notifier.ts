@@ -48,7 +48,6 @@ export type CustomerNotice =
   | { kind: 'survey'; eventId: string; case: Case; surveyToken: string };
 
 export type Notice = InternalNotice | CustomerNotice;
-export type NoticeKind = Notice['kind'];
 
 /**
  * Sends notices. Implementations are idempotent per (eventId, kind): the stream delivers at least

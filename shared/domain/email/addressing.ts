@@ -6,9 +6,9 @@
  */
 
 /** Case ids (ULIDs, or anything of letters, digits, `_` and `-`) fit an address's local part; no dots. */
-export const CASE_ID_PATTERN = /^[0-9A-Za-z_-]{1,64}$/;
+const CASE_ID_PATTERN = /^[0-9A-Za-z_-]{1,64}$/;
 /** The token alphabet (lowercase RFC 4648 base32); compared without regard to letter case. */
-export const REPLY_TOKEN_PATTERN = /^[a-z2-7]{8,64}$/;
+const REPLY_TOKEN_PATTERN = /^[a-z2-7]{8,64}$/;
 const EVENT_ID_PATTERN = /^[0-9A-Za-z_-]{1,64}$/;
 const DOMAIN_PATTERN =
   /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
