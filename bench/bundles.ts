@@ -11,7 +11,7 @@ import { ROUTE_GROUP_ENTRIES, type RouteGroup } from '../shared/http/routes.ts';
 import { BUNDLE_BUDGETS_KIB } from './budgets.ts';
 import { percentile, round } from './stats.ts';
 
-export const BASELINE_ENTRY = 'bench/fixtures/dynamodb-only.ts';
+const BASELINE_ENTRY = 'bench/fixtures/dynamodb-only.ts';
 
 /**
  * The Lambdas the stack deploys besides the API route groups, as their constructs name their entries:
@@ -27,7 +27,7 @@ export const WORKER_ENTRIES = {
 /** Every deployed Lambda, by the name README's bundle table gives it. */
 export type LambdaName = RouteGroup | keyof typeof WORKER_ENTRIES;
 
-export const LAMBDA_ENTRIES: Readonly<Record<LambdaName, string>> = {
+const LAMBDA_ENTRIES: Readonly<Record<LambdaName, string>> = {
   ...ROUTE_GROUP_ENTRIES,
   ...WORKER_ENTRIES,
 };

@@ -4,6 +4,7 @@ import { createDocumentClient } from '../shared/adapters/dynamodb/case-store.ts'
 import { createLocalScheduler } from '../shared/adapters/local-scheduler/local-scheduler.ts';
 import { createTimersTable } from '../shared/adapters/local-scheduler/timers-table.ts';
 import { TIMER_KINDS } from '../shared/domain/timers.ts';
+import { round } from './stats.ts';
 
 export interface DrainResult {
   timers: number;
@@ -72,8 +73,8 @@ export async function benchLocalSchedulerDrain(
     return {
       timers: count,
       deliverers,
-      setSeconds: Math.round(setSeconds * 10) / 10,
-      drainSeconds: Math.round(drainSeconds * 10) / 10,
+      setSeconds: round(setSeconds, 1),
+      drainSeconds: round(drainSeconds, 1),
       deliveriesPerSecond: Math.round(counts.length / drainSeconds),
       delivered: counts.length,
       deliveredTwice: counts.filter((n) => n > 1).length,

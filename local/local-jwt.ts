@@ -8,8 +8,8 @@ import {
   SignJWT,
 } from 'jose';
 
-export const LOCAL_ISSUER = 'https://casewatch.local/auth';
-export const LOCAL_AUDIENCE = 'casewatch-local';
+const LOCAL_ISSUER = 'https://casewatch.local/auth';
+const LOCAL_AUDIENCE = 'casewatch-local';
 
 export interface TokenRequest {
   role: 'seller' | 'agent' | 'lead';

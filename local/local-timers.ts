@@ -2,8 +2,11 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDynamoSentMailLedger } from '../shared/adapters/dynamodb/sent-mail-ledger.ts';
-import { createMailNotifier, firstTimeOver } from '../shared/adapters/email/mail-notifier.ts';
+import {
+  createMailNotifier,
+  firstTimeOver,
+  type SentMailLedger,
+} from '../shared/adapters/email/mail-notifier.ts';
 import { createSesMailer } from '../shared/adapters/email/mailer.ts';
 import { createLocalScheduler, type DeadTimer } from '../shared/adapters/local-scheduler/local-scheduler.ts';
 import {
@@ -31,8 +34,10 @@ export interface LocalTimersOptions {
   sesEndpoint: string;
   /** The case table; the scheduler's own table is named after it. */
   tableName: string;
+  /** With a `ManualClock`, timers fire only when the clock is moved (`settle`); otherwise on time. */
   core: CoreDeps;
-  clock: 'system' | 'manual';
+  /** The sent-mail ledger in the case table: mail and metrics of an event happen once. */
+  ledger: SentMailLedger;
   /** Leads' addresses (SPEC §7 `LEADS_EMAIL`). */
   leads: string[];
   /** Every metric data point the stream reactions publish, besides their EMF line. */
@@ -67,6 +72,8 @@ export interface TimerListing {
 export interface LocalTimers {
   /** Delivers every timer due by `until` (stepping a manual clock there) once the stream is drained. */
   settle(until: Date): Promise<FiredTimer[]>;
+  /** Feeds the handlers everything now in the stream (in turn with the timer loop's other work). */
+  drain(): Promise<void>;
   /** Pending timers in due order and the dead-letter lists, after draining the stream. */
   list(): Promise<TimerListing>;
   start(): void;
@@ -78,7 +85,9 @@ export interface LocalTimers {
  * Local's stream and a durable scheduler in its own DynamoDB Local table, notices to the local SES.
  */
 export async function createLocalTimers(options: LocalTimersOptions): Promise<LocalTimers> {
-  const { client, documents, core } = options;
+  const { client, documents, core, ledger } = options;
+  const clock = core.clock;
+  const mode = clock instanceof ManualClock ? 'manual' : 'system';
   const timersTable = `${options.tableName}${LOCAL_TIMERS_TABLE_SUFFIX}`;
   await createTimersTable(client, timersTable);
 
@@ -88,7 +97,6 @@ export async function createLocalTimers(options: LocalTimersOptions): Promise<Lo
     tableName: timersTable,
     onChange: () => timersChanged(),
   });
-  const ledger = createDynamoSentMailLedger({ client: documents, tableName: options.tableName });
   const ses = new SESv2Client({ ...LOCAL_CLIENT_CONFIG, endpoint: options.sesEndpoint });
   const streams = new DynamoDBStreamsClient({ ...LOCAL_CLIENT_CONFIG, endpoint: options.dynamodbEndpoint });
   const checkpoints = createStreamCheckpoints({ client: documents, tableName: timersTable });
@@ -120,23 +128,23 @@ export async function createLocalTimers(options: LocalTimersOptions): Promise<Lo
     }),
   });
   const outcomes = watchFireOutcomes(core.store);
-  const clock = core.clock;
   const loop = createTimerLoop({
     scheduler,
     stream,
     clock,
     handler: (await import('../functions/timer/app.ts')).createHandler({ ...core, store: outcomes.store }),
     outcomes,
-    mode: options.clock,
+    mode,
     // On time with the system clock; with the manual clock only for what the stream does by itself
     // (reconciliation, mail): every clock move and timer listing drains the stream first anyway.
-    pollMs: options.clock === 'system' ? 250 : 1_000,
+    pollMs: mode === 'system' ? 250 : 1_000,
     moveClock: clock instanceof ManualClock ? (at) => clock.set(at) : undefined,
   });
   timersChanged = () => loop.timersChanged();
 
   return {
     settle: (until) => loop.settle(until),
+    drain: () => loop.drain(),
     async list() {
       await loop.drain();
       const [pending, deadLetters, streamDeadLetters] = await Promise.all([

@@ -65,9 +65,18 @@ type InboundHandler = (event: SESEvent, context: never) => Promise<InboundResult
  * Inbound mail on one machine (SPEC §8): `receive` plays SES — it keeps the raw message where the
  * handler will fetch it and invokes the same Lambda handler with an SES receipt event. Verdicts are
  * left to the `X-SES-*` / `Authentication-Results` headers in the message, as when SES's own copy is read.
+ * The handler is built here, handed the `fetchRaw` that reads those kept messages (S3's part in AWS).
  */
-export function createLocalInbound(handler: InboundHandler) {
+export function createLocalInbound(
+  createHandler: (fetchRaw: (messageId: string) => Promise<Buffer>) => InboundHandler,
+) {
   const raws = new Map<string, Buffer>();
+  async function fetchRaw(messageId: string): Promise<Buffer> {
+    const raw = raws.get(messageId);
+    if (!raw) throw new Error(`no raw message ${messageId}`);
+    return raw;
+  }
+  const handler = createHandler(fetchRaw);
   async function receive(raw: Buffer, recipients: string[] = []): Promise<InboundResult[]> {
     const messageId = `local-${randomBytes(12).toString('hex')}`;
     raws.set(messageId, raw);
@@ -89,12 +98,7 @@ export function createLocalInbound(handler: InboundHandler) {
       raws.delete(messageId);
     }
   }
-  async function fetchRaw(messageId: string): Promise<Buffer> {
-    const raw = raws.get(messageId);
-    if (!raw) throw new Error(`no raw message ${messageId}`);
-    return raw;
-  }
-  return { receive, fetchRaw };
+  return { receive };
 }
 
 /** SMTP on localhost feeding `receive`; a handler failure is a temporary 451, so the sender retries. */

@@ -10,6 +10,7 @@ import * as z from 'zod';
 import { createDynamoAutoReplyLimiter } from '../shared/adapters/dynamodb/auto-reply-limiter.ts';
 import { createCaseStore, createDocumentClient } from '../shared/adapters/dynamodb/case-store.ts';
 import { createDynamoSentMailLedger } from '../shared/adapters/dynamodb/sent-mail-ledger.ts';
+import { addressList } from '../shared/adapters/email/mail-notifier.ts';
 import { parseReplyAddress } from '../shared/adapters/email/reply-address.ts';
 import { deriveKey } from '../shared/adapters/secret-keys.ts';
 import { systemClock } from '../shared/adapters/system-clock.ts';
@@ -80,6 +81,25 @@ const ClockRequestSchema = z.union([
   z.strictObject({ advance: z.string() }),
   z.strictObject({ set: z.string() }),
 ]);
+
+type LocalAnswer = { status: number; body: unknown };
+
+const invalid = (detail: string): LocalAnswer => ({
+  status: 400,
+  body: { title: 'Invalid request', detail },
+});
+
+/** Where `POST /_local/clock` asks the clock to go (a duration ahead, or an instant), or why it cannot. */
+function clockTarget(request: z.infer<typeof ClockRequestSchema>, now: Date): Date | LocalAnswer {
+  if ('advance' in request) {
+    const ms = parseDuration(request.advance);
+    return ms === null
+      ? invalid(`not an ISO 8601 duration: ${request.advance}`)
+      : new Date(now.getTime() + ms);
+  }
+  const at = parseInstant(request.set);
+  return at === null ? invalid(`not an ISO instant: ${request.set}`) : new Date(at);
+}
 
 interface SavedKeys {
   secret: string;
@@ -162,13 +182,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     let apiUrl = '';
     const blobs = createLocalBlobStore({
       baseUrl: () => apiUrl,
-      key: deriveKey(keys.secret, 'reply-address'),
+      key: deriveKey(keys.secret, 'local-blob-url'),
       dataDir: options.dataDir,
       clock,
     });
     const policy = createSlaPolicy();
     const caseTokenKey = deriveKey(keys.secret, 'case-token');
+    const surveyKey = deriveKey(keys.secret, 'survey');
+    const replyKey = deriveKey(keys.secret, 'reply-address');
     const documents = createDocumentClient(client);
+    // One ledger in the case table for the stream's mail and metrics and for inbound mail, as in AWS.
+    const ledger = createDynamoSentMailLedger({ client: documents, tableName });
     const core: CoreDeps = {
       store: createCaseStore({
         client: documents,
@@ -184,7 +208,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const deps = {
       ...core,
       caseTokens: createCaseTokens(async () => caseTokenKey),
-      surveyTokens: createSurveyTokens(async () => deriveKey(keys.secret, 'survey'), clock),
+      surveyTokens: createSurveyTokens(async () => surveyKey, clock),
       blobs: blobs.store,
       jwtVerifier: verifier,
       idempotencyStore: new DynamoDBPersistenceLayer({
@@ -204,7 +228,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     } as Record<RouteGroup, LambdaHandler>;
 
     const mailDomain = process.env.CASEWATCH_MAIL_DOMAIN || LOCAL_MAIL_DOMAIN;
-    const replyKey = deriveKey(keys.secret, 'reply-address');
     // Metrics: EMF lines in the log as in Lambda, and a tally for `GET /_local/metrics`.
     const tally = createMetricsTally();
     const timers = await createLocalTimers({
@@ -218,11 +241,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       sesEndpoint: `http://127.0.0.1:${sesPort}`,
       tableName,
       core,
-      clock: options.clock,
-      leads: (process.env.LEADS_EMAIL || 'leads@support.example')
-        .split(',')
-        .map((a) => a.trim())
-        .filter(Boolean),
+      ledger,
+      leads: addressList(process.env.LEADS_EMAIL || 'leads@support.example'),
       mail: {
         from: process.env.SENDER_ADDRESS || `casewatch support <support@${mailDomain}>`,
         domain: mailDomain,
@@ -236,23 +256,23 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     // Inbound mail: the SES receipt handler Lambda runs, fed by `POST /_local/inbound` and SMTP.
     const sellers = await createLocalSellerDirectory(options.dataDir);
     const archive = createLocalMailArchive({ dataDir: options.dataDir, ids: core.ids });
-    let fetchRaw: (messageId: string) => Promise<Buffer> = async () => Buffer.alloc(0);
-    const inboundHandler = (await import('../functions/mail-inbound/app.ts')).createHandler({
-      ...deps,
-      archive: archive.archive,
-      sellers: sellers.directory,
-      limiter: createDynamoAutoReplyLimiter({ client: documents, tableName }),
-      ledger: createDynamoSentMailLedger({ client: documents, tableName }),
-      mailDomain,
-      caseOfReplyAddress: (address) => parseReplyAddress(address, replyKey, mailDomain),
-      fetchRaw: (messageId) => fetchRaw(messageId),
-    });
-    const inbound = createLocalInbound(inboundHandler as never);
-    fetchRaw = inbound.fetchRaw;
+    const { createHandler: createInboundHandler } = await import('../functions/mail-inbound/app.ts');
+    const inbound = createLocalInbound((fetchRaw) =>
+      createInboundHandler({
+        ...deps,
+        archive: archive.archive,
+        sellers: sellers.directory,
+        limiter: createDynamoAutoReplyLimiter({ client: documents, tableName }),
+        ledger,
+        mailDomain,
+        caseOfReplyAddress: (address) => parseReplyAddress(address, replyKey, mailDomain),
+        fetchRaw,
+      }),
+    );
     /** Mail feeds the stream like an API write: let its reactions (acknowledgments…) run before answering. */
     const receive = async (raw: Buffer, recipients: string[] = []) => {
       const results = await inbound.receive(raw, recipients);
-      await timers.list();
+      await timers.drain();
       return results;
     };
     const smtp = await startSmtpServer(options.smtpPort ?? 0, receive);
@@ -271,12 +291,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         const parsed = TokenRequestSchema.safeParse(parseJson());
         if (!parsed.success)
           return { status: 400, body: { title: 'Invalid request', errors: parsed.error.issues } };
-        if (parsed.data.role === 'seller' && !parsed.data.sellerId) {
-          return {
-            status: 400,
-            body: { title: 'Invalid request', detail: 'a seller token needs a sellerId' },
-          };
-        }
+        if (parsed.data.role === 'seller' && !parsed.data.sellerId)
+          return invalid('a seller token needs a sellerId');
         // Sellers known to casewatch: inbound mail from this address opens seller cases (Cognito's role in AWS).
         if (parsed.data.role === 'seller' && parsed.data.sellerId)
           await sellers.remember(parsed.data.email, parsed.data.sellerId);
@@ -292,40 +308,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
           };
         }
         const parsed = ClockRequestSchema.safeParse(parseJson());
-        if (!parsed.success)
-          return {
-            status: 400,
-            body: {
-              title: 'Invalid request',
-              detail: 'send { "advance": "PT4H" } or { "set": "<ISO instant>" }',
-            },
-          };
-        let target: Date;
-        if ('advance' in parsed.data) {
-          const ms = parseDuration(parsed.data.advance);
-          if (ms === null)
-            return {
-              status: 400,
-              body: { title: 'Invalid request', detail: `not an ISO 8601 duration: ${parsed.data.advance}` },
-            };
-          target = new Date(clock.now().getTime() + ms);
-        } else {
-          const at = parseInstant(parsed.data.set);
-          if (at === null)
-            return {
-              status: 400,
-              body: { title: 'Invalid request', detail: `not an ISO instant: ${parsed.data.set}` },
-            };
-          target = new Date(at);
-        }
+        if (!parsed.success) return invalid('send { "advance": "PT4H" } or { "set": "<ISO instant>" }');
+        const target = clockTarget(parsed.data, clock.now());
+        if (!(target instanceof Date)) return target;
         // Backwards is a plain jump; forwards the loop steps the clock through each due timer.
         if (target.getTime() < clock.now().getTime()) clock.set(target);
         const fired = await timers.settle(target);
         return { status: 200, body: { now: clock.now().toISOString(), fired } };
       }
       if (method === 'POST' && path === '/_local/inbound') {
-        if (body.length === 0)
-          return { status: 400, body: { title: 'Invalid request', detail: 'send a raw RFC 5322 message' } };
+        if (body.length === 0) return invalid('send a raw RFC 5322 message');
         const to = url.searchParams.getAll('to');
         return { status: 200, body: { results: await receive(body, to) } };
       }

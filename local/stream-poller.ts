@@ -78,7 +78,7 @@ const toLambdaImage = (image: Record<string, StreamAttributeValue> | undefined) 
   image ? mapImage(image) : undefined;
 
 /** A stream record exactly as Lambda's event source mapping would hand it to the function. */
-export function toLambdaRecord(record: _Record, streamArn: string): DynamoDBRecord {
+function toLambdaRecord(record: _Record, streamArn: string): DynamoDBRecord {
   const d = record.dynamodb ?? {};
   const created = d.ApproximateCreationDateTime;
   return {

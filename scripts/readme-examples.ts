@@ -492,8 +492,9 @@ async function main(): Promise<void> {
   });
 
   console.log('\n#### SES inbox\n');
-  for (const m of await sesMails()) console.log(`- ${m.destination.to.join(', ')}: ${m.subject}`);
-  for (const m of await sesMails()) if (m.destination.to.includes('dana@acme.example')) await printMail(m);
+  const inbox = await sesMails();
+  for (const m of inbox) console.log(`- ${m.destination.to.join(', ')}: ${m.subject}`);
+  for (const m of inbox) if (m.destination.to.includes('dana@acme.example')) await printMail(m);
 }
 
 main().catch((error: unknown) => {

@@ -1,11 +1,12 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { epochOf, type Instant } from '../../domain/instant.ts';
 import type { AutoReplyLimiter } from '../../ports/inbound-mail.ts';
-import { ENTITY_ATTRIBUTE } from './case-items.ts';
-import { TABLE_KEYS, TTL_ATTRIBUTE } from './table-definition.ts';
+import { ENTITY_ATTRIBUTE, keys } from './case-items.ts';
+import { isConditionFailure } from './dynamodb-calls.ts';
+import { TTL_ATTRIBUTE } from './table-definition.ts';
 
 /** Enough for a person writing several new cases in an hour; far too few for a mail loop to matter. */
-export const DEFAULT_AUTO_REPLIES_PER_HOUR = 5;
+const DEFAULT_AUTO_REPLIES_PER_HOUR = 5;
 /** A counter is only read during its hour; two days leaves room for clock skew, then TTL removes it. */
 const KEEP_SECONDS = 2 * 24 * 60 * 60;
 const HOUR_MS = 60 * 60_000;
@@ -41,10 +42,7 @@ export function createDynamoAutoReplyLimiter(options: {
         await client.send(
           new UpdateCommand({
             TableName: tableName,
-            Key: {
-              [TABLE_KEYS.partitionKey]: `AUTOREPLY#${senderKey(sender)}`,
-              [TABLE_KEYS.sortKey]: hour.label,
-            },
+            Key: keys.autoReplyCount(senderKey(sender), hour.label),
             UpdateExpression: 'SET #entity = :entity, #expiration = :expiration ADD #n :one',
             ConditionExpression: 'attribute_not_exists(#n) OR #n < :max',
             ExpressionAttributeNames: {
@@ -62,7 +60,7 @@ export function createDynamoAutoReplyLimiter(options: {
         );
         return true;
       } catch (error) {
-        if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+        if (isConditionFailure(error)) return false;
         throw error;
       }
     },

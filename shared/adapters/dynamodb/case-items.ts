@@ -11,7 +11,8 @@ import { GLOBAL_INDEXES, KEY_ATTRIBUTES, TABLE_KEYS } from './table-definition.t
 
 /**
  * How cases, case numbers, timeline events and backlog counters become items of the single table (see the access
- * pattern table in `table-definition.ts`). Every key is built here and nowhere else.
+ * pattern table in `table-definition.ts`). Every key is built here and nowhere else, the sent-mail ledger's
+ * and the auto-reply limiter's included.
  */
 export type Item = Record<string, unknown>;
 
@@ -23,8 +24,8 @@ const PK = TABLE_KEYS.partitionKey;
 const SK = TABLE_KEYS.sortKey;
 const { queue, byAssignee, byRequester, publicTimeline } = GLOBAL_INDEXES;
 
-export const CASE_SORT_KEY = 'CASE';
-export const NUMBER_SORT_KEY = 'NUMBER';
+const CASE_SORT_KEY = 'CASE';
+const NUMBER_SORT_KEY = 'NUMBER';
 export const EVENT_SORT_KEY_PREFIX = 'EVENT#';
 /** The one partition holding every backlog counter, so the whole backlog is a single Query. */
 export const BACKLOG_PARTITION = 'BACKLOG';
@@ -33,9 +34,9 @@ export const BACKLOG_PARTITION = 'BACKLOG';
  * Sorts after every ISO instant (`~` > digits): an open case owing nothing right now (on hold after
  * its first response) comes after every case that owes something, oldest change first.
  */
-export const NO_DEADLINE = '~';
+const NO_DEADLINE = '~';
 /** Closed cases come after everything still open (in an agent's or a requester's list). */
-export const CLOSED = '~~';
+const CLOSED = '~~';
 
 /** Ids end up inside composite keys (`<deadline>#<id>`), so a `#` in one would make keys ambiguous. */
 function keyPart(value: string, what: string): string {
@@ -70,6 +71,10 @@ export const keys = {
     [PK]: BACKLOG_PARTITION,
     [SK]: `${status}#${level}`,
   }),
+  /** One notice mailed (`<eventId>#<kind>`) or one inbound mail handled (`inbound#<id>`), alone in its partition. */
+  sentMail: (key: string): Item => ({ [PK]: `MAIL#${key}`, [SK]: 'MAIL' }),
+  /** A sender's count of automatic answers in one UTC hour (`yyyy-mm-ddThh`). */
+  autoReplyCount: (sender: string, hour: string): Item => ({ [PK]: `AUTOREPLY#${sender}`, [SK]: hour }),
 } as const;
 
 /**
@@ -78,7 +83,7 @@ export const keys = {
  * that was breached has no timer any more but is still owed until met, so it counts too (it is the
  * most overdue thing in the queue and must not sink to the bottom). Null when the case owes nothing.
  */
-export function earliestOpenDeadline(c: TimedCase, policy: SlaPolicy): Instant | null {
+function earliestOpenDeadline(c: TimedCase, policy: SlaPolicy): Instant | null {
   if (c.status === 'closed') return null;
   const due = desiredTimers(c, policy)
     .filter((t) => !t.kind.endsWith('-risk'))
@@ -113,7 +118,7 @@ export function caseIdFromSortKey(sortKey: string): string {
 }
 
 /** gsi1 always; gsi2 only while assigned; gsi3 from who opened it (seller id, or the buyer's email). */
-export function caseIndexKeys(c: Case, policy: SlaPolicy): Item {
+function caseIndexKeys(c: Case, policy: SlaPolicy): Item {
   const sortKey = deadlineSortKey(c, policy);
   const item: Item = {
     [queue.partitionKey]: keys.queue(c.status, c.severity.level),
@@ -216,7 +221,7 @@ export function eventFromItem(item: Item): TimelineEvent {
 }
 
 /** The backlog counter a case counts in: its status × level, or none once closed. */
-export function backlogSlot(c: {
+function backlogSlot(c: {
   status: CaseStatus;
   severity: { level: SeverityLevel };
 }): { status: BacklogStatus; level: SeverityLevel } | null {

@@ -5,8 +5,6 @@ import {
   GetCommand,
   QueryCommand,
   type QueryCommandInput,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { Case } from '../../domain/case.ts';
@@ -44,6 +42,7 @@ import {
   type Item,
   keys,
 } from './case-items.ts';
+import { CONDITIONAL_CHECK_FAILED, transactWrite } from './dynamodb-calls.ts';
 import { GLOBAL_INDEXES, type IndexDefinition, TABLE_KEYS, TTL_ATTRIBUTE } from './table-definition.ts';
 
 /** How long a change's `onceKey` marker is kept: far longer than any retry of the same delivery. */
@@ -63,7 +62,7 @@ export interface CaseStoreOptions {
 }
 
 /** Nested objects become maps; absent optional fields are left out instead of failing the write. */
-export const DOCUMENT_CLIENT_CONFIG = {
+const DOCUMENT_CLIENT_CONFIG = {
   marshallOptions: { removeUndefinedValues: true },
   unmarshallOptions: { wrapNumbers: false },
 } as const;
@@ -75,20 +74,9 @@ export function createDocumentClient(client: DynamoDBClient): DynamoDBDocumentCl
 
 const PK = TABLE_KEYS.partitionKey;
 const SK = TABLE_KEYS.sortKey;
-/** DynamoDB's cap on the actions of one transaction. */
-const MAX_TRANSACT_ITEMS = 100;
-export const MAX_PAGE_LIMIT = 1000;
+const MAX_PAGE_LIMIT = 1000;
 /** Query round trips per partition and page when a filter leaves pages short; bounds one request's cost. */
 const MAX_ROUNDS_PER_PARTITION = 5;
-/**
- * A transaction cancelled only by a concurrent transaction on the same items (nothing was written) is
- * tried this often, after a full-jitter backoff that doubles from 20 ms up to a cap. Status changes all
- * meet on a few backlog counters, so a burst makes these conflicts routine, not exceptional.
- */
-const MAX_CONFLICT_ATTEMPTS = 10;
-const CONFLICT_BACKOFF_MS = 20;
-const MAX_CONFLICT_BACKOFF_MS = 500;
-const CONDITIONAL_CHECK_FAILED = 'ConditionalCheckFailed';
 
 type Filter = { expression: string; names: Record<string, string>; values: Record<string, unknown> };
 
@@ -151,20 +139,8 @@ function checkLimit(limit: number): void {
   }
 }
 
-/** The codes of a cancelled transaction, in the order of its actions; null for any other error. */
-function cancellationReasons(error: unknown): (string | undefined)[] | null {
-  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return null;
-  const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
-  if (reasons && reasons.length > 0) return reasons.map((r) => r.Code);
-  // Some emulators only put the reasons in the message: "... [ConditionalCheckFailed, None]".
-  const listed = /\[([^\]]*)\]\s*$/.exec(error.message)?.[1];
-  return listed ? listed.split(',').map((r) => r.trim()) : [];
-}
-
 /** The stored case's version and backlog slot, read to guard an update and move its counters. */
 type StoredSlot = Pick<Case, 'version' | 'status'> & { severity: Pick<Case['severity'], 'level'> };
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The case store on one DynamoDB table (design and access patterns: `table-definition.ts`).
@@ -441,34 +417,6 @@ export function createCaseStore({ client, tableName, policy, cursorKey }: CaseSt
     };
   }
 
-  /**
-   * Runs a transaction; a cancellation caused only by a concurrent transaction on the same items
-   * (nothing was written) is retried with jittered backoff. Answers the cancellation reasons when a
-   * condition failed, so the caller can tell which item refused.
-   */
-  async function transact(
-    items: NonNullable<TransactWriteCommandInput['TransactItems']>,
-  ): Promise<{ ok: true } | { ok: false; reasons: (string | undefined)[] }> {
-    if (items.length > MAX_TRANSACT_ITEMS) {
-      throw new RangeError(`one change may write at most ${MAX_TRANSACT_ITEMS} items, got ${items.length}`);
-    }
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await client.send(new TransactWriteCommand({ TransactItems: items }));
-        return { ok: true };
-      } catch (error) {
-        const reasons = cancellationReasons(error);
-        if (reasons === null) throw error;
-        if (reasons.includes(CONDITIONAL_CHECK_FAILED)) return { ok: false, reasons };
-        if (reasons.includes('TransactionConflict') && attempt < MAX_CONFLICT_ATTEMPTS) {
-          await sleep(Math.random() * Math.min(MAX_CONFLICT_BACKOFF_MS, CONFLICT_BACKOFF_MS * 2 ** attempt));
-          continue;
-        }
-        throw error;
-      }
-    }
-  }
-
   const putNew = (item: Item) => ({
     Put: {
       TableName: tableName,
@@ -540,7 +488,7 @@ export function createCaseStore({ client, tableName, policy, cursorKey }: CaseSt
     async create(c, events, options) {
       checkEventsOf(c, events);
       const once = onceItem(options, c);
-      const result = await transact([
+      const result = await transactWrite(client, [
         putNew(caseToItem(c, policy)),
         putNew(caseNumberToItem(c)),
         ...counterUpdates(null, c),
@@ -568,7 +516,7 @@ export function createCaseStore({ client, tableName, policy, cursorKey }: CaseSt
       const before = known && known.version === expectedVersion ? known : await storedSlot(next.id);
       if (before === null || before.version !== expectedVersion) return { ok: false, reason: 'stale' };
       const once = onceItem(options, next);
-      const result = await transact([
+      const result = await transactWrite(client, [
         {
           Put: {
             TableName: tableName,

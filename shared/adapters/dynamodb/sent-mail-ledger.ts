@@ -7,18 +7,13 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { toInstant } from '../../domain/instant.ts';
 import { CLAIM_LEASE_MS, type SentMailLedger } from '../email/mail-notifier.ts';
-import { ENTITY_ATTRIBUTE } from './case-items.ts';
-import { TABLE_KEYS, TTL_ATTRIBUTE } from './table-definition.ts';
+import { ENTITY_ATTRIBUTE, keys } from './case-items.ts';
+import { isConditionFailure } from './dynamodb-calls.ts';
+import { TTL_ATTRIBUTE } from './table-definition.ts';
 
 /** Long past any stream retention (24 h) or replay anyone would run; then DynamoDB's TTL removes it. */
 const KEEP_SECONDS = 90 * 24 * 60 * 60;
 const ENTITY = 'sent-mail';
-
-/** pk `MAIL#<eventId>#<kind>`, sk `MAIL`: one item per notice, alone in its partition. */
-const mailKey = (key: string) => ({ [TABLE_KEYS.partitionKey]: `MAIL#${key}`, [TABLE_KEYS.sortKey]: 'MAIL' });
-
-const isConditionFailure = (error: unknown) =>
-  error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
 /** A claim that fails because its holder released it just now gets one more try. */
 const CLAIM_ATTEMPTS = 2;
@@ -40,7 +35,7 @@ export function createDynamoSentMailLedger(options: {
         new PutCommand({
           TableName: tableName,
           Item: {
-            ...mailKey(key),
+            ...keys.sentMail(key),
             [ENTITY_ATTRIBUTE]: ENTITY,
             key,
             status: 'sending',
@@ -68,7 +63,7 @@ export function createDynamoSentMailLedger(options: {
       for (let attempt = 1; ; attempt++) {
         if (await tryClaim(key, now)) return 'claimed';
         const { Item } = await client.send(
-          new GetCommand({ TableName: tableName, Key: mailKey(key), ConsistentRead: true }),
+          new GetCommand({ TableName: tableName, Key: keys.sentMail(key), ConsistentRead: true }),
         );
         if (Item?.status === 'sent') return 'sent';
         if (Item || attempt >= CLAIM_ATTEMPTS) return 'busy';
@@ -79,7 +74,7 @@ export function createDynamoSentMailLedger(options: {
       await client.send(
         new UpdateCommand({
           TableName: tableName,
-          Key: mailKey(key),
+          Key: keys.sentMail(key),
           UpdateExpression: 'SET #status = :sent, providerMessageId = :id',
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeNames: { '#status': 'status' },
@@ -93,7 +88,7 @@ export function createDynamoSentMailLedger(options: {
         await client.send(
           new DeleteCommand({
             TableName: tableName,
-            Key: mailKey(key),
+            Key: keys.sentMail(key),
             ConditionExpression: '#status = :sending',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: { ':sending': 'sending' },

@@ -1,7 +1,7 @@
 import { type AddressObject, type ParsedMail, simpleParser } from 'mailparser';
 import type { InboundMail, InboundMessage } from '../../ports/inbound-mail.ts';
 import { extractFields } from './extract-fields.ts';
-import { normaliseText, stripQuotedHistory } from './quoted-history.ts';
+import { stripQuotedHistory } from './quoted-history.ts';
 
 /**
  * Reads one raw inbound message (as SES stores it in S3) and decides what it is, per SPEC §5. Pure apart
@@ -56,17 +56,12 @@ function classify(mail: ParsedMail, options: ReadInboundOptions): InboundMail {
   const sender = mail.from?.value.find((a) => typeof a.address === 'string' && a.address.includes('@'));
   if (sender?.address === undefined) return { kind: 'quarantine', reason: 'unparseable' };
 
+  const subject = (mail.subject ?? '').trim();
   const verdicts = { ...verdictsFromHeaders(headers), ...options.verdicts };
   const failed = VERDICT_ORDER.find((name) => verdicts[name] === 'FAIL');
   if (failed !== undefined)
-    return {
-      kind: 'quarantine',
-      reason: failed,
-      from: sender.address.toLowerCase(),
-      subject: (mail.subject ?? '').trim(),
-    };
+    return { kind: 'quarantine', reason: failed, from: sender.address.toLowerCase(), subject };
 
-  const subject = (mail.subject ?? '').trim();
   const text = stripQuotedHistory(mail.text ?? '');
   const to = [...addresses(mail.to), ...addresses(mail.cc)];
   const tokenCandidates = [...(options.recipients ?? []), ...to.map((a) => a.original)];
@@ -92,7 +87,8 @@ function classify(mail: ParsedMail, options: ReadInboundOptions): InboundMail {
     references,
     automatic: isAutomatic(mail, headers, sender.address, subject),
     list: isListMail(headers),
-    extracted: extractFields(subject, normaliseText(text)),
+    // `stripQuotedHistory` answers normalised text already.
+    extracted: extractFields(subject, text),
   };
   if (fromName) result.fromName = fromName;
   if (mail.messageId) result.messageId = mail.messageId;

@@ -1,10 +1,3 @@
-/**
- * Removes the quoted history a mail client appends under a reply, where it can be recognised reliably:
- * an attribution line ("On … wrote:", as Gmail and Apple Mail write it, plus a few localised forms),
- * Outlook's "-----Original Message-----" separator or its "From: … / Sent: …" header block, and a
- * trailing block of ">"-quoted lines. When nothing is left after removal the full text is kept, so a
- * forwarded message without a comment never loses its content.
- */
 const ATTRIBUTION = [
   /^On\b.{0,400}\bwrote:\s*$/i,
   /^Am\b.{0,400}\bschrieb\b.{0,200}:\s*$/i,
@@ -45,7 +38,8 @@ function historyStart(lines: string[]): number {
   return lines.length;
 }
 
-export function normaliseText(text: string): string {
+/** Unix line ends, no trailing blanks, at most one empty line in a row, trimmed: what both results are in. */
+function normaliseText(text: string): string {
   return text
     .replace(/\r\n?/g, '\n')
     .split('\n')
@@ -55,9 +49,17 @@ export function normaliseText(text: string): string {
     .trim();
 }
 
+/**
+ * Removes the quoted history a mail client appends under a reply, where it can be recognised reliably:
+ * an attribution line ("On … wrote:", as Gmail and Apple Mail write it, plus a few localised forms),
+ * Outlook's "-----Original Message-----" separator or its "From: … / Sent: …" header block, and a
+ * trailing block of ">"-quoted lines. When nothing is left after removal the full text is kept, so a
+ * forwarded message without a comment never loses its content.
+ */
 export function stripQuotedHistory(text: string): string {
   const full = normaliseText(text);
-  const lines = full.split('\n').slice(0, historyStart(full.split('\n')));
+  const all = full.split('\n');
+  const lines = all.slice(0, historyStart(all));
   // A trailing ">"-quoted block (and the blank lines around it) is history too.
   while (lines.length > 0) {
     const last = (lines[lines.length - 1] ?? '').trim();

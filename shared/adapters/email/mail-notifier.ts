@@ -97,6 +97,14 @@ export interface MailNotifierOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** `LEADS_EMAIL` (SPEC §7): comma-separated addresses, blanks and stray spaces dropped. */
+export function addressList(text: string): string[] {
+  return text
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
+}
+
 const CONFIRM_ATTEMPTS = 3;
 
 /**
@@ -125,6 +133,7 @@ function recipients(notice: Notice, audience: RenderedMail['audience'], leads: s
  */
 export function createMailNotifier(options: MailNotifierOptions): Notifier {
   const { mailer, ledger, clock, mailDomain, leads } = options;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((ok) => setTimeout(ok, ms)));
 
   function compose(notice: Notice, rendered: RenderedMail, to: string[], now: Date): OutboundMail {
     const c = notice.case;
@@ -175,7 +184,6 @@ export function createMailNotifier(options: MailNotifierOptions): Notifier {
       if (to.length === 0) return;
       const mail = compose(notice, rendered, to, now);
       const key = `${notice.eventId}#${notice.kind}`;
-      const sleep = options.sleep ?? ((ms: number) => new Promise<void>((ok) => setTimeout(ok, ms)));
       // Busy is almost always this record's own earlier attempt that died mid-send: wait a little for
       // its lease to run out rather than spend one of the stream's few retries at once.
       let claim = await ledger.claim(key, clock.now());

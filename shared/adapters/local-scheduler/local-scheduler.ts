@@ -8,7 +8,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { TIMER_KINDS, type TimerKind } from '../../domain/timers.ts';
 import { scheduleName, type TimerPayload, type TimerScheduler } from '../../ports/timer-scheduler.ts';
-import { timerKeys, transact } from './timers-table.ts';
+import { isConditionFailure } from '../dynamodb/dynamodb-calls.ts';
+import { readPartition, timerKeys, timerPartitions, transact } from './timers-table.ts';
 
 /** A timer waiting in the due queue (or being delivered). */
 export interface PendingTimer extends TimerPayload {
@@ -116,10 +117,6 @@ function timerFromItem(item: Record<string, unknown>): PendingTimer {
   };
 }
 
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
-}
-
 /**
  * A durable scheduler in DynamoDB Local (SPEC §4's local stand-in for EventBridge Scheduler + SQS).
  * A timer is two items written together: its place in the due queue and a lookup by schedule name
@@ -159,7 +156,7 @@ export function createLocalScheduler(options: LocalSchedulerOptions): LocalSched
         TableName: tableName,
         KeyConditionExpression: before === undefined ? 'pk = :pk' : 'pk = :pk AND sk < :before',
         ExpressionAttributeValues: {
-          ':pk': 'TIMERS',
+          ':pk': timerPartitions.queue,
           ...(before === undefined ? {} : { ':before': before }),
         },
         ConsistentRead: true,
@@ -388,16 +385,8 @@ export function createLocalScheduler(options: LocalSchedulerOptions): LocalSched
     },
 
     async deadLetters(limit = 1_000) {
-      const out = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': 'DEAD#TIMERS' },
-          ConsistentRead: true,
-          Limit: limit,
-        }),
-      );
-      return (out.Items ?? []).map((item) => ({
+      const items = await readPartition(client, tableName, timerPartitions.deadTimers, limit);
+      return items.map((item) => ({
         name: String(item.name),
         caseId: String(item.caseId),
         kind: kindOf(item.kind),

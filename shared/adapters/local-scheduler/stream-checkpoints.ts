@@ -1,5 +1,5 @@
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { timerKeys } from './timers-table.ts';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { readPartition, timerKeys, timerPartitions } from './timers-table.ts';
 
 /** How far a stream reader got in one shard: after `sequenceNumber`, and whether the shard is done. */
 export interface ShardCheckpoint {
@@ -42,29 +42,14 @@ export function createStreamCheckpoints(options: {
   const { client, tableName } = options;
   return {
     async load(streamArn) {
-      const found = new Map<string, ShardCheckpoint>();
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': timerKeys.checkpoint(streamArn, '').pk },
-            ConsistentRead: true,
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
-        );
-        for (const item of out.Items ?? []) {
+      const items = await readPartition(client, tableName, timerPartitions.checkpoints(streamArn));
+      return new Map(
+        items.map((item): [string, ShardCheckpoint] => {
           const shardId = String(item.shardId);
-          found.set(shardId, {
-            shardId,
-            sequenceNumber: typeof item.sequenceNumber === 'string' ? item.sequenceNumber : null,
-            finished: item.finished === true,
-          });
-        }
-        start = out.LastEvaluatedKey;
-      } while (start);
-      return found;
+          const sequenceNumber = typeof item.sequenceNumber === 'string' ? item.sequenceNumber : null;
+          return [shardId, { shardId, sequenceNumber, finished: item.finished === true }];
+        }),
+      );
     },
 
     async save(streamArn, checkpoint) {
@@ -91,16 +76,8 @@ export function createStreamCheckpoints(options: {
     },
 
     async deadLetters(limit = 1_000) {
-      const out = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': 'DEAD#STREAM' },
-          ConsistentRead: true,
-          Limit: limit,
-        }),
-      );
-      return (out.Items ?? []).map(({ pk: _pk, sk: _sk, ...rest }) => rest as DeadStreamRecord);
+      const items = await readPartition(client, tableName, timerPartitions.deadRecords, limit);
+      return items.map(({ pk: _pk, sk: _sk, ...rest }) => rest as DeadStreamRecord);
     },
   };
 }

@@ -1,10 +1,12 @@
+import type { CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  CreateTableCommand,
-  type CreateTableCommandInput,
-  type DynamoDBClient,
-  waitUntilTableExists,
-} from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  type QueryCommandOutput,
+  type TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { ensureTable, transactWrite } from '../dynamodb/dynamodb-calls.ts';
 
 /**
  * The local scheduler's own table (never the production single table), in DynamoDB Local's data file
@@ -20,24 +22,32 @@ import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/l
  */
 export const LOCAL_TIMERS_TABLE_SUFFIX = '-local-timers';
 
+/** The partitions of the table above; every key of it is built here. */
+export const timerPartitions = {
+  queue: 'TIMERS',
+  deadTimers: 'DEAD#TIMERS',
+  checkpoints: (streamArn: string) => `STREAM#${streamArn}`,
+  deadRecords: 'DEAD#STREAM',
+} as const;
+
 export const timerKeys = {
-  queue: (position: string) => ({ pk: 'TIMERS', sk: position }),
+  queue: (position: string) => ({ pk: timerPartitions.queue, sk: position }),
   lookup: (name: string) => ({ pk: `NAME#${name}`, sk: 'NAME' }),
   deadTimer: (deadAt: string, name: string, messageId: string) => ({
-    pk: 'DEAD#TIMERS',
+    pk: timerPartitions.deadTimers,
     sk: `${deadAt}#${name}#${messageId}`,
   }),
   checkpoint: (streamArn: string, shardId: string) => ({
-    pk: `STREAM#${streamArn}`,
+    pk: timerPartitions.checkpoints(streamArn),
     sk: `SHARD#${shardId}`,
   }),
   deadRecord: (deadAt: string, sequenceNumber: string) => ({
-    pk: 'DEAD#STREAM',
+    pk: timerPartitions.deadRecords,
     sk: `${deadAt}#${sequenceNumber}`,
   }),
 } as const;
 
-export function createTimersTableInput(tableName: string): CreateTableCommandInput {
+function createTimersTableInput(tableName: string): CreateTableCommandInput {
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
@@ -53,46 +63,46 @@ export function createTimersTableInput(tableName: string): CreateTableCommandInp
 }
 
 /** Creates the table unless it is there already (a data dir keeps it across restarts). */
-export async function createTimersTable(
+export function createTimersTable(
   client: DynamoDBClient,
   tableName: string,
 ): Promise<'created' | 'existing'> {
-  let outcome: 'created' | 'existing' = 'created';
-  try {
-    await client.send(new CreateTableCommand(createTimersTableInput(tableName)));
-  } catch (error) {
-    if (!(error instanceof Error && error.name === 'ResourceInUseException')) throw error;
-    outcome = 'existing';
-  }
-  await waitUntilTableExists({ client, maxWaitTime: 60 }, { TableName: tableName });
-  return outcome;
+  return ensureTable(client, createTimersTableInput(tableName));
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The items of one partition in sort-key order (at most `limit`), read consistently, page by page. */
+export async function readPartition(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  pk: string,
+  limit = Number.POSITIVE_INFINITY,
+): Promise<NonNullable<QueryCommandOutput['Items']>> {
+  const found: NonNullable<QueryCommandOutput['Items']> = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ConsistentRead: true,
+        ...(Number.isFinite(limit) ? { Limit: limit - found.length } : {}),
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    found.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start && found.length < limit);
+  return found;
+}
 
 /**
  * Runs a transaction and answers whether it was applied. A failed condition answers false (the caller
- * re-reads and decides again); a cancellation caused only by a concurrent transaction is retried here.
+ * re-reads and decides again); a cancellation caused only by a concurrent transaction is retried.
  */
 export async function transact(
   client: { send(command: TransactWriteCommand): Promise<unknown> },
   items: NonNullable<TransactWriteCommandInput['TransactItems']>,
 ): Promise<boolean> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await client.send(new TransactWriteCommand({ TransactItems: items }));
-      return true;
-    } catch (error) {
-      if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') throw error;
-      const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-      const codes = reasons.map((r) => r.Code ?? 'None');
-      const text = codes.length > 0 ? codes.join(',') : error.message;
-      if (text.includes('ConditionalCheckFailed')) return false;
-      if (text.includes('TransactionConflict') && attempt < 8) {
-        await sleep(Math.random() * 10 * 2 ** attempt);
-        continue;
-      }
-      throw error;
-    }
-  }
+  return (await transactWrite(client, items)).ok;
 }

@@ -9,7 +9,7 @@ const AUDIENCE = 'casewatch:survey';
 export const SURVEY_TOKEN_LIFETIME_SECONDS = 60 * 24 * 60 * 60;
 
 /** Longer than any token `issue` makes; anything longer is refused before spending an HMAC on it. */
-export const MAX_SURVEY_TOKEN_LENGTH = 2048;
+const MAX_SURVEY_TOKEN_LENGTH = 2048;
 
 /**
  * Survey links as HS256 JWTs naming one case (`sub`) for the survey audience, valid for 60 days from
