@@ -1,8 +1,7 @@
-import type { Actor } from '../shared/app/actor.ts';
 import { changeStatus } from '../shared/app/change-status.ts';
-import { openCase } from '../shared/app/open-case.ts';
 import { postMessage } from '../shared/app/post-message.ts';
 import { assignCase } from '../shared/app/triage.ts';
+import { agent, openConsumerCase } from '../test/support/cases.ts';
 import { TimerSim } from '../test/support/timer-sim.ts';
 
 export interface SchedulerCallsRow {
@@ -17,7 +16,6 @@ export interface SchedulerCallsRow {
 export async function benchSchedulerCalls(): Promise<{ rows: SchedulerCallsRow[]; total: number }> {
   const sim = new TimerSim('2026-11-30T17:00:00.000Z');
   const deps = sim.appDeps;
-  const agent: Actor = { kind: 'staff', role: 'agent', email: 'alice@support.example' };
   const rows: SchedulerCallsRow[] = [];
   let before = 0;
   const step = async (name: string, run: () => Promise<unknown>) => {
@@ -28,20 +26,7 @@ export async function benchSchedulerCalls(): Promise<{ rows: SchedulerCallsRow[]
   };
   let id = '';
   await step('create', async () => {
-    id = (
-      await openCase(
-        deps,
-        { kind: 'anonymous' },
-        {
-          type: 'consumer',
-          subject: 'Refund',
-          description: 'Where is my refund?',
-          email: 'b@example.com',
-          orderNumber: 'FS-1',
-          billingDescriptor: 'FS*',
-        },
-      )
-    ).case.id;
+    id = (await openConsumerCase(deps)).id;
   });
   await step('assign', () => assignCase(deps, agent, id, 'bob@support.example'));
   await step('respond', async () => {

@@ -1,18 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consumerCase, LocalApi, sellerCase } from './support/local-api.ts';
+import { describe, expect, it } from 'vitest';
+import { consumerCase, type LocalApi, sellerCase, useLocalApi } from './support/local-api.ts';
 
 let api: LocalApi;
 let seller: string;
 let agent: string;
 
-beforeAll(async () => {
-  api = await LocalApi.start();
+useLocalApi(async (local) => {
+  api = local.api;
+  agent = local.agent;
   seller = await api.token('seller', 'ops@acme.example', 'acme');
-  agent = await api.token('agent', 'alice@support.example');
-}, 120_000);
-
-afterAll(async () => {
-  await api?.stop();
 });
 
 const move = (id: string, status: string, extra: Record<string, unknown> = {}) =>

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consumerCase, LocalApi, sellerCase } from './support/local-api.ts';
+import { describe, expect, it } from 'vitest';
+import { consumerCase, type LocalApi, sellerCase, useLocalApi } from './support/local-api.ts';
 
 let api: LocalApi;
 let sellerA: string;
@@ -7,16 +7,12 @@ let sellerB: string;
 let agent: string;
 let lead: string;
 
-beforeAll(async () => {
-  api = await LocalApi.start();
+useLocalApi(async (local) => {
+  api = local.api;
+  agent = local.agent;
   sellerA = await api.token('seller', 'ops@acme.example', 'acme');
   sellerB = await api.token('seller', 'ops@globex.example', 'globex');
-  agent = await api.token('agent', 'alice@support.example');
   lead = await api.token('lead', 'lena@support.example');
-}, 120_000);
-
-afterAll(async () => {
-  await api?.stop();
 });
 
 describe('opening cases', () => {
@@ -271,5 +267,13 @@ describe('authorization matrix', () => {
     ).toBe(true);
     const filtered = await api.call('GET', '/cases?type=consumer', { token: sellerB });
     expect(filtered.body.items).toEqual([]);
+    // A filter seller A's cases match too (new seller cases) still answers only seller B's.
+    const sellerCases = await api.call('GET', '/cases?type=seller&status=new&limit=100', { token: sellerB });
+    expect(sellerCases.body.items.length).toBeGreaterThan(0);
+    expect(
+      sellerCases.body.items.every(
+        (c: { requester: { sellerId: string } }) => c.requester.sellerId === 'globex',
+      ),
+    ).toBe(true);
   });
 });

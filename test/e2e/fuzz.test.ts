@@ -1,23 +1,19 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ROUTES } from '../../shared/http/routes.ts';
-import { consumerCase, LocalApi } from './support/local-api.ts';
+import { consumerCase, type LocalApi, useLocalApi } from './support/local-api.ts';
 
 let api: LocalApi;
 let agent: string;
 let caseId: string;
 let caseToken: string;
 
-beforeAll(async () => {
-  api = await LocalApi.start();
-  agent = await api.token('agent', 'alice@support.example');
+useLocalApi(async (local) => {
+  api = local.api;
+  agent = local.agent;
   const { body } = await api.call('POST', '/cases', { body: consumerCase() });
   caseId = body.id;
   caseToken = body.caseToken;
-}, 120_000);
-
-afterAll(async () => {
-  await api?.stop();
 });
 
 describe('random input never makes the API fail (property)', () => {

@@ -1,18 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consumerCase, LocalApi } from './support/local-api.ts';
+import { describe, expect, it } from 'vitest';
+import { consumerCase, type LocalApi, useLocalApi } from './support/local-api.ts';
 
 let api: LocalApi;
 let agent: string;
 
-beforeAll(async () => {
-  // Monday 30 Nov 2026, 09:00 Pacific: a consumer case suggests level 2 (12 business hours).
-  api = await LocalApi.start({ start: new Date('2026-11-30T17:00:00Z') });
-  agent = await api.token('agent', 'alice@support.example');
-}, 120_000);
-
-afterAll(async () => {
-  await api?.stop();
-});
+// Monday 30 Nov 2026, 09:00 Pacific: a consumer case suggests level 2 (12 business hours).
+useLocalApi(
+  (local) => {
+    api = local.api;
+    agent = local.agent;
+  },
+  { start: new Date('2026-11-30T17:00:00Z') },
+);
 
 describe('GET /_local/metrics (issue #6)', () => {
   it('answers the exact backlog and first-response compliance so far, as the dashboard would', async () => {
@@ -50,5 +49,7 @@ describe('GET /_local/metrics (issue #6)', () => {
     // The breach is b's, the case nobody answered.
     const breached = (await api.call('GET', `/cases/${b.id}`, { token: agent })).body;
     expect(breached.sla.firstResponse.breachedAt).not.toBeNull();
+    // Breached exactly when its first response fell due (level 2: 12 hours after 17:00Z).
+    expect(breached.sla.firstResponse.breachedAt).toBe('2026-12-01T05:00:00.000Z');
   });
 });

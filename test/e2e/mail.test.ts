@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consumerCase, LocalApi, type StoredEmail } from './support/local-api.ts';
+import { describe, expect, it } from 'vitest';
+import { consumerCase, type LocalApi, type StoredEmail, useLocalApi } from './support/local-api.ts';
 
 /**
  * SPEC §5–§6 end to end: mail out through the local SES, mail in through the local SMTP server, into
@@ -9,14 +9,10 @@ let api: LocalApi;
 let agent: string;
 let domain: string;
 
-beforeAll(async () => {
-  api = await LocalApi.start();
-  agent = await api.token('agent', 'alice@support.example');
+useLocalApi((local) => {
+  api = local.api;
+  agent = local.agent;
   domain = api.runtime.mailDomain;
-}, 120_000);
-
-afterAll(async () => {
-  await api?.stop();
 });
 
 /** Lets the stream's reactions (mail) finish: listing timers drains the stream first. */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { modelAction as action, type ModelAction, runModel } from '../support/sla-model.ts';
-import { consumerCase, LocalApi } from './support/local-api.ts';
+import { consumerCase, type LocalApi, useLocalApi } from './support/local-api.ts';
 
 /**
  * The model-based check of SPEC §3 through the real local runtime: random API actions and clock
@@ -12,14 +12,13 @@ let api: LocalApi;
 let agent: string;
 let nextStart = Date.parse('2026-11-23T17:00:00Z');
 
-beforeAll(async () => {
-  api = await LocalApi.start({ clock: 'manual', start: new Date(nextStart) });
-  agent = await api.token('agent', 'alice@support.example');
-}, 120_000);
-
-afterAll(async () => {
-  await api?.stop();
-});
+useLocalApi(
+  (local) => {
+    api = local.api;
+    agent = local.agent;
+  },
+  { clock: 'manual', start: new Date(nextStart) },
+);
 
 describe('SLA events over HTTP against the reference model (property)', () => {
   it('the timeline’s at-risks, breaches and closes equal the model’s', async () => {

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consumerCase, LocalApi } from './support/local-api.ts';
+import { describe, expect, it } from 'vitest';
+import { consumerCase, type LocalApi, useLocalApi } from './support/local-api.ts';
 
 /**
  * SPEC §3 scenarios end to end: the local runtime with its manual clock, timers delivered by the
@@ -9,14 +9,13 @@ import { consumerCase, LocalApi } from './support/local-api.ts';
 let api: LocalApi;
 let agent: string;
 
-beforeAll(async () => {
-  api = await LocalApi.start({ clock: 'manual', start: new Date('2026-01-05T17:00:00Z') });
-  agent = await api.token('agent', 'alice@support.example');
-}, 120_000);
-
-afterAll(async () => {
-  await api?.stop();
-});
+useLocalApi(
+  (local) => {
+    api = local.api;
+    agent = local.agent;
+  },
+  { clock: 'manual', start: new Date('2026-01-05T17:00:00Z') },
+);
 
 const setClock = (iso: string) => api.call('POST', '/_local/clock', { body: { set: iso } });
 const advance = (duration: string) => api.call('POST', '/_local/clock', { body: { advance: duration } });

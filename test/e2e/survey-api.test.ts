@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consumerCase, LocalApi } from './support/local-api.ts';
+import { describe, expect, it } from 'vitest';
+import { consumerCase, type LocalApi, useLocalApi } from './support/local-api.ts';
 
 let api: LocalApi;
 let agent: string;
@@ -20,9 +20,9 @@ const forgedToken = (sub: string) =>
     .setExpirationTime('60d')
     .sign(new Uint8Array(randomBytes(32)));
 
-beforeAll(async () => {
-  api = await LocalApi.start();
-  agent = await api.token('agent', 'alice@support.example');
+useLocalApi(async (local) => {
+  api = local.api;
+  agent = local.agent;
   const opened = await api.call('POST', '/cases', { body: consumerCase() });
   caseId = opened.body.id;
   caseToken = opened.body.caseToken;
@@ -31,10 +31,6 @@ beforeAll(async () => {
     body: { status: 'closed', note: 'Refunded', public: true },
   });
   expect(closed.status).toBe(200);
-}, 120_000);
-
-afterAll(async () => {
-  await api?.stop();
 });
 
 describe('survey links the runtime never issued', () => {

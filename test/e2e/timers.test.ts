@@ -2,19 +2,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consumerCase, LocalApi } from './support/local-api.ts';
+import { consumerCase, LocalApi, useLocalApi } from './support/local-api.ts';
 
 /** SPEC §4/§8 locally: stream → reconciliation → local scheduler → timer handler, on the manual clock. */
 let api: LocalApi;
 let agent: string;
 
-beforeAll(async () => {
-  api = await LocalApi.start();
-  agent = await api.token('agent', 'alice@support.example');
-}, 120_000);
-
-afterAll(async () => {
-  await api?.stop();
+useLocalApi((local) => {
+  api = local.api;
+  agent = local.agent;
 });
 
 const getCase = async (id: string) => (await api.call('GET', `/cases/${id}`, { token: agent })).body;

@@ -1,21 +1,18 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createDynamoAutoReplyLimiter,
   createMemoryAutoReplyLimiter,
 } from '../../shared/adapters/dynamodb/auto-reply-limiter.ts';
 import type { AutoReplyLimiter } from '../../shared/ports/inbound-mail.ts';
-import { createTestTable, type TestTable, ulid } from './support/store.ts';
+import { type TestTable, ulid, useTestTable } from './support/store.ts';
 
 let t: TestTable;
 let dynamo: AutoReplyLimiter;
 
-beforeAll(async () => {
-  t = await createTestTable('auto-reply');
+useTestTable('auto-reply', (table) => {
+  t = table;
   dynamo = createDynamoAutoReplyLimiter({ client: t.doc, tableName: t.tableName });
-});
-afterAll(async () => {
-  await t.drop();
 });
 
 const sender = () => `Bob.${ulid().toLowerCase()}@Example.com`;

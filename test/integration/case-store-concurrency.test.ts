@@ -1,14 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Case } from '../../shared/domain/case.ts';
 import { toInstant } from '../../shared/domain/instant.ts';
-import { buildCase, createTestTable, event, opened, readAll, type TestTable, ulid } from './support/store.ts';
+import { buildCase, event, opened, readAll, type TestTable, ulid, useTestTable } from './support/store.ts';
 
 let t: TestTable;
-beforeAll(async () => {
-  t = await createTestTable('concurrency');
-});
-afterAll(async () => {
-  await t.drop();
+useTestTable('concurrency', (table) => {
+  t = table;
 });
 
 describe('optimistic locking under contention', () => {

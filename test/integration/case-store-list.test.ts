@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Case } from '../../shared/domain/case.ts';
 import { SEVERITY_LEVELS, type SeverityLevel } from '../../shared/domain/severity.ts';
 import { slaView } from '../../shared/domain/sla.ts';
@@ -14,6 +14,7 @@ import {
   policy,
   readAll,
   type TestTable,
+  useTestTable,
 } from './support/store.ts';
 
 /**
@@ -108,11 +109,8 @@ describe('the queue: every status × severity partition merged by deadline', () 
 
 describe('deadline order', () => {
   let t: TestTable;
-  beforeAll(async () => {
-    t = await createTestTable('deadlines');
-  });
-  afterAll(async () => {
-    await t.drop();
+  useTestTable('deadlines', (table) => {
+    t = table;
   });
 
   it('puts the most pressing promise first, whatever kind of deadline it is', async () => {

@@ -1,6 +1,6 @@
 import { DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createTable } from '../../local/dynamodb-local.ts';
 import { keys } from '../../shared/adapters/dynamodb/case-items.ts';
 import { createCaseStore } from '../../shared/adapters/dynamodb/case-store.ts';
@@ -12,7 +12,6 @@ import { AlreadyAppliedError, type CaseStore, InvalidCursorError } from '../../s
 import {
   at,
   buildCase,
-  createTestTable,
   event,
   nextCaseNumber,
   opened,
@@ -20,17 +19,15 @@ import {
   readAll,
   type TestTable,
   ulid,
+  useTestTable,
 } from './support/store.ts';
 
 let t: TestTable;
 let store: CaseStore;
 
-beforeAll(async () => {
-  t = await createTestTable('case-store');
+useTestTable('case-store', (table) => {
+  t = table;
   store = t.store;
-});
-afterAll(async () => {
-  await t.drop();
 });
 
 async function stored(spec: Parameters<typeof buildCase>[0] = {}): Promise<Case> {
@@ -365,6 +362,14 @@ describe('cursors', () => {
 
   it('accepts its own cursor for the same query', async () => {
     await expect(store.list({ status: 'pending_internal' }, { limit: 1, cursor })).resolves.toBeDefined();
+    // And it goes on where the first page stopped: the next case of the query, not the first again.
+    const [first, next] = await Promise.all([
+      store.list({ status: 'pending_internal' }, { limit: 1 }),
+      store.list({ status: 'pending_internal' }, { limit: 1, cursor }),
+    ]);
+    expect(next.items).toHaveLength(1);
+    expect(next.items[0]?.status).toBe('pending_internal');
+    expect(next.items[0]?.id).not.toBe(first.items[0]?.id);
   });
 
   it('refuses garbage, a tampered payload or signature, and a cursor of another query', async () => {
@@ -415,6 +420,7 @@ describe('cursors', () => {
       { status: 'pending_internal' },
       { limit: 1, cursor: first.cursor as string },
     );
+    expect(page.items.length).toBeGreaterThan(0);
     expect(page.items.every((c) => c.status === 'pending_internal')).toBe(true);
   });
 

@@ -125,7 +125,10 @@ describe('the due queue', () => {
       `${a} first-response-risk`,
       `${b} auto-close`,
     ]);
-    expect((await scheduler.due(new Date(at(40)), 2)).length).toBeLessThanOrEqual(2);
+    const limited = await scheduler.due(new Date(at(40)), 2);
+    expect(limited.length).toBeLessThanOrEqual(2);
+    // At least three timers are due: the limit cuts the answer, it does not empty it.
+    expect(limited).toHaveLength(2);
     await clear(a, b);
   });
 

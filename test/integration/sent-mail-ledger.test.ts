@@ -1,18 +1,15 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDynamoSentMailLedger } from '../../shared/adapters/dynamodb/sent-mail-ledger.ts';
 import { CLAIM_LEASE_MS, type SentMailLedger } from '../../shared/adapters/email/mail-notifier.ts';
-import { createTestTable, type TestTable, ulid } from './support/store.ts';
+import { type TestTable, ulid, useTestTable } from './support/store.ts';
 
 let t: TestTable;
 let ledger: SentMailLedger;
 
-beforeAll(async () => {
-  t = await createTestTable('sent-mail');
+useTestTable('sent-mail', (table) => {
+  t = table;
   ledger = createDynamoSentMailLedger({ client: t.doc, tableName: t.tableName });
-});
-afterAll(async () => {
-  await t.drop();
 });
 
 const now = new Date('2026-11-30T17:00:00.000Z');

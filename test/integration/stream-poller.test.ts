@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { LOCAL_CLIENT_CONFIG } from '../../local/dynamodb-local.ts';
 import { createStreamPoller, type StreamPoller } from '../../local/stream-poller.ts';
 import {
@@ -20,7 +20,7 @@ import {
   type StreamCheckpoints,
 } from '../../shared/adapters/local-scheduler/stream-checkpoints.ts';
 import { createTimersTable } from '../../shared/adapters/local-scheduler/timers-table.ts';
-import { createTestTable, type TestTable, ulid } from './support/store.ts';
+import { type TestTable, ulid, useTestTable } from './support/store.ts';
 
 let t: TestTable;
 let streams: DynamoDBStreamsClient;
@@ -36,8 +36,8 @@ const handler = async (event: DynamoDBStreamEvent) => {
 };
 let poller: StreamPoller;
 
-beforeAll(async () => {
-  t = await createTestTable('poller');
+useTestTable('poller', async (table) => {
+  t = table;
   checkpointTable = `${t.tableName}-local-timers`;
   await createTimersTable(t.client, checkpointTable);
   checkpoints = createStreamCheckpoints({ client: t.doc, tableName: checkpointTable });
@@ -49,7 +49,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await t.client.send(new DeleteTableCommand({ TableName: checkpointTable }));
-  await t.drop();
   streams.destroy();
 });
 

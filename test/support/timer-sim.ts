@@ -113,6 +113,16 @@ export class TimerSim {
     }
   }
 
+  /**
+   * Runs every stream reaction again from the first record, as after a lost checkpoint. Notices and
+   * metrics are collected again (the sim has no sent-mail ledger): what a replay must not repeat is
+   * a write, or a notice under a new event id.
+   */
+  async replay(): Promise<void> {
+    this.streamPosition = 0;
+    await this.drain();
+  }
+
   /** Timers due at or before now, earliest first. */
   due(): TimerPayload[] {
     const now = this.clock.now().toISOString();

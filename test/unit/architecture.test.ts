@@ -23,6 +23,8 @@ describe('shared/domain stays pure', () => {
       const target = relative(domainDir, normalize(join(domainDir, dirname(file), spec)));
       expect(spec.startsWith('.') && !target.startsWith('..') && target.endsWith('.ts'), spec).toBe(true);
     }
+    // Imports the pattern above cannot see: side-effect only, dynamic, or CommonJS.
+    expect(source).not.toMatch(/^\s*import\s*['"]|\bimport\s*\(|\brequire\s*\(/m);
   });
 
   it.each(domainFiles)('%s never reads the clock, the environment or randomness', (file) => {

@@ -1,4 +1,5 @@
 import { createTransport } from 'nodemailer';
+import { afterAll, beforeAll } from 'vitest';
 import { type LocalRuntime, startLocalRuntime } from '../../../local/runtime.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON answers; each assertion checks the shape it needs.
@@ -35,13 +36,17 @@ export interface StoredEmail {
   at: number;
 }
 
+export interface StartOptions {
+  clock?: 'system' | 'manual';
+  start?: Date;
+  dataDir?: string;
+}
+
 /** A running local runtime on free ports, and a small client for its API. */
 export class LocalApi {
   private constructor(public readonly runtime: LocalRuntime) {}
 
-  public static async start(
-    options: { clock?: 'system' | 'manual'; start?: Date; dataDir?: string } = {},
-  ): Promise<LocalApi> {
+  public static async start(options: StartOptions = {}): Promise<LocalApi> {
     const runtime = await startLocalRuntime({
       port: 0,
       dynamodbPort: 0,
@@ -126,6 +131,28 @@ export class LocalApi {
     if (answer.status !== 200) throw new Error(`token: ${answer.status} ${JSON.stringify(answer.body)}`);
     return answer.body.token as string;
   }
+}
+
+/** The support agent the end-to-end tests act as. */
+export const AGENT_EMAIL = 'alice@support.example';
+
+/**
+ * A local runtime for the enclosing suite: started before its tests, with a token for the agent
+ * (`AGENT_EMAIL`), and stopped after them. `ready` is handed both inside the same `beforeAll` (which
+ * allows the two minutes a cold start may take), to keep them and to prepare what the tests share.
+ */
+export function useLocalApi(
+  ready: (started: { api: LocalApi; agent: string }) => void | Promise<void>,
+  options: StartOptions = {},
+): void {
+  let api: LocalApi | undefined;
+  beforeAll(async () => {
+    api = await LocalApi.start(options);
+    await ready({ api, agent: await api.token('agent', AGENT_EMAIL) });
+  }, 120_000);
+  afterAll(async () => {
+    await api?.stop();
+  });
 }
 
 export const consumerCase = (overrides: Record<string, unknown> = {}) => ({

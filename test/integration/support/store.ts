@@ -1,7 +1,7 @@
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulid';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { createTable, LOCAL_CLIENT_CONFIG } from '../../../local/dynamodb-local.ts';
 import { createCaseStore, createDocumentClient } from '../../../shared/adapters/dynamodb/case-store.ts';
 import { type Case, caseNumberFrom, newCase, type OpenCaseInput } from '../../../shared/domain/case.ts';
@@ -42,6 +42,22 @@ export async function createTestTable(prefix: string): Promise<TestTable> {
       client.destroy();
     },
   };
+}
+
+/**
+ * A fresh table for the enclosing suite (file or describe): created before its tests, dropped after
+ * them. `ready` is handed the table inside the same `beforeAll`, to keep it and to build what the
+ * tests need over it.
+ */
+export function useTestTable(prefix: string, ready: (table: TestTable) => void | Promise<void>): void {
+  let table: TestTable | undefined;
+  beforeAll(async () => {
+    table = await createTestTable(prefix);
+    await ready(table);
+  });
+  afterAll(async () => {
+    await table?.drop();
+  });
 }
 
 let numbers = 0;

@@ -101,6 +101,14 @@ describe('survey tokens', () => {
       .sign(new Uint8Array(randomBytes(64)));
     for (const token of [unsecured, noExpiry, noSubject, hs512])
       expect(await tokens.verify(token)).toBeNull();
+    // Another algorithm over the right key: refused for the algorithm alone.
+    const hs512SameKey = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS512' })
+      .setSubject(CASE_ID)
+      .setAudience('casewatch:survey')
+      .setExpirationTime(now + 60)
+      .sign(surveyKey);
+    expect(await tokens.verify(hs512SameKey)).toBeNull();
   });
 
   it('answers null for any garbage, never throws (property)', async () => {

@@ -8,14 +8,12 @@ import {
 import type { OutboundMail } from '../../../shared/adapters/email/mailer.ts';
 import type { Actor } from '../../../shared/app/actor.ts';
 import { changeStatus } from '../../../shared/app/change-status.ts';
-import { openCase } from '../../../shared/app/open-case.ts';
 import { postMessage } from '../../../shared/app/post-message.ts';
 import { type ReactionDeps, reactToChange } from '../../../shared/app/react-to-change.ts';
 import { requestEscalation } from '../../../shared/app/requester-actions.ts';
 import { assignCase } from '../../../shared/app/triage.ts';
+import { agent, openConsumerCase } from '../../support/cases.ts';
 import { TimerSim } from '../../support/timer-sim.ts';
-
-const agent: Actor = { kind: 'staff', role: 'agent', email: 'alice@support.example' };
 
 /**
  * A case's whole life, then its stream replayed with every record delivered twice (and, in the
@@ -51,18 +49,11 @@ async function life(deliveries: (i: number) => number) {
       surveyUrl: (t) => `https://support.example/surveys/${t}`,
     }),
   };
-  const { case: c } = await openCase(
-    deps,
-    { kind: 'anonymous' },
-    {
-      type: 'consumer',
-      subject: 'Refund',
-      description: 'Charged twice',
-      email: 'buyer@example.com',
-      orderNumber: 'FS-1',
-      billingDescriptor: 'FSPRG',
-    },
-  );
+  const c = await openConsumerCase(deps, {
+    description: 'Charged twice',
+    email: 'buyer@example.com',
+    billingDescriptor: 'FSPRG',
+  });
   const requester: Actor = { kind: 'consumer', caseId: c.id };
   // The stream as it runs behind the writes: record i is delivered deliveries(i) times in a row.
   let position = 0;

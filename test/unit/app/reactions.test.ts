@@ -1,29 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '../../../shared/app/actor.ts';
 import { changeStatus } from '../../../shared/app/change-status.ts';
-import { openCase } from '../../../shared/app/open-case.ts';
 import { postMessage } from '../../../shared/app/post-message.ts';
 import { requestEscalation } from '../../../shared/app/requester-actions.ts';
 import { assignCase, setSeverity } from '../../../shared/app/triage.ts';
+import { agent, openConsumerCase } from '../../support/cases.ts';
 import { TimerSim } from '../../support/timer-sim.ts';
-
-const agent: Actor = { kind: 'staff', role: 'agent', email: 'alice@support.example' };
 
 async function setup() {
   const sim = new TimerSim('2026-12-01T17:00:00.000Z');
   const deps = sim.appDeps;
-  const { case: c } = await openCase(
-    deps,
-    { kind: 'anonymous' },
-    {
-      type: 'consumer',
-      subject: 'Refund',
-      description: 'Where is my refund?',
-      email: 'b@example.com',
-      orderNumber: 'FS-1',
-      billingDescriptor: 'FS*',
-    },
-  );
+  const c = await openConsumerCase(deps);
   const requester: Actor = { kind: 'consumer', caseId: c.id };
   return { sim, deps, id: c.id, requester };
 }
@@ -74,24 +61,17 @@ describe('stored events → customer mail (SPEC §5–§6)', () => {
       kind: 'acknowledgment',
       missing: [],
       relatedCaseNumber: null,
-      // Opened 17:00Z on Tuesday 1 Dec (09:00 Pacific); level 2 owes its first response 12 business hours on.
+      // Opened 17:00Z on Tuesday 1 Dec (09:00 Pacific); level 2 owes its first response 12 hours on.
       firstResponseDueAt: expect.stringMatching(/^2026-12-0[23]T/),
     });
-    const quiet = await openCase(
+    expect(sim.customerMail[0]).toMatchObject({ firstResponseDueAt: '2026-12-02T05:00:00.000Z' });
+    const quiet = await openConsumerCase(
       sim.appDeps,
-      { kind: 'anonymous' },
-      {
-        type: 'consumer',
-        subject: 'Again',
-        description: 'Mail loop?',
-        email: 'b@example.com',
-        orderNumber: 'FS-2',
-        billingDescriptor: 'FS*',
-      },
+      { subject: 'Again', description: 'Mail loop?', orderNumber: 'FS-2' },
       { acknowledge: false },
     );
     await sim.drain();
-    expect(sim.customerMail.filter((m) => m.case.id === quiet.case.id)).toEqual([]);
+    expect(sim.customerMail.filter((m) => m.case.id === quiet.id)).toEqual([]);
   });
 
   it('public agent messages reach the requester; internal notes and the requester’s own messages do not', async () => {
@@ -126,10 +106,16 @@ describe('stored events → customer mail (SPEC §5–§6)', () => {
       comment: null,
     });
     expect(sim.customerMail.at(-1)).toMatchObject({ kind: 'survey', surveyToken: `survey-${id}` });
-    // Replaying every stream record again records no second survey and sends nothing new (the
-    // notifier sees the same events; the survey is recorded once).
     const events = sim.store.events.get(id) ?? [];
     expect(events.filter((e) => e.type === 'survey.sent')).toHaveLength(1);
+    // Replaying every stream record again records no second survey and sends nothing new (the
+    // notifier sees the same events; the survey is recorded once).
+    await sim.replay();
+    expect((sim.store.events.get(id) ?? []).filter((e) => e.type === 'survey.sent')).toHaveLength(1);
+    expect(sim.store.cases.get(id)?.survey).toEqual(c?.survey);
+    const surveys = sim.customerMail.filter((m) => m.kind === 'survey');
+    expect(surveys.length).toBeGreaterThan(1);
+    expect(new Set(surveys.map((m) => m.eventId)).size).toBe(1);
   });
 
   it('a met first response counts FirstResponseMet and the minutes it took', async () => {

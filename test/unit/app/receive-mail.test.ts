@@ -1,16 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { parseReplyAddress, replyAddress } from '../../../shared/adapters/email/reply-address.ts';
 import { changeStatus } from '../../../shared/app/change-status.ts';
-import { openCase } from '../../../shared/app/open-case.ts';
 import { type MailDeps, receiveMail } from '../../../shared/app/receive-mail.ts';
 import { messageId } from '../../../shared/domain/email/addressing.ts';
 import type { ArchivedMail, InboundMessage } from '../../../shared/ports/inbound-mail.ts';
+import { agent, openConsumerCase } from '../../support/cases.ts';
 import { TimerSim } from '../../support/timer-sim.ts';
 
 const DOMAIN = 'mail.casewatch.test';
 const KEY = new Uint8Array(32).fill(7);
 const OTHER_KEY = new Uint8Array(32).fill(8);
-const agent = { kind: 'staff', role: 'agent', email: 'alice@support.example' } as const;
 
 function setup(options: { sellers?: Record<string, string>; maxAnswers?: number } = {}) {
   const sim = new TimerSim('2026-12-01T17:00:00.000Z');
@@ -61,21 +60,13 @@ function mail(overrides: Partial<InboundMessage>): InboundMessage {
   };
 }
 
-async function consumerCase(deps: MailDeps, email = 'buyer@example.com') {
-  const { case: c } = await openCase(
-    deps,
-    { kind: 'anonymous' },
-    {
-      type: 'consumer',
-      subject: 'Charged twice',
-      description: 'Two charges',
-      email,
-      orderNumber: 'FS-1',
-      billingDescriptor: 'FSPRG',
-    },
-  );
-  return c;
-}
+const consumerCase = (deps: MailDeps, email = 'buyer@example.com') =>
+  openConsumerCase(deps, {
+    subject: 'Charged twice',
+    description: 'Two charges',
+    email,
+    billingDescriptor: 'FSPRG',
+  });
 
 const raw = Buffer.from('raw');
 
@@ -403,6 +394,24 @@ describe('receiveMail: machine mail about a case', () => {
       'pending-closure',
     ]);
     expect(sim.notices).toEqual([]);
+    // The same for an auto-reply that names the case only by answering our Message-ID.
+    const byHeader = await receiveMail(
+      deps,
+      raw,
+      mail({
+        automatic: true,
+        inReplyTo: messageId(c.id, 'E1-pending-closure', DOMAIN),
+        subject: 'Automatic reply: case',
+        text: 'Back on Monday.',
+      }),
+    );
+    expect(byHeader).toEqual({ kind: 'noted', caseId: c.id, caseNumber: c.number });
+    expect(sim.store.cases.get(c.id)?.status).toBe('pending_closure');
+    expect((sim.store.events.get(c.id) ?? []).at(-1)).toMatchObject({
+      type: 'message.posted',
+      visibility: 'internal',
+      body: expect.stringContaining('Back on Monday.'),
+    });
   });
 
   it('a forged token, a subject tag alone, or a closed case: machine mail is only archived', async () => {

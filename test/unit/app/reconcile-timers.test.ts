@@ -1,25 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyTimerPlan, planTimers } from '../../../shared/app/reconcile-timers.ts';
-import { type Case, newCase } from '../../../shared/domain/case.ts';
+import type { Case } from '../../../shared/domain/case.ts';
 import { toInstant } from '../../../shared/domain/instant.ts';
 import { recordPublicUpdate, recordSeverityChange, recordStatusChange } from '../../../shared/domain/sla.ts';
 import { createSlaPolicy } from '../../../shared/domain/sla-policy.ts';
 import { CASE_STATUSES, checkTransition } from '../../../shared/domain/status.ts';
 import { desiredTimers } from '../../../shared/domain/timers.ts';
+import { newSellerCase } from '../../support/cases.ts';
 import { MemoryScheduler } from '../../support/timer-sim.ts';
 
 const policy = createSlaPolicy();
-const base = newCase(
-  { type: 'seller', subject: 'Webhook delays', description: 'ongoing' },
-  {
-    id: '01JD0000000000000000000000',
-    number: 'CW-000001',
-    channel: 'api',
-    openedAt: '2026-11-30T17:00:00.000Z',
-    requester: { email: 'a@b.c', sellerId: 's' },
-  },
-);
+const base = newSellerCase({ subject: 'Webhook delays', description: 'ongoing' }, { number: 'CW-000001' });
 
 describe('timer reconciliation', () => {
   it('a new case sets its first-response timers; closing it cancels them', () => {

@@ -2,13 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '../../../shared/app/actor.ts';
 import { changeStatus } from '../../../shared/app/change-status.ts';
-import { openCase } from '../../../shared/app/open-case.ts';
 import { postMessage } from '../../../shared/app/post-message.ts';
 import { recordWorkaround, setSeverity } from '../../../shared/app/triage.ts';
+import { agent, openConsumerCase } from '../../support/cases.ts';
 import { modelAction as action, type ModelAction, runModel } from '../../support/sla-model.ts';
 import { TimerSim } from '../../support/timer-sim.ts';
-
-const agent: Actor = { kind: 'staff', role: 'agent', email: 'alice@support.example' };
 
 /** Starts that put windows across weekends, Thanksgiving, Christmas and both DST changes. */
 const START = fc.constantFrom(
@@ -35,18 +33,11 @@ describe('SLA events against a minute-stepping reference model (property)', () =
 
           const sim = new TimerSim(startIso);
           const deps = sim.appDeps;
-          const { case: c } = await openCase(
-            deps,
-            { kind: 'anonymous' },
-            {
-              type: 'consumer',
-              subject: 'Order question',
-              description: 'Where is my order?',
-              email: 'b@example.com',
-              orderNumber: 'FS-9',
-              billingDescriptor: 'FS*',
-            },
-          );
+          const c = await openConsumerCase(deps, {
+            subject: 'Order question',
+            description: 'Where is my order?',
+            orderNumber: 'FS-9',
+          });
           if (c.severity.level !== level)
             await setSeverity(deps, agent, c.id, { level: level as 0 | 1 | 2 | 3, reason: 'start' });
           const requester: Actor = { kind: 'consumer', caseId: c.id };

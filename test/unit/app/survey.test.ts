@@ -15,9 +15,9 @@ import type { Case } from '../../../shared/domain/case.ts';
 import { toInstant } from '../../../shared/domain/instant.ts';
 import { SURVEY_QUESTIONS } from '../../../shared/domain/survey.ts';
 import type { CaseStore } from '../../../shared/ports/case-store.ts';
+import { agent, openConsumerCase } from '../../support/cases.ts';
 import { TimerSim } from '../../support/timer-sim.ts';
 
-const agent: Actor = { kind: 'staff', role: 'agent', email: 'alice@support.example' };
 const ratings = { overall: 5, timeliness: 4, friendliness: 3 };
 const secret = randomBytes(32).toString('base64');
 const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
@@ -37,25 +37,11 @@ async function setup(options: { type?: 'consumer' | 'seller'; surveyed?: boolean
   const surveyTokens = createSurveyTokens(async () => deriveKey(secret, 'survey'), sim.clock);
   const deps: SurveyDeps & typeof sim.appDeps = { ...sim.appDeps, surveyTokens };
   const seller: Actor = { kind: 'seller', email: 'ops@acme.example', sellerId: 'acme' };
-  const { case: opened } =
+  const sellerInput = { type: 'seller', subject: 'Webhook down', description: 'None since 10:00' } as const;
+  const opened =
     options.type === 'seller'
-      ? await openCase(deps, seller, {
-          type: 'seller',
-          subject: 'Webhook down',
-          description: 'None since 10:00',
-        })
-      : await openCase(
-          deps,
-          { kind: 'anonymous' },
-          {
-            type: 'consumer',
-            subject: 'Refund',
-            description: 'Where is my refund?',
-            email: 'buyer@example.com',
-            orderNumber: 'FS-1',
-            billingDescriptor: 'FS*',
-          },
-        );
+      ? (await openCase(deps, seller, sellerInput)).case
+      : await openConsumerCase(deps, { email: 'buyer@example.com' });
   await changeStatus(deps, agent, opened.id, { status: 'closed', note: 'Refunded', public: true });
   if (options.surveyed !== false) await markSurveySent(sim.store, opened.id, toInstant(sim.clock.now()));
   const token = await surveyTokens.issue(opened.id);
@@ -378,9 +364,16 @@ describe('GET / POST /surveys/{token} (the case-requests handler)', () => {
     });
 
     it('a forged or malformed link is a 404 page for GET and form POST', async () => {
-      const { browser, sim } = await http();
+      const { browser, sim, id } = await http();
       const otherKey = createSurveyTokens(async () => new Uint8Array(randomBytes(32)), sim.clock);
-      for (const bad of [await otherKey.issue('01JD0000000000000000000000'), 'a.b', 'x'.repeat(5_000)]) {
+      // A link signed with another key for this very case: only the signature makes it a forgery.
+      const forgedForThisCase = await otherKey.issue(id);
+      for (const bad of [
+        await otherKey.issue('01JD0000000000000000000000'),
+        forgedForThisCase,
+        'a.b',
+        'x'.repeat(5_000),
+      ]) {
         for (const r of [
           await browser.get(bad),
           await browser.post(bad, form),

@@ -3,17 +3,16 @@ import { describe, expect, it } from 'vitest';
 import type { Actor } from '../../../shared/app/actor.ts';
 import { changeStatus } from '../../../shared/app/change-status.ts';
 import { EarlyTimerError, fireTimer } from '../../../shared/app/fire-timer.ts';
-import { openCase } from '../../../shared/app/open-case.ts';
 import { postMessage } from '../../../shared/app/post-message.ts';
 import { assignCase, recordWorkaround, setSeverity } from '../../../shared/app/triage.ts';
 import type { Case } from '../../../shared/domain/case.ts';
 import { CASE_STATUSES, type CaseStatus } from '../../../shared/domain/status.ts';
 import type { TimelineEvent } from '../../../shared/domain/timeline.ts';
-import type { TimerPayload } from '../../../shared/ports/timer-scheduler.ts';
+import { scheduleName, type TimerPayload } from '../../../shared/ports/timer-scheduler.ts';
+import { agent, openConsumerCase } from '../../support/cases.ts';
 import { TimerSim } from '../../support/timer-sim.ts';
 
 const START = '2026-11-27T15:00:00.000Z'; // Friday 07:00 Pacific, the day after Thanksgiving
-const agent: Actor = { kind: 'staff', role: 'agent', email: 'alice@support.example' };
 
 type Step =
   | { t: 'wait'; minutes: number }
@@ -66,7 +65,7 @@ const chaos: Delivery = async (sim, until, rnd, held) => {
   await sim.drain();
   sim.clock.set(new Date(until));
   const due = sim.due();
-  for (const t of due) sim.scheduler.schedules.delete(`cw-${t.caseId}-${t.kind}`);
+  for (const t of due) sim.scheduler.schedules.delete(scheduleName(t.caseId, t.kind));
   const batch = [...held.splice(0), ...due];
   const now: TimerPayload[] = [];
   for (const t of batch) (rnd() < 0.3 ? held : now).push(t);
@@ -83,19 +82,12 @@ async function play(steps: Step[], delivery: Delivery, seed: number) {
   const held: TimerPayload[] = [];
   const sim = new TimerSim(START);
   const deps = sim.appDeps;
-  const opened = await openCase(
-    deps,
-    { kind: 'anonymous' },
-    {
-      type: 'consumer',
-      subject: 'Double billing',
-      description: 'Charged twice',
-      email: 'buyer@example.com',
-      orderNumber: 'FS-1',
-      billingDescriptor: 'FSPRG',
-    },
-  );
-  const id = opened.case.id;
+  const { id } = await openConsumerCase(deps, {
+    subject: 'Double billing',
+    description: 'Charged twice',
+    email: 'buyer@example.com',
+    billingDescriptor: 'FSPRG',
+  });
   const requester: Actor = { kind: 'consumer', caseId: id };
   for (const st of steps) {
     if (st.t === 'wait') {
@@ -163,18 +155,7 @@ describe('fireTimer', () => {
   async function newLevel0Case() {
     const sim = new TimerSim(START);
     const deps = sim.appDeps;
-    const { case: c } = await openCase(
-      deps,
-      { kind: 'anonymous' },
-      {
-        type: 'consumer',
-        subject: 'Help',
-        description: 'Please',
-        email: 'b@example.com',
-        orderNumber: 'FS-2',
-        billingDescriptor: 'FS*',
-      },
-    );
+    const c = await openConsumerCase(deps, { subject: 'Help', description: 'Please', orderNumber: 'FS-2' });
     await setSeverity(deps, agent, c.id, { level: 0, reason: 'urgent' });
     await sim.drain();
     return { sim, deps, id: c.id };

@@ -11,24 +11,19 @@ import {
 import type { Mailer, OutboundMail } from '../../../shared/adapters/email/mailer.ts';
 import { composeMime } from '../../../shared/adapters/email/mime.ts';
 import { parseReplyAddress } from '../../../shared/adapters/email/reply-address.ts';
-import { type Case, newCase } from '../../../shared/domain/case.ts';
+import type { Case } from '../../../shared/domain/case.ts';
 import { caseIdFromMessageIds, messageId, threadRootId } from '../../../shared/domain/email/addressing.ts';
 import type { CustomerNotice, InternalNotice, Notice } from '../../../shared/ports/notifier.ts';
+import { newSellerCase } from '../../support/cases.ts';
 
 const domain = 'reply.support.example';
 const replyKey = new Uint8Array(32).fill(5);
 const leads = ['lena@support.example', 'leo@support.example'];
 const from = 'casewatch support <support@support.example>';
 
-const c: Case = newCase(
-  { type: 'seller', subject: '<script>alert(1)</script> payout missing', description: 'no payout' },
-  {
-    id: '01JD0000000000000000000000',
-    number: 'CW-7KQ2MD',
-    channel: 'api',
-    openedAt: '2026-11-30T17:00:00.000Z',
-    requester: { email: 'sam@seller.example', sellerId: 's-1' },
-  },
+const c: Case = newSellerCase(
+  { subject: '<script>alert(1)</script> payout missing', description: 'no payout' },
+  { requester: { email: 'sam@seller.example', sellerId: 's-1' } },
 );
 const assigned: Case = { ...c, assignee: 'bob@support.example' };
 const root = threadRootId(c.id, domain);
@@ -226,16 +221,7 @@ describe('internal mail', () => {
   });
 
   it('sends nothing when there is nobody to tell', async () => {
-    const n = createMailNotifier({
-      mailer,
-      ledger,
-      clock: { now: () => now },
-      from,
-      mailDomain: domain,
-      replyKey,
-      leads: [],
-      surveyUrl: (t) => t,
-    });
+    const n = notifier({ leads: [], surveyUrl: (t) => t });
     for (const notice of internalNotices(c)) await n.notify(notice);
     expect(mailer.sent).toEqual([]);
   });

@@ -6,25 +6,15 @@ import { createSesMailer } from '../../../shared/adapters/email/mailer.ts';
 import { composeMime, type MimeMail } from '../../../shared/adapters/email/mime.ts';
 import { replyAddress } from '../../../shared/adapters/email/reply-address.ts';
 import { renderNotice } from '../../../shared/adapters/email/templates.ts';
-import { newCase } from '../../../shared/domain/case.ts';
 import { messageId } from '../../../shared/domain/email/addressing.ts';
+import { newSellerCase } from '../../support/cases.ts';
 
 const domain = 'reply.support.example';
 const key = new Uint8Array(32).fill(3);
-const c = newCase(
-  {
-    type: 'seller',
-    subject: '<script>alert(1)</script>\r\nBcc: victim@evil.example',
-    description: 'no payout this month',
-  },
-  {
-    id: '01JD0000000000000000000000',
-    number: 'CW-7KQ2MD',
-    channel: 'api',
-    openedAt: '2026-11-30T17:00:00.000Z',
-    requester: { email: 'a@b.c', sellerId: 's' },
-  },
-);
+const c = newSellerCase({
+  subject: '<script>alert(1)</script>\r\nBcc: victim@evil.example',
+  description: 'no payout this month',
+});
 const rendered = renderNotice({
   kind: 'acknowledgment',
   eventId: '01JDOPENED',

@@ -6,22 +6,14 @@ import {
   renderNotice,
   type TemplateContext,
 } from '../../../shared/adapters/email/templates.ts';
-import { type Case, newCase } from '../../../shared/domain/case.ts';
+import type { Case } from '../../../shared/domain/case.ts';
 import type { Notice } from '../../../shared/ports/notifier.ts';
+import { newSellerCase } from '../../support/cases.ts';
 
 const hostileSubject = '<script>alert(1)</script> "><img src=x onerror=alert(2)>';
 const hostileBody = `Hi</p><script>steal()</script>\n"><img src=x onerror=alert(3)> & 'quotes'`;
 
-const c: Case = newCase(
-  { type: 'seller', subject: 'Payout missing', description: 'no payout this month' },
-  {
-    id: '01JD0000000000000000000000',
-    number: 'CW-7KQ2MD',
-    channel: 'api',
-    openedAt: '2026-11-30T17:00:00.000Z',
-    requester: { email: 'a@b.c', sellerId: 's' },
-  },
-);
+const c: Case = newSellerCase({ subject: 'Payout missing', description: 'no payout this month' });
 const hostile: Case = {
   ...c,
   subject: `${hostileSubject}\r\nBcc: victim@evil.example`,

@@ -219,6 +219,7 @@ describe('the form shown again after a bad post', () => {
     expect(radios(html, 'overall').filter((t) => t.includes(' checked'))).toEqual([
       expect.stringContaining('value="4"'),
     ]);
+    expect(radios(html, 'friendliness')).toHaveLength(5);
     expect(radios(html, 'friendliness').every((t) => t.includes('aria-invalid="true"'))).toBe(true);
     expect(radios(html, 'overall').some((t) => t.includes('aria-invalid'))).toBe(false);
   });

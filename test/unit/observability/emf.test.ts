@@ -1,17 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Actor } from '../../../shared/app/actor.ts';
 import { changeStatus } from '../../../shared/app/change-status.ts';
-import { openCase } from '../../../shared/app/open-case.ts';
 import { postMessage } from '../../../shared/app/post-message.ts';
 import { reactToChange } from '../../../shared/app/react-to-change.ts';
 import { requestEscalation } from '../../../shared/app/requester-actions.ts';
 import { submitSurvey } from '../../../shared/app/survey.ts';
 import { setSeverity } from '../../../shared/app/triage.ts';
 import type { RecordMetric } from '../../../shared/ports/notifier.ts';
+import { agent, openConsumerCase } from '../../support/cases.ts';
 import { TimerSim } from '../../support/timer-sim.ts';
 
 const UNITS = new Set(['Count', 'None', 'Seconds', 'Milliseconds', 'Percent']);
-const agent: Actor = { kind: 'staff', role: 'agent', email: 'alice@support.example' };
 
 /** The EMF specification's rules for one log line (docs.aws.amazon.com, CloudWatch embedded metric format). */
 function assertValidEmf(line: string) {
@@ -68,18 +66,7 @@ describe('metric lines are valid EMF', () => {
     // A case life in memory produces the handlers' metric calls (reactions, as the stream runs them).
     const sim = new TimerSim('2026-12-01T17:00:00.000Z');
     const deps = sim.appDeps;
-    const { case: c } = await openCase(
-      deps,
-      { kind: 'anonymous' },
-      {
-        type: 'consumer',
-        subject: 'Refund',
-        description: 'Charged twice',
-        email: 'b@example.com',
-        orderNumber: 'FS-1',
-        billingDescriptor: 'FSPRG',
-      },
-    );
+    const c = await openConsumerCase(deps, { description: 'Charged twice', billingDescriptor: 'FSPRG' });
     await requestEscalation(deps, { kind: 'consumer', caseId: c.id }, c.id, 'Urgent');
     await setSeverity(deps, agent, c.id, { level: 0, reason: 'outage' });
     sim.clock.advance(3 * 3_600_000);
