@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { corsHeaders } from '../shared/http/cors.ts';
 import { ROUTES, type RouteDefinition, type RouteGroup } from '../shared/http/routes.ts';
 import type { JwtClaims } from '../shared/ports/identity-verifier.ts';
 
@@ -54,12 +55,8 @@ function flattenClaims(claims: JwtClaims): Record<string, string> {
   return out;
 }
 
-const CORS_HEADERS = {
-  'access-control-allow-origin': '*',
-  'access-control-allow-methods': 'GET,POST,PUT,OPTIONS',
-  'access-control-allow-headers': 'authorization,content-type,if-match,idempotency-key,x-case-token',
-  'access-control-expose-headers': 'etag,location',
-};
+/** Every origin may call the local API, as `casewatch:allowedOrigins` allows by default in AWS. */
+const LOCAL_ORIGINS = ['*'];
 
 function send(
   res: ServerResponse,
@@ -119,8 +116,12 @@ export function createGateway({ handlers, verifyJwt, localRoutes }: GatewayOptio
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = (req.method ?? 'GET').toUpperCase();
+    // As API Gateway does with CORS configured: preflights answered here, every answer decorated.
+    const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
+    for (const [name, value] of Object.entries(corsHeaders(LOCAL_ORIGINS, origin, method === 'OPTIONS')))
+      res.setHeader(name, value);
     if (method === 'OPTIONS') {
-      res.writeHead(204, CORS_HEADERS);
+      res.writeHead(204);
       res.end();
       return;
     }

@@ -20,7 +20,7 @@ import {
 import type { CoreDeps } from '../shared/app/deps.ts';
 import type { TimerKind } from '../shared/domain/timers.ts';
 import type { SurveyTokens } from '../shared/ports/inbound-mail.ts';
-import type { RecordMetric } from '../shared/ports/notifier.ts';
+import type { RecordMetric } from '../shared/ports/metrics.ts';
 import { ManualClock } from './clock.ts';
 import { LOCAL_CLIENT_CONFIG } from './dynamodb-local.ts';
 import { createStreamPoller } from './stream-poller.ts';

@@ -1,7 +1,7 @@
-import type { MetricUnit, RecordMetric } from '../shared/ports/notifier.ts';
+import { METRICS, type MetricName, type MetricUnit, type RecordMetric } from '../shared/ports/metrics.ts';
 
 interface Point {
-  name: string;
+  name: MetricName;
   dimensions: Record<string, string>;
   value: number;
   unit: MetricUnit;
@@ -28,18 +28,18 @@ export function createMetricsTally() {
   const record: RecordMetric = (name, dimensions, value = 1, unit = 'Count') => {
     points.push({ name, dimensions, value, unit });
   };
-  const sum = (name: string, match: (d: Record<string, string>) => boolean = () => true) =>
+  const sum = (name: MetricName, match: (d: Record<string, string>) => boolean = () => true) =>
     points.filter((p) => p.name === name && match(p.dimensions)).reduce((s, p) => s + p.value, 0);
-  const bySeverity = (name: string) =>
+  const bySeverity = (name: MetricName) =>
     Object.fromEntries(LEVELS.map((l) => [l, sum(name, (d) => d.severity === l)]));
 
   function summary() {
     const firstResponse = Object.fromEntries(
       LEVELS.map((level) => {
-        const met = sum('FirstResponseMet', (d) => d.severity === level);
-        const breached = sum('FirstResponseBreached', (d) => d.severity === level);
+        const met = sum(METRICS.firstResponseMet, (d) => d.severity === level);
+        const breached = sum(METRICS.firstResponseBreached, (d) => d.severity === level);
         const minutes = points
-          .filter((p) => p.name === 'TimeToFirstResponse' && p.dimensions.severity === level)
+          .filter((p) => p.name === METRICS.timeToFirstResponse && p.dimensions.severity === level)
           .map((p) => p.value)
           .sort((a, b) => a - b);
         return [
@@ -56,7 +56,7 @@ export function createMetricsTally() {
     );
     const surveyScores = Object.fromEntries(
       TOPICS.map((topic) => {
-        const scores = points.filter((p) => p.name === 'SurveyScore' && p.dimensions.topic === topic);
+        const scores = points.filter((p) => p.name === METRICS.surveyScore && p.dimensions.topic === topic);
         const total = scores.reduce((s, p) => s + p.value, 0);
         return [
           topic,
@@ -65,12 +65,12 @@ export function createMetricsTally() {
       }),
     );
     return {
-      casesOpened: bySeverity('CaseOpened'),
+      casesOpened: bySeverity(METRICS.caseOpened),
       firstResponse,
-      nextUpdateBreached: bySeverity('NextUpdateBreached'),
-      atRisk: bySeverity('SlaAtRisk'),
-      escalations: bySeverity('EscalationRequested'),
-      autoClosed: sum('CaseAutoClosed'),
+      nextUpdateBreached: bySeverity(METRICS.nextUpdateBreached),
+      atRisk: bySeverity(METRICS.slaAtRisk),
+      escalations: bySeverity(METRICS.escalationRequested),
+      autoClosed: sum(METRICS.caseAutoClosed),
       surveyScores,
     };
   }

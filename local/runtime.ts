@@ -12,6 +12,7 @@ import { createCaseStore, createDocumentClient } from '../shared/adapters/dynamo
 import { createDynamoSentMailLedger } from '../shared/adapters/dynamodb/sent-mail-ledger.ts';
 import { addressList } from '../shared/adapters/email/mail-notifier.ts';
 import { parseReplyAddress } from '../shared/adapters/email/reply-address.ts';
+import { recordMetric } from '../shared/adapters/powertools/observability.ts';
 import { deriveKey } from '../shared/adapters/secret-keys.ts';
 import { systemClock } from '../shared/adapters/system-clock.ts';
 import { createCaseTokens } from '../shared/adapters/tokens/case-tokens.ts';
@@ -23,7 +24,6 @@ import { parseInstant } from '../shared/domain/instant.ts';
 import { DEFAULT_BREADTH_THRESHOLDS } from '../shared/domain/severity.ts';
 import { createSlaPolicy } from '../shared/domain/sla-policy.ts';
 import type { ApiDeps } from '../shared/http/api-handler.ts';
-import { recordMetric } from '../shared/http/observability.ts';
 import type { RouteGroup } from '../shared/http/routes.ts';
 import type { Clock } from '../shared/ports/clock.ts';
 import { createLocalBlobStore } from './blob-store.ts';

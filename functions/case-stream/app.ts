@@ -4,8 +4,8 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { changeFromStreamRecord } from '../../shared/adapters/dynamodb/stream-records.ts';
+import { logger, recordMetric, tracer } from '../../shared/adapters/powertools/observability.ts';
 import { type ReactionDeps, reactToChange } from '../../shared/app/react-to-change.ts';
-import { logger, recordMetric, tracer } from '../../shared/http/observability.ts';
 
 /**
  * The table's stream: each record reconciles its case's timers or sends the notice its event calls

@@ -4,9 +4,9 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createDynamoSentMailLedger } from '../../shared/adapters/dynamodb/sent-mail-ledger.ts';
 import { addressList, createMailNotifier, firstTimeOver } from '../../shared/adapters/email/mail-notifier.ts';
 import { createSesMailer } from '../../shared/adapters/email/mailer.ts';
+import { logger } from '../../shared/adapters/powertools/observability.ts';
 import { createEventBridgeScheduler } from '../../shared/adapters/scheduler/eventbridge-scheduler.ts';
 import { deriveKey } from '../../shared/adapters/secret-keys.ts';
-import { logger } from '../../shared/http/observability.ts';
 import { awsCoreDeps, awsSurveyTokens, documents, env, signingSecret } from '../aws-composition.ts';
 import { createHandler } from './app.ts';
 

@@ -4,8 +4,9 @@ import middy from '@middy/core';
 import type { Context, SESEvent, SESEventRecord, SESReceiptStatus } from 'aws-lambda';
 import type { SentMailLedger } from '../../shared/adapters/email/mail-notifier.ts';
 import { readInbound, type Verdict, type Verdicts } from '../../shared/adapters/email-inbound/classify.ts';
+import { logger, recordMetric, tracer } from '../../shared/adapters/powertools/observability.ts';
 import { type MailDeps, type MailOutcome, receiveMail } from '../../shared/app/receive-mail.ts';
-import { logger, recordMetric, tracer } from '../../shared/http/observability.ts';
+import { METRICS } from '../../shared/ports/metrics.ts';
 
 export interface InboundHandlerDeps extends MailDeps {
   /** The raw RFC 5322 message SES stored for this message id (S3 in AWS; a map locally). */
@@ -56,7 +57,9 @@ export function createHandler(deps: InboundHandlerDeps) {
       });
       const outcome = await receiveMail(deps, raw, mail, { receiptKey: key });
       await deps.ledger.confirm(key, null);
-      recordMetric('MailReceived', { outcome: outcome.kind === 'archived' ? outcome.reason : outcome.kind });
+      recordMetric(METRICS.mailReceived, {
+        outcome: outcome.kind === 'archived' ? outcome.reason : outcome.kind,
+      });
       logger.info('inbound mail handled', { messageId, outcome });
       return { messageId, ...outcome };
     } catch (error) {

@@ -4,10 +4,10 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
+import { logger, tracer } from '../../shared/adapters/powertools/observability.ts';
 import type { CoreDeps } from '../../shared/app/deps.ts';
 import { fireTimer } from '../../shared/app/fire-timer.ts';
 import { TIMER_KINDS } from '../../shared/domain/timers.ts';
-import { logger, tracer } from '../../shared/http/observability.ts';
 
 const TimerPayloadSchema = z.strictObject({
   caseId: z.string().min(1).max(64),

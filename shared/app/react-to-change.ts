@@ -9,7 +9,8 @@ import type { TimelineEvent } from '../domain/timeline.ts';
 import type { CaseStore } from '../ports/case-store.ts';
 import type { IdGenerator } from '../ports/ids.ts';
 import type { SurveyTokens } from '../ports/inbound-mail.ts';
-import type { Notice, Notifier, RecordMetric } from '../ports/notifier.ts';
+import { METRICS, type RecordMetric } from '../ports/metrics.ts';
+import type { Notice, Notifier } from '../ports/notifier.ts';
 import type { TimerScheduler } from '../ports/timer-scheduler.ts';
 import { SYSTEM_ACTOR } from './case-access.ts';
 import { applyTimerPlan, planTimers } from './reconcile-timers.ts';
@@ -39,8 +40,8 @@ export interface ReactionDeps {
 }
 
 const BREACH_METRIC = {
-  'first-response': 'FirstResponseBreached',
-  'next-update': 'NextUpdateBreached',
+  'first-response': METRICS.firstResponseBreached,
+  'next-update': METRICS.nextUpdateBreached,
 } as const;
 
 type Metric = Parameters<RecordMetric>;
@@ -67,7 +68,7 @@ async function consequences(
   switch (e.type) {
     case 'case.opened': {
       // Counted here, not in the API, so cases opened by mail count too (at the severity they opened with).
-      const opened: Metric = ['CaseOpened', { severity, type: c.type, channel: e.channel }];
+      const opened: Metric = [METRICS.caseOpened, { severity, type: c.type, channel: e.channel }];
       if (e.acknowledge === false || !c.requester.email) return { notices: [], metrics: [opened] };
       const related = c.relatedCaseId ? await deps.store.get(c.relatedCaseId) : null;
       return {
@@ -94,16 +95,16 @@ async function consequences(
     case 'sla.met': {
       if (e.deadline !== 'first-response') return { notices: [], metrics: [] };
       const minutes = Math.max(0, Math.round((epochOf(e.at) - epochOf(c.createdAt)) / 60_000));
-      const took: Metric = ['TimeToFirstResponse', { severity }, minutes, 'Minutes'];
+      const took: Metric = [METRICS.timeToFirstResponse, { severity }, minutes, 'Minutes'];
       // A late answer still has a time to first response, but the promise was breached, not met:
       // compliance is met ÷ (met + breached), so each first response counts on exactly one side.
       const breached = c.sla.firstResponse.breachedAt !== null && c.sla.firstResponse.breachedAt <= e.at;
-      return { notices: [], metrics: breached ? [took] : [['FirstResponseMet', { severity }], took] };
+      return { notices: [], metrics: breached ? [took] : [[METRICS.firstResponseMet, { severity }], took] };
     }
     case 'sla.at_risk':
       return {
         notices: [{ kind: 'sla.at_risk', eventId, case: c, deadline: e.deadline, dueAt: e.dueAt }],
-        metrics: [['SlaAtRisk', { severity }]],
+        metrics: [[METRICS.slaAtRisk, { severity }]],
       };
     case 'sla.breached':
       return {
@@ -115,13 +116,13 @@ async function consequences(
     case 'escalation.requested':
       return {
         notices: [{ kind: 'escalation.requested', eventId, case: c, reason: e.reason }],
-        metrics: [['EscalationRequested', { severity }]],
+        metrics: [[METRICS.escalationRequested, { severity }]],
       };
     case 'case.closed':
       await sendSurveyOnce(deps, c, e.at);
       return {
         notices: [{ kind: 'closure', eventId, case: c, auto: e.auto }],
-        metrics: e.auto ? [['CaseAutoClosed', {}]] : [],
+        metrics: e.auto ? [[METRICS.caseAutoClosed, {}]] : [],
       };
     case 'survey.sent':
       return c.requester.email
@@ -134,7 +135,7 @@ async function consequences(
       return {
         notices: [],
         metrics: SURVEY_QUESTIONS.map(
-          ({ topic }): Metric => ['SurveyScore', { topic }, e.ratings[topic], 'None'],
+          ({ topic }): Metric => [METRICS.surveyScore, { topic }, e.ratings[topic], 'None'],
         ),
       };
     case 'status.changed': {
@@ -211,7 +212,7 @@ export async function reactToChange(deps: ReactionDeps, change: StoredChange): P
   }
   if (change.kind === 'counter') {
     deps.recordMetric?.(
-      'OpenCases',
+      METRICS.openCases,
       { status: change.status, severity: String(change.level) },
       change.count,
       'Count',

@@ -13,6 +13,13 @@ export const CASE_STATUSES = [
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 export const CaseStatusSchema = z.enum(CASE_STATUSES);
 
+/** A status a case still counts in the backlog with: every one but closed. */
+export type BacklogStatus = Exclude<CaseStatus, 'closed'>;
+/** The backlog's statuses, in API order: what the backlog counters, the dashboard and the queue count. */
+export const BACKLOG_STATUSES: readonly BacklogStatus[] = CASE_STATUSES.filter(
+  (s): s is BacklogStatus => s !== 'closed',
+);
+
 /**
  * Who asks for a change. `system` is casewatch itself: an assignment opening a new case, a customer
  * message reopening a waiting case, the auto-close timer.

@@ -1,14 +1,13 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
-import httpCors from '@middy/http-cors';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { logger, tracer } from '../adapters/powertools/observability.ts';
 import type { Actor } from '../app/actor.ts';
 import type { AppDeps } from '../app/deps.ts';
 import { InvalidCursorError } from '../ports/case-store.ts';
 import type { SurveyTokens } from '../ports/inbound-mail.ts';
 import { type AuthDeps, resolveActor } from './auth.ts';
-import { logger, tracer } from './observability.ts';
 import { type Problem, problem, problemFor, problemResponse } from './problem.ts';
 import { ROUTES } from './routes.ts';
 
@@ -58,8 +57,6 @@ export function json(
   };
 }
 
-const CORS_ALLOW_HEADERS = 'Authorization,Content-Type,If-Match,Idempotency-Key,X-Case-Token';
-
 /** The problem an error becomes: typed errors keep their status; anything else is a logged 500. */
 function problemForError(error: unknown): Problem {
   if (error instanceof InvalidCursorError) {
@@ -85,14 +82,14 @@ const errorsToProblems: middy.MiddlewareObj<
   onError: async (request) => {
     const answer = problemForError(request.error);
     if (answer.status >= 500) logger.error('unhandled error', { error: request.error as Error });
-    const response = problemResponse(answer);
-    request.response = { ...response, headers: { ...response.headers, 'access-control-allow-origin': '*' } };
+    request.response = problemResponse(answer);
   },
 };
 
 /**
- * The middy stack every API function shares: Powertools logger/metrics/tracer, CORS, one error
- * mapper to problem+json, and whatever a function adds (`use`, e.g. idempotency). Routes are chosen by API Gateway's `routeKey`.
+ * The middy stack every API function shares: Powertools logger/tracer, one error mapper to
+ * problem+json, and whatever a function adds (`use`, e.g. idempotency). Routes are chosen by API
+ * Gateway's `routeKey`. CORS is API Gateway's (`shared/http/cors.ts`), not the functions'.
  */
 export function createApiHandler<D extends ApiDeps>(
   routes: Record<string, Route<D>>,
@@ -109,8 +106,7 @@ export function createApiHandler<D extends ApiDeps>(
   const handler = middy(dispatch)
     .use(errorsToProblems)
     .use(injectLambdaContext(logger))
-    .use(captureLambdaHandler(tracer))
-    .use(httpCors({ origins: ['*'], headers: CORS_ALLOW_HEADERS, exposeHeaders: 'ETag,Location' }));
+    .use(captureLambdaHandler(tracer));
   for (const m of options.use ?? []) handler.use(m);
   return handler;
 }

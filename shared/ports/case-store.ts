@@ -1,6 +1,6 @@
 import type { Case, CaseType } from '../domain/case.ts';
 import type { SeverityLevel } from '../domain/severity.ts';
-import { CASE_STATUSES, type CaseStatus } from '../domain/status.ts';
+import type { BacklogStatus, CaseStatus } from '../domain/status.ts';
 import type { TimelineEvent } from '../domain/timeline.ts';
 
 /** A page of results and the opaque cursor for the next one (null on the last page). */
@@ -30,13 +30,6 @@ export interface CaseQuery {
 
 /** The outcome of a conditional write that lost a race: the caller re-reads and decides (412 / retry). */
 export type WriteOutcome = { ok: true } | { ok: false; reason: 'stale' };
-
-/** A status a case still counts in the backlog with: every one but closed. */
-export type BacklogStatus = Exclude<CaseStatus, 'closed'>;
-/** The backlog's statuses, in the order `backlog()` lists them. */
-export const BACKLOG_STATUSES: readonly BacklogStatus[] = CASE_STATUSES.filter(
-  (s): s is BacklogStatus => s !== 'closed',
-);
 
 /** How many cases are open in one status at one severity level right now. */
 export interface BacklogCount {

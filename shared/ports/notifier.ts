@@ -56,16 +56,3 @@ export type Notice = InternalNotice | CustomerNotice;
 export interface Notifier {
   notify(notice: Notice): Promise<void>;
 }
-
-export type MetricUnit = 'Count' | 'Minutes' | 'None';
-
-/**
- * Operational measurements (CloudWatch EMF in AWS, log lines locally); one call, one data point.
- * `value` defaults to 1 and `unit` to Count.
- */
-export type RecordMetric = (
-  name: string,
-  dimensions: Record<string, string>,
-  value?: number,
-  unit?: MetricUnit,
-) => void;

@@ -16,8 +16,8 @@ import type { Case } from '../../shared/domain/case.ts';
 import { toInstant } from '../../shared/domain/instant.ts';
 import { SEVERITY_LABELS, SEVERITY_LEVELS, type SeverityLevel } from '../../shared/domain/severity.ts';
 import { recordSeverityChange, recordStatusChange } from '../../shared/domain/sla.ts';
-import { CASE_STATUSES, type CaseStatus } from '../../shared/domain/status.ts';
-import { BACKLOG_STATUSES, type BacklogCount, type CaseStore } from '../../shared/ports/case-store.ts';
+import { BACKLOG_STATUSES, CASE_STATUSES, type CaseStatus } from '../../shared/domain/status.ts';
+import type { BacklogCount, CaseStore } from '../../shared/ports/case-store.ts';
 import {
   at,
   buildCase,

@@ -1,10 +1,10 @@
 import type { StoredChange } from '../../shared/app/react-to-change.ts';
 import type { Case } from '../../shared/domain/case.ts';
 import { SEVERITY_LEVELS } from '../../shared/domain/severity.ts';
+import { BACKLOG_STATUSES } from '../../shared/domain/status.ts';
 import type { TimelineEvent } from '../../shared/domain/timeline.ts';
 import {
   AlreadyAppliedError,
-  BACKLOG_STATUSES,
   type BacklogCount,
   type CaseStore,
   type Page,

@@ -8,7 +8,8 @@ import { DEFAULT_BREADTH_THRESHOLDS } from '../../shared/domain/severity.ts';
 import { createSlaPolicy } from '../../shared/domain/sla-policy.ts';
 import type { DesiredTimer, TimerKind } from '../../shared/domain/timers.ts';
 import type { SurveyTokens } from '../../shared/ports/inbound-mail.ts';
-import type { CustomerNotice, InternalNotice, MetricUnit } from '../../shared/ports/notifier.ts';
+import type { MetricName, MetricUnit } from '../../shared/ports/metrics.ts';
+import type { CustomerNotice, InternalNotice } from '../../shared/ports/notifier.ts';
 import { scheduleName, type TimerPayload, type TimerScheduler } from '../../shared/ports/timer-scheduler.ts';
 import { MemoryCaseStore } from './memory-case-store.ts';
 
@@ -49,7 +50,7 @@ export class TimerSim {
   /** Mail to requesters (acknowledgment, agent messages, closing, survey). */
   readonly customerMail: CustomerNotice[] = [];
   readonly metrics: {
-    name: string;
+    name: MetricName;
     dimensions: Record<string, string>;
     value?: number;
     unit?: MetricUnit | undefined;

@@ -3,10 +3,10 @@ import type { Instant } from '../../domain/instant.ts';
 import { SEVERITY_LEVELS, type SeverityLevel } from '../../domain/severity.ts';
 import { firstResponseDueAt, nextUpdateDueAt } from '../../domain/sla.ts';
 import type { SlaPolicy } from '../../domain/sla-policy.ts';
-import type { CaseStatus } from '../../domain/status.ts';
+import { BACKLOG_STATUSES, type BacklogStatus, type CaseStatus } from '../../domain/status.ts';
 import { isPublicEvent, type TimelineEvent } from '../../domain/timeline.ts';
 import { desiredTimers, type TimedCase } from '../../domain/timers.ts';
-import { BACKLOG_STATUSES, type BacklogCount, type BacklogStatus } from '../../ports/case-store.ts';
+import type { BacklogCount } from '../../ports/case-store.ts';
 import { GLOBAL_INDEXES, KEY_ATTRIBUTES, TABLE_KEYS } from './table-definition.ts';
 
 /**

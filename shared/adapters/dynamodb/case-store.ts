@@ -11,11 +11,10 @@ import type { Case } from '../../domain/case.ts';
 import { epochOf } from '../../domain/instant.ts';
 import { SEVERITY_LEVELS } from '../../domain/severity.ts';
 import type { SlaPolicy } from '../../domain/sla-policy.ts';
-import { CASE_STATUSES } from '../../domain/status.ts';
+import { BACKLOG_STATUSES, CASE_STATUSES } from '../../domain/status.ts';
 import { publicView, type TimelineEvent } from '../../domain/timeline.ts';
 import {
   AlreadyAppliedError,
-  BACKLOG_STATUSES,
   type BacklogCount,
   type CaseQuery,
   type CaseStore,

@@ -22,9 +22,8 @@ import { toInstant } from '../../../shared/domain/instant.ts';
 import { SEVERITY_LEVELS } from '../../../shared/domain/severity.ts';
 import { firstResponseDueAt } from '../../../shared/domain/sla.ts';
 import { createSlaPolicy } from '../../../shared/domain/sla-policy.ts';
-import { CASE_STATUSES } from '../../../shared/domain/status.ts';
+import { BACKLOG_STATUSES, CASE_STATUSES } from '../../../shared/domain/status.ts';
 import { isPublicEvent, type TimelineEvent } from '../../../shared/domain/timeline.ts';
-import { BACKLOG_STATUSES } from '../../../shared/ports/case-store.ts';
 
 const policy = createSlaPolicy();
 const openedAt = '2026-03-02T09:00:00.000Z';

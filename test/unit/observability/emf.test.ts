@@ -5,7 +5,7 @@ import { reactToChange } from '../../../shared/app/react-to-change.ts';
 import { requestEscalation } from '../../../shared/app/requester-actions.ts';
 import { submitSurvey } from '../../../shared/app/survey.ts';
 import { setSeverity } from '../../../shared/app/triage.ts';
-import type { RecordMetric } from '../../../shared/ports/notifier.ts';
+import type { RecordMetric } from '../../../shared/ports/metrics.ts';
 import { agent, openConsumerCase } from '../../support/cases.ts';
 import { TimerSim } from '../../support/timer-sim.ts';
 
@@ -60,7 +60,7 @@ afterEach(() => {
 
 describe('metric lines are valid EMF', () => {
   it('a sample of every metric the handlers record, through the real Powertools metrics', async () => {
-    const { recordMetric } = (await import('../../../shared/http/observability.ts')) as {
+    const { recordMetric } = (await import('../../../shared/adapters/powertools/observability.ts')) as {
       recordMetric: RecordMetric;
     };
     // A case life in memory produces the handlers' metric calls (reactions, as the stream runs them).
@@ -121,7 +121,7 @@ describe('metric lines are valid EMF', () => {
   });
 
   it('TimeToFirstResponse is a plain number of minutes; SurveyScore a plain score', async () => {
-    const { recordMetric } = (await import('../../../shared/http/observability.ts')) as {
+    const { recordMetric } = (await import('../../../shared/adapters/powertools/observability.ts')) as {
       recordMetric: RecordMetric;
     };
     recordMetric('TimeToFirstResponse', { severity: '1' }, 42, 'Minutes');

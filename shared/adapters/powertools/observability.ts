@@ -1,12 +1,16 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
-import type { RecordMetric } from '../ports/notifier.ts';
+import { METRICS_NAMESPACE, type RecordMetric, SERVICE_NAME } from '../../ports/metrics.ts';
 
-/** One logger, one metrics namespace, one tracer for every function (configured by POWERTOOLS_* env). */
-export const logger = new Logger({ serviceName: 'casewatch' });
-export const metrics = new Metrics({ namespace: 'casewatch', serviceName: 'casewatch' });
-export const tracer = new Tracer({ serviceName: 'casewatch' });
+/**
+ * Powertools for every function, in one place: one logger, one metrics namespace, one tracer
+ * (configured by POWERTOOLS_* env), and the `RecordMetric` port as CloudWatch EMF lines. The Lambda
+ * entries, the middy stack and the local runtime (which prints the same EMF lines) use it.
+ */
+export const logger = new Logger({ serviceName: SERVICE_NAME });
+export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
+export const tracer = new Tracer({ serviceName: SERVICE_NAME });
 
 const UNITS = { Count: MetricUnit.Count, Minutes: MetricUnit.NoUnit, None: MetricUnit.NoUnit } as const;
 
