@@ -1,27 +1,12 @@
 import type { Case } from '../domain/case.ts';
+import { type DecidedEvent, isRefusal, type Outcome, type Refusal } from '../domain/changes/decision.ts';
 import { type Instant, toInstant } from '../domain/instant.ts';
 import { settleDue } from '../domain/settle.ts';
-import type { EventActor, TimelineEvent, TimelineEventBody } from '../domain/timeline.ts';
+import { SYSTEM_ACTOR, type TimelineEvent } from '../domain/timeline.ts';
 import type { Actor } from './actor.ts';
-import { eventActor, SYSTEM_ACTOR, visibleOr404 } from './case-access.ts';
+import { eventActor, visibleOr404 } from './case-access.ts';
 import type { CoreDeps } from './deps.ts';
-import { ConflictError, PreconditionFailedError } from './errors.ts';
-
-/**
- * An event a change causes; `actor` only when someone other than the caller caused it (the system),
- * `at` only when it logically happened before the write (a deadline that fell due).
- */
-export type PendingEvent = TimelineEventBody & { actor?: EventActor; at?: Instant };
-
-export interface CaseChange {
-  next: Case;
-  events: PendingEvent[];
-}
-
-/** A closed case takes no further change (SPEC §2); a requester's message on it opens a new case instead. */
-export function refuseClosed(c: Case): void {
-  if (c.status === 'closed') throw new ConflictError('the case is closed; a closed case cannot change');
-}
+import { ConflictError, PreconditionFailedError, refusedError } from './errors.ts';
 
 /** Attempts before a burst of concurrent writers gets a 409 instead of waiting forever. */
 const MAX_ATTEMPTS = 12;
@@ -37,24 +22,26 @@ export interface ChangeOptions {
   /** Written with the change; a change already applied under this key is refused (`AlreadyAppliedError`). */
   onceKey?: string | undefined;
   /**
-   * The case as stored, when the caller holds it already (what an earlier `changeCase` returned): the
-   * first attempt decides on it instead of reading again. Only for a change that always writes, so a
-   * stale copy loses the conditional write and is re-read like any lost race.
+   * The case as stored, when the caller holds it already: the first attempt decides on it instead of
+   * reading again. Only for a change that always writes, so a stale copy loses the conditional write
+   * and is re-read like any lost race.
    */
   stored?: Case;
 }
 
 /**
- * Read → settle → decide → conditional write, the one way a case changes. With `If-Match` a lost race
- * is the caller's 412; without it the change is re-decided on the fresh case, so concurrent messages
- * all land.
+ * Read → settle → decide → conditional write, the one way a case changes. `decide` checks who may act
+ * (throwing) and answers the domain's decision or refusal. A refusal writes nothing of its own but
+ * still records the deadlines that fell due before it (an auto-close the refusal rests on), then
+ * throws its error (`refusedError`). With `If-Match` a lost race is the caller's 412; without it the change is
+ * re-decided on the fresh case, so concurrent messages all land.
  */
 export async function changeCase(
   deps: CoreDeps,
   actor: Actor,
   caseId: string,
   ifMatch: number | undefined,
-  decide: (c: Case, now: Instant) => CaseChange,
+  decide: (c: Case, now: Instant) => Outcome,
   options: ChangeOptions = {},
 ): Promise<{ case: Case; events: TimelineEvent[] }> {
   let held = options.stored;
@@ -70,17 +57,30 @@ export async function changeCase(
     // this very change made past (a raised severity), which fall due now.
     const before = settle ? settleDue(current, now, deps.policy) : { case: current, events: [] };
     const decided = decide(before.case, now);
-    const after = settle
-      ? settleDue(decided.next, now, deps.policy, now)
-      : { case: decided.next, events: [] };
-    const pending: PendingEvent[] = [
-      ...before.events.map((e) => ({ ...e, actor: SYSTEM_ACTOR })),
-      ...decided.events,
-      ...after.events.map((e) => ({ ...e, actor: SYSTEM_ACTOR })),
-    ];
-    if (pending.length === 0 && decided.next === current) return { case: current, events: [] };
-    const stored: Case = { ...after.case, version: current.version + 1, updatedAt: now };
-    const timeline: TimelineEvent[] = pending.map(
+    let refusal: Refusal | null = null;
+    let next: Case;
+    let events: DecidedEvent[];
+    if (isRefusal(decided)) {
+      refusal = decided;
+      next = before.case;
+      events = before.events.map((e) => ({ ...e, actor: SYSTEM_ACTOR }));
+    } else {
+      const after = settle
+        ? settleDue(decided.case, now, deps.policy, now)
+        : { case: decided.case, events: [] };
+      next = after.case;
+      events = [
+        ...before.events.map((e) => ({ ...e, actor: SYSTEM_ACTOR })),
+        ...decided.events,
+        ...after.events.map((e) => ({ ...e, actor: SYSTEM_ACTOR })),
+      ];
+    }
+    if (events.length === 0 && next === current) {
+      if (refusal) throw refusedError(refusal, current);
+      return { case: current, events: [] };
+    }
+    const stored: Case = { ...next, version: current.version + 1, updatedAt: now };
+    const timeline: TimelineEvent[] = events.map(
       ({ actor: by, at, ...body }) =>
         ({
           ...body,
@@ -92,9 +92,13 @@ export async function changeCase(
     );
     const outcome = await deps.store.update(stored, current.version, timeline, {
       previous: current,
-      ...(options.onceKey ? { onceKey: options.onceKey } : {}),
+      // A refused change did not happen: its key stays free for whatever the caller does instead.
+      ...(options.onceKey && !refusal ? { onceKey: options.onceKey } : {}),
     });
-    if (outcome.ok) return { case: stored, events: timeline };
+    if (outcome.ok) {
+      if (refusal) throw refusedError(refusal, stored);
+      return { case: stored, events: timeline };
+    }
     if (ifMatch !== undefined)
       throw new PreconditionFailedError('the case changed while this request was applied');
     // Lost a race: back off with full jitter (a random wait up to an exponentially growing ceiling), so a

@@ -1,3 +1,6 @@
+import type { Case } from '../domain/case.ts';
+import type { Refusal } from '../domain/changes/decision.ts';
+
 /**
  * The one error hierarchy of casewatch's use cases. Each maps to exactly one HTTP status in
  * `shared/http/problem.ts`; anything else that escapes is a bug and becomes a 500.
@@ -29,9 +32,22 @@ export class UnauthorizedError extends CasewatchError {
   public readonly title = 'Authentication required';
 }
 
+/** A domain refusal and the case it was decided on, for callers that act on it. */
+export interface Refused {
+  refusal: Refusal;
+  case: Case;
+}
+
 export class ForbiddenError extends CasewatchError {
   public readonly status = 403;
   public readonly title = 'Not allowed';
+  public constructor(
+    detail: string,
+    /** Set when the case refused the move (the status machine), not the caller's credentials. */
+    public readonly refused?: Refused,
+  ) {
+    super(detail);
+  }
 }
 
 /** Also what a caller gets for a case they may not see (SPEC §7: 404, not 403). */
@@ -43,6 +59,21 @@ export class NotFoundError extends CasewatchError {
 export class ConflictError extends CasewatchError {
   public readonly status = 409;
   public readonly title = 'Conflict';
+  public constructor(
+    detail: string,
+    /** Set when the case refused the change as it stands (closed, unchanged, done already). */
+    public readonly refused?: Refused,
+  ) {
+    super(detail);
+  }
+}
+
+/** The error a domain refusal is: forbidden moves are 403, everything else a 409. */
+export function refusedError(refusal: Refusal, c: Case): ForbiddenError | ConflictError {
+  const refused = { refusal, case: c };
+  return refusal.refused === 'forbidden'
+    ? new ForbiddenError(refusal.detail, refused)
+    : new ConflictError(refusal.detail, refused);
 }
 
 /** A stale `If-Match`: someone changed the case since the caller read it. */

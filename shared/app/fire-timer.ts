@@ -44,7 +44,7 @@ export async function fireTimer(deps: CoreDeps, payload: TimerPayload): Promise<
           throw new EarlyTimerError(`timer ${payload.kind} of ${payload.caseId} came ${lead} ms early`);
         const asOf: Instant = lead > 0 ? payload.dueAt : now;
         const settled = settleDue(c, asOf, deps.policy);
-        return { next: settled.case, events: settled.events };
+        return settled;
       },
       { settle: false },
     );

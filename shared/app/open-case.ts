@@ -1,4 +1,6 @@
-import { type Case, type Channel, caseNumberFrom, newCase, type OpenCaseInput } from '../domain/case.ts';
+import { type Case, type Channel, caseNumberFrom, type OpenCaseInput } from '../domain/case.ts';
+import { openNewCase } from '../domain/changes/open-case.ts';
+import type { AttachedFile } from '../domain/changes/post-message.ts';
 import { toInstant } from '../domain/instant.ts';
 import type { TimelineEvent } from '../domain/timeline.ts';
 import type { Actor } from './actor.ts';
@@ -15,19 +17,11 @@ export interface OpenedCase {
 /** Case numbers are random; a collision is rare and simply retried with a fresh number. */
 const NUMBER_ATTEMPTS = 5;
 
-/** A file that arrived with the case (an email attachment), already stored under `attachmentKey`. */
-export interface ReceivedAttachment {
-  attachmentId: string;
-  fileName: string;
-  contentType: string;
-  size: number;
-}
-
 export interface OpenCaseOptions {
   channel?: Channel;
-  /** The closed case this one follows up (a message on a closed case, SPEC §2). */
+  /** The closed case this one follows up (a message on a closed case). */
   relatedCaseId?: string | null;
-  attachments?: ReceivedAttachment[];
+  attachments?: AttachedFile[];
   /** False: record that no acknowledgment may be sent (too many automatic answers to this sender). */
   acknowledge?: boolean;
   /** The id the case will have, when files were stored under it before the case was written. */
@@ -37,8 +31,8 @@ export interface OpenCaseOptions {
 }
 
 /**
- * Opens a case (SPEC §2): a seller case needs a signed-in seller; a consumer case may come from anyone
- * and gets a case token back. The case starts `new` at its suggested severity with its clock running.
+ * Opens a case: a seller case needs a signed-in seller; a consumer case may come from anyone and gets
+ * a case token back. The case starts `new` at its suggested severity with its clock running.
  */
 export async function openCase(
   deps: AppDeps,
@@ -57,7 +51,7 @@ export async function openCase(
       ? { email: actor.email.toLowerCase(), sellerId: actor.sellerId }
       : { email: null, sellerId: null };
   for (let attempt = 0; attempt < NUMBER_ATTEMPTS; attempt++) {
-    const c = newCase(input, {
+    const { case: c, events } = openNewCase(input, {
       id: options.caseId ?? deps.ids.next(),
       number: caseNumberFrom(deps.ids.caseNumberEntropy()),
       channel,
@@ -65,31 +59,18 @@ export async function openCase(
       requester,
       relatedCaseId: options.relatedCaseId ?? null,
       thresholds: deps.thresholds,
+      attachments: options.attachments,
+      acknowledge: options.acknowledge,
     });
     const by =
       actor.kind === 'staff' || actor.kind === 'seller'
         ? eventActor(actor, c)
         : { role: 'consumer' as const, id: c.requester.email ?? 'consumer' };
-    const opened: TimelineEvent = {
-      id: deps.ids.next(),
-      caseId: c.id,
-      at: openedAt,
-      actor: by,
-      type: 'case.opened',
-      channel,
-      level: c.severity.level,
-      ...(options.acknowledge === false ? { acknowledge: false } : {}),
-    };
-    const files: TimelineEvent[] = (options.attachments ?? []).map((a) => ({
-      id: deps.ids.next(),
-      caseId: c.id,
-      at: openedAt,
-      actor: by,
-      type: 'attachment.added',
-      ...a,
-    }));
+    const timeline = events.map(
+      (e) => ({ ...e, id: deps.ids.next(), caseId: c.id, at: openedAt, actor: by }) as TimelineEvent,
+    );
     const once = options.onceKey ? { onceKey: options.onceKey } : undefined;
-    if (await deps.store.create(c, [opened, ...files], once)) {
+    if (await deps.store.create(c, timeline, once)) {
       const caseToken = c.type === 'consumer' ? await deps.caseTokens.issue(c.id) : null;
       return { case: c, caseToken };
     }

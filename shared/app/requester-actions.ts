@@ -1,8 +1,9 @@
 import type { Case } from '../domain/case.ts';
+import { addAttachment, requestEscalation as escalation } from '../domain/changes/requester.ts';
 import { attachmentKey, type BlobStore } from '../ports/blob-store.ts';
 import type { Actor } from './actor.ts';
 import { isRequester } from './case-access.ts';
-import { changeCase, refuseClosed } from './change-case.ts';
+import { changeCase } from './change-case.ts';
 import type { AppDeps } from './deps.ts';
 import { ForbiddenError } from './errors.ts';
 
@@ -16,8 +17,7 @@ export async function requestEscalation(
 ): Promise<Case> {
   const result = await changeCase(deps, actor, caseId, ifMatch, (c) => {
     if (!isRequester(actor, c)) throw new ForbiddenError('only the requester asks for an escalation');
-    refuseClosed(c);
-    return { next: c, events: [{ type: 'escalation.requested', reason }] };
+    return escalation(c, reason);
   });
   return result.case;
 }
@@ -47,8 +47,7 @@ export async function requestAttachmentUpload(
   const result = await changeCase(deps, actor, caseId, ifMatch, (c) => {
     if (actor.kind !== 'staff' && !isRequester(actor, c))
       throw new ForbiddenError('only the requester and staff attach files');
-    refuseClosed(c);
-    return { next: c, events: [{ type: 'attachment.added', attachmentId, ...file }] };
+    return addAttachment(c, { attachmentId, ...file });
   });
   const key = attachmentKey(caseId, attachmentId, file.fileName);
   const upload = await deps.blobs.presignUpload(key, file.contentType, file.size);

@@ -1,11 +1,10 @@
-import type { Case } from '../domain/case.ts';
+import { submitSurvey as decideAnswer } from '../domain/changes/survey.ts';
 import { SURVEY_QUESTIONS, type SurveyAnswer, type SurveyTopic } from '../domain/survey.ts';
-import type { EventActor } from '../domain/timeline.ts';
-import type { SurveyTokens } from '../ports/inbound-mail.ts';
+import type { SurveyTokens } from '../ports/survey-tokens.ts';
 import type { Actor } from './actor.ts';
 import { changeCase } from './change-case.ts';
 import type { CoreDeps } from './deps.ts';
-import { ConflictError, NotFoundError } from './errors.ts';
+import { NotFoundError } from './errors.ts';
 
 export type SurveyDeps = CoreDeps & { surveyTokens: SurveyTokens };
 
@@ -50,11 +49,6 @@ export async function readSurvey(deps: SurveyDeps, token: string): Promise<Surve
   };
 }
 
-/** Who answered, as the timeline shows it: the requester, by their address when the case has one. */
-function requesterActor(c: Case): EventActor {
-  return { role: c.type === 'seller' ? 'seller' : 'consumer', id: c.requester.email ?? c.type };
-}
-
 /**
  * Stores the one answer a case gets (SPEC §6) and records `survey.submitted`, which the stream turns
  * into metrics. A second answer is a 409; two racing answers cannot both land, because the write is
@@ -66,7 +60,6 @@ export async function submitSurvey(
   answer: SurveyAnswer,
 ): Promise<SurveySubmitted> {
   const caseId = await surveyedCaseId(deps, token);
-  const comment = answer.comment?.trim() || null;
   const result = await changeCase(
     deps,
     LINK_HOLDER,
@@ -74,12 +67,7 @@ export async function submitSurvey(
     undefined,
     (c, now) => {
       if (!c.survey) throw noSurvey();
-      if (c.survey.submittedAt !== null) throw new ConflictError('this survey was already answered');
-      const ratings = { ...answer.ratings };
-      return {
-        next: { ...c, survey: { ...c.survey, submittedAt: now, ratings, comment } },
-        events: [{ type: 'survey.submitted', ratings, comment, actor: requesterActor(c) }],
-      };
+      return decideAnswer(c, answer, now);
     },
     // An answer is not support work: it must not move any SLA deadline of the (closed) case.
     { settle: false },

@@ -1,13 +1,13 @@
 import type { Case } from './case.ts';
+import { type DecidedEvent, isRefusal } from './changes/decision.ts';
+import { moveStatus } from './changes/move-status.ts';
 import type { Instant } from './instant.ts';
-import { recordAtRisk, recordBreach, recordStatusChange } from './sla.ts';
+import { recordAtRisk, recordBreach } from './sla.ts';
 import type { SlaPolicy } from './sla-policy.ts';
-import { checkTransition } from './status.ts';
-import type { TimelineEventBody } from './timeline.ts';
 import { type DesiredTimer, desiredTimers, type TimerKind } from './timers.ts';
 
 /** An event a settled deadline causes, stamped with the instant it logically happened. */
-export type SettledEvent = TimelineEventBody & { at: Instant };
+export type SettledEvent = DecidedEvent & { at: Instant };
 
 const deadlineOf = (kind: TimerKind) =>
   kind.startsWith('first-response') ? 'first-response' : 'next-update';
@@ -21,6 +21,7 @@ function applyTimer(
   t: DesiredTimer,
   timers: DesiredTimer[],
   notBefore: Instant,
+  policy: SlaPolicy,
 ): { case: Case; events: SettledEvent[] } {
   const deadline = deadlineOf(t.kind);
   const at = t.dueAt > notBefore ? t.dueAt : notBefore;
@@ -40,25 +41,9 @@ function applyTimer(
         events: [{ type: 'sla.breached', deadline, dueAt: t.dueAt, at, level: c.sla.level }],
       };
     case 'auto-close': {
-      if (
-        !checkTransition({ from: c.status, to: 'closed', actor: 'system', systemReason: 'auto-close' }).ok
-      ) {
-        return { case: c, events: [] };
-      }
-      return {
-        case: { ...c, status: 'closed', sla: recordStatusChange(c.sla, c.status, 'closed', at) },
-        events: [
-          {
-            type: 'status.changed',
-            from: c.status,
-            to: 'closed',
-            note: null,
-            visibility: 'public',
-            at,
-          },
-          { type: 'case.closed', auto: true, at },
-        ],
-      };
+      const closed = moveStatus(c, { to: 'closed', by: 'system', reason: 'auto-close' }, at, policy);
+      if (isRefusal(closed)) return { case: c, events: [] };
+      return { case: closed.case, events: closed.events.map((e) => ({ ...e, at })) };
     }
   }
 }
@@ -85,7 +70,7 @@ export function settleDue(
     const timers = desiredTimers(current, policy);
     const due = timers.find((t) => t.dueAt <= now);
     if (!due) break;
-    const applied = applyTimer(current, due, timers, notBefore);
+    const applied = applyTimer(current, due, timers, notBefore, policy);
     if (applied.events.length === 0) break;
     current = applied.case;
     events.push(...applied.events);

@@ -12,6 +12,9 @@ export interface EventActor {
   id: string;
 }
 
+/** casewatch itself, as the timeline shows its own moves (timers, automatic status changes). */
+export const SYSTEM_ACTOR: EventActor = { role: 'system', id: 'casewatch' };
+
 export type Visibility = 'public' | 'internal';
 
 export type TimelineEventBody =

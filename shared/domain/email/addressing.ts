@@ -13,8 +13,13 @@ const EVENT_ID_PATTERN = /^[0-9A-Za-z_-]{1,64}$/;
 const DOMAIN_PATTERN =
   /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
+/** A domain reply addresses and Message-IDs can be built on (`mail.example.com`). */
+export function isMailDomain(domain: string): boolean {
+  return DOMAIN_PATTERN.test(domain);
+}
+
 function assertDomain(domain: string): void {
-  if (!DOMAIN_PATTERN.test(domain)) throw new RangeError(`not a mail domain: ${JSON.stringify(domain)}`);
+  if (!isMailDomain(domain)) throw new RangeError(`not a mail domain: ${JSON.stringify(domain)}`);
 }
 
 function assertCaseId(caseId: string): void {

@@ -1,0 +1,26 @@
+import { type Channel, type NewCaseFacts, newCase, type OpenCaseInput } from '../case.ts';
+import type { DecidedEvent, Decision } from './decision.ts';
+import type { AttachedFile } from './post-message.ts';
+
+export interface OpeningFacts extends NewCaseFacts {
+  channel: Channel;
+  /** Files that arrived with it (email attachments), already stored. */
+  attachments?: readonly AttachedFile[] | undefined;
+  /** False: no automatic acknowledgment may go out (too many automatic answers to this sender). */
+  acknowledge?: boolean | undefined;
+}
+
+/** A new case and the events it opens with: `case.opened` (at the level it opened with) and its files. */
+export function openNewCase(input: OpenCaseInput, facts: OpeningFacts): Decision {
+  const c = newCase(input, facts);
+  const events: DecidedEvent[] = [
+    {
+      type: 'case.opened',
+      channel: facts.channel,
+      level: c.severity.level,
+      ...(facts.acknowledge === false ? { acknowledge: false } : {}),
+    },
+    ...(facts.attachments ?? []).map((a): DecidedEvent => ({ type: 'attachment.added', ...a })),
+  ];
+  return { case: c, events };
+}
