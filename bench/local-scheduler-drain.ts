@@ -1,8 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LOCAL_CLIENT_CONFIG, startDynamoDbLocal } from '../local/dynamodb-local.ts';
+import { createLocalScheduler } from '../local/local-scheduler.ts';
+import { createRuntimeTable } from '../local/runtime-table.ts';
 import { createDocumentClient } from '../shared/adapters/dynamodb/case-store.ts';
-import { createLocalScheduler } from '../shared/adapters/local-scheduler/local-scheduler.ts';
-import { createTimersTable } from '../shared/adapters/local-scheduler/timers-table.ts';
 import { TIMER_KINDS } from '../shared/domain/timers.ts';
 import { round } from './stats.ts';
 
@@ -40,7 +40,7 @@ export async function benchLocalSchedulerDrain(
   const raw = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynamo.endpoint });
   try {
     const tableName = 'bench-local-timers';
-    await createTimersTable(raw, tableName);
+    await createRuntimeTable(raw, tableName);
     const scheduler = createLocalScheduler({ client: createDocumentClient(raw), tableName });
     const dueAt = '2026-12-01T17:00:00.000Z';
     const t0 = performance.now();

@@ -1,4 +1,7 @@
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { parseInstant } from '../shared/domain/instant.ts';
 import type { Clock } from '../shared/ports/clock.ts';
+import { runtimeKeys } from './runtime-table.ts';
 
 /** A clock the local runtime moves by hand (`CASEWATCH_CLOCK=manual`); it never moves by itself. */
 export class ManualClock implements Clock {
@@ -35,4 +38,31 @@ export function parseDuration(text: string): number | null {
     ((((w as number) * 7 + (d as number)) * 24 + (h as number)) * 60 + (min as number)) * 60_000 +
     (s as number) * 1000
   );
+}
+
+/**
+ * Where the manual clock's last instant is kept with a data dir (the local runtime's own table), so a
+ * restart resumes from it.
+ */
+export function createSavedClock({
+  documents,
+  tableName,
+}: {
+  documents: DynamoDBDocumentClient;
+  tableName: string;
+}) {
+  return {
+    async load(): Promise<Date | null> {
+      const out = await documents.send(
+        new GetCommand({ TableName: tableName, Key: runtimeKeys.clock(), ConsistentRead: true }),
+      );
+      const at = typeof out.Item?.at === 'string' ? parseInstant(out.Item.at) : null;
+      return at === null ? null : new Date(at);
+    },
+    async save(at: Date): Promise<void> {
+      await documents.send(
+        new PutCommand({ TableName: tableName, Item: { ...runtimeKeys.clock(), at: at.toISOString() } }),
+      );
+    },
+  };
 }

@@ -3,34 +3,32 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { JWK } from 'jose';
 import * as z from 'zod';
+import { createIdempotencyStore } from '../functions/cases-intake/idempotency-store.ts';
+import { createApiDeps } from '../functions/composition.ts';
 import { createDynamoAutoReplyLimiter } from '../shared/adapters/dynamodb/auto-reply-limiter.ts';
-import { createCaseStore, createDocumentClient } from '../shared/adapters/dynamodb/case-store.ts';
-import { createDynamoSentMailLedger } from '../shared/adapters/dynamodb/sent-mail-ledger.ts';
-import { addressList } from '../shared/adapters/email/mail-notifier.ts';
+import { createDocumentClient } from '../shared/adapters/dynamodb/case-store.ts';
+import { createDynamoOnceLedger } from '../shared/adapters/dynamodb/once-ledger.ts';
 import { parseReplyAddress } from '../shared/adapters/email/reply-address.ts';
 import { recordMetric } from '../shared/adapters/powertools/observability.ts';
 import { deriveKey } from '../shared/adapters/secret-keys.ts';
 import { systemClock } from '../shared/adapters/system-clock.ts';
-import { createCaseTokens } from '../shared/adapters/tokens/case-tokens.ts';
 import { createJwtVerifier } from '../shared/adapters/tokens/jwt-verifier.ts';
-import { createSurveyTokens } from '../shared/adapters/tokens/survey-tokens.ts';
-import { createUlidIds } from '../shared/adapters/ulid-ids.ts';
 import type { CoreDeps } from '../shared/app/deps.ts';
 import { parseInstant } from '../shared/domain/instant.ts';
-import { DEFAULT_BREADTH_THRESHOLDS } from '../shared/domain/severity.ts';
-import { createSlaPolicy } from '../shared/domain/sla-policy.ts';
 import type { ApiDeps } from '../shared/http/api-handler.ts';
 import type { RouteGroup } from '../shared/http/routes.ts';
 import type { Clock } from '../shared/ports/clock.ts';
+import { METRICS_NAMESPACE } from '../shared/ports/metrics.ts';
 import { createLocalBlobStore } from './blob-store.ts';
-import { ManualClock, parseDuration } from './clock.ts';
+import { createSavedClock, ManualClock, parseDuration } from './clock.ts';
+import { LOCAL_MAIL_DOMAIN } from './config.ts';
 import { createTable, LOCAL_CLIENT_CONFIG, startDynamoDbLocal } from './dynamodb-local.ts';
 import { createGateway, type LambdaHandler, type LocalRoutes } from './gateway.ts';
 import { createLocalIdentity } from './local-jwt.ts';
+import { createLocalScheduler } from './local-scheduler.ts';
 import { createLocalTimers } from './local-timers.ts';
 import {
   createLocalInbound,
@@ -39,20 +37,26 @@ import {
   startSmtpServer,
 } from './mail-inbound.ts';
 import { createMetricsTally } from './metrics-tally.ts';
+import { createLocalReactions } from './reactions.ts';
+import { createRuntimeTable, RUNTIME_TABLE_SUFFIX } from './runtime-table.ts';
 
 export interface LocalRuntimeOptions {
-  /** 0 picks a free port (tests); SPEC §8 defaults are 3000 / 8000 / 8005. */
+  /** 0 picks a free port (tests); the defaults `npm start` uses are 3000 / 8000 / 8005 / 2525. */
   port: number;
   dynamodbPort: number;
   sesPort: number;
-  /** Inbound SMTP (SPEC §8 default 2525); 0 picks a free port. */
+  /** Inbound SMTP; 0 picks a free port. */
   smtpPort?: number;
-  /** Keep data (table, keys, blobs) here across restarts; absent: in memory. */
+  /** Keep data (table, keys, blobs, the manual clock) here across restarts; absent: in memory. */
   dataDir?: string | undefined;
   /** `manual`: a virtual clock starting at `start`, moved only by `POST /_local/clock`. */
   clock: 'system' | 'manual';
   start?: Date | undefined;
   tableName?: string;
+  /** Outbound mail: the domain of reply addresses and Message-IDs, the leads, the `From`. */
+  mailDomain?: string;
+  leads?: string[];
+  senderAddress?: string;
 }
 
 export interface LocalRuntime {
@@ -64,11 +68,10 @@ export interface LocalRuntime {
   /** The domain reply addresses and Message-IDs use (`CASEWATCH_MAIL_DOMAIN`). */
   mailDomain: string;
   clock: Clock;
+  /** With a data dir and the manual clock: the instant the clock resumed from, when it did. */
+  resumedAt: Date | null;
   stop(): Promise<void>;
 }
-
-/** Where local mail says it comes from and where replies go (any domain works: nothing leaves the machine). */
-const LOCAL_MAIL_DOMAIN = 'mail.casewatch.localhost';
 
 const TokenRequestSchema = z.strictObject({
   role: z.enum(['seller', 'agent', 'lead']),
@@ -135,15 +138,19 @@ function close(server: Server): Promise<void> {
 }
 
 /**
- * Everything SPEC §8 asks of `npm start`, on one machine: DynamoDB Local with the CDK table, the SES
- * inbox, the API served by the Lambda handlers themselves through a local API Gateway, and the stream
- * and timer handlers driven by a local stream poller and scheduler (`local-timers.ts`).
+ * The local runtime's composition root: everything `npm start` runs, on one machine — DynamoDB Local
+ * with the CDK table, the SES inbox, the API served by the Lambda handlers themselves through a local
+ * API Gateway, the after-write reactions fed by a poller of the table's stream (`reactions.ts`), and
+ * the timers a durable local scheduler delivers (`local-timers.ts`).
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
   // Powertools reads its settings when the handler modules load: quiet logs, no X-Ray off Lambda.
   process.env.POWERTOOLS_TRACE_ENABLED ??= 'false';
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
-  process.env.POWERTOOLS_METRICS_NAMESPACE ??= 'casewatch';
+  process.env.POWERTOOLS_METRICS_NAMESPACE ??= METRICS_NAMESPACE;
+  // The SDK warns once per process that its 2027 releases need Node 22 (Lambda runs 22 already); the
+  // local runtime is told in the README instead of on every start.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   process.env.AWS_LAMBDA_LOG_LEVEL ??= 'WARN';
 
   const stops: (() => Promise<void>)[] = [];
@@ -151,14 +158,26 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     for (const s of stops.reverse()) await s().catch(() => undefined);
   };
   try {
-    const clock: Clock =
-      options.clock === 'manual' ? new ManualClock(options.start ?? new Date()) : systemClock;
     const dynamo = await startDynamoDbLocal({ port: options.dynamodbPort, dataDir: options.dataDir });
     stops.push(() => dynamo.stop());
     const client = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynamo.endpoint });
     stops.push(async () => client.destroy());
+    const documents = createDocumentClient(client);
     const tableName = options.tableName ?? 'casewatch';
     await createTable(client, tableName);
+    const runtimeTable = `${tableName}${RUNTIME_TABLE_SUFFIX}`;
+    await createRuntimeTable(client, runtimeTable);
+
+    // The manual clock resumes where it was with a data dir: jumping back to the wall clock (or to
+    // CASEWATCH_START) would make every deadline it already passed due again, or never.
+    const savedClock = createSavedClock({ documents, tableName: runtimeTable });
+    const resumedAt = options.clock === 'manual' && options.dataDir ? await savedClock.load() : null;
+    const clock: Clock =
+      options.clock === 'manual' ? new ManualClock(resumedAt ?? options.start ?? new Date()) : systemClock;
+    if (clock instanceof ManualClock && options.dataDir) {
+      await savedClock.save(clock.now());
+      stops.push(() => savedClock.save(clock.now()));
+    }
 
     const { default: sesServer } = (await import('aws-ses-v2-local')) as unknown as {
       default: (config: { port: number; host?: string }) => Promise<Server>;
@@ -186,37 +205,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       dataDir: options.dataDir,
       clock,
     });
-    const policy = createSlaPolicy();
-    const caseTokenKey = deriveKey(keys.secret, 'case-token');
-    const surveyKey = deriveKey(keys.secret, 'survey');
     const replyKey = deriveKey(keys.secret, 'reply-address');
-    const documents = createDocumentClient(client);
     // One ledger in the case table for the stream's mail and metrics and for inbound mail, as in AWS.
-    const ledger = createDynamoSentMailLedger({ client: documents, tableName });
-    const core: CoreDeps = {
-      store: createCaseStore({
-        client: documents,
-        tableName,
-        policy,
-        cursorKey: deriveKey(keys.secret, 'cursor'),
-      }),
-      clock,
-      ids: createUlidIds(clock),
-      policy,
-      thresholds: DEFAULT_BREADTH_THRESHOLDS,
-    };
+    const once = createDynamoOnceLedger({ client: documents, tableName });
+    const api = createApiDeps({ documents, tableName, clock, secret: keys.secret, jwtVerifier: verifier });
+    const core: CoreDeps = api;
     const deps = {
-      ...core,
-      caseTokens: createCaseTokens(async () => caseTokenKey),
-      surveyTokens: createSurveyTokens(async () => surveyKey, clock),
+      ...api,
       blobs: blobs.store,
-      jwtVerifier: verifier,
-      idempotencyStore: new DynamoDBPersistenceLayer({
-        tableName,
-        keyAttr: 'pk',
-        sortKeyAttr: 'sk',
-        awsSdkV3Client: client,
-      }),
+      idempotencyStore: createIdempotencyStore(client, tableName),
     } satisfies ApiDeps & Record<string, unknown>;
 
     // The same handler modules Lambda loads, wired to local adapters.
@@ -227,30 +224,45 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       'case-triage': (await import('../functions/case-triage/app.ts')).createHandler(deps),
     } as Record<RouteGroup, LambdaHandler>;
 
-    const mailDomain = process.env.CASEWATCH_MAIL_DOMAIN || LOCAL_MAIL_DOMAIN;
-    // Metrics: EMF lines in the log as in Lambda, and a tally for `GET /_local/metrics`.
+    const mailDomain = options.mailDomain ?? LOCAL_MAIL_DOMAIN;
+    // After a write: the stream reactions (timers reconciled into the local scheduler, mail, metrics)
+    // and the timers the scheduler delivers. Metrics: EMF lines in the log as in Lambda, and a tally
+    // for `GET /_local/metrics`.
     const tally = createMetricsTally();
-    const timers = await createLocalTimers({
-      recordMetric: (...point) => {
-        recordMetric(...point);
-        tally.record(...point);
-      },
+    let timersChanged = () => {};
+    const scheduler = createLocalScheduler({
+      client: documents,
+      tableName: runtimeTable,
+      onChange: () => timersChanged(),
+    });
+    const reactions = await createLocalReactions({
       client,
       documents,
       dynamodbEndpoint: dynamo.endpoint,
       sesEndpoint: `http://127.0.0.1:${sesPort}`,
       tableName,
+      runtimeTable,
       core,
-      ledger,
-      leads: addressList(process.env.LEADS_EMAIL || 'leads@support.example'),
-      mail: {
-        from: process.env.SENDER_ADDRESS || `casewatch support <support@${mailDomain}>`,
-        domain: mailDomain,
-        replyKey,
-        surveyTokens: deps.surveyTokens,
-        surveyUrl: (token) => `${apiUrl}/surveys/${encodeURIComponent(token)}`,
+      secret: keys.secret,
+      scheduler,
+      once,
+      senderAddress: options.senderAddress ?? `casewatch support <support@${mailDomain}>`,
+      mailDomain,
+      leads: options.leads ?? ['leads@support.example'],
+      surveyUrl: (token) => `${apiUrl}/surveys/${encodeURIComponent(token)}`,
+      recordMetric: (...point) => {
+        recordMetric(...point);
+        tally.record(...point);
       },
     });
+    stops.push(async () => reactions.stop());
+    const timers = await createLocalTimers({
+      core,
+      scheduler,
+      stream: reactions.stream,
+      checkpoints: reactions.checkpoints,
+    });
+    timersChanged = () => timers.timersChanged();
     stops.push(() => timers.stop());
 
     // Inbound mail: the SES receipt handler Lambda runs, fed by `POST /_local/inbound` and SMTP.
@@ -263,7 +275,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         archive: archive.archive,
         sellers: sellers.directory,
         limiter: createDynamoAutoReplyLimiter({ client: documents, tableName }),
-        ledger,
+        ledger: once,
         mailDomain,
         caseOfReplyAddress: (address) => parseReplyAddress(address, replyKey, mailDomain),
         fetchRaw,
@@ -314,6 +326,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         // Backwards is a plain jump; forwards the loop steps the clock through each due timer.
         if (target.getTime() < clock.now().getTime()) clock.set(target);
         const fired = await timers.settle(target);
+        if (options.dataDir) await savedClock.save(clock.now());
         return { status: 200, body: { now: clock.now().toISOString(), fired } };
       }
       if (method === 'POST' && path === '/_local/inbound') {
@@ -349,6 +362,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       smtpPort: smtp.port,
       mailDomain,
       clock,
+      resumedAt,
       stop,
     };
   } catch (error) {

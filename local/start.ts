@@ -1,35 +1,21 @@
-import { parseInstant } from '../shared/domain/instant.ts';
+import { ConfigError, checkPortsFree, readLocalConfig } from './config.ts';
 import { startLocalRuntime } from './runtime.ts';
 
-/** `npm start`: SPEC §8's local runtime, configured from the environment, stopped by Ctrl-C. */
-function port(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 65535)
-    throw new Error(`${name} must be a port number, not "${raw}"`);
-  return n;
-}
-
-function startInstant(): Date | undefined {
-  const raw = process.env.CASEWATCH_START;
-  if (!raw) return undefined;
-  const at = parseInstant(raw);
-  if (at === null)
-    throw new Error(`CASEWATCH_START must be an ISO instant with Z or an offset, not "${raw}"`);
-  return new Date(at);
-}
-
+/** `npm start`: the local runtime, configured from the environment, stopped by Ctrl-C. */
 async function main(): Promise<void> {
-  const clockMode = process.env.CASEWATCH_CLOCK === 'manual' ? 'manual' : 'system';
+  const config = readLocalConfig();
+  await checkPortsFree(config);
   const runtime = await startLocalRuntime({
-    port: port('PORT', 3000),
-    dynamodbPort: port('DYNAMODB_PORT', 8000),
-    sesPort: port('SES_PORT', 8005),
-    smtpPort: port('SMTP_PORT', 2525),
-    dataDir: process.env.CASEWATCH_DATA_DIR || undefined,
-    clock: clockMode,
-    start: startInstant(),
+    port: config.port,
+    dynamodbPort: config.dynamodbPort,
+    sesPort: config.sesPort,
+    smtpPort: config.smtpPort,
+    dataDir: config.dataDir,
+    clock: config.clock,
+    start: config.start,
+    mailDomain: config.mailDomain,
+    leads: config.leads,
+    senderAddress: config.senderAddress,
   });
   const body = JSON.stringify({
     type: 'consumer',
@@ -39,13 +25,20 @@ async function main(): Promise<void> {
     orderNumber: 'FS-123',
     billingDescriptor: 'FSPRG*ACME',
   });
-  console.log(`casewatch is running locally (clock: ${clockMode}, now ${runtime.clock.now().toISOString()})
+  const resumed = runtime.resumedAt
+    ? `\n  (the manual clock resumed from the data dir at ${runtime.resumedAt.toISOString()}${
+        config.start && config.start.getTime() !== runtime.resumedAt.getTime()
+          ? '; CASEWATCH_START is ignored once a data dir has a clock — use a new data dir to start over'
+          : ''
+      })`
+    : '';
+  console.log(`casewatch is running locally (clock: ${config.clock}, now ${runtime.clock.now().toISOString()})${resumed}
 
   API             ${runtime.apiUrl}
   SES inbox       ${runtime.sesUrl}
   inbound SMTP    localhost:${runtime.smtpPort} (mail to anything@${runtime.mailDomain}; or POST raw mail to ${runtime.apiUrl}/_local/inbound)
   DynamoDB Local  ${runtime.dynamodbEndpoint}
-  data            ${process.env.CASEWATCH_DATA_DIR || 'in memory (set CASEWATCH_DATA_DIR to keep it)'}
+  data            ${config.dataDir ?? 'in memory (set CASEWATCH_DATA_DIR to keep it)'}
 
 Open a case:
   curl -s -X POST ${runtime.apiUrl}/cases -H 'content-type: application/json' -d '${body}'
@@ -57,7 +50,7 @@ Get a token for an agent, then list the queue:
 SLA timers waiting to fire, and any that failed for good:
   curl -s ${runtime.apiUrl}/_local/timers
 ${
-  clockMode === 'manual'
+  config.clock === 'manual'
     ? `Move the clock; the answer lists the timers that fired:
   curl -s -X POST ${runtime.apiUrl}/_local/clock -H 'content-type: application/json' -d '{"advance":"PT4H"}'
 `
@@ -78,6 +71,7 @@ Ctrl-C stops everything.`);
 }
 
 main().catch((error: unknown) => {
-  console.error(`casewatch: could not start: ${(error as Error).message}`);
-  process.exit(1);
+  const message = error instanceof ConfigError ? error.message : (error as Error).message;
+  console.error(`casewatch: could not start: ${message}`);
+  process.exit(error instanceof ConfigError ? 2 : 1);
 });

@@ -17,11 +17,8 @@ import type {
   DynamoDBStreamEvent,
   AttributeValue as LambdaAttributeValue,
 } from 'aws-lambda';
-import type {
-  ShardCheckpoint,
-  StreamCheckpoints,
-} from '../shared/adapters/local-scheduler/stream-checkpoints.ts';
 import { lambdaContext } from './gateway.ts';
+import type { ShardCheckpoint, StreamCheckpoints } from './stream-checkpoints.ts';
 
 export type StreamHandler = (
   event: DynamoDBStreamEvent,

@@ -1,15 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type {
-  ClaimedTimer,
-  LocalScheduler,
-  PendingTimer,
-} from '../shared/adapters/local-scheduler/local-scheduler.ts';
 import type { TimerKind } from '../shared/domain/timers.ts';
 import type { CaseStore } from '../shared/ports/case-store.ts';
 import type { Clock } from '../shared/ports/clock.ts';
 import type { TimerPayload } from '../shared/ports/timer-scheduler.ts';
 import { lambdaContext } from './gateway.ts';
+import type { ClaimedTimer, LocalScheduler, PendingTimer } from './local-scheduler.ts';
 import type { StreamPoller } from './stream-poller.ts';
 
 export type TimerHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;

@@ -2,20 +2,20 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, SESEvent, SESEventRecord, SESReceiptStatus } from 'aws-lambda';
-import type { SentMailLedger } from '../../shared/adapters/email/mail-notifier.ts';
 import { readInbound, type Verdict, type Verdicts } from '../../shared/adapters/email-inbound/classify.ts';
 import { logger, recordMetric, tracer } from '../../shared/adapters/powertools/observability.ts';
 import { type MailDeps, type MailOutcome, receiveMail } from '../../shared/app/receive-mail.ts';
 import { METRICS } from '../../shared/ports/metrics.ts';
+import type { OnceLedger } from '../../shared/ports/once-ledger.ts';
 
 export interface InboundHandlerDeps extends MailDeps {
   /** The raw RFC 5322 message SES stored for this message id (S3 in AWS; a map locally). */
   fetchRaw(messageId: string): Promise<Buffer>;
   /**
-   * SES invokes the function asynchronously and retries, so a message id is claimed in the sent-mail
-   * ledger before it is handled and confirmed after.
+   * SES invokes the function asynchronously and retries, so a message id is claimed in the
+   * at-most-once ledger before it is handled and confirmed after.
    */
-  ledger: SentMailLedger;
+  ledger: OnceLedger;
 }
 
 export type InboundResult = { messageId: string } & MailOutcome;
@@ -47,7 +47,7 @@ export function createHandler(deps: InboundHandlerDeps) {
     const messageId = record.ses.mail.messageId;
     const key = `inbound#${messageId}`;
     const claim = await deps.ledger.claim(key, deps.clock.now());
-    if (claim === 'sent') return { messageId, kind: 'duplicate' };
+    if (claim === 'done') return { messageId, kind: 'duplicate' };
     if (claim === 'busy') throw new Error(`message ${messageId} is being handled by another invocation`);
     try {
       const raw = await deps.fetchRaw(messageId);

@@ -2,12 +2,13 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createCognitoSellerDirectory } from '../../shared/adapters/cognito/seller-directory.ts';
 import { createDynamoAutoReplyLimiter } from '../../shared/adapters/dynamodb/auto-reply-limiter.ts';
-import { createDynamoSentMailLedger } from '../../shared/adapters/dynamodb/sent-mail-ledger.ts';
+import { createDynamoOnceLedger } from '../../shared/adapters/dynamodb/once-ledger.ts';
 import { parseReplyAddress } from '../../shared/adapters/email/reply-address.ts';
 import { createS3BlobStore } from '../../shared/adapters/s3/s3-blob-store.ts';
 import { createS3MailArchive } from '../../shared/adapters/s3/s3-mail-archive.ts';
 import { deriveKey } from '../../shared/adapters/secret-keys.ts';
-import { awsCaseTokens, awsCoreDeps, documents, env, signingSecret } from '../aws-composition.ts';
+import { awsCoreDeps, documents, env, signingSecret } from '../aws-composition.ts';
+import { createTokens } from '../composition.ts';
 import { createHandler } from './app.ts';
 
 const secret = await signingSecret();
@@ -22,7 +23,7 @@ const replyKey = deriveKey(secret, 'reply-address');
 /** Lambda entry for SES receipt events: the raw message from the inbound bucket, cases in the table. */
 export const handler = createHandler({
   ...core,
-  caseTokens: awsCaseTokens(secret),
+  caseTokens: createTokens(secret, core.clock).caseTokens,
   blobs: createS3BlobStore({ client: s3, bucket: env('ATTACHMENTS_BUCKET'), clock: core.clock }),
   archive: createS3MailArchive({
     client: s3,
@@ -35,7 +36,7 @@ export const handler = createHandler({
     userPoolId: env('USER_POOL_ID'),
   }),
   limiter: createDynamoAutoReplyLimiter({ client: documents, tableName }),
-  ledger: createDynamoSentMailLedger({ client: documents, tableName }),
+  ledger: createDynamoOnceLedger({ client: documents, tableName }),
   mailDomain,
   senderAddress: env('SENDER_ADDRESS'),
   caseOfReplyAddress: (address) => parseReplyAddress(address, replyKey, mailDomain),

@@ -1,5 +1,5 @@
 import type { Case } from '../domain/case.ts';
-import type { EventActor } from '../domain/timeline.ts';
+import { type EventActor, SYSTEM_ACTOR } from '../domain/timeline.ts';
 import type { Actor } from './actor.ts';
 import { NotFoundError, UnauthorizedError } from './errors.ts';
 
@@ -30,8 +30,6 @@ export function visibleOr404(actor: Actor, c: Case | null, id: string): Case {
   if (!c || !canSee(actor, c)) throw new NotFoundError(`no case ${id}`);
   return c;
 }
-
-export const SYSTEM_ACTOR: EventActor = { role: 'system', id: 'casewatch' };
 
 /** How the caller appears on the timeline. */
 export function eventActor(actor: Actor, c: Case): EventActor {

@@ -1,42 +1,34 @@
 import type { Case } from '../domain/case.ts';
+import { recordSurveySent } from '../domain/changes/survey.ts';
 import { epochOf, type Instant } from '../domain/instant.ts';
-import type { SeverityLevel } from '../domain/severity.ts';
 import { firstResponseDueAt } from '../domain/sla.ts';
-import type { SlaPolicy } from '../domain/sla-policy.ts';
-import type { CaseStatus } from '../domain/status.ts';
 import { SURVEY_QUESTIONS } from '../domain/survey.ts';
 import type { TimelineEvent } from '../domain/timeline.ts';
-import type { CaseStore } from '../ports/case-store.ts';
-import type { IdGenerator } from '../ports/ids.ts';
-import type { SurveyTokens } from '../ports/inbound-mail.ts';
+import type { Clock } from '../ports/clock.ts';
 import { METRICS, type RecordMetric } from '../ports/metrics.ts';
 import type { Notice, Notifier } from '../ports/notifier.ts';
+import type { OnceLedger } from '../ports/once-ledger.ts';
+import type { StoredChange } from '../ports/stored-change.ts';
+import type { SurveyTokens } from '../ports/survey-tokens.ts';
 import type { TimerScheduler } from '../ports/timer-scheduler.ts';
-import { SYSTEM_ACTOR } from './case-access.ts';
+import type { Actor } from './actor.ts';
+import { changeCase } from './change-case.ts';
+import type { CoreDeps } from './deps.ts';
+import { ConflictError } from './errors.ts';
 import { applyTimerPlan, planTimers } from './reconcile-timers.ts';
 
-/** One change read from the table's stream, already mapped to the domain. */
-export type StoredChange =
-  | { kind: 'case'; before: Case | null; after: Case | null }
-  | { kind: 'event'; event: TimelineEvent }
-  /** A backlog counter (open cases by status × severity) after a change: published as a gauge. */
-  | { kind: 'counter'; status: CaseStatus; level: SeverityLevel; count: number }
-  | { kind: 'other' };
+const CASEWATCH: Actor = { kind: 'system' };
 
-export interface ReactionDeps {
-  store: CaseStore;
-  policy: SlaPolicy;
+export interface ReactionDeps extends CoreDeps {
   scheduler: TimerScheduler;
   notifier: Notifier;
-  /** For recording `survey.sent` when a case closes. */
-  ids: IdGenerator;
   surveyTokens: SurveyTokens;
   recordMetric?: RecordMetric;
   /**
-   * True the first time a key is seen (a conditional write): an event's metrics are published once even
-   * when the stream delivers it again, so replays cannot inflate counts or wake the breach alarms.
+   * An event's metrics are published once even when the stream delivers it again, so replays cannot
+   * inflate counts or wake the breach alarms. Without a ledger every delivery publishes.
    */
-  firstTime?: (key: string) => Promise<boolean>;
+  once?: OnceLedger;
 }
 
 const BREACH_METRIC = {
@@ -173,29 +165,24 @@ async function consequences(
 }
 
 /**
- * Records `survey.sent` once per case (SPEC §6: one survey per case); the survey mail follows from that
- * event. A replayed `case.closed` finds the survey already recorded and does nothing.
+ * Records `survey.sent` once per case (one survey per case); the survey mail follows from that event.
+ * A replayed `case.closed` finds the survey already recorded and does nothing.
  */
 async function sendSurveyOnce(deps: ReactionDeps, closed: Case, closedAt: Instant): Promise<void> {
-  // The first attempt decides on the case just read for the event; a lost race reads it again.
-  let c: Case | null = closed;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    if (attempt > 0) c = await deps.store.get(closed.id);
-    if (!c || c.survey !== null || !c.requester.email) return;
-    // Dated at the closing itself, so when the stream runs (late, replayed) changes nothing recorded.
-    const outcome = await deps.store.update(
-      {
-        ...c,
-        survey: { sentAt: closedAt, submittedAt: null, ratings: null, comment: null },
-        version: c.version + 1,
-      },
-      c.version,
-      [{ id: deps.ids.next(), caseId: c.id, at: closedAt, actor: SYSTEM_ACTOR, type: 'survey.sent' }],
-      { previous: c },
-    );
-    if (outcome.ok) return;
-  }
-  throw new Error(`could not record the survey of case ${closed.id}: it keeps changing`);
+  await changeCase(deps, CASEWATCH, closed.id, undefined, (c) => recordSurveySent(c, closedAt), {
+    settle: false,
+    // The first attempt decides on the case just read for the event; a lost race reads it again.
+    stored: closed,
+  }).catch((error: unknown) => {
+    if (!(error instanceof ConflictError && error.refused)) throw error;
+  });
+}
+
+/** At most once per key, over the ledger: true the first time, false on every replay. */
+async function firstTime(ledger: OnceLedger, clock: Clock, key: string): Promise<boolean> {
+  if ((await ledger.claim(key, clock.now())) !== 'claimed') return false;
+  await ledger.confirm(key, null);
+  return true;
 }
 
 /**
@@ -226,6 +213,6 @@ export async function reactToChange(deps: ReactionDeps, change: StoredChange): P
   for (const notice of notices) await deps.notifier.notify(notice);
   if (metrics.length === 0 || !deps.recordMetric) return;
   // After the mail: a record that fails mid-way is retried, and its metrics must not be lost to that.
-  if (deps.firstTime && !(await deps.firstTime(`${change.event.id}#metrics`))) return;
+  if (deps.once && !(await firstTime(deps.once, deps.clock, `${change.event.id}#metrics`))) return;
   for (const metric of metrics) deps.recordMetric(...metric);
 }

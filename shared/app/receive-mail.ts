@@ -1,4 +1,5 @@
 import type { Case, OpenCaseInput } from '../domain/case.ts';
+import { type AttachedFile, postMessage as post } from '../domain/changes/post-message.ts';
 import { caseIdFromMessageIds } from '../domain/email/addressing.ts';
 import { toInstant } from '../domain/instant.ts';
 import { attachmentKey, type BlobStore } from '../ports/blob-store.ts';
@@ -14,7 +15,8 @@ import type {
 import type { Actor } from './actor.ts';
 import { changeCase } from './change-case.ts';
 import type { AppDeps } from './deps.ts';
-import { openCase, type ReceivedAttachment } from './open-case.ts';
+import { ConflictError } from './errors.ts';
+import { openCase } from './open-case.ts';
 import { postMessage } from './post-message.ts';
 
 export interface MailDeps extends AppDeps {
@@ -101,27 +103,29 @@ async function receive(
     // glance: an internal note on that case - never an answer, never a status change.
     const about = await machineMailCase(deps, mail);
     if (about) {
-      const noted = await changeCase(
-        deps,
-        { kind: 'system' },
-        about.id,
-        undefined,
-        (c) => ({
-          next: c,
-          events: [
-            {
-              type: 'message.posted',
-              visibility: 'internal',
-              channel: 'email',
-              body: `Automatic reply from ${mail.from} (not shown to the customer, not answered):\n\n${
-                mail.text.trim().slice(0, MAX_NOTE) || mail.subject
-              }`,
-            },
-          ],
-        }),
-        { onceKey },
-      );
-      return { kind: 'noted', caseId: noted.case.id, caseNumber: noted.case.number };
+      const note = `Automatic reply from ${mail.from} (not shown to the customer, not answered):\n\n${
+        mail.text.trim().slice(0, MAX_NOTE) || mail.subject
+      }`;
+      try {
+        const noted = await changeCase(
+          deps,
+          { kind: 'system' },
+          about.id,
+          undefined,
+          (c, now) =>
+            post(
+              c,
+              { body: note, visibility: 'internal', author: 'system', channel: 'email' },
+              now,
+              deps.policy,
+            ),
+          { onceKey },
+        );
+        return { kind: 'noted', caseId: noted.case.id, caseNumber: noted.case.number };
+      } catch (error) {
+        // Closed meanwhile (its auto-close fell due): nobody works the case any more; keep the mail.
+        if (!(error instanceof ConflictError && error.refused)) throw error;
+      }
     }
     return archive(deps, raw, 'automatic', receivedAt, mail.from, mail.subject);
   }
@@ -277,8 +281,8 @@ async function storeAttachments(
   deps: MailDeps,
   caseId: string,
   mail: InboundMessage,
-): Promise<ReceivedAttachment[]> {
-  const stored: ReceivedAttachment[] = [];
+): Promise<AttachedFile[]> {
+  const stored: AttachedFile[] = [];
   for (const a of mail.attachments.slice(0, MAX_ATTACHMENTS)) {
     const attachmentId = deps.ids.next();
     const fileName = a.fileName.slice(0, 255) || 'attachment';

@@ -6,7 +6,7 @@ import { logger, tracer } from '../adapters/powertools/observability.ts';
 import type { Actor } from '../app/actor.ts';
 import type { AppDeps } from '../app/deps.ts';
 import { InvalidCursorError } from '../ports/case-store.ts';
-import type { SurveyTokens } from '../ports/inbound-mail.ts';
+import type { SurveyTokens } from '../ports/survey-tokens.ts';
 import { type AuthDeps, resolveActor } from './auth.ts';
 import { type Problem, problem, problemFor, problemResponse } from './problem.ts';
 import { ROUTES } from './routes.ts';

@@ -76,10 +76,3 @@ export interface SellerDirectory {
 export interface AutoReplyLimiter {
   allow(sender: string, now: Instant): Promise<boolean>;
 }
-
-/** Signed survey links: one token names one case; anything else does not verify. */
-export interface SurveyTokens {
-  issue(caseId: string): Promise<string>;
-  /** The case id, or null for a forged, altered or foreign token. */
-  verify(token: string): Promise<string | null>;
-}

@@ -148,7 +148,7 @@ describe('restart with a data dir', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('keeps every timer: set before the stop, or still in the stream when it stopped', async () => {
+  it('keeps every timer (set before the stop, or still in the stream when it stopped) and the manual clock', async () => {
     const start = new Date('2026-12-01T09:00:00Z');
     first = await LocalApi.start({ dataDir, start });
     const lead = await first.token('lead', 'lena@support.example');
@@ -162,10 +162,13 @@ describe('restart with a data dir', () => {
     // Written just before the stop: maybe not yet read from the stream.
     const { body: unread } = await first.call('POST', '/cases', { body: consumerCase({ subject: 'B' }) });
     await first.call('PUT', `/cases/${unread.id}/severity`, { token: lead, body: { level: 0, reason: 'x' } });
+    await first.advance('PT10M');
     await first.stop();
     first = undefined;
 
     second = await LocalApi.start({ dataDir, start });
+    // Resumed where it stopped, not at the start instant nor the wall clock.
+    expect((await second.call('GET', '/_local/clock')).body.now).toBe('2026-12-01T09:10:00.000Z');
     const token = await second.token('lead', 'lena@support.example');
     expect((await second.call('GET', `/cases/${unread.id}`, { token })).status).toBe(200);
     const { fired } = await second.advance('PT1H');

@@ -3,13 +3,9 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { LOCAL_CLIENT_CONFIG } from '../../local/dynamodb-local.ts';
+import { createLocalScheduler, type LocalScheduler, type PendingTimer } from '../../local/local-scheduler.ts';
+import { createRuntimeTable, runtimeKeys } from '../../local/runtime-table.ts';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/case-store.ts';
-import {
-  createLocalScheduler,
-  type LocalScheduler,
-  type PendingTimer,
-} from '../../shared/adapters/local-scheduler/local-scheduler.ts';
-import { createTimersTable, timerKeys } from '../../shared/adapters/local-scheduler/timers-table.ts';
 import { TIMER_KINDS, type TimerKind } from '../../shared/domain/timers.ts';
 import { scheduleName } from '../../shared/ports/timer-scheduler.ts';
 import { ulid } from './support/store.ts';
@@ -23,7 +19,7 @@ let changes = 0;
 let scheduler: LocalScheduler;
 
 beforeAll(async () => {
-  await createTimersTable(client, tableName);
+  await createRuntimeTable(client, tableName);
   scheduler = createLocalScheduler({
     client: doc,
     tableName,
@@ -57,7 +53,7 @@ const lookupOf = async (caseId: string, kind: TimerKind) =>
     await doc.send(
       new GetCommand({
         TableName: tableName,
-        Key: timerKeys.lookup(scheduleName(caseId, kind)),
+        Key: runtimeKeys.lookup(scheduleName(caseId, kind)),
         ConsistentRead: true,
       }),
     )

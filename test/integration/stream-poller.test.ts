@@ -14,12 +14,9 @@ import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { LOCAL_CLIENT_CONFIG } from '../../local/dynamodb-local.ts';
+import { createRuntimeTable } from '../../local/runtime-table.ts';
+import { createStreamCheckpoints, type StreamCheckpoints } from '../../local/stream-checkpoints.ts';
 import { createStreamPoller, type StreamPoller } from '../../local/stream-poller.ts';
-import {
-  createStreamCheckpoints,
-  type StreamCheckpoints,
-} from '../../shared/adapters/local-scheduler/stream-checkpoints.ts';
-import { createTimersTable } from '../../shared/adapters/local-scheduler/timers-table.ts';
 import { type TestTable, ulid, useTestTable } from './support/store.ts';
 
 let t: TestTable;
@@ -39,7 +36,7 @@ let poller: StreamPoller;
 useTestTable('poller', async (table) => {
   t = table;
   checkpointTable = `${t.tableName}-local-timers`;
-  await createTimersTable(t.client, checkpointTable);
+  await createRuntimeTable(t.client, checkpointTable);
   checkpoints = createStreamCheckpoints({ client: t.doc, tableName: checkpointTable });
   streams = new DynamoDBStreamsClient({ ...LOCAL_CLIENT_CONFIG, endpoint: inject('dynamodbEndpoint') });
   const { Table } = await t.client.send(new DescribeTableCommand({ TableName: t.tableName }));

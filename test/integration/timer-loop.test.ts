@@ -4,13 +4,10 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ManualClock } from '../../local/clock.ts';
 import { LOCAL_CLIENT_CONFIG } from '../../local/dynamodb-local.ts';
+import { createLocalScheduler, type LocalScheduler } from '../../local/local-scheduler.ts';
+import { createRuntimeTable } from '../../local/runtime-table.ts';
 import { createTimerLoop, type FireOutcomeProbe, type TimerLoop } from '../../local/timer-loop.ts';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/case-store.ts';
-import {
-  createLocalScheduler,
-  type LocalScheduler,
-} from '../../shared/adapters/local-scheduler/local-scheduler.ts';
-import { createTimersTable } from '../../shared/adapters/local-scheduler/timers-table.ts';
 import { systemClock } from '../../shared/adapters/system-clock.ts';
 import type { CaseStore } from '../../shared/ports/case-store.ts';
 import type { Clock } from '../../shared/ports/clock.ts';
@@ -21,7 +18,7 @@ const doc = createDocumentClient(client);
 const tableName = `timer-loop-${ulid().toLowerCase()}`;
 
 beforeAll(async () => {
-  await createTimersTable(client, tableName);
+  await createRuntimeTable(client, tableName);
 });
 
 afterAll(async () => {

@@ -1,4 +1,3 @@
-import type { StoredChange } from '../../shared/app/react-to-change.ts';
 import type { Case } from '../../shared/domain/case.ts';
 import { SEVERITY_LEVELS } from '../../shared/domain/severity.ts';
 import { BACKLOG_STATUSES } from '../../shared/domain/status.ts';
@@ -11,6 +10,7 @@ import {
   type WriteOptions,
   type WriteOutcome,
 } from '../../shared/ports/case-store.ts';
+import type { StoredChange } from '../../shared/ports/stored-change.ts';
 
 /**
  * A CaseStore in memory for use-case tests: the same contract as the DynamoDB adapter (version

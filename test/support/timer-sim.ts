@@ -7,9 +7,9 @@ import { reactToChange } from '../../shared/app/react-to-change.ts';
 import { DEFAULT_BREADTH_THRESHOLDS } from '../../shared/domain/severity.ts';
 import { createSlaPolicy } from '../../shared/domain/sla-policy.ts';
 import type { DesiredTimer, TimerKind } from '../../shared/domain/timers.ts';
-import type { SurveyTokens } from '../../shared/ports/inbound-mail.ts';
 import type { MetricName, MetricUnit } from '../../shared/ports/metrics.ts';
 import type { CustomerNotice, InternalNotice } from '../../shared/ports/notifier.ts';
+import type { SurveyTokens } from '../../shared/ports/survey-tokens.ts';
 import { scheduleName, type TimerPayload, type TimerScheduler } from '../../shared/ports/timer-scheduler.ts';
 import { MemoryCaseStore } from './memory-case-store.ts';
 
@@ -88,10 +88,8 @@ export class TimerSim {
       if (change) {
         await reactToChange(
           {
-            store: this.store,
-            policy: this.deps.policy,
+            ...this.deps,
             scheduler: this.scheduler,
-            ids: this.deps.ids,
             surveyTokens: this.surveyTokens,
             notifier: {
               notify: async (n) =>

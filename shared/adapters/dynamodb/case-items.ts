@@ -71,8 +71,12 @@ export const keys = {
     [PK]: BACKLOG_PARTITION,
     [SK]: `${status}#${level}`,
   }),
-  /** One notice mailed (`<eventId>#<kind>`) or one inbound mail handled (`inbound#<id>`), alone in its partition. */
-  sentMail: (key: string): Item => ({ [PK]: `MAIL#${key}`, [SK]: 'MAIL' }),
+  /**
+   * One at-most-once ledger entry, alone in its partition: a notice mailed (`<eventId>#<kind>`), an
+   * inbound mail handled (`inbound#<id>`), an event's metrics published. `MAIL#` is the prefix of its
+   * first use, kept so existing entries (and the IAM grant on `MAIL#*`) stay valid.
+   */
+  onceLedger: (key: string): Item => ({ [PK]: `MAIL#${key}`, [SK]: 'MAIL' }),
   /** A sender's count of automatic answers in one UTC hour (`yyyy-mm-ddThh`). */
   autoReplyCount: (sender: string, hour: string): Item => ({ [PK]: `AUTOREPLY#${sender}`, [SK]: hour }),
 } as const;

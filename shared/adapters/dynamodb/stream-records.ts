@@ -1,7 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import type { StoredChange } from '../../app/react-to-change.ts';
+import type { StoredChange } from '../../ports/stored-change.ts';
 import { caseFromItem, counterFromItem, ENTITY_ATTRIBUTE, eventFromItem, type Item } from './case-items.ts';
 
 function image(raw: Record<string, unknown> | undefined): Item | null {

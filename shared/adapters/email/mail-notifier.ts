@@ -2,29 +2,10 @@ import { messageId, threadRootId } from '../../domain/email/addressing.ts';
 import { toInstant } from '../../domain/instant.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Notice, Notifier } from '../../ports/notifier.ts';
+import type { OnceLedger } from '../../ports/once-ledger.ts';
 import type { Mailer, OutboundMail } from './mailer.ts';
 import { replyAddress } from './reply-address.ts';
 import { type RenderedMail, renderNotice } from './templates.ts';
-
-/**
- * What was mailed, by notice identity (`<eventId>#<kind>`): the stream delivers each event at least
- * once, so the notifier claims a notice before sending and confirms it after, and a redelivery finds
- * it sent. A claim older than `CLAIM_LEASE_MS` counts as abandoned (its sender died mid-send).
- */
-export interface SentMailLedger {
-  /** `claimed`: this caller may send; `sent`: already mailed; `busy`: another sender holds a fresh claim. */
-  claim(key: string, now: Date): Promise<'claimed' | 'sent' | 'busy'>;
-  confirm(key: string, providerMessageId: string | null): Promise<void>;
-  /** Gives a claim back after a failed send, so the next delivery sends at once. */
-  release(key: string): Promise<void>;
-}
-
-/**
- * Longer than any function that claims runs (stream 30 s, inbound mail 60 s), so a live claim is never
- * taken over; short enough that the retries after a crash (a timeout mid-send) find it abandoned before
- * they run out.
- */
-export const CLAIM_LEASE_MS = 90_000;
 
 /** How long `notify` waits for a busy claim to be confirmed or abandoned before throwing for a retry. */
 const BUSY_WAIT_MS = 20_000;
@@ -38,41 +19,10 @@ export class MailInFlightError extends Error {
   }
 }
 
-/**
- * "Has this happened before?" over a ledger: the first caller for a key records it and gets true, every
- * later one false. For effects that must not repeat on a replay but need no send in between (metrics).
- */
-export function firstTimeOver(ledger: SentMailLedger, clock: Clock): (key: string) => Promise<boolean> {
-  return async (key) => {
-    if ((await ledger.claim(key, clock.now())) !== 'claimed') return false;
-    await ledger.confirm(key, null);
-    return true;
-  };
-}
-
-/** The ledger in a Map: for tests and the in-process runtime (one process, no crash recovery needed). */
-export function createMemorySentMailLedger(): SentMailLedger {
-  const entries = new Map<string, { sent: boolean; claimedAt: number }>();
-  return {
-    async claim(key, now) {
-      const entry = entries.get(key);
-      if (entry?.sent) return 'sent';
-      if (entry && entry.claimedAt >= now.getTime() - CLAIM_LEASE_MS) return 'busy';
-      entries.set(key, { sent: false, claimedAt: now.getTime() });
-      return 'claimed';
-    },
-    async confirm(key) {
-      entries.set(key, { sent: true, claimedAt: entries.get(key)?.claimedAt ?? 0 });
-    },
-    async release(key) {
-      if (entries.get(key)?.sent === false) entries.delete(key);
-    },
-  };
-}
-
 export interface MailNotifierOptions {
   mailer: Mailer;
-  ledger: SentMailLedger;
+  /** What was mailed, by notice identity (`<eventId>#<kind>`): each notice goes out at most once. */
+  ledger: OnceLedger;
   clock: Clock;
   /** The sender, e.g. `casewatch support <support@support.example>`. */
   from: string;
@@ -191,7 +141,7 @@ export function createMailNotifier(options: MailNotifierOptions): Notifier {
         await sleep(BUSY_POLL_MS);
         claim = await ledger.claim(key, clock.now());
       }
-      if (claim === 'sent') return;
+      if (claim === 'done') return;
       if (claim === 'busy') throw new MailInFlightError(key);
       let sent: { providerMessageId: string | null };
       try {

@@ -1,4 +1,4 @@
-import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { type SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { composeMime, type MimeMail } from './mime.ts';
 
 export interface OutboundMail extends MimeMail {
@@ -15,13 +15,16 @@ export interface Mailer {
 }
 
 export interface SesMailerOptions {
-  client: SESv2Client;
+  client: SESClient;
   configurationSetName?: string | undefined;
 }
 
 const TAG_SAFE = (s: string) => s.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 256);
 
-/** The `Mailer` over SES v2: raw MIME (text + HTML, threading headers, reply address) in one call. */
+/**
+ * The `Mailer` over SES (`SendRawEmail`): raw MIME (text + HTML, threading headers, reply address) in
+ * one call, through the configuration set so bounces and complaints are tracked.
+ */
 export function createSesMailer({ client, configurationSetName }: SesMailerOptions): Mailer {
   return {
     async send(mail) {
@@ -32,11 +35,11 @@ export function createSesMailer({ client, configurationSetName }: SesMailerOptio
         Value: TAG_SAFE(Value),
       }));
       const out = await client.send(
-        new SendEmailCommand({
-          FromEmailAddress: mail.from,
-          Destination: { ToAddresses: to },
-          Content: { Raw: { Data: new Uint8Array(data) } },
-          ...(tags.length > 0 ? { EmailTags: tags } : {}),
+        new SendRawEmailCommand({
+          Source: mail.from,
+          Destinations: to,
+          RawMessage: { Data: new Uint8Array(data) },
+          ...(tags.length > 0 ? { Tags: tags } : {}),
           ...(configurationSetName ? { ConfigurationSetName: configurationSetName } : {}),
         }),
       );

@@ -1,6 +1,6 @@
 import { jwtVerify, SignJWT } from 'jose';
 import type { Clock } from '../../ports/clock.ts';
-import type { SurveyTokens } from '../../ports/inbound-mail.ts';
+import type { SurveyTokens } from '../../ports/survey-tokens.ts';
 
 /** Not `casewatch:case`: a case token never passes as a survey link, nor the other way round. */
 const AUDIENCE = 'casewatch:survey';

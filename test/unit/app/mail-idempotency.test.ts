@@ -1,10 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  createMailNotifier,
-  createMemorySentMailLedger,
-  firstTimeOver,
-} from '../../../shared/adapters/email/mail-notifier.ts';
+import { createMailNotifier } from '../../../shared/adapters/email/mail-notifier.ts';
 import type { OutboundMail } from '../../../shared/adapters/email/mailer.ts';
 import type { Actor } from '../../../shared/app/actor.ts';
 import { changeStatus } from '../../../shared/app/change-status.ts';
@@ -13,6 +9,7 @@ import { type ReactionDeps, reactToChange } from '../../../shared/app/react-to-c
 import { requestEscalation } from '../../../shared/app/requester-actions.ts';
 import { assignCase } from '../../../shared/app/triage.ts';
 import { agent, openConsumerCase } from '../../support/cases.ts';
+import { createMemoryOnceLedger } from '../../support/memory-once-ledger.ts';
 import { TimerSim } from '../../support/timer-sim.ts';
 
 /**
@@ -24,15 +21,13 @@ async function life(deliveries: (i: number) => number) {
   const deps = sim.appDeps;
   const sent: OutboundMail[] = [];
   const metrics: string[] = [];
-  const ledger = createMemorySentMailLedger();
+  const ledger = createMemoryOnceLedger();
   const reaction: ReactionDeps = {
-    store: sim.store,
-    policy: deps.policy,
+    ...sim.deps,
     scheduler: sim.scheduler,
-    ids: deps.ids,
     surveyTokens: sim.surveyTokens,
     recordMetric: (name, dimensions) => void metrics.push(`${name} ${JSON.stringify(dimensions)}`),
-    firstTime: firstTimeOver(ledger, sim.clock),
+    once: ledger,
     notifier: createMailNotifier({
       mailer: {
         send: async (m) => {

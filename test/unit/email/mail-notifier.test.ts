@@ -1,12 +1,9 @@
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
-  CLAIM_LEASE_MS,
   createMailNotifier,
-  createMemorySentMailLedger,
   MailInFlightError,
   type MailNotifierOptions,
-  type SentMailLedger,
 } from '../../../shared/adapters/email/mail-notifier.ts';
 import type { Mailer, OutboundMail } from '../../../shared/adapters/email/mailer.ts';
 import { composeMime } from '../../../shared/adapters/email/mime.ts';
@@ -14,7 +11,9 @@ import { parseReplyAddress } from '../../../shared/adapters/email/reply-address.
 import type { Case } from '../../../shared/domain/case.ts';
 import { caseIdFromMessageIds, messageId, threadRootId } from '../../../shared/domain/email/addressing.ts';
 import type { CustomerNotice, InternalNotice, Notice } from '../../../shared/ports/notifier.ts';
+import { CLAIM_LEASE_MS, type OnceLedger } from '../../../shared/ports/once-ledger.ts';
 import { newSellerCase } from '../../support/cases.ts';
+import { createMemoryOnceLedger } from '../../support/memory-once-ledger.ts';
 
 const domain = 'reply.support.example';
 const replyKey = new Uint8Array(32).fill(5);
@@ -98,7 +97,7 @@ function recordingMailer() {
 }
 
 let mailer: ReturnType<typeof recordingMailer>;
-let ledger: SentMailLedger;
+let ledger: OnceLedger;
 let now: Date;
 
 function notifier(extra: Partial<MailNotifierOptions> = {}) {
@@ -119,7 +118,7 @@ function notifier(extra: Partial<MailNotifierOptions> = {}) {
 
 beforeEach(() => {
   mailer = recordingMailer();
-  ledger = createMemorySentMailLedger();
+  ledger = createMemoryOnceLedger();
   now = new Date('2026-11-30T17:00:05.000Z');
 });
 
@@ -260,7 +259,7 @@ describe('idempotency', () => {
     await n.notify(message as Notice);
     await n.notify(message as Notice);
     expect(refused).toEqual([`${message?.eventId}#agent.message`]);
-    expect(await ledger.claim(`${message?.eventId}#agent.message`, now)).toBe('sent');
+    expect(await ledger.claim(`${message?.eventId}#agent.message`, now)).toBe('done');
   });
 
   it('a fresh claim by another sender makes notify throw; an abandoned one is taken over', async () => {
@@ -273,7 +272,7 @@ describe('idempotency', () => {
     now = new Date(now.getTime() + 1);
     await notifier().notify(message as Notice);
     expect(mailer.sent).toHaveLength(1);
-    expect(await ledger.claim(key, now)).toBe('sent');
+    expect(await ledger.claim(key, now)).toBe('done');
   });
 
   it('a busy claim whose lease runs out while notify waits is taken over and sent', async () => {
@@ -294,7 +293,7 @@ describe('idempotency', () => {
   it('a ledger that cannot confirm does not fail a mail that went out', async () => {
     const [ack] = customerNotices(c);
     const failures: string[] = [];
-    const memory = createMemorySentMailLedger();
+    const memory = createMemoryOnceLedger();
     ledger = {
       ...memory,
       confirm: async () => {

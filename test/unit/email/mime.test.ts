@@ -1,4 +1,4 @@
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { mockClient } from 'aws-sdk-client-mock';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -74,30 +74,30 @@ describe('composeMime', () => {
 });
 
 describe('SES mailer', () => {
-  const ses = mockClient(SESv2Client);
+  const ses = mockClient(SESClient);
   beforeEach(() => {
     ses.reset();
-    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
+    ses.on(SendRawEmailCommand).resolves({ MessageId: 'ses-1' });
   });
 
   it('sends the composed message as raw data', async () => {
     const mailer = createSesMailer({
-      client: new SESv2Client({ region: 'us-east-1' }),
+      client: new SESClient({ region: 'us-east-1' }),
       configurationSetName: 'cw',
     });
     const out = await mailer.send({ ...mail, tags: { casewatch: 'acknowledgment', 'kind.x': 'a.b' } });
     expect(out).toEqual({ providerMessageId: 'ses-1' });
-    const calls = ses.commandCalls(SendEmailCommand);
+    const calls = ses.commandCalls(SendRawEmailCommand);
     expect(calls).toHaveLength(1);
     const input = calls[0]?.args[0].input;
     expect(input?.ConfigurationSetName).toBe('cw');
-    expect(input?.Destination?.ToAddresses).toEqual(['a@b.c']);
-    expect(input?.Content?.Simple).toBeUndefined();
-    expect(input?.EmailTags).toEqual([
+    expect(input?.Destinations).toEqual(['a@b.c']);
+    expect(input?.Source).toBe(mail.from);
+    expect(input?.Tags).toEqual([
       { Name: 'casewatch', Value: 'acknowledgment' },
       { Name: 'kind-x', Value: 'a-b' },
     ]);
-    const data = input?.Content?.Raw?.Data;
+    const data = input?.RawMessage?.Data;
     expect(data).toBeInstanceOf(Uint8Array);
     const p = await simpleParser(Buffer.from(data as Uint8Array));
     expect(p.messageId).toBe(mail.messageId);

@@ -81,10 +81,8 @@ describe('metric lines are valid EMF', () => {
     // The backlog gauge comes from counter records on the stream.
     await reactToChange(
       {
-        store: sim.store,
-        policy: sim.deps.policy,
+        ...sim.deps,
         scheduler: sim.scheduler,
-        ids: sim.deps.ids,
         surveyTokens: sim.surveyTokens,
         notifier: { notify: async () => {} },
         recordMetric: (...point) =>

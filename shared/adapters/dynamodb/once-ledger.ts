@@ -6,27 +6,27 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { toInstant } from '../../domain/instant.ts';
-import { CLAIM_LEASE_MS, type SentMailLedger } from '../email/mail-notifier.ts';
+import { CLAIM_LEASE_MS, type OnceLedger } from '../../ports/once-ledger.ts';
 import { ENTITY_ATTRIBUTE, keys } from './case-items.ts';
 import { isConditionFailure } from './dynamodb-calls.ts';
-import { TTL_ATTRIBUTE } from './table-definition.ts';
+import { TABLE_KEYS, TTL_ATTRIBUTE } from './table-definition.ts';
 
 /** Long past any stream retention (24 h) or replay anyone would run; then DynamoDB's TTL removes it. */
 const KEEP_SECONDS = 90 * 24 * 60 * 60;
-const ENTITY = 'sent-mail';
+const ENTITY = 'once-ledger';
 
 /** A claim that fails because its holder released it just now gets one more try. */
 const CLAIM_ATTEMPTS = 2;
 
 /**
- * The sent-mail ledger in the single table. Every write is conditional, so of two senders racing for
- * one notice exactly one gets `claimed`; a `sending` claim older than the lease can be taken over.
+ * The at-most-once ledger in the single table. Every write is conditional, so of two callers racing
+ * for one key exactly one gets `claimed`; a `sending` claim older than the lease can be taken over.
  * `claimedAt` is an ISO instant: in that format string order is time order.
  */
-export function createDynamoSentMailLedger(options: {
+export function createDynamoOnceLedger(options: {
   client: DynamoDBDocumentClient;
   tableName: string;
-}): SentMailLedger {
+}): OnceLedger {
   const { client, tableName } = options;
 
   async function tryClaim(key: string, now: Date): Promise<boolean> {
@@ -35,7 +35,7 @@ export function createDynamoSentMailLedger(options: {
         new PutCommand({
           TableName: tableName,
           Item: {
-            ...keys.sentMail(key),
+            ...keys.onceLedger(key),
             [ENTITY_ATTRIBUTE]: ENTITY,
             key,
             status: 'sending',
@@ -43,8 +43,12 @@ export function createDynamoSentMailLedger(options: {
             [TTL_ATTRIBUTE]: Math.floor(now.getTime() / 1000) + KEEP_SECONDS,
           },
           ConditionExpression:
-            'attribute_not_exists(pk) OR (#status = :sending AND #claimedAt < :staleBefore)',
-          ExpressionAttributeNames: { '#status': 'status', '#claimedAt': 'claimedAt' },
+            'attribute_not_exists(#pk) OR (#status = :sending AND #claimedAt < :staleBefore)',
+          ExpressionAttributeNames: {
+            '#pk': TABLE_KEYS.partitionKey,
+            '#status': 'status',
+            '#claimedAt': 'claimedAt',
+          },
           ExpressionAttributeValues: {
             ':sending': 'sending',
             ':staleBefore': toInstant(now.getTime() - CLAIM_LEASE_MS),
@@ -63,22 +67,22 @@ export function createDynamoSentMailLedger(options: {
       for (let attempt = 1; ; attempt++) {
         if (await tryClaim(key, now)) return 'claimed';
         const { Item } = await client.send(
-          new GetCommand({ TableName: tableName, Key: keys.sentMail(key), ConsistentRead: true }),
+          new GetCommand({ TableName: tableName, Key: keys.onceLedger(key), ConsistentRead: true }),
         );
-        if (Item?.status === 'sent') return 'sent';
+        if (Item?.status === 'sent') return 'done';
         if (Item || attempt >= CLAIM_ATTEMPTS) return 'busy';
       }
     },
 
-    async confirm(key, providerMessageId) {
+    async confirm(key, reference) {
       await client.send(
         new UpdateCommand({
           TableName: tableName,
-          Key: keys.sentMail(key),
+          Key: keys.onceLedger(key),
           UpdateExpression: 'SET #status = :sent, providerMessageId = :id',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':sent': 'sent', ':id': providerMessageId },
+          ConditionExpression: 'attribute_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': TABLE_KEYS.partitionKey, '#status': 'status' },
+          ExpressionAttributeValues: { ':sent': 'sent', ':id': reference },
         }),
       );
     },
@@ -88,7 +92,7 @@ export function createDynamoSentMailLedger(options: {
         await client.send(
           new DeleteCommand({
             TableName: tableName,
-            Key: keys.sentMail(key),
+            Key: keys.onceLedger(key),
             ConditionExpression: '#status = :sending',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: { ':sending': 'sending' },

@@ -1,15 +1,15 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { createDynamoSentMailLedger } from '../../shared/adapters/dynamodb/sent-mail-ledger.ts';
-import { CLAIM_LEASE_MS, type SentMailLedger } from '../../shared/adapters/email/mail-notifier.ts';
+import { createDynamoOnceLedger } from '../../shared/adapters/dynamodb/once-ledger.ts';
+import { CLAIM_LEASE_MS, type OnceLedger } from '../../shared/ports/once-ledger.ts';
 import { type TestTable, ulid, useTestTable } from './support/store.ts';
 
 let t: TestTable;
-let ledger: SentMailLedger;
+let ledger: OnceLedger;
 
-useTestTable('sent-mail', (table) => {
+useTestTable('once-ledger', (table) => {
   t = table;
-  ledger = createDynamoSentMailLedger({ client: t.doc, tableName: t.tableName });
+  ledger = createDynamoOnceLedger({ client: t.doc, tableName: t.tableName });
 });
 
 const now = new Date('2026-11-30T17:00:00.000Z');
@@ -23,7 +23,7 @@ describe('the DynamoDB sent-mail ledger', () => {
     const key = freshKey();
     expect(await ledger.claim(key, now)).toBe('claimed');
     expect(await item(key)).toMatchObject({
-      entity: 'sent-mail',
+      entity: 'once-ledger',
       status: 'sending',
       claimedAt: '2026-11-30T17:00:00.000Z',
       expiration: Math.floor(now.getTime() / 1000) + 90 * 24 * 3600,
@@ -31,8 +31,8 @@ describe('the DynamoDB sent-mail ledger', () => {
     expect(await ledger.claim(key, later(1000))).toBe('busy');
     await ledger.confirm(key, 'ses-1');
     expect(await item(key)).toMatchObject({ status: 'sent', providerMessageId: 'ses-1' });
-    expect(await ledger.claim(key, later(1000))).toBe('sent');
-    expect(await ledger.claim(key, later(CLAIM_LEASE_MS * 10))).toBe('sent');
+    expect(await ledger.claim(key, later(1000))).toBe('done');
+    expect(await ledger.claim(key, later(CLAIM_LEASE_MS * 10))).toBe('done');
   });
 
   it('keys are independent: another kind of the same event is another mail', async () => {
@@ -49,7 +49,7 @@ describe('the DynamoDB sent-mail ledger', () => {
     expect(await ledger.claim(key, now)).toBe('claimed');
     await ledger.confirm(key, null);
     await ledger.release(key);
-    expect(await ledger.claim(key, now)).toBe('sent');
+    expect(await ledger.claim(key, now)).toBe('done');
     await ledger.release(freshKey());
   });
 

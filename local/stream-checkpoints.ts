@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { readPartition, timerKeys, timerPartitions } from './timers-table.ts';
+import { readPartition, runtimeKeys, runtimePartitions } from './runtime-table.ts';
 
 /** How far a stream reader got in one shard: after `sequenceNumber`, and whether the shard is done. */
 export interface ShardCheckpoint {
@@ -31,7 +31,7 @@ export interface StreamCheckpoints {
 
 /**
  * Where the local stream poller keeps its place, in the local scheduler's table (keys in
- * `timers-table.ts`), so a restart with a data dir continues after the last record it handled.
+ * `runtime-table.ts`), so a restart with a data dir continues after the last record it handled.
  * Checkpoints are per stream ARN: a recreated table has a new stream and starts from its beginning.
  * One poller owns a stream, so a checkpoint is simply overwritten.
  */
@@ -42,7 +42,7 @@ export function createStreamCheckpoints(options: {
   const { client, tableName } = options;
   return {
     async load(streamArn) {
-      const items = await readPartition(client, tableName, timerPartitions.checkpoints(streamArn));
+      const items = await readPartition(client, tableName, runtimePartitions.checkpoints(streamArn));
       return new Map(
         items.map((item): [string, ShardCheckpoint] => {
           const shardId = String(item.shardId);
@@ -57,7 +57,7 @@ export function createStreamCheckpoints(options: {
         new PutCommand({
           TableName: tableName,
           Item: {
-            ...timerKeys.checkpoint(streamArn, checkpoint.shardId),
+            ...runtimeKeys.checkpoint(streamArn, checkpoint.shardId),
             shardId: checkpoint.shardId,
             ...(checkpoint.sequenceNumber === null ? {} : { sequenceNumber: checkpoint.sequenceNumber }),
             finished: checkpoint.finished,
@@ -70,13 +70,13 @@ export function createStreamCheckpoints(options: {
       await client.send(
         new PutCommand({
           TableName: tableName,
-          Item: { ...timerKeys.deadRecord(record.deadAt, record.sequenceNumber), ...record },
+          Item: { ...runtimeKeys.deadRecord(record.deadAt, record.sequenceNumber), ...record },
         }),
       );
     },
 
     async deadLetters(limit = 1_000) {
-      const items = await readPartition(client, tableName, timerPartitions.deadRecords, limit);
+      const items = await readPartition(client, tableName, runtimePartitions.deadRecords, limit);
       return items.map(({ pk: _pk, sk: _sk, ...rest }) => rest as DeadStreamRecord);
     },
   };

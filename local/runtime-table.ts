@@ -6,11 +6,12 @@ import {
   type TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { ensureTable, transactWrite } from '../dynamodb/dynamodb-calls.ts';
+import { ensureTable, transactWrite } from '../shared/adapters/dynamodb/dynamodb-calls.ts';
 
 /**
- * The local scheduler's own table (never the production single table), in DynamoDB Local's data file
- * so timers survive a restart with a data dir. Every read is a GetItem or a Query on one partition:
+ * The local runtime's own table (never the production single table), in DynamoDB Local's data file so
+ * its state survives a restart with a data dir: the local scheduler's timers, the stream poller's
+ * checkpoints, and the manual clock's last instant. Every read is a GetItem or a Query on one partition:
  *
  * | what                                   | pk                     | sk                              |
  * | -------------------------------------- | ---------------------- | ------------------------------- |
@@ -19,35 +20,37 @@ import { ensureTable, transactWrite } from '../dynamodb/dynamodb-calls.ts';
  * | timers whose delivery kept failing     | `DEAD#TIMERS`          | `<deadAt>#<scheduleName>#<msg>` |
  * | stream checkpoints, one per shard      | `STREAM#<streamArn>`   | `SHARD#<shardId>`               |
  * | stream records the handler kept failing| `DEAD#STREAM`          | `<deadAt>#<sequenceNumber>`     |
+ * | the manual clock's last instant        | `CLOCK`                | `CLOCK`                         |
  */
-export const LOCAL_TIMERS_TABLE_SUFFIX = '-local-timers';
+export const RUNTIME_TABLE_SUFFIX = '-local-runtime';
 
 /** The partitions of the table above; every key of it is built here. */
-export const timerPartitions = {
+export const runtimePartitions = {
   queue: 'TIMERS',
   deadTimers: 'DEAD#TIMERS',
   checkpoints: (streamArn: string) => `STREAM#${streamArn}`,
   deadRecords: 'DEAD#STREAM',
 } as const;
 
-export const timerKeys = {
-  queue: (position: string) => ({ pk: timerPartitions.queue, sk: position }),
+export const runtimeKeys = {
+  queue: (position: string) => ({ pk: runtimePartitions.queue, sk: position }),
   lookup: (name: string) => ({ pk: `NAME#${name}`, sk: 'NAME' }),
   deadTimer: (deadAt: string, name: string, messageId: string) => ({
-    pk: timerPartitions.deadTimers,
+    pk: runtimePartitions.deadTimers,
     sk: `${deadAt}#${name}#${messageId}`,
   }),
   checkpoint: (streamArn: string, shardId: string) => ({
-    pk: timerPartitions.checkpoints(streamArn),
+    pk: runtimePartitions.checkpoints(streamArn),
     sk: `SHARD#${shardId}`,
   }),
   deadRecord: (deadAt: string, sequenceNumber: string) => ({
-    pk: timerPartitions.deadRecords,
+    pk: runtimePartitions.deadRecords,
     sk: `${deadAt}#${sequenceNumber}`,
   }),
+  clock: () => ({ pk: 'CLOCK', sk: 'CLOCK' }),
 } as const;
 
-function createTimersTableInput(tableName: string): CreateTableCommandInput {
+function createRuntimeTableInput(tableName: string): CreateTableCommandInput {
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
@@ -63,11 +66,11 @@ function createTimersTableInput(tableName: string): CreateTableCommandInput {
 }
 
 /** Creates the table unless it is there already (a data dir keeps it across restarts). */
-export function createTimersTable(
+export function createRuntimeTable(
   client: DynamoDBClient,
   tableName: string,
 ): Promise<'created' | 'existing'> {
-  return ensureTable(client, createTimersTableInput(tableName));
+  return ensureTable(client, createRuntimeTableInput(tableName));
 }
 
 /** The items of one partition in sort-key order (at most `limit`), read consistently, page by page. */

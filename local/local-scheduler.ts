@@ -6,10 +6,10 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { TIMER_KINDS, type TimerKind } from '../../domain/timers.ts';
-import { scheduleName, type TimerPayload, type TimerScheduler } from '../../ports/timer-scheduler.ts';
-import { isConditionFailure } from '../dynamodb/dynamodb-calls.ts';
-import { readPartition, timerKeys, timerPartitions, transact } from './timers-table.ts';
+import { isConditionFailure } from '../shared/adapters/dynamodb/dynamodb-calls.ts';
+import { TIMER_KINDS, type TimerKind } from '../shared/domain/timers.ts';
+import { scheduleName, type TimerPayload, type TimerScheduler } from '../shared/ports/timer-scheduler.ts';
+import { readPartition, runtimeKeys, runtimePartitions, transact } from './runtime-table.ts';
 
 /** A timer waiting in the due queue (or being delivered). */
 export interface PendingTimer extends TimerPayload {
@@ -66,7 +66,7 @@ export interface LocalScheduler extends TimerScheduler {
 export interface LocalSchedulerOptions {
   /** A document client (`createDocumentClient`) over DynamoDB Local. */
   client: DynamoDBDocumentClient;
-  /** The scheduler's own table (`createTimersTable`), never the case table. */
+  /** The scheduler's own table (`createRuntimeTable`), never the case table. */
   tableName: string;
   /** Delivery attempts before a timer is dead-lettered, like an SQS redrive policy's maxReceiveCount. */
   maxAttempts?: number;
@@ -132,7 +132,7 @@ export function createLocalScheduler(options: LocalSchedulerOptions): LocalSched
 
   async function lookup(name: string): Promise<Lookup | null> {
     const out = await client.send(
-      new GetCommand({ TableName: tableName, Key: timerKeys.lookup(name), ConsistentRead: true }),
+      new GetCommand({ TableName: tableName, Key: runtimeKeys.lookup(name), ConsistentRead: true }),
     );
     if (!out.Item) return null;
     return {
@@ -156,7 +156,7 @@ export function createLocalScheduler(options: LocalSchedulerOptions): LocalSched
         TableName: tableName,
         KeyConditionExpression: before === undefined ? 'pk = :pk' : 'pk = :pk AND sk < :before',
         ExpressionAttributeValues: {
-          ':pk': timerPartitions.queue,
+          ':pk': runtimePartitions.queue,
           ...(before === undefined ? {} : { ':before': before }),
         },
         ConsistentRead: true,
@@ -183,7 +183,7 @@ export function createLocalScheduler(options: LocalSchedulerOptions): LocalSched
       {
         Delete: {
           TableName: tableName,
-          Key: timerKeys.queue(claim.position),
+          Key: runtimeKeys.queue(claim.position),
           ConditionExpression: 'receipt = :receipt',
           ExpressionAttributeValues: { ':receipt': claim.receipt },
         },
@@ -191,7 +191,7 @@ export function createLocalScheduler(options: LocalSchedulerOptions): LocalSched
       {
         Delete: {
           TableName: tableName,
-          Key: timerKeys.lookup(claim.name),
+          Key: runtimeKeys.lookup(claim.name),
           ConditionExpression: '#position = :position',
           ExpressionAttributeNames: { '#position': 'position' },
           ExpressionAttributeValues: { ':position': claim.position },
@@ -219,7 +219,7 @@ export function createLocalScheduler(options: LocalSchedulerOptions): LocalSched
             Put: {
               TableName: tableName,
               Item: {
-                ...timerKeys.lookup(name),
+                ...runtimeKeys.lookup(name),
                 position,
                 window: timer.window,
                 dueAt: timer.dueAt,
@@ -237,7 +237,7 @@ export function createLocalScheduler(options: LocalSchedulerOptions): LocalSched
             Put: {
               TableName: tableName,
               Item: {
-                ...timerKeys.queue(position),
+                ...runtimeKeys.queue(position),
                 name,
                 caseId,
                 kind: timer.kind,
@@ -252,7 +252,7 @@ export function createLocalScheduler(options: LocalSchedulerOptions): LocalSched
           },
         ];
         if (current && current.position !== position) {
-          items.push({ Delete: { TableName: tableName, Key: timerKeys.queue(current.position) } });
+          items.push({ Delete: { TableName: tableName, Key: runtimeKeys.queue(current.position) } });
         }
         if (await transact(client, items)) {
           changed();
@@ -271,12 +271,12 @@ export function createLocalScheduler(options: LocalSchedulerOptions): LocalSched
           {
             Delete: {
               TableName: tableName,
-              Key: timerKeys.lookup(name),
+              Key: runtimeKeys.lookup(name),
               ConditionExpression: 'rev = :rev',
               ExpressionAttributeValues: { ':rev': current.rev },
             },
           },
-          { Delete: { TableName: tableName, Key: timerKeys.queue(current.position) } },
+          { Delete: { TableName: tableName, Key: runtimeKeys.queue(current.position) } },
         ]);
         if (removed) {
           changed();
@@ -298,7 +298,7 @@ export function createLocalScheduler(options: LocalSchedulerOptions): LocalSched
         const out = await client.send(
           new UpdateCommand({
             TableName: tableName,
-            Key: timerKeys.queue(timer.position),
+            Key: runtimeKeys.queue(timer.position),
             UpdateExpression:
               'SET receipt = :receipt, visibleAt = :lease, attempts = attempts + :one, ' +
               'firstReceivedAt = if_not_exists(firstReceivedAt, :wall)',
@@ -341,7 +341,7 @@ export function createLocalScheduler(options: LocalSchedulerOptions): LocalSched
             Put: {
               TableName: tableName,
               Item: {
-                ...timerKeys.deadTimer(deadAt, claim.name, claim.messageId),
+                ...runtimeKeys.deadTimer(deadAt, claim.name, claim.messageId),
                 name: claim.name,
                 caseId: claim.caseId,
                 kind: claim.kind,
@@ -362,7 +362,7 @@ export function createLocalScheduler(options: LocalSchedulerOptions): LocalSched
         await client.send(
           new UpdateCommand({
             TableName: tableName,
-            Key: timerKeys.queue(claim.position),
+            Key: runtimeKeys.queue(claim.position),
             UpdateExpression: 'SET visibleAt = :visible, lastError = :error REMOVE receipt',
             ConditionExpression: 'receipt = :receipt',
             ExpressionAttributeValues: {
@@ -385,7 +385,7 @@ export function createLocalScheduler(options: LocalSchedulerOptions): LocalSched
     },
 
     async deadLetters(limit = 1_000) {
-      const items = await readPartition(client, tableName, timerPartitions.deadTimers, limit);
+      const items = await readPartition(client, tableName, runtimePartitions.deadTimers, limit);
       return items.map((item) => ({
         name: String(item.name),
         caseId: String(item.caseId),
