@@ -1,4 +1,3 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DynamoDBDocumentClient,
@@ -6,7 +5,6 @@ import {
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import type { Case } from '../../domain/case.ts';
 import { epochOf } from '../../domain/instant.ts';
 import { SEVERITY_LEVELS } from '../../domain/severity.ts';
@@ -41,6 +39,14 @@ import {
   type Item,
   keys,
 } from './case-items.ts';
+import {
+  type CursorCodec,
+  type CursorScope,
+  createCursorCodec,
+  EXHAUSTED,
+  type Position,
+  queryFingerprint,
+} from './cursor.ts';
 import { CONDITIONAL_CHECK_FAILED, transactWrite } from './dynamodb-calls.ts';
 import { GLOBAL_INDEXES, type IndexDefinition, TABLE_KEYS, TTL_ATTRIBUTE } from './table-definition.ts';
 
@@ -102,35 +108,16 @@ function equalityFilter(conditions: [path: string[], value: unknown][]): Filter 
  * sort key), and the filters its keys cannot express. Partitions always come from the query, never
  * from a cursor: a cursor only says how far into each partition the reader already got.
  */
-interface ListPlan {
-  /** A digest of the query: a cursor is only valid for the query that issued it. */
-  fingerprint: string;
+interface ListPlan extends CursorScope {
   index: IndexDefinition | null;
-  partitions: string[];
   sortKeyPrefix?: string;
   filter?: Filter | undefined;
-  /** What a position inside a partition (a sort key value) may look like. */
-  position: RegExp;
   /** The ExclusiveStartKey that resumes a partition after `position`. */
   startKey(partition: string, position: string): Item;
 }
 
-/** Where a cursor left a partition: not started, after this sort key, or read to the end. */
-type Position = string | null | false;
-const EXHAUSTED = false;
-
-const CursorSchema = z.strictObject({
-  v: z.literal(1),
-  q: z.string().regex(/^[\w-]{22}$/),
-  p: z.array(z.union([z.string().min(1).max(512), z.null(), z.literal(EXHAUSTED)])).max(64),
-});
-
 const CASE_POSITION = /^~{0,2}[0-9][0-9A-Z:.+-]{0,40}#[^#]{1,200}$/;
 const EVENT_ID_POSITION = /^[^#]{1,200}$/;
-
-function fingerprint(parts: unknown[]): string {
-  return createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 22);
-}
 
 function checkLimit(limit: number): void {
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_LIMIT) {
@@ -146,58 +133,7 @@ type StoredSlot = Pick<Case, 'version' | 'status'> & { severity: Pick<Case['seve
  * Conditional failures come back as domain outcomes (`false`, `stale`); every other error is thrown.
  */
 export function createCaseStore({ client, tableName, policy, cursorKey }: CaseStoreOptions): CaseStore {
-  const key =
-    cursorKey === undefined
-      ? null
-      : typeof cursorKey === 'string'
-        ? Buffer.from(cursorKey, 'utf8')
-        : Buffer.from(cursorKey);
-  if (key !== null && key.length < 16) throw new RangeError('a cursor key needs at least 16 bytes');
-
-  const sign = (payload: string): string =>
-    createHmac('sha256', key as Buffer)
-      .update(payload)
-      .digest()
-      .subarray(0, 16)
-      .toString('base64url');
-
-  function encodeCursor(plan: ListPlan, positions: Position[]): string | null {
-    if (positions.every((p) => p === EXHAUSTED)) return null;
-    const payload = Buffer.from(JSON.stringify({ v: 1, q: plan.fingerprint, p: positions })).toString(
-      'base64url',
-    );
-    return key === null ? payload : `${payload}.${sign(payload)}`;
-  }
-
-  /** Anything but a cursor this store issued for this very query is refused, before DynamoDB sees it. */
-  function decodeCursor(plan: ListPlan, cursor: string | undefined): Position[] {
-    if (cursor === undefined) return plan.partitions.map(() => null);
-    if (typeof cursor !== 'string' || cursor.length > 16_384) throw new InvalidCursorError();
-    const [payload, signature, ...rest] = cursor.split('.');
-    if (payload === undefined || !/^[\w-]+$/.test(payload) || rest.length > 0) throw new InvalidCursorError();
-    if (key !== null) {
-      const expected = Buffer.from(sign(payload));
-      const given = Buffer.from(signature ?? '');
-      if (given.length !== expected.length || !timingSafeEqual(given, expected))
-        throw new InvalidCursorError();
-    } else if (signature !== undefined) {
-      throw new InvalidCursorError();
-    }
-    let decoded: unknown;
-    try {
-      decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-    } catch {
-      throw new InvalidCursorError();
-    }
-    const parsed = CursorSchema.safeParse(decoded);
-    if (!parsed.success) throw new InvalidCursorError();
-    const { q, p } = parsed.data;
-    if (q !== plan.fingerprint || p.length !== plan.partitions.length) throw new InvalidCursorError();
-    if (p.some((position) => typeof position === 'string' && !plan.position.test(position))) {
-      throw new InvalidCursorError();
-    }
-    return p;
-  }
+  const cursors: CursorCodec = createCursorCodec(cursorKey);
 
   const query = (input: QueryCommandInput) => client.send(new QueryCommand(input));
 
@@ -274,7 +210,7 @@ export function createCaseStore({ client, tableName, policy, cursorKey }: CaseSt
     page: PageRequest,
   ): Promise<{ items: Item[]; cursor: string | null }> {
     checkLimit(page.limit);
-    const positions = decodeCursor(plan, page.cursor);
+    const positions = cursors.decode(plan, page.cursor);
     const skName = plan.index?.sortKey ?? SK;
     const reads = await Promise.all(
       plan.partitions.map((partition, i) => {
@@ -317,12 +253,12 @@ export function createCaseStore({ client, tableName, policy, cursorKey }: CaseSt
       if (taken === r.items.length) return r.frontier ?? EXHAUSTED;
       return taken > 0 ? ((r.items[taken - 1] as Item)[skName] as string) : before;
     });
-    return { items, cursor: encodeCursor(plan, next) };
+    return { items, cursor: cursors.encode(plan, next) };
   }
 
   function casePlan(index: IndexDefinition, partitions: string[], q: CaseQuery, filter?: Filter): ListPlan {
     return {
-      fingerprint: fingerprint([
+      fingerprint: queryFingerprint([
         'cases',
         q.status ?? null,
         q.severity ?? null,
@@ -391,7 +327,7 @@ export function createCaseStore({ client, tableName, policy, cursorKey }: CaseSt
   }
 
   function eventPlan(caseId: string, publicOnly: boolean): ListPlan {
-    const fp = fingerprint(['events', caseId, publicOnly]);
+    const fp = queryFingerprint(['events', caseId, publicOnly]);
     if (publicOnly) {
       const index = GLOBAL_INDEXES.publicTimeline;
       return {
@@ -561,7 +497,7 @@ export function createCaseStore({ client, tableName, policy, cursorKey }: CaseSt
       const plan = eventPlan(caseId, publicOnly);
       if (!plausibleId(caseId)) {
         checkLimit(page.limit);
-        decodeCursor(plan, page.cursor);
+        cursors.decode(plan, page.cursor);
         return { items: [], cursor: null };
       }
       const { items, cursor } = await readPage(plan, page);
