@@ -11,7 +11,7 @@ import { type IndexDefinition, TABLE_KEYS } from './table-definition.ts';
 
 /*
  * Knows how to read pages, not what to read: which index, partitions and filters a list uses is the
- * plan's business, so a new way of laying out a list changes plans, not this reader.
+ * plan's business (`list-plans.ts`), so a new way of laying out a list changes plans, not this reader.
  */
 
 const MAX_PAGE_LIMIT = 1000;
