@@ -1,26 +1,16 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  type QueryCommandInput,
-} from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Case } from '../../domain/case.ts';
 import { epochOf } from '../../domain/instant.ts';
 import { SEVERITY_LEVELS } from '../../domain/severity.ts';
 import type { SlaPolicy } from '../../domain/sla-policy.ts';
-import { BACKLOG_STATUSES, CASE_STATUSES } from '../../domain/status.ts';
+import { BACKLOG_STATUSES } from '../../domain/status.ts';
 import { publicView, type TimelineEvent } from '../../domain/timeline.ts';
 import {
   AlreadyAppliedError,
   type BacklogCount,
-  type CaseQuery,
   type CaseStore,
-  InvalidCursorError,
   type Page,
-  type PageRequest,
   type WriteOptions,
   type WriteOutcome,
 } from '../../ports/case-store.ts';
@@ -30,23 +20,25 @@ import {
   backlogDeltas,
   caseFromItem,
   caseIdFromNumberItem,
-  caseIdFromSortKey,
   caseNumberToItem,
   caseToItem,
   counterFromItem,
   ENTITY_ATTRIBUTE,
-  EVENT_SORT_KEY_PREFIX,
   eventFromItem,
   eventToItem,
   type Item,
   keys,
 } from './case-items.ts';
+import { createCursorCodec } from './cursor.ts';
 import { CONDITIONAL_CHECK_FAILED, transactWrite } from './dynamodb-calls.ts';
-import { GLOBAL_INDEXES, type IndexDefinition, TABLE_KEYS, TTL_ATTRIBUTE } from './table-definition.ts';
+import { planCaseList, planTimeline } from './list-plans.ts';
+import { createPageReader } from './page-reader.ts';
+import { TABLE_KEYS, TTL_ATTRIBUTE } from './table-definition.ts';
 
 /** How long a change's `onceKey` marker is kept: far longer than any retry of the same delivery. */
 const ONCE_KEEP_SECONDS = 30 * 24 * 3600;
 
+/** What one store needs: its table, the policy its list keys sort by, and how to sign cursors. */
 export interface CaseStoreOptions {
   /** Build it with `createDocumentClient` (or the same marshalling options). */
   client: DynamoDBDocumentClient;
@@ -72,71 +64,6 @@ export function createDocumentClient(client: DynamoDBClient): DynamoDBDocumentCl
 }
 
 const PK = TABLE_KEYS.partitionKey;
-const SK = TABLE_KEYS.sortKey;
-const MAX_PAGE_LIMIT = 1000;
-/** Query round trips per partition and page when a filter leaves pages short; bounds one request's cost. */
-const MAX_ROUNDS_PER_PARTITION = 5;
-
-type Filter = { expression: string; names: Record<string, string>; values: Record<string, unknown> };
-
-/** Equality filters, joined with AND, with placeholders that cannot collide with the key condition's. */
-function equalityFilter(conditions: [path: string[], value: unknown][]): Filter | undefined {
-  if (conditions.length === 0) return undefined;
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const parts = conditions.map(([path, value], i) => {
-    const expression = path
-      .map((segment, j) => {
-        names[`#f${i}_${j}`] = segment;
-        return `#f${i}_${j}`;
-      })
-      .join('.');
-    values[`:f${i}`] = value;
-    return `${expression} = :f${i}`;
-  });
-  return { expression: parts.join(' AND '), names, values };
-}
-
-/**
- * How one list request reads the table: the index, its partitions (read in parallel and merged by
- * sort key), and the filters its keys cannot express. Partitions always come from the query, never
- * from a cursor: a cursor only says how far into each partition the reader already got.
- */
-interface ListPlan {
-  /** A digest of the query: a cursor is only valid for the query that issued it. */
-  fingerprint: string;
-  index: IndexDefinition | null;
-  partitions: string[];
-  sortKeyPrefix?: string;
-  filter?: Filter | undefined;
-  /** What a position inside a partition (a sort key value) may look like. */
-  position: RegExp;
-  /** The ExclusiveStartKey that resumes a partition after `position`. */
-  startKey(partition: string, position: string): Item;
-}
-
-/** Where a cursor left a partition: not started, after this sort key, or read to the end. */
-type Position = string | null | false;
-const EXHAUSTED = false;
-
-const CursorSchema = z.strictObject({
-  v: z.literal(1),
-  q: z.string().regex(/^[\w-]{22}$/),
-  p: z.array(z.union([z.string().min(1).max(512), z.null(), z.literal(EXHAUSTED)])).max(64),
-});
-
-const CASE_POSITION = /^~{0,2}[0-9][0-9A-Z:.+-]{0,40}#[^#]{1,200}$/;
-const EVENT_ID_POSITION = /^[^#]{1,200}$/;
-
-function fingerprint(parts: unknown[]): string {
-  return createHash('sha256').update(JSON.stringify(parts)).digest('base64url').slice(0, 22);
-}
-
-function checkLimit(limit: number): void {
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_LIMIT) {
-    throw new RangeError(`a page limit must be an integer in 1..${MAX_PAGE_LIMIT}, got ${limit}`);
-  }
-}
 
 /** The stored case's version and backlog slot, read to guard an update and move its counters. */
 type StoredSlot = Pick<Case, 'version' | 'status'> & { severity: Pick<Case['severity'], 'level'> };
@@ -146,275 +73,7 @@ type StoredSlot = Pick<Case, 'version' | 'status'> & { severity: Pick<Case['seve
  * Conditional failures come back as domain outcomes (`false`, `stale`); every other error is thrown.
  */
 export function createCaseStore({ client, tableName, policy, cursorKey }: CaseStoreOptions): CaseStore {
-  const key =
-    cursorKey === undefined
-      ? null
-      : typeof cursorKey === 'string'
-        ? Buffer.from(cursorKey, 'utf8')
-        : Buffer.from(cursorKey);
-  if (key !== null && key.length < 16) throw new RangeError('a cursor key needs at least 16 bytes');
-
-  const sign = (payload: string): string =>
-    createHmac('sha256', key as Buffer)
-      .update(payload)
-      .digest()
-      .subarray(0, 16)
-      .toString('base64url');
-
-  function encodeCursor(plan: ListPlan, positions: Position[]): string | null {
-    if (positions.every((p) => p === EXHAUSTED)) return null;
-    const payload = Buffer.from(JSON.stringify({ v: 1, q: plan.fingerprint, p: positions })).toString(
-      'base64url',
-    );
-    return key === null ? payload : `${payload}.${sign(payload)}`;
-  }
-
-  /** Anything but a cursor this store issued for this very query is refused, before DynamoDB sees it. */
-  function decodeCursor(plan: ListPlan, cursor: string | undefined): Position[] {
-    if (cursor === undefined) return plan.partitions.map(() => null);
-    if (typeof cursor !== 'string' || cursor.length > 16_384) throw new InvalidCursorError();
-    const [payload, signature, ...rest] = cursor.split('.');
-    if (payload === undefined || !/^[\w-]+$/.test(payload) || rest.length > 0) throw new InvalidCursorError();
-    if (key !== null) {
-      const expected = Buffer.from(sign(payload));
-      const given = Buffer.from(signature ?? '');
-      if (given.length !== expected.length || !timingSafeEqual(given, expected))
-        throw new InvalidCursorError();
-    } else if (signature !== undefined) {
-      throw new InvalidCursorError();
-    }
-    let decoded: unknown;
-    try {
-      decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-    } catch {
-      throw new InvalidCursorError();
-    }
-    const parsed = CursorSchema.safeParse(decoded);
-    if (!parsed.success) throw new InvalidCursorError();
-    const { q, p } = parsed.data;
-    if (q !== plan.fingerprint || p.length !== plan.partitions.length) throw new InvalidCursorError();
-    if (p.some((position) => typeof position === 'string' && !plan.position.test(position))) {
-      throw new InvalidCursorError();
-    }
-    return p;
-  }
-
-  const query = (input: QueryCommandInput) => client.send(new QueryCommand(input));
-
-  /**
-   * Reads one partition from `position` until it holds `want` matching items, ends, or the round
-   * budget is spent. `frontier` is the sort key up to which every matching item is in `items`
-   * (null: the partition was read to its end).
-   */
-  async function readPartition(
-    plan: ListPlan,
-    partition: string,
-    position: string | null,
-    want: number,
-  ): Promise<{ items: Item[]; frontier: string | null }> {
-    const pkName = plan.index?.partitionKey ?? PK;
-    const skName = plan.index?.sortKey ?? SK;
-    const input: QueryCommandInput = {
-      TableName: tableName,
-      IndexName: plan.index?.indexName,
-      KeyConditionExpression:
-        plan.sortKeyPrefix === undefined ? '#pk = :pk' : '#pk = :pk AND begins_with(#sk, :prefix)',
-      ExpressionAttributeNames: {
-        '#pk': pkName,
-        ...(plan.sortKeyPrefix === undefined ? {} : { '#sk': skName }),
-        ...plan.filter?.names,
-      },
-      ExpressionAttributeValues: {
-        ':pk': partition,
-        ...(plan.sortKeyPrefix === undefined ? {} : { ':prefix': plan.sortKeyPrefix }),
-        ...plan.filter?.values,
-      },
-      FilterExpression: plan.filter?.expression,
-      ScanIndexForward: true,
-      // Global secondary indexes cannot be read consistently; the base table (a timeline) is.
-      ConsistentRead: plan.index === null,
-      Limit: want,
-    };
-    const items: Item[] = [];
-    let startKey = position === null ? undefined : plan.startKey(partition, position);
-    for (let round = 1; ; round++) {
-      let out: Awaited<ReturnType<typeof query>>;
-      try {
-        out = await query({ ...input, ExclusiveStartKey: startKey });
-      } catch (error) {
-        // Validation above should make this unreachable; a start key DynamoDB refuses is still a bad cursor.
-        if (
-          startKey &&
-          error instanceof Error &&
-          error.name === 'ValidationException' &&
-          /start/i.test(error.message)
-        )
-          throw new InvalidCursorError();
-        throw error;
-      }
-      items.push(...(out.Items ?? []));
-      const last = out.LastEvaluatedKey;
-      if (!last) return { items, frontier: null };
-      if (items.length >= want || round >= MAX_ROUNDS_PER_PARTITION) {
-        return { items, frontier: last[skName] as string };
-      }
-      startKey = last;
-    }
-  }
-
-  /**
-   * One page of a plan: each unfinished partition is read (in parallel) for up to `limit + 1` items
-   * after its position, the heads are merged by sort key (k-way), and the cursor records, per
-   * partition, the key of the last item consumed from it — or that it has been read to the end.
-   * The extra item per partition tells "more follows" from "done", so the last page has a null cursor
-   * instead of being followed by an empty one.
-   */
-  async function readPage(
-    plan: ListPlan,
-    page: PageRequest,
-  ): Promise<{ items: Item[]; cursor: string | null }> {
-    checkLimit(page.limit);
-    const positions = decodeCursor(plan, page.cursor);
-    const skName = plan.index?.sortKey ?? SK;
-    const reads = await Promise.all(
-      plan.partitions.map((partition, i) => {
-        const position = positions[i] as Position;
-        return position === EXHAUSTED
-          ? { items: [], frontier: null }
-          : readPartition(plan, partition, position, page.limit + 1);
-      }),
-    );
-    // Nothing beyond the lowest frontier may be emitted: a partition stopped by its round budget may
-    // still hold matching items up there.
-    const bound = reads.reduce<string | null>(
-      (min, r) => (r.frontier !== null && (min === null || r.frontier < min) ? r.frontier : min),
-      null,
-    );
-    const consumed = reads.map(() => 0);
-    const items: Item[] = [];
-    while (items.length < page.limit) {
-      let best = -1;
-      let bestKey = '';
-      reads.forEach((r, i) => {
-        const head = r.items[consumed[i] as number];
-        if (head === undefined) return;
-        const sortKey = head[skName] as string;
-        if (bound !== null && sortKey > bound) return;
-        if (best === -1 || sortKey < bestKey) {
-          best = i;
-          bestKey = sortKey;
-        }
-      });
-      if (best === -1) break;
-      items.push((reads[best] as (typeof reads)[number]).items[consumed[best] as number] as Item);
-      consumed[best] = (consumed[best] as number) + 1;
-    }
-    const next: Position[] = reads.map((r, i) => {
-      const before = positions[i] as Position;
-      if (before === EXHAUSTED) return EXHAUSTED;
-      const taken = consumed[i] as number;
-      // Every match up to the frontier was consumed: resume after it (or the partition is done).
-      if (taken === r.items.length) return r.frontier ?? EXHAUSTED;
-      return taken > 0 ? ((r.items[taken - 1] as Item)[skName] as string) : before;
-    });
-    return { items, cursor: encodeCursor(plan, next) };
-  }
-
-  function casePlan(index: IndexDefinition, partitions: string[], q: CaseQuery, filter?: Filter): ListPlan {
-    return {
-      fingerprint: fingerprint([
-        'cases',
-        q.status ?? null,
-        q.severity ?? null,
-        q.type ?? null,
-        q.assignee?.trim().toLowerCase() ?? null,
-        q.sellerId ?? null,
-        q.requesterEmail?.trim().toLowerCase() ?? null,
-      ]),
-      index,
-      partitions,
-      filter,
-      position: CASE_POSITION,
-      startKey: (partition, position) => ({
-        [index.partitionKey]: partition,
-        [index.sortKey]: position,
-        ...keys.case(caseIdFromSortKey(position)),
-      }),
-    };
-  }
-
-  /**
-   * The cheapest index for a query: a requester's own partition, an agent's, or the status × severity
-   * queue partitions the filter allows (1, 4, 7 or all 28). Null when no case can match (a seller id
-   * together with a consumer's email or with `type: consumer`, and so on).
-   */
-  function planCaseList(q: CaseQuery): ListPlan | null {
-    const { queue, byAssignee, byRequester } = GLOBAL_INDEXES;
-    const conditions: [string[], unknown][] = [];
-    const status = (): void => {
-      if (q.status !== undefined) conditions.push([['status'], q.status]);
-    };
-    const severity = (): void => {
-      if (q.severity !== undefined) conditions.push([['severity', 'level'], q.severity]);
-    };
-    const type = (): void => {
-      if (q.type !== undefined) conditions.push([['type'], q.type]);
-    };
-    // Emails are compared through the normalised key attributes, as the index lookups are.
-    const assignee = (): void => {
-      if (q.assignee !== undefined) conditions.push([[byAssignee.partitionKey], keys.assignee(q.assignee)]);
-    };
-    if (q.sellerId !== undefined || q.requesterEmail !== undefined) {
-      // A case has one requester: a seller (seller case) or a buyer's email (consumer case).
-      if (q.sellerId !== undefined && q.requesterEmail !== undefined) return null;
-      const seller = q.sellerId !== undefined;
-      if (q.type !== undefined && q.type !== (seller ? 'seller' : 'consumer')) return null;
-      const partition = seller
-        ? keys.sellerRequester(q.sellerId as string)
-        : keys.consumerRequester(q.requesterEmail as string);
-      status();
-      severity();
-      assignee();
-      return casePlan(byRequester, [partition], q, equalityFilter(conditions));
-    }
-    if (q.assignee !== undefined) {
-      status();
-      severity();
-      type();
-      return casePlan(byAssignee, [keys.assignee(q.assignee)], q, equalityFilter(conditions));
-    }
-    const statuses = q.status === undefined ? CASE_STATUSES : [q.status];
-    const levels = q.severity === undefined ? SEVERITY_LEVELS : [q.severity];
-    const partitions = statuses.flatMap((s) => levels.map((l) => keys.queue(s, l)));
-    type();
-    return casePlan(queue, partitions, q, equalityFilter(conditions));
-  }
-
-  function eventPlan(caseId: string, publicOnly: boolean): ListPlan {
-    const fp = fingerprint(['events', caseId, publicOnly]);
-    if (publicOnly) {
-      const index = GLOBAL_INDEXES.publicTimeline;
-      return {
-        fingerprint: fp,
-        index,
-        partitions: [keys.publicTimeline(caseId)],
-        position: EVENT_ID_POSITION,
-        startKey: (partition, eventId) => ({
-          [index.partitionKey]: partition,
-          [index.sortKey]: eventId,
-          ...keys.event(caseId, eventId),
-        }),
-      };
-    }
-    return {
-      fingerprint: fp,
-      index: null,
-      partitions: [keys.casePartition(caseId)],
-      sortKeyPrefix: EVENT_SORT_KEY_PREFIX,
-      position: new RegExp(`^${EVENT_SORT_KEY_PREFIX}[^#]{1,200}$`),
-      startKey: (partition, sortKey) => ({ [PK]: partition, [SK]: sortKey }),
-    };
-  }
+  const reader = createPageReader({ client, tableName, cursors: createCursorCodec(cursorKey) });
 
   const putNew = (item: Item) => ({
     Put: {
@@ -558,33 +217,23 @@ export function createCaseStore({ client, tableName, policy, cursorKey }: CaseSt
 
     async listEvents(caseId, page, options) {
       const publicOnly = options?.publicOnly === true;
-      const plan = eventPlan(caseId, publicOnly);
-      if (!plausibleId(caseId)) {
-        checkLimit(page.limit);
-        decodeCursor(plan, page.cursor);
-        return { items: [], cursor: null };
-      }
-      const { items, cursor } = await readPage(plan, page);
+      const plan = planTimeline(caseId, publicOnly);
+      if (!plausibleId(caseId)) return reader.nothing(plan, page);
+      const { items, cursor } = await reader.read(plan, page);
       const events = items.map(eventFromItem);
       // The index holds only public events; a status note the agent kept internal still stays hidden.
       return { items: publicOnly ? events.map(publicView) : events, cursor };
     },
 
     /**
-     * Cases sorted by their earliest open deadline, from an index, never a scan. Filters that the
-     * chosen index's keys cannot express (e.g. `type` on the queue, `status` on an agent's or a
-     * requester's list) are FilterExpressions: DynamoDB reads the items they drop, so their cost grows
-     * with the partition, not with the page. A request stops after a few rounds per partition, so a
-     * selective filter may give a short (even empty) page with a cursor: follow it until it is null.
+     * Cases sorted by their earliest open deadline, read as `planCaseList` plans. A request stops after
+     * a few rounds per partition, so a selective filter may give a short (even empty) page with a
+     * cursor: follow it until it is null.
      */
     async list(query, page): Promise<Page<Case>> {
       const plan = planCaseList(query);
-      if (plan === null) {
-        checkLimit(page.limit);
-        if (page.cursor !== undefined) throw new InvalidCursorError();
-        return { items: [], cursor: null };
-      }
-      const { items, cursor } = await readPage(plan, page);
+      if (plan === null) return reader.nothing(null, page);
+      const { items, cursor } = await reader.read(plan, page);
       return { items: items.map(caseFromItem), cursor };
     },
 
@@ -593,14 +242,16 @@ export function createCaseStore({ client, tableName, policy, cursorKey }: CaseSt
       const counts = new Map<string, number>();
       let startKey: Item | undefined;
       do {
-        const out = await query({
-          TableName: tableName,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': PK },
-          ExpressionAttributeValues: { ':pk': BACKLOG_PARTITION },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        });
+        const out = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: '#pk = :pk',
+            ExpressionAttributeNames: { '#pk': PK },
+            ExpressionAttributeValues: { ':pk': BACKLOG_PARTITION },
+            ConsistentRead: true,
+            ExclusiveStartKey: startKey,
+          }),
+        );
         for (const item of out.Items ?? []) {
           const { status, level, count } = counterFromItem(item);
           counts.set(`${status}#${level}`, count);

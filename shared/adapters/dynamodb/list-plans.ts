@@ -1,0 +1,119 @@
+import { SEVERITY_LEVELS } from '../../domain/severity.ts';
+import { CASE_STATUSES } from '../../domain/status.ts';
+import type { CaseQuery } from '../../ports/case-store.ts';
+import { caseIdFromSortKey, EVENT_SORT_KEY_PREFIX, keys } from './case-items.ts';
+import { queryFingerprint } from './cursor.ts';
+import type { FilterCondition, ReadPlan } from './page-reader.ts';
+import { GLOBAL_INDEXES, type IndexDefinition, TABLE_KEYS } from './table-definition.ts';
+
+/*
+ * Which index and partitions each list reads, and what it must filter, is decided here and nowhere
+ * else; `page-reader.ts` only carries a plan out. Pure, so every choice is testable without DynamoDB.
+ */
+
+/** `<deadline>#<id>`, `~<updatedAt>#<id>` or `~~<updatedAt>#<id>` (`deadlineSortKey`), nothing else. */
+const CASE_POSITION = /^~{0,2}[0-9][0-9A-Z:.+-]{0,40}#[^#]{1,200}$/;
+const EVENT_ID_POSITION = /^[^#]{1,200}$/;
+const EVENT_SORT_KEY_POSITION = new RegExp(`^${EVENT_SORT_KEY_PREFIX}[^#]{1,200}$`);
+
+const equal = (path: string[], value: unknown): FilterCondition[] =>
+  value === undefined ? [] : [{ path, equals: value }];
+
+function casePlan(
+  q: CaseQuery,
+  index: IndexDefinition,
+  partitions: string[],
+  filter: FilterCondition[],
+): ReadPlan {
+  return {
+    // Normalised as the keys are, so a cursor survives a client re-spelling the same email.
+    fingerprint: queryFingerprint([
+      'cases',
+      q.status ?? null,
+      q.severity ?? null,
+      q.type ?? null,
+      q.assignee?.trim().toLowerCase() ?? null,
+      q.sellerId ?? null,
+      q.requesterEmail?.trim().toLowerCase() ?? null,
+    ]),
+    index,
+    partitions,
+    filter,
+    position: CASE_POSITION,
+    // An index's start key needs the table key too; the case id in the position gives it.
+    startKey: (partition, position) => ({
+      [index.partitionKey]: partition,
+      [index.sortKey]: position,
+      ...keys.case(caseIdFromSortKey(position)),
+    }),
+  };
+}
+
+/**
+ * The cheapest read for a case list, so a list is never a scan: a requester's own partition, an
+ * agent's, or the status × severity queue partitions the query allows (1, 4, 7 or all 28). Null when no
+ * case can match (a seller id together with a consumer's email or with `type: consumer`, and so on).
+ * What the keys cannot express (`type` on the queue, `status` on an agent's or a requester's list) is
+ * a filter: DynamoDB still reads the items it drops, so its cost grows with the partition, not the page.
+ */
+export function planCaseList(q: CaseQuery): ReadPlan | null {
+  const { queue, byAssignee, byRequester } = GLOBAL_INDEXES;
+  const status = equal(['status'], q.status);
+  const severity = equal(['severity', 'level'], q.severity);
+  const type = equal(['type'], q.type);
+  // Emails are compared through the normalised key attribute, as the index lookups are.
+  const assignee =
+    q.assignee === undefined ? [] : equal([byAssignee.partitionKey], keys.assignee(q.assignee));
+  if (q.sellerId !== undefined || q.requesterEmail !== undefined) {
+    // A case has one requester: a seller (seller case) or a buyer's email (consumer case).
+    if (q.sellerId !== undefined && q.requesterEmail !== undefined) return null;
+    const seller = q.sellerId !== undefined;
+    if (q.type !== undefined && q.type !== (seller ? 'seller' : 'consumer')) return null;
+    const partition = seller
+      ? keys.sellerRequester(q.sellerId as string)
+      : keys.consumerRequester(q.requesterEmail as string);
+    return casePlan(q, byRequester, [partition], [...status, ...severity, ...assignee]);
+  }
+  if (q.assignee !== undefined) {
+    return casePlan(q, byAssignee, [keys.assignee(q.assignee)], [...status, ...severity, ...type]);
+  }
+  const statuses = q.status === undefined ? CASE_STATUSES : [q.status];
+  const levels = q.severity === undefined ? SEVERITY_LEVELS : [q.severity];
+  const partitions = statuses.flatMap((s) => levels.map((l) => keys.queue(s, l)));
+  return casePlan(q, queue, partitions, type);
+}
+
+/**
+ * A requester's view reads the sparse public index, so its pages stay full however many internal
+ * notes a case has; an agent's reads the case's own partition, which can be read consistently.
+ */
+export function planTimeline(caseId: string, publicOnly: boolean): ReadPlan {
+  const fingerprint = queryFingerprint(['events', caseId, publicOnly]);
+  if (publicOnly) {
+    const index = GLOBAL_INDEXES.publicTimeline;
+    return {
+      fingerprint,
+      index,
+      partitions: [keys.publicTimeline(caseId)],
+      filter: [],
+      position: EVENT_ID_POSITION,
+      startKey: (partition, eventId) => ({
+        [index.partitionKey]: partition,
+        [index.sortKey]: eventId,
+        ...keys.event(caseId, eventId),
+      }),
+    };
+  }
+  return {
+    fingerprint,
+    index: null,
+    partitions: [keys.casePartition(caseId)],
+    sortKeyPrefix: EVENT_SORT_KEY_PREFIX,
+    filter: [],
+    position: EVENT_SORT_KEY_POSITION,
+    startKey: (partition, sortKey) => ({
+      [TABLE_KEYS.partitionKey]: partition,
+      [TABLE_KEYS.sortKey]: sortKey,
+    }),
+  };
+}
