@@ -8,7 +8,8 @@ const USAGE = `usage: casewatch deadlines --level <0-3> --from <ISO instant> [--
 
 Previews the support policy without a server: when a case opened at each instant owes its first
 response, when an update given then owes the next one, and when a case entering pending closure then
-would auto-close. Instants need a Z or an offset, e.g. 2026-11-27T09:00:00-08:00.`;
+would auto-close. Instants need a Z or an offset, e.g. 2026-11-27T09:00:00-08:00. With --json and
+several --from, the answer is an array in the same order, each entry with its "from".`;
 
 export interface CliIo {
   stdout: { write(text: string): unknown };
@@ -74,7 +75,9 @@ function deadlines(args: string[], io: CliIo, policy: SlaPolicy): number {
   const { level, from, json } = parseDeadlineArgs(args);
   const previews = from.map((instant) => previewDeadlines(level, instant, policy));
   if (json) {
-    io.stdout.write(`${JSON.stringify(previews.length === 1 ? previews[0] : previews, null, 2)}\n`);
+    // Several answers each say which --from they answer (as the canonical UTC instant), in order.
+    const answer = previews.length === 1 ? previews[0] : previews.map((p, i) => ({ from: from[i], ...p }));
+    io.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
   } else {
     const tz = policy.calendar.config.timeZone;
     io.stdout.write(`${previews.map((p, i) => describe(level, from[i] as Instant, p, tz)).join('\n\n')}\n`);

@@ -47,7 +47,7 @@ const compiled: CompiledRoute[] = ROUTES.map((route) => {
  * API Gateway's JWT authorizer hands claims on as strings; arrays become `[a b]`. The handlers must
  * cope with exactly that, so the local gateway does the same.
  */
-function flattenClaims(claims: JwtClaims): Record<string, string> {
+export function flattenClaims(claims: JwtClaims): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(claims)) {
     out[k] = Array.isArray(v) ? `[${v.join(' ')}]` : typeof v === 'string' ? v : JSON.stringify(v);

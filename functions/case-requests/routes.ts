@@ -6,7 +6,7 @@ import { requestAttachmentUpload, requestEscalation } from '../../shared/app/req
 import { noSurvey, readSurvey, submitSurvey } from '../../shared/app/survey.ts';
 import { type ApiDeps, json, type Route } from '../../shared/http/api-handler.ts';
 import { caseResponse } from '../../shared/http/case-response.ts';
-import { caseIdParam, ifMatchVersion, jsonBody } from '../../shared/http/request.ts';
+import { caseIdParam, ifMatchVersion, jsonBody, prefersHtml } from '../../shared/http/request.ts';
 import {
   AttachmentSchema,
   ChangeStatusSchema,
@@ -15,12 +15,10 @@ import {
   SurveyAnswerSchema,
   SurveyTokenSchema,
 } from '../../shared/http/schemas.ts';
+import { formAnswer, isFormPost } from '../../shared/http/survey-form.ts';
 import {
-  formAnswer,
   htmlAnswer,
   invalidSurveyPage,
-  isFormPost,
-  prefersHtml,
   SURVEY_LINK_HEADERS,
   surveyPage,
   thanksPage,

@@ -1,6 +1,6 @@
 import type { Case, OpenCaseInput } from '../domain/case.ts';
 import { type AttachedFile, postMessage as post } from '../domain/changes/post-message.ts';
-import { caseIdFromMessageIds } from '../domain/email/addressing.ts';
+import { caseIdFromMessageIds, withoutSubjectTags } from '../domain/email/addressing.ts';
 import { toInstant } from '../domain/instant.ts';
 import { attachmentKey, type BlobStore } from '../ports/blob-store.ts';
 import { AlreadyAppliedError } from '../ports/case-store.ts';
@@ -52,7 +52,6 @@ const MAX_SUBJECT = 200;
 const MAX_TEXT = 20_000;
 /** How much of an auto-reply's text an internal note keeps. */
 const MAX_NOTE = 2_000;
-const TAG = /\s*\[#?\s*CW-[0-9A-HJKMNP-TV-Z]{6}\s*\]\s*/gi;
 
 /**
  * SPEC §5, inbound: one received message becomes a customer message on its case, a new case, or an
@@ -228,7 +227,7 @@ async function openFromMail(
   onceKey: string | undefined,
 ): Promise<MailOutcome> {
   const relatedCaseId = closed?.id ?? null;
-  const subject = mail.subject.replace(TAG, ' ').trim().slice(0, MAX_SUBJECT) || '(no subject)';
+  const subject = withoutSubjectTags(mail.subject).slice(0, MAX_SUBJECT) || '(no subject)';
   const common = { subject, description: bodyOf(mail) };
   const input: OpenCaseInput = sellerId
     ? { type: 'seller', ...common }

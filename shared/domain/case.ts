@@ -16,7 +16,7 @@ export const CASE_TYPES = ['seller', 'consumer'] as const;
 export type CaseType = (typeof CASE_TYPES)[number];
 
 /** Trimmed text that must say something, within a length a support agent can read. */
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+export const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
 
 const common = {
   subject: text(200),
@@ -84,7 +84,13 @@ export interface Case {
 
 /** Crockford base32: no I, L, O, U, so a number read aloud or retyped from a subject line survives. */
 const CASE_NUMBER_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-export const CASE_NUMBER_PATTERN = /^CW-[0-9A-HJKMNP-TV-Z]{6}$/;
+/** One Crockford base32 digit, as a regular-expression class (case numbers and ULID case ids use it). */
+const CROCKFORD_DIGIT = '[0-9A-HJKMNP-TV-Z]';
+/** A case number where it stands in text (a subject tag); match it case-insensitively. */
+export const CASE_NUMBER_SOURCE = `CW-${CROCKFORD_DIGIT}{6}`;
+export const CASE_NUMBER_PATTERN = new RegExp(`^${CASE_NUMBER_SOURCE}$`);
+/** A case id: a ULID (26 Crockford digits). */
+export const CASE_ID_PATTERN = new RegExp(`^${CROCKFORD_DIGIT}{26}$`);
 
 /** `CW-` and six base32 digits from 30 bits of the given entropy (about a billion numbers). */
 export function caseNumberFrom(entropy: Uint8Array): string {

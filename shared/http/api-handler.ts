@@ -5,10 +5,9 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { logger, tracer } from '../adapters/powertools/observability.ts';
 import type { Actor } from '../app/actor.ts';
 import type { AppDeps } from '../app/deps.ts';
-import { InvalidCursorError } from '../ports/case-store.ts';
 import type { SurveyTokens } from '../ports/survey-tokens.ts';
 import { type AuthDeps, resolveActor } from './auth.ts';
-import { type Problem, problem, problemFor, problemResponse } from './problem.ts';
+import { problem, problemFor, problemResponse } from './problem.ts';
 import { ROUTES } from './routes.ts';
 
 /** What a route gets: the raw event, the caller, and the composition root's dependencies. */
@@ -57,18 +56,6 @@ export function json(
   };
 }
 
-/** The problem an error becomes: typed errors keep their status; anything else is a logged 500. */
-function problemForError(error: unknown): Problem {
-  if (error instanceof InvalidCursorError) {
-    return problem(400, 'Invalid request', error.message, [{ field: 'cursor', message: error.message }]);
-  }
-  // By name: importing the class would pull Powertools idempotency into every function's bundle.
-  if (error instanceof Error && error.name === 'IdempotencyAlreadyInProgressError') {
-    return problem(409, 'Conflict', 'the same create is already in progress; retry shortly');
-  }
-  return problemFor(error);
-}
-
 /**
  * Every error of a request becomes its problem+json here. Registered first, so its onError runs last:
  * after idempotency has dropped the failed attempt, so a 4xx or 5xx is never replayed for a retry.
@@ -80,7 +67,7 @@ const errorsToProblems: middy.MiddlewareObj<
   Context
 > = {
   onError: async (request) => {
-    const answer = problemForError(request.error);
+    const answer = problemFor(request.error);
     if (answer.status >= 500) logger.error('unhandled error', { error: request.error as Error });
     request.response = problemResponse(answer);
   },

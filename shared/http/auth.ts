@@ -13,15 +13,17 @@ export interface AuthDeps {
 
 /**
  * Cognito groups arrive as a JSON array from a verified token, but API Gateway's JWT authorizer hands
- * them on flattened to a string such as `[agents leads]`; both mean the same.
+ * them on flattened to a string such as `[agents leads]`, the names joined by spaces. Group names
+ * cannot contain whitespace, so splitting on it alone gives back exactly the array: every route reads
+ * the same groups (a comma belongs to a name; it is no separator).
  */
-function groupsOf(claims: JwtClaims): string[] {
+export function groupsOf(claims: JwtClaims): string[] {
   const raw = claims[CLAIMS.groups];
   if (Array.isArray(raw)) return raw.map(String);
   if (typeof raw === 'string')
     return raw
       .replace(/^\[|\]$/g, '')
-      .split(/[\s,]+/)
+      .split(/\s+/)
       .filter(Boolean);
   return [];
 }

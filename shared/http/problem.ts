@@ -1,5 +1,6 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { CasewatchError, type FieldError, ValidationError } from '../app/errors.ts';
+import { InvalidCursorError } from '../ports/case-store.ts';
 
 /** RFC 9457 problem details, the body of every error casewatch answers. */
 export interface Problem {
@@ -41,9 +42,20 @@ export function problem(status: number, title: string, detail: string, errors?: 
   };
 }
 
-/** The one place errors become HTTP: typed errors keep their status; anything else is a 500 and a bug. */
+/**
+ * The one place errors become HTTP answers (JSON problems, and the survey's HTML pages): typed errors
+ * keep their status; a cursor this API did not issue is a 400 on `cursor`; a create still running under
+ * the same `Idempotency-Key` is a 409; anything else is a 500 and a bug.
+ */
 export function problemFor(error: unknown): Problem {
   if (error instanceof ValidationError) return problem(400, error.title, error.message, error.errors);
   if (error instanceof CasewatchError) return problem(error.status, error.title, error.message);
+  if (error instanceof InvalidCursorError) {
+    return problem(400, 'Invalid request', error.message, [{ field: 'cursor', message: error.message }]);
+  }
+  // By name: importing the class would pull Powertools idempotency into every function's bundle.
+  if (error instanceof Error && error.name === 'IdempotencyAlreadyInProgressError') {
+    return problem(409, 'Conflict', 'the same create is already in progress; retry shortly');
+  }
   return problem(500, 'Internal error', 'something went wrong on our side; it has been logged');
 }

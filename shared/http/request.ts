@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type * as z from 'zod';
 import { type FieldError, NotFoundError, ValidationError } from '../app/errors.ts';
+import { CASE_ID_PATTERN } from '../domain/case.ts';
 
 /** Largest body accepted (JSON, or the survey form); cases and messages are text, attachments go to the blob store. */
 const MAX_BODY_BYTES = 256 * 1024;
@@ -69,12 +70,10 @@ export function queryParams<S extends z.ZodType>(event: APIGatewayProxyEventV2, 
   return parseWith(schema, event.queryStringParameters ?? {}, 'query');
 }
 
-const CASE_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
-
 /** The `{id}` path parameter; an id casewatch could never have issued is simply not found. */
 export function caseIdParam(event: APIGatewayProxyEventV2): string {
   const id = event.pathParameters?.id ?? '';
-  if (!CASE_ID.test(id)) throw new NotFoundError(`no case ${id.slice(0, 64)}`);
+  if (!CASE_ID_PATTERN.test(id)) throw new NotFoundError(`no case ${id.slice(0, 64)}`);
   return id;
 }
 
@@ -88,4 +87,25 @@ export function ifMatchVersion(event: APIGatewayProxyEventV2): number | undefine
       { field: 'If-Match', message: 'invalid' },
     ]);
   return Number(m[1]);
+}
+
+/**
+ * Whether the caller would rather have HTML than JSON: `text/html` (or XHTML) ranked above every range
+ * JSON satisfies. No `Accept`, a wildcard, `application/json` or a tie all keep the JSON API's answer.
+ */
+export function prefersHtml(event: APIGatewayProxyEventV2): boolean {
+  const accept = header(event, 'accept');
+  if (!accept) return false;
+  let html = 0;
+  let json = 0;
+  for (const part of accept.split(',')) {
+    const [range = '', ...params] = part.split(';').map((s) => s.trim().toLowerCase());
+    const qParam = params.find((p) => /^q\s*=/.test(p));
+    const q = qParam === undefined ? 1 : Number(qParam.replace(/^q\s*=\s*/, ''));
+    if (!Number.isFinite(q) || q <= 0 || q > 1) continue;
+    if (range === 'text/html' || range === 'application/xhtml+xml') html = Math.max(html, q);
+    else if (/^(\*\/\*|application\/\*|application\/([\w.+-]*\+)?json)$/.test(range))
+      json = Math.max(json, q);
+  }
+  return html > json;
 }

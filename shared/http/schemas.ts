@@ -1,10 +1,9 @@
 import * as z from 'zod';
-import { CASE_TYPES } from '../domain/case.ts';
+import { CASE_TYPES, text } from '../domain/case.ts';
 import { QualificationsSchema, SeverityLevelSchema } from '../domain/severity.ts';
 import { CaseStatusSchema } from '../domain/status.ts';
 
 /** Request shapes of SPEC §7 beyond the case itself (which is `OpenCaseInputSchema` in the domain). */
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
 
 const page = {
   limit: z.coerce.number().int().min(1).max(100).default(20),

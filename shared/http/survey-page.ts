@@ -1,21 +1,14 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { CasewatchError, ConflictError, NotFoundError } from '../app/errors.ts';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { SurveySubmitted, SurveyView } from '../app/survey.ts';
 import { escapeHtml } from '../domain/html.ts';
-import {
-  SURVEY_COMMENT_MAX,
-  SURVEY_QUESTIONS,
-  type SurveyAnswer,
-  SurveyAnswerSchema,
-  type SurveyTopic,
-} from '../domain/survey.ts';
-import { assertBodySize, bodyText, fieldErrors, header } from './request.ts';
+import { SURVEY_COMMENT_MAX } from '../domain/survey.ts';
+import { problemFor } from './problem.ts';
+import type { FormField, SurveyForm } from './survey-form.ts';
 
 /**
- * The survey link as people use it (SPEC §6): the mail links to `GET /surveys/{token}`, so a browser
- * (which asks for `text/html`) gets a small self-contained page with a plain HTML form, and the form
- * posts `application/x-www-form-urlencoded` back to the same URL. API clients keep the JSON contract.
- * Validation stays `SurveyAnswerSchema`'s: the form's fields are only reshaped into the JSON answer.
+ * The survey link as people use it (docs/survey.md): the mail links to `GET /surveys/{token}`, so a
+ * browser (which asks for `text/html`) gets a small self-contained page with a plain HTML form that
+ * posts back to the same URL (read by `survey-form.ts`). API clients keep the JSON contract.
  */
 
 /** No scripts, no external assets: inline styles only, and the form may only post back to this API. */
@@ -36,93 +29,6 @@ const HTML_HEADERS = {
 };
 
 const SCALE = [1, 2, 3, 4, 5] as const;
-
-/**
- * Whether the caller would rather have HTML than JSON: `text/html` (or XHTML) ranked above every range
- * JSON satisfies. No `Accept`, a wildcard, `application/json` or a tie all keep the JSON API's answer.
- */
-export function prefersHtml(event: APIGatewayProxyEventV2): boolean {
-  const accept = header(event, 'accept');
-  if (!accept) return false;
-  let html = 0;
-  let json = 0;
-  for (const part of accept.split(',')) {
-    const [range = '', ...params] = part.split(';').map((s) => s.trim().toLowerCase());
-    const qParam = params.find((p) => /^q\s*=/.test(p));
-    const q = qParam === undefined ? 1 : Number(qParam.replace(/^q\s*=\s*/, ''));
-    if (!Number.isFinite(q) || q <= 0 || q > 1) continue;
-    if (range === 'text/html' || range === 'application/xhtml+xml') html = Math.max(html, q);
-    else if (/^(\*\/\*|application\/\*|application\/([\w.+-]*\+)?json)$/.test(range))
-      json = Math.max(json, q);
-  }
-  return html > json;
-}
-
-/** What the survey form sends (a browser's default form encoding). */
-export function isFormPost(event: APIGatewayProxyEventV2): boolean {
-  return /^application\/x-www-form-urlencoded\b/i.test(header(event, 'content-type') ?? '');
-}
-
-type FormField = SurveyTopic | 'comment';
-
-/** A form to show again: what was sent (to re-fill it) and one message per field that is wrong. */
-export interface SurveyForm {
-  values: Partial<Record<FormField, string>>;
-  errors: Partial<Record<FormField, string>>;
-}
-
-export type FormAnswer = { ok: true; answer: SurveyAnswer } | { ok: false; form: SurveyForm };
-
-const TOPICS: readonly SurveyTopic[] = SURVEY_QUESTIONS.map((q) => q.topic);
-
-/** A radio's value as the schema should judge it: digits become a number, anything else stays as sent. */
-function ratingCandidate(sent: string[]): unknown {
-  if (sent.length !== 1) return sent.length === 0 ? undefined : sent;
-  const value = (sent[0] as string).trim();
-  if (value === '') return undefined;
-  return /^[+-]?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
-}
-
-/**
- * The urlencoded form, reshaped into the JSON answer and judged by `SurveyAnswerSchema`, so both
- * encodings accept exactly the same answers. A body too large to be the form is a 400.
- */
-export function formAnswer(event: APIGatewayProxyEventV2): FormAnswer {
-  const raw = bodyText(event);
-  assertBodySize(raw);
-  const params = new URLSearchParams(raw);
-  const values: SurveyForm['values'] = {};
-  const ratings: Record<string, unknown> = {};
-  for (const topic of TOPICS) {
-    const sent = params.getAll(topic);
-    if (sent[0] !== undefined) values[topic] = sent[0];
-    ratings[topic] = ratingCandidate(sent);
-  }
-  // Browsers submit a textarea's line breaks as CRLF but count them as one character for maxlength.
-  const comments = params.getAll('comment').map((c) => c.replace(/\r\n?/g, '\n'));
-  if (comments[0] !== undefined) values.comment = comments[0];
-  const comment = comments.length > 1 ? comments : comments[0];
-  const candidate = { ratings, ...(comment === undefined ? {} : { comment }) };
-
-  const result = SurveyAnswerSchema.safeParse(candidate);
-  if (result.success) return { ok: true, answer: result.data };
-  const errors: SurveyForm['errors'] = {};
-  for (const { field } of fieldErrors(result.error)) {
-    const topic = TOPICS.find((t) => field === `ratings.${t}`);
-    if (topic) {
-      const given = values[topic]?.trim();
-      errors[topic] = given
-        ? `“${given}” is not a rating: choose 1 to 5.`
-        : 'Choose a rating from 1 to 5 to answer this question.';
-    } else if (field === 'comment') {
-      errors.comment =
-        typeof comment === 'string'
-          ? `Keep the comment to ${SURVEY_COMMENT_MAX.toLocaleString('en')} characters or fewer (it has ${comment.trim().length.toLocaleString('en')}).`
-          : 'Send one comment only.';
-    }
-  }
-  return { ok: false, form: { values, errors } };
-}
 
 const STYLE = `
 :root{color-scheme:light dark;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;line-height:1.5}
@@ -278,8 +184,8 @@ If you copied it from the email, please make sure you copied all of it.</p>`,
 }
 
 /**
- * Runs a browser's survey request: the use cases' typed errors become HTML pages with the same status
- * the JSON API would answer (404, 409, 400). Anything else is a bug and stays the API's logged 500.
+ * Runs a browser's survey request: errors become HTML pages with the status the JSON API would answer
+ * (`problemFor`, the one mapping of errors to HTTP). A 500 is a bug and stays the API's logged 500.
  */
 export async function htmlAnswer(
   run: () => Promise<APIGatewayProxyStructuredResultV2>,
@@ -287,16 +193,13 @@ export async function htmlAnswer(
   try {
     return await run();
   } catch (error) {
-    if (error instanceof NotFoundError) return htmlResponse(404, notFoundPage());
-    if (error instanceof ConflictError) return htmlResponse(409, alreadyAnswered());
-    if (error instanceof CasewatchError) {
-      return htmlResponse(
-        error.status,
-        htmlDocument(error.title, `<h1>${escapeHtml(error.title)}</h1>\n<p>${escapeHtml(error.message)}</p>`),
-      );
-    }
-    throw error;
+    const answer = problemFor(error);
+    if (answer.status >= 500) throw error;
+    if (answer.status === 404) return htmlResponse(404, notFoundPage());
+    if (answer.status === 409) return htmlResponse(409, alreadyAnswered());
+    return htmlResponse(
+      answer.status,
+      htmlDocument(answer.title, `<h1>${escapeHtml(answer.title)}</h1>\n<p>${escapeHtml(answer.detail)}</p>`),
+    );
   }
 }
-
-export { escapeHtml };

@@ -1,4 +1,5 @@
 import { type AddressObject, type ParsedMail, simpleParser } from 'mailparser';
+import { caseNumberFromSubject } from '../../domain/email/addressing.ts';
 import type { InboundMail, InboundMessage } from '../../ports/inbound-mail.ts';
 import { extractFields } from './extract-fields.ts';
 import { stripQuotedHistory } from './quoted-history.ts';
@@ -39,7 +40,6 @@ export type {
 /** Checked in this order; the first failing verdict names the quarantine reason. */
 const VERDICT_ORDER: VerdictName[] = ['virus', 'spam', 'dmarc', 'spf', 'dkim'];
 
-const CASE_TAG = /\[#?\s*(CW-[0-9A-HJKMNP-TV-Z]{6})\s*\]/i;
 const REPLY_TOKEN_ADDRESS = /^case\+[^@\s]+@[^@\s]+$/i;
 
 export async function readInbound(raw: Buffer, options: ReadInboundOptions = {}): Promise<InboundMail> {
@@ -66,7 +66,7 @@ function classify(mail: ParsedMail, options: ReadInboundOptions): InboundMail {
   const to = [...addresses(mail.to), ...addresses(mail.cc)];
   const tokenCandidates = [...(options.recipients ?? []), ...to.map((a) => a.original)];
   const replyTokenAddress = tokenCandidates.map((a) => a.trim()).find((a) => REPLY_TOKEN_ADDRESS.test(a));
-  const caseTag = CASE_TAG.exec(subject)?.[1]?.toUpperCase();
+  const caseTag = caseNumberFromSubject(subject) ?? undefined;
   const references = (Array.isArray(mail.references) ? mail.references : [mail.references ?? ''])
     .flatMap((r) => r.split(/\s+/))
     .filter((r) => r !== '');

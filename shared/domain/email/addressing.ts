@@ -1,3 +1,5 @@
+import { CASE_NUMBER_SOURCE } from '../case.ts';
+
 /**
  * Pure formatting and parsing of the identifiers outbound mail carries so that replies route back to
  * their case (SPEC §5): the per-case reply address, `Message-ID`s (per mail, and the case's thread
@@ -97,10 +99,18 @@ export function subjectTag(caseNumber: string): string {
   return `[${caseNumber}]`;
 }
 
-/** The case number in a subject's `[CW-XXXXXX]` or `[#CW-XXXXXX]` tag (any letter case), or null. */
+/** The tag as people's mail clients hand it back: `[CW-XXXXXX]`, `[#CW-XXXXXX]`, `[ cw-xxxxxx ]`. */
+const SUBJECT_TAG = `\\[#?\\s*(${CASE_NUMBER_SOURCE})\\s*\\]`;
+
+/** The case number in a subject's tag (any letter case, spaces inside the brackets allowed), or null. */
 export function caseNumberFromSubject(subject: string): string | null {
-  const m = /\[#?(CW-[0-9A-HJKMNP-TV-Z]{6})\]/i.exec(subject);
+  const m = new RegExp(SUBJECT_TAG, 'i').exec(subject);
   return m ? (m[1] as string).toUpperCase() : null;
+}
+
+/** The subject without our tags, for a case a mail opens (its words, not our bookkeeping). */
+export function withoutSubjectTags(subject: string): string {
+  return subject.replace(new RegExp(`\\s*${SUBJECT_TAG}\\s*`, 'gi'), ' ').trim();
 }
 
 /**

@@ -37,7 +37,7 @@ describe('casewatch deadlines', () => {
     },
   );
 
-  it('answers an array, in order, for repeated --from', () => {
+  it('answers an array, in order, for repeated --from, each entry naming its --from', () => {
     const r = run(
       'deadlines',
       '--level',
@@ -50,8 +50,14 @@ describe('casewatch deadlines', () => {
     );
     const answers = JSON.parse(r.stdout);
     expect(answers).toHaveLength(2);
-    expect(answers[0].firstResponseDueAt).toBe('2026-12-01T22:00:00.000Z');
-    expect(answers[1].firstResponseDueAt).toBe('2026-01-01T12:00:00.000Z');
+    expect(answers[0]).toMatchObject({
+      from: '2026-12-01T10:00:00.000Z',
+      firstResponseDueAt: '2026-12-01T22:00:00.000Z',
+    });
+    expect(answers[1]).toMatchObject({
+      from: '2026-01-01T00:00:00.000Z',
+      firstResponseDueAt: '2026-01-01T12:00:00.000Z',
+    });
   });
 
   it('prints a readable summary with Pacific times without --json', () => {
@@ -96,7 +102,10 @@ describe('casewatch deadlines', () => {
         ...from.flatMap((f) => ['--from', f]),
         '--json',
       ]);
-      expect(JSON.parse(stdout)).toEqual(from.map((f) => previewDeadlines(level, f, policy)));
+      const expected = from.map((f) => previewDeadlines(level, f, policy));
+      expect(JSON.parse(stdout)).toEqual(
+        expected.length === 1 ? expected[0] : expected.map((p, i) => ({ from: from[i], ...p })),
+      );
     }
   });
 });

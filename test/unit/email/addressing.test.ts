@@ -1,12 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseReplyAddress, replyAddress, replyToken } from '../../../shared/adapters/email/reply-address.ts';
+import { caseNumberFrom } from '../../../shared/domain/case.ts';
 import {
   caseIdFromMessageIds,
   caseNumberFromSubject,
   headerSafe,
   messageId,
+  subjectTag,
   threadRootId,
+  withoutSubjectTags,
 } from '../../../shared/domain/email/addressing.ts';
 
 const key = new Uint8Array(32).fill(7);
@@ -155,6 +158,22 @@ describe('subject tag and header safety', () => {
     expect(caseNumberFromSubject('RE: [#cw-7kq2md] hi')).toBe('CW-7KQ2MD');
     expect(caseNumberFromSubject('CW-7KQ2MD without brackets')).toBeNull();
     expect(caseNumberFromSubject('[CW-7KQ2MI] I is not Crockford')).toBeNull();
+    expect(caseNumberFromSubject('AW: [ CW-7KQ2MD ] spaces some clients add')).toBe('CW-7KQ2MD');
+  });
+
+  it('a subject without its tags keeps every other word, once spaced', () => {
+    expect(withoutSubjectTags('Re: [CW-7KQ2MD] Payout [#cw-7kq2md] missing')).toBe('Re: Payout missing');
+    expect(withoutSubjectTags('[ CW-7KQ2MD ]')).toBe('');
+    expect(withoutSubjectTags('[CW-7KQ2MI] not a tag')).toBe('[CW-7KQ2MI] not a tag');
+  });
+
+  it('every subject casewatch writes gives its case number back', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 4, maxLength: 4 }), fc.string(), (bytes, words) => {
+        const number = caseNumberFrom(bytes);
+        expect(caseNumberFromSubject(`Re: ${subjectTag(number)} ${words}`)).toBe(number);
+      }),
+    );
   });
 
   it('strips CR, LF and other control characters', () => {

@@ -2,14 +2,13 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError, ValidationError } from '../../../shared/app/errors.ts';
 import type { SurveyView } from '../../../shared/app/survey.ts';
+import { escapeHtml } from '../../../shared/domain/html.ts';
 import { SURVEY_QUESTIONS } from '../../../shared/domain/survey.ts';
+import { prefersHtml } from '../../../shared/http/request.ts';
+import { formAnswer, isFormPost } from '../../../shared/http/survey-form.ts';
 import {
-  escapeHtml,
-  formAnswer,
   htmlAnswer,
   invalidSurveyPage,
-  isFormPost,
-  prefersHtml,
   SURVEY_PAGE_CSP,
   surveyPage,
   thanksPage,
