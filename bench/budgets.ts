@@ -3,9 +3,9 @@ import type { LambdaName } from './bundles.ts';
 /**
  * The size each deployed Lambda bundle should stay within, in KiB of minified JavaScript (the `.mjs`, not
  * its source map): the one place the bench reads them from, and the "budget" column of README's
- * "Lambda bundles (SPEC §9)" table. `npm run bench` prints each bundle against its budget; it never fails
- * on one (benchmarks report numbers, they do not assert). Typed by `LambdaName`, so a new function does not
- * compile until it has a budget here.
+ * "Lambda bundles" table (docs/architecture.md#quality-bars). `npm run bench` prints each bundle against its
+ * budget; it never fails on one (benchmarks report numbers, they do not assert). Typed by `LambdaName`, so a
+ * new function does not compile until it has a budget here.
  */
 export const BUNDLE_BUDGETS_KIB: Readonly<Record<LambdaName, number>> = {
   'cases-intake': 800,

@@ -118,10 +118,11 @@ function timerFromItem(item: Record<string, unknown>): PendingTimer {
 }
 
 /**
- * A durable scheduler in DynamoDB Local (SPEC §4's local stand-in for EventBridge Scheduler + SQS).
- * A timer is two items written together: its place in the due queue and a lookup by schedule name
- * holding that place, so `set` moves a timer atomically and `cancel` removes both. Both are safe to
- * repeat: setting the same timer again changes nothing, cancelling a missing one is fine.
+ * A durable scheduler in DynamoDB Local (the local stand-in for EventBridge Scheduler + SQS,
+ * docs/timers.md#locally-the-local-scheduler). A timer is two items written together: its place in the due
+ * queue and a lookup by schedule name holding that place, so `set` moves a timer atomically and `cancel`
+ * removes both. Both are safe to repeat: setting the same timer again changes nothing, cancelling a missing
+ * one is fine.
  */
 export function createLocalScheduler(options: LocalSchedulerOptions): LocalScheduler {
   const { client, tableName } = options;

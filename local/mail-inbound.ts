@@ -62,10 +62,11 @@ export async function createLocalSellerDirectory(dataDir: string | undefined) {
 type InboundHandler = (event: SESEvent, context: never) => Promise<InboundResult[]>;
 
 /**
- * Inbound mail on one machine (SPEC §8): `receive` plays SES — it keeps the raw message where the
- * handler will fetch it and invokes the same Lambda handler with an SES receipt event. Verdicts are
- * left to the `X-SES-*` / `Authentication-Results` headers in the message, as when SES's own copy is read.
- * The handler is built here, handed the `fetchRaw` that reads those kept messages (S3's part in AWS).
+ * Inbound mail on one machine (docs/local-runtime.md#inbound-mail-locally): `receive` plays SES — it keeps
+ * the raw message where the handler will fetch it and invokes the same Lambda handler with an SES receipt
+ * event. Verdicts are left to the `X-SES-*` / `Authentication-Results` headers in the message, as when SES's
+ * own copy is read. The handler is built here, handed the `fetchRaw` that reads those kept messages (S3's
+ * part in AWS).
  */
 export function createLocalInbound(
   createHandler: (fetchRaw: (messageId: string) => Promise<Buffer>) => InboundHandler,

@@ -114,12 +114,13 @@ function lineageOrder(shards: Shard[]): Shard[] {
 const sequenceOf = (r: DynamoDBRecord) => r.dynamodb?.SequenceNumber ?? '';
 
 /**
- * The local stand-in for Lambda's DynamoDB Streams event source mapping (SPEC §1): reads DynamoDB
- * Local's stream shard by shard (parents first, so a case's changes stay in order across shard
- * rotations), hands each batch to the case-stream handler, honours `batchItemFailures` by retrying from
- * the first failed record, and keeps a checkpoint per shard in the local timers table so a restart
- * with a data dir continues where it stopped. A record that fails `maxAttempts` times is set aside in
- * a dead-letter list (Lambda's on-failure destination) rather than blocking the stream forever.
+ * The local stand-in for Lambda's DynamoDB Streams event source mapping
+ * (docs/local-runtime.md#stream-and-timers-locally): reads DynamoDB Local's stream shard by shard (parents
+ * first, so a case's changes stay in order across shard rotations), hands each batch to the case-stream
+ * handler, honours `batchItemFailures` by retrying from the first failed record, and keeps a checkpoint per
+ * shard in the local timers table so a restart with a data dir continues where it stopped. A record that
+ * fails `maxAttempts` times is set aside in a dead-letter list (Lambda's on-failure destination) rather than
+ * blocking the stream forever.
  */
 export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
   const { client, streams, tableName, checkpoints, handler } = options;

@@ -135,10 +135,11 @@ function sqsRecord(timer: ClaimedTimer, queueArn: string): SQSRecord {
 }
 
 /**
- * The local stand-in for "EventBridge Scheduler → SQS → timer Lambda" (SPEC §4): takes due timers from
- * the local scheduler in due order and hands each, as an SQS-shaped event, to the timer handler Lambda
- * runs; `batchItemFailures` (or a throw) means retry later, up to the scheduler's limit, then
- * dead-letter. Every piece of work (stream drains and deliveries) runs one at a time, in turn.
+ * The local stand-in for "EventBridge Scheduler → SQS → timer Lambda"
+ * (docs/timers.md#locally-the-local-scheduler): takes due timers from the local scheduler in due order and
+ * hands each, as an SQS-shaped event, to the timer handler Lambda runs; `batchItemFailures` (or a throw)
+ * means retry later, up to the scheduler's limit, then dead-letter. Every piece of work (stream drains and
+ * deliveries) runs one at a time, in turn.
  */
 export function createTimerLoop(options: TimerLoopOptions): TimerLoop {
   const { scheduler, stream, clock, handler, outcomes, mode } = options;

@@ -38,9 +38,9 @@ function verdictsOf(record: SESEventRecord): Verdicts {
 }
 
 /**
- * SES receipt events (SPEC §5): each message is read from where SES put it, classified, and threaded,
- * opened as a case or archived by `receiveMail`. A message that cannot be parsed is quarantined by the
- * reader, never thrown; only an infrastructure failure (store, S3) fails the invocation for a retry.
+ * SES receipt events (docs/mail.md#inbound-mail): each message is read from where SES put it, classified, and
+ * threaded, opened as a case or archived by `receiveMail`. A message that cannot be parsed is quarantined by
+ * the reader, never thrown; only an infrastructure failure (store, S3) fails the invocation for a retry.
  */
 export function createHandler(deps: InboundHandlerDeps) {
   async function handle(record: SESEventRecord): Promise<InboundResult> {

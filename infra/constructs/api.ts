@@ -22,7 +22,10 @@ import { ROUTE_GROUP_ENTRIES, ROUTE_GROUPS, ROUTES, type RouteGroup } from '../.
 import { CasewatchFunction, nagObjectsWildcard } from './casewatch-function.ts';
 import { grantSecretValue, grantTableItems } from './grants.ts';
 
-/** Request headers browsers may send (SPEC §7): bearer JWT, JSON, optimistic locking, idempotency, case token. */
+/**
+ * Request headers browsers may send (docs/api.md#cors): bearer JWT, JSON, optimistic locking, idempotency,
+ * case token.
+ */
 export const CORS_ALLOW_HEADERS = [
   'Authorization',
   'Content-Type',

@@ -100,10 +100,11 @@ export interface MailProps {
 }
 
 /**
- * Email (SPEC §5). Inbound: an SES receipt rule set whose one rule (spam and virus scan on, TLS required)
- * stores each message for the mail domain in the inbound bucket, then invokes the inbound function with
- * the receipt verdicts. Outbound: SES identities for the sender's and the mail domain, and a configuration
- * set (reputation metrics, account suppression of bounces and complaints) every send goes through.
+ * Email (docs/mail.md). Inbound: an SES receipt rule set whose one rule (spam and virus scan on, TLS
+ * required) stores each message for the mail domain in the inbound bucket, then invokes the inbound function
+ * with the receipt verdicts. Outbound: SES identities for the sender's and the mail domain, and a
+ * configuration set (reputation metrics, account suppression of bounces and complaints) every send goes
+ * through.
  *
  * SES activates one receipt rule set per account and region, and only by hand (see the README); so does
  * domain verification (DNS). The bucket and its mail are retained; the rest is stateless.

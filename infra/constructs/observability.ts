@@ -35,7 +35,9 @@ export const METRICS_NAMESPACE = 'casewatch';
 export const BACKLOG_STATUSES = CASE_STATUSES.filter((status) => status !== 'closed');
 export const CHANNELS: readonly Channel[] = ['api', 'email'];
 export const SURVEY_TOPICS = SURVEY_QUESTIONS.map((q) => q.topic);
-/** The levels whose breaches page someone (SPEC §3: level 0–1 breaches raise an alarm). */
+/**
+ * The levels whose breaches page someone (docs/service-levels.md#breach: level 0–1 breaches raise an alarm).
+ */
 export const PAGED_LEVELS: readonly SeverityLevel[] = [0, 1];
 /** A function alarms when more than this share of its invocations (%) fail within five minutes. */
 export const ERROR_RATE_THRESHOLD_PERCENT = 5;
@@ -127,7 +129,7 @@ export class Observability extends Construct {
     this.streamLagAlarm = this.streamLagAlarmOf(props.streamFunction);
     this.serverErrorAlarm = new Alarm(this, 'ApiServerErrorAlarm', {
       alarmDescription:
-        'casewatch API: requests ended in a 5xx. Bad input is always a 4xx (SPEC §7), so a 5xx is a fault: see the API access log and the function logs.',
+        'casewatch API: requests ended in a 5xx. Bad input is always a 4xx (docs/api.md#errors), so a 5xx is a fault: see the API access log and the function logs.',
       metric: props.httpApi.metricServerError({ statistic: 'Sum', period: Duration.minutes(5) }),
       threshold: 1,
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

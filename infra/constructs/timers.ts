@@ -45,9 +45,10 @@ export interface TimersProps {
 }
 
 /**
- * SLA timers (SPEC §4): the table's stream reconciles each case's one-shot EventBridge Scheduler schedules
- * (and sends internal notices); a schedule drops its timer on the SQS timer queue, whose function fires it.
- * Stateless: every schedule is derived from a case and is set again by the case's next change.
+ * SLA timers (docs/timers.md#in-aws-eventbridge-scheduler-and-sqs): the table's stream reconciles each case's
+ * one-shot EventBridge Scheduler schedules (and sends internal notices); a schedule drops its timer on the
+ * SQS timer queue, whose function fires it. Stateless: every schedule is derived from a case and is set again
+ * by the case's next change.
  */
 export class Timers extends Construct {
   public readonly scheduleGroup: ScheduleGroup;

@@ -50,7 +50,7 @@ export class ForbiddenError extends CasewatchError {
   }
 }
 
-/** Also what a caller gets for a case they may not see (SPEC §7: 404, not 403). */
+/** Also what a caller gets for a case they may not see (docs/api.md#not-found-rather-than-forbidden). */
 export class NotFoundError extends CasewatchError {
   public readonly status = 404;
   public readonly title = 'Not found';

@@ -38,7 +38,10 @@ const BREACH_METRIC = {
 
 type Metric = Parameters<RecordMetric>;
 
-/** Human words for the fields a case opened by mail may lack (SPEC §5: the reply lists them). */
+/**
+ * Human words for the fields a case opened by mail may lack (docs/mail.md#missing-fields: the acknowledgment
+ * lists them).
+ */
 function missingFields(c: Case): string[] {
   if (c.type !== 'consumer') return [];
   const missing: string[] = [];
@@ -139,7 +142,8 @@ async function consequences(
         (e.from === 'pending_closure' || e.from === 'on_hold')
       )
         notices.push({ kind: 'customer.replied', eventId, case: c, from: e.from });
-      // A public note on any other move is an update to the customer like a message (SPEC §5).
+      // A public note on any other move is an update to the customer like a message
+      // (docs/mail.md#customer-mail).
       if (
         e.visibility === 'public' &&
         e.note &&

@@ -54,9 +54,9 @@ const MAX_TEXT = 20_000;
 const MAX_NOTE = 2_000;
 
 /**
- * SPEC §5, inbound: one received message becomes a customer message on its case, a new case, or an
- * archived copy (quarantine, or machine mail that must never be answered). Nothing is dropped: a
- * message that lands nowhere else is archived.
+ * Inbound mail (docs/mail.md#handling-order): one received message becomes a customer message on its case, a
+ * new case, or an archived copy (quarantine, or machine mail that must never be answered). Nothing is
+ * dropped: a message that lands nowhere else is archived.
  *
  * A message threads onto a case only when one of its keys names the case — the signed reply address,
  * our Message-IDs in `In-Reply-To` / `References`, or the `[CW-…]` subject tag — *and* its sender is
@@ -235,8 +235,9 @@ async function openFromMail(
         type: 'consumer',
         ...common,
         email: mail.from,
-        // Blank when the mail does not say: the case is created anyway and the sender asked (SPEC §5).
-        // A follow-up of a closed case keeps the purchase it was about unless the mail names another.
+        // Blank when the mail does not say: the case is created anyway and the sender asked
+        // (docs/mail.md#missing-fields). A follow-up of a closed case keeps the purchase it was about unless
+        // the mail names another.
         orderNumber: mail.extracted.orderNumber ?? closed?.orderNumber ?? '',
         billingDescriptor: mail.extracted.billingDescriptor ?? closed?.billingDescriptor ?? '',
       };

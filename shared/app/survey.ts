@@ -35,7 +35,10 @@ async function surveyedCaseId(deps: SurveyDeps, token: string): Promise<string> 
   return caseId;
 }
 
-/** The survey behind a link (SPEC §6); a forged or expired link, or a case never surveyed, is a 404. */
+/**
+ * The survey behind a link (docs/survey.md#the-link-token); a forged or expired link, or a case never
+ * surveyed, is a 404.
+ */
 export async function readSurvey(deps: SurveyDeps, token: string): Promise<SurveyView> {
   const caseId = await surveyedCaseId(deps, token);
   const c = await deps.store.get(caseId);
@@ -50,9 +53,10 @@ export async function readSurvey(deps: SurveyDeps, token: string): Promise<Surve
 }
 
 /**
- * Stores the one answer a case gets (SPEC §6) and records `survey.submitted`, which the stream turns
- * into metrics. A second answer is a 409; two racing answers cannot both land, because the write is
- * conditioned on the version the decision was made on and the loser re-decides on the answered case.
+ * Stores the one answer a case gets (docs/survey.md#one-answer-per-case) and records `survey.submitted`,
+ * which the stream turns into metrics. A second answer is a 409; two racing answers cannot both land, because
+ * the write is conditioned on the version the decision was made on and the loser re-decides on the answered
+ * case.
  */
 export async function submitSurvey(
   deps: SurveyDeps,

@@ -14,7 +14,7 @@ export interface BusinessHoursConfig {
   holidays: HolidayCalendar;
 }
 
-/** Monday–Friday 09:00–17:00 Pacific, US federal holidays off (SPEC §3). */
+/** Monday–Friday 09:00–17:00 Pacific, US federal holidays off (docs/service-levels.md#business-time). */
 export function defaultBusinessHours(): BusinessHoursConfig {
   return {
     timeZone: 'America/Los_Angeles',

@@ -25,7 +25,7 @@ const common = {
   qualifications: QualificationsSchema.optional(),
 };
 
-/** A seller's case: the seller is known from the caller's identity (SPEC §2). */
+/** A seller's case: the seller is known from the caller's identity (docs/cases.md#seller-cases). */
 export const SellerCaseInputSchema = z.strictObject({ type: z.literal('seller'), ...common });
 
 /** A buyer's case: no account, so the order and the statement text are how support finds the purchase. */
@@ -75,7 +75,7 @@ export interface Case {
   severity: CaseSeverity;
   sla: SlaState;
   relatedCaseId: string | null;
-  /** The end-of-case survey (SPEC §6): null until it is sent. */
+  /** The end-of-case survey (docs/survey.md#when-it-is-sent): null until it is sent. */
   survey: CaseSurvey | null;
   createdAt: Instant;
   updatedAt: Instant;
@@ -137,7 +137,8 @@ export function newCase(input: OpenCaseInput, facts: NewCaseFacts): Case {
     subject: input.subject,
     description: input.description,
     stepsToReproduce: input.stepsToReproduce ?? null,
-    // Blank only for a case opened by mail without them (SPEC §5: created anyway, the sender is asked).
+    // Blank only for a case opened by mail without them (docs/mail.md#missing-fields: created anyway, the
+    // sender is asked).
     orderNumber: consumer?.orderNumber || null,
     billingDescriptor: consumer?.billingDescriptor || null,
     requester: consumer ? { email: consumer.email.toLowerCase(), sellerId: null } : facts.requester,

@@ -17,9 +17,10 @@ export interface DeadlinePreview {
 }
 
 /**
- * What the policy promises from one instant (SPEC §8 `casewatch deadlines`): a case opened then, an
- * update given then, a case entering pending closure then. Goes through the same SLA state functions
- * the server uses, so the preview cannot disagree with a live case.
+ * What the policy promises from one instant (`casewatch deadlines`,
+ * docs/service-levels.md#previewing-the-policy): a case opened then, an update given then, a case entering
+ * pending closure then. Goes through the same SLA state functions the server uses, so the preview cannot
+ * disagree with a live case.
  */
 export function previewDeadlines(level: SeverityLevel, from: Instant, policy: SlaPolicy): DeadlinePreview {
   const opened = openSla(from, level);

@@ -56,7 +56,7 @@ function applyTimer(
  *
  * `notBefore` is when the case took its present form (its last write, or now right after a change):
  * a deadline that was already past then fell due at that moment — a severity change that makes a
- * deadline past breaches "at once" (SPEC §3), not retroactively.
+ * deadline past breaches "at once" (docs/service-levels.md#severity-changes), not retroactively.
  */
 export function settleDue(
   c: Case,

@@ -1,8 +1,8 @@
 import * as z from 'zod';
 
 /**
- * Severity levels and the handbook's four qualification areas (SPEC §2). Level = 0 when all four areas
- * are met, 1 for three, 2 for one or two, 3 for none.
+ * Severity levels and the handbook's four qualification areas (docs/severity.md#from-areas-to-a-level). Level
+ * = 0 when all four areas are met, 1 for three, 2 for one or two, 3 for none.
  */
 export const SEVERITY_LEVELS = [0, 1, 2, 3] as const;
 export type SeverityLevel = (typeof SEVERITY_LEVELS)[number];

@@ -2,7 +2,10 @@ import { type BusinessCalendar, createBusinessCalendar, HOUR_MS } from './busine
 import { dateOf, epochOf, type Instant, toInstant } from './instant.ts';
 import type { SeverityLevel } from './severity.ts';
 
-/** Calendar time runs 24/7; business time only in office hours (SPEC §3). */
+/**
+ * Calendar time runs 24/7; business time only in office hours
+ * (docs/service-levels.md#calendar-time-and-business-time).
+ */
 export type TimeBase = 'calendar' | 'business';
 
 export interface SlaDuration {

@@ -4,9 +4,10 @@ import type { Pause, SlaPolicy, WindowStart } from './sla-policy.ts';
 import { type CaseStatus, updateClockState } from './status.ts';
 
 /**
- * A case's service-level state (SPEC §3): only the facts — when things started, were met, paused, put
- * at risk or breached. Every due instant is derived from them with the current policy and level, so a
- * severity change recomputes open deadlines from their original start instants for free.
+ * A case's service-level state (docs/service-levels.md#severity-changes): only the facts — when things
+ * started, were met, paused, put at risk or breached. Every due instant is derived from them with the current
+ * policy and level, so a severity change recomputes open deadlines from their original start instants for
+ * free.
  */
 export interface SlaState {
   level: SeverityLevel;
@@ -108,7 +109,10 @@ export function recordSeverityChange(sla: SlaState, level: SeverityLevel): SlaSt
   return { ...sla, level };
 }
 
-/** A workaround or resolution: level 1's daily updates relax to level 2's (SPEC §3). */
+/**
+ * A workaround or resolution: level 1's daily updates relax to level 2's
+ * (docs/service-levels.md#level-1-after-a-workaround).
+ */
 export function recordWorkaround(sla: SlaState, at: Instant): SlaState {
   return sla.workaroundAt === null ? { ...sla, workaroundAt: at } : sla;
 }
@@ -160,7 +164,7 @@ export function autoCloseAt(sla: SlaState, policy: SlaPolicy): Instant | null {
   return sla.pendingClosureSince ? policy.autoCloseAt(sla.pendingClosureSince) : null;
 }
 
-/** The SLA block of a case's API representation (SPEC §7). */
+/** The SLA block of a case's API representation (docs/service-levels.md#the-sla-block). */
 export interface SlaView {
   firstResponse: {
     dueAt: Instant;

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 
-/** Case statuses as the API spells them (SPEC §2). */
+/** Case statuses as the API spells them (docs/cases.md#statuses). */
 export const CASE_STATUSES = [
   'new',
   'open',
@@ -85,7 +85,10 @@ export function checkTransition({ from, to, actor, systemReason }: TransitionReq
   }
 }
 
-/** Statuses in which the update clock runs (SPEC §3): not paused (on_hold) and not stopped. */
+/**
+ * Statuses in which the update clock runs (docs/service-levels.md#pauses-and-stops-by-status): not paused
+ * (on_hold) and not stopped.
+ */
 export function updateClockState(status: CaseStatus): 'running' | 'paused' | 'stopped' {
   if (status === 'on_hold') return 'paused';
   if (status === 'pending_closure' || status === 'closed') return 'stopped';

@@ -1,7 +1,9 @@
 import * as z from 'zod';
 import type { Instant } from './instant.ts';
 
-/** The three questions of SPEC §6, by the topic each score is reported under. */
+/**
+ * The three survey questions (docs/survey.md#questions-and-scale), by the topic each score is reported under.
+ */
 export const SURVEY_QUESTIONS = [
   { topic: 'overall', question: 'Overall, how would you rate the quality of support you received?' },
   { topic: 'timeliness', question: 'How would you rate the timeliness and accuracy of our responses?' },

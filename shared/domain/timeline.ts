@@ -3,7 +3,10 @@ import type { SeverityLevel } from './severity.ts';
 import type { CaseStatus } from './status.ts';
 import type { SurveyRatings } from './survey.ts';
 
-/** Who did something, as the timeline shows it (SPEC §2: every change says who, when, from → to, why). */
+/**
+ * Who did something, as the timeline shows it (docs/cases.md#the-timeline: every change says who, when, from
+ * → to, why).
+ */
 export type ActorRole = 'seller' | 'consumer' | 'agent' | 'lead' | 'system';
 
 export interface EventActor {

@@ -36,9 +36,9 @@ export interface TimedCase {
 }
 
 /**
- * The timers a case should have, derived from its state alone (SPEC §4): nothing for a closed case;
- * first-response (and its at-risk warning, once) until met or breached; next-update likewise while the
- * window runs; auto-close while pending closure. Sorted by due instant.
+ * The timers a case should have, derived from its state alone (docs/timers.md#desired-timers): nothing for a
+ * closed case; first-response (and its at-risk warning, once) until met or breached; next-update likewise
+ * while the window runs; auto-close while pending closure. Sorted by due instant.
  */
 export function desiredTimers({ status, sla }: TimedCase, policy: SlaPolicy): DesiredTimer[] {
   if (status === 'closed') return [];

@@ -1,14 +1,14 @@
 /**
- * Every route of the HTTPS API (SPEC §7), read by both the CDK stack and the local gateway so they
- * cannot drift. A route group is one Lambda function.
+ * Every route of the HTTPS API (docs/api.md#routes-and-route-groups), read by both the CDK stack and the
+ * local gateway so they cannot drift. A route group is one Lambda function.
  *
  * `auth: 'jwt'` routes sit behind the API Gateway JWT authorizer (staff and sellers only).
  * `auth: 'mixed'` routes also serve consumers, who hold a case token instead of a JWT; API Gateway lets
  * them through and the handler verifies whichever credential came (a JWT against the user pool's keys,
  * or the case token).
- * `credential: 'path'` routes (survey links, SPEC §6) are `mixed` at API Gateway, but the token in the path
- * is the only credential: the handler reads no JWT or case token from the headers, so a stale session
- * in the browser cannot stand in the way of an answer.
+ * `credential: 'path'` routes (survey links, docs/survey.md#the-link-token) are `mixed` at API Gateway,
+ * but the token in the path is the only credential: the handler reads no JWT or case token from the
+ * headers, so a stale session in the browser cannot stand in the way of an answer.
  */
 export const ROUTE_GROUPS = ['cases-intake', 'cases-query', 'case-requests', 'case-triage'] as const;
 export type RouteGroup = (typeof ROUTE_GROUPS)[number];

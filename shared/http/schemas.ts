@@ -3,7 +3,10 @@ import { CASE_TYPES, text } from '../domain/case.ts';
 import { QualificationsSchema, SeverityLevelSchema } from '../domain/severity.ts';
 import { CaseStatusSchema } from '../domain/status.ts';
 
-/** Request shapes of SPEC §7 beyond the case itself (which is `OpenCaseInputSchema` in the domain). */
+/**
+ * Request shapes of the API (docs/api.md) beyond the case itself (which is `OpenCaseInputSchema` in the
+ * domain).
+ */
 
 const page = {
   limit: z.coerce.number().int().min(1).max(100).default(20),
@@ -34,7 +37,7 @@ export const SetSeveritySchema = z.strictObject({
   reason: text(1_000),
 });
 
-/** SPEC §7 names the field `agent`; `agentId` from the route table is accepted as its alias. */
+/** The assignee field is `agent` (docs/cases.md#triage); `agentId` is accepted as its alias. */
 export const AssignSchema = z
   .strictObject({ agent: z.email().max(254).optional(), agentId: z.email().max(254).optional() })
   .refine((b) => (b.agent ?? b.agentId) !== undefined, {
@@ -66,7 +69,9 @@ export const AttachmentSchema = z.strictObject({
   size: z.number().int().min(1).max(MAX_ATTACHMENT_BYTES),
 });
 
-/** `POST /surveys/{token}`: three 1–5 ratings and an optional comment (SPEC §6). */
+/**
+ * `POST /surveys/{token}`: three 1–5 ratings and an optional comment (docs/survey.md#questions-and-scale).
+ */
 export { SurveyAnswerSchema } from '../domain/survey.ts';
 
 /**

@@ -59,7 +59,7 @@ export interface ArchivedMail {
   subject: string | null;
 }
 
-/** Where mail that does not land on a case is kept (SPEC §5: quarantined, never dropped). */
+/** Where mail that does not land on a case is kept (docs/mail.md#quarantine: quarantined, never dropped). */
 export interface MailArchive {
   keep(raw: Buffer, entry: Omit<ArchivedMail, 'id'>): Promise<ArchivedMail>;
 }
@@ -70,8 +70,8 @@ export interface SellerDirectory {
 }
 
 /**
- * Caps automatic answers per sender (SPEC §5: no mail loops): `allow` counts one answer for this
- * sender in the hour containing `now` and says whether it stays within the limit.
+ * Caps automatic answers per sender (docs/mail.md#rate-of-automatic-answers): `allow` counts one answer for
+ * this sender in the hour containing `now` and says whether it stays within the limit.
  */
 export interface AutoReplyLimiter {
   allow(sender: string, now: Instant): Promise<boolean>;

@@ -5,8 +5,9 @@ import type { CaseStatus } from '../domain/status.ts';
 type Deadline = 'first-response' | 'next-update';
 
 /**
- * Internal notices to the support team (SPEC §2–§3). `eventId` names the timeline event the notice
- * tells of: with the notice's kind it is the notice's identity, so a replayed event sends nothing twice.
+ * Internal notices to the support team (docs/mail.md#internal-notices). `eventId` names the timeline event
+ * the notice tells of: with the notice's kind it is the notice's identity, so a replayed event sends nothing
+ * twice.
  */
 export type InternalNotice =
   | { kind: 'sla.at_risk'; eventId: string; case: Case; deadline: Deadline; dueAt: Instant }
@@ -23,7 +24,10 @@ export type InternalNotice =
   /** A customer wrote on a waiting case (pending closure, on hold), which reopened it: the assignee hears of it. */
   | { kind: 'customer.replied'; eventId: string; case: Case; from: CaseStatus };
 
-/** Mail to the requester (SPEC §5–§6). Dates are computed by the caller, so templates stay pure. */
+/**
+ * Mail to the requester (docs/mail.md#customer-mail). Dates are computed by the caller, so templates stay
+ * pure.
+ */
 export type CustomerNotice =
   | {
       kind: 'acknowledgment';

@@ -138,7 +138,7 @@ describe('authorization matrix', () => {
   type Caller = 'sellerA' | 'sellerB' | 'consumer' | 'agent' | 'lead' | 'anonymous';
   const callers: Caller[] = ['sellerA', 'sellerB', 'consumer', 'agent', 'lead', 'anonymous'];
 
-  it('on seller A’s case, each route answers each caller as SPEC §7 says (404 for what they may not see)', async () => {
+  it('on seller A’s case, each route answers each caller as docs/api.md#not-found-rather-than-forbidden says (404 for what they may not see)', async () => {
     const { body: caseA } = await api.call('POST', '/cases', { token: sellerA, body: sellerCase() });
     const { body: other } = await api.call('POST', '/cases', { body: consumerCase() });
     const creds = (who: Caller) => ({

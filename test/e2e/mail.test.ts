@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { consumerCase, type LocalApi, type StoredEmail, useLocalApi } from './support/local-api.ts';
 
 /**
- * SPEC §5–§6 end to end: mail out through the local SES, mail in through the local SMTP server, into
- * the same Lambda handlers AWS runs.
+ * docs/mail.md and docs/survey.md end to end: mail out through the local SES, mail in through the local SMTP
+ * server, into the same Lambda handlers AWS runs.
  */
 let api: LocalApi;
 let agent: string;
@@ -51,7 +51,7 @@ describe('outbound: what the requester receives', () => {
   });
 });
 
-describe('inbound: replies land on their case (SPEC §5)', () => {
+describe('inbound: replies land on their case (docs/mail.md#threading-keys-and-the-sender-check)', () => {
   it('a reply to the signed address, sent over SMTP, becomes a customer message with its attachment', async () => {
     const c = await openByApi('reply@example.com');
     const replyTo = ack(await api.mailTo('reply@example.com'), c.number)?.replyTo[0] as string;
@@ -235,7 +235,7 @@ describe('what is never answered', () => {
   });
 });
 
-describe('the end-of-case survey (SPEC §6)', () => {
+describe('the end-of-case survey (docs/survey.md)', () => {
   it('closing sends the closure and one survey link; the link takes one answer, the second is a 409', async () => {
     const c = await openByApi('survey@example.com');
     await api.call('POST', `/cases/${c.id}/status`, { token: agent, body: { status: 'closed' } });

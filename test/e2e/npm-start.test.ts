@@ -21,7 +21,7 @@ function portOpen(port: number): Promise<boolean> {
   });
 }
 
-describe('npm start (SPEC §8)', () => {
+describe('npm start (docs/local-runtime.md#what-npm-start-runs)', () => {
   it('prints its URLs and a curl that opens a case, and Ctrl-C stops every process', async () => {
     // The same script `npm start` runs, on free ports so it can run beside anything else.
     child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
@@ -73,7 +73,8 @@ describe('npm start (SPEC §8)', () => {
     expect(await portOpen(dynamoPort)).toBe(true);
 
     // The stream reaction runs by itself: the acknowledgment reaches the SES inbox, and the metric
-    // appears as an EMF line in the runtime's log (SPEC §1: metrics printed as EMF lines).
+    // appears as an EMF line in the runtime's log (docs/architecture.md#observability: metrics printed as EMF
+    // lines).
     const until = Date.now() + 20_000;
     let inbox: { subject: string }[] = [];
     while (Date.now() < until && (inbox.length === 0 || !out.includes('"CaseOpened"'))) {

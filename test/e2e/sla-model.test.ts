@@ -4,9 +4,9 @@ import { modelAction as action, type ModelAction, runModel } from '../support/sl
 import { consumerCase, type LocalApi, useLocalApi } from './support/local-api.ts';
 
 /**
- * The model-based check of SPEC §3 through the real local runtime: random API actions and clock
- * moves over HTTP, timers delivered by the local scheduler, against the minute-stepping reference
- * model (test/support/sla-model.ts). Runs follow each other in time, since the clock only moves on.
+ * The model-based check of docs/service-levels.md through the real local runtime: random API actions and
+ * clock moves over HTTP, timers delivered by the local scheduler, against the minute-stepping reference model
+ * (test/support/sla-model.ts). Runs follow each other in time, since the clock only moves on.
  */
 let api: LocalApi;
 let agent: string;

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { consumerCase, type LocalApi, useLocalApi } from './support/local-api.ts';
 
 /**
- * SPEC §3 scenarios end to end: the local runtime with its manual clock, timers delivered by the
- * local scheduler to the same timer handler Lambda runs. Each scenario uses its own case and sets the
+ * docs/service-levels.md scenarios end to end: the local runtime with its manual clock, timers delivered by
+ * the local scheduler to the same timer handler Lambda runs. Each scenario uses its own case and sets the
  * clock explicitly, so scenarios do not depend on each other.
  */
 let api: LocalApi;

@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consumerCase, LocalApi, useLocalApi } from './support/local-api.ts';
 
-/** SPEC §4/§8 locally: stream → reconciliation → local scheduler → timer handler, on the manual clock. */
+/**
+ * Timers on the local runtime (docs/timers.md#locally-the-local-scheduler): stream → reconciliation →
+ * local scheduler → timer handler, on the manual clock.
+ */
 let api: LocalApi;
 let agent: string;
 

@@ -3,8 +3,8 @@ import { defaultBusinessHours } from '../../shared/domain/business-time.ts';
 import { formatLocalDate, wallClockAt } from '../../shared/domain/local-date.ts';
 
 /**
- * A deliberately naive reference model of SPEC §3, for model-based tests: it walks time a minute at a
- * time and counts, instead of computing deadlines. It shares no SLA code with casewatch (only the
+ * A deliberately naive reference model of docs/service-levels.md, for model-based tests: it walks time a
+ * minute at a time and counts, instead of computing deadlines. It shares no SLA code with casewatch (only the
  * wall-clock reading and the holiday list), so agreement between the two means something.
  */
 export type ModelAction =
@@ -44,7 +44,7 @@ function inBusinessHours(t: number): boolean {
 
 /**
  * Replays `steps` (actions at minute offsets from `start`, in order) until `end`, and says which
- * at-risk, breach and auto-close events SPEC §3 calls for, with their instants.
+ * at-risk, breach and auto-close events docs/service-levels.md calls for, with their instants.
  */
 export function runModel(
   start: number,

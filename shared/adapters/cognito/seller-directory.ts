@@ -5,8 +5,9 @@ import {
 import type { SellerDirectory } from '../../ports/inbound-mail.ts';
 
 /**
- * Sellers are the user pool's users with a `custom:sellerId` (SPEC §7): a sender whose verified email
- * belongs to one writes as that seller. One ListUsers call by exact email filter, no paging through users.
+ * Sellers are the user pool's users with a `custom:sellerId` (docs/api.md#authentication): a sender whose
+ * verified email belongs to one writes as that seller. One ListUsers call by exact email filter, no paging
+ * through users.
  */
 export function createCognitoSellerDirectory({
   client,

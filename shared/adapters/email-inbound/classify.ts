@@ -5,9 +5,10 @@ import { extractFields } from './extract-fields.ts';
 import { stripQuotedHistory } from './quoted-history.ts';
 
 /**
- * Reads one raw inbound message (as SES stores it in S3) and decides what it is, per SPEC §5. Pure apart
- * from parsing: no store, no clock. Threading against stored cases, creating cases and replying happen
- * elsewhere; this only says "quarantine" or hands back a normalised mail with its threading keys.
+ * Reads one raw inbound message (as SES stores it in S3) and decides what it is, per
+ * docs/mail.md#handling-order. Pure apart from parsing: no store, no clock. Threading against stored cases,
+ * creating cases and replying happen elsewhere; this only says "quarantine" or hands back a normalised mail
+ * with its threading keys.
  *
  * Verdicts. SES gives spam/virus/SPF/DKIM/DMARC verdicts in the Lambda event (`receipt.spamVerdict.status`
  * …) — pass those as `options.verdicts`; they win over headers. When the message is read on its own (from

@@ -1,6 +1,6 @@
 /**
- * Best-effort extraction of the consumer-case fields (SPEC §2) from the words of an inbound mail. Nothing
- * here is authoritative: a missing field is reported back to the sender, never guessed.
+ * Best-effort extraction of the consumer-case fields (docs/mail.md#missing-fields) from the words of an
+ * inbound mail. Nothing here is authoritative: a missing field is reported back to the sender, never guessed.
  */
 export interface ExtractedFields {
   orderNumber?: string;

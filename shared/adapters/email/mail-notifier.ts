@@ -47,7 +47,7 @@ export interface MailNotifierOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-/** `LEADS_EMAIL` (SPEC §7): comma-separated addresses, blanks and stray spaces dropped. */
+/** `LEADS_EMAIL` (docs/mail.md#audiences): comma-separated addresses, blanks and stray spaces dropped. */
 export function addressList(text: string): string[] {
   return text
     .split(',')
@@ -79,7 +79,7 @@ function recipients(notice: Notice, audience: RenderedMail['audience'], leads: s
 /**
  * The `Notifier` over a `Mailer`: renders each notice (text + HTML), threads customer mail on the
  * case's root Message-ID with the signed reply address, and sends each (eventId, kind) at most once
- * per ledger, so redelivered stream records send nothing twice (SPEC §5).
+ * per ledger, so redelivered stream records send nothing twice (docs/mail.md#each-mail-at-most-once).
  */
 export function createMailNotifier(options: MailNotifierOptions): Notifier {
   const { mailer, ledger, clock, mailDomain, leads } = options;

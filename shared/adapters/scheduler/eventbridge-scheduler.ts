@@ -30,9 +30,9 @@ export function atExpression(dueAt: string): string {
 }
 
 /**
- * Timers as one-shot EventBridge Scheduler schedules (SPEC §4): `at()` in UTC, no flexible window,
- * deleted after they run, delivered to the SQS timer queue with retries and a dead-letter queue.
- * Create-or-update and delete-if-present make every call safe to repeat.
+ * Timers as one-shot EventBridge Scheduler schedules (docs/timers.md#in-aws-eventbridge-scheduler-and-sqs):
+ * `at()` in UTC, no flexible window, deleted after they run, delivered to the SQS timer queue with retries
+ * and a dead-letter queue. Create-or-update and delete-if-present make every call safe to repeat.
  */
 export function createEventBridgeScheduler(options: EventBridgeSchedulerOptions): TimerScheduler {
   const { client, clock, groupName } = options;

@@ -2,8 +2,9 @@ import { CASE_NUMBER_SOURCE } from '../case.ts';
 
 /**
  * Pure formatting and parsing of the identifiers outbound mail carries so that replies route back to
- * their case (SPEC §5): the per-case reply address, `Message-ID`s (per mail, and the case's thread
- * root), and the `[CW-XXXXXX]` subject tag. The reply address's HMAC is computed and checked in
+ * their case (docs/mail.md#threading-and-message-ids): the per-case reply address, `Message-ID`s (per mail,
+ * and the case's thread root), and the `[CW-XXXXXX]` subject tag. The reply address's HMAC is computed and
+ * checked in
  * `shared/adapters/email/reply-address.ts`.
  */
 
@@ -77,7 +78,8 @@ const MESSAGE_ID_IN_HEADER = /<(?:event\.[0-9A-Za-z_-]{1,64}\.)?case\.([0-9A-Za-
 /**
  * The case named by the latest of our Message-IDs (per-event or thread root) in an `In-Reply-To` or
  * `References` value (one string or several), or null. Foreign ids and ids of another domain are
- * ignored. Not proof of anything: the caller still checks who sent the mail (SPEC §5).
+ * ignored. Not proof of anything: the caller still checks who sent the mail
+ * (docs/mail.md#threading-keys-and-the-sender-check).
  */
 export function caseIdFromMessageIds(
   values: string | readonly string[] | null | undefined,

@@ -14,7 +14,8 @@ import { TimerSim } from '../../support/timer-sim.ts';
 
 /**
  * A case's whole life, then its stream replayed with every record delivered twice (and, in the
- * property, in random duplicate patterns): each mail goes out exactly once (SPEC §5, issue #5).
+ * property, in random duplicate patterns): each mail goes out exactly once
+ * (docs/mail.md#each-mail-at-most-once, issue #5).
  */
 async function life(deliveries: (i: number) => number) {
   const sim = new TimerSim('2026-12-01T17:00:00.000Z');

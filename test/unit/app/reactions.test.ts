@@ -52,7 +52,7 @@ describe('stored events → notices and metrics', () => {
   });
 });
 
-describe('stored events → customer mail (SPEC §5–§6)', () => {
+describe('stored events → customer mail (docs/mail.md#customer-mail)', () => {
   it('acknowledges a new case with its first-response due instant; nothing for a case opened quietly', async () => {
     const { sim } = await setup();
     await sim.drain();

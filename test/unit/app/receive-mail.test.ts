@@ -70,7 +70,7 @@ const consumerCase = (deps: MailDeps, email = 'buyer@example.com') =>
 
 const raw = Buffer.from('raw');
 
-describe('receiveMail: threading (SPEC §5)', () => {
+describe('receiveMail: threading (docs/mail.md#threading-keys-and-the-sender-check)', () => {
   it('threads by reply address, by our Message-ID, and by subject tag when the requester writes', async () => {
     const { sim, deps } = setup();
     const c = await consumerCase(deps);

@@ -26,7 +26,10 @@ const qualifications: fc.Arbitrary<Qualifications> = fc.record(
   { requiredKeys: [] },
 );
 
-/** SPEC §2 restated independently: the areas met, then the level for their count. */
+/**
+ * docs/severity.md#from-areas-to-a-level restated independently: the areas met, then the level for their
+ * count.
+ */
 function specLevel(q: Qualifications): number {
   const t = DEFAULT_BREADTH_THRESHOLDS;
   const severity = (q.functionAreas ?? []).length > 0;
@@ -43,7 +46,7 @@ function specLevel(q: Qualifications): number {
 }
 
 describe('classify', () => {
-  it('level follows the SPEC §2 rule for any answers', () => {
+  it('level follows the rule of docs/severity.md#from-areas-to-a-level for any answers', () => {
     fc.assert(
       fc.property(qualifications, (q) => {
         expect(classify(q).level).toBe(specLevel(q));

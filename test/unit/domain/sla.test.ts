@@ -160,7 +160,7 @@ describe('next update', () => {
     });
   });
 
-  it('the API block has the SPEC §7 shape', () => {
+  it('the API block has the shape of docs/service-levels.md#the-sla-block', () => {
     const sla = recordStatusChange(updatedMonday(2), 'working', 'pending_closure', i('2026-12-01T10:00:00Z'));
     expect(slaView(sla, policy)).toEqual({
       firstResponse: {

@@ -135,7 +135,7 @@ describe('desired timers under random case histories (property)', () => {
     fc.integer({ min: 1, max: 72 }).map((hours): Action => ({ t: 'wait', hours })),
   );
 
-  it('hold the invariants of SPEC §3–§4 after every step', () => {
+  it('hold the invariants of docs/timers.md#desired-timers after every step', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...SEVERITY_LEVELS),
