@@ -1,4 +1,7 @@
-import { configDefaults, defineConfig } from 'vitest/config';
+import { defineConfig } from 'vitest/config';
+
+/** DynamoDB Local (a JVM) starts once per run, and only when a tier that needs it is in the run. */
+const DYNAMODB = 'test/support/dynamodb-global-setup.ts';
 
 export default defineConfig({
   test: {
@@ -12,23 +15,18 @@ export default defineConfig({
       POWERTOOLS_METRICS_DISABLED: 'true',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     },
+    // One project per tier, so `npm test` can say what each took.
     projects: [
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      { extends: true, test: { name: 'infra', include: ['test/infra/**/*.test.ts'] } },
       {
         extends: true,
-        test: {
-          name: 'default',
-          include: ['test/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, 'test/integration/**'],
-        },
+        test: { name: 'integration', include: ['test/integration/**/*.test.ts'], globalSetup: [DYNAMODB] },
       },
       {
-        // DynamoDB Local (a JVM) starts once per run, and only when the run includes these tests.
+        // Local runtimes share the run's DynamoDB Local (each with its own tables) unless they keep a data dir.
         extends: true,
-        test: {
-          name: 'integration',
-          include: ['test/integration/**/*.test.ts'],
-          globalSetup: ['test/integration/global-setup.ts'],
-        },
+        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], globalSetup: [DYNAMODB] },
       },
     ],
   },

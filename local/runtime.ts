@@ -53,6 +53,11 @@ export interface LocalRuntimeOptions {
   clock: 'system' | 'manual';
   start?: Date | undefined;
   tableName?: string;
+  /**
+   * A DynamoDB Local already running (tests share one across runtimes, each with its own `tableName`);
+   * absent: the runtime starts its own. Not with `dataDir`, whose data lives in the DynamoDB it starts.
+   */
+  dynamodbEndpoint?: string;
   /** Outbound mail: the domain of reply addresses and Message-IDs, the leads, the `From`. */
   mailDomain?: string;
   leads?: string[];
@@ -123,6 +128,17 @@ async function loadKeys(dataDir: string | undefined, fresh: () => Promise<SavedK
   }
 }
 
+/** The runtime's own DynamoDB Local, or the shared one it was handed (which it leaves running). */
+async function useDynamoDbLocal(
+  options: LocalRuntimeOptions,
+): Promise<{ endpoint: string; stop(): Promise<void> }> {
+  if (options.dynamodbEndpoint === undefined)
+    return startDynamoDbLocal({ port: options.dynamodbPort, dataDir: options.dataDir });
+  if (options.dataDir !== undefined)
+    throw new Error('a data dir needs the runtime to start its own DynamoDB Local');
+  return { endpoint: options.dynamodbEndpoint, stop: async () => {} };
+}
+
 function listen(server: Server, port: number): Promise<number> {
   return new Promise((ok, fail) => {
     server.once('error', fail);
@@ -158,7 +174,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     for (const s of stops.reverse()) await s().catch(() => undefined);
   };
   try {
-    const dynamo = await startDynamoDbLocal({ port: options.dynamodbPort, dataDir: options.dataDir });
+    const dynamo = await useDynamoDbLocal(options);
     stops.push(() => dynamo.stop());
     const client = new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynamo.endpoint });
     stops.push(async () => client.destroy());

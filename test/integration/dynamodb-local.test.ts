@@ -16,7 +16,7 @@ import { type DynamoDbLocal, LOCAL_CLIENT_CONFIG, startDynamoDbLocal } from '../
 import { LOOPBACK_MAIN_CLASS, loopbackJavaArgs, writeLoopbackClass } from '../../local/dynamodb-loopback.ts';
 import { ulid } from './support/store.ts';
 
-/** The run's DynamoDB Local (global-setup.ts), started in memory by startDynamoDbLocal. */
+/** The run's DynamoDB Local (test/support/dynamodb-global-setup.ts), started in memory by startDynamoDbLocal. */
 const shared = new URL(inject('dynamodbEndpoint'));
 const sharedPort = Number(shared.port);
 

@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { createTransport } from 'nodemailer';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { type LocalRuntime, startLocalRuntime } from '../../../local/runtime.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON answers; each assertion checks the shape it needs.
@@ -42,6 +43,8 @@ export interface StartOptions {
   dataDir?: string;
 }
 
+const uniqueTableName = () => `casewatch-${randomBytes(6).toString('hex')}`;
+
 /** A running local runtime on free ports, and a small client for its API. */
 export class LocalApi {
   private constructor(public readonly runtime: LocalRuntime) {}
@@ -54,6 +57,10 @@ export class LocalApi {
       clock: options.clock ?? 'manual',
       start: options.start ?? new Date('2026-11-30T17:00:00Z'),
       dataDir: options.dataDir,
+      // The run's DynamoDB Local, with tables of this runtime's own; a data dir needs its own instance.
+      ...(options.dataDir
+        ? {}
+        : { dynamodbEndpoint: inject('dynamodbEndpoint'), tableName: uniqueTableName() }),
     });
     return new LocalApi(runtime);
   }
