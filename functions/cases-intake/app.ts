@@ -1,20 +1,16 @@
-import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
-import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
-import type middy from '@middy/core';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Actor } from '../../shared/app/actor.ts';
-import { type ApiDeps, callerOf, createApiHandler } from '../../shared/http/api-handler.ts';
-import { intakeRoutes } from './routes.ts';
+import { type ApiDeps, createApiHandler, type Route } from '../../shared/http/api-handler.ts';
+import { bodyText, header } from '../../shared/http/request.ts';
+import { intakeRoutes, openCaseRoute } from './routes.ts';
 
 export type IntakeDeps = ApiDeps & {
   /** Powertools persistence for `Idempotency-Key` (records in the same DynamoDB table, with a TTL). */
   idempotencyStore: BasePersistenceLayer;
 };
 
-/** Where the caller's verified identity is put for the idempotency key (never sent by clients). */
-const IDENTITY = 'casewatchIdentity';
-
+/** The verified caller, as the idempotency key scopes it (not the raw token, which changes on refresh). */
 function identityOf(actor: Actor): string {
   switch (actor.kind) {
     case 'seller':
@@ -28,42 +24,35 @@ function identityOf(actor: Actor): string {
   }
 }
 
-/**
- * Puts the caller's verified identity on the event before idempotency hashes it, so a key is scoped
- * to who is calling (not to the raw token, which changes when it is refreshed). A credential that
- * does not verify leaves it unset; the route then answers 401 and nothing is stored.
- */
-function identifyCaller(
-  deps: ApiDeps,
-): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context> {
-  return {
-    before: async (request) => {
-      const context = request.event.requestContext as unknown as Record<string, unknown>;
-      delete context[IDENTITY];
-      try {
-        context[IDENTITY] = identityOf(await callerOf(request.event, deps));
-      } catch {
-        // Left unset: the handler reports the bad credential.
-      }
-    },
-  };
+/** What a retried create must repeat to get the first answer back: the key, the caller, the body. */
+interface CreateRequest {
+  key: string;
+  caller: string;
+  body: string;
 }
 
 /**
  * A retried create replays the first answer only for the same key, the same verified caller and the
  * same body: anonymous buyers share no key space with each other unless they send the very same case.
- * No header, no idempotency (the expression yields null); failures are never stored.
+ * No header, no idempotency; failures (thrown) are never stored, and a create still running under the
+ * key is a 409 to retry. Powertools' function wrapper, not its middy middleware: the middleware (up to
+ * 2.35) deletes the record of the request that holds it when a racing duplicate is refused, so the
+ * retry after the race ran the create again (aws-powertools/powertools-lambda-typescript#5675).
  */
-const IDEMPOTENCY_KEY = `headers."idempotency-key" && [headers."idempotency-key", requestContext.${IDENTITY}, body]`;
+function idempotentCreate(deps: IntakeDeps): Route<IntakeDeps> {
+  return async (ctx) => {
+    const key = header(ctx.event, 'idempotency-key');
+    if (key === undefined) return openCaseRoute(ctx);
+    const config = new IdempotencyConfig({ expiresAfterSeconds: 24 * 3600 });
+    config.registerLambdaContext(ctx.context);
+    const once = makeIdempotent(async (_request: CreateRequest) => openCaseRoute(ctx), {
+      persistenceStore: deps.idempotencyStore,
+      config,
+    });
+    return once({ key, caller: identityOf(ctx.actor), body: bodyText(ctx.event) });
+  };
+}
 
 /** The cases-intake function for any runtime: Lambda passes AWS adapters, the local gateway its own. */
 export const createHandler = (deps: IntakeDeps) =>
-  createApiHandler(intakeRoutes, deps, {
-    use: [
-      identifyCaller(deps),
-      makeHandlerIdempotent({
-        persistenceStore: deps.idempotencyStore,
-        config: new IdempotencyConfig({ eventKeyJmesPath: IDEMPOTENCY_KEY, expiresAfterSeconds: 24 * 3600 }),
-      }),
-    ],
-  });
+  createApiHandler({ ...intakeRoutes, 'POST /cases': idempotentCreate(deps) }, deps);

@@ -5,11 +5,11 @@ import { caseResponse } from '../../shared/http/case-response.ts';
 import { jsonBody } from '../../shared/http/request.ts';
 
 /** POST /cases: a seller (JWT) or anyone for a consumer case; a consumer also gets their case token. */
-export const intakeRoutes: Record<string, Route> = {
-  'POST /cases': async ({ event, actor, deps }) => {
-    const opened = await openCase(deps, actor, jsonBody(event, OpenCaseInputSchema));
-    const extra = opened.caseToken ? { caseToken: opened.caseToken } : {};
-    const response = caseResponse(201, opened.case, deps.policy, extra);
-    return { ...response, headers: { ...response.headers, location: `/cases/${opened.case.id}` } };
-  },
+export const openCaseRoute: Route = async ({ event, actor, deps }) => {
+  const opened = await openCase(deps, actor, jsonBody(event, OpenCaseInputSchema));
+  const extra = opened.caseToken ? { caseToken: opened.caseToken } : {};
+  const response = caseResponse(201, opened.case, deps.policy, extra);
+  return { ...response, headers: { ...response.headers, location: `/cases/${opened.case.id}` } };
 };
+
+export const intakeRoutes: Record<string, Route> = { 'POST /cases': openCaseRoute };

@@ -15,6 +15,8 @@ export interface RouteContext<D extends ApiDeps = ApiDeps> {
   event: APIGatewayProxyEventV2;
   actor: Actor;
   deps: D;
+  /** The Lambda context: how long this invocation has left (idempotency's in-progress lock uses it). */
+  context: Context;
 }
 
 export type Route<D extends ApiDeps = ApiDeps> = (
@@ -26,22 +28,14 @@ export type ApiDeps = AppDeps & AuthDeps & { surveyTokens: SurveyTokens };
 /** Routes whose credential is the token in their path: the headers' credentials are not read. */
 const PATH_CREDENTIAL_ROUTES = new Set(ROUTES.filter((r) => r.credential === 'path').map((r) => r.routeKey));
 
-/** Each request's caller, verified once however many steps ask (intake's idempotency key asks first). */
-const callers = new WeakMap<APIGatewayProxyEventV2, Promise<Actor>>();
-
 /**
  * Who is calling: nobody on a path-credential route (the route reads the token in its path), else
- * whoever `resolveActor` finds in the headers. A credential that does not verify rejects every time.
+ * whoever `resolveActor` finds in the headers. A credential that does not verify rejects.
  */
 export function callerOf(event: APIGatewayProxyEventV2, deps: AuthDeps): Promise<Actor> {
-  let caller = callers.get(event);
-  if (caller === undefined) {
-    caller = PATH_CREDENTIAL_ROUTES.has(event.routeKey)
-      ? Promise.resolve({ kind: 'anonymous' })
-      : resolveActor(event, deps);
-    callers.set(event, caller);
-  }
-  return caller;
+  return PATH_CREDENTIAL_ROUTES.has(event.routeKey)
+    ? Promise.resolve({ kind: 'anonymous' })
+    : resolveActor(event, deps);
 }
 
 export function json(
@@ -74,26 +68,22 @@ const errorsToProblems: middy.MiddlewareObj<
 };
 
 /**
- * The middy stack every API function shares: Powertools logger/tracer, one error mapper to
- * problem+json, and whatever a function adds (`use`, e.g. idempotency). Routes are chosen by API
- * Gateway's `routeKey`. CORS is API Gateway's (`shared/http/cors.ts`), not the functions'.
+ * The middy stack every API function shares: Powertools logger/tracer and one error mapper to
+ * problem+json. Routes are chosen by API Gateway's `routeKey`. CORS is API Gateway's
+ * (`shared/http/cors.ts`), not the functions'.
  */
-export function createApiHandler<D extends ApiDeps>(
-  routes: Record<string, Route<D>>,
-  deps: D,
-  options: {
-    use?: middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>[];
-  } = {},
-) {
-  const dispatch = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+export function createApiHandler<D extends ApiDeps>(routes: Record<string, Route<D>>, deps: D) {
+  const dispatch = async (
+    event: APIGatewayProxyEventV2,
+    context: Context,
+  ): Promise<APIGatewayProxyStructuredResultV2> => {
     const route = routes[event.routeKey];
     if (!route) return problemResponse(problem(404, 'Not found', `no route ${event.routeKey}`));
-    return route({ event, actor: await callerOf(event, deps), deps });
+    return route({ event, actor: await callerOf(event, deps), deps, context });
   };
   const handler = middy(dispatch)
     .use(errorsToProblems)
     .use(injectLambdaContext(logger))
     .use(captureLambdaHandler(tracer));
-  for (const m of options.use ?? []) handler.use(m);
   return handler;
 }
