@@ -106,5 +106,7 @@ export async function changeCase(
     const ceiling = Math.min(MAX_BACKOFF_MS, 10 * 2 ** attempt);
     await new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
   }
-  throw new ConflictError('the case is changing too often right now; try again');
+  throw new ConflictError('the case is changing too often right now; try again in a moment', {
+    retryAfterSeconds: 1,
+  });
 }

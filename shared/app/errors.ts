@@ -8,6 +8,8 @@ import type { Refusal } from '../domain/changes/decision.ts';
 export abstract class CasewatchError extends Error {
   public abstract readonly status: number;
   public abstract readonly title: string;
+  /** Seconds a client should wait before trying again, when waiting is the answer (`Retry-After`). */
+  public retryAfterSeconds?: number;
 }
 
 export interface FieldError {
@@ -38,16 +40,10 @@ export interface Refused {
   case: Case;
 }
 
+/** The caller may not do this at all (a requester triaging); a case that refuses a move is a 409. */
 export class ForbiddenError extends CasewatchError {
   public readonly status = 403;
   public readonly title = 'Not allowed';
-  public constructor(
-    detail: string,
-    /** Set when the case refused the move (the status machine), not the caller's credentials. */
-    public readonly refused?: Refused,
-  ) {
-    super(detail);
-  }
 }
 
 /** Also what a caller gets for a case they may not see (docs/api.md#not-found-rather-than-forbidden). */
@@ -59,21 +55,18 @@ export class NotFoundError extends CasewatchError {
 export class ConflictError extends CasewatchError {
   public readonly status = 409;
   public readonly title = 'Conflict';
-  public constructor(
-    detail: string,
-    /** Set when the case refused the change as it stands (closed, unchanged, done already). */
-    public readonly refused?: Refused,
-  ) {
+  /** Set when the case refused the change as it stands (closed, unchanged, not a move, done already). */
+  public readonly refused?: Refused;
+  public constructor(detail: string, options: { refused?: Refused; retryAfterSeconds?: number } = {}) {
     super(detail);
+    if (options.refused) this.refused = options.refused;
+    if (options.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 
-/** The error a domain refusal is: forbidden moves are 403, everything else a 409. */
-export function refusedError(refusal: Refusal, c: Case): ForbiddenError | ConflictError {
-  const refused = { refusal, case: c };
-  return refusal.refused === 'forbidden'
-    ? new ForbiddenError(refusal.detail, refused)
-    : new ConflictError(refusal.detail, refused);
+/** The error a domain refusal is: a 409 that carries the refusal (and any moves still allowed). */
+export function refusedError(refusal: Refusal, c: Case): ConflictError {
+  return new ConflictError(refusal.detail, { refused: { refusal, case: c } });
 }
 
 /** A stale `If-Match`: someone changed the case since the caller read it. */

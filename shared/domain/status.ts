@@ -34,11 +34,13 @@ export type TransitionOutcome =
   | {
       ok: false;
       /**
-       * `closed`: the case is closed and closed is final (409). `unchanged`: already in that status.
-       * `forbidden`: this actor may not make this move.
+       * `closed`: the case is closed and closed is final. `unchanged`: already in that status.
+       * `not-allowed`: the status machine has no such move for this actor (back to new, say).
        */
-      reason: 'closed' | 'unchanged' | 'forbidden';
+      reason: 'closed' | 'unchanged' | 'not-allowed';
       detail: string;
+      /** The moves this actor may make from here (none from closed), so a client can offer them. */
+      allowed: CaseStatus[];
     };
 
 export interface TransitionRequest {
@@ -55,34 +57,59 @@ const SYSTEM_MOVES: Record<SystemReason, { from: readonly CaseStatus[]; to: Case
   'auto-close': { from: ['pending_closure'], to: 'closed' },
 };
 
-const ok = { ok: true } as const;
-const refuse = (reason: 'closed' | 'unchanged' | 'forbidden', detail: string): TransitionOutcome => ({
-  ok: false,
-  reason,
-  detail,
-});
-
 /**
- * May `actor` move a case from `from` to `to`? Agents and leads may move between any two non-closed
- * statuses except back to `new`, and may close; a requester may only close; the system only makes the
- * moves its rules name. Nothing leaves `closed`.
+ * The moves the machine has: agents and leads between any two non-closed statuses except back to
+ * `new`, and to closed; a requester only to closed; the system only the moves its rules name. Nothing
+ * leaves `closed`, and nothing moves to where it already is.
  */
-export function checkTransition({ from, to, actor, systemReason }: TransitionRequest): TransitionOutcome {
-  if (from === 'closed') return refuse('closed', 'the case is closed; a closed case cannot change');
-  if (from === to) return refuse('unchanged', `the case is already ${to}`);
+function mayMove({ from, to, actor, systemReason }: TransitionRequest): boolean {
+  if (from === 'closed' || from === to) return false;
   switch (actor) {
     case 'agent':
     case 'lead':
-      return to === 'new' ? refuse('forbidden', 'a case cannot go back to new') : ok;
+      return to !== 'new';
     case 'requester':
-      return to === 'closed' ? ok : refuse('forbidden', 'a requester may only close their case');
+      return to === 'closed';
     case 'system': {
       const move = systemReason ? SYSTEM_MOVES[systemReason] : undefined;
-      return move && move.to === to && move.from.includes(from)
-        ? ok
-        : refuse('forbidden', `no automatic rule moves a case from ${from} to ${to}`);
+      return move !== undefined && move.to === to && move.from.includes(from);
     }
   }
+}
+
+/** Where `actor` may move a case that is `from`, in status order. */
+export function allowedMoves(
+  from: CaseStatus,
+  actor: StatusActor,
+  systemReason?: SystemReason,
+): CaseStatus[] {
+  return CASE_STATUSES.filter((to) =>
+    mayMove({ from, to, actor, ...(systemReason ? { systemReason } : {}) }),
+  );
+}
+
+/** May `actor` move a case from `from` to `to`? If not, why, and where it may go instead. */
+export function checkTransition(request: TransitionRequest): TransitionOutcome {
+  if (mayMove(request)) return { ok: true };
+  const { from, to, actor, systemReason } = request;
+  const allowed = allowedMoves(from, actor, systemReason);
+  if (from === 'closed')
+    return {
+      ok: false,
+      reason: 'closed',
+      detail: 'the case is closed; a closed case cannot change',
+      allowed,
+    };
+  if (from === to) return { ok: false, reason: 'unchanged', detail: `the case is already ${to}`, allowed };
+  const detail =
+    actor === 'requester'
+      ? 'a requester may only close their case'
+      : actor === 'system'
+        ? `no automatic rule moves a case from ${from} to ${to}`
+        : to === 'new'
+          ? 'a case cannot go back to new'
+          : `a case cannot move from ${from} to ${to}`;
+  return { ok: false, reason: 'not-allowed', detail, allowed };
 }
 
 /**

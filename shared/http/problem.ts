@@ -1,5 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { CasewatchError, type FieldError, ValidationError } from '../app/errors.ts';
+import { CasewatchError, ConflictError, type FieldError, ValidationError } from '../app/errors.ts';
 import { InvalidCursorError } from '../ports/case-store.ts';
 
 /** RFC 9457 problem details, the body of every error casewatch answers. */
@@ -9,6 +9,10 @@ export interface Problem {
   status: number;
   detail: string;
   errors?: FieldError[];
+  /** For a status move the case refused: the moves still allowed from where it is. */
+  allowed?: string[];
+  /** Not in the body: sent as `Retry-After` (seconds). */
+  retryAfter?: number;
 }
 
 const PROBLEM_TYPES: Record<number, string> = {
@@ -25,10 +29,14 @@ const PROBLEM_TYPES: Record<number, string> = {
 };
 
 export function problemResponse(problem: Problem): APIGatewayProxyStructuredResultV2 {
+  const { retryAfter, ...body } = problem;
   return {
     statusCode: problem.status,
-    headers: { 'content-type': 'application/problem+json' },
-    body: JSON.stringify(problem),
+    headers: {
+      'content-type': 'application/problem+json',
+      ...(retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) }),
+    },
+    body: JSON.stringify(body),
   };
 }
 
@@ -49,13 +57,23 @@ export function problem(status: number, title: string, detail: string, errors?: 
  */
 export function problemFor(error: unknown): Problem {
   if (error instanceof ValidationError) return problem(400, error.title, error.message, error.errors);
-  if (error instanceof CasewatchError) return problem(error.status, error.title, error.message);
+  if (error instanceof CasewatchError) {
+    const allowed = error instanceof ConflictError ? error.refused?.refusal.allowed : undefined;
+    return {
+      ...problem(error.status, error.title, error.message),
+      ...(allowed === undefined ? {} : { allowed }),
+      ...(error.retryAfterSeconds === undefined ? {} : { retryAfter: error.retryAfterSeconds }),
+    };
+  }
   if (error instanceof InvalidCursorError) {
     return problem(400, 'Invalid request', error.message, [{ field: 'cursor', message: error.message }]);
   }
   // By name: importing the class would pull Powertools idempotency into every function's bundle.
   if (error instanceof Error && error.name === 'IdempotencyAlreadyInProgressError') {
-    return problem(409, 'Conflict', 'the same create is already in progress; retry shortly');
+    return {
+      ...problem(409, 'Conflict', 'the same create is already in progress; retry shortly'),
+      retryAfter: 1,
+    };
   }
   return problem(500, 'Internal error', 'something went wrong on our side; it has been logged');
 }

@@ -12,8 +12,17 @@ export function header(event: APIGatewayProxyEventV2, name: string): string | un
   return undefined;
 }
 
+/**
+ * One entry per invalid field, by its dotted path. A key the schema does not know is reported under its
+ * own name (zod reports it on the object that holds it), so a client sees which field to drop.
+ */
 export function fieldErrors(error: z.ZodError): FieldError[] {
-  return error.issues.map((issue) => ({ field: issue.path.map(String).join('.'), message: issue.message }));
+  return error.issues.flatMap((issue) => {
+    const path = issue.path.map(String);
+    if (issue.code === 'unrecognized_keys')
+      return issue.keys.map((key) => ({ field: [...path, key].join('.'), message: 'unknown field' }));
+    return [{ field: path.join('.'), message: issue.message }];
+  });
 }
 
 /** The body as text: API Gateway hands binary media types over base64-encoded. */

@@ -27,7 +27,13 @@ describe('the status machine through the API', () => {
     expect(pending.status).toBe(200);
     expect(pending.body.sla.autoCloseAt).toBe('2026-12-05T17:00:00.000Z');
     expect(pending.body.sla.firstResponse.metAt).toBe('2026-11-30T17:00:00.000Z');
-    expect((await move(c.id, 'new')).status).toBe(403);
+    // Back to new is no move the machine has: a 409 that lists the moves there are.
+    const back = await move(c.id, 'new');
+    expect(back.status).toBe(409);
+    expect(back.body).toMatchObject({
+      detail: 'a case cannot go back to new',
+      allowed: ['open', 'working', 'pending_internal', 'on_hold', 'closed'],
+    });
     const closed = await move(c.id, 'closed');
     expect(closed.body.status).toBe('closed');
     expect(closed.body.sla.autoCloseAt).toBeNull();

@@ -169,8 +169,9 @@ describe('authorization matrix', () => {
       [
         'POST',
         `/cases/${id}/status`,
+        // The requester may act on the status (close), so any other move is the case's 409, not a 403.
         (who) => ({ status: who === 'lead' ? 'pending_internal' : 'working' }),
-        { sellerA: 403, sellerB: 404, consumer: 404, agent: 200, lead: 200, anonymous: 401 },
+        { sellerA: 409, sellerB: 404, consumer: 404, agent: 200, lead: 200, anonymous: 401 },
       ],
       [
         'POST',

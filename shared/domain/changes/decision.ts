@@ -1,5 +1,6 @@
 import type { Case } from '../case.ts';
 import type { Instant } from '../instant.ts';
+import type { CaseStatus } from '../status.ts';
 import type { EventActor, TimelineEventBody } from '../timeline.ts';
 
 /**
@@ -17,11 +18,14 @@ export interface Decision {
 
 /**
  * Why a change cannot be made to the case as it stands: `closed` (closed is final), `unchanged` (it is
- * so already), `forbidden` (this actor may not make this move), `done` (it happens once and happened).
+ * so already), `not-allowed` (the status machine has no such move for this actor), `done` (it happens
+ * once and happened). Every refusal is the case's answer, not the caller's lack of rights.
  */
 export interface Refusal {
-  refused: 'closed' | 'unchanged' | 'forbidden' | 'done';
+  refused: 'closed' | 'unchanged' | 'not-allowed' | 'done';
   detail: string;
+  /** For a status move: the moves the actor may make from here. */
+  allowed?: CaseStatus[];
 }
 
 /** Every kind of change is `(case, command, at) → Outcome`: a decision or a refusal, nothing else. */
@@ -35,5 +39,5 @@ export const CLOSED_IS_FINAL = 'the case is closed; a closed case cannot change'
 
 /** A closed case takes no further change; a requester's message on it opens a new case instead. */
 export function refuseIfClosed(c: Case): Refusal | null {
-  return c.status === 'closed' ? { refused: 'closed', detail: CLOSED_IS_FINAL } : null;
+  return c.status === 'closed' ? { refused: 'closed', detail: CLOSED_IS_FINAL, allowed: [] } : null;
 }

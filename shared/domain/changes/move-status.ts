@@ -25,7 +25,7 @@ export interface StatusMove {
  */
 export function moveStatus(c: Case, move: StatusMove, at: Instant, policy: SlaPolicy): Outcome {
   const check = checkTransition({ from: c.status, to: move.to, actor: move.by, systemReason: move.reason });
-  if (!check.ok) return { refused: check.reason, detail: check.detail };
+  if (!check.ok) return { refused: check.reason, detail: check.detail, allowed: check.allowed };
   const byCasewatch = move.by === 'system' ? { actor: SYSTEM_ACTOR } : {};
   const publicNote = move.note != null && move.publicNote === true;
   const moved: Case = { ...c, status: move.to, sla: recordStatusChange(c.sla, c.status, move.to, at) };

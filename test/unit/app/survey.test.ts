@@ -266,7 +266,7 @@ describe('GET / POST /surveys/{token} (the case-requests handler)', () => {
     ['a string', { ratings: { ...ratings, overall: '5' } }, ['ratings.overall']],
     ['a missing rating', { ratings: { overall: 5, timeliness: 4 } }, ['ratings.friendliness']],
     ['no ratings', { comment: 'great' }, ['ratings']],
-    ['an unknown rating', { ratings: { ...ratings, speed: 5 } }, ['ratings']],
+    ['an unknown rating', { ratings: { ...ratings, speed: 5 } }, ['ratings.speed']],
     ['a comment that is not text', { ratings, comment: 42 }, ['comment']],
     ['a comment too long', { ratings, comment: 'x'.repeat(5_001) }, ['comment']],
     ['an array', [ratings], ['']],

@@ -79,16 +79,37 @@ describe('status machine', () => {
     },
   );
 
-  it('says why a move is refused', () => {
+  it('says why a move is refused, and which moves remain', () => {
     expect(checkTransition({ from: 'working', to: 'working', actor: 'agent' })).toMatchObject({
       reason: 'unchanged',
+      allowed: ['open', 'pending_internal', 'pending_closure', 'on_hold', 'closed'],
     });
     expect(checkTransition({ from: 'working', to: 'new', actor: 'lead' })).toMatchObject({
-      reason: 'forbidden',
+      reason: 'not-allowed',
+      detail: 'a case cannot go back to new',
     });
     expect(checkTransition({ from: 'open', to: 'working', actor: 'requester' })).toMatchObject({
-      reason: 'forbidden',
+      reason: 'not-allowed',
+      allowed: ['closed'],
     });
+    expect(checkTransition({ from: 'closed', to: 'open', actor: 'lead' })).toMatchObject({
+      reason: 'closed',
+      allowed: [],
+    });
+  });
+
+  it('a refusal lists exactly the moves the same actor could make from there', () => {
+    fc.assert(
+      fc.property(status, status, actor, systemReason, (from, to, who, why) => {
+        const outcome = checkTransition({ from, to, actor: who, systemReason: why });
+        if (outcome.ok) return;
+        const possible = CASE_STATUSES.filter(
+          (target) => checkTransition({ from, to: target, actor: who, systemReason: why }).ok,
+        );
+        expect(outcome.allowed).toEqual(possible);
+        expect(outcome.allowed).not.toContain(to);
+      }),
+    );
   });
 
   it('the update clock pauses on hold and stops in pending closure and closed', () => {
