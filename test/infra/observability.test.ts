@@ -8,14 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app.ts';
 import { ALARM_EMAIL_CONTEXT } from '../../infra/casewatch-stack.ts';
 import {
-  BACKLOG_STATUSES,
   ERROR_RATE_THRESHOLD_PERCENT,
-  METRICS_NAMESPACE,
-  Observability,
   STREAM_LAG_EVALUATION_MINUTES,
   STREAM_LAG_THRESHOLD,
-  SURVEY_TOPICS,
-} from '../../infra/constructs/observability.ts';
+} from '../../infra/constructs/alarms.ts';
+import { METRICS_NAMESPACE } from '../../infra/constructs/case-metrics.ts';
+import { BACKLOG_STATUSES, SURVEY_TOPICS } from '../../infra/constructs/dashboard.ts';
+import { Observability } from '../../infra/constructs/observability.ts';
 import { SEVERITY_LEVELS } from '../../shared/domain/severity.ts';
 import {
   type SynthesizedCasewatch,
