@@ -6,6 +6,7 @@ import { CaseStore } from './constructs/case-store.ts';
 import { Identity } from './constructs/identity.ts';
 import { Mail } from './constructs/mail.ts';
 import { Observability } from './constructs/observability.ts';
+import { Reactions } from './constructs/reactions.ts';
 import { Timers } from './constructs/timers.ts';
 
 /** Context key: comma-separated browser origins for API and attachment CORS (`*` when unset). */
@@ -26,7 +27,8 @@ export const ALARM_EMAIL_CONTEXT = 'casewatch:alarmEmail';
 /**
  * The whole casewatch backend in one env-agnostic stack. Stateful constructs (data, identities, keys)
  * are retained and built first; the stateless API is built on top of them and may be replaced freely.
- * Timers (stream reaction, schedules, timer queue) are stateless too; mail and observability arrive as
+ * Timers (schedules, timer queue) and reactions (what the table's stream sets off after each write:
+ * timers reconciled, mail, surveys, metrics) are stateless too; mail and observability arrive as
  * constructs of their own.
  */
 export class CasewatchStack extends Stack {
@@ -36,6 +38,7 @@ export class CasewatchStack extends Stack {
   public readonly api: CasewatchApi;
   public readonly mail: Mail;
   public readonly timers: Timers;
+  public readonly reactions: Reactions;
   public readonly observability: Observability;
 
   public constructor(scope: Construct, id: string, props: StackProps = {}) {
@@ -74,8 +77,10 @@ export class CasewatchStack extends Stack {
       attachmentsBucket: this.attachments.bucket,
       accessLogsBucket: this.attachments.accessLogsBucket,
     });
-    this.timers = new Timers(this, 'Timers', {
+    this.timers = new Timers(this, 'Timers', { table: this.store.table });
+    this.reactions = new Reactions(this, 'Reactions', {
       table: this.store.table,
+      timers: this.timers,
       mail: this.mail,
       signingSecret: this.identity.signingSecret,
       surveyBaseUrl: `${this.api.url}surveys/`,
@@ -85,17 +90,17 @@ export class CasewatchStack extends Stack {
       httpApi: this.api.httpApi,
       functions: [
         ...Object.values(this.api.functions),
-        this.timers.streamFunction,
+        this.reactions.streamFunction,
         this.timers.timerFunction,
         this.mail.inboundFunction,
       ],
-      streamFunction: this.timers.streamFunction,
+      streamFunction: this.reactions.streamFunction,
       deadLetterQueues: [
         { label: 'Timer dead-letter queue', queue: this.timers.deadLetterQueue },
-        { label: 'Stream failure queue', queue: this.timers.streamFailureQueue },
+        { label: 'Stream failure queue', queue: this.reactions.streamFailureQueue },
         { label: 'Inbound mail dead-letter queue', queue: this.mail.deadLetterQueue },
       ],
-      alarms: [...this.timers.alarms, ...this.mail.alarms],
+      alarms: [...this.timers.alarms, ...this.reactions.alarms, ...this.mail.alarms],
       alarmEmails,
     });
 

@@ -129,7 +129,7 @@ describe('functions', () => {
   it('has one function per route group, each nodejs22.x on arm64, and no other function but the timer workers and the mail inbound function', () => {
     const functions = app.resourcesOf('AWS::Lambda::Function');
     const workers = [
-      app.stack.timers.streamFunction,
+      app.stack.reactions.streamFunction,
       app.stack.timers.timerFunction,
       app.stack.mail.inboundFunction,
     ].map(app.logicalId);

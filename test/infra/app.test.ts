@@ -77,10 +77,10 @@ describe('the casewatch app', () => {
   });
 
   it('acknowledges exactly the reviewed findings, each where it arises', () => {
-    const { timers, mail } = stack;
+    const { timers, reactions, mail } = stack;
     const functions = [
       ...Object.values(stack.api.functions),
-      timers.streamFunction,
+      reactions.streamFunction,
       timers.timerFunction,
       mail.inboundFunction,
     ];
@@ -112,11 +112,11 @@ describe('the casewatch app', () => {
         `AwsSolutions-COG8 @ ${STACK_NAME}/Identity/UserPool`,
         `AwsSolutions-SMG4 @ ${STACK_NAME}/Identity/SigningSecret`,
         `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*] @ ${STACK_NAME}/Api/CaseRequestsRole/AttachmentObjects`,
-        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${timers.scheduleGroup.scheduleGroupName}/*] @ ${STACK_NAME}/Timers/CaseStreamRole/TimerSchedules`,
-        `AwsSolutions-IAM5[Resource::*] @ ${STACK_NAME}/Timers/CaseStreamRole/ListStreams`,
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${timers.scheduleGroup.scheduleGroupName}/*] @ ${STACK_NAME}/Reactions/CaseStreamRole/TimerSchedules`,
+        `AwsSolutions-IAM5[Resource::*] @ ${STACK_NAME}/Reactions/CaseStreamRole/ListStreams`,
         `Serverless-SQSRedrivePolicy @ ${STACK_NAME}/Timers/DeadLetterQueue`,
-        `AwsSolutions-SQS3 @ ${STACK_NAME}/Timers/StreamFailureQueue`,
-        `Serverless-SQSRedrivePolicy @ ${STACK_NAME}/Timers/StreamFailureQueue`,
+        `AwsSolutions-SQS3 @ ${STACK_NAME}/Reactions/StreamFailureQueue`,
+        `Serverless-SQSRedrivePolicy @ ${STACK_NAME}/Reactions/StreamFailureQueue`,
         `Serverless-LambdaEventSourceMappingDestination @ ${STACK_NAME}/Timers/Timer/TimerQueueSource`,
         `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/cases/*] @ ${mailObjects}`,
         `AwsSolutions-IAM5[Resource::<${inboundBucketId}.Arn>/inbound/*] @ ${mailObjects}`,

@@ -57,7 +57,7 @@ let ids: {
 
 beforeAll(() => {
   app = synthCasewatch();
-  const { mail, store, attachments, identity, timers } = app.stack;
+  const { mail, store, attachments, identity, reactions } = app.stack;
   ids = {
     table: app.logicalId(store.table),
     bucket: app.logicalId(mail.inboundBucket),
@@ -71,8 +71,8 @@ beforeAll(() => {
     secret: app.logicalId(identity.signingSecret),
     userPool: app.logicalId(identity.userPool),
     configurationSet: app.logicalId(mail.configurationSet),
-    streamFn: app.logicalId(timers.streamFunction),
-    streamRole: app.roleId(timers.streamFunction),
+    streamFn: app.logicalId(reactions.streamFunction),
+    streamRole: app.roleId(reactions.streamFunction),
   };
 });
 afterAll(() => app.cleanup());
@@ -371,7 +371,7 @@ describe('mail domain and sender from context', () => {
     expect(unsuppressedFindings(custom.report)).toEqual([]);
     const rule = custom.resource(custom.logicalId(custom.stack.mail.receiptRule)).Properties.Rule as Json;
     expect(rule.Recipients).toEqual(['support.shop.test']);
-    for (const fn of [custom.stack.mail.inboundFunction, custom.stack.timers.streamFunction]) {
+    for (const fn of [custom.stack.mail.inboundFunction, custom.stack.reactions.streamFunction]) {
       expect(custom.envOf(custom.logicalId(fn)).MAIL_DOMAIN, fn.node.path).toBe('support.shop.test');
     }
     custom.template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'support.shop.test' });

@@ -243,8 +243,8 @@ describe('the dashboard', () => {
   });
 
   it('shows the depth of every dead-letter queue', () => {
-    const { timers, mail } = app.stack;
-    const queues = [timers.deadLetterQueue, timers.streamFailureQueue, mail.deadLetterQueue];
+    const { timers, reactions, mail } = app.stack;
+    const queues = [timers.deadLetterQueue, reactions.streamFailureQueue, mail.deadLetterQueue];
     const w = widget('Dead-letter queue depth');
     expect(
       w.metrics.map((m) => ({ namespace: m.namespace, metricName: m.metricName, stat: m.options.stat })),
@@ -266,7 +266,7 @@ describe('the dashboard', () => {
       {
         namespace: 'AWS/Lambda',
         metricName: 'IteratorAge',
-        dimensions: { FunctionName: `<Ref:${app.logicalId(app.stack.timers.streamFunction)}>` },
+        dimensions: { FunctionName: `<Ref:${app.logicalId(app.stack.reactions.streamFunction)}>` },
         options: expect.objectContaining({ stat: 'Maximum' }),
       },
     ]);
@@ -368,8 +368,8 @@ describe('alarms', () => {
   });
 
   it('page on any message in any dead-letter queue, one alarm per queue', () => {
-    const { timers, mail } = app.stack;
-    for (const queue of [timers.deadLetterQueue, timers.streamFailureQueue, mail.deadLetterQueue]) {
+    const { timers, reactions, mail } = app.stack;
+    for (const queue of [timers.deadLetterQueue, reactions.streamFailureQueue, mail.deadLetterQueue]) {
       const found = alarms().filter(
         (a) =>
           a.props.MetricName === 'ApproximateNumberOfMessagesVisible' &&
@@ -432,7 +432,9 @@ describe('alarms', () => {
     expect(alarm?.id).toBe(app.logicalId(app.stack.observability.streamLagAlarm));
     expect(alarm?.props).toMatchObject({
       Namespace: 'AWS/Lambda',
-      Dimensions: [{ Name: 'FunctionName', Value: { Ref: app.logicalId(app.stack.timers.streamFunction) } }],
+      Dimensions: [
+        { Name: 'FunctionName', Value: { Ref: app.logicalId(app.stack.reactions.streamFunction) } },
+      ],
       Statistic: 'Maximum',
       Period: 60,
       Threshold: 300_000,
@@ -465,11 +467,11 @@ describe('alarms', () => {
     });
   });
 
-  it('all notify the alarm topic, once each: those made here and the timers’ and mail’s', () => {
+  it('all notify the alarm topic, once each: those made here and the timers’, reactions’ and mail’s', () => {
     const all = alarms();
-    const { observability, timers, mail } = app.stack;
+    const { observability, timers, reactions, mail } = app.stack;
     expect(all).toHaveLength(observability.notifiedAlarms.length);
-    for (const alarm of [...timers.alarms, ...mail.alarms]) {
+    for (const alarm of [...timers.alarms, ...reactions.alarms, ...mail.alarms]) {
       expect(observability.notifiedAlarms).toContain(alarm);
     }
     for (const a of all) {
