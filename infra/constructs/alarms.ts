@@ -11,6 +11,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { SEVERITY_LABELS, type SeverityLevel } from '../../shared/domain/severity.ts';
+import { METRICS, type MetricName } from '../../shared/ports/metrics.ts';
 import { caseMetric, streamLag } from './case-metrics.ts';
 
 /** The levels whose breaches page someone (SPEC §3: level 0–1 breaches raise an alarm). */
@@ -67,8 +68,8 @@ export function createAlarms(scope: Construct, sources: AlarmSources): Casewatch
   const breach: Alarm[] = [];
   for (const level of PAGED_LEVELS) {
     breach.push(
-      breachAlarm(scope, 'FirstResponseBreached', level, 'first response'),
-      breachAlarm(scope, 'NextUpdateBreached', level, 'next update'),
+      breachAlarm(scope, METRICS.firstResponseBreached, level, 'first response'),
+      breachAlarm(scope, METRICS.nextUpdateBreached, level, 'next update'),
     );
   }
   const deadLetter = sources.deadLetterQueues
@@ -84,7 +85,7 @@ export function createAlarms(scope: Construct, sources: AlarmSources): Casewatch
 }
 
 /** Any breach of a paged level, within the minute it is recorded. */
-function breachAlarm(scope: Construct, metricName: string, level: SeverityLevel, what: string): Alarm {
+function breachAlarm(scope: Construct, metricName: MetricName, level: SeverityLevel, what: string): Alarm {
   return new Alarm(scope, `${metricName}Level${level}Alarm`, {
     alarmDescription: `casewatch SLA: a level ${level} (${SEVERITY_LABELS[level]}) case missed its ${what} deadline. The assignee and the leads were mailed; the case timeline has the breach.`,
     metric: caseMetric(metricName, { severity: String(level) }, 'Sum', Duration.minutes(1)),

@@ -18,18 +18,10 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { CORS } from '../../shared/http/cors.ts';
 import { ROUTE_GROUP_ENTRIES, ROUTE_GROUPS, ROUTES, type RouteGroup } from '../../shared/http/routes.ts';
 import { CasewatchFunction, nagObjectsWildcard } from './casewatch-function.ts';
 import { grantSecretValue, grantTableItems } from './grants.ts';
-
-/** Request headers browsers may send (SPEC §7): bearer JWT, JSON, optimistic locking, idempotency, case token. */
-export const CORS_ALLOW_HEADERS = [
-  'Authorization',
-  'Content-Type',
-  'If-Match',
-  'Idempotency-Key',
-  'X-Case-Token',
-];
 
 /**
  * The DynamoDB actions each route group's function calls, read off the case-store adapter and Powertools
@@ -111,12 +103,14 @@ export class CasewatchApi extends Construct {
     this.httpApi = new HttpApi(this, 'HttpApi', {
       description: 'casewatch support-case API',
       createDefaultStage: false,
+      // The CORS contract is kept once, in shared/http/cors.ts (the local gateway answers from it too);
+      // only the origins are deployment configuration.
       corsPreflight: {
         allowOrigins: props.allowedOrigins,
-        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.OPTIONS],
-        allowHeaders: CORS_ALLOW_HEADERS,
-        exposeHeaders: ['ETag'],
-        maxAge: Duration.hours(1),
+        allowMethods: CORS.allowMethods.map((method) => CorsHttpMethod[method]),
+        allowHeaders: [...CORS.allowHeaders],
+        exposeHeaders: [...CORS.exposeHeaders],
+        maxAge: Duration.seconds(CORS.maxAgeSeconds),
       },
     });
 

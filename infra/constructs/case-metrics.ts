@@ -1,14 +1,14 @@
 import type { Duration } from 'aws-cdk-lib';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { SERVICE_NAME } from './casewatch-function.ts';
+import { METRICS_NAMESPACE, type MetricName, SERVICE_NAME } from '../../shared/ports/metrics.ts';
 
-/** The EMF namespace shared/http/observability.ts publishes to. */
-export const METRICS_NAMESPACE = 'casewatch';
-
-/** A casewatch EMF metric, with the `service` dimension Powertools adds to every data point. */
+/**
+ * A casewatch EMF metric (named from `METRICS`, in the namespace the functions publish to), with the
+ * `service` dimension Powertools adds to every data point.
+ */
 export function caseMetric(
-  metricName: string,
+  metricName: MetricName,
   dimensions: Record<string, string>,
   statistic: string,
   period: Duration,

@@ -8,12 +8,10 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { SERVICE_NAME } from '../../shared/ports/metrics.ts';
 
 /** The repository root: entries resolve against it and esbuild finds tsconfig/lock file there, whatever the cwd. */
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-/** One Powertools service name for every function, so logs, traces and metrics group as one service. */
-export const SERVICE_NAME = 'casewatch';
 
 /**
  * Defines `require` inside the ESM bundle so bundled CommonJS dependencies that call `require()` still work
@@ -102,6 +100,7 @@ export class CasewatchFunction extends NodejsFunction {
       deadLetterQueue: props.deadLetterQueue,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
+        // One Powertools service for every function, so logs, traces and metrics group as one service.
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         ...props.environment,
       },

@@ -16,20 +16,21 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { CASE_TYPES, type Channel } from '../../shared/domain/case.ts';
 import { SEVERITY_LABELS, SEVERITY_LEVELS, type SeverityLevel } from '../../shared/domain/severity.ts';
-import { CASE_STATUSES } from '../../shared/domain/status.ts';
+import { BACKLOG_STATUSES } from '../../shared/domain/status.ts';
 import { SURVEY_QUESTIONS } from '../../shared/domain/survey.ts';
+import { METRICS, METRICS_NAMESPACE, type MetricName, SERVICE_NAME } from '../../shared/ports/metrics.ts';
 import {
   ERROR_RATE_THRESHOLD_PERCENT,
   type ObservedQueue,
   STREAM_LAG_EVALUATION_MINUTES,
   STREAM_LAG_THRESHOLD,
 } from './alarms.ts';
-import { caseMetric, METRICS_NAMESPACE, streamLag } from './case-metrics.ts';
-import { SERVICE_NAME } from './casewatch-function.ts';
+import { caseMetric, streamLag } from './case-metrics.ts';
 
-/** The statuses the backlog counts (all but `closed`), as the `OpenCases` gauge names them. */
-export const BACKLOG_STATUSES = CASE_STATUSES.filter((status) => status !== 'closed');
-/** The channels a case can arrive by: `CaseOpened` is published per channel. */
+/**
+ * The channels a case can arrive by: `CaseOpened` is published per channel. shared/domain/case.ts has
+ * the `Channel` type but no list of its values; the type keeps this one complete-or-wrong at compile time.
+ */
 export const CHANNELS: readonly Channel[] = ['api', 'email'];
 /** The survey topics: `SurveyScore` is published per topic. */
 export const SURVEY_TOPICS = SURVEY_QUESTIONS.map((q) => q.topic);
@@ -68,7 +69,7 @@ export class CasewatchDashboard extends Dashboard {
 function caseRows(): IWidget[][] {
   const hour = Duration.hours(1);
   const day = Duration.days(1);
-  const bySeverity = (metricName: string, statistic = 'Sum', period = hour) =>
+  const bySeverity = (metricName: MetricName, statistic = 'Sum', period = hour) =>
     SEVERITY_LEVELS.map((level) =>
       caseMetric(metricName, { severity: String(level) }, statistic, period, levelLabel(level)),
     );
@@ -134,19 +135,19 @@ function caseRows(): IWidget[][] {
       new GraphWidget({
         title: 'First-response breaches (per hour)',
         width: 8,
-        left: bySeverity('FirstResponseBreached'),
+        left: bySeverity(METRICS.firstResponseBreached),
         leftYAxis: { min: 0, showUnits: false },
       }),
       new GraphWidget({
         title: 'Next-update breaches (per hour)',
         width: 8,
-        left: bySeverity('NextUpdateBreached'),
+        left: bySeverity(METRICS.nextUpdateBreached),
         leftYAxis: { min: 0, showUnits: false },
       }),
       new GraphWidget({
         title: 'At risk: 75% of a window gone (per hour)',
         width: 8,
-        left: bySeverity('SlaAtRisk'),
+        left: bySeverity(METRICS.slaAtRisk),
         leftYAxis: { min: 0, showUnits: false },
       }),
     ],
@@ -157,7 +158,7 @@ function caseRows(): IWidget[][] {
         left: SEVERITY_LEVELS.flatMap((level) =>
           ['p50', 'p90'].map((statistic) =>
             caseMetric(
-              'TimeToFirstResponse',
+              METRICS.timeToFirstResponse,
               { severity: String(level) },
               statistic,
               day,
@@ -175,7 +176,7 @@ function caseRows(): IWidget[][] {
           sumOf(
             CASE_TYPES.flatMap((type) =>
               CHANNELS.map((channel) =>
-                caseMetric('CaseOpened', { severity: String(level), type, channel }, 'Sum', hour),
+                caseMetric(METRICS.caseOpened, { severity: String(level), type, channel }, 'Sum', hour),
               ),
             ),
             levelLabel(level),
@@ -189,19 +190,19 @@ function caseRows(): IWidget[][] {
       new GraphWidget({
         title: 'Auto-closed cases (per day)',
         width: 8,
-        left: [caseMetric('CaseAutoClosed', {}, 'Sum', day, 'auto-closed')],
+        left: [caseMetric(METRICS.caseAutoClosed, {}, 'Sum', day, 'auto-closed')],
         leftYAxis: { min: 0, showUnits: false },
       }),
       new GraphWidget({
         title: 'Escalations requested (per day)',
         width: 8,
-        left: bySeverity('EscalationRequested', 'Sum', day),
+        left: bySeverity(METRICS.escalationRequested, 'Sum', day),
         leftYAxis: { min: 0, showUnits: false },
       }),
       new GraphWidget({
         title: 'Survey scores (daily average, 1–5)',
         width: 8,
-        left: SURVEY_TOPICS.map((topic) => caseMetric('SurveyScore', { topic }, 'Average', day, topic)),
+        left: SURVEY_TOPICS.map((topic) => caseMetric(METRICS.surveyScore, { topic }, 'Average', day, topic)),
         leftYAxis: { min: 1, max: 5, showUnits: false },
       }),
     ],
@@ -288,7 +289,7 @@ function operationsRows(props: CasewatchDashboardProps): IWidget[][] {
 
 /** One backlog slot's count: the gauge's highest value in each hour. */
 function openCases(status: string, level: SeverityLevel): Metric {
-  return caseMetric('OpenCases', { status, severity: String(level) }, 'Maximum', Duration.hours(1));
+  return caseMetric(METRICS.openCases, { status, severity: String(level) }, 'Maximum', Duration.hours(1));
 }
 
 /** A gauge's line: each period without a point holds the last value seen in the range. */
@@ -335,9 +336,9 @@ function complianceWidget(title: string, start: string): SingleValueWidget {
       return new MathExpression({
         expression: `100 * FILL(${met}, 0) / (FILL(${met}, 0) + FILL(${breached}, 0))`,
         usingMetrics: {
-          [met]: caseMetric('FirstResponseMet', { severity: String(level) }, 'Sum', Duration.hours(1)),
+          [met]: caseMetric(METRICS.firstResponseMet, { severity: String(level) }, 'Sum', Duration.hours(1)),
           [breached]: caseMetric(
-            'FirstResponseBreached',
+            METRICS.firstResponseBreached,
             { severity: String(level) },
             'Sum',
             Duration.hours(1),

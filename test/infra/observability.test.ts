@@ -12,10 +12,11 @@ import {
   STREAM_LAG_EVALUATION_MINUTES,
   STREAM_LAG_THRESHOLD,
 } from '../../infra/constructs/alarms.ts';
-import { METRICS_NAMESPACE } from '../../infra/constructs/case-metrics.ts';
-import { BACKLOG_STATUSES, SURVEY_TOPICS } from '../../infra/constructs/dashboard.ts';
+import { SURVEY_TOPICS } from '../../infra/constructs/dashboard.ts';
 import { Observability } from '../../infra/constructs/observability.ts';
 import { SEVERITY_LEVELS } from '../../shared/domain/severity.ts';
+import { BACKLOG_STATUSES } from '../../shared/domain/status.ts';
+import { METRICS_NAMESPACE } from '../../shared/ports/metrics.ts';
 import {
   type SynthesizedCasewatch,
   synthCasewatch,
