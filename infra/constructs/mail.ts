@@ -67,10 +67,12 @@ export function grantSentMailLedgerRelease(fn: IFunction, table: ITable): void {
 }
 
 /**
- * SES v2 `SendEmail` is authorized as `ses:SendEmail`, but a send with raw content is refused without
- * `ses:SendRawEmail` (the action `aws-ses`'s own `grantSendEmail` also grants); casewatch sends raw MIME.
+ * casewatch sends raw MIME with the SES v1 API (`@aws-sdk/client-ses` SendRawEmailCommand, with a
+ * ConfigurationSetName and message Tags), which is authorized as `ses:SendRawEmail` alone: against each
+ * identity the From address falls under and against the configuration set named. Message tags need no
+ * permission of their own (they are not resource tags).
  */
-export const SEND_ACTIONS = ['ses:SendEmail', 'ses:SendRawEmail'] as const;
+export const SEND_ACTIONS = ['ses:SendRawEmail'] as const;
 
 /** What the stream function (which sends customer mail) is told and allowed. */
 export interface MailSender {
@@ -239,9 +241,9 @@ export class Mail extends Construct implements MailSender {
   }
 
   /**
-   * `ses:SendEmail` / `ses:SendRawEmail` through the sender's identities (the address itself, should it be
-   * verified on its own, and its domain) and the configuration set, and only with the sender as From
-   * address: a verified domain does not let the function send as anyone else at it.
+   * `ses:SendRawEmail` through the sender's identities (the address itself, should it be verified on its
+   * own, and its domain) and the configuration set, and only with the sender as From address
+   * (`ses:FromAddress`): a verified domain does not let the function send as anyone else at it.
    */
   public grantSend(grantee: IGrantable): void {
     const addressIdentityArn = Stack.of(this).formatArn({
