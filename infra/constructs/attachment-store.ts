@@ -15,6 +15,12 @@ export interface AttachmentStoreProps {
 }
 
 /**
+ * Versions a replaced or deleted object stays restorable, in a bucket where nothing expires on its own.
+ * Where lifecycle enforces a retention period, noncurrent versions go one day after it instead.
+ */
+export const NONCURRENT_VERSION_DAYS = 30;
+
+/**
  * Case attachments, uploaded and downloaded by browsers through presigned URLs (the URL is the
  * credential), plus the bucket their server access logs go to. Stateful: both are retained.
  */
@@ -31,7 +37,18 @@ export class AttachmentStore extends Construct {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       enforceSSL: true,
-      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(365) }],
+      // A log deleted by hand stays restorable until the lifecycle would have removed it anyway.
+      versioned: true,
+      lifecycleRules: [
+        { id: 'expire-access-logs', expiration: Duration.days(365) },
+        // Expiry only leaves a delete marker in a versioned bucket: remove the old version a day later,
+        // so logs (which hold requester IPs) are not kept past their year, and then the marker.
+        {
+          id: 'remove-expired-versions',
+          noncurrentVersionExpiration: Duration.days(1),
+          expiredObjectDeleteMarker: true,
+        },
+      ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
@@ -40,6 +57,9 @@ export class AttachmentStore extends Construct {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       enforceSSL: true,
+      // A presigned upload URL can be used again until it expires: an attachment it overwrites (or one
+      // deleted by hand) stays restorable for a while.
+      versioned: true,
       serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: 'attachments/',
       cors: [
@@ -58,6 +78,11 @@ export class AttachmentStore extends Construct {
         {
           id: 'infrequent-access-after-90-days',
           transitions: [{ storageClass: StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(90) }],
+        },
+        {
+          id: 'expire-replaced-versions',
+          noncurrentVersionExpiration: Duration.days(NONCURRENT_VERSION_DAYS),
+          expiredObjectDeleteMarker: true,
         },
       ],
       removalPolicy: RemovalPolicy.RETAIN,

@@ -144,6 +144,8 @@ export class Mail extends Construct implements MailSender {
       enforceSSL: true,
       serverAccessLogsBucket: props.accessLogsBucket,
       serverAccessLogsPrefix: 'inbound-mail/',
+      // A message deleted by hand (or overwritten) stays restorable until its retention would end anyway.
+      versioned: true,
       lifecycleRules: [
         { id: 'expire-inbound', prefix: INBOUND_PREFIX, expiration: Duration.days(INBOUND_RETENTION_DAYS) },
         {
@@ -152,6 +154,13 @@ export class Mail extends Construct implements MailSender {
           expiration: Duration.days(QUARANTINE_RETENTION_DAYS),
         },
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        // Expiry only leaves a delete marker in a versioned bucket: remove the old version a day later, so
+        // raw mail is not kept past its retention, and then the marker.
+        {
+          id: 'remove-expired-versions',
+          noncurrentVersionExpiration: Duration.days(1),
+          expiredObjectDeleteMarker: true,
+        },
       ],
       // Mail is evidence of what a customer wrote; it expires by lifecycle, not with the stack.
       removalPolicy: RemovalPolicy.RETAIN,
