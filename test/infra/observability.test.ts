@@ -500,6 +500,20 @@ describe('the alarm topic', () => {
     );
   });
 
+  it('lets no one create grants on its key but AWS services for AWS resources (Control Tower CT.KMS.PR.3)', () => {
+    const keyId = app.logicalId(app.stack.observability.alarmTopicKey);
+    const keyStatements = (app.resource(keyId).Properties.KeyPolicy as { Statement: Json[] }).Statement;
+    expect(keyStatements).toContainEqual({
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 'kms:CreateGrant',
+      Resource: '*',
+      Condition: {
+        BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
+      },
+    });
+  });
+
   it('refuses plain HTTP and takes publishes from this account’s alarms only', () => {
     const topicId = app.logicalId(app.stack.observability.alarmTopic);
     const policies = app.resourcesOf('AWS::SNS::TopicPolicy');
