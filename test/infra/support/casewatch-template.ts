@@ -27,8 +27,9 @@ export interface SynthesizedCasewatch extends TemplateQueries {
 
 /**
  * Synthesizes the app exactly as `buildApp` wires it (cdk.json context plus `context`, nag packs) but
- * without bundling the Lambda code or running CDK's CloudFormation schema check: both are slow, and
- * app.test.ts and casewatch-function.test.ts already cover them. Template assertions only need the wiring.
+ * without bundling the Lambda code, running CDK's CloudFormation schema check or the Control Tower rules:
+ * all three are slow (the last a few seconds per synth), and app.test.ts and casewatch-function.test.ts
+ * already cover them. Template assertions only need the wiring.
  */
 export function synthCasewatch(context: Record<string, unknown> = {}): SynthesizedCasewatch {
   const out = tempOutdir();
@@ -37,6 +38,7 @@ export function synthCasewatch(context: Record<string, unknown> = {}): Synthesiz
       outdir: out.outdir,
       context: { 'aws:cdk:bundling-stacks': [], ...context },
       builtinCloudFormationValidation: false,
+      controlTower: false,
     });
     const template = Template.fromJSON(app.synth().getStackByName(STACK_NAME).template);
     const logicalId = (construct: IConstruct) =>
