@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import { createAlarms, type ObservedQueue } from './alarms.ts';
 import { CasewatchDashboard } from './dashboard.ts';
 
+/** What is watched, and who is told: the casewatch resources the alarms and the dashboard cover. */
 export interface ObservabilityProps {
   readonly httpApi: IHttpApi;
   /** Every casewatch function: graphed for errors and throttles, each alarmed on its error rate. */

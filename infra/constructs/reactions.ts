@@ -38,6 +38,7 @@ export interface TimerTargets {
   readonly schedulerRole: IRole;
 }
 
+/** Everything a change can set off: the table it comes from, timers, mail, and what mail links to. */
 export interface ReactionsProps {
   /** The case table; its stream feeds the reactions. */
   readonly table: ITable;

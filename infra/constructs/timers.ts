@@ -21,6 +21,7 @@ export const TIMER_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dyn
 /** Firing a timer is a GetItem and one transaction: a few hundred ms; 30 s leaves room for retries. */
 const TIMER_TIMEOUT = Duration.seconds(30);
 
+/** Timers only need the table; the schedules are set by the reactions construct. */
 export interface TimersProps {
   /** The case table: firing a timer re-reads the case and writes it back. */
   readonly table: ITable;
