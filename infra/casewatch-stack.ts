@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { CasewatchApi } from './constructs/api.ts';
 import { AttachmentStore } from './constructs/attachment-store.ts';
@@ -6,6 +6,7 @@ import { CaseStore } from './constructs/case-store.ts';
 import { Identity } from './constructs/identity.ts';
 import { Mail } from './constructs/mail.ts';
 import { Observability } from './constructs/observability.ts';
+import { Reactions } from './constructs/reactions.ts';
 import { Timers } from './constructs/timers.ts';
 
 /** Context key: comma-separated browser origins for API and attachment CORS (`*` when unset). */
@@ -14,19 +15,34 @@ export const ALLOWED_ORIGINS_CONTEXT = 'casewatch:allowedOrigins';
 export const SENDER_ADDRESS_CONTEXT = 'casewatch:senderAddress';
 /** Context key: support leads' addresses, comma-separated (or a list), for breach and at-risk notices. */
 export const LEADS_EMAIL_CONTEXT = 'casewatch:leadsEmail';
-/** The sender when the context sets none: a placeholder domain, so nothing real is sent by accident. */
+/**
+ * The sender when the context sets none: a placeholder domain, so nothing real is sent by accident. The
+ * synth warns while it is in use, and refuses in production (`ENVIRONMENT_CONTEXT`).
+ */
 export const DEFAULT_SENDER_ADDRESS = 'casewatch@example.com';
 /** Context key: the domain SES receives mail for (replies to cases, new cases by email). */
 export const MAIL_DOMAIN_CONTEXT = 'casewatch:mailDomain';
-/** The receiving domain when the context sets none: a placeholder, so no real mail is received. */
+/** The receiving domain when the context sets none: a placeholder, so no real mail is received (warned, refused in production). */
 export const DEFAULT_MAIL_DOMAIN = 'inbound.example.com';
 /** Context key: who gets alarm notifications (SNS email subscriptions), comma-separated (or a list); none when unset. */
 export const ALARM_EMAIL_CONTEXT = 'casewatch:alarmEmail';
+/**
+ * Context key: which deployment this is, e.g. `-c casewatch:environment=production`. With `production`,
+ * the synth refuses while `casewatch:senderAddress` or `casewatch:mailDomain` is still its placeholder
+ * (`DEFAULT_SENDER_ADDRESS`, `DEFAULT_MAIL_DOMAIN`): such a stack deploys, but sends nothing real and
+ * receives nothing. With any other value, or none, the synth goes on with a warning naming the keys to set.
+ */
+export const ENVIRONMENT_CONTEXT = 'casewatch:environment';
+/** The `casewatch:environment` value that refuses placeholder mail settings. */
+export const PRODUCTION_ENVIRONMENT = 'production';
+/** Id of the warning (a construct annotation on the stack) that placeholder mail settings raise. */
+export const PLACEHOLDER_MAIL_WARNING = 'casewatch:placeholderMailSettings';
 
 /**
  * The whole casewatch backend in one env-agnostic stack. Stateful constructs (data, identities, keys)
  * are retained and built first; the stateless API is built on top of them and may be replaced freely.
- * Timers (stream reaction, schedules, timer queue) are stateless too; mail and observability arrive as
+ * Timers (schedules, timer queue) and reactions (what the table's stream sets off after each write:
+ * timers reconciled, mail, surveys, metrics) are stateless too; mail and observability arrive as
  * constructs of their own.
  */
 export class CasewatchStack extends Stack {
@@ -36,6 +52,7 @@ export class CasewatchStack extends Stack {
   public readonly api: CasewatchApi;
   public readonly mail: Mail;
   public readonly timers: Timers;
+  public readonly reactions: Reactions;
   public readonly observability: Observability;
 
   public constructor(scope: Construct, id: string, props: StackProps = {}) {
@@ -48,6 +65,7 @@ export class CasewatchStack extends Stack {
     const leadsEmail = parseAddressList(this.node.tryGetContext(LEADS_EMAIL_CONTEXT));
     const mailDomain = parseMailDomain(this.node.tryGetContext(MAIL_DOMAIN_CONTEXT));
     const alarmEmails = parseAlarmEmails(this.node.tryGetContext(ALARM_EMAIL_CONTEXT));
+    this.checkMailSettings(senderAddress, mailDomain, this.node.tryGetContext(ENVIRONMENT_CONTEXT));
 
     // Stateful
     this.store = new CaseStore(this, 'Store');
@@ -74,8 +92,10 @@ export class CasewatchStack extends Stack {
       attachmentsBucket: this.attachments.bucket,
       accessLogsBucket: this.attachments.accessLogsBucket,
     });
-    this.timers = new Timers(this, 'Timers', {
+    this.timers = new Timers(this, 'Timers', { table: this.store.table });
+    this.reactions = new Reactions(this, 'Reactions', {
       table: this.store.table,
+      timers: this.timers,
       mail: this.mail,
       signingSecret: this.identity.signingSecret,
       surveyBaseUrl: `${this.api.url}surveys/`,
@@ -85,17 +105,17 @@ export class CasewatchStack extends Stack {
       httpApi: this.api.httpApi,
       functions: [
         ...Object.values(this.api.functions),
-        this.timers.streamFunction,
+        this.reactions.streamFunction,
         this.timers.timerFunction,
         this.mail.inboundFunction,
       ],
-      streamFunction: this.timers.streamFunction,
+      streamFunction: this.reactions.streamFunction,
       deadLetterQueues: [
         { label: 'Timer dead-letter queue', queue: this.timers.deadLetterQueue },
-        { label: 'Stream failure queue', queue: this.timers.streamFailureQueue },
+        { label: 'Stream failure queue', queue: this.reactions.streamFailureQueue },
         { label: 'Inbound mail dead-letter queue', queue: this.mail.deadLetterQueue },
       ],
-      alarms: [...this.timers.alarms, ...this.mail.alarms],
+      alarms: [...this.timers.alarms, ...this.reactions.alarms, ...this.mail.alarms],
       alarmEmails,
     });
 
@@ -104,6 +124,33 @@ export class CasewatchStack extends Stack {
     new CfnOutput(this, 'UserPoolClientId', { value: this.identity.userPoolClient.userPoolClientId });
     new CfnOutput(this, 'TableName', { value: this.store.table.tableName });
   }
+
+  /**
+   * Placeholder mail settings fail loudly: a production synth refuses them (before anything is built), any
+   * other gets a warning that names the context keys still to set.
+   */
+  private checkMailSettings(senderAddress: string, mailDomain: string, environment: unknown): void {
+    const placeholders = [
+      ...(senderAddress === DEFAULT_SENDER_ADDRESS ? [`${SENDER_ADDRESS_CONTEXT} (${senderAddress})`] : []),
+      ...(mailDomain === DEFAULT_MAIL_DOMAIN ? [`${MAIL_DOMAIN_CONTEXT} (${mailDomain})`] : []),
+    ];
+    if (placeholders.length === 0) return;
+    const still = `${placeholders.join(' and ')} ${placeholders.length > 1 ? 'are still placeholders' : 'is still a placeholder'}`;
+    if (parseEnvironment(environment) === PRODUCTION_ENVIRONMENT) {
+      throw new Error(
+        `${ENVIRONMENT_CONTEXT} is ${PRODUCTION_ENVIRONMENT} but ${still}: set ${placeholders.length > 1 ? 'them' : 'it'} in cdk.json's context or with -c before deploying.`,
+      );
+    }
+    Annotations.of(this).addWarningV2(
+      PLACEHOLDER_MAIL_WARNING,
+      `${still}: casewatch would send no real mail and receive none. Set ${SENDER_ADDRESS_CONTEXT} and ${MAIL_DOMAIN_CONTEXT} (cdk.json context or -c) before deploying; with ${ENVIRONMENT_CONTEXT}=${PRODUCTION_ENVIRONMENT} this refuses to synthesize.`,
+    );
+  }
+}
+
+/** The deployment name, trimmed and lower-cased (`Production` is production too); `''` when unset. */
+function parseEnvironment(value: unknown): string {
+  return value === undefined ? '' : String(value).trim().toLowerCase();
 }
 
 /** A bare address (`name@domain`): no display name, brackets, quotes or list separators. */

@@ -6,7 +6,7 @@ import { requestAttachmentUpload, requestEscalation } from '../../shared/app/req
 import { noSurvey, readSurvey, submitSurvey } from '../../shared/app/survey.ts';
 import { type ApiDeps, json, type Route } from '../../shared/http/api-handler.ts';
 import { caseResponse } from '../../shared/http/case-response.ts';
-import { caseIdParam, ifMatchVersion, jsonBody, prefersHtml } from '../../shared/http/request.ts';
+import { caseIdParam, channelOf, ifMatchVersion, jsonBody, prefersHtml } from '../../shared/http/request.ts';
 import {
   AttachmentSchema,
   ChangeStatusSchema,
@@ -42,7 +42,7 @@ export const requestRoutes: Record<string, Route<RequestDeps>> = {
       deps,
       actor,
       id,
-      jsonBody(event, PostMessageSchema),
+      { ...jsonBody(event, PostMessageSchema), channel: channelOf(event) },
       ifMatchVersion(event),
     );
     if (posted.kind === 'posted') {

@@ -14,25 +14,15 @@ import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { CfnPermission } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { CORS } from '../../shared/http/cors.ts';
 import { ROUTE_GROUP_ENTRIES, ROUTE_GROUPS, ROUTES, type RouteGroup } from '../../shared/http/routes.ts';
-import { CasewatchFunction, nagObjectsWildcard } from './casewatch-function.ts';
+import { acknowledgeLogGroupControls, CasewatchFunction, nagObjectsWildcard } from './casewatch-function.ts';
 import { grantSecretValue, grantTableItems } from './grants.ts';
-
-/**
- * Request headers browsers may send (docs/api.md#cors): bearer JWT, JSON, optimistic locking, idempotency,
- * case token.
- */
-export const CORS_ALLOW_HEADERS = [
-  'Authorization',
-  'Content-Type',
-  'If-Match',
-  'Idempotency-Key',
-  'X-Case-Token',
-];
 
 /**
  * The DynamoDB actions each route group's function calls, read off the case-store adapter and Powertools
@@ -114,12 +104,14 @@ export class CasewatchApi extends Construct {
     this.httpApi = new HttpApi(this, 'HttpApi', {
       description: 'casewatch support-case API',
       createDefaultStage: false,
+      // The CORS contract is kept once, in shared/http/cors.ts (the local gateway answers from it too);
+      // only the origins are deployment configuration.
       corsPreflight: {
         allowOrigins: props.allowedOrigins,
-        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.OPTIONS],
-        allowHeaders: CORS_ALLOW_HEADERS,
-        exposeHeaders: ['ETag'],
-        maxAge: Duration.hours(1),
+        allowMethods: CORS.allowMethods.map((method) => CorsHttpMethod[method]),
+        allowHeaders: [...CORS.allowHeaders],
+        exposeHeaders: [...CORS.exposeHeaders],
+        maxAge: Duration.seconds(CORS.maxAgeSeconds),
       },
     });
 
@@ -128,6 +120,10 @@ export class CasewatchApi extends Construct {
       retention: RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    acknowledgeLogGroupControls(
+      this.accessLogGroup,
+      'API access logs are kept three months: long enough to investigate an incident or a complaint about a request, while every case change is recorded for good in the case timeline. Each line holds a source IP and a user id (personal data), which should not be kept a year for no use.',
+    );
     this.stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.httpApi,
       stageName: '$default',
@@ -192,10 +188,19 @@ export class CasewatchApi extends Construct {
           authorizer: route.auth === 'jwt' ? jwtAuthorizer : noAuthorizer,
         });
         if (route.auth === 'mixed') {
-          Validations.of(httpRoute).acknowledge({
-            id: 'AwsSolutions::AwsSolutions-APIG4',
+          const reason =
+            'Also serves consumers, who have no account and authenticate with a signed case token (X-Case-Token); the handler verifies either that token or a Cognito JWT (issuer, audience, signature via the pool JWKS) before doing anything.';
+          Validations.of(httpRoute).acknowledge(
+            { id: 'AwsSolutions::AwsSolutions-APIG4', reason },
+            { id: 'cdk-validator-cfnguard::api_gw_v2_authorization_type_configured_check', reason },
+          );
+        }
+        // The invoke permission the integration adds for this route.
+        for (const permission of httpRoute.node.children.filter((c) => c instanceof CfnPermission)) {
+          Validations.of(permission).acknowledge({
+            id: 'cdk-validator-cfnguard::lambda_function_public_access_prohibited_check',
             reason:
-              'Also serves consumers, who have no account and authenticate with a signed case token (X-Case-Token); the handler verifies either that token or a Cognito JWT (issuer, audience, signature via the pool JWKS) before doing anything.',
+              'Not public: API Gateway may invoke the function only for this API and this route path, in this account (SourceArn arn:<partition>:execute-api:<region>:<account>:<api id>/*/*<path>). The rule only accepts SourceArn as a literal string or a plain Ref/GetAtt; in this env-agnostic stack it is an Fn::Join of the API id and the pseudo parameters, so the rule cannot see it.',
           });
         }
       }

@@ -8,12 +8,10 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { SERVICE_NAME } from '../../shared/ports/metrics.ts';
 
 /** The repository root: entries resolve against it and esbuild finds tsconfig/lock file there, whatever the cwd. */
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-/** One Powertools service name for every function, so logs, traces and metrics group as one service. */
-export const SERVICE_NAME = 'casewatch';
 
 /**
  * Defines `require` inside the ESM bundle so bundled CommonJS dependencies that call `require()` still work
@@ -69,6 +67,10 @@ export class CasewatchFunction extends NodejsFunction {
       retention: RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    acknowledgeLogGroupControls(
+      logGroup,
+      'Function logs are diagnostics kept one month; the audit record is the case timeline in DynamoDB (retained, point-in-time recovery). Logs may carry personal data (addresses and case details that end up in error messages), so keeping them a year would keep that data twelve times longer than any use for it; the storage cost is minor either way.',
+    );
     // An explicit role instead of AWSLambdaBasicExecutionRole (which may write to any log group):
     // it may only write to this function's log group. Grants from other constructs land in its default policy.
     const role = new Role(scope, `${id}Role`, {
@@ -102,6 +104,7 @@ export class CasewatchFunction extends NodejsFunction {
       deadLetterQueue: props.deadLetterQueue,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
+        // One Powertools service for every function, so logs, traces and metrics group as one service.
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         ...props.environment,
       },
@@ -143,6 +146,11 @@ export class CasewatchFunction extends NodejsFunction {
       ],
     );
 
+    Validations.of(this).acknowledge({
+      id: 'cdk-validator-cfnguard::lambda_inside_vpc_check',
+      reason:
+        'casewatch has no private network resources: every dependency (DynamoDB, SQS, Scheduler, SES, Secrets Manager, S3, Cognito JWKS) is an AWS public endpoint reached over TLS with IAM. A VPC would add NAT gateways or a set of interface endpoints (a fixed monthly cost) and network interfaces to cold starts, and no protection that IAM and TLS do not already give.',
+    });
     for (const ruleId of ['AwsSolutions::AwsSolutions-L1', 'Serverless::Serverless-LambdaLatestVersion']) {
       Validations.of(this).acknowledge({
         id: ruleId,
@@ -178,6 +186,22 @@ export class CasewatchFunction extends NodejsFunction {
     }
     return policy;
   }
+}
+
+/**
+ * Acknowledges Control Tower's two log-group controls on a casewatch log group: a year's retention (kept
+ * shorter for `retentionReason`), and a customer-managed KMS key (CloudWatch Logs already encrypts every
+ * log group at rest with a service-owned key).
+ */
+export function acknowledgeLogGroupControls(logGroup: LogGroup, retentionReason: string): void {
+  Validations.of(logGroup).acknowledge(
+    { id: 'cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check', reason: retentionReason },
+    {
+      id: 'cdk-validator-cfnguard::cloudwatch_log_group_encrypted_check',
+      reason:
+        'CloudWatch Logs encrypts every log group at rest with a key it manages. A customer-managed key would add a key policy granting the logs service, a monthly key charge and a way to lose the logs (key deletion), for control casewatch does not need: like the case table, which holds the same personal data under the AWS-managed key.',
+    },
+  );
 }
 
 /** How cdk-nag names the objects under a prefix of a bucket in an IAM5 finding: `<BucketLogicalId.Arn>/<prefix>*`. */

@@ -7,7 +7,8 @@ import type { Construct } from 'constructs';
  * A queue work that was given up on ends up in (a dead-letter queue or an on-failure destination): SQS-managed
  * encryption (senders need no KMS grant), TLS only, messages kept 14 days for an operator to inspect and
  * redrive. It is the end of the line, so it has no redrive target of its own: Serverless-SQSRedrivePolicy
- * is acknowledged on it, with `reason`, as is each rule of `alsoAcknowledge` (namespaced ids).
+ * and Control Tower's CT.SQS.PR.1 (sqs_dlq_check) are acknowledged on it, with `reason`, as is each rule of
+ * `alsoAcknowledge` (namespaced ids).
  */
 export function endOfLineQueue(
   scope: Construct,
@@ -20,7 +21,11 @@ export function endOfLineQueue(
     enforceSSL: true,
     retentionPeriod: Duration.days(14),
   });
-  for (const ruleId of [...alsoAcknowledge, 'Serverless::Serverless-SQSRedrivePolicy']) {
+  for (const ruleId of [
+    ...alsoAcknowledge,
+    'Serverless::Serverless-SQSRedrivePolicy',
+    'cdk-validator-cfnguard::sqs_dlq_check',
+  ]) {
     Validations.of(queue).acknowledge({ id: ruleId, reason });
   }
   return queue;

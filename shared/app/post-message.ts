@@ -61,7 +61,7 @@ export async function postMessage(
             body: input.body,
             visibility: input.internal ? 'internal' : 'public',
             author: actor.kind === 'staff' ? 'staff' : fromRequester ? 'requester' : 'system',
-            channel: input.channel,
+            channel: input.channel ?? 'api',
             attachments: input.attachments,
             details: input.details,
           },

@@ -45,7 +45,9 @@ export const OpenCaseInputSchema = z.discriminatedUnion('type', [
 export type OpenCaseInput = z.infer<typeof OpenCaseInputSchema>;
 
 export type SeveritySource = 'suggested' | 'agent' | 'lead';
-export type Channel = 'api' | 'email';
+/** How a case or message arrived: the HTTP API, mail, or the web portal (which calls the API). */
+export const CHANNELS = ['api', 'email', 'portal'] as const;
+export type Channel = (typeof CHANNELS)[number];
 
 export interface CaseSeverity {
   level: SeverityLevel;

@@ -1,3 +1,4 @@
+import type { Channel } from './case.ts';
 import type { Instant } from './instant.ts';
 import type { SeverityLevel } from './severity.ts';
 import type { CaseStatus } from './status.ts';
@@ -23,13 +24,13 @@ export type Visibility = 'public' | 'internal';
 export type TimelineEventBody =
   | {
       type: 'case.opened';
-      channel: 'api' | 'email';
+      channel: Channel;
       /** The severity the case opened at (it may be changed before anyone reads this event). */
       level?: SeverityLevel;
       /** False when the requester must not get an automatic acknowledgment (too many from them this hour). */
       acknowledge?: boolean;
     }
-  | { type: 'message.posted'; visibility: Visibility; body: string; channel?: 'api' | 'email' }
+  | { type: 'message.posted'; visibility: Visibility; body: string; channel: Channel }
   | { type: 'status.changed'; from: CaseStatus; to: CaseStatus; note: string | null; visibility: Visibility }
   | { type: 'severity.changed'; from: SeverityLevel; to: SeverityLevel; reason: string }
   | { type: 'assignee.changed'; from: string | null; to: string }

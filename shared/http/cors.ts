@@ -6,7 +6,14 @@
  */
 export const CORS = {
   /** What browsers may send: the bearer JWT, JSON, optimistic locking, idempotency, the case token. */
-  allowHeaders: ['Authorization', 'Content-Type', 'If-Match', 'Idempotency-Key', 'X-Case-Token'],
+  allowHeaders: [
+    'Authorization',
+    'Content-Type',
+    'If-Match',
+    'Idempotency-Key',
+    'X-Case-Token',
+    'X-Casewatch-Channel',
+  ],
   allowMethods: ['GET', 'POST', 'PUT', 'OPTIONS'],
   /** What browser code may read: the case version, where a new case lives. */
   exposeHeaders: ['ETag', 'Location'],

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type * as z from 'zod';
 import { type FieldError, NotFoundError, ValidationError } from '../app/errors.ts';
-import { CASE_ID_PATTERN } from '../domain/case.ts';
+import { CASE_ID_PATTERN, type Channel } from '../domain/case.ts';
 
 /** Largest body accepted (JSON, or the survey form); cases and messages are text, attachments go to the blob store. */
 const MAX_BODY_BYTES = 256 * 1024;
@@ -84,6 +84,14 @@ export function caseIdParam(event: APIGatewayProxyEventV2): string {
   const id = event.pathParameters?.id ?? '';
   if (!CASE_ID_PATTERN.test(id)) throw new NotFoundError(`no case ${id.slice(0, 64)}`);
   return id;
+}
+
+/**
+ * How a request arrived: the portal says so (`X-Casewatch-Channel: portal`); anything else is the API.
+ * It only labels the timeline, so a client claiming it gains nothing.
+ */
+export function channelOf(event: APIGatewayProxyEventV2): Channel {
+  return header(event, 'x-casewatch-channel')?.trim().toLowerCase() === 'portal' ? 'portal' : 'api';
 }
 
 /** `If-Match: "3"` (or W/"3", or 3) → 3; absent → undefined; anything else is a 400. */

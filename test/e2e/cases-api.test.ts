@@ -72,7 +72,12 @@ describe('validation: every invalid field is named, always a 4xx problem', () =>
     ],
     ['bad email', consumerCase({ email: 'nope' }), ['email']],
     ['unknown type', consumerCase({ type: 'partner' }), ['type']],
-    ['unknown field', consumerCase({ colour: 'red' }), ['']],
+    ['unknown field (named)', consumerCase({ colour: 'red' }), ['colour']],
+    [
+      'unknown nested field (by its path)',
+      consumerCase({ qualifications: { ongoing: true, mood: 'sad' } }),
+      ['qualifications.mood'],
+    ],
     [
       'bad qualifications',
       consumerCase({ qualifications: { sellersAffected: -1, functionAreas: ['tea'] } }),
@@ -127,7 +132,7 @@ describe('validation: every invalid field is named, always a 4xx problem', () =>
     const q = await api.call('GET', '/cases?limit=0&status=nope&colour=red', { token: agent });
     expect(q.status).toBe(400);
     expect((q.body.errors as { field: string }[]).map((e) => e.field).sort()).toEqual([
-      '',
+      'colour',
       'limit',
       'status',
     ]);

@@ -1,9 +1,14 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CORS_ALLOW_HEADERS } from '../../infra/constructs/api.ts';
+import { ALLOWED_ORIGINS_CONTEXT } from '../../infra/casewatch-stack.ts';
 import { GLOBAL_INDEXES } from '../../shared/adapters/dynamodb/table-definition.ts';
+import { CORS } from '../../shared/http/cors.ts';
 import { ROUTE_GROUPS, ROUTES, type RouteGroup } from '../../shared/http/routes.ts';
-import { type SynthesizedCasewatch, synthCasewatch } from './support/casewatch-template.ts';
+import {
+  type SynthesizedCasewatch,
+  synthCasewatch,
+  synthCasewatchWith,
+} from './support/casewatch-template.ts';
 import { asList } from './support/template-queries.ts';
 
 let app: SynthesizedCasewatch;
@@ -129,7 +134,7 @@ describe('functions', () => {
   it('has one function per route group, each nodejs22.x on arm64, and no other function but the timer workers and the mail inbound function', () => {
     const functions = app.resourcesOf('AWS::Lambda::Function');
     const workers = [
-      app.stack.timers.streamFunction,
+      app.stack.reactions.streamFunction,
       app.stack.timers.timerFunction,
       app.stack.mail.inboundFunction,
     ].map(app.logicalId);
@@ -282,23 +287,38 @@ describe('the stage and CORS', () => {
     app.template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
   });
 
-  it('answers CORS preflights for the headers the API reads and exposes ETag', () => {
-    expect(CORS_ALLOW_HEADERS).toEqual([
-      'Authorization',
-      'Content-Type',
-      'If-Match',
-      'Idempotency-Key',
-      'X-Case-Token',
-    ]);
-    app.template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
-      ProtocolType: 'HTTP',
-      CorsConfiguration: {
-        AllowHeaders: CORS_ALLOW_HEADERS,
-        AllowMethods: Match.arrayWith(['GET', 'POST', 'PUT']),
-        AllowOrigins: ['*'],
-        ExposeHeaders: ['ETag'],
-        MaxAge: 3600,
-      },
+  it('answers CORS exactly as the shared contract (shared/http/cors.ts) says, for any origin by default', () => {
+    // The contract itself: what the API reads from browsers and what browser code must see.
+    expect(CORS.allowHeaders).toEqual(
+      expect.arrayContaining([
+        'Authorization',
+        'Content-Type',
+        'If-Match',
+        'Idempotency-Key',
+        'X-Case-Token',
+      ]),
+    );
+    expect(CORS.exposeHeaders).toEqual(expect.arrayContaining(['ETag', 'Location']));
+    const [api, ...others] = app.resourcesOf('AWS::ApiGatewayV2::Api');
+    expect(others).toEqual([]);
+    expect(api?.props.ProtocolType).toBe('HTTP');
+    expect(api?.props.CorsConfiguration).toEqual({
+      AllowOrigins: ['*'],
+      AllowHeaders: [...CORS.allowHeaders],
+      AllowMethods: [...CORS.allowMethods],
+      ExposeHeaders: [...CORS.exposeHeaders],
+      MaxAge: CORS.maxAgeSeconds,
+    });
+  });
+
+  it(`allows only the origins ${ALLOWED_ORIGINS_CONTEXT} names, when it names some`, () => {
+    const custom = synthCasewatchWith({
+      [ALLOWED_ORIGINS_CONTEXT]: 'https://support.shop.test, https://admin.shop.test',
+    });
+    const [api] = custom.resourcesOf('AWS::ApiGatewayV2::Api');
+    expect(api?.props.CorsConfiguration).toMatchObject({
+      AllowOrigins: ['https://support.shop.test', 'https://admin.shop.test'],
+      AllowHeaders: [...CORS.allowHeaders],
     });
   });
 });

@@ -1,16 +1,18 @@
-import { Token } from 'aws-cdk-lib';
+import { App, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { type CfnRoute, HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
-import { type CfnFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import { type CfnFunction, CfnPermission, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, STACK_NAME } from '../../infra/app.ts';
+import { addPolicyChecks, buildApp, cdkJsonContext, STACK_NAME } from '../../infra/app.ts';
 import type { CasewatchStack } from '../../infra/casewatch-stack.ts';
 import { CasewatchFunction } from '../../infra/constructs/casewatch-function.ts';
+import { CONTROL_TOWER_PLUGIN } from '../../infra/control-tower-checks.ts';
 import { ROUTES } from '../../shared/http/routes.ts';
+import { PLACEHOLDER_MAIL_FINDING } from './support/casewatch-template.ts';
 import {
   readValidationReport,
   suppressions,
@@ -27,13 +29,14 @@ const routeKeyOf = (route: HttpRoute) => (route.node.defaultChild as CfnRoute).r
 const newOutdir = tempOutdirsOfFile();
 
 /**
- * The app exactly as `npx cdk synth` builds it (cdk.json context, nag packs), in its own assembly dir.
- * Tests about the validation gate skip bundling the Lambda code, which they never look at.
+ * The app exactly as `npx cdk synth` builds it (cdk.json context, every policy check), in its own assembly
+ * dir. Tests about the nag and schema gates skip bundling the Lambda code, which they never look at, and
+ * the Control Tower rules (a few seconds per synth of the whole stack), which have a gate test of their own.
  */
-function freshApp({ bundle = true }: { bundle?: boolean } = {}) {
+function freshApp({ bundle = true, controlTower = true }: { bundle?: boolean; controlTower?: boolean } = {}) {
   const outdir = newOutdir();
   const context = bundle ? {} : { 'aws:cdk:bundling-stacks': [] };
-  return { ...buildApp({ outdir, context }), outdir };
+  return { ...buildApp({ outdir, context, controlTower }), outdir };
 }
 
 /** Bundling every function for real, then CDK's schema check, takes a while on a busy machine. */
@@ -58,11 +61,16 @@ describe('the casewatch app', () => {
     expect(assembly.getStackByName(STACK_NAME).environment.name).toBe('aws://unknown-account/unknown-region');
   });
 
-  it('ran both nag packs and leaves no unsuppressed finding of any severity from any validation plugin', () => {
+  it('ran both nag packs and the Control Tower rules, and leaves no unsuppressed finding of any severity from any validation plugin', () => {
     expect(report.pluginReports.map((p) => p.pluginName)).toEqual(
-      expect.arrayContaining(['AwsSolutions', 'Serverless']),
+      expect.arrayContaining(['AwsSolutions', 'Serverless', CONTROL_TOWER_PLUGIN]),
     );
-    expect(unsuppressedFindings(report)).toEqual([]);
+    // cfn-guard really evaluated the stack: it found (and the constructs acknowledged) its rules' findings.
+    const controlTower = report.pluginReports.find((p) => p.pluginName === CONTROL_TOWER_PLUGIN);
+    expect(controlTower?.violations).toEqual([]);
+    expect(controlTower?.suppressedViolations?.length).toBeGreaterThan(0);
+    // Only the deliberate warning that cdk.json sets no sender address and mail domain (mail.test.ts).
+    expect(unsuppressedFindings(report)).toEqual([PLACEHOLDER_MAIL_FINDING]);
   });
 
   it('acknowledges findings only with a real reason, on the construct concerned, never app- or stack-wide', () => {
@@ -77,10 +85,10 @@ describe('the casewatch app', () => {
   });
 
   it('acknowledges exactly the reviewed findings, each where it arises', () => {
-    const { timers, mail } = stack;
+    const { timers, reactions, mail } = stack;
     const functions = [
       ...Object.values(stack.api.functions),
-      timers.streamFunction,
+      reactions.streamFunction,
       timers.timerFunction,
       mail.inboundFunction,
     ];
@@ -100,6 +108,39 @@ describe('the casewatch app', () => {
     const bucketId = stack.getLogicalId(stack.attachments.bucket.node.defaultChild as CfnBucket);
     const inboundBucketId = stack.getLogicalId(mail.inboundBucket.node.defaultChild as CfnBucket);
     const mailObjects = `${mail.inboundFunction.node.path}Role/MailObjects`;
+
+    // AWS Control Tower's proactive controls (cfn-guard), each acknowledged where it arises.
+    const controlTower = [
+      ...functions.flatMap((fn) => [
+        `lambda_inside_vpc_check @ ${fn.node.path}`,
+        `cloudwatch_log_group_retention_period_check @ ${fn.node.path}LogGroup`,
+        `cloudwatch_log_group_encrypted_check @ ${fn.node.path}LogGroup`,
+      ]),
+      `cloudwatch_log_group_retention_period_check @ ${STACK_NAME}/Api/AccessLogs`,
+      `cloudwatch_log_group_encrypted_check @ ${STACK_NAME}/Api/AccessLogs`,
+      ...mixedRoutes.map((route) =>
+        route.replace('AwsSolutions-APIG4', 'api_gw_v2_authorization_type_configured_check'),
+      ),
+      ...[
+        ...stack.api.node.findAll().filter((c) => c instanceof CfnPermission),
+        mail.inboundFunction.node.findChild('AllowSes'),
+      ].map((permission) => `lambda_function_public_access_prohibited_check @ ${permission.node.path}`),
+      ...['Timers/DeadLetterQueue', 'Reactions/StreamFailureQueue', 'Mail/InboundDeadLetterQueue'].map(
+        (queue) => `sqs_dlq_check @ ${STACK_NAME}/${queue}`,
+      ),
+      ...[stack.attachments.bucket, stack.attachments.accessLogsBucket, mail.inboundBucket].flatMap(
+        (bucket) => [
+          `s3_bucket_default_encryption_kms_check @ ${bucket.node.path}`,
+          `s3_bucket_object_lock_enabled_check @ ${bucket.node.path}`,
+          `s3_event_notifications_enabled_check @ ${bucket.node.path}`,
+        ],
+      ),
+      `s3_bucket_logging_enabled_check @ ${stack.attachments.accessLogsBucket.node.path}`,
+    ];
+    // One invoke permission per route.
+    expect(controlTower.filter((s) => s.startsWith('lambda_function_public'))).toHaveLength(
+      ROUTES.length + 1,
+    );
     expect(
       suppressions(report)
         .map((s) => `${s.ruleName} @ ${s.acknowledgedAt}`)
@@ -112,16 +153,17 @@ describe('the casewatch app', () => {
         `AwsSolutions-COG8 @ ${STACK_NAME}/Identity/UserPool`,
         `AwsSolutions-SMG4 @ ${STACK_NAME}/Identity/SigningSecret`,
         `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*] @ ${STACK_NAME}/Api/CaseRequestsRole/AttachmentObjects`,
-        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${timers.scheduleGroup.scheduleGroupName}/*] @ ${STACK_NAME}/Timers/CaseStreamRole/TimerSchedules`,
-        `AwsSolutions-IAM5[Resource::*] @ ${STACK_NAME}/Timers/CaseStreamRole/ListStreams`,
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${timers.scheduleGroup.scheduleGroupName}/*] @ ${STACK_NAME}/Reactions/CaseStreamRole/TimerSchedules`,
+        `AwsSolutions-IAM5[Resource::*] @ ${STACK_NAME}/Reactions/CaseStreamRole/ListStreams`,
         `Serverless-SQSRedrivePolicy @ ${STACK_NAME}/Timers/DeadLetterQueue`,
-        `AwsSolutions-SQS3 @ ${STACK_NAME}/Timers/StreamFailureQueue`,
-        `Serverless-SQSRedrivePolicy @ ${STACK_NAME}/Timers/StreamFailureQueue`,
+        `AwsSolutions-SQS3 @ ${STACK_NAME}/Reactions/StreamFailureQueue`,
+        `Serverless-SQSRedrivePolicy @ ${STACK_NAME}/Reactions/StreamFailureQueue`,
         `Serverless-LambdaEventSourceMappingDestination @ ${STACK_NAME}/Timers/Timer/TimerQueueSource`,
         `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/cases/*] @ ${mailObjects}`,
         `AwsSolutions-IAM5[Resource::<${inboundBucketId}.Arn>/inbound/*] @ ${mailObjects}`,
         `AwsSolutions-IAM5[Resource::<${inboundBucketId}.Arn>/quarantine/*] @ ${mailObjects}`,
         `Serverless-SQSRedrivePolicy @ ${STACK_NAME}/Mail/InboundDeadLetterQueue`,
+        ...controlTower,
       ].sort(),
     );
   });
@@ -145,20 +187,23 @@ describe('the casewatch app', () => {
 
 describe('the nag gate is live', () => {
   it('fails the synth on a non-compliant resource and names each broken rule', () => {
-    const { app, stack, outdir } = freshApp({ bundle: false });
+    const { app, stack, outdir } = freshApp({ bundle: false, controlTower: false });
     new Queue(stack, 'Unguarded', { encryption: QueueEncryption.UNENCRYPTED });
 
     expect(() => app.synth()).toThrow(/AwsSolutions-SQS4/);
-    expect(unsuppressedFindings(readValidationReport(outdir)).sort()).toEqual([
-      'AwsSolutions error AwsSolutions-SQS2 at CasewatchStack/Unguarded/Resource',
-      'AwsSolutions error AwsSolutions-SQS3 at CasewatchStack/Unguarded/Resource',
-      'AwsSolutions error AwsSolutions-SQS4 at CasewatchStack/Unguarded/Resource',
-      'Serverless error Serverless-SQSRedrivePolicy at CasewatchStack/Unguarded/Resource',
-    ]);
+    expect(unsuppressedFindings(readValidationReport(outdir)).sort()).toEqual(
+      [
+        'AwsSolutions error AwsSolutions-SQS2 at CasewatchStack/Unguarded/Resource',
+        'AwsSolutions error AwsSolutions-SQS3 at CasewatchStack/Unguarded/Resource',
+        'AwsSolutions error AwsSolutions-SQS4 at CasewatchStack/Unguarded/Resource',
+        'Serverless error Serverless-SQSRedrivePolicy at CasewatchStack/Unguarded/Resource',
+        PLACEHOLDER_MAIL_FINDING,
+      ].sort(),
+    );
   });
 
   it('also fails on templates CloudFormation would reject (CDK schema validation, findings as errors)', () => {
-    const { app, stack, outdir } = freshApp({ bundle: false });
+    const { app, stack, outdir } = freshApp({ bundle: false, controlTower: false });
     (stack.api.functions['cases-intake'].node.defaultChild as CfnFunction).addPropertyOverride(
       'MemorySize',
       'plenty',
@@ -167,16 +212,55 @@ describe('the nag gate is live', () => {
     expect(() => app.synth()).toThrow(/MemorySize/);
     expect(unsuppressedFindings(readValidationReport(outdir))).toEqual([
       'CloudFormation Validate error F3012 at CasewatchStack/Api/CasesIntake/Resource',
+      PLACEHOLDER_MAIL_FINDING,
     ]);
   });
 
   it('reports warnings too, which the synth alone lets through', () => {
-    const { app, stack, outdir } = freshApp({ bundle: false });
+    const { app, stack, outdir } = freshApp({ bundle: false, controlTower: false });
     new LogGroup(stack, 'KeptForever', { retention: RetentionDays.INFINITE });
 
     expect(() => app.synth()).not.toThrow();
     expect(unsuppressedFindings(readValidationReport(outdir))).toEqual([
       'Serverless warning Serverless-CloudWatchLogGroupRetentionPeriod at CasewatchStack/KeptForever/Resource',
+      PLACEHOLDER_MAIL_FINDING,
+    ]);
+  });
+});
+
+describe('the Control Tower gate is live', () => {
+  it('fails the synth on an unacknowledged cfn-guard finding, and lets an acknowledged one through', () => {
+    // A throwaway app with the same checks (cfn-guard on two log groups takes well under a second).
+    // Log groups with a retention pass both nag packs, so only the Control Tower rules object here.
+    const outdir = newOutdir();
+    const app = new App({ outdir, context: cdkJsonContext(), builtinCloudFormationValidation: false });
+    const stack = new Stack(app, 'Throwaway');
+    new LogGroup(stack, 'Unacknowledged', { retention: RetentionDays.ONE_MONTH });
+    const acknowledged = new LogGroup(stack, 'Acknowledged', { retention: RetentionDays.ONE_MONTH });
+    for (const rule of [
+      'cloudwatch_log_group_retention_period_check',
+      'cloudwatch_log_group_encrypted_check',
+    ]) {
+      Validations.of(acknowledged).acknowledge({
+        id: `${CONTROL_TOWER_PLUGIN}::${rule}`,
+        reason: 'A throwaway log group that only shows an acknowledgment is honoured.',
+      });
+    }
+    addPolicyChecks(app);
+
+    expect(() => app.synth()).toThrow(/cdk-validator-cfnguard::cloudwatch_log_group_retention_period_check/);
+    const report = readValidationReport(outdir);
+    expect(unsuppressedFindings(report).sort()).toEqual([
+      `${CONTROL_TOWER_PLUGIN} error cloudwatch_log_group_encrypted_check at Throwaway/Unacknowledged/Resource`,
+      `${CONTROL_TOWER_PLUGIN} error cloudwatch_log_group_retention_period_check at Throwaway/Unacknowledged/Resource`,
+    ]);
+    expect(
+      suppressions(report)
+        .map((s) => `${s.ruleName} @ ${s.acknowledgedAt}`)
+        .sort(),
+    ).toEqual([
+      'cloudwatch_log_group_encrypted_check @ Throwaway/Acknowledged',
+      'cloudwatch_log_group_retention_period_check @ Throwaway/Acknowledged',
     ]);
   });
 });

@@ -8,8 +8,9 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addNagChecks, cdkJsonContext } from '../../infra/app.ts';
+import { addPolicyChecks, cdkJsonContext } from '../../infra/app.ts';
 import { CasewatchFunction, ESM_REQUIRE_BANNER } from '../../infra/constructs/casewatch-function.ts';
+import { CONTROL_TOWER_PLUGIN } from '../../infra/control-tower-checks.ts';
 import {
   readValidationReport,
   suppressions,
@@ -23,10 +24,11 @@ const HEALTH_ENTRY = 'test/infra/fixtures/minimal-handler.ts';
 const newOutdir = tempOutdirsOfFile();
 
 /**
- * A stack holding one CasewatchFunction, with cdk.json's context and the nag packs, as the real app has them.
+ * A stack holding one CasewatchFunction, with cdk.json's context and the nag packs, as the real app has them,
+ * and the Control Tower rules when `controlTower` (well under a second on a stack this small).
  * CDK's CloudFormation schema check is left to app.test.ts: it costs ~5 s to start in each test worker.
  */
-function synthProbe(configure: (stack: Stack) => void = () => {}) {
+function synthProbe(configure: (stack: Stack) => void = () => {}, { controlTower = false } = {}) {
   const outdir = newOutdir();
   const app = new App({
     outdir,
@@ -36,7 +38,7 @@ function synthProbe(configure: (stack: Stack) => void = () => {}) {
   const stack = new Stack(app, 'ProbeStack');
   const fn = new CasewatchFunction(stack, 'Probe', { entry: HEALTH_ENTRY });
   configure(stack);
-  addNagChecks(app);
+  addPolicyChecks(app, { controlTower });
   return { app, stack, fn, outdir };
 }
 
@@ -47,7 +49,7 @@ describe('CasewatchFunction defaults', () => {
   let ids: { fn: string; logGroup: string; role: string; xray: string };
 
   beforeAll(() => {
-    const { app, stack, fn, outdir } = synthProbe();
+    const { app, stack, fn, outdir } = synthProbe(() => {}, { controlTower: true });
     const assembly = app.synth();
     template = Template.fromJSON(assembly.getStackByName(stack.stackName).template);
     report = readValidationReport(outdir);
@@ -160,7 +162,10 @@ describe('CasewatchFunction defaults', () => {
     expect(JSON.parse(out)).toMatchObject({ statusCode: 200, body: JSON.stringify({ status: 'ok' }) });
   });
 
-  it('passes AwsSolutions and Serverless with only its own reasoned, narrowly placed acknowledgments', () => {
+  it('passes AwsSolutions, Serverless and Control Tower with only its own reasoned, narrowly placed acknowledgments', () => {
+    expect(report.pluginReports.map((p) => p.pluginName).sort()).toEqual(
+      ['AwsSolutions', 'Serverless', CONTROL_TOWER_PLUGIN].sort(),
+    );
     expect(unsuppressedFindings(report)).toEqual([]);
     const acknowledged = suppressions(report).map((s) => `${s.ruleName} @ ${s.acknowledgedAt}`);
     expect(acknowledged.sort()).toEqual([
@@ -168,6 +173,9 @@ describe('CasewatchFunction defaults', () => {
       'AwsSolutions-L1 @ ProbeStack/Probe',
       'Serverless-LambdaDLQ @ ProbeStack/Probe',
       'Serverless-LambdaLatestVersion @ ProbeStack/Probe',
+      'cloudwatch_log_group_encrypted_check @ ProbeStack/ProbeLogGroup',
+      'cloudwatch_log_group_retention_period_check @ ProbeStack/ProbeLogGroup',
+      'lambda_inside_vpc_check @ ProbeStack/Probe',
     ]);
     for (const s of suppressions(report)) expect(s.reason.length).toBeGreaterThan(40);
   });

@@ -3,7 +3,9 @@ import { buildApp, STACK_NAME } from '../../infra/app.ts';
 import {
   DEFAULT_MAIL_DOMAIN,
   DEFAULT_SENDER_ADDRESS,
+  ENVIRONMENT_CONTEXT,
   MAIL_DOMAIN_CONTEXT,
+  PLACEHOLDER_MAIL_WARNING,
   SENDER_ADDRESS_CONTEXT,
 } from '../../infra/casewatch-stack.ts';
 import {
@@ -16,6 +18,7 @@ import {
   SENT_MAIL_LEDGER_KEYS,
 } from '../../infra/constructs/mail.ts';
 import {
+  PLACEHOLDER_MAIL_FINDING,
   type SynthesizedCasewatch,
   synthCasewatch,
   synthCasewatchWith,
@@ -57,7 +60,7 @@ let ids: {
 
 beforeAll(() => {
   app = synthCasewatch();
-  const { mail, store, attachments, identity, timers } = app.stack;
+  const { mail, store, attachments, identity, reactions } = app.stack;
   ids = {
     table: app.logicalId(store.table),
     bucket: app.logicalId(mail.inboundBucket),
@@ -71,8 +74,8 @@ beforeAll(() => {
     secret: app.logicalId(identity.signingSecret),
     userPool: app.logicalId(identity.userPool),
     configurationSet: app.logicalId(mail.configurationSet),
-    streamFn: app.logicalId(timers.streamFunction),
-    streamRole: app.roleId(timers.streamFunction),
+    streamFn: app.logicalId(reactions.streamFunction),
+    streamRole: app.roleId(reactions.streamFunction),
   };
 });
 afterAll(() => app.cleanup());
@@ -341,8 +344,8 @@ describe('outbound mail', () => {
 });
 
 describe('cdk-nag', () => {
-  it('leaves no unsuppressed finding, and acknowledges only the reviewed mail findings', () => {
-    expect(unsuppressedFindings(app.report)).toEqual([]);
+  it('leaves no unsuppressed finding but the placeholder warning, and acknowledges only the reviewed mail findings', () => {
+    expect(unsuppressedFindings(app.report)).toEqual([PLACEHOLDER_MAIL_FINDING]);
     const { mail, attachments } = app.stack;
     const inbound = app.logicalId(mail.inboundBucket);
     const fnPath = mail.inboundFunction.node.path;
@@ -368,10 +371,11 @@ describe('cdk-nag', () => {
 describe('mail domain and sender from context', () => {
   it('receives for the configured domain and tells both functions', () => {
     const custom = synthCasewatchWith({ [MAIL_DOMAIN_CONTEXT]: ' Support.Shop.TEST ' });
-    expect(unsuppressedFindings(custom.report)).toEqual([]);
+    // The sender is still the placeholder.
+    expect(unsuppressedFindings(custom.report)).toEqual([PLACEHOLDER_MAIL_FINDING]);
     const rule = custom.resource(custom.logicalId(custom.stack.mail.receiptRule)).Properties.Rule as Json;
     expect(rule.Recipients).toEqual(['support.shop.test']);
-    for (const fn of [custom.stack.mail.inboundFunction, custom.stack.timers.streamFunction]) {
+    for (const fn of [custom.stack.mail.inboundFunction, custom.stack.reactions.streamFunction]) {
       expect(custom.envOf(custom.logicalId(fn)).MAIL_DOMAIN, fn.node.path).toBe('support.shop.test');
     }
     custom.template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'support.shop.test' });
@@ -396,5 +400,63 @@ describe('mail domain and sender from context', () => {
         /must be a domain name/,
       );
     }
+  });
+});
+
+describe('placeholder mail settings', () => {
+  /** The stack's warnings, read off its metadata: no synth (nor bundling) needed. */
+  const warningsOf = (context: Record<string, unknown>) =>
+    buildApp({ context: { 'aws:cdk:bundling-stacks': [], ...context } })
+      .stack.node.metadata.filter((m) => m.type === 'aws:cdk:warning')
+      .map((m) => String(m.data));
+  const configured = {
+    [SENDER_ADDRESS_CONTEXT]: 'help@support.shop.test',
+    [MAIL_DOMAIN_CONTEXT]: 'support.shop.test',
+  };
+
+  it(`warn, naming both context keys, unless ${ENVIRONMENT_CONTEXT} is production`, () => {
+    const reported = app.report.pluginReports
+      .flatMap((p) => p.violations)
+      .filter((v) => v.ruleName === `Annotation::${PLACEHOLDER_MAIL_WARNING}`);
+    expect(reported.map((v) => v.severity)).toEqual(['warning']);
+    expect(reported[0]?.description).toContain(SENDER_ADDRESS_CONTEXT);
+    expect(reported[0]?.description).toContain(MAIL_DOMAIN_CONTEXT);
+    expect(reported[0]?.description).toContain(DEFAULT_SENDER_ADDRESS);
+    expect(reported[0]?.description).toContain(DEFAULT_MAIL_DOMAIN);
+    for (const environment of ['staging', 'dev', '']) {
+      expect(warningsOf({ [ENVIRONMENT_CONTEXT]: environment }), environment).toEqual([
+        expect.stringMatching(
+          /casewatch:senderAddress .* and casewatch:mailDomain .* are still placeholders/,
+        ),
+      ]);
+    }
+    // Only the key still a placeholder is named as such.
+    expect(warningsOf({ [SENDER_ADDRESS_CONTEXT]: configured[SENDER_ADDRESS_CONTEXT] })).toEqual([
+      expect.stringMatching(/^casewatch:mailDomain \(inbound\.example\.com\) is still a placeholder/),
+    ]);
+  });
+
+  it('refuse to synthesize in production', () => {
+    for (const environment of ['production', ' Production ']) {
+      expect(() => warningsOf({ [ENVIRONMENT_CONTEXT]: environment }), environment).toThrow(
+        /casewatch:environment is production but casewatch:senderAddress .* and casewatch:mailDomain .* are still placeholders/,
+      );
+    }
+    expect(() =>
+      warningsOf({ [ENVIRONMENT_CONTEXT]: 'production', [MAIL_DOMAIN_CONTEXT]: 'support.shop.test' }),
+    ).toThrow(/casewatch:senderAddress \(casewatch@example\.com\) is still a placeholder/);
+    // Set explicitly to the placeholder is still the placeholder.
+    expect(() =>
+      warningsOf({
+        [ENVIRONMENT_CONTEXT]: 'production',
+        [SENDER_ADDRESS_CONTEXT]: configured[SENDER_ADDRESS_CONTEXT],
+        [MAIL_DOMAIN_CONTEXT]: DEFAULT_MAIL_DOMAIN,
+      }),
+    ).toThrow(/casewatch:mailDomain \(inbound\.example\.com\) is still a placeholder/);
+  });
+
+  it('neither warn nor refuse once both are set, in production or not', () => {
+    expect(warningsOf({ ...configured, [ENVIRONMENT_CONTEXT]: 'production' })).toEqual([]);
+    expect(warningsOf(configured)).toEqual([]);
   });
 });

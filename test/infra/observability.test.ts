@@ -8,16 +8,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app.ts';
 import { ALARM_EMAIL_CONTEXT } from '../../infra/casewatch-stack.ts';
 import {
-  BACKLOG_STATUSES,
   ERROR_RATE_THRESHOLD_PERCENT,
-  METRICS_NAMESPACE,
-  Observability,
   STREAM_LAG_EVALUATION_MINUTES,
   STREAM_LAG_THRESHOLD,
-  SURVEY_TOPICS,
-} from '../../infra/constructs/observability.ts';
+} from '../../infra/constructs/alarms.ts';
+import { SURVEY_TOPICS } from '../../infra/constructs/dashboard.ts';
+import { Observability } from '../../infra/constructs/observability.ts';
 import { SEVERITY_LEVELS } from '../../shared/domain/severity.ts';
+import { BACKLOG_STATUSES } from '../../shared/domain/status.ts';
+import { METRICS_NAMESPACE } from '../../shared/ports/metrics.ts';
 import {
+  PLACEHOLDER_MAIL_FINDING,
   type SynthesizedCasewatch,
   synthCasewatch,
   synthCasewatchWith,
@@ -224,10 +225,19 @@ describe('the dashboard', () => {
 
   it('shows cases opened per level, summing every type and channel', () => {
     const w = widget('Cases opened (per hour)');
-    expect(metricsOf(w, 'CaseOpened')).toHaveLength(LEVELS.length * 2 * 2);
+    expect(metricsOf(w, 'CaseOpened')).toHaveLength(LEVELS.length * 2 * 3);
     expect(
       new Set(metricsOf(w, 'CaseOpened').map((m) => `${m.dimensions.type}/${m.dimensions.channel}`)),
-    ).toEqual(new Set(['seller/api', 'seller/email', 'consumer/api', 'consumer/email']));
+    ).toEqual(
+      new Set([
+        'seller/api',
+        'seller/email',
+        'seller/portal',
+        'consumer/api',
+        'consumer/email',
+        'consumer/portal',
+      ]),
+    );
   });
 
   it('shows auto-closes, escalations per level and survey scores per topic', () => {
@@ -244,8 +254,8 @@ describe('the dashboard', () => {
   });
 
   it('shows the depth of every dead-letter queue', () => {
-    const { timers, mail } = app.stack;
-    const queues = [timers.deadLetterQueue, timers.streamFailureQueue, mail.deadLetterQueue];
+    const { timers, reactions, mail } = app.stack;
+    const queues = [timers.deadLetterQueue, reactions.streamFailureQueue, mail.deadLetterQueue];
     const w = widget('Dead-letter queue depth');
     expect(
       w.metrics.map((m) => ({ namespace: m.namespace, metricName: m.metricName, stat: m.options.stat })),
@@ -267,7 +277,7 @@ describe('the dashboard', () => {
       {
         namespace: 'AWS/Lambda',
         metricName: 'IteratorAge',
-        dimensions: { FunctionName: `<Ref:${app.logicalId(app.stack.timers.streamFunction)}>` },
+        dimensions: { FunctionName: `<Ref:${app.logicalId(app.stack.reactions.streamFunction)}>` },
         options: expect.objectContaining({ stat: 'Maximum' }),
       },
     ]);
@@ -369,8 +379,8 @@ describe('alarms', () => {
   });
 
   it('page on any message in any dead-letter queue, one alarm per queue', () => {
-    const { timers, mail } = app.stack;
-    for (const queue of [timers.deadLetterQueue, timers.streamFailureQueue, mail.deadLetterQueue]) {
+    const { timers, reactions, mail } = app.stack;
+    for (const queue of [timers.deadLetterQueue, reactions.streamFailureQueue, mail.deadLetterQueue]) {
       const found = alarms().filter(
         (a) =>
           a.props.MetricName === 'ApproximateNumberOfMessagesVisible' &&
@@ -433,7 +443,9 @@ describe('alarms', () => {
     expect(alarm?.id).toBe(app.logicalId(app.stack.observability.streamLagAlarm));
     expect(alarm?.props).toMatchObject({
       Namespace: 'AWS/Lambda',
-      Dimensions: [{ Name: 'FunctionName', Value: { Ref: app.logicalId(app.stack.timers.streamFunction) } }],
+      Dimensions: [
+        { Name: 'FunctionName', Value: { Ref: app.logicalId(app.stack.reactions.streamFunction) } },
+      ],
       Statistic: 'Maximum',
       Period: 60,
       Threshold: 300_000,
@@ -466,11 +478,11 @@ describe('alarms', () => {
     });
   });
 
-  it('all notify the alarm topic, once each: those made here and the timers’ and mail’s', () => {
+  it('all notify the alarm topic, once each: those made here and the timers’, reactions’ and mail’s', () => {
     const all = alarms();
-    const { observability, timers, mail } = app.stack;
+    const { observability, timers, reactions, mail } = app.stack;
     expect(all).toHaveLength(observability.notifiedAlarms.length);
-    for (const alarm of [...timers.alarms, ...mail.alarms]) {
+    for (const alarm of [...timers.alarms, ...reactions.alarms, ...mail.alarms]) {
       expect(observability.notifiedAlarms).toContain(alarm);
     }
     for (const a of all) {
@@ -495,6 +507,20 @@ describe('the alarm topic', () => {
         Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
       }),
     );
+  });
+
+  it('lets no one create grants on its key but AWS services for AWS resources (Control Tower CT.KMS.PR.3)', () => {
+    const keyId = app.logicalId(app.stack.observability.alarmTopicKey);
+    const keyStatements = (app.resource(keyId).Properties.KeyPolicy as { Statement: Json[] }).Statement;
+    expect(keyStatements).toContainEqual({
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 'kms:CreateGrant',
+      Resource: '*',
+      Condition: {
+        BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
+      },
+    });
   });
 
   it('refuses plain HTTP and takes publishes from this account’s alarms only', () => {
@@ -554,8 +580,8 @@ describe('the alarm topic', () => {
 });
 
 describe('cdk-nag', () => {
-  it('finds nothing to report, and nothing is acknowledged in the observability construct', () => {
-    expect(unsuppressedFindings(app.report)).toEqual([]);
+  it('finds nothing to report (the stack’s placeholder-mail warning aside), and nothing is acknowledged in the observability construct', () => {
+    expect(unsuppressedFindings(app.report)).toEqual([PLACEHOLDER_MAIL_FINDING]);
     expect(suppressions(app.report).filter((s) => s.acknowledgedAt.includes('/Observability'))).toEqual([]);
   });
 

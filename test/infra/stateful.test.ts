@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NONCURRENT_VERSION_DAYS } from '../../infra/constructs/attachment-store.ts';
 import {
   GLOBAL_INDEXES,
   KEY_ATTRIBUTES,
@@ -165,6 +166,33 @@ describe('the attachment buckets', () => {
         },
       });
     }
+  });
+
+  it('are versioned, keeping a replaced or deleted version 30 days, or one day past an expiring bucket’s retention', () => {
+    const ids = bucketIds();
+    const versionRules = (id: string) =>
+      (
+        (app.resource(id).Properties.LifecycleConfiguration as { Rules: Record<string, unknown>[] }).Rules ??
+        []
+      ).filter((rule) => rule.NoncurrentVersionExpiration !== undefined);
+    const keptFor = (days: number) => [
+      expect.objectContaining({
+        NoncurrentVersionExpiration: { NoncurrentDays: days },
+        // Once the old version is gone, the delete marker expiry left behind goes too.
+        ExpiredObjectDeleteMarker: true,
+        Status: 'Enabled',
+      }),
+    ];
+    for (const id of Object.values(ids)) {
+      expect(app.resource(id).Properties.VersioningConfiguration, id).toEqual({ Status: 'Enabled' });
+    }
+    // Attachments never expire: an overwritten (presigned URLs can be reused until they expire) or
+    // deleted one stays restorable 30 days.
+    expect(versionRules(ids.attachments)).toEqual(keptFor(NONCURRENT_VERSION_DAYS));
+    expect(NONCURRENT_VERSION_DAYS).toBe(30);
+    // Access logs (a year) and raw mail (30 / 90 days) expire: their old versions must not outlive that.
+    expect(versionRules(ids.logs)).toEqual(keptFor(1));
+    expect(versionRules(ids.inboundMail)).toEqual(keptFor(1));
   });
 
   it('log attachment access, allow browser uploads by CORS, and clean up abandoned uploads', () => {

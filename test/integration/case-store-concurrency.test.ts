@@ -28,7 +28,7 @@ describe('optimistic locking under contention', () => {
           };
           const e = event(
             next,
-            { type: 'message.posted', visibility: 'internal', body: `writer ${i}` },
+            { type: 'message.posted', visibility: 'internal', body: `writer ${i}`, channel: 'api' },
             eventId,
           );
           const outcome = await store.update(next, current.version, [e]);

@@ -142,7 +142,12 @@ describe('update', () => {
     const v2: Case = { ...c, subject: 'v2', version: 2 };
     expect(await store.update(v2, 1, [])).toEqual({ ok: true });
     const lost: Case = { ...c, subject: 'lost', version: 2 };
-    const lostEvent = event(lost, { type: 'message.posted', visibility: 'public', body: 'lost' });
+    const lostEvent = event(lost, {
+      type: 'message.posted',
+      visibility: 'public',
+      body: 'lost',
+      channel: 'api',
+    });
     expect(await store.update(lost, 1, [lostEvent])).toEqual({ ok: false, reason: 'stale' });
     expect(await store.get(c.id)).toEqual(v2);
     expect(ids((await store.listEvents(c.id, { limit: 10 })).items)).not.toContain(lostEvent.id);
@@ -199,8 +204,8 @@ describe('timeline', () => {
   beforeAll(async () => {
     c = buildCase();
     const bodies = [
-      { type: 'message.posted', visibility: 'public', body: 'hello' },
-      { type: 'message.posted', visibility: 'internal', body: 'looks like a payout bug' },
+      { type: 'message.posted', visibility: 'public', body: 'hello', channel: 'api' },
+      { type: 'message.posted', visibility: 'internal', body: 'looks like a payout bug', channel: 'api' },
       { type: 'assignee.changed', from: null, to: 'alice@support.example' },
       {
         type: 'status.changed',
@@ -210,7 +215,7 @@ describe('timeline', () => {
         visibility: 'internal',
       },
       { type: 'sla.met', deadline: 'first-response' },
-      { type: 'message.posted', visibility: 'public', body: 'we are on it' },
+      { type: 'message.posted', visibility: 'public', body: 'we are on it', channel: 'api' },
       { type: 'severity.changed', from: 2, to: 1, reason: 'many sellers' },
       {
         type: 'status.changed',
@@ -219,7 +224,7 @@ describe('timeline', () => {
         note: 'waiting for you',
         visibility: 'public',
       },
-      { type: 'message.posted', visibility: 'internal', body: 'ping finance' },
+      { type: 'message.posted', visibility: 'internal', body: 'ping finance', channel: 'api' },
       { type: 'escalation.requested', reason: 'too slow' },
       { type: 'attachment.added', attachmentId: 'a1', fileName: 'x.png', contentType: 'image/png', size: 12 },
       { type: 'sla.at_risk', deadline: 'next-update', dueAt: at(600) },
@@ -460,7 +465,12 @@ describe('changes applied once (onceKey)', () => {
     expect(await store.getByNumber(second.number)).toBeNull();
 
     const reply: Case = { ...first, status: 'open', version: 2, updatedAt: at(5) };
-    const message = event(reply, { type: 'message.posted', visibility: 'public', body: 'again' });
+    const message = event(reply, {
+      type: 'message.posted',
+      visibility: 'public',
+      body: 'again',
+      channel: 'api',
+    });
     await expect(store.update(reply, 1, [message], { onceKey: key })).rejects.toBeInstanceOf(
       AlreadyAppliedError,
     );

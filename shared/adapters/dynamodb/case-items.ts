@@ -221,6 +221,8 @@ export function eventFromItem(item: Item): TimelineEvent {
   entityOf(item, 'event');
   const event: Item = {};
   for (const [name, value] of Object.entries(item)) if (!NON_DOMAIN_ATTRIBUTES.has(name)) event[name] = value;
+  // Messages stored before every message named its channel came through the API (mail ones said so).
+  if (event.type === 'message.posted' && event.channel === undefined) event.channel = 'api';
   return event as unknown as TimelineEvent;
 }
 

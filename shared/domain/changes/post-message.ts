@@ -25,8 +25,8 @@ export interface MessageInput {
   visibility: Visibility;
   /** Staff (a public message is an update), the requester (it reopens a waiting case), or casewatch. */
   author: 'staff' | 'requester' | 'system';
-  /** How it arrived; only `email` is recorded on the event today. */
-  channel?: Channel | undefined;
+  /** How it arrived: the API, mail, or the portal. */
+  channel: Channel;
   attachments?: readonly AttachedFile[] | undefined;
   details?: SuppliedDetails | undefined;
 }
@@ -43,7 +43,7 @@ export function postMessage(c: Case, input: MessageInput, at: Instant, policy: S
     type: 'message.posted',
     visibility: input.visibility,
     body: input.body,
-    ...(input.channel === 'email' ? { channel: 'email' as const } : {}),
+    channel: input.channel,
   };
   const files: DecidedEvent[] = (input.attachments ?? []).map((a) => ({ type: 'attachment.added', ...a }));
   let next = c;

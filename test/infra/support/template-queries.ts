@@ -79,9 +79,14 @@ export interface TemplateQueries {
   statementsOf(roleId: string): Statement[];
   /**
    * One row per (action, resource, condition) a role is allowed, so grants compare regardless of how
-   * statements group them. Expects the role to have no managed policy and every statement to allow.
+   * statements group them; only actions starting with `actionPrefix` (e.g. `sqs:`) when given. Expects
+   * the role to have no managed policy and every statement to allow.
    */
-  grantsOf(roleId: string): Grant[];
+  grantsOf(roleId: string, actionPrefix?: string): Grant[];
+  /** The AWS services (`sqs`, `ses`…) a role is allowed anything in, sorted. */
+  servicesOf(roleId: string): string[];
+  /** The properties of a function's one event source mapping (fails unless it has exactly one). */
+  mappingOf(functionId: string): Json;
 }
 
 export function templateQueries(template: Template): TemplateQueries {
@@ -103,6 +108,21 @@ export function templateQueries(template: Template): TemplateQueries {
       .flatMap((p) => (p.props.PolicyDocument as { Statement: Statement[] }).Statement);
     return [...inline, ...attached];
   };
+  const grantsOf = (roleId: string, actionPrefix = ''): Grant[] => {
+    expect(resource(roleId).Properties.ManagedPolicyArns, roleId).toBeUndefined();
+    return statementsOf(roleId)
+      .flatMap((s) => {
+        expect(s.Effect).toBe('Allow');
+        return asList(s.Action).flatMap((action) =>
+          asList(s.Resource).map((r) => ({
+            action,
+            resource: JSON.stringify(r),
+            ...(s.Condition !== undefined && { condition: JSON.stringify(s.Condition) }),
+          })),
+        );
+      })
+      .filter((g) => g.action.startsWith(actionPrefix));
+  };
 
   return {
     resource,
@@ -117,18 +137,14 @@ export function templateQueries(template: Template): TemplateQueries {
         ),
       ].flatMap((d) => (d as { Statement: Statement[] }).Statement),
     statementsOf,
-    grantsOf: (roleId) => {
-      expect(resource(roleId).Properties.ManagedPolicyArns, roleId).toBeUndefined();
-      return statementsOf(roleId).flatMap((s) => {
-        expect(s.Effect).toBe('Allow');
-        return asList(s.Action).flatMap((action) =>
-          asList(s.Resource).map((r) => ({
-            action,
-            resource: JSON.stringify(r),
-            ...(s.Condition !== undefined && { condition: JSON.stringify(s.Condition) }),
-          })),
-        );
-      });
+    grantsOf,
+    servicesOf: (roleId) => [...new Set(grantsOf(roleId).map((g) => g.action.split(':')[0] ?? ''))].sort(),
+    mappingOf: (functionId) => {
+      const mappings = resourcesOf('AWS::Lambda::EventSourceMapping').filter(
+        (m) => JSON.stringify(m.props.FunctionName) === JSON.stringify({ Ref: functionId }),
+      );
+      expect(mappings, functionId).toHaveLength(1);
+      return mappings[0]?.props ?? {};
     },
   };
 }

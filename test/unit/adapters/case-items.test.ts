@@ -106,13 +106,21 @@ describe('event items', () => {
   const c = consumerCase();
   const base = { caseId: c.id, at: openedAt, actor: { role: 'agent' as const, id: 'a@support.example' } };
   const events: TimelineEvent[] = [
-    { ...base, id: '01JD0000000000000000000010', type: 'message.posted', visibility: 'public', body: 'hi' },
+    {
+      ...base,
+      id: '01JD0000000000000000000010',
+      type: 'message.posted',
+      visibility: 'public',
+      body: 'hi',
+      channel: 'api',
+    },
     {
       ...base,
       id: '01JD0000000000000000000011',
       type: 'message.posted',
       visibility: 'internal',
       body: 'psst',
+      channel: 'api',
     },
     {
       ...base,
