@@ -8,6 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
 import { ESM_REQUIRE_BANNER, PROJECT_ROOT } from '../infra/constructs/casewatch-function.ts';
 import { ROUTE_GROUP_ENTRIES, type RouteGroup } from '../shared/http/routes.ts';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../shared/ports/metrics.ts';
 import { BUNDLE_BUDGETS_KIB } from './budgets.ts';
 import { percentile, round } from './stats.ts';
 
@@ -254,8 +255,8 @@ function childEnv(stubUrl: string, dir: string, nodeOptions: string | undefined)
     INBOUND_PREFIX: 'inbound/',
     QUARANTINE_PREFIX: 'quarantine/',
     USER_POOL_ID: 'us-east-1_bench',
-    POWERTOOLS_SERVICE_NAME: 'casewatch',
-    POWERTOOLS_METRICS_NAMESPACE: 'casewatch',
+    POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+    POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     POWERTOOLS_LOG_LEVEL: 'WARN',
     POWERTOOLS_TRACE_ENABLED: 'false',
   };
