@@ -2,18 +2,18 @@ import { toCaseView } from '../../shared/app/case-view.ts';
 import { getCase, listCases, listEvents } from '../../shared/app/read-cases.ts';
 import { json, type Route } from '../../shared/http/api-handler.ts';
 import { caseResponse } from '../../shared/http/case-response.ts';
-import { caseIdParam, queryParams } from '../../shared/http/request.ts';
+import { caseIdParam, caseRefParam, queryParams } from '../../shared/http/request.ts';
 import { ListCasesQuerySchema, PageQuerySchema } from '../../shared/http/schemas.ts';
 
 /** Reading cases: one case with its SLA block, the queue sorted by earliest open deadline, a timeline. */
 export const queryRoutes: Record<string, Route> = {
   'GET /cases': async ({ event, actor, deps }) => {
-    const { limit, cursor, ...filters } = queryParams(event, ListCasesQuerySchema);
-    const page = await listCases(deps, actor, filters, { limit, cursor });
+    const { limit, cursor, requester, ...filters } = queryParams(event, ListCasesQuerySchema);
+    const page = await listCases(deps, actor, { ...filters, requesterEmail: requester }, { limit, cursor });
     return json(200, { items: page.items.map((c) => toCaseView(c, deps.policy)), cursor: page.cursor });
   },
   'GET /cases/{id}': async ({ event, actor, deps }) =>
-    caseResponse(200, await getCase(deps, actor, caseIdParam(event)), deps.policy),
+    caseResponse(200, await getCase(deps, actor, caseRefParam(event)), deps.policy),
   'GET /cases/{id}/events': async ({ event, actor, deps }) => {
     const id = caseIdParam(event);
     const { limit, cursor } = queryParams(event, PageQuerySchema);

@@ -1,12 +1,49 @@
-import type { Case } from '../domain/case.ts';
-import { type SlaView, slaView } from '../domain/sla.ts';
+import * as z from 'zod';
+import {
+  CASE_NUMBER_SOURCE,
+  CASE_TYPES,
+  type Case,
+  CaseSeveritySchema,
+  CHANNELS,
+  RequesterSchema,
+} from '../domain/case.ts';
+import { InstantSchema } from '../domain/instant.ts';
+import { SlaViewSchema, slaView } from '../domain/sla.ts';
 import type { SlaPolicy } from '../domain/sla-policy.ts';
+import { CaseStatusSchema } from '../domain/status.ts';
+import { CaseSurveySchema } from '../domain/survey.ts';
 
-/**
- * A case as every endpoint returns it (docs/cases.md#the-case-record): the stored facts plus the derived SLA
- * block.
- */
-export type CaseView = Omit<Case, 'sla' | 'channel'> & { channel: Case['channel']; sla: SlaView };
+/** A case as every endpoint returns it: the stored facts plus the derived SLA block. */
+export const CaseViewSchema = z
+  .strictObject({
+    id: z.string().meta({ description: 'stable id (ULID)', example: '01M8PPCAM0A8TM6CPX36M5ZZ28' }),
+    number: z
+      .string()
+      .regex(new RegExp(`^${CASE_NUMBER_SOURCE}$`))
+      .meta({ description: 'the human-friendly case number mail subjects carry', example: 'CW-5SADRT' }),
+    type: z.enum(CASE_TYPES),
+    channel: z.enum(CHANNELS).meta({ description: 'how the case was opened' }),
+    status: CaseStatusSchema,
+    subject: z.string(),
+    description: z.string(),
+    stepsToReproduce: z.string().nullable(),
+    orderNumber: z.string().nullable().meta({ description: 'consumer cases: the order or invoice number' }),
+    billingDescriptor: z
+      .string()
+      .nullable()
+      .meta({ description: 'consumer cases: the text on the buyer’s statement, e.g. FSPRG*ACME' }),
+    requester: RequesterSchema,
+    assignee: z.string().nullable().meta({ description: 'the agent (email) working the case' }),
+    severity: CaseSeveritySchema,
+    sla: SlaViewSchema,
+    relatedCaseId: z.string().nullable().meta({ description: 'the closed case this one follows up' }),
+    survey: CaseSurveySchema.nullable(),
+    createdAt: InstantSchema,
+    updatedAt: InstantSchema,
+    version: z.int().min(1).meta({ description: 'sent back as `If-Match` to change the case' }),
+  })
+  .meta({ id: 'Case', description: 'A support case as every route returns it.' });
+export type CaseView = z.infer<typeof CaseViewSchema>;
 
 export function toCaseView(c: Case, policy: SlaPolicy): CaseView {
   const { sla, ...rest } = c;

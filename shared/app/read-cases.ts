@@ -6,8 +6,14 @@ import { isRequester, visibleOr404 } from './case-access.ts';
 import type { AppDeps } from './deps.ts';
 import { ForbiddenError, UnauthorizedError } from './errors.ts';
 
-export async function getCase(deps: AppDeps, actor: Actor, id: string): Promise<Case> {
-  return visibleOr404(actor, await deps.store.get(id), id);
+/** One case, by its id or its number; a case the caller may not see is the same 404 as none. */
+export async function getCase(
+  deps: AppDeps,
+  actor: Actor,
+  ref: { id: string } | { number: string },
+): Promise<Case> {
+  const found = 'id' in ref ? await deps.store.get(ref.id) : await deps.store.getByNumber(ref.number);
+  return visibleOr404(actor, found, 'id' in ref ? ref.id : ref.number);
 }
 
 /** Staff list everything; a seller only their own cases, whatever filter they send. */
@@ -24,10 +30,7 @@ export async function listCases(
     case 'seller':
       // A seller's cases are all seller cases: asking for consumer cases finds none.
       if (query.type === 'consumer') return { items: [], cursor: null };
-      return deps.store.list(
-        { ...query, type: undefined, sellerId: actor.sellerId, requesterEmail: undefined },
-        page,
-      );
+      return deps.store.list({ ...query, type: undefined, sellerId: actor.sellerId }, page);
     case 'consumer':
       throw new ForbiddenError('a case token opens one case; there is nothing to list');
     case 'anonymous':

@@ -5,7 +5,7 @@ import {
   DEFAULT_BREADTH_THRESHOLDS,
   QualificationsSchema,
   SEVERITY_LABELS,
-  type SeverityLevel,
+  SeverityLevelSchema,
 } from './severity.ts';
 import { suggestSeverity } from './severity-suggestion.ts';
 import { openSla, type SlaState } from './sla.ts';
@@ -18,12 +18,23 @@ export type CaseType = (typeof CASE_TYPES)[number];
 /** Trimmed text that must say something, within a length a support agent can read. */
 export const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
 
-const common = {
+/** What every case says, whoever opens it. */
+export const CASE_FIELDS = {
   subject: text(200),
   description: text(20_000),
   stepsToReproduce: text(20_000).optional(),
   qualifications: QualificationsSchema.optional(),
 };
+const common = CASE_FIELDS;
+
+/** How support finds a buyer's purchase: the order (or invoice) and the text on their statement. */
+export const PURCHASE_FIELDS = {
+  orderNumber: text(100),
+  /** The text on the buyer's statement, e.g. `FastSpring`, `FSPRG`, `FS*`, `FSPRG*<company>`. */
+  billingDescriptor: text(100).meta({ examples: ['FastSpring', 'FSPRG', 'FS*', 'FSPRG*ACME'] }),
+};
+
+export const EmailAddressSchema = z.email().max(254);
 
 /** A seller's case: the seller is known from the caller's identity (docs/cases.md#seller-cases). */
 export const SellerCaseInputSchema = z.strictObject({ type: z.literal('seller'), ...common });
@@ -32,10 +43,8 @@ export const SellerCaseInputSchema = z.strictObject({ type: z.literal('seller'),
 export const ConsumerCaseInputSchema = z.strictObject({
   type: z.literal('consumer'),
   ...common,
-  email: z.email().max(254),
-  orderNumber: text(100),
-  /** The text on the buyer's statement, e.g. `FastSpring`, `FSPRG`, `FS*`, `FSPRG*<company>`. */
-  billingDescriptor: text(100),
+  email: EmailAddressSchema,
+  ...PURCHASE_FIELDS,
 });
 
 export const OpenCaseInputSchema = z.discriminatedUnion('type', [
@@ -44,22 +53,41 @@ export const OpenCaseInputSchema = z.discriminatedUnion('type', [
 ]);
 export type OpenCaseInput = z.infer<typeof OpenCaseInputSchema>;
 
-export type SeveritySource = 'suggested' | 'agent' | 'lead';
 /** How a case or message arrived: the HTTP API, mail, or the web portal (which calls the API). */
 export const CHANNELS = ['api', 'email', 'portal'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
-export interface CaseSeverity {
-  level: SeverityLevel;
-  label: string;
-  source: SeveritySource;
-  suggested: { level: SeverityLevel; reasons: string[] };
-}
+export const SeveritySourceSchema = z.enum(['suggested', 'agent', 'lead']);
+export type SeveritySource = z.infer<typeof SeveritySourceSchema>;
 
-export interface Requester {
-  email: string | null;
-  sellerId: string | null;
-}
+export const CaseSeveritySchema = z
+  .strictObject({
+    level: SeverityLevelSchema,
+    label: z.string().meta({ description: 'Highest, High, Medium or Low' }),
+    source: SeveritySourceSchema.meta({
+      description: 'who set the level: the suggestion, until an agent or a lead decides',
+    }),
+    suggested: z.strictObject({
+      level: SeverityLevelSchema,
+      reasons: z.array(z.string()).meta({ description: 'the indicators that held, in words' }),
+    }),
+  })
+  .meta({ id: 'CaseSeverity', description: 'The severity (docs/severity.md) and what the case suggests.' });
+export type CaseSeverity = z.infer<typeof CaseSeveritySchema>;
+
+export const RequesterSchema = z
+  .strictObject({
+    email: z
+      .string()
+      .nullable()
+      .meta({ description: 'the requester; null only for a seller case without one' }),
+    sellerId: z
+      .string()
+      .nullable()
+      .meta({ description: 'for a seller case, the seller (company) it belongs to' }),
+  })
+  .meta({ id: 'Requester', description: 'Who the case is for.' });
+export type Requester = z.infer<typeof RequesterSchema>;
 
 export interface Case {
   id: string;

@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import { isLocalDate } from './local-date.ts';
 
 /**
@@ -5,6 +6,11 @@ import { isLocalDate } from './local-date.ts';
  * (`2026-11-27T09:00:00.000Z`). In that one format, string order is time order.
  */
 export type Instant = string;
+
+/** An instant as the API shows it (always UTC, with milliseconds). */
+export const InstantSchema = z.iso
+  .datetime()
+  .meta({ description: 'ISO 8601 instant in UTC', example: '2026-11-30T17:00:00.000Z' });
 
 export function toInstant(at: Date | number): Instant {
   return new Date(at).toISOString();

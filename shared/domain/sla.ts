@@ -1,4 +1,5 @@
-import type { Instant } from './instant.ts';
+import * as z from 'zod';
+import { type Instant, InstantSchema } from './instant.ts';
 import type { SeverityLevel } from './severity.ts';
 import type { Pause, SlaPolicy, WindowStart } from './sla-policy.ts';
 import { type CaseStatus, updateClockState } from './status.ts';
@@ -164,23 +165,28 @@ export function autoCloseAt(sla: SlaState, policy: SlaPolicy): Instant | null {
   return sla.pendingClosureSince ? policy.autoCloseAt(sla.pendingClosureSince) : null;
 }
 
-/** The SLA block of a case's API representation (docs/service-levels.md#the-sla-block). */
-export interface SlaView {
-  firstResponse: {
-    dueAt: Instant;
-    metAt: Instant | null;
-    atRiskAt: Instant | null;
-    breachedAt: Instant | null;
-  };
-  nextUpdate: {
-    dueAt: Instant | null;
-    metAt: Instant | null;
-    atRiskAt: Instant | null;
-    breachedAt: Instant | null;
-    paused: boolean;
-  };
-  autoCloseAt: Instant | null;
-}
+const instantOrNull = InstantSchema.nullable();
+
+/** The SLA block of a case's API representation (docs/service-levels.md#the-sla-block-of-the-api). */
+export const SlaViewSchema = z
+  .strictObject({
+    firstResponse: z.strictObject({
+      dueAt: InstantSchema,
+      metAt: instantOrNull,
+      atRiskAt: instantOrNull,
+      breachedAt: instantOrNull,
+    }),
+    nextUpdate: z.strictObject({
+      dueAt: instantOrNull.meta({ description: 'null while no update is owed or the window is paused' }),
+      metAt: instantOrNull.meta({ description: 'the latest public update' }),
+      atRiskAt: instantOrNull,
+      breachedAt: instantOrNull,
+      paused: z.boolean().meta({ description: 'on hold: the window keeps the time it had left' }),
+    }),
+    autoCloseAt: instantOrNull.meta({ description: 'when a case pending closure closes by itself' }),
+  })
+  .meta({ id: 'Sla', description: 'Every deadline of the case: when due, met, at risk, breached.' });
+export type SlaView = z.infer<typeof SlaViewSchema>;
 
 export function slaView(sla: SlaState, policy: SlaPolicy): SlaView {
   const w = sla.updateWindow;

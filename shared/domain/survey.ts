@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { Instant } from './instant.ts';
+import { InstantSchema } from './instant.ts';
 
 /**
  * The three survey questions (docs/survey.md#questions-and-scale), by the topic each score is reported under.
@@ -17,17 +17,29 @@ export const SURVEY_COMMENT_MAX = 5_000;
 
 const rating = z.int().min(1, 'must be 1 to 5').max(5, 'must be 1 to 5');
 
-export const SurveyAnswerSchema = z.strictObject({
-  ratings: z.strictObject({ overall: rating, timeliness: rating, friendliness: rating }),
-  comment: z.string().trim().max(SURVEY_COMMENT_MAX).optional(),
-});
+export const SurveyRatingsSchema = z
+  .strictObject({ overall: rating, timeliness: rating, friendliness: rating })
+  .meta({ id: 'SurveyRatings', description: 'One rating from 1 (poor) to 5 (excellent) per question.' });
+export type SurveyRatings = z.infer<typeof SurveyRatingsSchema>;
+
+export const SurveyAnswerSchema = z
+  .strictObject({
+    ratings: SurveyRatingsSchema,
+    comment: z.string().trim().max(SURVEY_COMMENT_MAX).optional(),
+  })
+  .meta({ id: 'SurveyAnswer' });
 export type SurveyAnswer = z.infer<typeof SurveyAnswerSchema>;
-export type SurveyRatings = SurveyAnswer['ratings'];
 
 /** The survey as the case keeps it: sent once when the case closes, answered at most once. */
-export interface CaseSurvey {
-  sentAt: Instant;
-  submittedAt: Instant | null;
-  ratings: SurveyRatings | null;
-  comment: string | null;
-}
+export const CaseSurveySchema = z
+  .strictObject({
+    sentAt: InstantSchema,
+    submittedAt: InstantSchema.nullable(),
+    ratings: SurveyRatingsSchema.nullable(),
+    comment: z.string().nullable(),
+  })
+  .meta({
+    id: 'CaseSurvey',
+    description: 'The end-of-case survey: sent once when the case closes, answered once.',
+  });
+export type CaseSurvey = z.infer<typeof CaseSurveySchema>;

@@ -1,66 +1,146 @@
-import type { Channel } from './case.ts';
-import type { Instant } from './instant.ts';
-import type { SeverityLevel } from './severity.ts';
-import type { CaseStatus } from './status.ts';
-import type { SurveyRatings } from './survey.ts';
+import * as z from 'zod';
+import { CHANNELS } from './case.ts';
+import { InstantSchema } from './instant.ts';
+import { SeverityLevelSchema } from './severity.ts';
+import { CaseStatusSchema } from './status.ts';
+import { SurveyRatingsSchema } from './survey.ts';
+
+/*
+ * The timeline's events, as zod schemas the types are inferred from: the domain writes them, the store
+ * keeps them, and the API document describes them from these same definitions (a union on `type`).
+ */
 
 /**
- * Who did something, as the timeline shows it (docs/cases.md#the-timeline: every change says who, when, from
- * → to, why).
+ * Who did something, as the timeline shows it (docs/cases.md#the-timeline: every change says who, when,
+ * from → to, why).
  */
-export type ActorRole = 'seller' | 'consumer' | 'agent' | 'lead' | 'system';
+export const ActorRoleSchema = z.enum(['seller', 'consumer', 'agent', 'lead', 'system']);
+export type ActorRole = z.infer<typeof ActorRoleSchema>;
 
-export interface EventActor {
-  role: ActorRole;
-  /** Email for people, `casewatch` for the system. */
-  id: string;
-}
+export const EventActorSchema = z
+  .strictObject({
+    role: ActorRoleSchema,
+    /** Email for people, `casewatch` for the system. */
+    id: z.string().meta({ description: 'the email of a person, `casewatch` for the system' }),
+  })
+  .meta({ id: 'EventActor', description: 'Who made the change.' });
+export type EventActor = z.infer<typeof EventActorSchema>;
 
 /** casewatch itself, as the timeline shows its own moves (timers, automatic status changes). */
 export const SYSTEM_ACTOR: EventActor = { role: 'system', id: 'casewatch' };
 
-export type Visibility = 'public' | 'internal';
+export const VisibilitySchema = z.enum(['public', 'internal']);
+export type Visibility = z.infer<typeof VisibilitySchema>;
 
-export type TimelineEventBody =
-  | {
-      type: 'case.opened';
-      channel: Channel;
+const DeadlineSchema = z.enum(['first-response', 'next-update']);
+const ChannelSchema = z.enum(CHANNELS);
+
+const body = <K extends string, T extends z.ZodRawShape>(type: K, shape: T, description: string) =>
+  z.strictObject({ type: z.literal(type), ...shape }).meta({ description });
+
+const BODIES = [
+  body(
+    'case.opened',
+    {
+      channel: ChannelSchema,
       /** The severity the case opened at (it may be changed before anyone reads this event). */
-      level?: SeverityLevel;
+      level: SeverityLevelSchema.optional(),
       /** False when the requester must not get an automatic acknowledgment (too many from them this hour). */
-      acknowledge?: boolean;
-    }
-  | { type: 'message.posted'; visibility: Visibility; body: string; channel: Channel }
-  | { type: 'status.changed'; from: CaseStatus; to: CaseStatus; note: string | null; visibility: Visibility }
-  | { type: 'severity.changed'; from: SeverityLevel; to: SeverityLevel; reason: string }
-  | { type: 'assignee.changed'; from: string | null; to: string }
-  | { type: 'escalation.requested'; reason: string }
-  | { type: 'workaround.recorded'; note: string | null }
-  /** Required details the case lacked, supplied later (a reply to the "we could not find…" mail). */
-  | { type: 'details.added'; orderNumber?: string; billingDescriptor?: string }
-  | { type: 'attachment.added'; attachmentId: string; fileName: string; contentType: string; size: number }
-  /** `level`: the case's severity when it happened (metrics count it there, whatever changes later). */
-  | { type: 'sla.met'; deadline: 'first-response' | 'next-update'; level?: SeverityLevel }
-  | { type: 'sla.at_risk'; deadline: 'first-response' | 'next-update'; dueAt: Instant; level?: SeverityLevel }
-  | {
-      type: 'sla.breached';
-      deadline: 'first-response' | 'next-update';
-      dueAt: Instant;
-      level?: SeverityLevel;
-    }
-  | { type: 'case.closed'; auto: boolean }
-  | { type: 'survey.sent' }
-  | { type: 'survey.submitted'; ratings: SurveyRatings; comment: string | null };
+      acknowledge: z.boolean().optional(),
+    },
+    'The case was opened, by the API, mail or the portal.',
+  ),
+  body(
+    'message.posted',
+    { visibility: VisibilitySchema, body: z.string(), channel: ChannelSchema },
+    'A message on the case; internal ones are staff notes the requester never sees.',
+  ),
+  body(
+    'status.changed',
+    {
+      from: CaseStatusSchema,
+      to: CaseStatusSchema,
+      note: z.string().nullable(),
+      visibility: VisibilitySchema,
+    },
+    'The status moved; a public note is customer-visible.',
+  ),
+  body(
+    'severity.changed',
+    { from: SeverityLevelSchema, to: SeverityLevelSchema, reason: z.string() },
+    'Staff set the severity (confirming the same level is a decision too).',
+  ),
+  body('assignee.changed', { from: z.string().nullable(), to: z.string() }, 'An agent took the case.'),
+  body('escalation.requested', { reason: z.string() }, 'The requester asked for an escalation.'),
+  body('workaround.recorded', { note: z.string().nullable() }, 'A workaround or resolution is known.'),
+  body(
+    'details.added',
+    { orderNumber: z.string().optional(), billingDescriptor: z.string().optional() },
+    'Required details the case lacked, supplied later (a reply to the "we could not find…" mail).',
+  ),
+  body(
+    'attachment.added',
+    { attachmentId: z.string(), fileName: z.string(), contentType: z.string(), size: z.int() },
+    'A file arrived on the case.',
+  ),
+  body(
+    'sla.met',
+    { deadline: DeadlineSchema, level: SeverityLevelSchema.optional() },
+    'A deadline was met, at the level the case had then.',
+  ),
+  body(
+    'sla.at_risk',
+    { deadline: DeadlineSchema, dueAt: InstantSchema, level: SeverityLevelSchema.optional() },
+    'Three quarters of a deadline window have passed.',
+  ),
+  body(
+    'sla.breached',
+    { deadline: DeadlineSchema, dueAt: InstantSchema, level: SeverityLevelSchema.optional() },
+    'A deadline passed unmet.',
+  ),
+  body('case.closed', { auto: z.boolean() }, 'The case closed; `auto` when it closed by itself.'),
+  body('survey.sent', {}, 'The end-of-case survey went out.'),
+  body(
+    'survey.submitted',
+    { ratings: SurveyRatingsSchema, comment: z.string().nullable() },
+    'The requester answered the survey.',
+  ),
+] as const;
 
+/** What an event says, without who, when or which case: what the domain decides. */
+export const TimelineEventBodySchema = z.discriminatedUnion('type', BODIES);
+export type TimelineEventBody = z.infer<typeof TimelineEventBodySchema>;
 export type TimelineEventType = TimelineEventBody['type'];
 
-export type TimelineEvent = TimelineEventBody & {
+/** Who, when, which case: what every stored event adds to its body. */
+const EVENT_STAMP = {
   /** Sortable unique id (ULID): timeline order is id order. */
-  id: string;
-  caseId: string;
-  at: Instant;
-  actor: EventActor;
+  id: z.string().meta({ description: 'sortable unique id (ULID): timeline order is id order' }),
+  caseId: z.string(),
+  at: InstantSchema,
+  actor: EventActorSchema,
 };
+
+export type TimelineEvent = TimelineEventBody & z.infer<z.ZodObject<typeof EVENT_STAMP>>;
+
+/**
+ * Every event as the API shows it: its body and who, when, which case, told apart by `type`. Built
+ * from the same bodies and stamp the types come from (zod cannot spell the stamped union's type itself).
+ */
+export const TimelineEventSchema = z
+  .discriminatedUnion(
+    'type',
+    BODIES.map((b) =>
+      b.extend(EVENT_STAMP).meta({
+        id: `${b.shape.type.value.replace(/(^|[._])(\w)/g, (_m, _s, c: string) => c.toUpperCase())}Event`,
+        description: z.globalRegistry.get(b)?.description,
+      }),
+    ) as unknown as [z.ZodObject, ...z.ZodObject[]],
+  )
+  .meta({
+    id: 'TimelineEvent',
+    description: 'One entry of a case timeline, told apart by `type`.',
+  }) as unknown as z.ZodType<TimelineEvent>;
 
 /**
  * What the requester may see: their own and public messages and the case's customer-visible life.

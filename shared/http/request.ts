@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type * as z from 'zod';
 import { type FieldError, NotFoundError, ValidationError } from '../app/errors.ts';
-import { CASE_ID_PATTERN, type Channel } from '../domain/case.ts';
+import { CASE_ID_PATTERN, CASE_NUMBER_PATTERN, type Channel } from '../domain/case.ts';
 
 /** Largest body accepted (JSON, or the survey form); cases and messages are text, attachments go to the blob store. */
 const MAX_BODY_BYTES = 256 * 1024;
@@ -92,6 +92,16 @@ export function caseIdParam(event: APIGatewayProxyEventV2): string {
  */
 export function channelOf(event: APIGatewayProxyEventV2): Channel {
   return header(event, 'x-casewatch-channel')?.trim().toLowerCase() === 'portal' ? 'portal' : 'api';
+}
+
+/** A case as the client names it: by its id, or (to read it) by its number, `CW-…` in any letter case. */
+export type CaseRef = { id: string } | { number: string };
+
+/** The `{id}` path parameter of a read: the case id or the case number; anything else is not found. */
+export function caseRefParam(event: APIGatewayProxyEventV2): CaseRef {
+  const raw = event.pathParameters?.id ?? '';
+  if (CASE_NUMBER_PATTERN.test(raw.toUpperCase())) return { number: raw.toUpperCase() };
+  return { id: caseIdParam(event) };
 }
 
 /** `If-Match: "3"` (or W/"3", or 3) → 3; absent → undefined; anything else is a 400. */

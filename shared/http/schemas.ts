@@ -1,5 +1,13 @@
 import * as z from 'zod';
-import { CASE_TYPES, text } from '../domain/case.ts';
+import {
+  CASE_FIELDS,
+  CASE_TYPES,
+  EmailAddressSchema,
+  type OpenCaseInput,
+  PURCHASE_FIELDS,
+  SellerCaseInputSchema,
+  text,
+} from '../domain/case.ts';
 import { QualificationsSchema, SeverityLevelSchema } from '../domain/severity.ts';
 import { CaseStatusSchema } from '../domain/status.ts';
 
@@ -19,6 +27,9 @@ export const ListCasesQuerySchema = z.strictObject({
   severity: z.enum(['0', '1', '2', '3']).transform(Number).pipe(SeverityLevelSchema).optional(),
   assignee: z.email().optional(),
   type: z.enum(CASE_TYPES).optional(),
+  requester: EmailAddressSchema.optional().meta({
+    description: 'only the cases of this requester (sellers: of this colleague)',
+  }),
 });
 
 export const PageQuerySchema = z.strictObject(page);
@@ -37,14 +48,76 @@ export const SetSeveritySchema = z.strictObject({
   reason: text(1_000),
 });
 
-/** The assignee field is `agent` (docs/cases.md#triage); `agentId` is accepted as its alias. */
+/**
+ * The agent to assign, as the case names it: `assignee` (what a case reads back); `agent` and `agentId`
+ * stay accepted as aliases. One of them, and they must agree.
+ */
 export const AssignSchema = z
-  .strictObject({ agent: z.email().max(254).optional(), agentId: z.email().max(254).optional() })
-  .refine((b) => (b.agent ?? b.agentId) !== undefined, {
-    message: 'agent (an email) is required',
-    path: ['agent'],
+  .strictObject({
+    assignee: EmailAddressSchema.optional().meta({ description: 'the agent’s email' }),
+    agent: EmailAddressSchema.optional().meta({ description: 'alias of `assignee`', deprecated: true }),
+    agentId: EmailAddressSchema.optional().meta({ description: 'alias of `assignee`', deprecated: true }),
   })
-  .transform((b) => ({ agent: (b.agent ?? b.agentId) as string }));
+  .superRefine((b, ctx) => {
+    const given = [b.assignee, b.agent, b.agentId].filter((a) => a !== undefined).map((a) => a.toLowerCase());
+    if (given.length === 0)
+      ctx.addIssue({ code: 'custom', path: ['assignee'], message: 'assignee (an email) is required' });
+    else if (new Set(given).size > 1)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['assignee'],
+        message: 'assignee and its aliases name different agents',
+      });
+  })
+  .transform((b) => ({ agent: (b.assignee ?? b.agent ?? b.agentId) as string }))
+  .meta({ id: 'Assignment' });
+
+/** Checked whatever else is wrong with the body, so one answer names every field to fix. */
+const whenAnObject = {
+  when: (payload: { value: unknown }) => typeof payload.value === 'object' && payload.value !== null,
+};
+
+type ConsumerNaming = { requester?: { email: string } | undefined; email?: string | undefined };
+
+const ConsumerCreateSchema = z
+  .strictObject({
+    type: z.literal('consumer'),
+    ...CASE_FIELDS,
+    requester: z
+      .strictObject({ email: EmailAddressSchema })
+      .optional()
+      .meta({ description: 'who the case is for (the shape a case reads back)' }),
+    email: EmailAddressSchema.optional().meta({
+      description: 'alias of `requester.email`',
+      deprecated: true,
+    }),
+    ...PURCHASE_FIELDS,
+  })
+  .refine((b: ConsumerNaming) => b.requester !== undefined || b.email !== undefined, {
+    message: 'the requester’s email is required',
+    path: ['requester', 'email'],
+    ...whenAnObject,
+  })
+  .refine(
+    (b: ConsumerNaming) =>
+      b.requester?.email === undefined ||
+      b.email === undefined ||
+      String(b.requester.email).toLowerCase() === String(b.email).toLowerCase(),
+    { message: 'differs from requester.email', path: ['email'], ...whenAnObject },
+  );
+
+/**
+ * `POST /cases`: a seller case (the seller comes from the caller's token) or a buyer's case, which
+ * names its requester as a case reads it back, `requester: { email }`; the flat `email` stays accepted.
+ */
+export const CreateCaseSchema = z
+  .discriminatedUnion('type', [SellerCaseInputSchema, ConsumerCreateSchema])
+  .transform((b): OpenCaseInput => {
+    if (b.type === 'seller') return b;
+    const { requester, email, ...rest } = b;
+    return { ...rest, email: (requester?.email ?? email) as string };
+  })
+  .meta({ id: 'NewCase' });
 
 export const WorkaroundSchema = z.strictObject({ note: text(5_000).optional() });
 

@@ -61,9 +61,9 @@ describe('opening cases', () => {
 describe('validation: every invalid field is named, always a 4xx problem', () => {
   it.each([
     [
-      'missing consumer fields',
+      'missing consumer fields (the requester named as a case reads it back)',
       { type: 'consumer', subject: 'x', description: 'y' },
-      ['billingDescriptor', 'email', 'orderNumber'],
+      ['billingDescriptor', 'orderNumber', 'requester.email'],
     ],
     [
       'blank subject and description',
@@ -281,5 +281,95 @@ describe('authorization matrix', () => {
         (c: { requester: { sellerId: string } }) => c.requester.sellerId === 'globex',
       ),
     ).toBe(true);
+  });
+});
+
+describe('symmetric shapes: what a client sends looks like what it reads back', () => {
+  it('a buyer names the requester as a case reads it back; the flat email stays an alias', async () => {
+    const { email: _flat, ...rest } = consumerCase();
+    const nested = await api.call('POST', '/cases', {
+      body: { ...rest, requester: { email: 'Ann@Buyer.example' } },
+    });
+    expect(nested.status).toBe(201);
+    expect(nested.body.requester).toEqual({ email: 'ann@buyer.example', sellerId: null });
+    const neither = await api.call('POST', '/cases', { body: rest });
+    expect(neither.status).toBe(400);
+    expect(neither.body.errors).toEqual([
+      { field: 'requester.email', message: 'the requester’s email is required' },
+    ]);
+    const disagree = await api.call('POST', '/cases', {
+      body: { ...rest, requester: { email: 'a@x.example' }, email: 'b@x.example' },
+    });
+    expect(disagree.body.errors.map((e: { field: string }) => e.field)).toEqual(['email']);
+  });
+
+  it('the assignee is set as `assignee`, the field a case reads back; `agent` stays an alias', async () => {
+    const { body: c } = await api.call('POST', '/cases', { body: consumerCase() });
+    const set = await api.call('PUT', `/cases/${c.id}/assignee`, {
+      token: agent,
+      body: { assignee: 'Bob@Support.example' },
+    });
+    expect(set.body.assignee).toBe('bob@support.example');
+    const both = await api.call('PUT', `/cases/${c.id}/assignee`, {
+      token: agent,
+      body: { assignee: 'bob@support.example', agent: 'eve@support.example' },
+    });
+    expect(both.status).toBe(400);
+  });
+
+  it('every message says how it came: the API, or the portal when it says so', async () => {
+    const { body: c } = await api.call('POST', '/cases', {
+      body: consumerCase(),
+      headers: { 'x-casewatch-channel': 'portal' },
+    });
+    expect(c.channel).toBe('portal');
+    await api.call('POST', `/cases/${c.id}/messages`, { token: agent, body: { body: 'From the API' } });
+    await api.call('POST', `/cases/${c.id}/messages`, {
+      caseToken: c.caseToken,
+      body: { body: 'From the portal' },
+      headers: { 'x-casewatch-channel': 'portal' },
+    });
+    const { body: page } = await api.call('GET', `/cases/${c.id}/events`, { token: agent });
+    const messages = page.items.filter((e: { type: string }) => e.type === 'message.posted');
+    expect(messages.map((m: { body: string; channel: string }) => [m.body, m.channel])).toEqual([
+      ['From the API', 'api'],
+      ['From the portal', 'portal'],
+    ]);
+  });
+});
+
+describe('the look-ups web clients need', () => {
+  it('GET /cases/{id} also takes the case number, in any letter case, for whoever may see the case', async () => {
+    const { body: c } = await api.call('POST', '/cases', { token: sellerA, body: sellerCase() });
+    for (const ref of [c.number, c.number.toLowerCase()]) {
+      const r = await api.call('GET', `/cases/${ref}`, { token: agent });
+      expect(r.status).toBe(200);
+      expect(r.body.id).toBe(c.id);
+    }
+    expect((await api.call('GET', `/cases/${c.number}`, { token: sellerA })).status).toBe(200);
+    expect((await api.call('GET', `/cases/${c.number}`, { token: sellerB })).status).toBe(404);
+    expect((await api.call('GET', '/cases/CW-000000', { token: agent })).status).toBe(404);
+  });
+
+  it('staff filter the list by requester email, seller and consumer cases alike', async () => {
+    const requester = 'dana@acme.example';
+    const dana = await api.token('seller', requester, 'acme');
+    const { body: sellerCaseOfDana } = await api.call('POST', '/cases', { token: dana, body: sellerCase() });
+    const { body: consumerCaseOfDana } = await api.call('POST', '/cases', {
+      body: consumerCase({ email: 'Dana@Acme.example' }),
+    });
+    await api.call('POST', '/cases', { body: consumerCase({ email: 'someone-else@example.com' }) });
+    const listed = await api.call('GET', `/cases?requester=${encodeURIComponent('DANA@acme.example')}`, {
+      token: agent,
+    });
+    expect(listed.status).toBe(200);
+    expect(listed.body.items.map((c: { id: string }) => c.id).sort()).toEqual(
+      [sellerCaseOfDana.id, consumerCaseOfDana.id].sort(),
+    );
+    // A seller sees only their company's cases, also when asking for a colleague.
+    const mine = await api.call('GET', `/cases?requester=${encodeURIComponent(requester)}`, {
+      token: sellerA,
+    });
+    expect(mine.body.items.map((c: { id: string }) => c.id)).toEqual([sellerCaseOfDana.id]);
   });
 });

@@ -22,7 +22,7 @@ export type Entity = 'case' | 'case-number' | 'event' | 'counter' | 'once';
 
 const PK = TABLE_KEYS.partitionKey;
 const SK = TABLE_KEYS.sortKey;
-const { queue, byAssignee, byRequester, publicTimeline } = GLOBAL_INDEXES;
+const { queue, byAssignee, byRequester, bySeller, publicTimeline } = GLOBAL_INDEXES;
 
 const CASE_SORT_KEY = 'CASE';
 const NUMBER_SORT_KEY = 'NUMBER';
@@ -62,8 +62,10 @@ export const keys = {
   }),
   queue: (status: CaseStatus, level: SeverityLevel): string => `Q#${status}#${level}`,
   assignee: (email: string): string => `A#${normalizeEmail(email)}`,
-  sellerRequester: (sellerId: string): string => `R#S#${sellerId}`,
-  consumerRequester: (email: string): string => `R#E#${normalizeEmail(email)}`,
+  /** Every case of one requester (by their email), seller and consumer cases alike. */
+  requester: (email: string): string => `R#E#${normalizeEmail(email)}`,
+  /** Every case of one seller (company), whoever of it opened them. */
+  seller: (sellerId: string): string => `S#${sellerId}`,
   publicTimeline: (caseId: string): string => caseId,
   /** A change applied under a `onceKey` (an inbound mail's receipt): its marker item. */
   once: (key: string): Item => ({ [PK]: `ONCE#${key}`, [SK]: 'ONCE' }),
@@ -121,7 +123,7 @@ export function caseIdFromSortKey(sortKey: string): string {
   return sortKey.slice(sortKey.lastIndexOf('#') + 1);
 }
 
-/** gsi1 always; gsi2 only while assigned; gsi3 from who opened it (seller id, or the buyer's email). */
+/** gsi1 always; gsi2 only while assigned; gsi3 by the requester's email; gsi5 for a seller case's seller. */
 function caseIndexKeys(c: Case, policy: SlaPolicy): Item {
   const sortKey = deadlineSortKey(c, policy);
   const item: Item = {
@@ -132,17 +134,13 @@ function caseIndexKeys(c: Case, policy: SlaPolicy): Item {
     item[byAssignee.partitionKey] = keys.assignee(c.assignee);
     item[byAssignee.sortKey] = sortKey;
   }
-  const requester =
-    c.type === 'seller'
-      ? c.requester.sellerId !== null
-        ? keys.sellerRequester(c.requester.sellerId)
-        : null
-      : c.requester.email !== null
-        ? keys.consumerRequester(c.requester.email)
-        : null;
-  if (requester !== null) {
-    item[byRequester.partitionKey] = requester;
+  if (c.requester.email !== null) {
+    item[byRequester.partitionKey] = keys.requester(c.requester.email);
     item[byRequester.sortKey] = sortKey;
+  }
+  if (c.type === 'seller' && c.requester.sellerId !== null) {
+    item[bySeller.partitionKey] = keys.seller(c.requester.sellerId);
+    item[bySeller.sortKey] = sortKey;
   }
   return item;
 }

@@ -50,29 +50,34 @@ function casePlan(
 }
 
 /**
- * The cheapest read for a case list, so a list is never a scan: a requester's own partition, an
- * agent's, or the status × severity queue partitions the query allows (1, 4, 7 or all 28). Null when no
- * case can match (a seller id together with a consumer's email or with `type: consumer`, and so on).
- * What the keys cannot express (`type` on the queue, `status` on an agent's or a requester's list) is
- * a filter: DynamoDB still reads the items it drops, so its cost grows with the partition, not the page.
+ * The cheapest read for a case list, so a list is never a scan: a requester's own partition (by email),
+ * a seller's, an agent's, or the status × severity queue partitions the query allows (1, 4, 7 or all
+ * 28). Null when no case can match (a seller id with `type: consumer`). What the keys cannot express
+ * (`type` on the queue, `status` on an agent's or a requester's list) is a filter: DynamoDB still reads
+ * the items it drops, so its cost grows with the partition, not the page.
  */
 export function planCaseList(q: CaseQuery): ReadPlan | null {
-  const { queue, byAssignee, byRequester } = GLOBAL_INDEXES;
+  const { queue, byAssignee, byRequester, bySeller } = GLOBAL_INDEXES;
   const status = equal(['status'], q.status);
   const severity = equal(['severity', 'level'], q.severity);
   const type = equal(['type'], q.type);
-  // Emails are compared through the normalised key attribute, as the index lookups are.
+  // Emails are compared through the normalised key attributes, as the index lookups are.
   const assignee =
     q.assignee === undefined ? [] : equal([byAssignee.partitionKey], keys.assignee(q.assignee));
-  if (q.sellerId !== undefined || q.requesterEmail !== undefined) {
-    // A case has one requester: a seller (seller case) or a buyer's email (consumer case).
-    if (q.sellerId !== undefined && q.requesterEmail !== undefined) return null;
-    const seller = q.sellerId !== undefined;
-    if (q.type !== undefined && q.type !== (seller ? 'seller' : 'consumer')) return null;
-    const partition = seller
-      ? keys.sellerRequester(q.sellerId as string)
-      : keys.consumerRequester(q.requesterEmail as string);
-    return casePlan(q, byRequester, [partition], [...status, ...severity, ...assignee]);
+  // Only seller cases have a seller.
+  if (q.sellerId !== undefined && q.type === 'consumer') return null;
+  if (q.requesterEmail !== undefined) {
+    const seller = q.sellerId === undefined ? [] : equal([bySeller.partitionKey], keys.seller(q.sellerId));
+    return casePlan(q, byRequester, [keys.requester(q.requesterEmail)], [
+      ...status,
+      ...severity,
+      ...(q.sellerId === undefined ? type : []),
+      ...assignee,
+      ...seller,
+    ]);
+  }
+  if (q.sellerId !== undefined) {
+    return casePlan(q, bySeller, [keys.seller(q.sellerId)], [...status, ...severity, ...assignee]);
   }
   if (q.assignee !== undefined) {
     return casePlan(q, byAssignee, [keys.assignee(q.assignee)], [...status, ...severity, ...type]);

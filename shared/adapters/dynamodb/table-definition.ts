@@ -12,7 +12,8 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * | a case's public timeline, paged        | GSI `publicTimeline`: gsi4pk `<caseId>`, gsi4sk event id |
  * | queue by status × severity, by deadline| GSI `queue`: gsi1pk `Q#<status>#<level>`, gsi1sk `<deadline>#<id>` |
  * | an agent's cases, by deadline          | GSI `byAssignee`: gsi2pk `A#<email>`, gsi2sk `<deadline>#<id>` |
- * | a requester's cases, by deadline       | GSI `byRequester`: gsi3pk `R#S#<sellerId>` / `R#E#<email>`, gsi3sk `<deadline>#<id>` |
+ * | a requester's cases (by email), by deadline | GSI `byRequester`: gsi3pk `R#E#<email>`, gsi3sk `<deadline>#<id>` |
+ * | a seller's cases, by deadline          | GSI `bySeller`: gsi5pk `S#<sellerId>`, gsi5sk `<deadline>#<id>` |
  * | idempotency records (Powertools)       | pk `idempotency#<function>`, sk `<hash>`, TTL `expiration` |
  * | backlog: open cases by status × severity | pk `BACKLOG`, sk `<status>#<level>` (not closed), number `count` |
  * | a mail sent (or inbound mail handled) once | pk `MAIL#<eventId>#<kind>` / `MAIL#inbound#<id>`, sk `MAIL`, TTL 90 days (`sent-mail-ledger.ts`) |
@@ -39,6 +40,7 @@ export const GLOBAL_INDEXES = {
   byAssignee: { indexName: 'byAssignee', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
   byRequester: { indexName: 'byRequester', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
   publicTimeline: { indexName: 'publicTimeline', partitionKey: 'gsi4pk', sortKey: 'gsi4sk' },
+  bySeller: { indexName: 'bySeller', partitionKey: 'gsi5pk', sortKey: 'gsi5sk' },
 } as const satisfies Record<string, IndexDefinition>;
 
 /** Every key attribute is a string. */
@@ -61,6 +63,7 @@ export const INDEX_PROJECTION = {
   byAssignee: 'ALL',
   byRequester: 'ALL',
   publicTimeline: 'ALL',
+  bySeller: 'ALL',
 } as const satisfies Record<keyof typeof GLOBAL_INDEXES, 'ALL' | 'KEYS_ONLY'>;
 
 /**

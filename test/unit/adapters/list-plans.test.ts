@@ -41,27 +41,37 @@ function plan(q: CaseQuery): ReadPlan {
 }
 
 describe('a case list reads the one partition of its requester or agent', () => {
-  it("a seller id reads only that seller's requester partition", () => {
+  it("a seller id reads only that seller's partition", () => {
     const p = plan({ sellerId: 'acme' });
-    expect(p.index).toBe(GLOBAL_INDEXES.byRequester);
-    expect(p.partitions).toEqual(['R#S#acme']);
+    expect(p.index).toBe(GLOBAL_INDEXES.bySeller);
+    expect(p.partitions).toEqual(['S#acme']);
     expect(p.filter).toEqual([]);
   });
 
-  it("a consumer's email reads their requester partition, whatever its spelling", () => {
+  it("a requester's email reads their partition (seller and consumer cases), whatever its spelling", () => {
     const p = plan({ requesterEmail: ' Buyer@Example.COM ' });
     expect(p.index).toBe(GLOBAL_INDEXES.byRequester);
     expect(p.partitions).toEqual(['R#E#buyer@example.com']);
+    expect(plan({ requesterEmail: 'b@x.example', type: 'seller' }).filter).toEqual([
+      { path: ['type'], equals: 'seller' },
+    ]);
   });
 
-  it("on a requester's partition status, severity and assignee are filters; a type it implies is not", () => {
+  it("on a seller's partition status, severity and assignee are filters; the type it implies is not", () => {
     const p = plan({ sellerId: 'acme', type: 'seller', status: 'open', severity: 1, assignee: 'Ann@Desk' });
-    expect(p.partitions).toEqual(['R#S#acme']);
+    expect(p.partitions).toEqual(['S#acme']);
     expect(p.filter).toEqual([
       { path: ['status'], equals: 'open' },
       { path: ['severity', 'level'], equals: 1 },
       { path: [GLOBAL_INDEXES.byAssignee.partitionKey], equals: 'A#ann@desk' },
     ]);
+  });
+
+  it('a seller looking for a colleague reads that requester and keeps the seller as a filter', () => {
+    const p = plan({ sellerId: 'acme', requesterEmail: 'Ops@Acme.example' });
+    expect(p.index).toBe(GLOBAL_INDEXES.byRequester);
+    expect(p.partitions).toEqual(['R#E#ops@acme.example']);
+    expect(p.filter).toEqual([{ path: [GLOBAL_INDEXES.bySeller.partitionKey], equals: 'S#acme' }]);
   });
 
   it("an assignee without a requester reads the agent's partition; status, severity and type are filters", () => {
@@ -108,10 +118,8 @@ describe('any other case list reads the status × severity queue partitions its 
 
 describe('a query no case can match has no plan, so nothing is read', () => {
   it.each([
-    { sellerId: 'acme', requesterEmail: 'buyer@example.com' },
     { sellerId: 'acme', type: 'consumer' },
-    { requesterEmail: 'buyer@example.com', type: 'seller' },
-    { sellerId: 'acme', requesterEmail: 'buyer@example.com', type: 'seller', status: 'open' },
+    { sellerId: 'acme', requesterEmail: 'buyer@example.com', type: 'consumer' },
   ] as CaseQuery[])('%o', (q) => {
     expect(planCaseList(q)).toBeNull();
   });
@@ -127,9 +135,7 @@ describe('a case list answers exactly the cases its query matches', () => {
     (q.assignee === undefined || (c.assignee !== null && norm(c.assignee) === norm(q.assignee))) &&
     (q.sellerId === undefined || (c.type === 'seller' && c.requester.sellerId === q.sellerId)) &&
     (q.requesterEmail === undefined ||
-      (c.type === 'consumer' &&
-        c.requester.email !== null &&
-        norm(c.requester.email) === norm(q.requesterEmail)));
+      (c.requester.email !== null && norm(c.requester.email) === norm(q.requesterEmail)));
   /** What DynamoDB does with a plan: the item is in one of its partitions and passes every filter. */
   const listedBy = (p: ReadPlan | null, item: Item): boolean =>
     p !== null &&
@@ -156,7 +162,6 @@ describe('a case list answers exactly the cases its query matches', () => {
         type,
         status,
         assignee,
-        // A seller case keeps a contact email too: a consumer's query must not find it by that.
         requester: type === 'seller' ? { email, sellerId } : { email, sellerId: null },
         severity: { ...base.severity, level },
       }),
