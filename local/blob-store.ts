@@ -62,7 +62,7 @@ export function createLocalBlobStore({
     search: URLSearchParams,
     body: Buffer,
     contentType: string | undefined,
-  ): Promise<number> {
+  ): Promise<{ ok: true } | { ok: false; status: 400 | 403; reason: string }> {
     const blobKey = path.replace(/^\/_local\/blobs\//, '');
     const { type, size, expires, sig } = Object.fromEntries(search) as Record<string, string | undefined>;
     const expected = sign(`PUT\n${blobKey}\n${type}\n${size}\n${expires}`);
@@ -70,10 +70,15 @@ export function createLocalBlobStore({
       sig !== undefined &&
       sig.length === expected.length &&
       timingSafeEqual(Buffer.from(sig), Buffer.from(expected));
-    if (!valid || Number(expires) * 1000 < clock.now().getTime()) return 403;
-    if (contentType !== type || body.length !== Number(size)) return 400;
+    if (!valid) return { ok: false, status: 403, reason: 'the upload URL is not one casewatch made' };
+    if (Number(expires) * 1000 < clock.now().getTime())
+      return { ok: false, status: 403, reason: 'the upload URL has expired; ask for a new one' };
+    if (contentType !== type)
+      return { ok: false, status: 400, reason: `send the file as ${type}, the type the URL was made for` };
+    if (body.length !== Number(size))
+      return { ok: false, status: 400, reason: `send exactly ${size} bytes, the size the URL was made for` };
     await write(blobKey, body);
-    return 200;
+    return { ok: true };
   }
 
   return { store, receive, memory };

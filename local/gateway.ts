@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { corsHeaders } from '../shared/http/cors.ts';
+import { problem } from '../shared/http/problem.ts';
 import { ROUTES, type RouteDefinition, type RouteGroup } from '../shared/http/routes.ts';
 import type { JwtClaims } from '../shared/ports/identity-verifier.ts';
 
@@ -131,7 +132,9 @@ export function createGateway({ handlers, verifyJwt, localRoutes }: GatewayOptio
     if (url.pathname.startsWith('/_local/')) {
       const answer = await localRoutes(method, url, body, req.headers);
       if (answer) return send(res, answer.status, answer.body, answer.headers);
-      return send(res, 404, { message: 'Not Found' });
+      return send(res, 404, problem(404, 'Not found', `no local route ${method} ${url.pathname}`), {
+        'content-type': 'application/problem+json',
+      });
     }
 
     const match = compiled

@@ -17,8 +17,11 @@ import { deriveKey } from '../shared/adapters/secret-keys.ts';
 import { systemClock } from '../shared/adapters/system-clock.ts';
 import { createJwtVerifier } from '../shared/adapters/tokens/jwt-verifier.ts';
 import type { CoreDeps } from '../shared/app/deps.ts';
+import type { FieldError } from '../shared/app/errors.ts';
 import { parseInstant } from '../shared/domain/instant.ts';
 import type { ApiDeps } from '../shared/http/api-handler.ts';
+import { problem } from '../shared/http/problem.ts';
+import { fieldErrors } from '../shared/http/request.ts';
 import type { RouteGroup } from '../shared/http/routes.ts';
 import type { Clock } from '../shared/ports/clock.ts';
 import { METRICS_NAMESPACE } from '../shared/ports/metrics.ts';
@@ -90,12 +93,19 @@ const ClockRequestSchema = z.union([
   z.strictObject({ set: z.string() }),
 ]);
 
-type LocalAnswer = { status: number; body: unknown };
+type LocalAnswer = { status: number; body: unknown; headers?: Record<string, string> };
 
-const invalid = (detail: string): LocalAnswer => ({
-  status: 400,
-  body: { title: 'Invalid request', detail },
-});
+/** A refusal of a local route, as problem+json like every error casewatch answers. */
+function localProblem(status: number, title: string, detail: string, errors?: FieldError[]): LocalAnswer {
+  return {
+    status,
+    body: problem(status, title, detail, errors),
+    headers: { 'content-type': 'application/problem+json' },
+  };
+}
+
+const invalid = (detail: string, errors?: FieldError[]): LocalAnswer =>
+  localProblem(400, 'Invalid request', detail, errors);
 
 /** Where `POST /_local/clock` asks the clock to go (a duration ahead, or an instant), or why it cannot. */
 function clockTarget(request: z.infer<typeof ClockRequestSchema>, now: Date): Date | LocalAnswer {
@@ -317,8 +327,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       };
       if (method === 'POST' && path === '/_local/tokens') {
         const parsed = TokenRequestSchema.safeParse(parseJson());
-        if (!parsed.success)
-          return { status: 400, body: { title: 'Invalid request', errors: parsed.error.issues } };
+        if (!parsed.success) return invalid('the body is not a token request', fieldErrors(parsed.error));
         if (parsed.data.role === 'seller' && !parsed.data.sellerId)
           return invalid('a seller token needs a sellerId');
         // Sellers known to casewatch: inbound mail from this address opens seller cases (Cognito's role in AWS).
@@ -330,10 +339,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         return { status: 200, body: { now: clock.now().toISOString(), fired: [] } };
       if (method === 'POST' && path === '/_local/clock') {
         if (!(clock instanceof ManualClock)) {
-          return {
-            status: 409,
-            body: { title: 'Conflict', detail: 'start with CASEWATCH_CLOCK=manual to move the clock' },
-          };
+          return localProblem(409, 'Conflict', 'start with CASEWATCH_CLOCK=manual to move the clock');
         }
         const parsed = ClockRequestSchema.safeParse(parseJson());
         if (!parsed.success) return invalid('send { "advance": "PT4H" } or { "set": "<ISO instant>" }');
@@ -360,8 +366,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       if (method === 'GET' && path === '/_local/timers')
         return { status: 200, body: { now: clock.now().toISOString(), ...(await timers.list()) } };
       if (method === 'PUT' && path.startsWith('/_local/blobs/')) {
-        const status = await blobs.receive(path, url.searchParams, body, headers['content-type']);
-        return { status, body: status === 200 ? { stored: true } : { title: 'Upload refused' } };
+        const upload = await blobs.receive(path, url.searchParams, body, headers['content-type']);
+        return upload.ok
+          ? { status: 200, body: { stored: true } }
+          : localProblem(upload.status, 'Upload refused', upload.reason);
       }
       return null;
     };

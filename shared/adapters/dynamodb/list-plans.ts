@@ -68,13 +68,12 @@ export function planCaseList(q: CaseQuery): ReadPlan | null {
   if (q.sellerId !== undefined && q.type === 'consumer') return null;
   if (q.requesterEmail !== undefined) {
     const seller = q.sellerId === undefined ? [] : equal([bySeller.partitionKey], keys.seller(q.sellerId));
-    return casePlan(q, byRequester, [keys.requester(q.requesterEmail)], [
-      ...status,
-      ...severity,
-      ...(q.sellerId === undefined ? type : []),
-      ...assignee,
-      ...seller,
-    ]);
+    return casePlan(
+      q,
+      byRequester,
+      [keys.requester(q.requesterEmail)],
+      [...status, ...severity, ...(q.sellerId === undefined ? type : []), ...assignee, ...seller],
+    );
   }
   if (q.sellerId !== undefined) {
     return casePlan(q, bySeller, [keys.seller(q.sellerId)], [...status, ...severity, ...assignee]);

@@ -16,7 +16,11 @@ import {
   keys,
 } from '../../../shared/adapters/dynamodb/case-items.ts';
 import { changeFromStreamRecord } from '../../../shared/adapters/dynamodb/stream-records.ts';
-import { createTableInput, GLOBAL_INDEXES, KEY_ATTRIBUTES } from '../../../shared/adapters/dynamodb/table-definition.ts';
+import {
+  createTableInput,
+  GLOBAL_INDEXES,
+  KEY_ATTRIBUTES,
+} from '../../../shared/adapters/dynamodb/table-definition.ts';
 import { type Case, newCase } from '../../../shared/domain/case.ts';
 import { toInstant } from '../../../shared/domain/instant.ts';
 import { SEVERITY_LEVELS } from '../../../shared/domain/severity.ts';
