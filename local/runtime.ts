@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -138,6 +139,14 @@ async function loadKeys(dataDir: string | undefined, fresh: () => Promise<SavedK
   }
 }
 
+/** The same document file Lambda bundles, and the renderer from the package Lambda copies it from. */
+async function apiDocsHandler() {
+  const { createHandler, RENDERER_FILE } = await import('../functions/api-docs/app.ts');
+  const document = JSON.parse(await readFile(new URL('../openapi/openapi.json', import.meta.url), 'utf8'));
+  const renderer = createRequire(import.meta.url).resolve(`redoc/bundles/${RENDERER_FILE}`);
+  return createHandler({ document, renderer: () => readFile(renderer) });
+}
+
 /** The runtime's own DynamoDB Local, or the shared one it was handed (which it leaves running). */
 async function useDynamoDbLocal(
   options: LocalRuntimeOptions,
@@ -248,6 +257,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       'cases-query': (await import('../functions/cases-query/app.ts')).createHandler(deps),
       'case-requests': (await import('../functions/case-requests/app.ts')).createHandler(deps),
       'case-triage': (await import('../functions/case-triage/app.ts')).createHandler(deps),
+      'api-docs': await apiDocsHandler(),
     } as Record<RouteGroup, LambdaHandler>;
 
     const mailDomain = options.mailDomain ?? LOCAL_MAIL_DOMAIN;

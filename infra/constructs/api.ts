@@ -8,6 +8,7 @@ import {
   HttpRoute,
   HttpRouteKey,
   HttpStage,
+  type IHttpRouteAuthorizer,
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -19,8 +20,15 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { RENDERER_FILE } from '../../functions/api-docs/app.ts';
 import { CORS } from '../../shared/http/cors.ts';
-import { ROUTE_GROUP_ENTRIES, ROUTE_GROUPS, ROUTES, type RouteGroup } from '../../shared/http/routes.ts';
+import {
+  ROUTE_GROUP_ENTRIES,
+  ROUTE_GROUPS,
+  ROUTES,
+  type RouteDefinition,
+  type RouteGroup,
+} from '../../shared/http/routes.ts';
 import { acknowledgeLogGroupControls, CasewatchFunction, nagObjectsWildcard } from './casewatch-function.ts';
 import { grantSecretValue, grantTableItems } from './grants.ts';
 
@@ -32,7 +40,7 @@ import { grantSecretValue, grantTableItems } from './grants.ts';
  * per item; nothing deletes case data. No Scan, ever.
  */
 export const TABLE_ACCESS: Record<
-  RouteGroup,
+  Exclude<RouteGroup, 'api-docs'>,
   {
     readonly table: readonly string[];
     readonly indexes?: readonly string[];
@@ -162,51 +170,86 @@ export class CasewatchApi extends Construct {
     const functions: Partial<Record<RouteGroup, CasewatchFunction>> = {};
     for (const group of ROUTE_GROUPS) {
       const routes = ROUTES.filter((r) => r.group === group);
-      const fn = new CasewatchFunction(this, constructId(group), {
-        entry: ROUTE_GROUP_ENTRIES[group],
-        description: `casewatch ${group}: ${routes.map((r) => r.routeKey).join(', ')}`,
-        environment: {
-          TABLE_NAME: props.table.tableName,
-          CASEWATCH_SECRET_ARN: props.signingSecret.secretArn,
-          // Mixed routes verify a JWT themselves; the shared composition root wires the verifier everywhere.
-          COGNITO_ISSUER: props.userPoolIssuer,
-          COGNITO_JWKS_URL: props.userPoolJwksUrl,
-          COGNITO_CLIENT_ID: props.userPoolClientId,
-          ...(group === 'case-requests' && { ATTACHMENTS_BUCKET: props.attachmentsBucket.bucketName }),
-        },
-      });
-      this.grantTableAccess(fn, group, props);
-      grantSecretValue(fn, props.signingSecret);
-      if (group === 'case-requests') this.grantAttachmentObjects(fn, props.attachmentsBucket);
-
+      const fn =
+        group === 'api-docs'
+          ? this.createDocsFunction(routes)
+          : this.createCaseFunction(group, routes, props);
       const integration = new HttpLambdaIntegration(`${constructId(group)}Integration`, fn);
-      for (const route of routes) {
-        const httpRoute = new HttpRoute(this, routeId(route.method, route.path), {
-          httpApi: this.httpApi,
-          routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
-          integration,
-          authorizer: route.auth === 'jwt' ? jwtAuthorizer : noAuthorizer,
-        });
-        if (route.auth === 'mixed') {
-          const reason =
-            'Also serves consumers, who have no account and authenticate with a signed case token (X-Case-Token); the handler verifies either that token or a Cognito JWT (issuer, audience, signature via the pool JWKS) before doing anything.';
-          Validations.of(httpRoute).acknowledge(
-            { id: 'AwsSolutions::AwsSolutions-APIG4', reason },
-            { id: 'cdk-validator-cfnguard::api_gw_v2_authorization_type_configured_check', reason },
-          );
-        }
-        // The invoke permission the integration adds for this route.
-        for (const permission of httpRoute.node.children.filter((c) => c instanceof CfnPermission)) {
-          Validations.of(permission).acknowledge({
-            id: 'cdk-validator-cfnguard::lambda_function_public_access_prohibited_check',
-            reason:
-              'Not public: API Gateway may invoke the function only for this API and this route path, in this account (SourceArn arn:<partition>:execute-api:<region>:<account>:<api id>/*/*<path>). The rule only accepts SourceArn as a literal string or a plain Ref/GetAtt; in this env-agnostic stack it is an Fn::Join of the API id and the pseudo parameters, so the rule cannot see it.',
-          });
-        }
-      }
+      for (const route of routes)
+        this.addRoute(route, integration, route.auth === 'jwt' ? jwtAuthorizer : noAuthorizer);
       functions[group] = fn;
     }
     this.functions = functions as Record<RouteGroup, CasewatchFunction>;
+  }
+
+  /** A function of the case routes: the table, the signing secret, the user pool's keys. */
+  private createCaseFunction(
+    group: Exclude<RouteGroup, 'api-docs'>,
+    routes: readonly RouteDefinition[],
+    props: CasewatchApiProps,
+  ): CasewatchFunction {
+    const fn = new CasewatchFunction(this, constructId(group), {
+      entry: ROUTE_GROUP_ENTRIES[group],
+      description: `casewatch ${group}: ${routes.map((r) => r.routeKey).join(', ')}`,
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        CASEWATCH_SECRET_ARN: props.signingSecret.secretArn,
+        // Mixed routes verify a JWT themselves; the shared composition root wires the verifier everywhere.
+        COGNITO_ISSUER: props.userPoolIssuer,
+        COGNITO_JWKS_URL: props.userPoolJwksUrl,
+        COGNITO_CLIENT_ID: props.userPoolClientId,
+        ...(group === 'case-requests' && { ATTACHMENTS_BUCKET: props.attachmentsBucket.bucketName }),
+      },
+    });
+    this.grantTableAccess(fn, group, props);
+    grantSecretValue(fn, props.signingSecret);
+    if (group === 'case-requests') this.grantAttachmentObjects(fn, props.attachmentsBucket);
+    return fn;
+  }
+
+  /**
+   * The API document and its reference page: public and read-only, so no table, no secret, no user
+   * pool. The document is bundled; the renderer is copied beside the bundle.
+   */
+  private createDocsFunction(routes: readonly RouteDefinition[]): CasewatchFunction {
+    return new CasewatchFunction(this, constructId('api-docs'), {
+      entry: ROUTE_GROUP_ENTRIES['api-docs'],
+      description: `casewatch api-docs: ${routes.map((r) => r.routeKey).join(', ')}`,
+      assets: [{ from: `node_modules/redoc/bundles/${RENDERER_FILE}`, name: RENDERER_FILE }],
+    });
+  }
+
+  private addRoute(
+    route: RouteDefinition,
+    integration: HttpLambdaIntegration,
+    authorizer: IHttpRouteAuthorizer,
+  ) {
+    const httpRoute = new HttpRoute(this, routeId(route.method, route.path), {
+      httpApi: this.httpApi,
+      routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
+      integration,
+      authorizer,
+    });
+    const reason =
+      route.auth === 'mixed'
+        ? 'Also serves consumers, who have no account and authenticate with a signed case token (X-Case-Token); the handler verifies either that token or a Cognito JWT (issuer, audience, signature via the pool JWKS) before doing anything.'
+        : route.auth === 'public'
+          ? 'The API document and its reference page are public on purpose: web-client developers read them before they have an account; they are read-only and hold no case data.'
+          : null;
+    if (reason !== null) {
+      Validations.of(httpRoute).acknowledge(
+        { id: 'AwsSolutions::AwsSolutions-APIG4', reason },
+        { id: 'cdk-validator-cfnguard::api_gw_v2_authorization_type_configured_check', reason },
+      );
+    }
+    // The invoke permission the integration adds for this route.
+    for (const permission of httpRoute.node.children.filter((c) => c instanceof CfnPermission)) {
+      Validations.of(permission).acknowledge({
+        id: 'cdk-validator-cfnguard::lambda_function_public_access_prohibited_check',
+        reason:
+          'Not public: API Gateway may invoke the function only for this API and this route path, in this account (SourceArn arn:<partition>:execute-api:<region>:<account>:<api id>/*/*<path>). The rule only accepts SourceArn as a literal string or a plain Ref/GetAtt; in this env-agnostic stack it is an Fn::Join of the API id and the pseudo parameters, so the rule cannot see it.',
+      });
+    }
   }
 
   /** The API's base URL (the `$default` stage, so no stage segment). */
@@ -214,7 +257,11 @@ export class CasewatchApi extends Construct {
     return this.stage.url;
   }
 
-  private grantTableAccess(fn: CasewatchFunction, group: RouteGroup, props: CasewatchApiProps): void {
+  private grantTableAccess(
+    fn: CasewatchFunction,
+    group: Exclude<RouteGroup, 'api-docs'>,
+    props: CasewatchApiProps,
+  ): void {
     const access = TABLE_ACCESS[group];
     grantTableItems(fn, props.table, access.table);
     if (access.indexes !== undefined) {

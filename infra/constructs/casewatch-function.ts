@@ -36,6 +36,11 @@ export interface CasewatchFunctionProps {
    * (SQS, DynamoDB Streams), whose failures are handled by the source's own DLQ / on-failure destination.
    */
   readonly deadLetterQueue?: IQueue;
+  /**
+   * Files copied beside the bundle (read at run time with `new URL('./<name>', import.meta.url)`),
+   * each from a path relative to the repository root.
+   */
+  readonly assets?: readonly { readonly from: string; readonly name: string }[];
 }
 
 /** A wildcard resource a policy cannot avoid, as cdk-nag names it in an IAM5 finding, and why it is needed. */
@@ -120,6 +125,18 @@ export class CasewatchFunction extends NodejsFunction {
         bundleAwsSDK: true,
         forceDockerBundling: false,
         logLevel: LogLevel.WARNING,
+        ...(props.assets && props.assets.length > 0
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (inputDir: string, outputDir: string) =>
+                  (props.assets ?? []).map(
+                    ({ from, name }) => `cp "${inputDir}/${from}" "${outputDir}/${name}"`,
+                  ),
+              },
+            }
+          : {}),
       },
     });
     this.functionLogGroup = logGroup;

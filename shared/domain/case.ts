@@ -37,7 +37,9 @@ export const PURCHASE_FIELDS = {
 export const EmailAddressSchema = z.email().max(254);
 
 /** A seller's case: the seller is known from the caller's identity (docs/cases.md#seller-cases). */
-export const SellerCaseInputSchema = z.strictObject({ type: z.literal('seller'), ...common });
+export const SellerCaseInputSchema = z
+  .strictObject({ type: z.literal('seller'), ...common })
+  .meta({ id: 'NewSellerCase', description: 'A seller’s case; the seller comes from the caller’s token.' });
 
 /** A buyer's case: no account, so the order and the statement text are how support finds the purchase. */
 export const ConsumerCaseInputSchema = z.strictObject({

@@ -26,7 +26,9 @@ export type Route<D extends ApiDeps = ApiDeps> = (
 export type ApiDeps = AppDeps & AuthDeps & { surveyTokens: SurveyTokens };
 
 /** Routes whose credential is the token in their path: the headers' credentials are not read. */
-const PATH_CREDENTIAL_ROUTES = new Set(ROUTES.filter((r) => r.credential === 'path').map((r) => r.routeKey));
+const PATH_CREDENTIAL_ROUTES = new Set(
+  ROUTES.filter((r) => r.credential !== 'headers').map((r) => r.routeKey),
+);
 
 /**
  * Who is calling: nobody on a path-credential route (the route reads the token in its path), else

@@ -9,8 +9,15 @@
  * `credential: 'path'` routes (survey links, docs/survey.md#the-link-token) are `mixed` at API Gateway,
  * but the token in the path is the only credential: the handler reads no JWT or case token from the
  * headers, so a stale session in the browser cannot stand in the way of an answer.
+ * `auth: 'public'` routes (the API document and its reference page) take no credential at all.
  */
-export const ROUTE_GROUPS = ['cases-intake', 'cases-query', 'case-requests', 'case-triage'] as const;
+export const ROUTE_GROUPS = [
+  'cases-intake',
+  'cases-query',
+  'case-requests',
+  'case-triage',
+  'api-docs',
+] as const;
 export type RouteGroup = (typeof ROUTE_GROUPS)[number];
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT';
@@ -20,9 +27,9 @@ export interface RouteDefinition {
   /** API Gateway path syntax: `{id}` is a path parameter. */
   path: string;
   group: RouteGroup;
-  auth: 'jwt' | 'mixed';
-  /** Where the handler looks for the caller's credential: the headers (default), or the path itself. */
-  credential: 'headers' | 'path';
+  auth: 'jwt' | 'mixed' | 'public';
+  /** Where the handler looks for the caller's credential: the headers (default), the path itself, nowhere. */
+  credential: 'headers' | 'path' | 'none';
   /** The route key API Gateway puts in `routeKey`, e.g. `GET /cases/{id}`. */
   routeKey: string;
 }
@@ -31,8 +38,8 @@ const route = (
   method: HttpMethod,
   path: string,
   group: RouteGroup,
-  auth: 'jwt' | 'mixed',
-  credential: 'headers' | 'path' = 'headers',
+  auth: RouteDefinition['auth'],
+  credential: RouteDefinition['credential'] = 'headers',
 ): RouteDefinition => ({
   method,
   path,
@@ -56,6 +63,9 @@ export const ROUTES: readonly RouteDefinition[] = [
   route('PUT', '/cases/{id}/severity', 'case-triage', 'jwt'),
   route('PUT', '/cases/{id}/assignee', 'case-triage', 'jwt'),
   route('POST', '/cases/{id}/workaround', 'case-triage', 'jwt'),
+  route('GET', '/openapi.json', 'api-docs', 'public', 'none'),
+  route('GET', '/docs', 'api-docs', 'public', 'none'),
+  route('GET', '/docs/{asset}', 'api-docs', 'public', 'none'),
 ];
 
 /** The Lambda entry of each route group, relative to the repository root. */
@@ -64,6 +74,7 @@ export const ROUTE_GROUP_ENTRIES: Record<RouteGroup, string> = {
   'cases-query': 'functions/cases-query/handler.ts',
   'case-requests': 'functions/case-requests/handler.ts',
   'case-triage': 'functions/case-triage/handler.ts',
+  'api-docs': 'functions/api-docs/handler.ts',
 };
 
 /** JWT claims casewatch reads (Cognito ID/access token with a custom seller claim). */

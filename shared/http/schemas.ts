@@ -104,7 +104,11 @@ const ConsumerCreateSchema = z
       b.email === undefined ||
       String(b.requester.email).toLowerCase() === String(b.email).toLowerCase(),
     { message: 'differs from requester.email', path: ['email'], ...whenAnObject },
-  );
+  )
+  .meta({
+    id: 'NewConsumerCase',
+    description: 'A buyer’s case, no account needed: who they are and the purchase support must find.',
+  });
 
 /**
  * `POST /cases`: a seller case (the seller comes from the caller's token) or a buyer's case, which

@@ -38,7 +38,13 @@ const indexArn = (name: string) => ({ 'Fn::Join': ['', [tableArn(), `/index/${na
  * by PutItem / UpdateItem / ConditionCheckItem): the stack may grant less, never more.
  */
 const TRANSACT_WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'];
-const NEEDS: Record<RouteGroup, { table: string[]; indexes: string[]; idempotency: string[] }> = {
+/** Every group but the API document's, which is public and touches no case data. */
+const CASE_GROUPS = ROUTE_GROUPS.filter((g): g is Exclude<RouteGroup, 'api-docs'> => g !== 'api-docs');
+
+const NEEDS: Record<
+  Exclude<RouteGroup, 'api-docs'>,
+  { table: string[]; indexes: string[]; idempotency: string[] }
+> = {
   'cases-intake': {
     table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
     indexes: [],
@@ -144,8 +150,8 @@ describe('functions', () => {
     }
   });
 
-  it('gives every function the table, the secret and the user pool; only case-requests the bucket', () => {
-    for (const group of ROUTE_GROUPS) {
+  it('gives every case function the table, the secret and the user pool; only case-requests the bucket', () => {
+    for (const group of CASE_GROUPS) {
       const env = app.envOf(functionId(group));
       expect(env, group).toMatchObject({
         TABLE_NAME: { Ref: ids.table },
@@ -167,6 +173,31 @@ describe('functions', () => {
   });
 });
 
+describe('the API document and its reference page', () => {
+  it('are public routes without an authorizer, served by a function that touches no case data', () => {
+    const docs = ROUTES.filter((r) => r.group === 'api-docs');
+    expect(docs.map((r) => r.routeKey).sort()).toEqual([
+      'GET /docs',
+      'GET /docs/{asset}',
+      'GET /openapi.json',
+    ]);
+    for (const route of docs) {
+      app.template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: route.routeKey,
+        AuthorizationType: 'NONE',
+      });
+    }
+    expect(app.envOf(functionId('api-docs'))).toEqual(
+      expect.not.objectContaining({ TABLE_NAME: expect.anything(), CASEWATCH_SECRET_ARN: expect.anything() }),
+    );
+    const services = app
+      .statementsOf(roleId('api-docs'))
+      .flatMap((s) => asList(s.Action))
+      .map((a) => a.split(':')[0]);
+    expect(services.filter((service) => service !== 'logs' && service !== 'xray')).toEqual([]);
+  });
+});
+
 describe('least-privilege IAM', () => {
   it('has no wildcard action and no Scan (or PartiQL, which can scan) in any policy', () => {
     const actions = app.allStatements().flatMap((s) => asList(s.Action));
@@ -182,7 +213,7 @@ describe('least-privilege IAM', () => {
     }
   });
 
-  it.each(ROUTE_GROUPS)('%s touches the table only as its group needs', (group) => {
+  it.each(CASE_GROUPS)('%s touches the table only as its group needs', (group) => {
     const needs = NEEDS[group];
     const dynamo = app
       .statementsOf(roleId(group))
@@ -218,8 +249,8 @@ describe('least-privilege IAM', () => {
     }
   });
 
-  it('lets every function read the signing secret, with GetSecretValue only', () => {
-    for (const group of ROUTE_GROUPS) {
+  it('lets every case function read the signing secret, with GetSecretValue only', () => {
+    for (const group of CASE_GROUPS) {
       const secretStatements = app
         .statementsOf(roleId(group))
         .filter((s) => asList(s.Action).some((a) => a.startsWith('secretsmanager:')));
@@ -248,8 +279,8 @@ describe('least-privilege IAM', () => {
     }
   });
 
-  it('gives the functions no other service than logs, X-Ray, DynamoDB, Secrets Manager and S3', () => {
-    for (const group of ROUTE_GROUPS) {
+  it('gives the case functions no other service than logs, X-Ray, DynamoDB, Secrets Manager and S3', () => {
+    for (const group of CASE_GROUPS) {
       const services = new Set(
         app.statementsOf(roleId(group)).flatMap((s) => asList(s.Action).map((a) => a.split(':')[0])),
       );

@@ -21,9 +21,7 @@ import {
   type ValidationReport,
 } from './support/validation-report.ts';
 
-const ROUTE_KEYS_WITHOUT_AUTHORIZER = new Set(
-  ROUTES.filter((r) => r.auth === 'mixed').map((r) => r.routeKey),
-);
+const ROUTE_KEYS_WITHOUT_AUTHORIZER = new Set(ROUTES.filter((r) => r.auth !== 'jwt').map((r) => r.routeKey));
 const routeKeyOf = (route: HttpRoute) => (route.node.defaultChild as CfnRoute).routeKey;
 
 const newOutdir = tempOutdirsOfFile();

@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { createTransport } from 'nodemailer';
+import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { type LocalRuntime, startLocalRuntime } from '../../../local/runtime.ts';
+import type { components, paths } from '../../../openapi/schema.d.ts';
+import { contractViolation } from '../../support/api-contract-check.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON answers; each assertion checks the shape it needs.
 export interface ApiAnswer<T = any> {
@@ -45,9 +48,55 @@ export interface StartOptions {
 
 const uniqueTableName = () => `casewatch-${randomBytes(6).toString('hex')}`;
 
-/** A running local runtime on free ports, and a small client for its API. */
+/**
+ * Checks every answer the typed client gets against the API document (as `call` does), so an answer
+ * the document does not describe fails the test even where the types cannot see it.
+ */
+const contractCheck: Middleware = {
+  async onResponse({ request, response }) {
+    const text = await response.clone().text();
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : null;
+    } catch {
+      // Not JSON: checked as it is.
+    }
+    const violation = contractViolation(
+      request.method,
+      new URL(request.url).pathname,
+      response.status,
+      response.headers.get('content-type'),
+      body,
+    );
+    if (violation) throw new Error(`the API document does not describe this answer: ${violation}`);
+    return response;
+  },
+};
+
+export type Problem = components['schemas']['Problem'];
+
+/** The problem+json of a typed call's error (an error that is API Gateway's own body fails the test). */
+export function problemOf(error: unknown): Problem {
+  if (error && typeof error === 'object' && 'type' in error && 'status' in error) return error as Problem;
+  throw new Error(`expected a problem+json answer, got ${JSON.stringify(error)}`);
+}
+
+/** Who is calling, as the headers of a typed request: a bearer JWT, or a buyer's case token. */
+export function credential(who: { token?: string; caseToken?: string }): Record<string, string> {
+  if (who.token) return { authorization: `Bearer ${who.token}` };
+  if (who.caseToken) return { 'x-case-token': who.caseToken };
+  return {};
+}
+
+/** A running local runtime on free ports, and clients for its API: typed (`client`) and raw (`call`). */
 export class LocalApi {
-  private constructor(public readonly runtime: LocalRuntime) {}
+  /** The client generated from the API document: paths, bodies and answers are typed by it. */
+  public readonly client: Client<paths>;
+
+  private constructor(public readonly runtime: LocalRuntime) {
+    this.client = createClient<paths>({ baseUrl: runtime.apiUrl });
+    this.client.use(contractCheck);
+  }
 
   public static async start(options: StartOptions = {}): Promise<LocalApi> {
     const runtime = await startLocalRuntime({
@@ -130,6 +179,15 @@ export class LocalApi {
     } catch {
       // Not JSON: keep the text.
     }
+    // Every answer of the API must be one the document describes, whatever the test then checks.
+    const violation = contractViolation(
+      method,
+      new URL(path, 'http://localhost').pathname,
+      response.status,
+      response.headers.get('content-type'),
+      parsed,
+    );
+    if (violation) throw new Error(`the API document does not describe this answer: ${violation}`);
     return { status: response.status, body: parsed as T, headers: response.headers };
   }
 

@@ -1,0 +1,407 @@
+import * as z from 'zod';
+import { CaseViewSchema } from '../app/case-view.ts';
+import { SurveyAnswerSchema } from '../domain/survey.ts';
+import {
+  CasePageSchema,
+  CreatedCaseSchema,
+  EventPageSchema,
+  MessageAnswerSchema,
+  SurveySubmittedSchema,
+  SurveyViewSchema,
+  UploadSchema,
+} from './responses.ts';
+import {
+  AssignSchema,
+  AttachmentSchema,
+  ChangeStatusSchema,
+  CreateCaseSchema,
+  EscalationSchema,
+  ListCasesQuerySchema,
+  PageQuerySchema,
+  PostMessageSchema,
+  SetSeveritySchema,
+  WorkaroundSchema,
+} from './schemas.ts';
+
+/*
+ * The API's contract, route by route: the same request schemas the handlers parse with and the response
+ * schemas they answer with, plus what only a document says (who may call, which errors, which headers).
+ * `openapi.ts` turns it into the OpenAPI document; a test fails when a route of `ROUTES` is missing
+ * here or a route here is not served.
+ */
+
+/**
+ * The credentials a route accepts, any one of them; `anonymous`: none needed. A route with none listed
+ * is public (the survey link carries its own token in the path).
+ */
+export type Credential = 'cognito' | 'caseToken' | 'anonymous';
+
+/** An error a route can answer, beyond the ones every route can (500, and 413 for a body over 10 MiB). */
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 412;
+
+export interface BodySpec {
+  schema: z.ZodType;
+  /** Another media type the route also takes (the survey's HTML form). */
+  form?: z.ZodType;
+  required?: boolean;
+}
+
+export interface Operation {
+  operationId: string;
+  summary: string;
+  description: string;
+  tag: 'Cases' | 'Timeline' | 'Triage' | 'Requesters' | 'Surveys' | 'Documentation';
+  /** Any one of them will do. */
+  credentials: readonly Credential[];
+  path?: z.ZodObject;
+  query?: z.ZodObject;
+  /** Request headers beyond the credential: `If-Match`, `Idempotency-Key`, `X-Casewatch-Channel`. */
+  headers?: z.ZodObject;
+  body?: BodySpec;
+  success: {
+    status: 200 | 201;
+    description: string;
+    schema?: z.ZodType;
+    /** Other media types the same answer comes in (`text/html` for a browser). */
+    alternatives?: Record<string, z.ZodType>;
+    headers?: z.ZodObject;
+  };
+  errors: Partial<Record<ErrorStatus, string>>;
+  /** A browser asking for `text/html` gets each error as a page too (the survey link). */
+  htmlErrors?: boolean;
+}
+
+const caseId = z
+  .string()
+  .meta({
+    description: 'the case id (a ULID)',
+    example: '01M8PPCAM0A8TM6CPX36M5ZZ28',
+    param: { id: 'caseId' },
+  });
+const caseRef = z.string().meta({
+  description: 'the case id (a ULID), or its number (`CW-…`, any letter case)',
+  example: 'CW-5SADRT',
+});
+const surveyToken = z.string().meta({
+  description: 'the token of the mailed survey link: the only credential this route reads',
+  param: { id: 'surveyToken' },
+});
+
+const IfMatch = z
+  .string()
+  .regex(/^\s*(?:W\/)?"?\d{1,9}"?\s*$/)
+  .optional()
+  .meta({
+    description:
+      'the case version the change is meant for (its `ETag`); if the case changed meanwhile nothing is written and the answer is 412. Without it, a change that races another is applied to the fresh case.',
+    example: '"3"',
+    param: { id: 'ifMatch' },
+  });
+const Channel = z
+  .enum(['portal', 'api'])
+  .optional()
+  .meta({
+    description:
+      'how the request arrives, recorded on the timeline: the portal says `portal`; anything else is `api`',
+    param: { id: 'channel' },
+  });
+const writeHeaders = z.object({ 'If-Match': IfMatch });
+
+const ETag = z
+  .string()
+  .meta({
+    description: 'the case version, to send back as `If-Match`',
+    example: '"3"',
+    header: { id: 'etag' },
+  });
+const caseHeaders = z.object({ ETag });
+
+const onCase = z.object({ id: caseId });
+
+/** The errors of a route on one case, as every such route answers them. */
+const CASE_ERRORS = {
+  401: 'no credential, or one that does not verify (a bearer token, or a case token)',
+  403: 'the token belongs to no casewatch group',
+  404: 'no such case, or one the caller may not see (the answers are identical, so ids cannot be probed)',
+} as const;
+
+const WRITE_ERRORS = {
+  ...CASE_ERRORS,
+  409: 'the case refused the change (it is closed: closed is final), or it is changing so often right now that the change could not land — retry after `Retry-After` seconds',
+  412: 'a stale `If-Match`: the case changed since the caller read it; nothing was written',
+} as const;
+
+const STAFF_ERRORS = {
+  401: 'no bearer token, or one that does not verify — answered by API Gateway’s JWT authorizer',
+  403: 'the caller is not an agent or a lead (requesters see the case but may not do this)',
+  404: CASE_ERRORS[404],
+  409: WRITE_ERRORS[409],
+  412: WRITE_ERRORS[412],
+} as const;
+
+export const OPERATIONS: Record<string, Operation> = {
+  'POST /cases': {
+    operationId: 'openCase',
+    summary: 'Open a case',
+    description:
+      'A signed-in seller opens a seller case (the seller comes from the token); anyone opens a consumer case, with the order number and billing descriptor support needs to find the purchase, and gets back the case token that opens it. The case starts `new` at its suggested severity, its first-response clock running; the requester is mailed an acknowledgment. A retry with the same `Idempotency-Key`, caller and body answers the first case instead of opening a second.',
+    tag: 'Cases',
+    credentials: ['anonymous', 'cognito'],
+    headers: z.object({
+      'Idempotency-Key': z
+        .string()
+        .min(1)
+        .max(255)
+        .optional()
+        .meta({ description: 'makes a retry of the same create answer the first case (kept 24 hours)' }),
+      'X-Casewatch-Channel': Channel,
+    }),
+    body: { schema: CreateCaseSchema, required: true },
+    success: {
+      status: 201,
+      description: 'the case (a consumer case with its `caseToken`)',
+      schema: CreatedCaseSchema,
+      headers: z.object({
+        ETag,
+        Location: z
+          .string()
+          .meta({ description: 'where the case lives', example: '/cases/01M8PPCAM0A8TM6CPX36M5ZZ28' }),
+      }),
+    },
+    errors: {
+      400: 'an invalid body: every invalid field is listed',
+      401: 'a seller case without a signed-in seller, or a bearer token that does not verify',
+      403: 'anyone but a seller opening a seller case',
+      409: 'a create under the same `Idempotency-Key` is still running: retry after `Retry-After` seconds',
+    },
+  },
+  'GET /cases': {
+    operationId: 'listCases',
+    summary: 'List cases, earliest open deadline first',
+    description:
+      'Agents and leads list every case; sellers only their company’s (whatever they filter). Filters combine; pages are opaque, signed cursors bound to the filters that made them.',
+    tag: 'Cases',
+    credentials: ['cognito'],
+    query: ListCasesQuerySchema,
+    success: { status: 200, description: 'a page of cases', schema: CasePageSchema },
+    errors: {
+      400: 'an invalid filter, limit or cursor (a cursor is only valid with the filters that made it)',
+      401: STAFF_ERRORS[401],
+      403: 'the token belongs to no casewatch group',
+    },
+  },
+  'GET /cases/{id}': {
+    operationId: 'getCase',
+    summary: 'Read a case',
+    description: 'The case with its SLA block, by id or by number; `ETag` is its version.',
+    tag: 'Cases',
+    credentials: ['cognito', 'caseToken'],
+    path: z.object({ id: caseRef }),
+    success: { status: 200, description: 'the case', schema: CaseViewSchema, headers: caseHeaders },
+    errors: CASE_ERRORS,
+  },
+  'GET /cases/{id}/events': {
+    operationId: 'listEvents',
+    summary: 'Read a case’s timeline',
+    description:
+      'Oldest first, paged like the list. A requester sees the public events only: no internal notes, severity, assignee or SLA bookkeeping.',
+    tag: 'Timeline',
+    credentials: ['cognito', 'caseToken'],
+    path: onCase,
+    query: PageQuerySchema,
+    success: { status: 200, description: 'a page of the timeline', schema: EventPageSchema },
+    errors: { 400: 'an invalid limit or cursor', ...CASE_ERRORS },
+  },
+  'POST /cases/{id}/messages': {
+    operationId: 'postMessage',
+    summary: 'Post a message',
+    description:
+      'Staff messages may be internal notes; a public one is an update that meets the deadline it answers. A requester’s message on a case pending closure or on hold moves it back to open; on a closed case it opens a new case linked to it.',
+    tag: 'Timeline',
+    credentials: ['cognito', 'caseToken'],
+    path: onCase,
+    headers: z.object({ 'If-Match': IfMatch, 'X-Casewatch-Channel': Channel }),
+    body: { schema: PostMessageSchema, required: true },
+    success: {
+      status: 201,
+      description: 'the message, or the follow-up case it opened',
+      schema: MessageAnswerSchema,
+    },
+    errors: {
+      400: 'an invalid body',
+      ...WRITE_ERRORS,
+      403: 'a requester writing an internal note, or a token in no casewatch group',
+      409: 'staff writing on a closed case, or a case changing too often right now (`Retry-After`)',
+    },
+  },
+  'POST /cases/{id}/status': {
+    operationId: 'changeStatus',
+    summary: 'Move a case to another status',
+    description:
+      'Agents and leads move a case between any two statuses but `new`, and close it; a requester may close their own case. A public note is customer-visible and counts as an update. A move the status machine has not is a 409 that lists the moves there are.',
+    tag: 'Cases',
+    credentials: ['cognito', 'caseToken'],
+    path: onCase,
+    headers: writeHeaders,
+    body: { schema: ChangeStatusSchema, required: true },
+    success: { status: 200, description: 'the moved case', schema: CaseViewSchema, headers: caseHeaders },
+    errors: {
+      400: 'an invalid body',
+      ...WRITE_ERRORS,
+      409: 'no such move from here for this caller (back to new, out of closed, a requester moving other than to closed, the status it already has): `allowed` lists the moves there are; or a case changing too often right now (`Retry-After`)',
+    },
+  },
+  'POST /cases/{id}/escalations': {
+    operationId: 'requestEscalation',
+    summary: 'Ask for an escalation',
+    description: 'The requester asks for more attention; it is on the timeline and the leads are mailed.',
+    tag: 'Requesters',
+    credentials: ['cognito', 'caseToken'],
+    path: onCase,
+    headers: writeHeaders,
+    body: { schema: EscalationSchema, required: true },
+    success: { status: 201, description: 'the case', schema: CaseViewSchema, headers: caseHeaders },
+    errors: { 400: 'an invalid body', ...WRITE_ERRORS, 403: 'staff asking for an escalation' },
+  },
+  'POST /cases/{id}/attachments': {
+    operationId: 'requestUpload',
+    summary: 'Ask where to upload a file',
+    description:
+      'Answers a URL to `PUT` the bytes to within 15 minutes, with the declared content type and exactly the declared size; in AWS a presigned S3 URL.',
+    tag: 'Requesters',
+    credentials: ['cognito', 'caseToken'],
+    path: onCase,
+    headers: writeHeaders,
+    body: { schema: AttachmentSchema, required: true },
+    success: { status: 201, description: 'where to upload, until when', schema: UploadSchema },
+    errors: { 400: 'an invalid file name, media type or size', ...WRITE_ERRORS },
+  },
+  'GET /surveys/{token}': {
+    operationId: 'readSurvey',
+    summary: 'Read a survey',
+    description:
+      'The survey behind a mailed link: its questions and whether it was answered. A browser (asking for `text/html`) gets the survey page with its form.',
+    tag: 'Surveys',
+    credentials: [],
+    path: z.object({ token: surveyToken }),
+    success: {
+      status: 200,
+      description: 'the survey',
+      schema: SurveyViewSchema,
+      alternatives: { 'text/html': z.string().meta({ description: 'the survey page, for a browser' }) },
+    },
+    errors: { 404: 'a link casewatch never sent, or one that expired (60 days)' },
+    htmlErrors: true,
+  },
+  'POST /surveys/{token}': {
+    operationId: 'answerSurvey',
+    summary: 'Answer a survey',
+    description: 'Three ratings from 1 to 5 and an optional comment; a survey takes one answer.',
+    tag: 'Surveys',
+    credentials: [],
+    path: z.object({ token: surveyToken }),
+    body: {
+      schema: SurveyAnswerSchema,
+      required: true,
+      form: z
+        .object({
+          overall: z.string(),
+          timeliness: z.string(),
+          friendliness: z.string(),
+          comment: z.string().optional(),
+        })
+        .meta({
+          description: 'the survey page’s form, reshaped into the JSON answer and judged the same way',
+        }),
+    },
+    success: {
+      status: 201,
+      description: 'the answer was recorded',
+      schema: SurveySubmittedSchema,
+      alternatives: { 'text/html': z.string().meta({ description: 'a thank-you page, for a browser' }) },
+    },
+    errors: {
+      400: 'an invalid answer (the form gets the page again, each wrong field marked)',
+      404: 'a link casewatch never sent, or one that expired',
+      409: 'the survey was already answered',
+    },
+    htmlErrors: true,
+  },
+  'GET /openapi.json': {
+    operationId: 'getApiDocument',
+    summary: 'This document',
+    description: 'The API’s OpenAPI 3.1 document, generated from the code that defines the API.',
+    tag: 'Documentation',
+    credentials: [],
+    success: {
+      status: 200,
+      description: 'the OpenAPI document',
+      schema: z.record(z.string(), z.unknown()).meta({ description: 'an OpenAPI 3.1 document' }),
+    },
+    errors: {},
+  },
+  'GET /docs': {
+    operationId: 'getApiReference',
+    summary: 'The API reference, for people',
+    description: 'This document rendered as a page (Redoc, served from the API itself, no CDN).',
+    tag: 'Documentation',
+    credentials: [],
+    success: {
+      status: 200,
+      description: 'the reference page',
+      alternatives: { 'text/html': z.string() },
+    },
+    errors: {},
+  },
+  'GET /docs/{asset}': {
+    operationId: 'getApiReferenceAsset',
+    summary: 'A file of the reference page',
+    description: 'The renderer the reference page loads.',
+    tag: 'Documentation',
+    credentials: [],
+    path: z.object({ asset: z.string().meta({ example: 'redoc.standalone.js' }) }),
+    success: {
+      status: 200,
+      description: 'the file',
+      alternatives: { 'text/javascript': z.string() },
+    },
+    errors: { 404: 'no such file' },
+  },
+  'PUT /cases/{id}/severity': {
+    operationId: 'setSeverity',
+    summary: 'Set the severity',
+    description:
+      'Agents and leads set the final level, directly or from qualification answers (which also refresh the suggestion); open deadlines follow the new level from their original start, and one already past breaches at once.',
+    tag: 'Triage',
+    credentials: ['cognito'],
+    path: onCase,
+    headers: writeHeaders,
+    body: { schema: SetSeveritySchema, required: true },
+    success: { status: 200, description: 'the case', schema: CaseViewSchema, headers: caseHeaders },
+    errors: { 400: 'an invalid body: a level, answers, or both, and a reason', ...STAFF_ERRORS },
+  },
+  'PUT /cases/{id}/assignee': {
+    operationId: 'assignCase',
+    summary: 'Assign an agent',
+    description: 'Sets the assignee; a new case becomes open.',
+    tag: 'Triage',
+    credentials: ['cognito'],
+    path: onCase,
+    headers: writeHeaders,
+    body: { schema: AssignSchema, required: true },
+    success: { status: 200, description: 'the case', schema: CaseViewSchema, headers: caseHeaders },
+    errors: { 400: 'an invalid body', ...STAFF_ERRORS },
+  },
+  'POST /cases/{id}/workaround': {
+    operationId: 'recordWorkaround',
+    summary: 'Record a workaround or resolution',
+    description: 'A High case’s daily updates relax to every five business days from here.',
+    tag: 'Triage',
+    credentials: ['cognito'],
+    path: onCase,
+    headers: writeHeaders,
+    body: { schema: WorkaroundSchema, required: false },
+    success: { status: 200, description: 'the case', schema: CaseViewSchema, headers: caseHeaders },
+    errors: { 400: 'an invalid body', ...STAFF_ERRORS },
+  },
+};

@@ -1,0 +1,200 @@
+import * as z from 'zod';
+import {
+  createDocument,
+  type ZodOpenApiOperationObject,
+  type ZodOpenApiOverride,
+  type ZodOpenApiPathsObject,
+  type ZodOpenApiResponseObject,
+} from 'zod-openapi';
+import { type Credential, type ErrorStatus, OPERATIONS, type Operation } from './api-contract.ts';
+import { GatewayMessageSchema, ProblemSchema } from './responses.ts';
+import { ROUTES, type RouteDefinition } from './routes.ts';
+
+/*
+ * The OpenAPI 3.1 document, generated from the route table and the API contract (the zod schemas the
+ * handlers use), never written by hand. `scripts/openapi.ts` writes it to `openapi/openapi.json`,
+ * which the API serves at `/openapi.json` and from which the typed client is generated.
+ */
+
+/** Real answers of the local runtime, by operation id and status (`openapi/examples.json`). */
+export type ResponseExamples = Record<string, Record<string, unknown>>;
+
+const PROBLEM = 'application/problem+json';
+const JSON_TYPE = 'application/json';
+
+const SECURITY_SCHEMES = {
+  cognito: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description:
+      'A Cognito **ID token** of the user pool (groups `agents`, `leads`, `sellers`; sellers carry `custom:sellerId`). Locally: `POST /_local/tokens`. An access token carries no email and is refused.',
+  },
+  caseToken: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-Case-Token',
+    description:
+      'A buyer without an account: the `caseToken` `POST /cases` answered (or a follow-up case’s). It opens that one case and does not expire.',
+  },
+} as const;
+
+const TAGS = [
+  { name: 'Cases', description: 'Opening, reading, listing and moving cases.' },
+  { name: 'Timeline', description: 'What happened on a case, and messages.' },
+  { name: 'Triage', description: 'Staff decisions: severity, assignee, workaround.' },
+  { name: 'Requesters', description: 'What the person a case is for does: escalate, attach files.' },
+  { name: 'Surveys', description: 'The end-of-case survey behind a mailed link.' },
+  { name: 'Documentation', description: 'This document and its reference page.' },
+];
+
+const RetryAfter = z.object({
+  'Retry-After': z
+    .string()
+    .optional()
+    .meta({ description: 'seconds to wait before retrying, when waiting is the answer', example: '1' }),
+});
+
+const HTML_PAGE = z.string().meta({ description: 'the same answer as a page, for a browser' });
+
+function security(credentials: readonly Credential[]): Record<string, string[]>[] {
+  return credentials.map((c) => (c === 'anonymous' ? {} : { [c]: [] }));
+}
+
+function problemAnswer(description: string, example: unknown): ZodOpenApiResponseObject {
+  return {
+    description,
+    content: { [PROBLEM]: { schema: ProblemSchema, ...(example === undefined ? {} : { example }) } },
+  };
+}
+
+function errorResponses(route: RouteDefinition, op: Operation, examples: Record<string, unknown>) {
+  const responses: Record<string, ZodOpenApiResponseObject> = {};
+  for (const [code, description] of Object.entries(op.errors) as [string, string][]) {
+    const status = Number(code) as ErrorStatus;
+    // API Gateway's JWT authorizer answers a missing or bad token itself, before any function runs.
+    if (status === 401 && route.auth === 'jwt') {
+      responses[code] = {
+        description,
+        content: { [JSON_TYPE]: { schema: GatewayMessageSchema, example: { message: 'Unauthorized' } } },
+      };
+      continue;
+    }
+    const answer = problemAnswer(description, examples[code]);
+    if (op.htmlErrors) answer.content = { ...answer.content, 'text/html': { schema: HTML_PAGE } };
+    responses[code] = { ...answer, ...(status === 409 ? { headers: RetryAfter } : {}) };
+  }
+  responses['413'] = {
+    description: 'a body over 10 MiB, refused by API Gateway (a JSON body over 256 KiB is a 400)',
+    content: {
+      [JSON_TYPE]: { schema: GatewayMessageSchema, example: { message: 'Request Entity Too Large' } },
+    },
+  };
+  responses['500'] = {
+    description:
+      'a fault of ours (logged): problem+json from casewatch, or API Gateway’s own body if a function crashed',
+    content: {
+      [PROBLEM]: { schema: ProblemSchema },
+      [JSON_TYPE]: { schema: GatewayMessageSchema, example: { message: 'Internal Server Error' } },
+    },
+  };
+  return responses;
+}
+
+function operation(
+  route: RouteDefinition,
+  op: Operation,
+  examples: ResponseExamples,
+): ZodOpenApiOperationObject {
+  const own = examples[op.operationId] ?? {};
+  const success = op.success;
+  const content: Record<string, { schema: z.ZodType; example?: unknown }> = {};
+  if (success.schema) {
+    const example = own[String(success.status)];
+    content[JSON_TYPE] = { schema: success.schema, ...(example === undefined ? {} : { example }) };
+  }
+  for (const [type, schema] of Object.entries(success.alternatives ?? {})) content[type] = { schema };
+  return {
+    operationId: op.operationId,
+    summary: op.summary,
+    description: op.description,
+    tags: [op.tag],
+    security: security(op.credentials),
+    requestParams: {
+      ...(op.path ? { path: op.path } : {}),
+      ...(op.query ? { query: op.query } : {}),
+      ...(op.headers ? { header: op.headers } : {}),
+    },
+    ...(op.body
+      ? {
+          requestBody: {
+            required: op.body.required !== false,
+            content: {
+              [JSON_TYPE]: { schema: op.body.schema },
+              ...(op.body.form ? { 'application/x-www-form-urlencoded': { schema: op.body.form } } : {}),
+            },
+          },
+        }
+      : {}),
+    responses: {
+      [String(success.status)]: {
+        description: success.description,
+        content,
+        ...(success.headers ? { headers: success.headers } : {}),
+      },
+      ...errorResponses(route, op, own),
+    },
+  };
+}
+
+/**
+ * A union told apart by a property (the timeline's events by `type`) says so, with each value's
+ * component, so generated clients narrow on it.
+ */
+const discriminate: ZodOpenApiOverride = ({ jsonSchema, zodSchema }) => {
+  const def = zodSchema._zod.def as { type: string; discriminator?: string; options?: z.ZodObject[] };
+  if (def.type !== 'union' || !def.discriminator || !def.options || !jsonSchema.oneOf) return;
+  const mapping: Record<string, string> = {};
+  for (const option of def.options) {
+    const id = z.globalRegistry.get(option)?.id;
+    const value = (option.shape[def.discriminator] as z.ZodLiteral | undefined)?.value;
+    if (id && typeof value === 'string') mapping[value] = `#/components/schemas/${id}`;
+  }
+  // Only when every option is a named component: a discriminator cannot select an inline schema.
+  if (Object.keys(mapping).length === def.options.length)
+    jsonSchema.discriminator = { propertyName: def.discriminator, mapping };
+};
+
+/** The whole document; `examples` are real answers to show beside the schemas. */
+export function buildOpenApiDocument(examples: ResponseExamples = {}): ReturnType<typeof createDocument> {
+  const paths: ZodOpenApiPathsObject = {};
+  for (const route of ROUTES) {
+    const op = OPERATIONS[route.routeKey];
+    if (!op) throw new Error(`the API contract does not describe ${route.routeKey}`);
+    paths[route.path] = {
+      ...paths[route.path],
+      [route.method.toLowerCase()]: operation(route, op, examples),
+    };
+  }
+  return createDocument(
+    {
+      openapi: '3.1.0',
+      info: {
+        title: 'casewatch API',
+        version: '1.0.0',
+        summary: 'Support cases with service levels kept to the minute.',
+        description:
+          'Cases come in over this API and by email; every promise of the support policy is kept by one-shot timers. Conventions (authentication, errors, versions, idempotency, pages): see docs/api.md in the repository; every answer below is a real answer of the local runtime.',
+        license: { name: 'Proprietary', identifier: 'LicenseRef-casewatch' },
+        contact: { name: 'casewatch support engineering' },
+      },
+      // Relative: the API that serves this document (locally http://localhost:3000; in AWS the HTTP API's
+      // URL, or the portal's /api).
+      servers: [{ url: '/', description: 'the API this document is served by' }],
+      tags: TAGS,
+      components: { securitySchemes: SECURITY_SCHEMES },
+      paths,
+    },
+    { override: discriminate },
+  );
+}

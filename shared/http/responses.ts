@@ -1,0 +1,111 @@
+import * as z from 'zod';
+import { CaseViewSchema } from '../app/case-view.ts';
+import { InstantSchema } from '../domain/instant.ts';
+import { CaseStatusSchema } from '../domain/status.ts';
+import { SURVEY_QUESTIONS } from '../domain/survey.ts';
+import { TimelineEventSchema } from '../domain/timeline.ts';
+
+/*
+ * What the API answers, as zod schemas: the API document describes them (`api-contract.ts`), the
+ * handlers are typed by them (`jsonAs`), and the end-to-end tests check every answer against them.
+ */
+
+/** RFC 9457 problem details: the body of every error casewatch itself answers. */
+export const ProblemSchema = z
+  .strictObject({
+    type: z.string().meta({ example: 'https://casewatch.dev/problems/invalid-request' }),
+    title: z.string(),
+    status: z.int().min(400).max(599),
+    detail: z.string().meta({ description: 'what went wrong, in words' }),
+    errors: z
+      .array(
+        z.strictObject({
+          field: z.string().meta({ description: 'dotted path of the field, e.g. `requester.email`' }),
+          message: z.string(),
+        }),
+      )
+      .optional()
+      .meta({ description: 'for a 400: one entry per invalid field' }),
+    allowed: z
+      .array(CaseStatusSchema)
+      .optional()
+      .meta({ description: 'for a status move the case refused (409): the moves still allowed from here' }),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details (`application/problem+json`).' });
+
+/**
+ * What API Gateway itself answers before a function runs (its JWT authorizer, an unknown route, a
+ * body over 10 MiB, a function that crashed): a body casewatch cannot change.
+ */
+export const GatewayMessageSchema = z
+  .strictObject({
+    message: z.enum(['Unauthorized', 'Not Found', 'Request Entity Too Large', 'Internal Server Error']),
+  })
+  .meta({ id: 'GatewayMessage', description: 'API Gateway’s own answer (not problem+json).' });
+
+const cursor = z
+  .string()
+  .nullable()
+  .meta({
+    description: 'opaque; send it back as `cursor` (same filters) for the next page, null on the last',
+  });
+
+export const CasePageSchema = z
+  .strictObject({ items: z.array(CaseViewSchema), cursor })
+  .meta({ id: 'CasePage', description: 'A page of cases, earliest open deadline first.' });
+
+export const EventPageSchema = z
+  .strictObject({ items: z.array(TimelineEventSchema), cursor })
+  .meta({ id: 'EventPage', description: 'A page of a timeline, oldest first.' });
+
+/** A new case; a buyer also gets the case token that opens it (and only it). */
+export const CreatedCaseSchema = CaseViewSchema.extend({
+  caseToken: z
+    .string()
+    .optional()
+    .meta({
+      description: 'consumer cases: send it as `X-Case-Token` to act on this case; it does not expire',
+    }),
+}).meta({ id: 'CreatedCase' });
+
+/** A message landed on its case. */
+const PostedMessageSchema = z.strictObject({
+  message: TimelineEventSchema.meta({ description: 'the `message.posted` event' }),
+  case: CaseViewSchema,
+});
+
+/** The case was closed: the requester's message opened a new case linked to it. */
+const FollowUpCaseSchema = z.strictObject({
+  message: z.null(),
+  case: CaseViewSchema.meta({ description: 'the new case, whose `relatedCaseId` is the closed one' }),
+  caseToken: z.string().optional().meta({ description: 'consumer cases: the new case’s token' }),
+  notice: z.string().meta({ description: 'what happened, in words for the requester' }),
+});
+
+export const MessageAnswerSchema = z
+  .union([PostedMessageSchema, FollowUpCaseSchema])
+  .meta({ id: 'MessageAnswer', description: 'The message on its case, or the follow-up case it opened.' });
+
+export const UploadSchema = z
+  .strictObject({
+    attachmentId: z.string(),
+    uploadUrl: z.url().meta({ description: 'PUT the bytes here, with the declared content type and size' }),
+    expiresAt: InstantSchema,
+  })
+  .meta({ id: 'Upload', description: 'Where to upload one file, until when.' });
+
+const SURVEY_TOPICS = SURVEY_QUESTIONS.map((q) => q.topic) as [string, ...string[]];
+
+export const SurveyViewSchema = z
+  .strictObject({
+    caseNumber: z.string(),
+    subject: z.string(),
+    questions: z.array(z.strictObject({ topic: z.enum(SURVEY_TOPICS), question: z.string() })),
+    scale: z.strictObject({ min: z.literal(1), max: z.literal(5) }),
+    submitted: z.boolean().meta({ description: 'the survey takes one answer; true once it has it' }),
+  })
+  .meta({ id: 'Survey', description: 'The survey behind a link.' });
+
+export const SurveySubmittedSchema = z
+  .strictObject({ submitted: z.literal(true), caseNumber: z.string() })
+  .meta({ id: 'SurveySubmitted' });
