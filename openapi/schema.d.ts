@@ -1017,6 +1017,113 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "01M8PPCAM09WEJM3NGQ5NADARW",
+                     *           "number": "CW-DMMMPK",
+                     *           "type": "seller",
+                     *           "channel": "api",
+                     *           "status": "new",
+                     *           "subject": "Webhooks not delivered since 08:00",
+                     *           "description": "Order webhooks stopped reaching our endpoint; live stores are missing orders.",
+                     *           "stepsToReproduce": null,
+                     *           "orderNumber": null,
+                     *           "billingDescriptor": null,
+                     *           "requester": {
+                     *             "email": "dana@acme.example",
+                     *             "sellerId": "acme"
+                     *           },
+                     *           "assignee": null,
+                     *           "severity": {
+                     *             "suggested": {
+                     *               "level": 2,
+                     *               "reasons": [
+                     *                 "severity: webhooks",
+                     *                 "urgency: ongoing",
+                     *                 "urgency: no acceptable workaround"
+                     *               ]
+                     *             },
+                     *             "label": "Medium",
+                     *             "source": "suggested",
+                     *             "level": 2
+                     *           },
+                     *           "relatedCaseId": null,
+                     *           "survey": null,
+                     *           "createdAt": "2026-11-30T17:00:00.000Z",
+                     *           "updatedAt": "2026-11-30T17:00:00.000Z",
+                     *           "version": 1,
+                     *           "sla": {
+                     *             "firstResponse": {
+                     *               "dueAt": "2026-12-01T05:00:00.000Z",
+                     *               "metAt": null,
+                     *               "atRiskAt": null,
+                     *               "breachedAt": null
+                     *             },
+                     *             "nextUpdate": {
+                     *               "dueAt": null,
+                     *               "metAt": null,
+                     *               "atRiskAt": null,
+                     *               "breachedAt": null,
+                     *               "paused": false
+                     *             },
+                     *             "autoCloseAt": null
+                     *           }
+                     *         },
+                     *         {
+                     *           "id": "01M8PPCAM09WEJM3NGQ5NADARY",
+                     *           "number": "CW-Z8FXSS",
+                     *           "type": "consumer",
+                     *           "channel": "api",
+                     *           "status": "new",
+                     *           "subject": "Charged twice for my subscription",
+                     *           "description": "My card shows double billing for order FS-123.",
+                     *           "stepsToReproduce": null,
+                     *           "orderNumber": "FS-123",
+                     *           "billingDescriptor": "FSPRG*ACME",
+                     *           "requester": {
+                     *             "email": "buyer@example.com",
+                     *             "sellerId": null
+                     *           },
+                     *           "assignee": null,
+                     *           "severity": {
+                     *             "suggested": {
+                     *               "level": 2,
+                     *               "reasons": [
+                     *                 "severity: subscriptions (\"double billing\")"
+                     *               ]
+                     *             },
+                     *             "label": "Medium",
+                     *             "source": "suggested",
+                     *             "level": 2
+                     *           },
+                     *           "relatedCaseId": null,
+                     *           "survey": null,
+                     *           "createdAt": "2026-11-30T17:00:00.000Z",
+                     *           "updatedAt": "2026-11-30T17:00:00.000Z",
+                     *           "version": 1,
+                     *           "sla": {
+                     *             "firstResponse": {
+                     *               "dueAt": "2026-12-01T05:00:00.000Z",
+                     *               "metAt": null,
+                     *               "atRiskAt": null,
+                     *               "breachedAt": null
+                     *             },
+                     *             "nextUpdate": {
+                     *               "dueAt": null,
+                     *               "metAt": null,
+                     *               "atRiskAt": null,
+                     *               "breachedAt": null,
+                     *               "paused": false
+                     *             },
+                     *             "autoCloseAt": null
+                     *           }
+                     *         }
+                     *       ],
+                     *       "cursor": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["CasePage"];
                 };
             };
@@ -1026,6 +1133,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "the cursor is not one this API issued",
+                     *       "errors": [
+                     *         {
+                     *           "field": "cursor",
+                     *           "message": "the cursor is not one this API issued"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1110,6 +1231,59 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "01M8PPCAM09WEJM3NGQ5NADARW",
+                     *       "number": "CW-DMMMPK",
+                     *       "type": "seller",
+                     *       "channel": "api",
+                     *       "status": "new",
+                     *       "subject": "Webhooks not delivered since 08:00",
+                     *       "description": "Order webhooks stopped reaching our endpoint; live stores are missing orders.",
+                     *       "stepsToReproduce": null,
+                     *       "orderNumber": null,
+                     *       "billingDescriptor": null,
+                     *       "requester": {
+                     *         "email": "dana@acme.example",
+                     *         "sellerId": "acme"
+                     *       },
+                     *       "assignee": null,
+                     *       "severity": {
+                     *         "level": 2,
+                     *         "label": "Medium",
+                     *         "source": "suggested",
+                     *         "suggested": {
+                     *           "level": 2,
+                     *           "reasons": [
+                     *             "severity: webhooks",
+                     *             "urgency: ongoing",
+                     *             "urgency: no acceptable workaround"
+                     *           ]
+                     *         }
+                     *       },
+                     *       "relatedCaseId": null,
+                     *       "survey": null,
+                     *       "createdAt": "2026-11-30T17:00:00.000Z",
+                     *       "updatedAt": "2026-11-30T17:00:00.000Z",
+                     *       "version": 1,
+                     *       "sla": {
+                     *         "firstResponse": {
+                     *           "dueAt": "2026-12-01T05:00:00.000Z",
+                     *           "metAt": null,
+                     *           "atRiskAt": null,
+                     *           "breachedAt": null
+                     *         },
+                     *         "nextUpdate": {
+                     *           "dueAt": null,
+                     *           "metAt": null,
+                     *           "atRiskAt": null,
+                     *           "breachedAt": null,
+                     *           "paused": false
+                     *         },
+                     *         "autoCloseAt": null
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["CreatedCase"];
                 };
             };
@@ -1119,6 +1293,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "the body is not valid",
+                     *       "errors": [
+                     *         {
+                     *           "field": "description",
+                     *           "message": "must not be empty"
+                     *         },
+                     *         {
+                     *           "field": "email",
+                     *           "message": "Invalid email address"
+                     *         },
+                     *         {
+                     *           "field": "orderNumber",
+                     *           "message": "Invalid input: expected string, received undefined"
+                     *         },
+                     *         {
+                     *           "field": "billingDescriptor",
+                     *           "message": "Invalid input: expected string, received undefined"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1128,6 +1328,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "a seller case needs a signed-in seller"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1137,6 +1345,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "only sellers open seller cases"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1201,6 +1417,59 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "01M8PPCAM09WEJM3NGQ5NADARW",
+                     *       "number": "CW-DMMMPK",
+                     *       "type": "seller",
+                     *       "channel": "api",
+                     *       "status": "new",
+                     *       "subject": "Webhooks not delivered since 08:00",
+                     *       "description": "Order webhooks stopped reaching our endpoint; live stores are missing orders.",
+                     *       "stepsToReproduce": null,
+                     *       "orderNumber": null,
+                     *       "billingDescriptor": null,
+                     *       "requester": {
+                     *         "email": "dana@acme.example",
+                     *         "sellerId": "acme"
+                     *       },
+                     *       "assignee": null,
+                     *       "severity": {
+                     *         "suggested": {
+                     *           "level": 2,
+                     *           "reasons": [
+                     *             "severity: webhooks",
+                     *             "urgency: ongoing",
+                     *             "urgency: no acceptable workaround"
+                     *           ]
+                     *         },
+                     *         "label": "Medium",
+                     *         "source": "suggested",
+                     *         "level": 2
+                     *       },
+                     *       "relatedCaseId": null,
+                     *       "survey": null,
+                     *       "createdAt": "2026-11-30T17:00:00.000Z",
+                     *       "updatedAt": "2026-11-30T17:00:00.000Z",
+                     *       "version": 1,
+                     *       "sla": {
+                     *         "firstResponse": {
+                     *           "dueAt": "2026-12-01T05:00:00.000Z",
+                     *           "metAt": null,
+                     *           "atRiskAt": null,
+                     *           "breachedAt": null
+                     *         },
+                     *         "nextUpdate": {
+                     *           "dueAt": null,
+                     *           "metAt": null,
+                     *           "atRiskAt": null,
+                     *           "breachedAt": null,
+                     *           "paused": false
+                     *         },
+                     *         "autoCloseAt": null
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Case"];
                 };
             };
@@ -1210,6 +1479,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/unauthenticated",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "sign in, or send the case token in X-Case-Token"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1228,6 +1505,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "no case 01M8PPCAM09WEJM3NGQ5NADARW"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1283,6 +1568,52 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "actor": {
+                     *             "role": "seller",
+                     *             "id": "dana@acme.example"
+                     *           },
+                     *           "at": "2026-11-30T17:00:00.000Z",
+                     *           "level": 2,
+                     *           "caseId": "01M8PPCAM09WEJM3NGQ5NADARW",
+                     *           "channel": "api",
+                     *           "id": "01M8PPCAM09WEJM3NGQ5NADARX",
+                     *           "type": "case.opened"
+                     *         },
+                     *         {
+                     *           "note": null,
+                     *           "visibility": "public",
+                     *           "type": "status.changed",
+                     *           "actor": {
+                     *             "role": "system",
+                     *             "id": "casewatch"
+                     *           },
+                     *           "at": "2026-11-30T17:00:00.000Z",
+                     *           "caseId": "01M8PPCAM09WEJM3NGQ5NADARW",
+                     *           "from": "new",
+                     *           "to": "open",
+                     *           "id": "01M8PPCAM09WEJM3NGQ5NADAS1"
+                     *         },
+                     *         {
+                     *           "visibility": "public",
+                     *           "channel": "api",
+                     *           "type": "message.posted",
+                     *           "body": "We are looking into it; retries are queued on our side.",
+                     *           "actor": {
+                     *             "role": "agent",
+                     *             "id": "alice@support.example"
+                     *           },
+                     *           "at": "2026-11-30T17:00:00.000Z",
+                     *           "caseId": "01M8PPCAM09WEJM3NGQ5NADARW",
+                     *           "id": "01M8PPCAM09WEJM3NGQ5NADAS3"
+                     *         }
+                     *       ],
+                     *       "cursor": "eyJ2IjoxLCJxIjoicHI0V0xGQmwzMlhFcmNJR3dwRnctMyIsInAiOlsiMDFNOFBQQ0FNMDlXRUpNM05HUTVOQURBUzMiXX0.xXoukJDVnpqdh1ectDoMlg"
+                     *     }
+                     */
                     "application/json": components["schemas"]["EventPage"];
                 };
             };
@@ -1292,6 +1623,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "the query is not valid",
+                     *       "errors": [
+                     *         {
+                     *           "field": "limit",
+                     *           "message": "Too small: expected number to be >=1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1383,6 +1728,74 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "message": {
+                     *         "type": "message.posted",
+                     *         "visibility": "public",
+                     *         "body": "We are looking into it; retries are queued on our side.",
+                     *         "channel": "api",
+                     *         "id": "01M8PPCAM09WEJM3NGQ5NADAS3",
+                     *         "caseId": "01M8PPCAM09WEJM3NGQ5NADARW",
+                     *         "at": "2026-11-30T17:00:00.000Z",
+                     *         "actor": {
+                     *           "role": "agent",
+                     *           "id": "alice@support.example"
+                     *         }
+                     *       },
+                     *       "case": {
+                     *         "id": "01M8PPCAM09WEJM3NGQ5NADARW",
+                     *         "number": "CW-DMMMPK",
+                     *         "type": "seller",
+                     *         "channel": "api",
+                     *         "status": "open",
+                     *         "subject": "Webhooks not delivered since 08:00",
+                     *         "description": "Order webhooks stopped reaching our endpoint; live stores are missing orders.",
+                     *         "stepsToReproduce": null,
+                     *         "orderNumber": null,
+                     *         "billingDescriptor": null,
+                     *         "requester": {
+                     *           "email": "dana@acme.example",
+                     *           "sellerId": "acme"
+                     *         },
+                     *         "assignee": "alice@support.example",
+                     *         "severity": {
+                     *           "suggested": {
+                     *             "level": 2,
+                     *             "reasons": [
+                     *               "severity: webhooks",
+                     *               "urgency: ongoing",
+                     *               "urgency: no acceptable workaround"
+                     *             ]
+                     *           },
+                     *           "label": "High",
+                     *           "source": "agent",
+                     *           "level": 1
+                     *         },
+                     *         "relatedCaseId": null,
+                     *         "survey": null,
+                     *         "createdAt": "2026-11-30T17:00:00.000Z",
+                     *         "updatedAt": "2026-11-30T17:00:00.000Z",
+                     *         "version": 4,
+                     *         "sla": {
+                     *           "firstResponse": {
+                     *             "dueAt": "2026-11-30T21:00:00.000Z",
+                     *             "metAt": "2026-11-30T17:00:00.000Z",
+                     *             "atRiskAt": null,
+                     *             "breachedAt": null
+                     *           },
+                     *           "nextUpdate": {
+                     *             "dueAt": "2026-12-01T01:00:00.000Z",
+                     *             "metAt": "2026-11-30T17:00:00.000Z",
+                     *             "atRiskAt": null,
+                     *             "breachedAt": null,
+                     *             "paused": false
+                     *           },
+                     *           "autoCloseAt": null
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["MessageAnswer"];
                 };
             };
@@ -1392,6 +1805,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "the body is not valid",
+                     *       "errors": [
+                     *         {
+                     *           "field": "body",
+                     *           "message": "Invalid input: expected string, received undefined"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1410,6 +1837,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "only agents and leads post internal notes"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1504,6 +1939,59 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "01M8PPCAM09WEJM3NGQ5NADARW",
+                     *       "number": "CW-DMMMPK",
+                     *       "type": "seller",
+                     *       "channel": "api",
+                     *       "status": "working",
+                     *       "subject": "Webhooks not delivered since 08:00",
+                     *       "description": "Order webhooks stopped reaching our endpoint; live stores are missing orders.",
+                     *       "stepsToReproduce": null,
+                     *       "orderNumber": null,
+                     *       "billingDescriptor": null,
+                     *       "requester": {
+                     *         "email": "dana@acme.example",
+                     *         "sellerId": "acme"
+                     *       },
+                     *       "assignee": "alice@support.example",
+                     *       "severity": {
+                     *         "suggested": {
+                     *           "level": 2,
+                     *           "reasons": [
+                     *             "severity: webhooks",
+                     *             "urgency: ongoing",
+                     *             "urgency: no acceptable workaround"
+                     *           ]
+                     *         },
+                     *         "label": "High",
+                     *         "source": "agent",
+                     *         "level": 1
+                     *       },
+                     *       "relatedCaseId": null,
+                     *       "survey": null,
+                     *       "createdAt": "2026-11-30T17:00:00.000Z",
+                     *       "updatedAt": "2026-11-30T17:00:00.000Z",
+                     *       "version": 5,
+                     *       "sla": {
+                     *         "firstResponse": {
+                     *           "dueAt": "2026-11-30T21:00:00.000Z",
+                     *           "metAt": "2026-11-30T17:00:00.000Z",
+                     *           "atRiskAt": null,
+                     *           "breachedAt": null
+                     *         },
+                     *         "nextUpdate": {
+                     *           "dueAt": "2026-12-01T01:00:00.000Z",
+                     *           "metAt": "2026-11-30T17:00:00.000Z",
+                     *           "atRiskAt": null,
+                     *           "breachedAt": null,
+                     *           "paused": false
+                     *         },
+                     *         "autoCloseAt": null
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Case"];
                 };
             };
@@ -1513,6 +2001,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "the body is not valid",
+                     *       "errors": [
+                     *         {
+                     *           "field": "status",
+                     *           "message": "Invalid option: expected one of \"new\"|\"open\"|\"working\"|\"pending_internal\"|\"pending_closure\"|\"on_hold\"|\"closed\""
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1551,6 +2053,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "a case cannot go back to new",
+                     *       "allowed": [
+                     *         "working",
+                     *         "pending_internal",
+                     *         "pending_closure",
+                     *         "on_hold",
+                     *         "closed"
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1560,6 +2077,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/precondition-failed",
+                     *       "title": "Precondition failed",
+                     *       "status": 412,
+                     *       "detail": "the case is at version 4, not 1"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1622,6 +2147,59 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "01M8PPCAM09WEJM3NGQ5NADARW",
+                     *       "number": "CW-DMMMPK",
+                     *       "type": "seller",
+                     *       "channel": "api",
+                     *       "status": "working",
+                     *       "subject": "Webhooks not delivered since 08:00",
+                     *       "description": "Order webhooks stopped reaching our endpoint; live stores are missing orders.",
+                     *       "stepsToReproduce": null,
+                     *       "orderNumber": null,
+                     *       "billingDescriptor": null,
+                     *       "requester": {
+                     *         "email": "dana@acme.example",
+                     *         "sellerId": "acme"
+                     *       },
+                     *       "assignee": "alice@support.example",
+                     *       "severity": {
+                     *         "suggested": {
+                     *           "level": 2,
+                     *           "reasons": [
+                     *             "severity: webhooks",
+                     *             "urgency: ongoing",
+                     *             "urgency: no acceptable workaround"
+                     *           ]
+                     *         },
+                     *         "label": "High",
+                     *         "source": "agent",
+                     *         "level": 1
+                     *       },
+                     *       "relatedCaseId": null,
+                     *       "survey": null,
+                     *       "createdAt": "2026-11-30T17:00:00.000Z",
+                     *       "updatedAt": "2026-11-30T17:00:00.000Z",
+                     *       "version": 7,
+                     *       "sla": {
+                     *         "firstResponse": {
+                     *           "dueAt": "2026-11-30T21:00:00.000Z",
+                     *           "metAt": "2026-11-30T17:00:00.000Z",
+                     *           "atRiskAt": null,
+                     *           "breachedAt": null
+                     *         },
+                     *         "nextUpdate": {
+                     *           "dueAt": "2026-12-05T01:00:00.000Z",
+                     *           "metAt": "2026-11-30T17:00:00.000Z",
+                     *           "atRiskAt": null,
+                     *           "breachedAt": null,
+                     *           "paused": false
+                     *         },
+                     *         "autoCloseAt": null
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Case"];
                 };
             };
@@ -1631,6 +2209,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "the body is not valid",
+                     *       "errors": [
+                     *         {
+                     *           "field": "reason",
+                     *           "message": "Invalid input: expected string, received undefined"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1649,6 +2241,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "only the requester asks for an escalation"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1669,6 +2269,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "the case is closed; a closed case cannot change",
+                     *       "allowed": []
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1741,6 +2350,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "attachmentId": "01M8PPCAM09WEJM3NGQ5NADAS9",
+                     *       "uploadUrl": "http://localhost:46099/_local/blobs/cases/01M8PPCAM09WEJM3NGQ5NADARW/01M8PPCAM09WEJM3NGQ5NADAS9/webhook-log.txt?type=text%2Fplain&size=12&expires=1796058900&sig=eP75qlzpHMk0BcF0uxR8WOCmUIB-rN0-eDpvT7UJyMY",
+                     *       "expiresAt": "2026-11-30T17:15:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Upload"];
                 };
             };
@@ -1750,6 +2366,28 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "the body is not valid",
+                     *       "errors": [
+                     *         {
+                     *           "field": "fileName",
+                     *           "message": "must be a plain file name"
+                     *         },
+                     *         {
+                     *           "field": "contentType",
+                     *           "message": "must be a media type such as image/png"
+                     *         },
+                     *         {
+                     *           "field": "size",
+                     *           "message": "Too small: expected number to be >=1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -1849,6 +2487,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "caseNumber": "CW-Z8FXSS",
+                     *       "subject": "Charged twice for my subscription",
+                     *       "questions": [
+                     *         {
+                     *           "topic": "overall",
+                     *           "question": "Overall, how would you rate the quality of support you received?"
+                     *         },
+                     *         {
+                     *           "topic": "timeliness",
+                     *           "question": "How would you rate the timeliness and accuracy of our responses?"
+                     *         },
+                     *         {
+                     *           "topic": "friendliness",
+                     *           "question": "How would you rate the friendliness and professionalism of our team?"
+                     *         }
+                     *       ],
+                     *       "scale": {
+                     *         "min": 1,
+                     *         "max": 5
+                     *       },
+                     *       "submitted": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["Survey"];
                     "text/html": string;
                 };
@@ -1859,6 +2522,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "no survey at this link; it may have expired"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                     "text/html": string;
                 };
@@ -1922,6 +2593,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "submitted": true,
+                     *       "caseNumber": "CW-Z8FXSS"
+                     *     }
+                     */
                     "application/json": components["schemas"]["SurveySubmitted"];
                     "text/html": string;
                 };
@@ -1932,6 +2609,28 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "the body is not valid",
+                     *       "errors": [
+                     *         {
+                     *           "field": "ratings.overall",
+                     *           "message": "must be 1 to 5"
+                     *         },
+                     *         {
+                     *           "field": "ratings.timeliness",
+                     *           "message": "Invalid input: expected number, received undefined"
+                     *         },
+                     *         {
+                     *           "field": "ratings.friendliness",
+                     *           "message": "Invalid input: expected number, received undefined"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                     "text/html": string;
                 };
@@ -1942,6 +2641,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "no survey at this link; it may have expired"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                     "text/html": string;
                 };
@@ -1954,6 +2661,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "this survey was already answered"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                     "text/html": string;
                 };
@@ -2031,6 +2746,59 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "01M8PPCAM09WEJM3NGQ5NADARW",
+                     *       "number": "CW-DMMMPK",
+                     *       "type": "seller",
+                     *       "channel": "api",
+                     *       "status": "open",
+                     *       "subject": "Webhooks not delivered since 08:00",
+                     *       "description": "Order webhooks stopped reaching our endpoint; live stores are missing orders.",
+                     *       "stepsToReproduce": null,
+                     *       "orderNumber": null,
+                     *       "billingDescriptor": null,
+                     *       "requester": {
+                     *         "email": "dana@acme.example",
+                     *         "sellerId": "acme"
+                     *       },
+                     *       "assignee": "alice@support.example",
+                     *       "severity": {
+                     *         "level": 1,
+                     *         "label": "High",
+                     *         "source": "agent",
+                     *         "suggested": {
+                     *           "level": 2,
+                     *           "reasons": [
+                     *             "severity: webhooks",
+                     *             "urgency: ongoing",
+                     *             "urgency: no acceptable workaround"
+                     *           ]
+                     *         }
+                     *       },
+                     *       "relatedCaseId": null,
+                     *       "survey": null,
+                     *       "createdAt": "2026-11-30T17:00:00.000Z",
+                     *       "updatedAt": "2026-11-30T17:00:00.000Z",
+                     *       "version": 3,
+                     *       "sla": {
+                     *         "firstResponse": {
+                     *           "dueAt": "2026-11-30T21:00:00.000Z",
+                     *           "metAt": null,
+                     *           "atRiskAt": null,
+                     *           "breachedAt": null
+                     *         },
+                     *         "nextUpdate": {
+                     *           "dueAt": null,
+                     *           "metAt": null,
+                     *           "atRiskAt": null,
+                     *           "breachedAt": null,
+                     *           "paused": false
+                     *         },
+                     *         "autoCloseAt": null
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Case"];
                 };
             };
@@ -2040,6 +2808,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "the body is not valid",
+                     *       "errors": [
+                     *         {
+                     *           "field": "level",
+                     *           "message": "Invalid input"
+                     *         },
+                     *         {
+                     *           "field": "reason",
+                     *           "message": "Invalid input: expected string, received undefined"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2063,6 +2849,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "only agents and leads triage cases"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2152,6 +2946,59 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "01M8PPCAM09WEJM3NGQ5NADARW",
+                     *       "number": "CW-DMMMPK",
+                     *       "type": "seller",
+                     *       "channel": "api",
+                     *       "status": "open",
+                     *       "subject": "Webhooks not delivered since 08:00",
+                     *       "description": "Order webhooks stopped reaching our endpoint; live stores are missing orders.",
+                     *       "stepsToReproduce": null,
+                     *       "orderNumber": null,
+                     *       "billingDescriptor": null,
+                     *       "requester": {
+                     *         "email": "dana@acme.example",
+                     *         "sellerId": "acme"
+                     *       },
+                     *       "assignee": "alice@support.example",
+                     *       "severity": {
+                     *         "suggested": {
+                     *           "level": 2,
+                     *           "reasons": [
+                     *             "severity: webhooks",
+                     *             "urgency: ongoing",
+                     *             "urgency: no acceptable workaround"
+                     *           ]
+                     *         },
+                     *         "label": "Medium",
+                     *         "source": "suggested",
+                     *         "level": 2
+                     *       },
+                     *       "relatedCaseId": null,
+                     *       "survey": null,
+                     *       "createdAt": "2026-11-30T17:00:00.000Z",
+                     *       "updatedAt": "2026-11-30T17:00:00.000Z",
+                     *       "version": 2,
+                     *       "sla": {
+                     *         "firstResponse": {
+                     *           "dueAt": "2026-12-01T05:00:00.000Z",
+                     *           "metAt": null,
+                     *           "atRiskAt": null,
+                     *           "breachedAt": null
+                     *         },
+                     *         "nextUpdate": {
+                     *           "dueAt": null,
+                     *           "metAt": null,
+                     *           "atRiskAt": null,
+                     *           "breachedAt": null,
+                     *           "paused": false
+                     *         },
+                     *         "autoCloseAt": null
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Case"];
                 };
             };
@@ -2161,6 +3008,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "the body is not valid",
+                     *       "errors": [
+                     *         {
+                     *           "field": "assignee",
+                     *           "message": "Invalid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2275,6 +3136,59 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "01M8PPCAM09WEJM3NGQ5NADARW",
+                     *       "number": "CW-DMMMPK",
+                     *       "type": "seller",
+                     *       "channel": "api",
+                     *       "status": "working",
+                     *       "subject": "Webhooks not delivered since 08:00",
+                     *       "description": "Order webhooks stopped reaching our endpoint; live stores are missing orders.",
+                     *       "stepsToReproduce": null,
+                     *       "orderNumber": null,
+                     *       "billingDescriptor": null,
+                     *       "requester": {
+                     *         "email": "dana@acme.example",
+                     *         "sellerId": "acme"
+                     *       },
+                     *       "assignee": "alice@support.example",
+                     *       "severity": {
+                     *         "suggested": {
+                     *           "level": 2,
+                     *           "reasons": [
+                     *             "severity: webhooks",
+                     *             "urgency: ongoing",
+                     *             "urgency: no acceptable workaround"
+                     *           ]
+                     *         },
+                     *         "label": "High",
+                     *         "source": "agent",
+                     *         "level": 1
+                     *       },
+                     *       "relatedCaseId": null,
+                     *       "survey": null,
+                     *       "createdAt": "2026-11-30T17:00:00.000Z",
+                     *       "updatedAt": "2026-11-30T17:00:00.000Z",
+                     *       "version": 6,
+                     *       "sla": {
+                     *         "firstResponse": {
+                     *           "dueAt": "2026-11-30T21:00:00.000Z",
+                     *           "metAt": "2026-11-30T17:00:00.000Z",
+                     *           "atRiskAt": null,
+                     *           "breachedAt": null
+                     *         },
+                     *         "nextUpdate": {
+                     *           "dueAt": "2026-12-05T01:00:00.000Z",
+                     *           "metAt": "2026-11-30T17:00:00.000Z",
+                     *           "atRiskAt": null,
+                     *           "breachedAt": null,
+                     *           "paused": false
+                     *         },
+                     *         "autoCloseAt": null
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Case"];
                 };
             };
@@ -2284,6 +3198,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "the body is not valid",
+                     *       "errors": [
+                     *         {
+                     *           "field": "note",
+                     *           "message": "must not be empty"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };

@@ -1,0 +1,193 @@
+import { writeFileSync } from 'node:fs';
+import { startLocalRuntime } from '../local/runtime.ts';
+import { ARTIFACTS } from '../openapi/generate.ts';
+import { OPERATIONS } from '../shared/http/api-contract.ts';
+import type { ResponseExamples } from '../shared/http/openapi.ts';
+import { ROUTES } from '../shared/http/routes.ts';
+
+/**
+ * `npm run openapi:examples`: real answers of the local runtime for the API document. Starts a fresh
+ * runtime on a manual clock (Monday 2026-11-30 09:00 Pacific), plays a support session through every
+ * route — successes and the refusals a client meets — and keeps the first answer of each operation and
+ * status in openapi/examples.json; `npm run openapi` then puts them beside the schemas (Redocly checks
+ * every example against its schema).
+ */
+const runtime = await startLocalRuntime({
+  port: 0,
+  dynamodbPort: 0,
+  sesPort: 0,
+  smtpPort: 0,
+  clock: 'manual',
+  start: new Date('2026-11-30T17:00:00Z'),
+});
+const examples: ResponseExamples = {};
+const compiled = ROUTES.map((route) => ({
+  route,
+  pattern: new RegExp(`^${route.path.replace(/\{\w+\}/g, '[^/]+')}$`),
+}));
+
+type Json = Record<string, unknown>;
+interface Options {
+  token?: string;
+  caseToken?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+async function call(
+  method: string,
+  path: string,
+  options: Options = {},
+): Promise<{ status: number; body: Json }> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.caseToken) headers['x-case-token'] = options.caseToken;
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(`${runtime.apiUrl}${path}`, {
+    method,
+    headers,
+    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+  });
+  const text = await response.text();
+  const body = (text ? JSON.parse(text) : null) as Json;
+  const route = compiled.find(
+    (c) => c.route.method === method && c.pattern.test(new URL(path, 'http://x').pathname),
+  );
+  const operation = route ? OPERATIONS[route.route.routeKey]?.operationId : undefined;
+  if (operation) {
+    examples[operation] ??= {};
+    (examples[operation] as Json)[String(response.status)] ??= body;
+  }
+  return { status: response.status, body };
+}
+
+async function token(role: string, email: string, sellerId?: string): Promise<string> {
+  return (await call('POST', '/_local/tokens', { body: { role, email, sellerId } })).body.token as string;
+}
+
+try {
+  const seller = await token('seller', 'dana@acme.example', 'acme');
+  const otherSeller = await token('seller', 'sam@globex.example', 'globex');
+  const agent = await token('agent', 'alice@support.example');
+  const lead = await token('lead', 'lena@support.example');
+  const webhooks = {
+    type: 'seller',
+    subject: 'Webhooks not delivered since 08:00',
+    description: 'Order webhooks stopped reaching our endpoint; live stores are missing orders.',
+    qualifications: { functionAreas: ['webhooks'], ongoing: true, noWorkaround: true },
+  };
+
+  // Opening cases, and what refuses one.
+  const { body: sellerCase } = await call('POST', '/cases', { token: seller, body: webhooks });
+  const { body: buyerCase } = await call('POST', '/cases', {
+    body: {
+      type: 'consumer',
+      subject: 'Charged twice for my subscription',
+      description: 'My card shows double billing for order FS-123.',
+      requester: { email: 'buyer@example.com' },
+      orderNumber: 'FS-123',
+      billingDescriptor: 'FSPRG*ACME',
+    },
+  });
+  const id = sellerCase.id as string;
+  const buyer = buyerCase.caseToken as string;
+  await call('POST', '/cases', {
+    body: { type: 'consumer', subject: 'Refund?', description: '', email: 'nope' },
+  });
+  await call('POST', '/cases', { body: webhooks });
+  await call('POST', '/cases', { token: agent, body: webhooks });
+
+  // Reading.
+  await call('GET', `/cases/${id}`, { token: seller });
+  await call('GET', `/cases/${id}`, { token: otherSeller });
+  await call('GET', `/cases/${id}`);
+  await call('GET', '/cases?limit=2', { token: agent });
+  await call('GET', '/cases?cursor=forged', { token: agent });
+  await call('GET', '/cases');
+
+  // Triage and work.
+  await call('PUT', `/cases/${id}/assignee`, { token: agent, body: { assignee: 'alice@support.example' } });
+  await call('PUT', `/cases/${id}/severity`, { token: seller, body: { level: 0, reason: 'urgent' } });
+  await call('PUT', `/cases/${id}/severity`, { token: agent, body: { level: 7 } });
+  await call('PUT', `/cases/${id}/severity`, {
+    token: agent,
+    body: { level: 1, reason: 'several live stores lose orders' },
+  });
+  await call('POST', `/cases/${id}/messages`, {
+    token: agent,
+    body: { body: 'We are looking into it; retries are queued on our side.' },
+  });
+  await call('POST', `/cases/${id}/messages`, { token: seller, body: { body: 'x', internal: true } });
+  await call('POST', `/cases/${id}/messages`, { token: agent, body: {} });
+  await call('POST', `/cases/${id}/status`, {
+    token: agent,
+    headers: { 'if-match': '"1"' },
+    body: { status: 'working' },
+  });
+  await call('POST', `/cases/${id}/status`, { token: agent, body: { status: 'new' } });
+  await call('POST', `/cases/${id}/status`, {
+    token: agent,
+    body: { status: 'working', note: 'Reproduced; a fix is being deployed.', public: true },
+  });
+  await call('POST', `/cases/${id}/status`, { token: agent, body: { status: 'sleeping' } });
+  await call('POST', `/cases/${id}/workaround`, {
+    token: agent,
+    body: { note: 'Replay missed webhooks from the dashboard.' },
+  });
+  await call('POST', `/cases/${id}/workaround`, { token: agent, body: { note: '' } });
+  await call('PUT', `/cases/${id}/assignee`, { token: agent, body: { assignee: 'bob' } });
+  await call('POST', `/cases/${id}/escalations`, {
+    token: seller,
+    body: { reason: 'Black Friday orders are at stake.' },
+  });
+  await call('POST', `/cases/${id}/escalations`, { token: agent, body: { reason: 'x' } });
+  await call('POST', `/cases/${id}/escalations`, { token: seller, body: {} });
+  await call('POST', `/cases/${id}/attachments`, {
+    token: seller,
+    body: { fileName: 'webhook-log.txt', contentType: 'text/plain', size: 12 },
+  });
+  await call('POST', `/cases/${id}/attachments`, {
+    token: seller,
+    body: { fileName: '../x', contentType: 'png', size: 0 },
+  });
+  await call('GET', `/cases/${id}/events?limit=3`, { token: seller });
+  await call('GET', `/cases/${id}/events?limit=0`, { token: seller });
+
+  // The buyer's case closes; the survey; a message on the closed case opens a follow-up.
+  await call('POST', `/cases/${buyerCase.id}/status`, { token: agent, body: { status: 'closed' } });
+  await call('POST', `/cases/${buyerCase.id}/status`, { token: agent, body: { status: 'open' } });
+  await call('POST', `/cases/${buyerCase.id}/escalations`, {
+    caseToken: buyer,
+    body: { reason: 'still unhappy' },
+  });
+  await call('POST', `/_local/clock`, { body: { advance: 'PT1M' } });
+  await call('POST', `/cases/${buyerCase.id}/messages`, {
+    caseToken: buyer,
+    body: { body: 'It happened again.' },
+  });
+  const inbox = (await (await fetch(`${runtime.sesUrl}/store`)).json()) as {
+    emails: { body: { text?: string } }[];
+  };
+  const link = inbox.emails
+    .map((m) => /\/surveys\/([\w.-]+)/.exec(m.body.text ?? '')?.[1])
+    .find(Boolean) as string;
+  await call('GET', `/surveys/${link}`);
+  await call('POST', `/surveys/${link}`, { body: { ratings: { overall: 6 } } });
+  await call('POST', `/surveys/${link}`, {
+    body: { ratings: { overall: 5, timeliness: 4, friendliness: 5 }, comment: 'Quick and kind.' },
+  });
+  await call('POST', `/surveys/${link}`, {
+    body: { ratings: { overall: 5, timeliness: 4, friendliness: 5 } },
+  });
+  await call('GET', '/surveys/not.a.link');
+  await call('POST', '/surveys/not.a.link', {
+    body: { ratings: { overall: 5, timeliness: 4, friendliness: 5 } },
+  });
+  await call('GET', `/cases/${id}`, { token: lead });
+
+  writeFileSync(ARTIFACTS.examples, `${JSON.stringify(examples, null, 2)}\n`);
+  const count = Object.values(examples).reduce((n, byStatus) => n + Object.keys(byStatus).length, 0);
+  console.log(`wrote ${count} real answers to ${ARTIFACTS.examples.pathname}`);
+} finally {
+  await runtime.stop();
+}
