@@ -1021,8 +1021,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01M8PPCAM09WEJM3NGQ5NADARW",
-                     *           "number": "CW-DMMMPK",
+                     *           "id": "01M8PPCAM00Y170HDZBP01WS8A",
+                     *           "number": "CW-WZ55ZS",
                      *           "type": "seller",
                      *           "channel": "api",
                      *           "status": "new",
@@ -1072,8 +1072,8 @@ export interface operations {
                      *           }
                      *         },
                      *         {
-                     *           "id": "01M8PPCAM09WEJM3NGQ5NADARY",
-                     *           "number": "CW-Z8FXSS",
+                     *           "id": "01M8PPCAM00Y170HDZBP01WS8C",
+                     *           "number": "CW-B0YXNE",
                      *           "type": "consumer",
                      *           "channel": "api",
                      *           "status": "new",
@@ -1233,8 +1233,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM09WEJM3NGQ5NADARW",
-                     *       "number": "CW-DMMMPK",
+                     *       "id": "01M8PPCAM00Y170HDZBP01WS8A",
+                     *       "number": "CW-WZ55ZS",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "new",
@@ -1419,8 +1419,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM09WEJM3NGQ5NADARW",
-                     *       "number": "CW-DMMMPK",
+                     *       "id": "01M8PPCAM00Y170HDZBP01WS8A",
+                     *       "number": "CW-WZ55ZS",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "new",
@@ -1510,7 +1510,7 @@ export interface operations {
                      *       "type": "https://casewatch.dev/problems/not-found",
                      *       "title": "Not found",
                      *       "status": 404,
-                     *       "detail": "no case 01M8PPCAM09WEJM3NGQ5NADARW"
+                     *       "detail": "no case 01M8PPCAM00Y170HDZBP01WS8A"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -1578,9 +1578,9 @@ export interface operations {
                      *           },
                      *           "at": "2026-11-30T17:00:00.000Z",
                      *           "level": 2,
-                     *           "caseId": "01M8PPCAM09WEJM3NGQ5NADARW",
+                     *           "caseId": "01M8PPCAM00Y170HDZBP01WS8A",
                      *           "channel": "api",
-                     *           "id": "01M8PPCAM09WEJM3NGQ5NADARX",
+                     *           "id": "01M8PPCAM00Y170HDZBP01WS8B",
                      *           "type": "case.opened"
                      *         },
                      *         {
@@ -1592,10 +1592,10 @@ export interface operations {
                      *             "id": "casewatch"
                      *           },
                      *           "at": "2026-11-30T17:00:00.000Z",
-                     *           "caseId": "01M8PPCAM09WEJM3NGQ5NADARW",
+                     *           "caseId": "01M8PPCAM00Y170HDZBP01WS8A",
                      *           "from": "new",
                      *           "to": "open",
-                     *           "id": "01M8PPCAM09WEJM3NGQ5NADAS1"
+                     *           "id": "01M8PPCAM00Y170HDZBP01WS8F"
                      *         },
                      *         {
                      *           "visibility": "public",
@@ -1607,11 +1607,11 @@ export interface operations {
                      *             "id": "alice@support.example"
                      *           },
                      *           "at": "2026-11-30T17:00:00.000Z",
-                     *           "caseId": "01M8PPCAM09WEJM3NGQ5NADARW",
-                     *           "id": "01M8PPCAM09WEJM3NGQ5NADAS3"
+                     *           "caseId": "01M8PPCAM00Y170HDZBP01WS8A",
+                     *           "id": "01M8PPCAM00Y170HDZBP01WS8H"
                      *         }
                      *       ],
-                     *       "cursor": "eyJ2IjoxLCJxIjoicHI0V0xGQmwzMlhFcmNJR3dwRnctMyIsInAiOlsiMDFNOFBQQ0FNMDlXRUpNM05HUTVOQURBUzMiXX0.xXoukJDVnpqdh1ectDoMlg"
+                     *       "cursor": "eyJ2IjoxLCJxIjoianNoSER5WHMwQk45eHRLZkswSGZrYyIsInAiOlsiMDFNOFBQQ0FNMDBZMTcwSERaQlAwMVdTOEgiXX0.n8_CxYT1rnNK5lEMEVx83A"
                      *     }
                      */
                     "application/json": components["schemas"]["EventPage"];
@@ -1735,8 +1735,8 @@ export interface operations {
                      *         "visibility": "public",
                      *         "body": "We are looking into it; retries are queued on our side.",
                      *         "channel": "api",
-                     *         "id": "01M8PPCAM09WEJM3NGQ5NADAS3",
-                     *         "caseId": "01M8PPCAM09WEJM3NGQ5NADARW",
+                     *         "id": "01M8PPCAM00Y170HDZBP01WS8H",
+                     *         "caseId": "01M8PPCAM00Y170HDZBP01WS8A",
                      *         "at": "2026-11-30T17:00:00.000Z",
                      *         "actor": {
                      *           "role": "agent",
@@ -1744,8 +1744,8 @@ export interface operations {
                      *         }
                      *       },
                      *       "case": {
-                     *         "id": "01M8PPCAM09WEJM3NGQ5NADARW",
-                     *         "number": "CW-DMMMPK",
+                     *         "id": "01M8PPCAM00Y170HDZBP01WS8A",
+                     *         "number": "CW-WZ55ZS",
                      *         "type": "seller",
                      *         "channel": "api",
                      *         "status": "open",
@@ -1941,8 +1941,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM09WEJM3NGQ5NADARW",
-                     *       "number": "CW-DMMMPK",
+                     *       "id": "01M8PPCAM00Y170HDZBP01WS8A",
+                     *       "number": "CW-WZ55ZS",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "working",
@@ -2149,8 +2149,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM09WEJM3NGQ5NADARW",
-                     *       "number": "CW-DMMMPK",
+                     *       "id": "01M8PPCAM00Y170HDZBP01WS8A",
+                     *       "number": "CW-WZ55ZS",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "working",
@@ -2352,8 +2352,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "attachmentId": "01M8PPCAM09WEJM3NGQ5NADAS9",
-                     *       "uploadUrl": "http://localhost:46099/_local/blobs/cases/01M8PPCAM09WEJM3NGQ5NADARW/01M8PPCAM09WEJM3NGQ5NADAS9/webhook-log.txt?type=text%2Fplain&size=12&expires=1796058900&sig=eP75qlzpHMk0BcF0uxR8WOCmUIB-rN0-eDpvT7UJyMY",
+                     *       "attachmentId": "01M8PPCAM00Y170HDZBP01WS8Q",
+                     *       "uploadUrl": "http://localhost:36371/_local/blobs/cases/01M8PPCAM00Y170HDZBP01WS8A/01M8PPCAM00Y170HDZBP01WS8Q/webhook-log.txt?type=text%2Fplain&size=12&expires=1796058900&sig=yuA8yg0C8z-m9ZJSqKCkP-kvUfxlGXhHtBpVdVZK06o",
                      *       "expiresAt": "2026-11-30T17:15:00.000Z"
                      *     }
                      */
@@ -2489,7 +2489,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "caseNumber": "CW-Z8FXSS",
+                     *       "caseNumber": "CW-B0YXNE",
                      *       "subject": "Charged twice for my subscription",
                      *       "questions": [
                      *         {
@@ -2596,7 +2596,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "submitted": true,
-                     *       "caseNumber": "CW-Z8FXSS"
+                     *       "caseNumber": "CW-B0YXNE"
                      *     }
                      */
                     "application/json": components["schemas"]["SurveySubmitted"];
@@ -2748,8 +2748,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM09WEJM3NGQ5NADARW",
-                     *       "number": "CW-DMMMPK",
+                     *       "id": "01M8PPCAM00Y170HDZBP01WS8A",
+                     *       "number": "CW-WZ55ZS",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "open",
@@ -2948,8 +2948,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM09WEJM3NGQ5NADARW",
-                     *       "number": "CW-DMMMPK",
+                     *       "id": "01M8PPCAM00Y170HDZBP01WS8A",
+                     *       "number": "CW-WZ55ZS",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "open",
@@ -3138,8 +3138,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM09WEJM3NGQ5NADARW",
-                     *       "number": "CW-DMMMPK",
+                     *       "id": "01M8PPCAM00Y170HDZBP01WS8A",
+                     *       "number": "CW-WZ55ZS",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "working",

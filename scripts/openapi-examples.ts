@@ -9,8 +9,8 @@ import { ROUTES } from '../shared/http/routes.ts';
  * `npm run openapi:examples`: real answers of the local runtime for the API document. Starts a fresh
  * runtime on a manual clock (Monday 2026-11-30 09:00 Pacific), plays a support session through every
  * route — successes and the refusals a client meets — and keeps the first answer of each operation and
- * status in openapi/examples.json; `npm run openapi` then puts them beside the schemas (Redocly checks
- * every example against its schema).
+ * status, and the request of its first success, in openapi/examples.json; `npm run openapi` then puts
+ * them beside the schemas (Redocly checks every example against its schema).
  */
 const runtime = await startLocalRuntime({
   port: 0,
@@ -56,9 +56,19 @@ async function call(
   const operation = route ? OPERATIONS[route.route.routeKey]?.operationId : undefined;
   if (operation) {
     examples[operation] ??= {};
-    (examples[operation] as Json)[String(response.status)] ??= body;
+    const own = examples[operation] as Json;
+    own[String(response.status)] ??= body;
+    // The request of the first success, one per kind of body (a seller's case and a buyer's).
+    if (response.ok && isJson(options.body)) {
+      const kind = typeof options.body.type === 'string' ? options.body.type : 'example';
+      own[`request:${kind}`] ??= options.body;
+    }
   }
   return { status: response.status, body };
+}
+
+function isJson(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 async function token(role: string, email: string, sellerId?: string): Promise<string> {

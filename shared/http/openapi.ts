@@ -16,7 +16,10 @@ import { ROUTES, type RouteDefinition } from './routes.ts';
  * which the API serves at `/openapi.json` and from which the typed client is generated.
  */
 
-/** Real answers of the local runtime, by operation id and status (`openapi/examples.json`). */
+/**
+ * Real answers of the local runtime, by operation id and status (`openapi/examples.json`), and the
+ * requests that succeeded, keyed `request:<kind>` (`request:seller`, `request:consumer`, `request:example`).
+ */
 export type ResponseExamples = Record<string, Record<string, unknown>>;
 
 const PROBLEM = 'application/problem+json';
@@ -101,6 +104,16 @@ function errorResponses(route: RouteDefinition, op: Operation, examples: Record<
   return responses;
 }
 
+const REQUEST = 'request:';
+
+function requestExamples(own: Record<string, unknown>): { examples?: Record<string, { value: unknown }> } {
+  const named = Object.entries(own).filter(([key]) => key.startsWith(REQUEST));
+  if (named.length === 0) return {};
+  return {
+    examples: Object.fromEntries(named.map(([key, value]) => [key.slice(REQUEST.length), { value }])),
+  };
+}
+
 function operation(
   route: RouteDefinition,
   op: Operation,
@@ -130,7 +143,7 @@ function operation(
           requestBody: {
             required: op.body.required !== false,
             content: {
-              [JSON_TYPE]: { schema: op.body.schema },
+              [JSON_TYPE]: { schema: op.body.schema, ...requestExamples(own) },
               ...(op.body.form ? { 'application/x-www-form-urlencoded': { schema: op.body.form } } : {}),
             },
           },
