@@ -1,12 +1,14 @@
-import type { Case } from '../../domain/case.ts';
+import { type Case, CaseSeveritySchema, RequesterSchema } from '../../domain/case.ts';
 import type { Instant } from '../../domain/instant.ts';
 import { SEVERITY_LEVELS, type SeverityLevel } from '../../domain/severity.ts';
 import { firstResponseDueAt, nextUpdateDueAt } from '../../domain/sla.ts';
 import type { SlaPolicy } from '../../domain/sla-policy.ts';
 import { BACKLOG_STATUSES, type BacklogStatus, type CaseStatus } from '../../domain/status.ts';
-import { isPublicEvent, type TimelineEvent } from '../../domain/timeline.ts';
+import { CaseSurveySchema } from '../../domain/survey.ts';
+import { isPublicEvent, type TimelineEvent, TimelineEventSchema } from '../../domain/timeline.ts';
 import { desiredTimers, type TimedCase } from '../../domain/timers.ts';
 import type { BacklogCount } from '../../ports/case-store.ts';
+import { inSchemaOrder } from './key-order.ts';
 import { GLOBAL_INDEXES, KEY_ATTRIBUTES, TABLE_KEYS } from './table-definition.ts';
 
 /**
@@ -176,12 +178,12 @@ export function caseFromItem(item: Item): Case {
     stepsToReproduce: c.stepsToReproduce ?? null,
     orderNumber: c.orderNumber ?? null,
     billingDescriptor: c.billingDescriptor ?? null,
-    requester: c.requester,
+    requester: inSchemaOrder(RequesterSchema, c.requester),
     assignee: c.assignee ?? null,
-    severity: c.severity,
+    severity: inSchemaOrder(CaseSeveritySchema, c.severity),
     sla: c.sla,
     relatedCaseId: c.relatedCaseId ?? null,
-    survey: c.survey ?? null,
+    survey: inSchemaOrder(CaseSurveySchema, c.survey ?? null),
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
     version: c.version,
@@ -221,7 +223,7 @@ export function eventFromItem(item: Item): TimelineEvent {
   for (const [name, value] of Object.entries(item)) if (!NON_DOMAIN_ATTRIBUTES.has(name)) event[name] = value;
   // Messages stored before every message named its channel came through the API (mail ones said so).
   if (event.type === 'message.posted' && event.channel === undefined) event.channel = 'api';
-  return event as unknown as TimelineEvent;
+  return inSchemaOrder(TimelineEventSchema, event as unknown as TimelineEvent);
 }
 
 /** The backlog counter a case counts in: its status × level, or none once closed. */

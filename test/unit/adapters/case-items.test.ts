@@ -79,6 +79,19 @@ describe('case items', () => {
     );
   });
 
+  it('give nested maps back in the order the API document declares, however DynamoDB orders them', () => {
+    const c = consumerCase();
+    const item = caseToItem(c, policy);
+    const reversed = (value: object) => Object.fromEntries(Object.entries(value).reverse());
+    const scrambled = {
+      ...item,
+      severity: reversed({ ...c.severity, suggested: reversed(c.severity.suggested) }),
+      requester: reversed(c.requester),
+    };
+    expect(JSON.stringify(caseFromItem(scrambled))).toBe(JSON.stringify(caseFromItem(item)));
+    expect(Object.keys(caseFromItem(scrambled).severity)).toEqual(['level', 'label', 'source', 'suggested']);
+  });
+
   it("key every case by its requester's normalised email, and a seller case also by its seller", () => {
     const consumer = caseToItem(consumerCase(), policy);
     expect(consumer.gsi3pk).toBe('R#E#buyer@example.com');
@@ -142,6 +155,28 @@ describe('event items', () => {
     expect(eventFromItem(item)).toEqual(e);
     expect(item.sk).toBe(`EVENT#${e.id}`);
     expect(item.gsi4pk === c.id && item.gsi4sk === e.id).toBe(isPublicEvent(e));
+  });
+
+  it('come back with their keys in the order the API document declares, however DynamoDB orders them', () => {
+    const shuffled = (item: Item, order: number[]): Item => {
+      const entries = Object.entries(item);
+      return Object.fromEntries(order.map((i) => entries[i % entries.length] as [string, unknown]));
+    };
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...events),
+        fc.array(fc.nat(), { minLength: 40, maxLength: 40 }),
+        (e, seed) => {
+          const item = eventToItem(e);
+          const order = [...Object.keys(item).keys()].sort(
+            (a, b) => (seed[a] ?? 0) - (seed[b] ?? 0) || a - b,
+          );
+          const back = eventFromItem(shuffled(item, order));
+          expect(Object.keys(back)[0]).toBe('type');
+          expect(JSON.stringify(back)).toBe(JSON.stringify(eventFromItem(item)));
+        },
+      ),
+    );
   });
 });
 
