@@ -39,5 +39,5 @@ export const CLOSED_IS_FINAL = 'the case is closed; a closed case cannot change'
 
 /** A closed case takes no further change; a requester's message on it opens a new case instead. */
 export function refuseIfClosed(c: Case): Refusal | null {
-  return c.status === 'closed' ? { refused: 'closed', detail: CLOSED_IS_FINAL, allowed: [] } : null;
+  return c.status === 'closed' ? { refused: 'closed', detail: CLOSED_IS_FINAL } : null;
 }
