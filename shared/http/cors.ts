@@ -5,7 +5,10 @@
  * deployment configuration (`casewatch:allowedOrigins`, `*` by default; `*` locally).
  */
 export const CORS = {
-  /** What browsers may send: the bearer JWT, JSON, optimistic locking, idempotency, the case token. */
+  /**
+   * What browsers may send: the bearer JWT, JSON, optimistic locking, idempotency, the case token, and
+   * the channel a web client writes from.
+   */
   allowHeaders: [
     'Authorization',
     'Content-Type',
@@ -15,8 +18,8 @@ export const CORS = {
     'X-Casewatch-Channel',
   ],
   allowMethods: ['GET', 'POST', 'PUT', 'OPTIONS'],
-  /** What browser code may read: the case version, where a new case lives. */
-  exposeHeaders: ['ETag', 'Location'],
+  /** What browser code may read: the case version, where a new case lives, how long to wait on a busy case. */
+  exposeHeaders: ['ETag', 'Location', 'Retry-After'],
   /** How long a browser may cache a preflight answer. */
   maxAgeSeconds: 3600,
 } as const;

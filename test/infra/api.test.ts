@@ -327,9 +327,10 @@ describe('the stage and CORS', () => {
         'If-Match',
         'Idempotency-Key',
         'X-Case-Token',
+        'X-Casewatch-Channel',
       ]),
     );
-    expect(CORS.exposeHeaders).toEqual(expect.arrayContaining(['ETag', 'Location']));
+    expect(CORS.exposeHeaders).toEqual(expect.arrayContaining(['ETag', 'Location', 'Retry-After']));
     const [api, ...others] = app.resourcesOf('AWS::ApiGatewayV2::Api');
     expect(others).toEqual([]);
     expect(api?.props.ProtocolType).toBe('HTTP');
