@@ -1021,8 +1021,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01M8PPCAM00Y170HDZBP01WS8A",
-                     *           "number": "CW-WZ55ZS",
+                     *           "id": "01M8PPCAM0PF6HCGWF46RB9YC0",
+                     *           "number": "CW-7WSKTG",
                      *           "type": "seller",
                      *           "channel": "api",
                      *           "status": "new",
@@ -1037,6 +1037,9 @@ export interface operations {
                      *           },
                      *           "assignee": null,
                      *           "severity": {
+                     *             "level": 2,
+                     *             "label": "Medium",
+                     *             "source": "suggested",
                      *             "suggested": {
                      *               "level": 2,
                      *               "reasons": [
@@ -1044,10 +1047,7 @@ export interface operations {
                      *                 "urgency: ongoing",
                      *                 "urgency: no acceptable workaround"
                      *               ]
-                     *             },
-                     *             "label": "Medium",
-                     *             "source": "suggested",
-                     *             "level": 2
+                     *             }
                      *           },
                      *           "relatedCaseId": null,
                      *           "survey": null,
@@ -1072,8 +1072,8 @@ export interface operations {
                      *           }
                      *         },
                      *         {
-                     *           "id": "01M8PPCAM00Y170HDZBP01WS8C",
-                     *           "number": "CW-B0YXNE",
+                     *           "id": "01M8PPCAM0PF6HCGWF46RB9YC2",
+                     *           "number": "CW-J2D95R",
                      *           "type": "consumer",
                      *           "channel": "api",
                      *           "status": "new",
@@ -1088,15 +1088,15 @@ export interface operations {
                      *           },
                      *           "assignee": null,
                      *           "severity": {
+                     *             "level": 2,
+                     *             "label": "Medium",
+                     *             "source": "suggested",
                      *             "suggested": {
                      *               "level": 2,
                      *               "reasons": [
                      *                 "severity: subscriptions (\"double billing\")"
                      *               ]
-                     *             },
-                     *             "label": "Medium",
-                     *             "source": "suggested",
-                     *             "level": 2
+                     *             }
                      *           },
                      *           "relatedCaseId": null,
                      *           "survey": null,
@@ -1233,8 +1233,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM00Y170HDZBP01WS8A",
-                     *       "number": "CW-WZ55ZS",
+                     *       "id": "01M8PPCAM0PF6HCGWF46RB9YC0",
+                     *       "number": "CW-7WSKTG",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "new",
@@ -1419,8 +1419,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM00Y170HDZBP01WS8A",
-                     *       "number": "CW-WZ55ZS",
+                     *       "id": "01M8PPCAM0PF6HCGWF46RB9YC0",
+                     *       "number": "CW-7WSKTG",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "new",
@@ -1435,6 +1435,9 @@ export interface operations {
                      *       },
                      *       "assignee": null,
                      *       "severity": {
+                     *         "level": 2,
+                     *         "label": "Medium",
+                     *         "source": "suggested",
                      *         "suggested": {
                      *           "level": 2,
                      *           "reasons": [
@@ -1442,10 +1445,7 @@ export interface operations {
                      *             "urgency: ongoing",
                      *             "urgency: no acceptable workaround"
                      *           ]
-                     *         },
-                     *         "label": "Medium",
-                     *         "source": "suggested",
-                     *         "level": 2
+                     *         }
                      *       },
                      *       "relatedCaseId": null,
                      *       "survey": null,
@@ -1510,7 +1510,7 @@ export interface operations {
                      *       "type": "https://casewatch.dev/problems/not-found",
                      *       "title": "Not found",
                      *       "status": 404,
-                     *       "detail": "no case 01M8PPCAM00Y170HDZBP01WS8A"
+                     *       "detail": "no case 01M8PPCAM0PF6HCGWF46RB9YC0"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -1572,46 +1572,46 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
+                     *           "type": "case.opened",
+                     *           "channel": "api",
+                     *           "level": 2,
+                     *           "id": "01M8PPCAM0PF6HCGWF46RB9YC1",
+                     *           "caseId": "01M8PPCAM0PF6HCGWF46RB9YC0",
+                     *           "at": "2026-11-30T17:00:00.000Z",
                      *           "actor": {
                      *             "role": "seller",
                      *             "id": "dana@acme.example"
-                     *           },
-                     *           "at": "2026-11-30T17:00:00.000Z",
-                     *           "level": 2,
-                     *           "caseId": "01M8PPCAM00Y170HDZBP01WS8A",
-                     *           "channel": "api",
-                     *           "id": "01M8PPCAM00Y170HDZBP01WS8B",
-                     *           "type": "case.opened"
+                     *           }
                      *         },
                      *         {
+                     *           "type": "status.changed",
+                     *           "from": "new",
+                     *           "to": "open",
                      *           "note": null,
                      *           "visibility": "public",
-                     *           "type": "status.changed",
+                     *           "id": "01M8PPCAM0PF6HCGWF46RB9YC5",
+                     *           "caseId": "01M8PPCAM0PF6HCGWF46RB9YC0",
+                     *           "at": "2026-11-30T17:00:00.000Z",
                      *           "actor": {
                      *             "role": "system",
                      *             "id": "casewatch"
-                     *           },
-                     *           "at": "2026-11-30T17:00:00.000Z",
-                     *           "caseId": "01M8PPCAM00Y170HDZBP01WS8A",
-                     *           "from": "new",
-                     *           "to": "open",
-                     *           "id": "01M8PPCAM00Y170HDZBP01WS8F"
+                     *           }
                      *         },
                      *         {
-                     *           "visibility": "public",
-                     *           "channel": "api",
                      *           "type": "message.posted",
+                     *           "visibility": "public",
                      *           "body": "We are looking into it; retries are queued on our side.",
+                     *           "channel": "api",
+                     *           "id": "01M8PPCAM0PF6HCGWF46RB9YC7",
+                     *           "caseId": "01M8PPCAM0PF6HCGWF46RB9YC0",
+                     *           "at": "2026-11-30T17:00:00.000Z",
                      *           "actor": {
                      *             "role": "agent",
                      *             "id": "alice@support.example"
-                     *           },
-                     *           "at": "2026-11-30T17:00:00.000Z",
-                     *           "caseId": "01M8PPCAM00Y170HDZBP01WS8A",
-                     *           "id": "01M8PPCAM00Y170HDZBP01WS8H"
+                     *           }
                      *         }
                      *       ],
-                     *       "cursor": "eyJ2IjoxLCJxIjoianNoSER5WHMwQk45eHRLZkswSGZrYyIsInAiOlsiMDFNOFBQQ0FNMDBZMTcwSERaQlAwMVdTOEgiXX0.n8_CxYT1rnNK5lEMEVx83A"
+                     *       "cursor": "eyJ2IjoxLCJxIjoiaG8zTk1nelhRVTJBWTYwTXM1RWdkWCIsInAiOlsiMDFNOFBQQ0FNMFBGNkhDR1dGNDZSQjlZQzciXX0.anFaHtMnOpbjHKScGKu1ow"
                      *     }
                      */
                     "application/json": components["schemas"]["EventPage"];
@@ -1735,8 +1735,8 @@ export interface operations {
                      *         "visibility": "public",
                      *         "body": "We are looking into it; retries are queued on our side.",
                      *         "channel": "api",
-                     *         "id": "01M8PPCAM00Y170HDZBP01WS8H",
-                     *         "caseId": "01M8PPCAM00Y170HDZBP01WS8A",
+                     *         "id": "01M8PPCAM0PF6HCGWF46RB9YC7",
+                     *         "caseId": "01M8PPCAM0PF6HCGWF46RB9YC0",
                      *         "at": "2026-11-30T17:00:00.000Z",
                      *         "actor": {
                      *           "role": "agent",
@@ -1744,8 +1744,8 @@ export interface operations {
                      *         }
                      *       },
                      *       "case": {
-                     *         "id": "01M8PPCAM00Y170HDZBP01WS8A",
-                     *         "number": "CW-WZ55ZS",
+                     *         "id": "01M8PPCAM0PF6HCGWF46RB9YC0",
+                     *         "number": "CW-7WSKTG",
                      *         "type": "seller",
                      *         "channel": "api",
                      *         "status": "open",
@@ -1760,6 +1760,9 @@ export interface operations {
                      *         },
                      *         "assignee": "alice@support.example",
                      *         "severity": {
+                     *           "level": 1,
+                     *           "label": "High",
+                     *           "source": "agent",
                      *           "suggested": {
                      *             "level": 2,
                      *             "reasons": [
@@ -1767,10 +1770,7 @@ export interface operations {
                      *               "urgency: ongoing",
                      *               "urgency: no acceptable workaround"
                      *             ]
-                     *           },
-                     *           "label": "High",
-                     *           "source": "agent",
-                     *           "level": 1
+                     *           }
                      *         },
                      *         "relatedCaseId": null,
                      *         "survey": null,
@@ -1941,8 +1941,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM00Y170HDZBP01WS8A",
-                     *       "number": "CW-WZ55ZS",
+                     *       "id": "01M8PPCAM0PF6HCGWF46RB9YC0",
+                     *       "number": "CW-7WSKTG",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "working",
@@ -1957,6 +1957,9 @@ export interface operations {
                      *       },
                      *       "assignee": "alice@support.example",
                      *       "severity": {
+                     *         "level": 1,
+                     *         "label": "High",
+                     *         "source": "agent",
                      *         "suggested": {
                      *           "level": 2,
                      *           "reasons": [
@@ -1964,10 +1967,7 @@ export interface operations {
                      *             "urgency: ongoing",
                      *             "urgency: no acceptable workaround"
                      *           ]
-                     *         },
-                     *         "label": "High",
-                     *         "source": "agent",
-                     *         "level": 1
+                     *         }
                      *       },
                      *       "relatedCaseId": null,
                      *       "survey": null,
@@ -2149,8 +2149,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM00Y170HDZBP01WS8A",
-                     *       "number": "CW-WZ55ZS",
+                     *       "id": "01M8PPCAM0PF6HCGWF46RB9YC0",
+                     *       "number": "CW-7WSKTG",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "working",
@@ -2165,6 +2165,9 @@ export interface operations {
                      *       },
                      *       "assignee": "alice@support.example",
                      *       "severity": {
+                     *         "level": 1,
+                     *         "label": "High",
+                     *         "source": "agent",
                      *         "suggested": {
                      *           "level": 2,
                      *           "reasons": [
@@ -2172,10 +2175,7 @@ export interface operations {
                      *             "urgency: ongoing",
                      *             "urgency: no acceptable workaround"
                      *           ]
-                     *         },
-                     *         "label": "High",
-                     *         "source": "agent",
-                     *         "level": 1
+                     *         }
                      *       },
                      *       "relatedCaseId": null,
                      *       "survey": null,
@@ -2274,8 +2274,7 @@ export interface operations {
                      *       "type": "https://casewatch.dev/problems/conflict",
                      *       "title": "Conflict",
                      *       "status": 409,
-                     *       "detail": "the case is closed; a closed case cannot change",
-                     *       "allowed": []
+                     *       "detail": "the case is closed; a closed case cannot change"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2352,8 +2351,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "attachmentId": "01M8PPCAM00Y170HDZBP01WS8Q",
-                     *       "uploadUrl": "http://localhost:36371/_local/blobs/cases/01M8PPCAM00Y170HDZBP01WS8A/01M8PPCAM00Y170HDZBP01WS8Q/webhook-log.txt?type=text%2Fplain&size=12&expires=1796058900&sig=yuA8yg0C8z-m9ZJSqKCkP-kvUfxlGXhHtBpVdVZK06o",
+                     *       "attachmentId": "01M8PPCAM0PF6HCGWF46RB9YCD",
+                     *       "uploadUrl": "http://localhost:46367/_local/blobs/cases/01M8PPCAM0PF6HCGWF46RB9YC0/01M8PPCAM0PF6HCGWF46RB9YCD/webhook-log.txt?type=text%2Fplain&size=12&expires=1796058900&sig=aOnhYelr0aoUG0r_4Jq5CdoBAMZOtq40thuaAyAFG6w",
                      *       "expiresAt": "2026-11-30T17:15:00.000Z"
                      *     }
                      */
@@ -2489,7 +2488,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "caseNumber": "CW-B0YXNE",
+                     *       "caseNumber": "CW-J2D95R",
                      *       "subject": "Charged twice for my subscription",
                      *       "questions": [
                      *         {
@@ -2596,7 +2595,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "submitted": true,
-                     *       "caseNumber": "CW-B0YXNE"
+                     *       "caseNumber": "CW-J2D95R"
                      *     }
                      */
                     "application/json": components["schemas"]["SurveySubmitted"];
@@ -2748,8 +2747,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM00Y170HDZBP01WS8A",
-                     *       "number": "CW-WZ55ZS",
+                     *       "id": "01M8PPCAM0PF6HCGWF46RB9YC0",
+                     *       "number": "CW-7WSKTG",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "open",
@@ -2948,8 +2947,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM00Y170HDZBP01WS8A",
-                     *       "number": "CW-WZ55ZS",
+                     *       "id": "01M8PPCAM0PF6HCGWF46RB9YC0",
+                     *       "number": "CW-7WSKTG",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "open",
@@ -2964,6 +2963,9 @@ export interface operations {
                      *       },
                      *       "assignee": "alice@support.example",
                      *       "severity": {
+                     *         "level": 2,
+                     *         "label": "Medium",
+                     *         "source": "suggested",
                      *         "suggested": {
                      *           "level": 2,
                      *           "reasons": [
@@ -2971,10 +2973,7 @@ export interface operations {
                      *             "urgency: ongoing",
                      *             "urgency: no acceptable workaround"
                      *           ]
-                     *         },
-                     *         "label": "Medium",
-                     *         "source": "suggested",
-                     *         "level": 2
+                     *         }
                      *       },
                      *       "relatedCaseId": null,
                      *       "survey": null,
@@ -3138,8 +3137,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM00Y170HDZBP01WS8A",
-                     *       "number": "CW-WZ55ZS",
+                     *       "id": "01M8PPCAM0PF6HCGWF46RB9YC0",
+                     *       "number": "CW-7WSKTG",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "working",
@@ -3154,6 +3153,9 @@ export interface operations {
                      *       },
                      *       "assignee": "alice@support.example",
                      *       "severity": {
+                     *         "level": 1,
+                     *         "label": "High",
+                     *         "source": "agent",
                      *         "suggested": {
                      *           "level": 2,
                      *           "reasons": [
@@ -3161,10 +3163,7 @@ export interface operations {
                      *             "urgency: ongoing",
                      *             "urgency: no acceptable workaround"
                      *           ]
-                     *         },
-                     *         "label": "High",
-                     *         "source": "agent",
-                     *         "level": 1
+                     *         }
                      *       },
                      *       "relatedCaseId": null,
                      *       "survey": null,
