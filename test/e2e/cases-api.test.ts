@@ -71,19 +71,19 @@ describe('validation: every invalid field is named, always a 4xx problem', () =>
       ['description', 'subject'],
     ],
     ['bad email', consumerCase({ email: 'nope' }), ['email']],
-    ['unknown type', consumerCase({ type: 'partner' }), ['type']],
-    ['unknown field (named)', consumerCase({ colour: 'red' }), ['colour']],
+    ['unknown type', { ...consumerCase(), type: 'partner' }, ['type']],
+    ['unknown field (named)', { ...consumerCase(), colour: 'red' }, ['colour']],
     [
       'unknown nested field (by its path)',
-      consumerCase({ qualifications: { ongoing: true, mood: 'sad' } }),
+      { ...consumerCase(), qualifications: { ongoing: true, mood: 'sad' } },
       ['qualifications.mood'],
     ],
     [
       'bad qualifications',
-      consumerCase({ qualifications: { sellersAffected: -1, functionAreas: ['tea'] } }),
+      { ...consumerCase(), qualifications: { sellersAffected: -1, functionAreas: ['tea'] } },
       ['qualifications.functionAreas.0', 'qualifications.sellersAffected'],
     ],
-    ['wrong types', consumerCase({ subject: 42, orderNumber: null }), ['orderNumber', 'subject']],
+    ['wrong types', { ...consumerCase(), subject: 42, orderNumber: null }, ['orderNumber', 'subject']],
   ])('%s', async (_name, body, fields) => {
     const r = await api.call('POST', '/cases', { body });
     expect(r.status).toBe(400);
