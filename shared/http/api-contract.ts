@@ -71,13 +71,11 @@ export interface Operation {
   htmlErrors?: boolean;
 }
 
-const caseId = z
-  .string()
-  .meta({
-    description: 'the case id (a ULID)',
-    example: '01M8PPCAM0A8TM6CPX36M5ZZ28',
-    param: { id: 'caseId' },
-  });
+const caseId = z.string().meta({
+  description: 'the case id (a ULID)',
+  example: '01M8PPCAM0A8TM6CPX36M5ZZ28',
+  param: { id: 'caseId' },
+});
 const caseRef = z.string().meta({
   description: 'the case id (a ULID), or its number (`CW-…`, any letter case)',
   example: 'CW-5SADRT',
@@ -107,13 +105,11 @@ const Channel = z
   });
 const writeHeaders = z.object({ 'If-Match': IfMatch });
 
-const ETag = z
-  .string()
-  .meta({
-    description: 'the case version, to send back as `If-Match`',
-    example: '"3"',
-    header: { id: 'etag' },
-  });
+const ETag = z.string().meta({
+  description: 'the case version, to send back as `If-Match`',
+  example: '"3"',
+  header: { id: 'etag' },
+});
 const caseHeaders = z.object({ ETag });
 
 const onCase = z.object({ id: caseId });

@@ -43,12 +43,9 @@ export const GatewayMessageSchema = z
   })
   .meta({ id: 'GatewayMessage', description: 'API Gateway’s own answer (not problem+json).' });
 
-const cursor = z
-  .string()
-  .nullable()
-  .meta({
-    description: 'opaque; send it back as `cursor` (same filters) for the next page, null on the last',
-  });
+const cursor = z.string().nullable().meta({
+  description: 'opaque; send it back as `cursor` (same filters) for the next page, null on the last',
+});
 
 export const CasePageSchema = z
   .strictObject({ items: z.array(CaseViewSchema), cursor })
@@ -60,12 +57,9 @@ export const EventPageSchema = z
 
 /** A new case; a buyer also gets the case token that opens it (and only it). */
 export const CreatedCaseSchema = CaseViewSchema.extend({
-  caseToken: z
-    .string()
-    .optional()
-    .meta({
-      description: 'consumer cases: send it as `X-Case-Token` to act on this case; it does not expire',
-    }),
+  caseToken: z.string().optional().meta({
+    description: 'consumer cases: send it as `X-Case-Token` to act on this case; it does not expire',
+  }),
 }).meta({ id: 'CreatedCase' });
 
 /** A message landed on its case. */
