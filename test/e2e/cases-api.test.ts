@@ -1,11 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { consumerCase, type LocalApi, sellerCase, useLocalApi } from './support/local-api.ts';
+import {
+  consumerCase,
+  credential,
+  dataOf,
+  type GatewayMessage,
+  type LocalApi,
+  type Problem,
+  problemOf,
+  sellerCase,
+  useLocalApi,
+} from './support/local-api.ts';
 
 let api: LocalApi;
 let sellerA: string;
 let sellerB: string;
 let agent: string;
 let lead: string;
+let asAgent: Record<string, string>;
+let asSellerA: Record<string, string>;
+let asSellerB: Record<string, string>;
 
 useLocalApi(async (local) => {
   api = local.api;
@@ -13,15 +26,20 @@ useLocalApi(async (local) => {
   sellerA = await api.token('seller', 'ops@acme.example', 'acme');
   sellerB = await api.token('seller', 'ops@globex.example', 'globex');
   lead = await api.token('lead', 'lena@support.example');
+  asAgent = credential({ token: agent });
+  asSellerA = credential({ token: sellerA });
+  asSellerB = credential({ token: sellerB });
 });
+
+const openConsumerCase = async () => dataOf(await api.client.POST('/cases', { body: consumerCase() }));
 
 describe('opening cases', () => {
   it('a consumer opens a case without an account and gets a case token', async () => {
-    const r = await api.call('POST', '/cases', { body: consumerCase() });
-    expect(r.status).toBe(201);
-    expect(r.headers.get('location')).toBe(`/cases/${r.body.id}`);
-    expect(r.headers.get('etag')).toBe('"1"');
-    expect(r.body).toMatchObject({
+    const opened = await api.client.POST('/cases', { body: consumerCase() });
+    expect(opened.response.status).toBe(201);
+    expect(opened.response.headers.get('location')).toBe(`/cases/${opened.data?.id}`);
+    expect(opened.response.headers.get('etag')).toBe('"1"');
+    expect(opened.data).toMatchObject({
       type: 'consumer',
       status: 'new',
       number: expect.stringMatching(/^CW-[0-9A-Z]{6}$/),
@@ -30,31 +48,46 @@ describe('opening cases', () => {
       sla: { firstResponse: { dueAt: '2026-12-01T05:00:00.000Z', metAt: null } },
       caseToken: expect.any(String),
     });
-    const own = await api.call('GET', `/cases/${r.body.id}`, { caseToken: r.body.caseToken });
-    expect(own.status).toBe(200);
-    expect(own.body.caseToken).toBeUndefined();
+    const created = dataOf(opened);
+    const own = await api.client.GET('/cases/{id}', {
+      params: { path: { id: created.id } },
+      headers: credential({ caseToken: created.caseToken }),
+    });
+    expect(own.response.status).toBe(200);
+    // A case read back (`Case`) has no `caseToken`: only the answer to its opening does.
+    expect(own.data).not.toHaveProperty('caseToken');
   });
 
   it('a seller opens a seller case as themselves', async () => {
-    const r = await api.call('POST', '/cases', { token: sellerA, body: sellerCase() });
-    expect(r.status).toBe(201);
-    expect(r.body.requester).toEqual({ email: 'ops@acme.example', sellerId: 'acme' });
-    expect(r.body.caseToken).toBeUndefined();
-    expect(r.body.severity.suggested.reasons).toContain('severity: webhooks ("webhook")');
+    const { data, response } = await api.client.POST('/cases', { headers: asSellerA, body: sellerCase() });
+    expect(response.status).toBe(201);
+    expect(data?.requester).toEqual({ email: 'ops@acme.example', sellerId: 'acme' });
+    expect(data?.caseToken).toBeUndefined();
+    expect(data?.severity.suggested.reasons).toContain('severity: webhooks ("webhook")');
   });
 
   it('a seller case needs a seller', async () => {
-    expect((await api.call('POST', '/cases', { body: sellerCase() })).status).toBe(401);
-    expect((await api.call('POST', '/cases', { token: agent, body: sellerCase() })).status).toBe(403);
+    expect((await api.client.POST('/cases', { body: sellerCase() })).response.status).toBe(401);
+    expect((await api.client.POST('/cases', { headers: asAgent, body: sellerCase() })).response.status).toBe(
+      403,
+    );
   });
 
   it('a forged bearer token or case token is a 401, never anonymous', async () => {
-    expect((await api.call('POST', '/cases', { token: 'not.a.jwt', body: consumerCase() })).status).toBe(401);
+    const forged = await api.client.POST('/cases', {
+      headers: credential({ token: 'not.a.jwt' }),
+      body: consumerCase(),
+    });
+    expect(forged.response.status).toBe(401);
     const tampered = `${sellerA.slice(0, -4)}AAAA`;
-    expect((await api.call('GET', '/cases', { token: tampered })).status).toBe(401);
-    expect((await api.call('GET', '/cases/01JD0000000000000000000000', { caseToken: 'forged' })).status).toBe(
-      401,
-    );
+    expect(
+      (await api.client.GET('/cases', { headers: credential({ token: tampered }) })).response.status,
+    ).toBe(401);
+    const forgedCaseToken = await api.client.GET('/cases/{id}', {
+      params: { path: { id: '01JD0000000000000000000000' } },
+      headers: credential({ caseToken: 'forged' }),
+    });
+    expect(forgedCaseToken.response.status).toBe(401);
   });
 });
 
@@ -71,20 +104,21 @@ describe('validation: every invalid field is named, always a 4xx problem', () =>
       ['description', 'subject'],
     ],
     ['bad email', consumerCase({ email: 'nope' }), ['email']],
-    ['unknown type', consumerCase({ type: 'partner' }), ['type']],
-    ['unknown field (named)', consumerCase({ colour: 'red' }), ['colour']],
+    ['unknown type', { ...consumerCase(), type: 'partner' }, ['type']],
+    ['unknown field (named)', { ...consumerCase(), colour: 'red' }, ['colour']],
     [
       'unknown nested field (by its path)',
-      consumerCase({ qualifications: { ongoing: true, mood: 'sad' } }),
+      { ...consumerCase(), qualifications: { ongoing: true, mood: 'sad' } },
       ['qualifications.mood'],
     ],
     [
       'bad qualifications',
-      consumerCase({ qualifications: { sellersAffected: -1, functionAreas: ['tea'] } }),
+      { ...consumerCase(), qualifications: { sellersAffected: -1, functionAreas: ['tea'] } },
       ['qualifications.functionAreas.0', 'qualifications.sellersAffected'],
     ],
-    ['wrong types', consumerCase({ subject: 42, orderNumber: null }), ['orderNumber', 'subject']],
+    ['wrong types', { ...consumerCase(), subject: 42, orderNumber: null }, ['orderNumber', 'subject']],
   ])('%s', async (_name, body, fields) => {
+    // Raw: the bodies are invalid on purpose, and several are not even the document's types.
     const r = await api.call('POST', '/cases', { body });
     expect(r.status).toBe(400);
     expect(r.headers.get('content-type')).toBe('application/problem+json');
@@ -103,13 +137,15 @@ describe('validation: every invalid field is named, always a 4xx problem', () =>
     ['an empty body', '', 'application/json'],
     ['not JSON at all', 'subject=hi', 'application/x-www-form-urlencoded'],
   ])('%s is a 400', async (_name, rawBody, contentType) => {
+    // Raw: a body that is not a JSON object, or no JSON at all.
     const r = await api.call('POST', '/cases', { rawBody, headers: { 'content-type': contentType } });
     expect(r.status).toBe(400);
     expect(r.body.status).toBe(400);
   });
 
   it('route-level bodies and queries are validated too', async () => {
-    const { body: c } = await api.call('POST', '/cases', { body: consumerCase() });
+    const c = await openConsumerCase();
+    // Raw: each body and the query are invalid on purpose.
     const checks: [string, string, unknown, string[]][] = [
       ['POST', `/cases/${c.id}/messages`, { body: '' }, ['body']],
       ['POST', `/cases/${c.id}/status`, { status: 'done' }, ['status']],
@@ -144,194 +180,256 @@ describe('authorization matrix', () => {
   const callers: Caller[] = ['sellerA', 'sellerB', 'consumer', 'agent', 'lead', 'anonymous'];
 
   it('on seller A’s case, each route answers each caller as docs/api.md#not-found-rather-than-forbidden says (404 for what they may not see)', async () => {
-    const { body: caseA } = await api.call('POST', '/cases', { token: sellerA, body: sellerCase() });
-    const { body: other } = await api.call('POST', '/cases', { body: consumerCase() });
-    const creds = (who: Caller) => ({
-      token: { sellerA, sellerB, agent, lead, consumer: undefined, anonymous: undefined }[who],
-      caseToken: who === 'consumer' ? (other.caseToken as string) : undefined,
-    });
-    const id = caseA.id as string;
+    const caseA = dataOf(await api.client.POST('/cases', { headers: asSellerA, body: sellerCase() }));
+    const other = await openConsumerCase();
+    const as = (who: Caller) =>
+      credential({
+        token: { sellerA, sellerB, agent, lead, consumer: undefined, anonymous: undefined }[who],
+        caseToken: who === 'consumer' ? other.caseToken : undefined,
+      });
+    const id = caseA.id;
+    const path = { path: { id } };
     // Expected status per caller; statuses vary per caller so no move repeats the current status.
-    const matrix: [string, string, (who: Caller) => unknown, Record<Caller, number>][] = [
+    const matrix: [
+      string,
+      (who: Caller) => Promise<{ response: Response; error?: Problem | GatewayMessage }>,
+      Record<Caller, number>,
+    ][] = [
       [
-        'GET',
-        `/cases/${id}`,
-        () => undefined,
+        'GET /cases/{id}',
+        (who) => api.client.GET('/cases/{id}', { params: path, headers: as(who) }),
         { sellerA: 200, sellerB: 404, consumer: 404, agent: 200, lead: 200, anonymous: 401 },
       ],
       [
-        'GET',
-        `/cases/${id}/events`,
-        () => undefined,
+        'GET /cases/{id}/events',
+        (who) => api.client.GET('/cases/{id}/events', { params: path, headers: as(who) }),
         { sellerA: 200, sellerB: 404, consumer: 404, agent: 200, lead: 200, anonymous: 401 },
       ],
       [
-        'POST',
-        `/cases/${id}/messages`,
-        () => ({ body: 'hello' }),
+        'POST /cases/{id}/messages',
+        (who) =>
+          api.client.POST('/cases/{id}/messages', {
+            params: path,
+            headers: as(who),
+            body: { body: 'hello' },
+          }),
         { sellerA: 201, sellerB: 404, consumer: 404, agent: 201, lead: 201, anonymous: 401 },
       ],
       [
-        'POST',
-        `/cases/${id}/status`,
+        'POST /cases/{id}/status',
         // The requester may act on the status (close), so any other move is the case's 409, not a 403.
-        (who) => ({ status: who === 'lead' ? 'pending_internal' : 'working' }),
+        (who) =>
+          api.client.POST('/cases/{id}/status', {
+            params: path,
+            headers: as(who),
+            body: { status: who === 'lead' ? 'pending_internal' : 'working' },
+          }),
         { sellerA: 409, sellerB: 404, consumer: 404, agent: 200, lead: 200, anonymous: 401 },
       ],
       [
-        'POST',
-        `/cases/${id}/escalations`,
-        () => ({ reason: 'urgent' }),
+        'POST /cases/{id}/escalations',
+        (who) =>
+          api.client.POST('/cases/{id}/escalations', {
+            params: path,
+            headers: as(who),
+            body: { reason: 'urgent' },
+          }),
         { sellerA: 201, sellerB: 404, consumer: 404, agent: 403, lead: 403, anonymous: 401 },
       ],
       [
-        'POST',
-        `/cases/${id}/attachments`,
-        () => ({ fileName: 'shot.png', contentType: 'image/png', size: 1234 }),
+        'POST /cases/{id}/attachments',
+        (who) =>
+          api.client.POST('/cases/{id}/attachments', {
+            params: path,
+            headers: as(who),
+            body: { fileName: 'shot.png', contentType: 'image/png', size: 1234 },
+          }),
         { sellerA: 201, sellerB: 404, consumer: 404, agent: 201, lead: 201, anonymous: 401 },
       ],
       [
-        'PUT',
-        `/cases/${id}/severity`,
-        (who) => ({ level: who === 'lead' ? 0 : 1, reason: 'triage' }),
+        'PUT /cases/{id}/severity',
+        (who) =>
+          api.client.PUT('/cases/{id}/severity', {
+            params: path,
+            headers: as(who),
+            body: { level: who === 'lead' ? 0 : 1, reason: 'triage' },
+          }),
         { sellerA: 403, sellerB: 404, consumer: 401, agent: 200, lead: 200, anonymous: 401 },
       ],
       [
-        'PUT',
-        `/cases/${id}/assignee`,
-        () => ({ agent: 'alice@support.example' }),
+        'PUT /cases/{id}/assignee',
+        (who) =>
+          api.client.PUT('/cases/{id}/assignee', {
+            params: path,
+            headers: as(who),
+            body: { agent: 'alice@support.example' },
+          }),
         { sellerA: 403, sellerB: 404, consumer: 401, agent: 200, lead: 200, anonymous: 401 },
       ],
       [
-        'POST',
-        `/cases/${id}/workaround`,
-        () => ({}),
+        'POST /cases/{id}/workaround',
+        (who) => api.client.POST('/cases/{id}/workaround', { params: path, headers: as(who), body: {} }),
         { sellerA: 403, sellerB: 404, consumer: 401, agent: 200, lead: 200, anonymous: 401 },
       ],
     ];
     const seen: string[] = [];
-    for (const [method, path, body, expected] of matrix) {
+    for (const [route, send, expected] of matrix) {
       for (const who of callers) {
-        const r = await api.call(method, path, { ...creds(who), body: body(who) });
-        seen.push(`${who} ${method} ${path.replace(id, '{id}')} → ${r.status}`);
-        expect(r.status, `${who} ${method} ${path}`).toBe(expected[who]);
-        if (r.status >= 400) expect(r.body.status ?? r.body.message).toBeDefined();
+        const { response, error } = await send(who);
+        seen.push(`${who} ${route} → ${response.status}`);
+        expect(response.status, `${who} ${route}`).toBe(expected[who]);
+        if (response.status >= 400) {
+          expect(
+            error && ('status' in error ? error.status : error.message),
+            `${who} ${route}`,
+          ).toBeDefined();
+        }
       }
     }
     expect(seen).toHaveLength(matrix.length * callers.length);
   });
 
   it('the consumer acts on their own case only; the list is for JWT holders', async () => {
-    const { body: c } = await api.call('POST', '/cases', { body: consumerCase() });
-    const t = c.caseToken as string;
-    expect((await api.call('GET', `/cases/${c.id}`, { caseToken: t })).status).toBe(200);
-    expect(
-      (await api.call('POST', `/cases/${c.id}/messages`, { caseToken: t, body: { body: 'any news?' } }))
-        .status,
-    ).toBe(201);
-    expect(
-      (
-        await api.call('POST', `/cases/${c.id}/messages`, {
-          caseToken: t,
-          body: { body: 'x', internal: true },
-        })
-      ).status,
-    ).toBe(403);
-    expect(
-      (await api.call('POST', `/cases/${c.id}/escalations`, { caseToken: t, body: { reason: 'please' } }))
-        .status,
-    ).toBe(201);
-    expect((await api.call('GET', `/cases/${c.id}`, { token: sellerA })).status).toBe(404);
-    expect((await api.call('GET', '/cases', { caseToken: t })).status).toBe(401);
-    expect(
-      (await api.call('POST', `/cases/${c.id}/status`, { caseToken: t, body: { status: 'closed' } })).status,
-    ).toBe(200);
+    const c = await openConsumerCase();
+    const asBuyer = credential({ caseToken: c.caseToken });
+    const own = { path: { id: c.id } };
+    expect((await api.client.GET('/cases/{id}', { params: own, headers: asBuyer })).response.status).toBe(
+      200,
+    );
+    const message = await api.client.POST('/cases/{id}/messages', {
+      params: own,
+      headers: asBuyer,
+      body: { body: 'any news?' },
+    });
+    expect(message.response.status).toBe(201);
+    const note = await api.client.POST('/cases/{id}/messages', {
+      params: own,
+      headers: asBuyer,
+      body: { body: 'x', internal: true },
+    });
+    expect(note.response.status).toBe(403);
+    const escalation = await api.client.POST('/cases/{id}/escalations', {
+      params: own,
+      headers: asBuyer,
+      body: { reason: 'please' },
+    });
+    expect(escalation.response.status).toBe(201);
+    expect((await api.client.GET('/cases/{id}', { params: own, headers: asSellerA })).response.status).toBe(
+      404,
+    );
+    expect((await api.client.GET('/cases', { headers: asBuyer })).response.status).toBe(401);
+    const closed = await api.client.POST('/cases/{id}/status', {
+      params: own,
+      headers: asBuyer,
+      body: { status: 'closed' },
+    });
+    expect(closed.response.status).toBe(200);
   });
 
   it('a requester sees only the public timeline', async () => {
-    const { body: c } = await api.call('POST', '/cases', { body: consumerCase() });
-    await api.call('POST', `/cases/${c.id}/messages`, {
-      token: agent,
+    const c = await openConsumerCase();
+    const own = { path: { id: c.id } };
+    await api.client.POST('/cases/{id}/messages', {
+      params: own,
+      headers: asAgent,
       body: { body: 'internal note', internal: true },
     });
-    await api.call('POST', `/cases/${c.id}/messages`, { token: agent, body: { body: 'We are on it.' } });
-    const staffView = await api.call('GET', `/cases/${c.id}/events`, { token: agent });
-    const requesterView = await api.call('GET', `/cases/${c.id}/events`, { caseToken: c.caseToken });
-    const types = (r: typeof staffView) => (r.body.items as { type: string }[]).map((e) => e.type);
+    await api.client.POST('/cases/{id}/messages', {
+      params: own,
+      headers: asAgent,
+      body: { body: 'We are on it.' },
+    });
+    const staffView = dataOf(await api.client.GET('/cases/{id}/events', { params: own, headers: asAgent }));
+    const requesterView = dataOf(
+      await api.client.GET('/cases/{id}/events', {
+        params: own,
+        headers: credential({ caseToken: c.caseToken }),
+      }),
+    );
+    const types = (page: typeof staffView) => page.items.map((e) => e.type);
     expect(types(staffView)).toEqual(['case.opened', 'message.posted', 'message.posted', 'sla.met']);
     expect(types(requesterView)).toEqual(['case.opened', 'message.posted']);
-    expect(requesterView.body.items[1].body).toBe('We are on it.');
+    expect(requesterView.items[1]).toMatchObject({ body: 'We are on it.' });
   });
 
   it('sellers list only their own cases, whatever they filter by', async () => {
-    await api.call('POST', '/cases', { token: sellerB, body: sellerCase({ subject: 'B only' }) });
-    const mine = await api.call('GET', '/cases?limit=100', { token: sellerB });
-    expect(mine.status).toBe(200);
-    expect(mine.body.items.length).toBeGreaterThan(0);
-    expect(
-      mine.body.items.every((c: { requester: { sellerId: string } }) => c.requester.sellerId === 'globex'),
-    ).toBe(true);
-    const filtered = await api.call('GET', '/cases?type=consumer', { token: sellerB });
-    expect(filtered.body.items).toEqual([]);
+    await api.client.POST('/cases', { headers: asSellerB, body: sellerCase({ subject: 'B only' }) });
+    const mine = await api.client.GET('/cases', { params: { query: { limit: 100 } }, headers: asSellerB });
+    expect(mine.response.status).toBe(200);
+    expect(mine.data?.items.length).toBeGreaterThan(0);
+    expect(mine.data?.items.every((c) => c.requester.sellerId === 'globex')).toBe(true);
+    const filtered = await api.client.GET('/cases', {
+      params: { query: { type: 'consumer' } },
+      headers: asSellerB,
+    });
+    expect(filtered.data?.items).toEqual([]);
     // A filter seller A's cases match too (new seller cases) still answers only seller B's.
-    const sellerCases = await api.call('GET', '/cases?type=seller&status=new&limit=100', { token: sellerB });
-    expect(sellerCases.body.items.length).toBeGreaterThan(0);
-    expect(
-      sellerCases.body.items.every(
-        (c: { requester: { sellerId: string } }) => c.requester.sellerId === 'globex',
-      ),
-    ).toBe(true);
+    const sellerCases = await api.client.GET('/cases', {
+      params: { query: { type: 'seller', status: 'new', limit: 100 } },
+      headers: asSellerB,
+    });
+    expect(sellerCases.data?.items.length).toBeGreaterThan(0);
+    expect(sellerCases.data?.items.every((c) => c.requester.sellerId === 'globex')).toBe(true);
   });
 });
 
 describe('symmetric shapes: what a client sends looks like what it reads back', () => {
   it('a buyer names the requester as a case reads it back; the flat email stays an alias', async () => {
     const { email: _flat, ...rest } = consumerCase();
-    const nested = await api.call('POST', '/cases', {
+    const nested = await api.client.POST('/cases', {
       body: { ...rest, requester: { email: 'Ann@Buyer.example' } },
     });
-    expect(nested.status).toBe(201);
-    expect(nested.body.requester).toEqual({ email: 'ann@buyer.example', sellerId: null });
-    const neither = await api.call('POST', '/cases', { body: rest });
-    expect(neither.status).toBe(400);
-    expect(neither.body.errors).toEqual([
+    expect(nested.response.status).toBe(201);
+    expect(nested.data?.requester).toEqual({ email: 'ann@buyer.example', sellerId: null });
+    const neither = await api.client.POST('/cases', { body: rest });
+    expect(neither.response.status).toBe(400);
+    expect(problemOf(neither.error).errors).toEqual([
       { field: 'requester.email', message: 'the requester’s email is required' },
     ]);
-    const disagree = await api.call('POST', '/cases', {
+    const disagree = await api.client.POST('/cases', {
       body: { ...rest, requester: { email: 'a@x.example' }, email: 'b@x.example' },
     });
-    expect(disagree.body.errors.map((e: { field: string }) => e.field)).toEqual(['email']);
+    expect(problemOf(disagree.error).errors?.map((e) => e.field)).toEqual(['email']);
   });
 
   it('the assignee is set as `assignee`, the field a case reads back; `agent` stays an alias', async () => {
-    const { body: c } = await api.call('POST', '/cases', { body: consumerCase() });
-    const set = await api.call('PUT', `/cases/${c.id}/assignee`, {
-      token: agent,
+    const c = await openConsumerCase();
+    const set = await api.client.PUT('/cases/{id}/assignee', {
+      params: { path: { id: c.id } },
+      headers: asAgent,
       body: { assignee: 'Bob@Support.example' },
     });
-    expect(set.body.assignee).toBe('bob@support.example');
-    const both = await api.call('PUT', `/cases/${c.id}/assignee`, {
-      token: agent,
+    expect(set.data?.assignee).toBe('bob@support.example');
+    const both = await api.client.PUT('/cases/{id}/assignee', {
+      params: { path: { id: c.id } },
+      headers: asAgent,
       body: { assignee: 'bob@support.example', agent: 'eve@support.example' },
     });
-    expect(both.status).toBe(400);
+    expect(both.response.status).toBe(400);
   });
 
   it('every message says how it came: the API, or the portal when it says so', async () => {
-    const { body: c } = await api.call('POST', '/cases', {
-      body: consumerCase(),
-      headers: { 'x-casewatch-channel': 'portal' },
-    });
+    const c = dataOf(
+      await api.client.POST('/cases', {
+        params: { header: { 'X-Casewatch-Channel': 'portal' } },
+        body: consumerCase(),
+      }),
+    );
     expect(c.channel).toBe('portal');
-    await api.call('POST', `/cases/${c.id}/messages`, { token: agent, body: { body: 'From the API' } });
-    await api.call('POST', `/cases/${c.id}/messages`, {
-      caseToken: c.caseToken,
-      body: { body: 'From the portal' },
-      headers: { 'x-casewatch-channel': 'portal' },
+    const own = { path: { id: c.id } };
+    await api.client.POST('/cases/{id}/messages', {
+      params: own,
+      headers: asAgent,
+      body: { body: 'From the API' },
     });
-    const { body: page } = await api.call('GET', `/cases/${c.id}/events`, { token: agent });
-    const messages = page.items.filter((e: { type: string }) => e.type === 'message.posted');
-    expect(messages.map((m: { body: string; channel: string }) => [m.body, m.channel])).toEqual([
+    await api.client.POST('/cases/{id}/messages', {
+      params: { ...own, header: { 'X-Casewatch-Channel': 'portal' } },
+      headers: credential({ caseToken: c.caseToken }),
+      body: { body: 'From the portal' },
+    });
+    const page = dataOf(await api.client.GET('/cases/{id}/events', { params: own, headers: asAgent }));
+    const messages = page.items.filter((e) => e.type === 'message.posted');
+    expect(messages.map((m) => [m.body, m.channel])).toEqual([
       ['From the API', 'api'],
       ['From the portal', 'portal'],
     ]);
@@ -340,36 +438,42 @@ describe('symmetric shapes: what a client sends looks like what it reads back', 
 
 describe('the look-ups web clients need', () => {
   it('GET /cases/{id} also takes the case number, in any letter case, for whoever may see the case', async () => {
-    const { body: c } = await api.call('POST', '/cases', { token: sellerA, body: sellerCase() });
+    const c = dataOf(await api.client.POST('/cases', { headers: asSellerA, body: sellerCase() }));
+    const read = (ref: string, headers: Record<string, string>) =>
+      api.client.GET('/cases/{id}', { params: { path: { id: ref } }, headers });
     for (const ref of [c.number, c.number.toLowerCase()]) {
-      const r = await api.call('GET', `/cases/${ref}`, { token: agent });
-      expect(r.status).toBe(200);
-      expect(r.body.id).toBe(c.id);
+      const r = await read(ref, asAgent);
+      expect(r.response.status).toBe(200);
+      expect(r.data?.id).toBe(c.id);
     }
-    expect((await api.call('GET', `/cases/${c.number}`, { token: sellerA })).status).toBe(200);
-    expect((await api.call('GET', `/cases/${c.number}`, { token: sellerB })).status).toBe(404);
-    expect((await api.call('GET', '/cases/CW-000000', { token: agent })).status).toBe(404);
+    expect((await read(c.number, asSellerA)).response.status).toBe(200);
+    expect((await read(c.number, asSellerB)).response.status).toBe(404);
+    expect((await read('CW-000000', asAgent)).response.status).toBe(404);
   });
 
   it('staff filter the list by requester email, seller and consumer cases alike', async () => {
     const requester = 'dana@acme.example';
     const dana = await api.token('seller', requester, 'acme');
-    const { body: sellerCaseOfDana } = await api.call('POST', '/cases', { token: dana, body: sellerCase() });
-    const { body: consumerCaseOfDana } = await api.call('POST', '/cases', {
-      body: consumerCase({ email: 'Dana@Acme.example' }),
+    const sellerCaseOfDana = dataOf(
+      await api.client.POST('/cases', { headers: credential({ token: dana }), body: sellerCase() }),
+    );
+    const consumerCaseOfDana = dataOf(
+      await api.client.POST('/cases', { body: consumerCase({ email: 'Dana@Acme.example' }) }),
+    );
+    await api.client.POST('/cases', { body: consumerCase({ email: 'someone-else@example.com' }) });
+    const listed = await api.client.GET('/cases', {
+      params: { query: { requester: 'DANA@acme.example' } },
+      headers: asAgent,
     });
-    await api.call('POST', '/cases', { body: consumerCase({ email: 'someone-else@example.com' }) });
-    const listed = await api.call('GET', `/cases?requester=${encodeURIComponent('DANA@acme.example')}`, {
-      token: agent,
-    });
-    expect(listed.status).toBe(200);
-    expect(listed.body.items.map((c: { id: string }) => c.id).sort()).toEqual(
+    expect(listed.response.status).toBe(200);
+    expect(listed.data?.items.map((c) => c.id).sort()).toEqual(
       [sellerCaseOfDana.id, consumerCaseOfDana.id].sort(),
     );
     // A seller sees only their company's cases, also when asking for a colleague.
-    const mine = await api.call('GET', `/cases?requester=${encodeURIComponent(requester)}`, {
-      token: sellerA,
+    const mine = await api.client.GET('/cases', {
+      params: { query: { requester } },
+      headers: asSellerA,
     });
-    expect(mine.body.items.map((c: { id: string }) => c.id)).toEqual([sellerCaseOfDana.id]);
+    expect(mine.data?.items.map((c) => c.id)).toEqual([sellerCaseOfDana.id]);
   });
 });

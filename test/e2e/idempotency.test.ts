@@ -17,20 +17,20 @@ describe('idempotency holds under a race', () => {
   it('two identical creates at the same instant, then a retry 300 ms later, open one case (50 trials)', async () => {
     const TRIALS = 50;
     const before = await backlogTotal();
-    const outcomes: { statuses: number[]; ids: Set<string> }[] = [];
+    const outcomes: { statuses: number[]; ids: Set<string | undefined> }[] = [];
     for (let trial = 0; trial < TRIALS; trial++) {
-      const headers = { 'idempotency-key': `race-${trial}` };
-      const body = consumerCase({ subject: `Race ${trial}`, email: `racer${trial}@example.com` });
-      const racing = await Promise.all([
-        api.call('POST', '/cases', { headers, body }),
-        api.call('POST', '/cases', { headers, body }),
-      ]);
+      const create = () =>
+        api.client.POST('/cases', {
+          params: { header: { 'Idempotency-Key': `race-${trial}` } },
+          body: consumerCase({ subject: `Race ${trial}`, email: `racer${trial}@example.com` }),
+        });
+      const racing = await Promise.all([create(), create()]);
       await new Promise((resolve) => setTimeout(resolve, 300));
-      const retry = await api.call('POST', '/cases', { headers, body });
+      const retry = await create();
       const answers = [...racing, retry];
       outcomes.push({
-        statuses: answers.map((a) => a.status),
-        ids: new Set(answers.filter((a) => a.status === 201).map((a) => a.body.id as string)),
+        statuses: answers.map((a) => a.response.status),
+        ids: new Set(answers.filter((a) => a.response.status === 201).map((a) => a.data?.id)),
       });
     }
     // Each trial: every 201 names the same case; a loser of the race may be told to retry (409).

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { consumerCase, type LocalApi, useLocalApi } from './support/local-api.ts';
+import { consumerCase, credential, dataOf, type LocalApi, useLocalApi } from './support/local-api.ts';
 
 let api: LocalApi;
-let agent: string;
+let asAgent: Record<string, string>;
 
 // Monday 30 Nov 2026, 09:00 Pacific: a consumer case suggests level 2 (12 business hours).
 useLocalApi(
   (local) => {
     api = local.api;
-    agent = local.agent;
+    asAgent = credential({ token: local.agent });
   },
   { start: new Date('2026-11-30T17:00:00Z') },
 );
@@ -19,15 +19,19 @@ describe('GET /_local/metrics (issue #6)', () => {
     expect(empty.backlog).toHaveLength(24);
     expect(empty.backlog.every((r: { count: number }) => r.count === 0)).toBe(true);
 
-    const open = async () => (await api.call('POST', '/cases', { body: consumerCase() })).body;
+    const open = async () => dataOf(await api.client.POST('/cases', { body: consumerCase() }));
+    const message = (id: string, body: string) =>
+      api.client.POST('/cases/{id}/messages', { params: { path: { id } }, headers: asAgent, body: { body } });
+    const move = (id: string, status: 'working' | 'closed') =>
+      api.client.POST('/cases/{id}/status', { params: { path: { id } }, headers: asAgent, body: { status } });
     const [a, b, c] = [await open(), await open(), await open()];
     const level = String(a.severity.level);
     // a: answered in time; b: never answered (breaches); c: answered, then closed.
     await api.advance('PT1H');
-    await api.call('POST', `/cases/${a.id}/messages`, { token: agent, body: { body: 'Looking' } });
-    await api.call('POST', `/cases/${c.id}/messages`, { token: agent, body: { body: 'Fixed' } });
-    await api.call('POST', `/cases/${c.id}/status`, { token: agent, body: { status: 'working' } });
-    await api.call('POST', `/cases/${c.id}/status`, { token: agent, body: { status: 'closed' } });
+    await message(a.id, 'Looking');
+    await message(c.id, 'Fixed');
+    await move(c.id, 'working');
+    await move(c.id, 'closed');
     await api.advance('P3D');
 
     const m = (await api.call('GET', '/_local/metrics')).body;
@@ -47,7 +51,9 @@ describe('GET /_local/metrics (issue #6)', () => {
     });
     expect(m.atRisk[level]).toBe(1);
     // The breach is b's, the case nobody answered.
-    const breached = (await api.call('GET', `/cases/${b.id}`, { token: agent })).body;
+    const breached = dataOf(
+      await api.client.GET('/cases/{id}', { params: { path: { id: b.id } }, headers: asAgent }),
+    );
     expect(breached.sla.firstResponse.breachedAt).not.toBeNull();
     // Breached exactly when its first response fell due (level 2: 12 hours after 17:00Z).
     expect(breached.sla.firstResponse.breachedAt).toBe('2026-12-01T05:00:00.000Z');

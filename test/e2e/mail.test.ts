@@ -1,17 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { consumerCase, type LocalApi, type StoredEmail, useLocalApi } from './support/local-api.ts';
+import {
+  consumerCase,
+  credential,
+  dataOf,
+  type LocalApi,
+  type StoredEmail,
+  useLocalApi,
+} from './support/local-api.ts';
 
 /**
  * docs/mail.md and docs/survey.md end to end: mail out through the local SES, mail in through the local SMTP
  * server, into the same Lambda handlers AWS runs.
  */
 let api: LocalApi;
-let agent: string;
+let asAgent: Record<string, string>;
 let domain: string;
 
 useLocalApi((local) => {
   api = local.api;
-  agent = local.agent;
+  asAgent = credential({ token: local.agent });
   domain = api.runtime.mailDomain;
 });
 
@@ -19,19 +26,38 @@ useLocalApi((local) => {
 const settle = () => api.call('GET', '/_local/timers');
 
 async function openByApi(email: string) {
-  const { body } = await api.call('POST', '/cases', { body: consumerCase({ email }) });
+  const opened = dataOf(await api.client.POST('/cases', { body: consumerCase({ email }) }));
   await settle();
-  return body as { id: string; number: string; caseToken: string };
+  return opened;
 }
 
-async function events(caseId: string): Promise<Array<Record<string, unknown> & { type: string }>> {
-  return (await api.call('GET', `/cases/${caseId}/events?limit=100`, { token: agent })).body.items;
+/** A case as staff read it; `id` comes from a list a test expects the case in. */
+async function readCase(id: string | undefined) {
+  if (!id) throw new Error('no case to read');
+  return dataOf(await api.client.GET('/cases/{id}', { params: { path: { id } }, headers: asAgent }));
 }
+
+async function events(id: string) {
+  const page = await api.client.GET('/cases/{id}/events', {
+    params: { path: { id }, query: { limit: 100 } },
+    headers: asAgent,
+  });
+  return dataOf(page).items;
+}
+
+const close = (id: string) =>
+  api.client.POST('/cases/{id}/status', {
+    params: { path: { id } },
+    headers: asAgent,
+    body: { status: 'closed' },
+  });
 
 /** Cases this requester opened, newest last (agents list everything; the requester filter is client-side). */
 async function casesOf(email: string) {
-  const { body } = await api.call('GET', '/cases?limit=100', { token: agent });
-  return (body.items as Array<{ id: string; requester: { email: string }; createdAt: string }>)
+  const page = dataOf(
+    await api.client.GET('/cases', { params: { query: { limit: 100 } }, headers: asAgent }),
+  );
+  return page.items
     .filter((c) => c.requester.email === email)
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
 }
@@ -122,8 +148,7 @@ describe('inbound: new cases from mail', () => {
       text: 'Hi, order number FS-77123 shows twice on my statement as FSPRG*ACME. Please refund one.',
     });
     const [c] = await casesOf('complete@example.com');
-    const { body } = await api.call('GET', `/cases/${c?.id}`, { token: agent });
-    expect(body).toMatchObject({
+    expect(await readCase(c?.id)).toMatchObject({
       type: 'consumer',
       channel: 'email',
       orderNumber: 'FS-77123',
@@ -142,8 +167,11 @@ describe('inbound: new cases from mail', () => {
       text: 'I want my money back.',
     });
     const [c] = await casesOf('missing@example.com');
-    const { body } = await api.call('GET', `/cases/${c?.id}`, { token: agent });
-    expect(body).toMatchObject({ orderNumber: null, billingDescriptor: null, status: 'new' });
+    expect(await readCase(c?.id)).toMatchObject({
+      orderNumber: null,
+      billingDescriptor: null,
+      status: 'new',
+    });
     const mails = await api.mailTo('missing@example.com');
     expect(mails).toHaveLength(1);
     expect(mails[0]?.body.text).toMatch(
@@ -156,7 +184,7 @@ describe('inbound: new cases from mail', () => {
       subject: `Re: ${mails[0]?.subject}`,
       text: 'Sorry! Order number FS-4242, and my statement says FSPRG*ACME.',
     });
-    const completed = (await api.call('GET', `/cases/${c?.id}`, { token: agent })).body;
+    const completed = await readCase(c?.id);
     expect(completed).toMatchObject({ orderNumber: 'FS-4242', billingDescriptor: 'FSPRG*ACME' });
     expect((await events(c?.id as string)).map((e) => e.type)).toContain('details.added');
   });
@@ -164,7 +192,7 @@ describe('inbound: new cases from mail', () => {
   it('a reply to a closed case opens a linked case and says so; the closed case stays closed', async () => {
     const c = await openByApi('closed@example.com');
     const replyTo = ack(await api.mailTo('closed@example.com'), c.number)?.replyTo[0] as string;
-    await api.call('POST', `/cases/${c.id}/status`, { token: agent, body: { status: 'closed' } });
+    await close(c.id);
     await settle();
     await api.smtp({
       from: 'closed@example.com',
@@ -174,9 +202,9 @@ describe('inbound: new cases from mail', () => {
     });
     const cases = await casesOf('closed@example.com');
     expect(cases).toHaveLength(2);
-    const followUp = (await api.call('GET', `/cases/${cases[1]?.id}`, { token: agent })).body;
+    const followUp = await readCase(cases[1]?.id);
     expect(followUp).toMatchObject({ relatedCaseId: c.id, channel: 'email', orderNumber: 'FS-123' });
-    expect((await api.call('GET', `/cases/${c.id}`, { token: agent })).body.status).toBe('closed');
+    expect((await readCase(c.id)).status).toBe('closed');
     const followUpAck = ack(await api.mailTo('closed@example.com'), followUp.number);
     expect(followUpAck?.body.text).toContain(`Your earlier case ${c.number} was closed`);
   });
@@ -226,7 +254,7 @@ describe('what is never answered', () => {
       actor: { role: 'system' },
       body: expect.stringContaining('out of the office until Monday'),
     });
-    expect((await api.call('GET', `/cases/${c.id}`, { token: agent })).body.status).toBe('new');
+    expect((await readCase(c.id)).status).toBe('new');
     expect(await casesOf('spammer@example.net')).toEqual([]);
     expect(await casesOf('ooo@example.com')).toHaveLength(1);
     expect((await api.inbox()).length).toBe(before);
@@ -238,7 +266,7 @@ describe('what is never answered', () => {
 describe('the end-of-case survey (docs/survey.md)', () => {
   it('closing sends the closure and one survey link; the link takes one answer, the second is a 409', async () => {
     const c = await openByApi('survey@example.com');
-    await api.call('POST', `/cases/${c.id}/status`, { token: agent, body: { status: 'closed' } });
+    await close(c.id);
     await settle();
     const mails = await api.mailTo('survey@example.com');
     expect(mails.map((m) => m.subject)).toEqual([
@@ -248,17 +276,23 @@ describe('the end-of-case survey (docs/survey.md)', () => {
     ]);
     const link = /(http:\/\/localhost:\d+\/surveys\/[A-Za-z0-9._~%-]+)/.exec(mails[2]?.body.text ?? '')?.[1];
     expect(link).toBeDefined();
-    const path = new URL(link as string).pathname;
-    const view = await api.call('GET', path);
-    expect(view.status).toBe(200);
-    expect(view.body).toMatchObject({ caseNumber: c.number, submitted: false });
-    expect(view.body.questions).toHaveLength(3);
+    const token = decodeURIComponent(new URL(link as string).pathname.replace(/^\/surveys\//, ''));
+    const survey = { params: { path: { token } } };
+    const read = await api.client.GET('/surveys/{token}', survey);
+    expect(read.response.status).toBe(200);
+    const view = dataOf(read);
+    // The document answers the survey as JSON, or as HTML to a browser: this client is no browser.
+    if (typeof view === 'string') throw new Error(`expected the survey as JSON, got ${view}`);
+    expect(view).toMatchObject({ caseNumber: c.number, submitted: false });
+    expect(view.questions).toHaveLength(3);
     const answer = { ratings: { overall: 5, timeliness: 4, friendliness: 5 }, comment: 'Quick & kind' };
-    expect((await api.call('POST', path, { body: answer })).status).toBe(201);
-    const again = await api.call('POST', path, { body: answer });
-    expect(again.status).toBe(409);
-    expect(again.headers.get('content-type')).toContain('application/problem+json');
-    const stored = (await api.call('GET', `/cases/${c.id}`, { token: agent })).body;
+    expect((await api.client.POST('/surveys/{token}', { ...survey, body: answer })).response.status).toBe(
+      201,
+    );
+    const again = await api.client.POST('/surveys/{token}', { ...survey, body: answer });
+    expect(again.response.status).toBe(409);
+    expect(again.response.headers.get('content-type')).toContain('application/problem+json');
+    const stored = await readCase(c.id);
     expect(stored.survey).toMatchObject({ ratings: answer.ratings, comment: 'Quick & kind' });
     expect((await events(c.id)).map((e) => e.type)).toEqual(
       expect.arrayContaining(['case.closed', 'survey.sent', 'survey.submitted']),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { consumerCase, type LocalApi, useLocalApi } from './support/local-api.ts';
+import { consumerCase, credential, dataOf, type LocalApi, useLocalApi } from './support/local-api.ts';
 
 /**
  * docs/service-levels.md scenarios end to end: the local runtime with its manual clock, timers delivered by
@@ -7,52 +7,64 @@ import { consumerCase, type LocalApi, useLocalApi } from './support/local-api.ts
  * clock explicitly, so scenarios do not depend on each other.
  */
 let api: LocalApi;
-let agent: string;
+let asAgent: Record<string, string>;
 
 useLocalApi(
   (local) => {
     api = local.api;
-    agent = local.agent;
+    asAgent = credential({ token: local.agent });
   },
   { clock: 'manual', start: new Date('2026-01-05T17:00:00Z') },
 );
 
 const setClock = (iso: string) => api.call('POST', '/_local/clock', { body: { set: iso } });
 const advance = (duration: string) => api.call('POST', '/_local/clock', { body: { advance: duration } });
-const get = async (id: string) => (await api.call('GET', `/cases/${id}`, { token: agent })).body;
+const get = async (id: string) =>
+  dataOf(await api.client.GET('/cases/{id}', { params: { path: { id } }, headers: asAgent }));
 const events = async (id: string) =>
-  (await api.call('GET', `/cases/${id}/events?limit=100`, { token: agent })).body.items as {
-    type: string;
-    at: string;
-    deadline?: string;
-    auto?: boolean;
-  }[];
+  dataOf(
+    await api.client.GET('/cases/{id}/events', {
+      params: { path: { id }, query: { limit: 100 } },
+      headers: asAgent,
+    }),
+  ).items;
+/** The at-risks and breaches (every `sla.` event but `sla.met`). */
 const slaEvents = async (id: string) =>
   (await events(id))
-    .filter((e) => e.type.startsWith('sla.') && e.type !== 'sla.met')
+    .filter((e) => e.type === 'sla.at_risk' || e.type === 'sla.breached')
     .map((e) => `${e.type} ${e.deadline} ${e.at}`);
+const openCase = async () => dataOf(await api.client.POST('/cases', { body: consumerCase() }));
+const setSeverity = (id: string, level: 0 | 1 | 2 | 3, reason: string) =>
+  api.client.PUT('/cases/{id}/severity', {
+    params: { path: { id } },
+    headers: asAgent,
+    body: { level, reason },
+  });
+const message = (id: string, body: string, headers = asAgent) =>
+  api.client.POST('/cases/{id}/messages', { params: { path: { id } }, headers, body: { body } });
+const move = (
+  id: string,
+  body: { status: 'on_hold' | 'working' | 'pending_closure'; note?: string; public?: boolean },
+) => api.client.POST('/cases/{id}/status', { params: { path: { id } }, headers: asAgent, body });
 
 /** A case opened now at `level`, answered publicly at `answerAt` (which opens the update window). */
 async function answeredCase(level: 0 | 1 | 2 | 3, openAt: string, answerAt: string): Promise<string> {
   await setClock(openAt);
-  const { body: c } = await api.call('POST', '/cases', { body: consumerCase() });
-  await api.call('PUT', `/cases/${c.id}/severity`, { token: agent, body: { level, reason: 'scenario' } });
+  const c = await openCase();
+  await setSeverity(c.id, level, 'scenario');
   await setClock(answerAt);
-  const answer = await api.call('POST', `/cases/${c.id}/messages`, {
-    token: agent,
-    body: { body: 'Looking into it.' },
-  });
-  expect(answer.status).toBe(201);
-  return c.id as string;
+  const answer = await message(c.id, 'Looking into it.');
+  expect(answer.response.status).toBe(201);
+  return c.id;
 }
 
 describe('first response', () => {
   it('warns at 75% and breaches at 100%, once each; an answer in time means neither', async () => {
     await setClock('2026-01-05T17:00:00Z');
-    const { body: late } = await api.call('POST', '/cases', { body: consumerCase() });
-    await api.call('PUT', `/cases/${late.id}/severity`, { token: agent, body: { level: 1, reason: 'x' } });
-    const { body: onTime } = await api.call('POST', '/cases', { body: consumerCase() });
-    await api.call('PUT', `/cases/${onTime.id}/severity`, { token: agent, body: { level: 1, reason: 'x' } });
+    const late = await openCase();
+    await setSeverity(late.id, 1, 'x');
+    const onTime = await openCase();
+    await setSeverity(onTime.id, 1, 'x');
 
     const risk = await advance('PT3H');
     expect(risk.status).toBe(200);
@@ -62,7 +74,7 @@ describe('first response', () => {
         .filter((f: { caseId: string }) => f.caseId === late.id)
         .map((f: { kind: string }) => f.kind),
     ).toEqual(['first-response-risk']);
-    await api.call('POST', `/cases/${onTime.id}/messages`, { token: agent, body: { body: 'On it' } });
+    await message(onTime.id, 'On it');
     await advance('PT1H');
     expect((await get(late.id)).sla.firstResponse).toMatchObject({
       dueAt: '2026-01-05T21:00:00.000Z',
@@ -148,12 +160,12 @@ describe('pauses, severity changes and auto-close', () => {
     // Level 1, answered Monday 11 Jan 2027 09:00 PST: due 17:00 PST. On hold 13:00–(Wed)13:00: 4 h left.
     const id = await answeredCase(1, '2027-01-11T16:30:00Z', '2027-01-11T17:00:00Z');
     await setClock('2027-01-11T21:00:00Z');
-    await api.call('POST', `/cases/${id}/status`, { token: agent, body: { status: 'on_hold' } });
+    await move(id, { status: 'on_hold' });
     expect((await get(id)).sla.nextUpdate).toMatchObject({ dueAt: null, paused: true });
     expect(
       (await setClock('2027-01-13T21:00:00Z')).body.fired.filter((f: { caseId: string }) => f.caseId === id),
     ).toEqual([]);
-    await api.call('POST', `/cases/${id}/status`, { token: agent, body: { status: 'working' } });
+    await move(id, { status: 'working' });
     expect((await get(id)).sla.nextUpdate).toMatchObject({
       dueAt: '2027-01-14T01:00:00.000Z',
       paused: false,
@@ -167,14 +179,11 @@ describe('pauses, severity changes and auto-close', () => {
 
   it('a severity change that puts a deadline in the past breaches at once', async () => {
     await setClock('2027-01-19T17:00:00Z');
-    const { body: c } = await api.call('POST', '/cases', { body: consumerCase() });
-    await api.call('PUT', `/cases/${c.id}/severity`, { token: agent, body: { level: 3, reason: 'x' } });
+    const c = await openCase();
+    await setSeverity(c.id, 3, 'x');
     await setClock('2027-01-19T19:00:00Z');
-    const raised = await api.call('PUT', `/cases/${c.id}/severity`, {
-      token: agent,
-      body: { level: 0, reason: 'escalated' },
-    });
-    expect(raised.body.sla.firstResponse).toMatchObject({
+    const raised = await setSeverity(c.id, 0, 'escalated');
+    expect(raised.data?.sla.firstResponse).toMatchObject({
       dueAt: '2027-01-19T18:00:00.000Z',
       breachedAt: '2027-01-19T19:00:00.000Z',
     });
@@ -186,10 +195,7 @@ describe('pauses, severity changes and auto-close', () => {
 
   it('pending closure auto-closes after exactly 120 hours', async () => {
     const id = await answeredCase(2, '2027-01-20T17:00:00Z', '2027-01-20T17:30:00Z');
-    await api.call('POST', `/cases/${id}/status`, {
-      token: agent,
-      body: { status: 'pending_closure', note: 'Fixed', public: true },
-    });
+    await move(id, { status: 'pending_closure', note: 'Fixed', public: true });
     expect((await get(id)).sla.autoCloseAt).toBe('2027-01-25T17:30:00.000Z');
     await setClock('2027-01-25T17:29:00Z');
     expect((await get(id)).status).toBe('pending_closure');
@@ -201,24 +207,18 @@ describe('pauses, severity changes and auto-close', () => {
     ).toEqual(['auto-close']);
     expect((await get(id)).status).toBe('closed');
     // (The survey is recorded right after, dated at the closing.)
-    expect((await events(id)).filter((e: { type: string }) => e.type === 'case.closed')).toEqual([
+    expect((await events(id)).filter((e) => e.type === 'case.closed')).toEqual([
       expect.objectContaining({ auto: true, at: '2027-01-25T17:30:00.000Z' }),
     ]);
   });
 
   it('a customer message in pending closure cancels the auto-close', async () => {
     await setClock('2027-01-26T17:00:00Z');
-    const { body: c } = await api.call('POST', '/cases', { body: consumerCase() });
-    await api.call('POST', `/cases/${c.id}/status`, {
-      token: agent,
-      body: { status: 'pending_closure', note: 'Done?', public: true },
-    });
+    const c = await openCase();
+    await move(c.id, { status: 'pending_closure', note: 'Done?', public: true });
     await setClock('2027-01-28T17:00:00Z');
-    const reply = await api.call('POST', `/cases/${c.id}/messages`, {
-      caseToken: c.caseToken,
-      body: { body: 'Not fixed!' },
-    });
-    expect(reply.body.case).toMatchObject({ status: 'open', sla: { autoCloseAt: null } });
+    const reply = await message(c.id, 'Not fixed!', credential({ caseToken: c.caseToken }));
+    expect(reply.data?.case).toMatchObject({ status: 'open', sla: { autoCloseAt: null } });
     await setClock('2027-02-05T00:00:00Z');
     expect((await get(c.id)).status).toBe('open');
     expect((await events(c.id)).some((e) => e.type === 'case.closed')).toBe(false);

@@ -1,10 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { consumerCase, type LocalApi, useLocalApi } from './support/local-api.ts';
+import {
+  consumerCase,
+  credential,
+  dataOf,
+  type LocalApi,
+  problemOf,
+  useLocalApi,
+} from './support/local-api.ts';
 
 let api: LocalApi;
-let agent: string;
+let asAgent: Record<string, string>;
 let caseId: string;
 let caseToken: string;
 
@@ -20,48 +27,56 @@ const forgedToken = (sub: string) =>
     .setExpirationTime('60d')
     .sign(new Uint8Array(randomBytes(32)));
 
+/** The survey at a link's token, read and answered as an API client does (JSON). */
+const readSurvey = (token: string) => api.client.GET('/surveys/{token}', { params: { path: { token } } });
+const answerSurvey = (token: string) =>
+  api.client.POST('/surveys/{token}', { params: { path: { token } }, body: { ratings } });
+
 useLocalApi(async (local) => {
   api = local.api;
-  agent = local.agent;
-  const opened = await api.call('POST', '/cases', { body: consumerCase() });
-  caseId = opened.body.id;
-  caseToken = opened.body.caseToken;
-  const closed = await api.call('POST', `/cases/${caseId}/status`, {
-    token: agent,
+  asAgent = credential({ token: local.agent });
+  const opened = dataOf(await api.client.POST('/cases', { body: consumerCase() }));
+  if (!opened.caseToken) throw new Error('a consumer case comes with its case token');
+  caseId = opened.id;
+  caseToken = opened.caseToken;
+  const closed = await api.client.POST('/cases/{id}/status', {
+    params: { path: { id: caseId } },
+    headers: asAgent,
     body: { status: 'closed', note: 'Refunded', public: true },
   });
-  expect(closed.status).toBe(200);
+  expect(closed.response.status).toBe(200);
 });
 
 describe('survey links the runtime never issued', () => {
   it('a forged token, a case token or garbage is a 404 problem, for GET and POST', async () => {
     for (const token of [await forgedToken(caseId), caseToken, 'not-a-token', 'a.b.c']) {
-      for (const method of ['GET', 'POST'] as const) {
-        const r = await api.call(method, `/surveys/${encodeURIComponent(token)}`, {
-          ...(method === 'POST' ? { body: { ratings } } : {}),
-        });
-        expect(r.status, `${method} ${token}`).toBe(404);
-        expect(r.headers.get('content-type')).toBe('application/problem+json');
-        expect(r.body).toMatchObject({ status: 404, title: 'Not found' });
-        expect(JSON.stringify(r.body)).not.toContain(caseId);
+      for (const [method, send] of [
+        ['GET', readSurvey],
+        ['POST', answerSurvey],
+      ] as const) {
+        const { response, error } = await send(token);
+        expect(response.status, `${method} ${token}`).toBe(404);
+        expect(response.headers.get('content-type')).toBe('application/problem+json');
+        expect(problemOf(error)).toMatchObject({ status: 404, title: 'Not found' });
+        expect(JSON.stringify(error)).not.toContain(caseId);
       }
     }
   });
 
   it('a token longer than any link casewatch mails is a 404, not a 500', async () => {
     const long = `${await forgedToken(caseId)}${'A'.repeat(4_000)}`;
-    expect((await api.call('GET', `/surveys/${long}`)).status).toBe(404);
-    expect((await api.call('POST', `/surveys/${long}`, { body: { ratings } })).status).toBe(404);
+    expect((await readSurvey(long)).response.status).toBe(404);
+    expect((await answerSurvey(long)).response.status).toBe(404);
   });
 
   it('needs no credential and reads none from the headers', async () => {
     const token = await forgedToken(caseId);
-    const r = await api.call('GET', `/surveys/${token}`, {
-      token: 'expired.session.jwt',
-      caseToken: 'stale',
+    const { response } = await api.client.GET('/surveys/{token}', {
+      params: { path: { token } },
+      headers: { ...credential({ token: 'expired.session.jwt' }), ...credential({ caseToken: 'stale' }) },
     });
-    expect(r.status).toBe(404);
-    expect(r.headers.get('access-control-allow-origin')).toBe('*');
+    expect(response.status).toBe(404);
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
   });
 });
 
@@ -79,6 +94,7 @@ describe('POST /surveys/{token} validates the answer first', () => {
       ['ratings.overall', 'ratings.timeliness'],
     ],
   ])('%s is a 400 problem naming the field', async (_what, body, fields) => {
+    // Raw: the answers are invalid on purpose, and several are not even the document's types.
     const r = await api.call('POST', `/surveys/${await forgedToken(caseId)}`, { body });
     expect(r.status).toBe(400);
     expect(r.headers.get('content-type')).toBe('application/problem+json');
@@ -87,6 +103,7 @@ describe('POST /surveys/{token} validates the answer first', () => {
 
   it('malformed JSON and a wrong media type are 400s', async () => {
     const path = `/surveys/${await forgedToken(caseId)}`;
+    // Raw: a body that is not JSON, and one sent under a media type the route does not take.
     expect((await api.call('POST', path, { rawBody: '{"ratings":' })).status).toBe(400);
     expect(
       (
@@ -110,6 +127,7 @@ describe('POST /surveys/{token} validates the answer first', () => {
 
 describe('the survey link in a browser (content negotiation)', () => {
   const browser = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+  /** Raw: the form as a browser posts it, urlencoded fields exactly as typed into the page. */
   const formPost = (fields: Record<string, string>) => ({
     rawBody: new URLSearchParams(fields).toString(),
     headers: { accept: browser, 'content-type': 'application/x-www-form-urlencoded' },
@@ -120,38 +138,54 @@ describe('the survey link in a browser (content negotiation)', () => {
     expect(headers.get('content-security-policy')).toContain("default-src 'none'");
     expect(headers.get('x-frame-options')).toBe('DENY');
   };
+  /** The page a browser gets: a typed GET asking for HTML, read as text. */
+  const browse = (token: string) =>
+    api.client.GET('/surveys/{token}', {
+      params: { path: { token } },
+      headers: { accept: browser },
+      parseAs: 'text',
+    });
+  /** An HTML page answered as an error (typed as the problem, HTML or gateway body the document allows). */
+  const htmlOf = (error: unknown): string => {
+    if (typeof error !== 'string') throw new Error(`expected an HTML page, got ${JSON.stringify(error)}`);
+    return error;
+  };
 
-  /** The link the closing mailed to the requester, as a path on the local API. */
-  async function mailedSurveyPath(): Promise<string> {
+  /** The token of the link the closing mailed to the requester. */
+  async function mailedSurveyToken(): Promise<string> {
     await api.call('GET', '/_local/timers');
     const mail = (await api.mailTo('buyer@example.com')).find((m) => m.subject.includes('How did we do?'));
     const link = /(http:\/\/localhost:\d+\/surveys\/[A-Za-z0-9._~%-]+)/.exec(mail?.body.text ?? '')?.[1];
     expect(link).toBeDefined();
-    return new URL(link as string).pathname;
+    return decodeURIComponent(new URL(link as string).pathname.replace(/^\/surveys\//, ''));
   }
 
   it('a forged link is a 404 HTML page for GET and for a form post', async () => {
-    const path = `/surveys/${await forgedToken(caseId)}`;
-    const page = await api.call('GET', path, { headers: { accept: browser } });
-    expect(page.status).toBe(404);
-    expectHtml(page.headers);
-    expect(page.body).toMatch(/^<!doctype html>/);
-    expect(page.body).toMatch(/This survey link does not work/);
-    expect(page.body).not.toContain(caseId);
+    const token = await forgedToken(caseId);
+    const path = `/surveys/${token}`;
+    const page = await browse(token);
+    expect(page.response.status).toBe(404);
+    expectHtml(page.response.headers);
+    const html = htmlOf(page.error);
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).toMatch(/This survey link does not work/);
+    expect(html).not.toContain(caseId);
     const posted = await api.call('POST', path, formPost({ overall: '0' }));
     expect(posted.status).toBe(404);
     expectHtml(posted.headers);
   });
 
   it('the mailed link shows the form; bad values are a 400 page, then one answer lands and a second is a 409', async () => {
-    const path = await mailedSurveyPath();
-    const page = await api.call('GET', path, { headers: { accept: browser } });
-    expect(page.status).toBe(200);
-    expectHtml(page.headers);
-    expect(page.body).toContain('<form method="post">');
-    expect(page.body.match(/type="radio"/g)).toHaveLength(15);
+    const token = await mailedSurveyToken();
+    const path = `/surveys/${encodeURIComponent(token)}`;
+    const page = await browse(token);
+    expect(page.response.status).toBe(200);
+    expectHtml(page.response.headers);
+    const html = dataOf(page);
+    expect(html).toContain('<form method="post">');
+    expect(html.match(/type="radio"/g)).toHaveLength(15);
     // The JSON view is unchanged for API clients on the same link.
-    expect((await api.call('GET', path)).body).toMatchObject({ submitted: false });
+    expect((await readSurvey(token)).data).toMatchObject({ submitted: false });
 
     const xss = '<script>alert(1)</script>';
     const bad = await api.call('POST', path, formPost({ overall: '0', timeliness: '4', comment: xss }));
@@ -170,7 +204,9 @@ describe('the survey link in a browser (content negotiation)', () => {
     const again = await api.call('POST', path, formPost(fields));
     expect(again.status).toBe(409);
     expectHtml(again.headers);
-    const stored = (await api.call('GET', `/cases/${caseId}`, { token: agent })).body;
+    const stored = dataOf(
+      await api.client.GET('/cases/{id}', { params: { path: { id: caseId } }, headers: asAgent }),
+    );
     expect(stored.survey).toMatchObject({
       ratings: { overall: 5, timeliness: 4, friendliness: 5 },
       comment: 'Quick & kind',

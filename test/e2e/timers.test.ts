@@ -2,36 +2,42 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consumerCase, LocalApi, useLocalApi } from './support/local-api.ts';
+import { consumerCase, credential, dataOf, LocalApi, useLocalApi } from './support/local-api.ts';
 
 /**
  * Timers on the local runtime (docs/timers.md#locally-the-local-scheduler): stream → reconciliation →
  * local scheduler → timer handler, on the manual clock.
  */
 let api: LocalApi;
-let agent: string;
+let asAgent: Record<string, string>;
 
 useLocalApi((local) => {
   api = local.api;
-  agent = local.agent;
+  asAgent = credential({ token: local.agent });
 });
 
-const getCase = async (id: string) => (await api.call('GET', `/cases/${id}`, { token: agent })).body;
+const getCase = async (id: string) =>
+  dataOf(await api.client.GET('/cases/{id}', { params: { path: { id } }, headers: asAgent }));
 const eventsOf = async (id: string) =>
-  (await api.call('GET', `/cases/${id}/events?limit=100`, { token: agent })).body.items as {
-    type: string;
-    [k: string]: unknown;
-  }[];
+  dataOf(
+    await api.client.GET('/cases/{id}/events', {
+      params: { path: { id }, query: { limit: 100 } },
+      headers: asAgent,
+    }),
+  ).items;
+const openCase = async (subject: string, on = api) =>
+  dataOf(await on.client.POST('/cases', { body: consumerCase({ subject }) }));
 
 describe('SLA timers through the local scheduler', () => {
   it('a level-0 case goes at risk after 45 minutes and breaches after an hour, once, with a notice', async () => {
-    const { body: c } = await api.call('POST', '/cases', { body: consumerCase({ subject: 'Level zero' }) });
-    const triaged = await api.call('PUT', `/cases/${c.id}/severity`, {
-      token: agent,
+    const c = await openCase('Level zero');
+    const triaged = await api.client.PUT('/cases/{id}/severity', {
+      params: { path: { id: c.id } },
+      headers: asAgent,
       body: { level: 0, reason: 'every store is down' },
     });
-    expect(triaged.status).toBe(200);
-    expect(triaged.body.sla.firstResponse.dueAt).toBe('2026-11-30T18:00:00.000Z');
+    expect(triaged.response.status).toBe(200);
+    expect(triaged.data?.sla.firstResponse.dueAt).toBe('2026-11-30T18:00:00.000Z');
 
     const timers = await api.call('GET', '/_local/timers');
     expect(timers.status).toBe(200);
@@ -90,26 +96,29 @@ describe('SLA timers through the local scheduler', () => {
   });
 
   it('a first response cancels the first-response timers: nothing fires for the case', async () => {
-    const { body: c } = await api.call('POST', '/cases', { body: consumerCase({ subject: 'Answered' }) });
-    const reply = await api.call('POST', `/cases/${c.id}/messages`, {
-      token: agent,
+    const c = await openCase('Answered');
+    const reply = await api.client.POST('/cases/{id}/messages', {
+      params: { path: { id: c.id } },
+      headers: asAgent,
       body: { body: 'Looking into it.' },
     });
-    expect(reply.status).toBe(201);
+    expect(reply.response.status).toBe(201);
     const { fired } = await api.advance('PT30H');
     expect(fired.filter((f) => f.caseId === c.id && f.kind.startsWith('first-response'))).toEqual([]);
     expect((await getCase(c.id)).sla.firstResponse).toMatchObject({ atRiskAt: null, breachedAt: null });
   });
 
   it('pending closure auto-closes after exactly 120 hours', async () => {
-    const { body: c } = await api.call('POST', '/cases', { body: consumerCase({ subject: 'Fixed?' }) });
-    const moved = await api.call('POST', `/cases/${c.id}/status`, {
-      token: agent,
+    const c = await openCase('Fixed?');
+    const answer = await api.client.POST('/cases/{id}/status', {
+      params: { path: { id: c.id } },
+      headers: asAgent,
       body: { status: 'pending_closure', note: 'The refund went out.', public: true },
     });
-    expect(moved.status).toBe(200);
-    const enteredAt = Date.parse(moved.body.updatedAt);
-    expect(moved.body.sla.autoCloseAt).toBe(new Date(enteredAt + 120 * 3_600_000).toISOString());
+    expect(answer.response.status).toBe(200);
+    const moved = dataOf(answer);
+    const enteredAt = Date.parse(moved.updatedAt);
+    expect(moved.sla.autoCloseAt).toBe(new Date(enteredAt + 120 * 3_600_000).toISOString());
 
     const early = await api.advance('PT119H59M');
     expect(early.fired.filter((f) => f.caseId === c.id)).toEqual([]);
@@ -121,9 +130,9 @@ describe('SLA timers through the local scheduler', () => {
     ]);
     const closed = await getCase(c.id);
     expect(closed.status).toBe('closed');
-    expect(closed.updatedAt).toBe(moved.body.sla.autoCloseAt);
+    expect(closed.updatedAt).toBe(moved.sla.autoCloseAt);
     const closing = (await eventsOf(c.id)).filter((e) => e.type === 'case.closed');
-    expect(closing).toEqual([expect.objectContaining({ auto: true, at: moved.body.sla.autoCloseAt })]);
+    expect(closing).toEqual([expect.objectContaining({ auto: true, at: moved.sla.autoCloseAt })]);
   });
 
   it('the clock only moves by hand, and refuses what it cannot parse', async () => {
@@ -155,17 +164,20 @@ describe('restart with a data dir', () => {
   it('keeps every timer (set before the stop, or still in the stream when it stopped) and the manual clock', async () => {
     const start = new Date('2026-12-01T09:00:00Z');
     first = await LocalApi.start({ dataDir, start });
-    const lead = await first.token('lead', 'lena@support.example');
-    const { body: reconciled } = await first.call('POST', '/cases', { body: consumerCase({ subject: 'A' }) });
-    await first.call('PUT', `/cases/${reconciled.id}/severity`, {
-      token: lead,
-      body: { level: 0, reason: 'x' },
-    });
+    const asLead = credential({ token: await first.token('lead', 'lena@support.example') });
+    const triage = (on: LocalApi, id: string) =>
+      on.client.PUT('/cases/{id}/severity', {
+        params: { path: { id } },
+        headers: asLead,
+        body: { level: 0, reason: 'x' },
+      });
+    const reconciled = await openCase('A', first);
+    await triage(first, reconciled.id);
     const pending = (await first.call('GET', '/_local/timers')).body.pending;
     expect(pending.map((t: { caseId: string }) => t.caseId)).toContain(reconciled.id);
     // Written just before the stop: maybe not yet read from the stream.
-    const { body: unread } = await first.call('POST', '/cases', { body: consumerCase({ subject: 'B' }) });
-    await first.call('PUT', `/cases/${unread.id}/severity`, { token: lead, body: { level: 0, reason: 'x' } });
+    const unread = await openCase('B', first);
+    await triage(first, unread.id);
     await first.advance('PT10M');
     await first.stop();
     first = undefined;
@@ -174,7 +186,11 @@ describe('restart with a data dir', () => {
     // Resumed where it stopped, not at the start instant nor the wall clock.
     expect((await second.call('GET', '/_local/clock')).body.now).toBe('2026-12-01T09:10:00.000Z');
     const token = await second.token('lead', 'lena@support.example');
-    expect((await second.call('GET', `/cases/${unread.id}`, { token })).status).toBe(200);
+    const read = await second.client.GET('/cases/{id}', {
+      params: { path: { id: unread.id } },
+      headers: credential({ token }),
+    });
+    expect(read.response.status).toBe(200);
     const { fired } = await second.advance('PT1H');
     const summary = fired.map((f) => [f.caseId, f.kind, f.outcome]);
     expect(summary).toEqual(

@@ -74,6 +74,21 @@ const contractCheck: Middleware = {
 };
 
 export type Problem = components['schemas']['Problem'];
+/** API Gateway's own answer (its authorizer's 401, a crashed function's 500), not problem+json. */
+export type GatewayMessage = components['schemas']['GatewayMessage'];
+
+/**
+ * The success body of a typed call; any other answer fails the test, saying what it was. For the calls
+ * whose answer a test goes on to use (the case it opened, the page it read).
+ */
+export function dataOf<T>(answer: { data?: T; error?: unknown; response: Response }): T {
+  if (answer.data === undefined) {
+    throw new Error(
+      `expected a success answer, got ${answer.response.status} ${JSON.stringify(answer.error)}`,
+    );
+  }
+  return answer.data;
+}
 
 /** The problem+json of a typed call's error (an error that is API Gateway's own body fails the test). */
 export function problemOf(error: unknown): Problem {
@@ -220,7 +235,11 @@ export function useLocalApi(
   });
 }
 
-export const consumerCase = (overrides: Record<string, unknown> = {}) => ({
+type NewConsumerCase = components['schemas']['NewConsumerCase'];
+type NewSellerCase = components['schemas']['NewSellerCase'];
+
+/** A well-formed consumer case (a test that means to send an invalid one spreads it into its own body). */
+export const consumerCase = (overrides: Partial<NewConsumerCase> = {}): NewConsumerCase => ({
   type: 'consumer',
   subject: 'Charged twice',
   description: 'My statement shows double billing.',
@@ -230,7 +249,8 @@ export const consumerCase = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-export const sellerCase = (overrides: Record<string, unknown> = {}) => ({
+/** A well-formed seller case. */
+export const sellerCase = (overrides: Partial<NewSellerCase> = {}): NewSellerCase => ({
   type: 'seller',
   subject: 'Webhook not firing',
   description: 'order.completed webhooks stopped at 10:00.',
