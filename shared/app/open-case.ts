@@ -1,6 +1,6 @@
 import { type Case, type Channel, caseNumberFrom, type OpenCaseInput } from '../domain/case.ts';
+import type { AttachedFile } from '../domain/changes/attachment.ts';
 import { openNewCase } from '../domain/changes/open-case.ts';
-import type { AttachedFile } from '../domain/changes/post-message.ts';
 import { toInstant } from '../domain/instant.ts';
 import type { TimelineEvent } from '../domain/timeline.ts';
 import type { Actor } from './actor.ts';

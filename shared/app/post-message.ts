@@ -1,9 +1,6 @@
 import type { Case, Channel } from '../domain/case.ts';
-import {
-  type AttachedFile,
-  postMessage as post,
-  type SuppliedDetails,
-} from '../domain/changes/post-message.ts';
+import type { AttachedFile } from '../domain/changes/attachment.ts';
+import { postMessage as post, type SuppliedDetails } from '../domain/changes/post-message.ts';
 import type { TimelineEvent } from '../domain/timeline.ts';
 import type { Actor } from './actor.ts';
 import { isRequester } from './case-access.ts';

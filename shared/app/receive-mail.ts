@@ -1,5 +1,6 @@
 import type { Case, OpenCaseInput } from '../domain/case.ts';
-import { type AttachedFile, postMessage as post } from '../domain/changes/post-message.ts';
+import type { AttachedFile } from '../domain/changes/attachment.ts';
+import { postMessage as post } from '../domain/changes/post-message.ts';
 import { caseIdFromMessageIds, withoutSubjectTags } from '../domain/email/addressing.ts';
 import { toInstant } from '../domain/instant.ts';
 import { attachmentKey, type BlobStore } from '../ports/blob-store.ts';

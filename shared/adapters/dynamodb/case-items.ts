@@ -221,6 +221,8 @@ export function eventFromItem(item: Item): TimelineEvent {
   for (const [name, value] of Object.entries(item)) if (!NON_DOMAIN_ATTRIBUTES.has(name)) event[name] = value;
   // Messages stored before every message named its channel came through the API (mail ones said so).
   if (event.type === 'message.posted' && event.channel === undefined) event.channel = 'api';
+  // Files stored before staff could attach internal ones were all public (and are on the public index).
+  if (event.type === 'attachment.added' && event.visibility === undefined) event.visibility = 'public';
   return event as unknown as TimelineEvent;
 }
 

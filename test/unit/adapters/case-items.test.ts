@@ -135,6 +135,18 @@ describe('event items', () => {
       from: null,
       to: 'a@support.example',
     },
+    ...(['public', 'internal'] as const).map(
+      (visibility, i): TimelineEvent => ({
+        ...base,
+        id: `01JD000000000000000000002${i}`,
+        type: 'attachment.added',
+        attachmentId: `01JD000000000000000000003${i}`,
+        fileName: 'ledger.csv',
+        contentType: 'text/csv',
+        size: 40,
+        visibility,
+      }),
+    ),
   ];
 
   it.each(events)('round-trip, and only public ones enter the public timeline index ($type)', (e) => {
@@ -142,6 +154,18 @@ describe('event items', () => {
     expect(eventFromItem(item)).toEqual(e);
     expect(item.sk).toBe(`EVENT#${e.id}`);
     expect(item.gsi4pk === c.id && item.gsi4sk === e.id).toBe(isPublicEvent(e));
+  });
+
+  it('an internal file stays off the public timeline index', () => {
+    const internal = events.find((e) => e.type === 'attachment.added' && e.visibility === 'internal');
+    expect(internal && eventToItem(internal).gsi4pk).toBeUndefined();
+  });
+
+  it('read a file stored before files had a visibility as public, as every such file was', () => {
+    const file = events.find((e) => e.type === 'attachment.added' && e.visibility === 'public');
+    if (file?.type !== 'attachment.added') throw new Error('no public file event');
+    const { visibility: _, ...older } = eventToItem(file);
+    expect(eventFromItem(older)).toEqual(file);
   });
 });
 
