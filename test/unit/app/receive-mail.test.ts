@@ -5,6 +5,7 @@ import { type MailDeps, receiveMail } from '../../../shared/app/receive-mail.ts'
 import { messageId } from '../../../shared/domain/email/addressing.ts';
 import type { ArchivedMail, InboundMessage } from '../../../shared/ports/inbound-mail.ts';
 import { agent, openConsumerCase } from '../../support/cases.ts';
+import { MemoryBlobStore } from '../../support/memory-blob-store.ts';
 import { TimerSim } from '../../support/timer-sim.ts';
 
 const DOMAIN = 'mail.casewatch.test';
@@ -13,16 +14,13 @@ const OTHER_KEY = new Uint8Array(32).fill(8);
 
 function setup(options: { sellers?: Record<string, string>; maxAnswers?: number } = {}) {
   const sim = new TimerSim('2026-12-01T17:00:00.000Z');
-  const blobs = new Map<string, { content: Uint8Array; contentType: string }>();
+  const blobStore = new MemoryBlobStore();
+  const blobs = blobStore.objects;
   const archived: ArchivedMail[] = [];
   const answers = new Map<string, number>();
   const deps: MailDeps = {
     ...sim.appDeps,
-    blobs: {
-      presignUpload: async () => ({ url: 'x', expiresAt: new Date(0) }),
-      presignDownload: async () => ({ url: 'x', expiresAt: new Date(0) }),
-      put: async (key, content, contentType) => void blobs.set(key, { content, contentType }),
-    },
+    blobs: blobStore,
     archive: {
       keep: async (_raw, entry) => {
         const kept = { id: `a${archived.length + 1}`, ...entry };
