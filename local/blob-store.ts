@@ -1,10 +1,13 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type { S3ObjectCreatedNotificationEvent } from 'aws-lambda';
 import { attachmentDisposition, type BlobStore } from '../shared/ports/blob-store.ts';
 import type { Clock } from '../shared/ports/clock.ts';
 
 const URL_SECONDS = 15 * 60;
+/** The bucket the local store stands in for, as its events name it. */
+const LOCAL_BUCKET = 'casewatch-local-attachments';
 
 interface Blob {
   body: Buffer;
@@ -157,4 +160,31 @@ export function createLocalBlobStore({
   }
 
   return { store, receive, serve };
+}
+
+/**
+ * The event S3 hands EventBridge when an object is created, as the arrival function receives it in AWS:
+ * the local store's PUT announces each file with one.
+ */
+export function objectCreatedEvent(key: string, size: number, at: Date): S3ObjectCreatedNotificationEvent {
+  const id = `${at.getTime()}-${key}`;
+  return {
+    version: '0',
+    id,
+    'detail-type': 'Object Created',
+    source: 'aws.s3',
+    account: '000000000000',
+    time: at.toISOString(),
+    region: 'local',
+    resources: [`arn:aws:s3:::${LOCAL_BUCKET}`],
+    detail: {
+      version: '0',
+      bucket: { name: LOCAL_BUCKET },
+      object: { key, size, etag: '', 'version-id': '', sequencer: '' },
+      'request-id': id,
+      requester: '000000000000',
+      'source-ip-address': '127.0.0.1',
+      reason: 'PutObject',
+    },
+  };
 }
