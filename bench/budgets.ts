@@ -15,4 +15,5 @@ export const BUNDLE_BUDGETS_KIB: Readonly<Record<LambdaName, number>> = {
   timer: 700,
   'case-stream': 1000,
   'mail-inbound': 2100,
+  'attachment-arrived': 850,
 };

@@ -254,8 +254,13 @@ describe('the dashboard', () => {
   });
 
   it('shows the depth of every dead-letter queue', () => {
-    const { timers, reactions, mail } = app.stack;
-    const queues = [timers.deadLetterQueue, reactions.streamFailureQueue, mail.deadLetterQueue];
+    const { timers, reactions, mail, arrivals } = app.stack;
+    const queues = [
+      timers.deadLetterQueue,
+      reactions.streamFailureQueue,
+      mail.deadLetterQueue,
+      arrivals.deadLetterQueue,
+    ];
     const w = widget('Dead-letter queue depth');
     expect(
       w.metrics.map((m) => ({ namespace: m.namespace, metricName: m.metricName, stat: m.options.stat })),
