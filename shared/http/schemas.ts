@@ -140,6 +140,7 @@ export const AttachmentSchema = z.strictObject({
     .refine(hasNoControls, { message: 'must be a plain file name', abort: true })
     // The domain's rule (docs/cases.md#file-names): no path, not `.`, `..` or only dots and spaces.
     .superRefine((name, ctx) => {
+      if (name === '') return; // blank: `text` has said so already
       const checked = checkFileName(name);
       if (!checked.ok) ctx.addIssue({ code: 'custom', message: checked.reason });
     }),
