@@ -355,6 +355,24 @@ async function main(): Promise<void> {
       `\n#### PUT the file\n\n\`\`\`sh\ncurl -s -X PUT "$UPLOAD_URL" -H 'content-type: text/plain' --data-binary @webhook-log.txt\n\`\`\`\n\n\`\`\`\n${put.status} ${put.statusText}\n${await put.text()}\n\`\`\``,
     );
   }
+  if (typeof upload.attachmentId === 'string') {
+    remember('ATTACHMENT', upload.attachmentId);
+    const download = await call('GET /cases/{id}/attachments/{attachmentId}', {
+      method: 'GET',
+      path: `/cases/${id}/attachments/${upload.attachmentId}`,
+      bearer: 'AGENT',
+    });
+    if (typeof download.url === 'string') {
+      remember('DOWNLOAD_URL', download.url);
+      const file = await fetch(download.url);
+      const headers = ['content-type', 'content-disposition']
+        .map((name) => `${name}: ${file.headers.get(name)}`)
+        .join('\n');
+      console.log(
+        `\n#### GET the file\n\n\`\`\`sh\ncurl -s -D - "$DOWNLOAD_URL"\n\`\`\`\n\n\`\`\`\n${file.status} ${file.statusText}\n${headers}\n\n${await file.text()}\`\`\``,
+      );
+    }
+  }
 
   // Errors.
   await call('400', {
