@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STACK_NAME } from '../../infra/app.ts';
 import { ARRIVAL_TABLE_KEYS } from '../../infra/constructs/attachment-arrivals.ts';
-import { type SynthesizedCasewatch, synthCasewatch } from './support/casewatch-template.ts';
+import {
+  expectAlarmedDeadLetterQueue,
+  type SynthesizedCasewatch,
+  synthCasewatch,
+} from './support/casewatch-template.ts';
 import { getAtt, type Json, type Statement } from './support/template-queries.ts';
 import { suppressions } from './support/validation-report.ts';
 
@@ -101,22 +105,10 @@ describe('the arrival function', () => {
   });
 
   it('parks failed asynchronous invocations in the same encrypted dead-letter queue, which alarms', () => {
-    expect(app.resource(ids.fn).Properties.DeadLetterConfig).toEqual({ TargetArn: getAtt(ids.dlq) });
-    expect(app.resource(ids.dlq).Properties).toMatchObject({ SqsManagedSseEnabled: true });
-    const alarms = app
-      .resourcesOf('AWS::CloudWatch::Alarm')
-      .filter(
-        (a) =>
-          a.props.MetricName === 'ApproximateNumberOfMessagesVisible' &&
-          JSON.stringify(a.props.Dimensions) ===
-            JSON.stringify([{ Name: 'QueueName', Value: getAtt(ids.dlq, 'QueueName') }]),
-      );
-    expect(alarms).toHaveLength(1);
-    expect(alarms[0]?.props).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
-    expect(app.stack.arrivals.alarms.map((a) => app.logicalId(a))).toEqual(alarms.map((a) => a.id));
+    const alarm = expectAlarmedDeadLetterQueue(app, ids.fn, ids.dlq, app.stack.arrivals.alarms);
     // Its alarm notifies the topic, and its error rate is alarmed like every function's.
     const topic = { Ref: app.logicalId(app.stack.observability.alarmTopic) };
-    expect(alarms[0]?.props.AlarmActions).toEqual([topic]);
+    expect(alarm.AlarmActions).toEqual([topic]);
     const errorRate = app
       .resourcesOf('AWS::CloudWatch::Alarm')
       .filter((a) => JSON.stringify(a.props.Metrics ?? '').includes(`"Value":{"Ref":"${ids.fn}"}`));

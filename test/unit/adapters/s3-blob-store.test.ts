@@ -1,7 +1,8 @@
-import { HeadObjectCommand, NotFound, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createS3BlobStore } from '../../../shared/adapters/s3/s3-blob-store.ts';
+import { s3NotFound, s3SlowDown } from '../../support/s3-failures.ts';
 
 const clock = { now: () => new Date('2026-11-30T17:00:00Z') };
 
@@ -50,22 +51,13 @@ describe('S3 blob store', () => {
       ContentLength: 1234,
       ContentType: 'image/png',
     });
-    s3.on(HeadObjectCommand, { Key: 'cases/a/b/gone.png' }).rejects(
-      new NotFound({ message: 'Not Found', $metadata: { httpStatusCode: 404 } }),
-    );
+    s3.on(HeadObjectCommand, { Key: 'cases/a/b/gone.png' }).rejects(s3NotFound());
     expect(await store.describe('cases/a/b/c.png')).toEqual({ size: 1234, contentType: 'image/png' });
     expect(await store.describe('cases/a/b/gone.png')).toBeNull();
   });
 
   it('lets any other failure of the HEAD through, so the delivery is retried', async () => {
-    s3.on(HeadObjectCommand).rejects(
-      new S3ServiceException({
-        name: 'SlowDown',
-        $fault: 'server',
-        message: 'Please reduce your request rate.',
-        $metadata: { httpStatusCode: 503 },
-      }),
-    );
+    s3.on(HeadObjectCommand).rejects(s3SlowDown());
     await expect(store.describe('cases/a/b/c.png')).rejects.toThrow(/reduce your request rate/);
   });
 });

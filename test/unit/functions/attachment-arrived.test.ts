@@ -1,4 +1,4 @@
-import { HeadObjectCommand, NotFound, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createHandler } from '../../../functions/attachment-arrived/app.ts';
@@ -8,6 +8,7 @@ import { createS3BlobStore } from '../../../shared/adapters/s3/s3-blob-store.ts'
 import type { Actor } from '../../../shared/app/actor.ts';
 import { requestAttachmentUpload } from '../../../shared/app/attachments.ts';
 import { openCase } from '../../../shared/app/open-case.ts';
+import { s3NotFound, s3SlowDown } from '../../support/s3-failures.ts';
 import { TimerSim } from '../../support/timer-sim.ts';
 
 const BUCKET = 'casewatch-attachments';
@@ -69,9 +70,7 @@ describe('the attachment-arrived function (S3 Object Created, through EventBridg
     const { handler, files, event } = await setup();
     s3.on(HeadObjectCommand).resolvesOnce({ ContentLength: 9, ContentType: 'application/pdf' });
     expect(await handler(event(), context)).toMatchObject({ kind: 'ignored', reason: 'mismatch' });
-    s3.on(HeadObjectCommand).rejects(
-      new NotFound({ message: 'Not Found', $metadata: { httpStatusCode: 404 } }),
-    );
+    s3.on(HeadObjectCommand).rejects(s3NotFound());
     expect(await handler(event(), context)).toMatchObject({ kind: 'ignored', reason: 'missing' });
     expect(files()).toEqual([]);
   });
@@ -88,14 +87,7 @@ describe('the attachment-arrived function (S3 Object Created, through EventBridg
 
   it('fails, to be retried and then dead-lettered, when S3 fails or the event is not one it knows', async () => {
     const { handler, files, event } = await setup();
-    s3.on(HeadObjectCommand).rejects(
-      new S3ServiceException({
-        name: 'SlowDown',
-        $fault: 'server',
-        message: 'Please reduce your request rate.',
-        $metadata: { httpStatusCode: 503 },
-      }),
-    );
+    s3.on(HeadObjectCommand).rejects(s3SlowDown());
     await expect(handler(event(), context)).rejects.toThrow(/reduce your request rate/);
     await expect(handler({ ...event(), 'detail-type': 'Object Deleted' } as never, context)).rejects.toThrow(
       /not an S3 Object Created event/,
