@@ -17,4 +17,5 @@ export const BUNDLE_BUDGETS_KIB: Readonly<Record<LambdaName, number>> = {
   'mail-inbound': 2100,
   // The API document (bundled JSON) and Powertools' logger; the renderer is a file beside the bundle.
   'api-docs': 250,
+  'attachment-arrived': 850,
 };

@@ -16,13 +16,15 @@ const BASELINE_ENTRY = 'bench/fixtures/dynamodb-only.ts';
 
 /**
  * The Lambdas the stack deploys besides the API route groups, as their constructs name their entries:
- * `timer` and `case-stream` in infra/constructs/timers.ts, `mail-inbound` in infra/constructs/mail.ts.
+ * `timer` and `case-stream` in infra/constructs/timers.ts, `mail-inbound` in infra/constructs/mail.ts,
+ * `attachment-arrived` in infra/constructs/attachment-arrivals.ts.
  * `benchBundles` reports any `entry: 'functions/…'` in infra/constructs/ missing here (`unbenchedEntries`).
  */
 export const WORKER_ENTRIES = {
   timer: 'functions/timer/handler.ts',
   'case-stream': 'functions/case-stream/handler.ts',
   'mail-inbound': 'functions/mail-inbound/handler.ts',
+  'attachment-arrived': 'functions/attachment-arrived/handler.ts',
 } as const;
 
 /** Every deployed Lambda, by the name README's bundle table gives it. */

@@ -1,6 +1,7 @@
 import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { CasewatchApi } from './constructs/api.ts';
+import { AttachmentArrivals } from './constructs/attachment-arrivals.ts';
 import { AttachmentStore } from './constructs/attachment-store.ts';
 import { CaseStore } from './constructs/case-store.ts';
 import { Identity } from './constructs/identity.ts';
@@ -41,15 +42,16 @@ export const PLACEHOLDER_MAIL_WARNING = 'casewatch:placeholderMailSettings';
 /**
  * The whole casewatch backend in one env-agnostic stack. Stateful constructs (data, identities, keys)
  * are retained and built first; the stateless API is built on top of them and may be replaced freely.
- * Timers (schedules, timer queue) and reactions (what the table's stream sets off after each write:
- * timers reconciled, mail, surveys, metrics) are stateless too; mail and observability arrive as
- * constructs of their own.
+ * Timers (schedules, timer queue), reactions (what the table's stream sets off after each write:
+ * timers reconciled, mail, surveys, metrics) and attachment arrivals (an upload's file recorded when S3
+ * has it) are stateless too; mail and observability arrive as constructs of their own.
  */
 export class CasewatchStack extends Stack {
   public readonly store: CaseStore;
   public readonly identity: Identity;
   public readonly attachments: AttachmentStore;
   public readonly api: CasewatchApi;
+  public readonly arrivals: AttachmentArrivals;
   public readonly mail: Mail;
   public readonly timers: Timers;
   public readonly reactions: Reactions;
@@ -83,6 +85,10 @@ export class CasewatchStack extends Stack {
       attachmentsBucket: this.attachments.bucket,
       allowedOrigins,
     });
+    this.arrivals = new AttachmentArrivals(this, 'AttachmentArrivals', {
+      table: this.store.table,
+      bucket: this.attachments.bucket,
+    });
     this.mail = new Mail(this, 'Mail', {
       table: this.store.table,
       mailDomain,
@@ -108,14 +114,16 @@ export class CasewatchStack extends Stack {
         this.reactions.streamFunction,
         this.timers.timerFunction,
         this.mail.inboundFunction,
+        this.arrivals.arrivalFunction,
       ],
       streamFunction: this.reactions.streamFunction,
       deadLetterQueues: [
         { label: 'Timer dead-letter queue', queue: this.timers.deadLetterQueue },
         { label: 'Stream failure queue', queue: this.reactions.streamFailureQueue },
         { label: 'Inbound mail dead-letter queue', queue: this.mail.deadLetterQueue },
+        { label: 'Attachment arrivals dead-letter queue', queue: this.arrivals.deadLetterQueue },
       ],
-      alarms: [...this.timers.alarms, ...this.reactions.alarms, ...this.mail.alarms],
+      alarms: [...this.timers.alarms, ...this.reactions.alarms, ...this.mail.alarms, ...this.arrivals.alarms],
       alarmEmails,
     });
 

@@ -59,15 +59,16 @@ export function flattenClaims(claims: JwtClaims): Record<string, string> {
 /** Every origin may call the local API, as `casewatch:allowedOrigins` allows by default in AWS. */
 const LOCAL_ORIGINS = ['*'];
 
+/** Text and bytes (a file the local blob store serves) go as they are; anything else as JSON. */
 function send(
   res: ServerResponse,
   status: number,
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  const payload = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(text);
+  res.end(payload);
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer | null> {

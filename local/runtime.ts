@@ -26,11 +26,11 @@ import { fieldErrors } from '../shared/http/request.ts';
 import type { RouteGroup } from '../shared/http/routes.ts';
 import type { Clock } from '../shared/ports/clock.ts';
 import { METRICS_NAMESPACE } from '../shared/ports/metrics.ts';
-import { createLocalBlobStore } from './blob-store.ts';
+import { createLocalBlobStore, objectCreatedEvent } from './blob-store.ts';
 import { createSavedClock, ManualClock, parseDuration } from './clock.ts';
 import { LOCAL_MAIL_DOMAIN } from './config.ts';
 import { createTable, LOCAL_CLIENT_CONFIG, startDynamoDbLocal } from './dynamodb-local.ts';
-import { createGateway, type LambdaHandler, type LocalRoutes } from './gateway.ts';
+import { createGateway, type LambdaHandler, type LocalRoutes, lambdaContext } from './gateway.ts';
 import { createLocalIdentity } from './local-jwt.ts';
 import { createLocalScheduler } from './local-scheduler.ts';
 import { createLocalTimers } from './local-timers.ts';
@@ -301,6 +301,20 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     timersChanged = () => timers.timersChanged();
     stops.push(() => timers.stop());
 
+    // An upload's file arriving: the function S3's Object Created event invokes in AWS, told by the local
+    // store's PUT right after it kept the bytes. Its failure does not undo the upload (S3 would keep the
+    // file and retry the event); it is logged, as Lambda would log it.
+    const { createHandler: createArrivalHandler } = await import('../functions/attachment-arrived/app.ts');
+    const arrival = createArrivalHandler({ ...core, blobs: blobs.store });
+    const announceArrival = async (key: string, size: number) => {
+      try {
+        await arrival(objectCreatedEvent(key, size, clock.now()), lambdaContext('attachment-arrived', key));
+      } catch (error) {
+        console.error(`attachment arrival ${key} failed`, error);
+      }
+      await timers.drain();
+    };
+
     // Inbound mail: the SES receipt handler Lambda runs, fed by `POST /_local/inbound` and SMTP.
     const sellers = await createLocalSellerDirectory(options.dataDir);
     const archive = createLocalMailArchive({ dataDir: options.dataDir, ids: core.ids });
@@ -377,9 +391,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         return { status: 200, body: { now: clock.now().toISOString(), ...(await timers.list()) } };
       if (method === 'PUT' && path.startsWith('/_local/blobs/')) {
         const upload = await blobs.receive(path, url.searchParams, body, headers['content-type']);
-        return upload.ok
-          ? { status: 200, body: { stored: true } }
-          : localProblem(upload.status, 'Upload refused', upload.reason);
+        if (!upload.ok) return localProblem(upload.status, 'Upload refused', upload.reason);
+        await announceArrival(upload.key, body.length);
+        return { status: 200, body: { stored: true } };
+      }
+      if (method === 'GET' && path.startsWith('/_local/blobs/')) {
+        const file = await blobs.serve(path, url.searchParams);
+        return file.ok
+          ? { status: 200, body: file.body, headers: file.headers }
+          : localProblem(file.status, 'Download refused', file.reason);
       }
       return null;
     };

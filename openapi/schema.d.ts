@@ -136,9 +136,29 @@ export type paths = {
         put?: never;
         /**
          * Ask where to upload a file
-         * @description Answers a URL to `PUT` the bytes to within 15 minutes, with the declared content type and exactly the declared size; in AWS a presigned S3 URL.
+         * @description Answers a URL to `PUT` the bytes to within 15 minutes, with the declared content type and exactly the declared size; in AWS a presigned S3 URL. Asking records nothing: `attachment.added` is written when the bytes arrive and match. `internal: true` (staff only) keeps the file from the requester.
          */
         post: operations["requestUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{id}/attachments/{attachmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Fetch a file
+         * @description A URL valid 15 minutes that downloads the file under its name, with its stored type. Staff may fetch every file of the case; the requester the public ones. An internal file, one that has not arrived yet and one that does not exist are the same 404.
+         */
+        get: operations["downloadAttachment"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -766,7 +786,7 @@ export type components = {
             at: string;
             actor: components["schemas"]["EventActor"];
         };
-        /** @description A file arrived on the case. */
+        /** @description A file arrived on the case; internal ones are staff files the requester never sees. */
         AttachmentAddedEvent: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -777,6 +797,8 @@ export type components = {
             fileName: string;
             contentType: string;
             size: number;
+            /** @enum {string} */
+            visibility: "public" | "internal";
             /** @description sortable unique id (ULID): timeline order is id order */
             id: string;
             caseId: string;
@@ -949,6 +971,26 @@ export type components = {
              */
             expiresAt: string;
         };
+        /** @description One file of a case, and where to fetch it for the next 15 minutes. */
+        AttachmentDownload: {
+            attachmentId: string;
+            /** @description the name the file is saved under */
+            fileName: string;
+            contentType: string;
+            /** @description bytes */
+            size: number;
+            /**
+             * Format: uri
+             * @description GET the file here until `expiresAt`: it answers with the stored type and `Content-Disposition: attachment` naming the file
+             */
+            url: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant in UTC
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            expiresAt: string;
+        };
         /** @description The survey behind a link. */
         Survey: {
             caseNumber: string;
@@ -1021,8 +1063,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01M8PPCAM0PF6HCGWF46RB9YC0",
-                     *           "number": "CW-7WSKTG",
+                     *           "id": "01M8PPCAM0FEV0069466ZMT1BV",
+                     *           "number": "CW-MYW6ZR",
                      *           "type": "seller",
                      *           "channel": "api",
                      *           "status": "new",
@@ -1072,8 +1114,8 @@ export interface operations {
                      *           }
                      *         },
                      *         {
-                     *           "id": "01M8PPCAM0PF6HCGWF46RB9YC2",
-                     *           "number": "CW-J2D95R",
+                     *           "id": "01M8PPCAM0FEV0069466ZMT1BX",
+                     *           "number": "CW-89M7CE",
                      *           "type": "consumer",
                      *           "channel": "api",
                      *           "status": "new",
@@ -1233,8 +1275,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM0PF6HCGWF46RB9YC0",
-                     *       "number": "CW-7WSKTG",
+                     *       "id": "01M8PPCAM0FEV0069466ZMT1BV",
+                     *       "number": "CW-MYW6ZR",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "new",
@@ -1419,8 +1461,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM0PF6HCGWF46RB9YC0",
-                     *       "number": "CW-7WSKTG",
+                     *       "id": "01M8PPCAM0FEV0069466ZMT1BV",
+                     *       "number": "CW-MYW6ZR",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "new",
@@ -1510,7 +1552,7 @@ export interface operations {
                      *       "type": "https://casewatch.dev/problems/not-found",
                      *       "title": "Not found",
                      *       "status": 404,
-                     *       "detail": "no case 01M8PPCAM0PF6HCGWF46RB9YC0"
+                     *       "detail": "no case 01M8PPCAM0FEV0069466ZMT1BV"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -1575,8 +1617,8 @@ export interface operations {
                      *           "type": "case.opened",
                      *           "channel": "api",
                      *           "level": 2,
-                     *           "id": "01M8PPCAM0PF6HCGWF46RB9YC1",
-                     *           "caseId": "01M8PPCAM0PF6HCGWF46RB9YC0",
+                     *           "id": "01M8PPCAM0FEV0069466ZMT1BW",
+                     *           "caseId": "01M8PPCAM0FEV0069466ZMT1BV",
                      *           "at": "2026-11-30T17:00:00.000Z",
                      *           "actor": {
                      *             "role": "seller",
@@ -1589,8 +1631,8 @@ export interface operations {
                      *           "to": "open",
                      *           "note": null,
                      *           "visibility": "public",
-                     *           "id": "01M8PPCAM0PF6HCGWF46RB9YC5",
-                     *           "caseId": "01M8PPCAM0PF6HCGWF46RB9YC0",
+                     *           "id": "01M8PPCAM0FEV0069466ZMT1C0",
+                     *           "caseId": "01M8PPCAM0FEV0069466ZMT1BV",
                      *           "at": "2026-11-30T17:00:00.000Z",
                      *           "actor": {
                      *             "role": "system",
@@ -1602,8 +1644,8 @@ export interface operations {
                      *           "visibility": "public",
                      *           "body": "We are looking into it; retries are queued on our side.",
                      *           "channel": "api",
-                     *           "id": "01M8PPCAM0PF6HCGWF46RB9YC7",
-                     *           "caseId": "01M8PPCAM0PF6HCGWF46RB9YC0",
+                     *           "id": "01M8PPCAM0FEV0069466ZMT1C2",
+                     *           "caseId": "01M8PPCAM0FEV0069466ZMT1BV",
                      *           "at": "2026-11-30T17:00:00.000Z",
                      *           "actor": {
                      *             "role": "agent",
@@ -1611,7 +1653,7 @@ export interface operations {
                      *           }
                      *         }
                      *       ],
-                     *       "cursor": "eyJ2IjoxLCJxIjoiaG8zTk1nelhRVTJBWTYwTXM1RWdkWCIsInAiOlsiMDFNOFBQQ0FNMFBGNkhDR1dGNDZSQjlZQzciXX0.anFaHtMnOpbjHKScGKu1ow"
+                     *       "cursor": "eyJ2IjoxLCJxIjoiS1ZjZDF1dTJ3YUhSRGU4ZVRuUkZjaCIsInAiOlsiMDFNOFBQQ0FNMEZFVjAwNjk0NjZaTVQxQzIiXX0.lDTHFwV6o1GxYziIhMJswQ"
                      *     }
                      */
                     "application/json": components["schemas"]["EventPage"];
@@ -1735,8 +1777,8 @@ export interface operations {
                      *         "visibility": "public",
                      *         "body": "We are looking into it; retries are queued on our side.",
                      *         "channel": "api",
-                     *         "id": "01M8PPCAM0PF6HCGWF46RB9YC7",
-                     *         "caseId": "01M8PPCAM0PF6HCGWF46RB9YC0",
+                     *         "id": "01M8PPCAM0FEV0069466ZMT1C2",
+                     *         "caseId": "01M8PPCAM0FEV0069466ZMT1BV",
                      *         "at": "2026-11-30T17:00:00.000Z",
                      *         "actor": {
                      *           "role": "agent",
@@ -1744,8 +1786,8 @@ export interface operations {
                      *         }
                      *       },
                      *       "case": {
-                     *         "id": "01M8PPCAM0PF6HCGWF46RB9YC0",
-                     *         "number": "CW-7WSKTG",
+                     *         "id": "01M8PPCAM0FEV0069466ZMT1BV",
+                     *         "number": "CW-MYW6ZR",
                      *         "type": "seller",
                      *         "channel": "api",
                      *         "status": "open",
@@ -1941,8 +1983,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM0PF6HCGWF46RB9YC0",
-                     *       "number": "CW-7WSKTG",
+                     *       "id": "01M8PPCAM0FEV0069466ZMT1BV",
+                     *       "number": "CW-MYW6ZR",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "working",
@@ -2149,8 +2191,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM0PF6HCGWF46RB9YC0",
-                     *       "number": "CW-7WSKTG",
+                     *       "id": "01M8PPCAM0FEV0069466ZMT1BV",
+                     *       "number": "CW-MYW6ZR",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "working",
@@ -2339,6 +2381,8 @@ export interface operations {
                     fileName: string;
                     contentType: string;
                     size: number;
+                    /** @description staff only: a file the requester never sees */
+                    internal?: boolean;
                 };
             };
         };
@@ -2351,15 +2395,15 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "attachmentId": "01M8PPCAM0PF6HCGWF46RB9YCD",
-                     *       "uploadUrl": "http://localhost:46367/_local/blobs/cases/01M8PPCAM0PF6HCGWF46RB9YC0/01M8PPCAM0PF6HCGWF46RB9YCD/webhook-log.txt?type=text%2Fplain&size=12&expires=1796058900&sig=aOnhYelr0aoUG0r_4Jq5CdoBAMZOtq40thuaAyAFG6w",
+                     *       "attachmentId": "01M8PPCAM0FEV0069466ZMT1C8",
+                     *       "uploadUrl": "http://localhost:3000/_local/blobs/cases/01M8PPCAM0FEV0069466ZMT1BV/01M8PPCAM0FEV0069466ZMT1C8/webhook-log.txt?type=text%2Fplain&size=12&expires=1796058900&sig=dqB4hqhTj1sA8KLFeIklKcZ1M5u2GiPmVSxPuMxAa1Q",
                      *       "expiresAt": "2026-11-30T17:15:00.000Z"
                      *     }
                      */
                     "application/json": components["schemas"]["Upload"];
                 };
             };
-            /** @description an invalid file name, media type or size */
+            /** @description an invalid file name (a path, `.`, `..`, nothing visible), media type or size */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2374,7 +2418,7 @@ export interface operations {
                      *       "errors": [
                      *         {
                      *           "field": "fileName",
-                     *           "message": "must be a plain file name"
+                     *           "message": "must be a file name, not a path"
                      *         },
                      *         {
                      *           "field": "contentType",
@@ -2399,7 +2443,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description the token belongs to no casewatch group */
+            /** @description a requester asking for an internal file, or a token that belongs to no casewatch group */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2468,6 +2512,105 @@ export interface operations {
             };
         };
     };
+    downloadAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the case id (a ULID) */
+                id: components["parameters"]["caseId"];
+                /** @description the `attachmentId` of the upload */
+                attachmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the file and where to fetch it (`Cache-Control: no-store`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "attachmentId": "01M8PPCAM0FEV0069466ZMT1C8",
+                     *       "fileName": "webhook-log.txt",
+                     *       "contentType": "text/plain",
+                     *       "size": 12,
+                     *       "url": "http://localhost:3000/_local/blobs/cases/01M8PPCAM0FEV0069466ZMT1BV/01M8PPCAM0FEV0069466ZMT1C8/webhook-log.txt?response-content-type=text%2Fplain&response-content-disposition=attachment%3B+filename%3D%22webhook-log.txt%22%3B+filename*%3DUTF-8%27%27webhook-log.txt&expires=1796058900&sig=ey7PfuCF3nQNsG3El0-tbK1A2s4-zHsOy4rtYicxvL4",
+                     *       "expiresAt": "2026-11-30T17:15:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AttachmentDownload"];
+                };
+            };
+            /** @description no credential, or one that does not verify (a bearer token, or a case token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the token belongs to no casewatch group */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such case or file, a file not arrived yet, or one the caller may not fetch (the answers are identical) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "no attachment 01M8PPCAM0AAAAAAAAAAAAAAAA on case 01M8PPCAM0FEV0069466ZMT1BV"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a body over 10 MiB, refused by API Gateway (a JSON body over 256 KiB is a 400) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description a fault of ours (logged): problem+json from casewatch, or API Gateway’s own body if a function crashed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
     readSurvey: {
         parameters: {
             query?: never;
@@ -2488,7 +2631,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "caseNumber": "CW-J2D95R",
+                     *       "caseNumber": "CW-89M7CE",
                      *       "subject": "Charged twice for my subscription",
                      *       "questions": [
                      *         {
@@ -2595,7 +2738,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "submitted": true,
-                     *       "caseNumber": "CW-J2D95R"
+                     *       "caseNumber": "CW-89M7CE"
                      *     }
                      */
                     "application/json": components["schemas"]["SurveySubmitted"];
@@ -2747,8 +2890,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM0PF6HCGWF46RB9YC0",
-                     *       "number": "CW-7WSKTG",
+                     *       "id": "01M8PPCAM0FEV0069466ZMT1BV",
+                     *       "number": "CW-MYW6ZR",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "open",
@@ -2947,8 +3090,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM0PF6HCGWF46RB9YC0",
-                     *       "number": "CW-7WSKTG",
+                     *       "id": "01M8PPCAM0FEV0069466ZMT1BV",
+                     *       "number": "CW-MYW6ZR",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "open",
@@ -3137,8 +3280,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM0PF6HCGWF46RB9YC0",
-                     *       "number": "CW-7WSKTG",
+                     *       "id": "01M8PPCAM0FEV0069466ZMT1BV",
+                     *       "number": "CW-MYW6ZR",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "working",

@@ -152,10 +152,17 @@ try {
   });
   await call('POST', `/cases/${id}/escalations`, { token: agent, body: { reason: 'x' } });
   await call('POST', `/cases/${id}/escalations`, { token: seller, body: {} });
-  await call('POST', `/cases/${id}/attachments`, {
+  const { body: upload } = await call('POST', `/cases/${id}/attachments`, {
     token: seller,
     body: { fileName: 'webhook-log.txt', contentType: 'text/plain', size: 12 },
   });
+  await fetch(upload.uploadUrl as string, {
+    method: 'PUT',
+    headers: { 'content-type': 'text/plain' },
+    body: 'POST 503 x3\n',
+  });
+  await call('GET', `/cases/${id}/attachments/${upload.attachmentId}`, { token: agent });
+  await call('GET', `/cases/${id}/attachments/01M8PPCAM0AAAAAAAAAAAAAAAA`, { token: seller });
   await call('POST', `/cases/${id}/attachments`, {
     token: seller,
     body: { fileName: '../x', contentType: 'png', size: 0 },
@@ -195,7 +202,9 @@ try {
   });
   await call('GET', `/cases/${id}`, { token: lead });
 
-  writeFileSync(ARTIFACTS.examples, `${JSON.stringify(examples, null, 2)}\n`);
+  // URLs as a reader's runtime gives them (npm start listens on 3000), not this run's free port.
+  const text = JSON.stringify(examples, null, 2).replaceAll(runtime.apiUrl, 'http://localhost:3000');
+  writeFileSync(ARTIFACTS.examples, `${text}\n`);
   const count = Object.values(examples).reduce((n, byStatus) => n + Object.keys(byStatus).length, 0);
   console.log(`wrote ${count} real answers to ${ARTIFACTS.examples.pathname}`);
 } finally {

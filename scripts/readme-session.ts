@@ -197,7 +197,7 @@ function hidden(call: Call): boolean {
   return path === '/_local/clock' || path === '/_local/tokens';
 }
 
-const SHOWN_HEADERS = ['etag', 'location', 'retry-after', 'content-disposition'];
+const SHOWN_HEADERS = ['etag', 'location', 'retry-after', 'cache-control', 'content-disposition'];
 
 // ---- rendering JSON as the README shows it -------------------------------------------------------
 
@@ -288,8 +288,9 @@ function renderCall(call: Call, shownFields: string | undefined, runtime: LocalR
   if (type?.includes('json') && body) {
     const parsed = JSON.parse(body) as unknown;
     body = block(shownFields ? pick(parsed, fieldTree(shownFields)) : parsed, '');
-  } else if (body.length > 300) {
-    body = `${body.slice(0, 300)}…`;
+  } else {
+    body = body.trimEnd();
+    if (body.length > 300) body = `${body.slice(0, 300)}…`;
   }
   const text = [headers.join(' · '), ...(body ? [body] : [])].join('\n');
   return text.replaceAll(runtime.apiUrl, SHOWN_API).replaceAll(runtime.sesUrl, SHOWN_SES);

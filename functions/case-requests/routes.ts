@@ -1,12 +1,20 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { attachmentDownload, requestAttachmentUpload } from '../../shared/app/attachments.ts';
 import { toCaseView } from '../../shared/app/case-view.ts';
 import { changeStatus } from '../../shared/app/change-status.ts';
 import { postMessage } from '../../shared/app/post-message.ts';
-import { requestAttachmentUpload, requestEscalation } from '../../shared/app/requester-actions.ts';
+import { requestEscalation } from '../../shared/app/requester-actions.ts';
 import { noSurvey, readSurvey, submitSurvey } from '../../shared/app/survey.ts';
 import { type ApiDeps, json, type Route } from '../../shared/http/api-handler.ts';
 import { caseResponse } from '../../shared/http/case-response.ts';
-import { caseIdParam, channelOf, ifMatchVersion, jsonBody, prefersHtml } from '../../shared/http/request.ts';
+import {
+  attachmentIdParam,
+  caseIdParam,
+  channelOf,
+  ifMatchVersion,
+  jsonBody,
+  prefersHtml,
+} from '../../shared/http/request.ts';
 import {
   AttachmentSchema,
   ChangeStatusSchema,
@@ -25,7 +33,10 @@ import {
 } from '../../shared/http/survey-page.ts';
 import type { BlobStore } from '../../shared/ports/blob-store.ts';
 
-/** What requesters and staff both do on a case: write, close or move it, escalate, attach; answer its survey. */
+/**
+ * What requesters and staff both do on a case: write, close or move it, escalate, attach and fetch files;
+ * answer its survey.
+ */
 export type RequestDeps = ApiDeps & { blobs: BlobStore };
 
 /** The survey link's token; a malformed one is a link casewatch never sent, so a 404. */
@@ -72,18 +83,14 @@ export const requestRoutes: Record<string, Route<RequestDeps>> = {
   },
   'POST /cases/{id}/attachments': async ({ event, actor, deps }) => {
     const id = caseIdParam(event);
-    const upload = await requestAttachmentUpload(
-      deps,
-      actor,
-      id,
-      jsonBody(event, AttachmentSchema),
-      ifMatchVersion(event),
-    );
-    return json(201, {
-      attachmentId: upload.attachmentId,
-      uploadUrl: upload.uploadUrl,
-      expiresAt: upload.expiresAt,
-    });
+    const body = jsonBody(event, AttachmentSchema);
+    return json(201, await requestAttachmentUpload(deps, actor, id, body, ifMatchVersion(event)));
+  },
+  'GET /cases/{id}/attachments/{attachmentId}': async ({ event, actor, deps }) => {
+    const id = caseIdParam(event);
+    const download = await attachmentDownload(deps, actor, id, attachmentIdParam(event));
+    // The URL is a credential for its quarter of an hour: no cache keeps it.
+    return json(200, download, { 'cache-control': 'no-store' });
   },
   'GET /surveys/{token}': async ({ event, deps }) => {
     // The mailed link opens in a browser: people get the survey page, API clients keep the JSON view.

@@ -29,6 +29,7 @@ import {
   type RouteDefinition,
   type RouteGroup,
 } from '../../shared/http/routes.ts';
+import { ATTACHMENTS_PREFIX } from './attachment-store.ts';
 import { acknowledgeLogGroupControls, CasewatchFunction, nagObjectsWildcard } from './casewatch-function.ts';
 import { grantSecretValue, grantTableItems } from './grants.ts';
 
@@ -59,7 +60,8 @@ export const TABLE_ACCESS: Record<
     table: ['dynamodb:GetItem', 'dynamodb:Query'],
     indexes: ['dynamodb:Query'],
   },
-  // Messages, status, escalations, attachments: read the case, write it back with its events.
+  // Messages, status, escalations: read the case, write it back with its events. Attachments: read the
+  // case and keep the upload (PutItem), or read the case and the file record to presign a download.
   'case-requests': { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
   // Severity, assignee, workaround: the same read-then-versioned-write.
   'case-triage': { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
@@ -279,8 +281,9 @@ export class CasewatchApi extends Construct {
   }
 
   /**
-   * PutObject / GetObject on the attachments bucket, for presigning upload and download URLs with the
-   * function's role. Kept in a policy of its own so the object wildcard is acknowledged there only.
+   * PutObject / GetObject on the attachments under `cases/`, for presigning upload and download URLs with
+   * the function's role (a presigned URL can do no more than its signer may). Kept in a policy of its own
+   * so the object wildcard is acknowledged there only.
    */
   private grantAttachmentObjects(fn: CasewatchFunction, bucket: IBucket): void {
     fn.addWildcardPolicy(
@@ -289,14 +292,14 @@ export class CasewatchApi extends Construct {
         new PolicyStatement({
           effect: Effect.ALLOW,
           actions: ['s3:PutObject', 's3:GetObject'],
-          resources: [bucket.arnForObjects('*')],
+          resources: [bucket.arnForObjects(`${ATTACHMENTS_PREFIX}*`)],
         }),
       ],
       [
         {
-          resource: nagObjectsWildcard(bucket),
+          resource: nagObjectsWildcard(bucket, ATTACHMENTS_PREFIX),
           reason:
-            'Attachment object keys are created per case at request time, so presigning needs the bucket objects; only PutObject and GetObject, on this one bucket, and the keys are chosen by the handler, never the caller.',
+            'Attachment object keys are created per case at request time, so presigning needs the objects under cases/; only PutObject (uploads) and GetObject (downloads), on this one bucket, and the keys are chosen by the handler, never the caller.',
         },
       ],
     );

@@ -3,6 +3,7 @@ import {
   BlockPublicAccess,
   Bucket,
   BucketEncryption,
+  type CfnBucket,
   HttpMethods,
   ObjectOwnership,
   StorageClass,
@@ -15,6 +16,12 @@ export interface AttachmentStoreProps {
 }
 
 /**
+ * Where every attachment is kept, uploads and inbound mail's alike: `cases/<case id>/<attachment id>/<name>`
+ * (`attachmentKey`). Grants on the bucket's objects stop at this prefix.
+ */
+export const ATTACHMENTS_PREFIX = 'cases/';
+
+/**
  * Versions a replaced or deleted object stays restorable, in a bucket where nothing expires on its own.
  * Where lifecycle enforces a retention period, noncurrent versions go one day after it instead.
  */
@@ -22,7 +29,9 @@ export const NONCURRENT_VERSION_DAYS = 30;
 
 /**
  * Case attachments, uploaded and downloaded by browsers through presigned URLs (the URL is the
- * credential), plus the bucket their server access logs go to. Stateful: both are retained.
+ * credential), plus the bucket their server access logs go to. The attachments bucket tells EventBridge
+ * of every object created in it, which is how an upload's file is known to have arrived. Stateful: both
+ * are retained.
  */
 export class AttachmentStore extends Construct {
   public readonly bucket: Bucket;
@@ -120,11 +129,11 @@ export class AttachmentStore extends Construct {
         reason:
           'Attachments are customers’ personal data that casewatch must be able to erase on request; Object Lock (write once, read many) exists to forbid exactly that. Versioning already keeps an overwritten or deleted attachment restorable for 30 days.',
       },
-      {
-        id: 'cdk-validator-cfnguard::s3_event_notifications_enabled_check',
-        reason:
-          'Nothing reacts to attachment objects: the API records each attachment on its case when it hands out the upload URL, and the inbound mail function records the ones it writes. A notification configuration without a consumer would only be noise.',
-      },
     );
+    // Every object event goes to EventBridge, where `AttachmentArrivals` picks the uploads' out. Set on the
+    // bucket resource itself: the L2 `eventBridgeEnabled` would apply it through a custom-resource Lambda.
+    (this.bucket.node.defaultChild as CfnBucket).notificationConfiguration = {
+      eventBridgeConfiguration: { eventBridgeEnabled: true },
+    };
   }
 }

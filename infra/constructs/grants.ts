@@ -18,15 +18,15 @@ export function grantSecretValue(fn: IFunction, secret: ISecret): void {
 }
 
 /**
- * DynamoDB `actions` on the table's items (not its indexes or stream). With `leadingKeys` (an IAM
- * `StringLike` pattern, e.g. `idempotency#*`), only on items whose partition key matches it: IAM checks
- * every key a call touches, so a transaction cannot reach past it either.
+ * DynamoDB `actions` on the table's items (not its indexes or stream). With `leadingKeys` (IAM
+ * `StringLike` patterns, e.g. `idempotency#*`), only on items whose partition key matches one of them: IAM
+ * checks every key a call touches, so a transaction cannot reach past them either.
  */
 export function grantTableItems(
   fn: IFunction,
   table: ITable,
   actions: readonly string[],
-  leadingKeys?: string,
+  leadingKeys?: string | readonly string[],
 ): void {
   fn.addToRolePolicy(
     new PolicyStatement({
@@ -34,7 +34,9 @@ export function grantTableItems(
       actions: [...actions],
       resources: [table.tableArn],
       ...(leadingKeys !== undefined && {
-        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [leadingKeys] } },
+        conditions: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [leadingKeys].flat() },
+        },
       }),
     }),
   );

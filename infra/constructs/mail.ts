@@ -25,6 +25,7 @@ import {
 import { Lambda as LambdaAction, LambdaInvocationType } from 'aws-cdk-lib/aws-ses-actions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ATTACHMENTS_PREFIX } from './attachment-store.ts';
 import { CasewatchFunction, nagObjectsWildcard } from './casewatch-function.ts';
 import { endOfLineQueue, notEmptyAlarm } from './dead-letters.ts';
 import { grantSecretValue, grantTableItems } from './grants.ts';
@@ -33,8 +34,6 @@ import { grantSecretValue, grantTableItems } from './grants.ts';
 export const INBOUND_PREFIX = 'inbound/';
 /** Where the inbound function keeps raw copies of mail it will not attach to a case (spam, virus, failed auth). */
 export const QUARANTINE_PREFIX = 'quarantine/';
-/** The attachments bucket prefix inbound attachments are written under (as the API's uploads are). */
-export const ATTACHMENTS_PREFIX = 'cases/';
 /** Raw mail is only needed until it is on its case (or replayed after a failure); quarantine is kept for review. */
 export const INBOUND_RETENTION_DAYS = 30;
 export const QUARANTINE_RETENTION_DAYS = 90;

@@ -3,6 +3,7 @@ import { type DecidedEvent, isRefusal, type Outcome, type Refusal } from '../dom
 import { type Instant, toInstant } from '../domain/instant.ts';
 import { settleDue } from '../domain/settle.ts';
 import { SYSTEM_ACTOR, type TimelineEvent } from '../domain/timeline.ts';
+import type { AttachmentRecord } from '../ports/case-store.ts';
 import type { Actor } from './actor.ts';
 import { eventActor, visibleOr404 } from './case-access.ts';
 import type { CoreDeps } from './deps.ts';
@@ -21,6 +22,8 @@ export interface ChangeOptions {
   settle?: boolean;
   /** Written with the change; a change already applied under this key is refused (`AlreadyAppliedError`). */
   onceKey?: string | undefined;
+  /** The records of the files the change adds, written with it (not when it is refused). */
+  attachments?: readonly AttachmentRecord[] | undefined;
   /**
    * The case as stored, when the caller holds it already: the first attempt decides on it instead of
    * reading again. Only for a change that always writes, so a stale copy loses the conditional write
@@ -92,8 +95,10 @@ export async function changeCase(
     );
     const outcome = await deps.store.update(stored, current.version, timeline, {
       previous: current,
-      // A refused change did not happen: its key stays free for whatever the caller does instead.
+      // A refused change did not happen: its key stays free for whatever the caller does instead, and
+      // its files are not on this case.
       ...(options.onceKey && !refusal ? { onceKey: options.onceKey } : {}),
+      ...(options.attachments && !refusal ? { attachments: options.attachments } : {}),
     });
     if (outcome.ok) {
       if (refusal) throw refusedError(refusal, stored);

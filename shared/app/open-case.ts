@@ -1,9 +1,9 @@
 import { type Case, type Channel, caseNumberFrom, type OpenCaseInput } from '../domain/case.ts';
 import { openNewCase } from '../domain/changes/open-case.ts';
-import type { AttachedFile } from '../domain/changes/post-message.ts';
 import { toInstant } from '../domain/instant.ts';
 import type { TimelineEvent } from '../domain/timeline.ts';
 import type { Actor } from './actor.ts';
+import { attachmentRecords, type StoredFile } from './attachments.ts';
 import { eventActor } from './case-access.ts';
 import type { AppDeps } from './deps.ts';
 import { ConflictError, ForbiddenError, UnauthorizedError } from './errors.ts';
@@ -21,7 +21,8 @@ export interface OpenCaseOptions {
   channel?: Channel;
   /** The closed case this one follows up (a message on a closed case). */
   relatedCaseId?: string | null;
-  attachments?: AttachedFile[];
+  /** Files that came with it (a mail's), already stored: public, as the requester's own. */
+  attachments?: readonly StoredFile[];
   /** False: record that no acknowledgment may be sent (too many automatic answers to this sender). */
   acknowledge?: boolean;
   /** The id the case will have, when files were stored under it before the case was written. */
@@ -69,8 +70,11 @@ export async function openCase(
     const timeline = events.map(
       (e) => ({ ...e, id: deps.ids.next(), caseId: c.id, at: openedAt, actor: by }) as TimelineEvent,
     );
-    const once = options.onceKey ? { onceKey: options.onceKey } : undefined;
-    if (await deps.store.create(c, timeline, once)) {
+    const written = {
+      ...(options.onceKey ? { onceKey: options.onceKey } : {}),
+      ...(options.attachments ? { attachments: attachmentRecords(c.id, options.attachments, 'public') } : {}),
+    };
+    if (await deps.store.create(c, timeline, written)) {
       const caseToken = c.type === 'consumer' ? await deps.caseTokens.issue(c.id) : null;
       return { case: c, caseToken };
     }

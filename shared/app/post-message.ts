@@ -1,11 +1,8 @@
 import type { Case, Channel } from '../domain/case.ts';
-import {
-  type AttachedFile,
-  postMessage as post,
-  type SuppliedDetails,
-} from '../domain/changes/post-message.ts';
+import { postMessage as post, type SuppliedDetails } from '../domain/changes/post-message.ts';
 import type { TimelineEvent } from '../domain/timeline.ts';
 import type { Actor } from './actor.ts';
+import { attachmentRecords, type StoredFile } from './attachments.ts';
 import { isRequester } from './case-access.ts';
 import { changeCase } from './change-case.ts';
 import type { AppDeps } from './deps.ts';
@@ -17,8 +14,8 @@ export interface PostMessageInput {
   internal?: boolean | undefined;
   /** How it arrived; `email` for a reply the inbound handler threaded onto the case. */
   channel?: Channel;
-  /** Files that came with it (email attachments), already stored. */
-  attachments?: AttachedFile[];
+  /** Files that came with it (email attachments), already stored; as visible as the message. */
+  attachments?: readonly StoredFile[];
   /** For a message that opens a follow-up case: may it be acknowledged automatically? */
   acknowledge?: boolean;
   /** See `WriteOptions.onceKey`: the message (or the follow-up case it opens) lands at most once. */
@@ -69,7 +66,14 @@ export async function postMessage(
           deps.policy,
         );
       },
-      { onceKey: input.onceKey },
+      {
+        onceKey: input.onceKey,
+        attachments: attachmentRecords(
+          caseId,
+          input.attachments ?? [],
+          input.internal ? 'internal' : 'public',
+        ),
+      },
     );
     // The message itself, not a deadline event settled in the same write (those are internal).
     const message = posted.events.find((e) => e.type === 'message.posted') as TimelineEvent;

@@ -1,6 +1,7 @@
 import type { Case, OpenCaseInput } from '../domain/case.ts';
-import { type AttachedFile, postMessage as post } from '../domain/changes/post-message.ts';
+import { postMessage as post } from '../domain/changes/post-message.ts';
 import { caseIdFromMessageIds, withoutSubjectTags } from '../domain/email/addressing.ts';
+import { mailAttachmentName } from '../domain/file-name.ts';
 import { toInstant } from '../domain/instant.ts';
 import { attachmentKey, type BlobStore } from '../ports/blob-store.ts';
 import { AlreadyAppliedError } from '../ports/case-store.ts';
@@ -13,6 +14,7 @@ import type {
   SellerDirectory,
 } from '../ports/inbound-mail.ts';
 import type { Actor } from './actor.ts';
+import type { StoredFile } from './attachments.ts';
 import { changeCase } from './change-case.ts';
 import type { AppDeps } from './deps.ts';
 import { ConflictError } from './errors.ts';
@@ -263,10 +265,11 @@ async function openFromMail(
 }
 
 /**
- * Files kept from one mail: a case write is one transaction (at most 100 items), so a mail with more
- * files keeps the first ones and says so in the message.
+ * Files kept from one mail: a case write is one transaction (at most 100 items) and each file is two of
+ * them (its event and its record), beside the case, its counters, the message, the deadlines it settles
+ * and its once-marker; so a mail with more files keeps the first ones and says so in the message.
  */
-const MAX_ATTACHMENTS = 50;
+const MAX_ATTACHMENTS = 40;
 
 function bodyOf(mail: InboundMessage): string {
   const dropped = Math.max(0, mail.attachments.length - MAX_ATTACHMENTS);
@@ -277,17 +280,19 @@ function bodyOf(mail: InboundMessage): string {
   return (mail.attachments.length > 0 ? '(no text; see the attached files)' : '(empty message)') + note;
 }
 
-async function storeAttachments(
-  deps: MailDeps,
-  caseId: string,
-  mail: InboundMessage,
-): Promise<AttachedFile[]> {
-  const stored: AttachedFile[] = [];
-  for (const a of mail.attachments.slice(0, MAX_ATTACHMENTS)) {
+/**
+ * The mail's files, stored before the case write that records them. Each is named by the file-name rule
+ * uploads follow; one whose own name fails it gets a generated one (`attachment-2.pdf`): a mail is never
+ * refused for a name (docs/mail.md#attachments).
+ */
+async function storeAttachments(deps: MailDeps, caseId: string, mail: InboundMessage): Promise<StoredFile[]> {
+  const stored: StoredFile[] = [];
+  for (const [i, a] of mail.attachments.slice(0, MAX_ATTACHMENTS).entries()) {
     const attachmentId = deps.ids.next();
-    const fileName = a.fileName.slice(0, 255) || 'attachment';
-    await deps.blobs.put(attachmentKey(caseId, attachmentId, fileName), a.content, a.contentType);
-    stored.push({ attachmentId, fileName, contentType: a.contentType, size: a.size });
+    const fileName = mailAttachmentName(a.fileName, i + 1, a.contentType);
+    const blobKey = attachmentKey(caseId, attachmentId, fileName);
+    await deps.blobs.put(blobKey, a.content, a.contentType);
+    stored.push({ attachmentId, fileName, contentType: a.contentType, size: a.size, blobKey });
   }
   return stored;
 }

@@ -1,6 +1,5 @@
 import type { Case } from '../domain/case.ts';
-import { addAttachment, requestEscalation as escalation } from '../domain/changes/requester.ts';
-import { attachmentKey, type BlobStore } from '../ports/blob-store.ts';
+import { requestEscalation as escalation } from '../domain/changes/requester.ts';
 import type { Actor } from './actor.ts';
 import { isRequester } from './case-access.ts';
 import { changeCase } from './change-case.ts';
@@ -20,41 +19,4 @@ export async function requestEscalation(
     return escalation(c, reason);
   });
   return result.case;
-}
-
-export interface AttachmentRequest {
-  fileName: string;
-  contentType: string;
-  size: number;
-}
-
-export interface AttachmentUpload {
-  attachmentId: string;
-  uploadUrl: string;
-  expiresAt: string;
-  case: Case;
-}
-
-/** An upload URL for one file, recorded on the timeline; requesters and staff only. */
-export async function requestAttachmentUpload(
-  deps: AppDeps & { blobs: BlobStore },
-  actor: Actor,
-  caseId: string,
-  file: AttachmentRequest,
-  ifMatch?: number,
-): Promise<AttachmentUpload> {
-  const attachmentId = deps.ids.next();
-  const result = await changeCase(deps, actor, caseId, ifMatch, (c) => {
-    if (actor.kind !== 'staff' && !isRequester(actor, c))
-      throw new ForbiddenError('only the requester and staff attach files');
-    return addAttachment(c, { attachmentId, ...file });
-  });
-  const key = attachmentKey(caseId, attachmentId, file.fileName);
-  const upload = await deps.blobs.presignUpload(key, file.contentType, file.size);
-  return {
-    attachmentId,
-    uploadUrl: upload.url,
-    expiresAt: upload.expiresAt.toISOString(),
-    case: result.case,
-  };
 }

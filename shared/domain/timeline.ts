@@ -80,8 +80,14 @@ const BODIES = [
   ),
   body(
     'attachment.added',
-    { attachmentId: z.string(), fileName: z.string(), contentType: z.string(), size: z.int() },
-    'A file arrived on the case.',
+    {
+      attachmentId: z.string(),
+      fileName: z.string(),
+      contentType: z.string(),
+      size: z.int(),
+      visibility: VisibilitySchema,
+    },
+    'A file arrived on the case; internal ones are staff files the requester never sees.',
   ),
   body(
     'sla.met',
@@ -143,12 +149,13 @@ export const TimelineEventSchema = z
   }) as unknown as z.ZodType<TimelineEvent>;
 
 /**
- * What the requester may see: their own and public messages and the case's customer-visible life.
- * Internal notes, internal status notes and SLA bookkeeping stay with the support team.
+ * What the requester may see: their own and public messages and files, and the case's customer-visible
+ * life. Internal notes and files, internal status notes and SLA bookkeeping stay with the support team.
  */
 export function isPublicEvent(e: TimelineEvent): boolean {
   switch (e.type) {
     case 'message.posted':
+    case 'attachment.added':
       return e.visibility === 'public';
     case 'status.changed':
       return true;

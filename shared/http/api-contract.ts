@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { CaseViewSchema } from '../app/case-view.ts';
 import { SurveyAnswerSchema } from '../domain/survey.ts';
 import {
+  AttachmentDownloadSchema,
   CasePageSchema,
   CreatedCaseSchema,
   EventPageSchema,
@@ -263,14 +264,39 @@ export const OPERATIONS: Record<string, Operation> = {
     operationId: 'requestUpload',
     summary: 'Ask where to upload a file',
     description:
-      'Answers a URL to `PUT` the bytes to within 15 minutes, with the declared content type and exactly the declared size; in AWS a presigned S3 URL.',
+      'Answers a URL to `PUT` the bytes to within 15 minutes, with the declared content type and exactly the declared size; in AWS a presigned S3 URL. Asking records nothing: `attachment.added` is written when the bytes arrive and match. `internal: true` (staff only) keeps the file from the requester.',
     tag: 'Requesters',
     credentials: ['cognito', 'caseToken'],
     path: onCase,
     headers: writeHeaders,
     body: { schema: AttachmentSchema, required: true },
     success: { status: 201, description: 'where to upload, until when', schema: UploadSchema },
-    errors: { 400: 'an invalid file name, media type or size', ...WRITE_ERRORS },
+    errors: {
+      400: 'an invalid file name (a path, `.`, `..`, nothing visible), media type or size',
+      ...WRITE_ERRORS,
+      403: 'a requester asking for an internal file, or a token that belongs to no casewatch group',
+    },
+  },
+  'GET /cases/{id}/attachments/{attachmentId}': {
+    operationId: 'downloadAttachment',
+    summary: 'Fetch a file',
+    description:
+      'A URL valid 15 minutes that downloads the file under its name, with its stored type. Staff may fetch every file of the case; the requester the public ones. An internal file, one that has not arrived yet and one that does not exist are the same 404.',
+    tag: 'Requesters',
+    credentials: ['cognito', 'caseToken'],
+    path: z.object({
+      id: caseId,
+      attachmentId: z.string().meta({ description: 'the `attachmentId` of the upload' }),
+    }),
+    success: {
+      status: 200,
+      description: 'the file and where to fetch it (`Cache-Control: no-store`)',
+      schema: AttachmentDownloadSchema,
+    },
+    errors: {
+      ...CASE_ERRORS,
+      404: 'no such case or file, a file not arrived yet, or one the caller may not fetch (the answers are identical)',
+    },
   },
   'GET /surveys/{token}': {
     operationId: 'readSurvey',

@@ -46,7 +46,11 @@ const TAGS = [
   { name: 'Cases', description: 'Opening, reading, listing and moving cases.' },
   { name: 'Timeline', description: 'What happened on a case, and messages.' },
   { name: 'Triage', description: 'Staff decisions: severity, assignee, workaround.' },
-  { name: 'Requesters', description: 'What the person a case is for does: escalate, attach files.' },
+  {
+    name: 'Requesters',
+    description:
+      'What the person a case is for asks: escalations, and files (which staff attach and fetch too).',
+  },
   { name: 'Surveys', description: 'The end-of-case survey behind a mailed link.' },
   { name: 'Documentation', description: 'This document and its reference page.' },
 ];

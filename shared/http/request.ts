@@ -86,6 +86,13 @@ export function caseIdParam(event: APIGatewayProxyEventV2): string {
   return id;
 }
 
+/** The `{attachmentId}` path parameter: ids are ULIDs like case ids; anything else is simply not found. */
+export function attachmentIdParam(event: APIGatewayProxyEventV2): string {
+  const id = event.pathParameters?.attachmentId ?? '';
+  if (!CASE_ID_PATTERN.test(id)) throw new NotFoundError(`no attachment ${id.slice(0, 64)}`);
+  return id;
+}
+
 /**
  * How a request arrived: the portal says so (`X-Casewatch-Channel: portal`); anything else is the API.
  * It only labels the timeline, so a client claiming it gains nothing.

@@ -88,6 +88,23 @@ export const UploadSchema = z
   })
   .meta({ id: 'Upload', description: 'Where to upload one file, until when.' });
 
+export const AttachmentDownloadSchema = z
+  .strictObject({
+    attachmentId: z.string(),
+    fileName: z.string().meta({ description: 'the name the file is saved under' }),
+    contentType: z.string(),
+    size: z.int().min(0).meta({ description: 'bytes' }),
+    url: z.url().meta({
+      description:
+        'GET the file here until `expiresAt`: it answers with the stored type and `Content-Disposition: attachment` naming the file',
+    }),
+    expiresAt: InstantSchema,
+  })
+  .meta({
+    id: 'AttachmentDownload',
+    description: 'One file of a case, and where to fetch it for the next 15 minutes.',
+  });
+
 const SURVEY_TOPICS = SURVEY_QUESTIONS.map((q) => q.topic) as [string, ...string[]];
 
 export const SurveyViewSchema = z

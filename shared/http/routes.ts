@@ -58,6 +58,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   route('POST', '/cases/{id}/status', 'case-requests', 'mixed'),
   route('POST', '/cases/{id}/escalations', 'case-requests', 'mixed'),
   route('POST', '/cases/{id}/attachments', 'case-requests', 'mixed'),
+  route('GET', '/cases/{id}/attachments/{attachmentId}', 'case-requests', 'mixed'),
   route('GET', '/surveys/{token}', 'case-requests', 'mixed', 'path'),
   route('POST', '/surveys/{token}', 'case-requests', 'mixed', 'path'),
   route('PUT', '/cases/{id}/severity', 'case-triage', 'jwt'),

@@ -8,6 +8,7 @@ import {
   SellerCaseInputSchema,
   text,
 } from '../domain/case.ts';
+import { checkFileName } from '../domain/file-name.ts';
 import { QualificationsSchema, SeverityLevelSchema } from '../domain/severity.ts';
 import { CaseStatusSchema } from '../domain/status.ts';
 
@@ -127,23 +128,32 @@ export const WorkaroundSchema = z.strictObject({ note: text(5_000).optional() })
 
 export const EscalationSchema = z.strictObject({ reason: text(2_000) });
 
-/** No path separators or control characters: the name ends up in a storage key and a download header. */
-function isPlainFileName(name: string): boolean {
-  return ![...name].some(
-    (ch) => ch === '/' || ch === '\\' || ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f,
-  );
+/**
+ * No control characters: the name ends up in a storage key and a download header. The file-name rule
+ * would drop them; a client that sends them has made a mistake it should hear about.
+ */
+function hasNoControls(name: string): boolean {
+  return ![...name].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f);
 }
 
 /** Largest attachment accepted (bytes). */
 const MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;
 
 export const AttachmentSchema = z.strictObject({
-  fileName: text(255).refine(isPlainFileName, 'must be a plain file name'),
+  fileName: text(255)
+    .refine(hasNoControls, { message: 'must be a plain file name', abort: true })
+    // The domain's rule (docs/cases.md#file-names): no path, not `.`, `..` or only dots and spaces.
+    .superRefine((name, ctx) => {
+      if (name === '') return; // blank: `text` has said so already
+      const checked = checkFileName(name);
+      if (!checked.ok) ctx.addIssue({ code: 'custom', message: checked.reason });
+    }),
   contentType: z
     .string()
     .regex(/^[\w.+-]+\/[\w.+-]+$/, 'must be a media type such as image/png')
     .max(127),
   size: z.number().int().min(1).max(MAX_ATTACHMENT_BYTES),
+  internal: z.boolean().optional().meta({ description: 'staff only: a file the requester never sees' }),
 });
 
 /**

@@ -1,7 +1,9 @@
 import type { Case, CaseType } from '../domain/case.ts';
+import type { AttachedFile } from '../domain/changes/attachment.ts';
+import type { Instant } from '../domain/instant.ts';
 import type { SeverityLevel } from '../domain/severity.ts';
 import type { BacklogStatus, CaseStatus } from '../domain/status.ts';
-import type { TimelineEvent } from '../domain/timeline.ts';
+import type { EventActor, TimelineEvent, Visibility } from '../domain/timeline.ts';
 
 /** A page of results and the opaque cursor for the next one (null on the last page). */
 export interface Page<T> {
@@ -39,6 +41,25 @@ export interface BacklogCount {
 }
 
 /**
+ * A file of a case as a download needs it: what it is, who may fetch it, where its bytes are. Written in
+ * the same transaction as the file's `attachment.added` (docs/cases.md#attachments).
+ */
+export interface AttachmentRecord extends AttachedFile {
+  caseId: string;
+  visibility: Visibility;
+  /** Its key in the blob store. */
+  blobKey: string;
+}
+
+/** An upload URL handed out whose file has not been recorded yet: what may arrive, and from whom. */
+export interface PendingUpload extends AttachmentRecord {
+  /** Who asked for the URL: the actor of the `attachment.added` its file will be recorded with. */
+  uploadedBy: EventActor;
+  /** When the upload URL stops working. */
+  expiresAt: Instant;
+}
+
+/**
  * Where cases and their timelines live. Every state change writes the case (guarded by its version)
  * and the events it caused in one transaction: all or nothing, and never over a newer write.
  */
@@ -62,6 +83,14 @@ export interface CaseStore {
   ): Promise<Page<TimelineEvent>>;
   list(query: CaseQuery, page: PageRequest): Promise<Page<Case>>;
   /**
+   * Keeps an upload until its file arrives, and a while after its URL expires (deliveries of the arrival
+   * are retried for hours). An attachment id is kept once: a second one is a bug, and throws.
+   */
+  recordUpload(upload: PendingUpload): Promise<void>;
+  getUpload(caseId: string, attachmentId: string): Promise<PendingUpload | null>;
+  /** The record of a file on the case (null for one never recorded, or not yet arrived). */
+  getAttachment(caseId: string, attachmentId: string): Promise<AttachmentRecord | null>;
+  /**
    * The open cases per status × severity level: every `BACKLOG_STATUSES` × `SEVERITY_LEVELS` row (zeros
    * included), statuses outer, in that order. Exact: kept by the same writes that change the cases.
    */
@@ -75,6 +104,8 @@ export interface WriteOptions {
    * again) land at most once, even when the first attempt died after its write.
    */
   onceKey?: string | undefined;
+  /** The records of the files this change adds (one per `attachment.added` it writes), written with it. */
+  attachments?: readonly AttachmentRecord[] | undefined;
   /**
    * For `update`: the stored case the caller read at `expectedVersion` (the same version is the same
    * item, so its status and level are known). Saves the store a read; without it the store reads them.

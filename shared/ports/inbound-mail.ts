@@ -2,6 +2,7 @@ import type { Instant } from '../domain/instant.ts';
 
 /** An inbound message as the mail reader (mailparser) hands it over: quarantined, or readable. */
 export interface InboundAttachment {
+  /** As the mail names it (or generated, when it names none); `mailAttachmentName` decides what it is kept as. */
   fileName: string;
   contentType: string;
   size: number;

@@ -137,12 +137,13 @@ describe('routes, generated from the ROUTES table', () => {
 });
 
 describe('functions', () => {
-  it('has one function per route group, each nodejs22.x on arm64, and no other function but the timer workers and the mail inbound function', () => {
+  it('has one function per route group, each nodejs22.x on arm64, and no other function but the timer workers, the mail inbound and the attachment arrival functions', () => {
     const functions = app.resourcesOf('AWS::Lambda::Function');
     const workers = [
       app.stack.reactions.streamFunction,
       app.stack.timers.timerFunction,
       app.stack.mail.inboundFunction,
+      app.stack.arrivals.arrivalFunction,
     ].map(app.logicalId);
     expect(functions.map((f) => f.id).sort()).toEqual([...ROUTE_GROUPS.map(functionId), ...workers].sort());
     for (const fn of functions) {
@@ -260,7 +261,7 @@ describe('least-privilege IAM', () => {
     }
   });
 
-  it('lets only case-requests put and get attachment objects, and nothing else in S3', () => {
+  it('lets only case-requests put and get attachment objects, only under cases/, and nothing else in S3', () => {
     for (const group of ROUTE_GROUPS) {
       const s3 = app
         .statementsOf(roleId(group))
@@ -273,7 +274,7 @@ describe('least-privilege IAM', () => {
         {
           Effect: 'Allow',
           Action: ['s3:GetObject', 's3:PutObject'],
-          Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [ids.bucket, 'Arn'] }, '/*']] },
+          Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [ids.bucket, 'Arn'] }, '/cases/*']] },
         },
       ]);
     }

@@ -83,21 +83,23 @@ describe('the casewatch app', () => {
   });
 
   it('acknowledges exactly the reviewed findings, each where it arises', () => {
-    const { timers, reactions, mail } = stack;
+    const { timers, reactions, mail, arrivals } = stack;
     const functions = [
       ...Object.values(stack.api.functions),
       reactions.streamFunction,
       timers.timerFunction,
       mail.inboundFunction,
+      arrivals.arrivalFunction,
     ];
     const perFunction = functions.flatMap((fn) => [
       `AwsSolutions-IAM5[Resource::*] @ ${fn.node.path}Role/XRayWrite`,
       `AwsSolutions-L1 @ ${fn.node.path}`,
       `Serverless-LambdaLatestVersion @ ${fn.node.path}`,
     ]);
-    // The inbound mail function has its own dead-letter queue, so nag does not flag it for one.
+    // The inbound mail and attachment arrival functions (invoked asynchronously) have their own
+    // dead-letter queues, so nag does not flag them for one.
     const withoutDeadLetterQueue = functions
-      .filter((fn) => fn !== mail.inboundFunction)
+      .filter((fn) => fn !== mail.inboundFunction && fn !== arrivals.arrivalFunction)
       .map((fn) => `Serverless-LambdaDLQ @ ${fn.node.path}`);
     const mixedRoutes = stack.api.node.children
       .filter((c) => c instanceof HttpRoute && ROUTE_KEYS_WITHOUT_AUTHORIZER.has(routeKeyOf(c)))
@@ -123,15 +125,21 @@ describe('the casewatch app', () => {
         ...stack.api.node.findAll().filter((c) => c instanceof CfnPermission),
         mail.inboundFunction.node.findChild('AllowSes'),
       ].map((permission) => `lambda_function_public_access_prohibited_check @ ${permission.node.path}`),
-      ...['Timers/DeadLetterQueue', 'Reactions/StreamFailureQueue', 'Mail/InboundDeadLetterQueue'].map(
-        (queue) => `sqs_dlq_check @ ${STACK_NAME}/${queue}`,
-      ),
+      ...[
+        'Timers/DeadLetterQueue',
+        'Reactions/StreamFailureQueue',
+        'Mail/InboundDeadLetterQueue',
+        'AttachmentArrivals/DeadLetterQueue',
+      ].map((queue) => `sqs_dlq_check @ ${STACK_NAME}/${queue}`),
       ...[stack.attachments.bucket, stack.attachments.accessLogsBucket, mail.inboundBucket].flatMap(
         (bucket) => [
           `s3_bucket_default_encryption_kms_check @ ${bucket.node.path}`,
           `s3_bucket_object_lock_enabled_check @ ${bucket.node.path}`,
-          `s3_event_notifications_enabled_check @ ${bucket.node.path}`,
         ],
+      ),
+      // The attachments bucket notifies EventBridge, so only the other two acknowledge CT.S3.PR.4.
+      ...[stack.attachments.accessLogsBucket, mail.inboundBucket].map(
+        (bucket) => `s3_event_notifications_enabled_check @ ${bucket.node.path}`,
       ),
       `s3_bucket_logging_enabled_check @ ${stack.attachments.accessLogsBucket.node.path}`,
     ];
@@ -150,7 +158,9 @@ describe('the casewatch app', () => {
         ...mixedRoutes,
         `AwsSolutions-COG8 @ ${STACK_NAME}/Identity/UserPool`,
         `AwsSolutions-SMG4 @ ${STACK_NAME}/Identity/SigningSecret`,
-        `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*] @ ${STACK_NAME}/Api/CaseRequestsRole/AttachmentObjects`,
+        `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/cases/*] @ ${STACK_NAME}/Api/CaseRequestsRole/AttachmentObjects`,
+        `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/cases/*] @ ${arrivals.arrivalFunction.node.path}Role/UploadedObjects`,
+        `Serverless-SQSRedrivePolicy @ ${STACK_NAME}/AttachmentArrivals/DeadLetterQueue`,
         `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${timers.scheduleGroup.scheduleGroupName}/*] @ ${STACK_NAME}/Reactions/CaseStreamRole/TimerSchedules`,
         `AwsSolutions-IAM5[Resource::*] @ ${STACK_NAME}/Reactions/CaseStreamRole/ListStreams`,
         `Serverless-SQSRedrivePolicy @ ${STACK_NAME}/Timers/DeadLetterQueue`,

@@ -18,6 +18,7 @@ import {
   SENT_MAIL_LEDGER_KEYS,
 } from '../../infra/constructs/mail.ts';
 import {
+  expectAlarmedDeadLetterQueue,
   PLACEHOLDER_MAIL_FINDING,
   type SynthesizedCasewatch,
   synthCasewatch,
@@ -225,19 +226,7 @@ describe('the inbound function', () => {
   });
 
   it('parks failed asynchronous invocations in its own encrypted dead-letter queue, which alarms', () => {
-    expect(app.resource(ids.fn).Properties.DeadLetterConfig).toEqual({ TargetArn: getAtt(ids.dlq) });
-    expect(app.resource(ids.dlq).Properties).toMatchObject({ SqsManagedSseEnabled: true });
-    const alarms = app
-      .resourcesOf('AWS::CloudWatch::Alarm')
-      .filter(
-        (a) =>
-          a.props.MetricName === 'ApproximateNumberOfMessagesVisible' &&
-          JSON.stringify(a.props.Dimensions) ===
-            JSON.stringify([{ Name: 'QueueName', Value: getAtt(ids.dlq, 'QueueName') }]),
-      );
-    expect(alarms).toHaveLength(1);
-    expect(alarms[0]?.props).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
-    expect(app.stack.mail.alarms.map((a) => app.logicalId(a))).toEqual(alarms.map((a) => a.id));
+    expectAlarmedDeadLetterQueue(app, ids.fn, ids.dlq, app.stack.mail.alarms);
   });
 
   it('is allowed exactly what it calls, each on its own resource', () => {

@@ -99,6 +99,17 @@ beforeAll(() => {
 });
 afterAll(() => app.cleanup());
 
+/** Every queue work that was given up on ends up in, in the order the stack hands them over. */
+const deadLetterQueues = () => {
+  const { timers, reactions, mail, arrivals } = app.stack;
+  return [
+    timers.deadLetterQueue,
+    reactions.streamFailureQueue,
+    mail.deadLetterQueue,
+    arrivals.deadLetterQueue,
+  ];
+};
+
 const widget = (title: string): Widget => {
   const found = widgets.filter((w) => w.properties.title === title);
   expect(found, title).toHaveLength(1);
@@ -254,8 +265,7 @@ describe('the dashboard', () => {
   });
 
   it('shows the depth of every dead-letter queue', () => {
-    const { timers, reactions, mail } = app.stack;
-    const queues = [timers.deadLetterQueue, reactions.streamFailureQueue, mail.deadLetterQueue];
+    const queues = deadLetterQueues();
     const w = widget('Dead-letter queue depth');
     expect(
       w.metrics.map((m) => ({ namespace: m.namespace, metricName: m.metricName, stat: m.options.stat })),
@@ -379,16 +389,8 @@ describe('alarms', () => {
   });
 
   it('page on any message in any dead-letter queue, one alarm per queue', () => {
-    const { timers, reactions, mail } = app.stack;
-    for (const queue of [timers.deadLetterQueue, reactions.streamFailureQueue, mail.deadLetterQueue]) {
-      const found = alarms().filter(
-        (a) =>
-          a.props.MetricName === 'ApproximateNumberOfMessagesVisible' &&
-          JSON.stringify(a.props.Dimensions) ===
-            JSON.stringify([
-              { Name: 'QueueName', Value: { 'Fn::GetAtt': [app.logicalId(queue), 'QueueName'] } },
-            ]),
-      );
+    for (const queue of deadLetterQueues()) {
+      const found = app.queueDepthAlarms(app.logicalId(queue));
       expect(found, queue.node.path).toHaveLength(1);
       expect(found[0]?.props.AlarmActions).toEqual([topicRef()]);
     }

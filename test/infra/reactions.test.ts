@@ -83,14 +83,7 @@ describe('the stream failure queue', () => {
   });
 
   it('raises an alarm as soon as it holds a message', () => {
-    const alarms = app
-      .resourcesOf('AWS::CloudWatch::Alarm')
-      .filter(
-        (a) =>
-          a.props.MetricName === 'ApproximateNumberOfMessagesVisible' &&
-          JSON.stringify(a.props.Dimensions) ===
-            JSON.stringify([{ Name: 'QueueName', Value: getAtt(ids.failures, 'QueueName') }]),
-      );
+    const alarms = app.queueDepthAlarms(ids.failures);
     // Its own, and none from the observability construct (which only alarms on queues nobody else does).
     expect(alarms.map((a) => a.id)).toEqual([app.logicalId(app.stack.reactions.alarms[0] as Alarm)]);
     expect(alarms[0]?.props).toMatchObject({

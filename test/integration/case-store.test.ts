@@ -226,7 +226,22 @@ describe('timeline', () => {
       },
       { type: 'message.posted', visibility: 'internal', body: 'ping finance', channel: 'api' },
       { type: 'escalation.requested', reason: 'too slow' },
-      { type: 'attachment.added', attachmentId: 'a1', fileName: 'x.png', contentType: 'image/png', size: 12 },
+      {
+        type: 'attachment.added',
+        attachmentId: 'a1',
+        fileName: 'x.png',
+        contentType: 'image/png',
+        size: 12,
+        visibility: 'public',
+      },
+      {
+        type: 'attachment.added',
+        attachmentId: 'a2',
+        fileName: 'ledger.csv',
+        contentType: 'text/csv',
+        size: 40,
+        visibility: 'internal',
+      },
       { type: 'sla.at_risk', deadline: 'next-update', dueAt: at(600) },
     ] as const;
     timeline = [opened(c), ...bodies.map((b) => event(c, b))];

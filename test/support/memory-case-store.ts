@@ -4,9 +4,11 @@ import { BACKLOG_STATUSES } from '../../shared/domain/status.ts';
 import type { TimelineEvent } from '../../shared/domain/timeline.ts';
 import {
   AlreadyAppliedError,
+  type AttachmentRecord,
   type BacklogCount,
   type CaseStore,
   type Page,
+  type PendingUpload,
   type WriteOptions,
   type WriteOutcome,
 } from '../../shared/ports/case-store.ts';
@@ -24,15 +26,28 @@ export class MemoryCaseStore implements CaseStore {
   readonly stream: StoredChange[] = [];
   /** `onceKey`s of changes already applied. */
   readonly applied = new Set<string>();
+  /** Pending uploads and file records, by `<caseId>/<attachmentId>`. */
+  readonly uploads = new Map<string, PendingUpload>();
+  readonly attachments = new Map<string, AttachmentRecord>();
 
   private once(options: WriteOptions | undefined): void {
     if (options?.onceKey && this.applied.has(options.onceKey)) throw new AlreadyAppliedError(options.onceKey);
+    // As in the table: a file record is never overwritten, and a change that would is refused whole.
+    const taken = options?.attachments?.find((a) => this.attachments.has(`${a.caseId}/${a.attachmentId}`));
+    if (taken) throw new Error(`attachment ${taken.attachmentId} is already recorded`);
+  }
+
+  /** What every committed write does besides the case and its events: its once-key and file records. */
+  private keep(options: WriteOptions | undefined): void {
+    if (options?.onceKey) this.applied.add(options.onceKey);
+    for (const a of options?.attachments ?? [])
+      this.attachments.set(`${a.caseId}/${a.attachmentId}`, structuredClone(a));
   }
 
   async create(c: Case, events: TimelineEvent[], options?: WriteOptions): Promise<boolean> {
     this.once(options);
     if (this.cases.has(c.id) || [...this.cases.values()].some((x) => x.number === c.number)) return false;
-    if (options?.onceKey) this.applied.add(options.onceKey);
+    this.keep(options);
     this.cases.set(c.id, structuredClone(c));
     this.events.set(c.id, structuredClone(events));
     this.stream.push({ kind: 'case', before: null, after: structuredClone(c) });
@@ -61,7 +76,7 @@ export class MemoryCaseStore implements CaseStore {
     if (next.version !== expectedVersion + 1)
       throw new RangeError('next.version must be expectedVersion + 1');
     this.once(options);
-    if (options?.onceKey) this.applied.add(options.onceKey);
+    this.keep(options);
     this.cases.set(next.id, structuredClone(next));
     this.events.get(next.id)?.push(...structuredClone(events));
     this.stream.push({ kind: 'case', before: structuredClone(current), after: structuredClone(next) });
@@ -75,6 +90,20 @@ export class MemoryCaseStore implements CaseStore {
 
   async list(): Promise<Page<Case>> {
     throw new Error('listing is not part of the in-memory store');
+  }
+
+  async recordUpload(upload: PendingUpload): Promise<void> {
+    const key = `${upload.caseId}/${upload.attachmentId}`;
+    if (this.uploads.has(key)) throw new Error(`upload ${upload.attachmentId} is already recorded`);
+    this.uploads.set(key, structuredClone(upload));
+  }
+
+  async getUpload(caseId: string, attachmentId: string): Promise<PendingUpload | null> {
+    return structuredClone(this.uploads.get(`${caseId}/${attachmentId}`) ?? null);
+  }
+
+  async getAttachment(caseId: string, attachmentId: string): Promise<AttachmentRecord | null> {
+    return structuredClone(this.attachments.get(`${caseId}/${attachmentId}`) ?? null);
   }
 
   async backlog(): Promise<BacklogCount[]> {

@@ -7,20 +7,20 @@ import { BACKLOG_STATUSES, type BacklogStatus, type CaseStatus } from '../../dom
 import { CaseSurveySchema } from '../../domain/survey.ts';
 import { isPublicEvent, type TimelineEvent, TimelineEventSchema } from '../../domain/timeline.ts';
 import { desiredTimers, type TimedCase } from '../../domain/timers.ts';
-import type { BacklogCount } from '../../ports/case-store.ts';
+import type { AttachmentRecord, BacklogCount, PendingUpload } from '../../ports/case-store.ts';
 import { inSchemaOrder } from './key-order.ts';
-import { GLOBAL_INDEXES, KEY_ATTRIBUTES, TABLE_KEYS } from './table-definition.ts';
+import { GLOBAL_INDEXES, KEY_ATTRIBUTES, TABLE_KEYS, TTL_ATTRIBUTE } from './table-definition.ts';
 
 /**
- * How cases, case numbers, timeline events and backlog counters become items of the single table (see the access
- * pattern table in `table-definition.ts`). Every key is built here and nowhere else, the sent-mail ledger's
+ * How cases, case numbers, timeline events, uploads, attachment records and backlog counters become items of
+ * the single table (see the access pattern table in `table-definition.ts`). Every key is built here and nowhere else, the sent-mail ledger's
  * and the auto-reply limiter's included.
  */
 export type Item = Record<string, unknown>;
 
 /** Which kind of record an item is; lets a reader refuse an item of the wrong kind instead of misreading it. */
 export const ENTITY_ATTRIBUTE = 'entity';
-export type Entity = 'case' | 'case-number' | 'event' | 'counter' | 'once';
+export type Entity = 'case' | 'case-number' | 'event' | 'counter' | 'once' | 'upload' | 'attachment';
 
 const PK = TABLE_KEYS.partitionKey;
 const SK = TABLE_KEYS.sortKey;
@@ -29,6 +29,8 @@ const { queue, byAssignee, byRequester, bySeller, publicTimeline } = GLOBAL_INDE
 const CASE_SORT_KEY = 'CASE';
 const NUMBER_SORT_KEY = 'NUMBER';
 export const EVENT_SORT_KEY_PREFIX = 'EVENT#';
+const UPLOAD_SORT_KEY_PREFIX = 'UPLOAD#';
+const ATTACHMENT_SORT_KEY_PREFIX = 'ATTACHMENT#';
 /** The one partition holding every backlog counter, so the whole backlog is a single Query. */
 export const BACKLOG_PARTITION = 'BACKLOG';
 
@@ -61,6 +63,16 @@ export const keys = {
   event: (caseId: string, eventId: string): Item => ({
     [PK]: `CASE#${caseId}`,
     [SK]: `${EVENT_SORT_KEY_PREFIX}${eventId}`,
+  }),
+  /** An upload URL handed out, in its case's partition (outside the `EVENT#` range a timeline reads). */
+  upload: (caseId: string, attachmentId: string): Item => ({
+    [PK]: `CASE#${caseId}`,
+    [SK]: `${UPLOAD_SORT_KEY_PREFIX}${attachmentId}`,
+  }),
+  /** A file's record, read by a download with one GetItem. */
+  attachment: (caseId: string, attachmentId: string): Item => ({
+    [PK]: `CASE#${caseId}`,
+    [SK]: `${ATTACHMENT_SORT_KEY_PREFIX}${attachmentId}`,
   }),
   queue: (status: CaseStatus, level: SeverityLevel): string => `Q#${status}#${level}`,
   assignee: (email: string): string => `A#${normalizeEmail(email)}`,
@@ -223,7 +235,54 @@ export function eventFromItem(item: Item): TimelineEvent {
   for (const [name, value] of Object.entries(item)) if (!NON_DOMAIN_ATTRIBUTES.has(name)) event[name] = value;
   // Messages stored before every message named its channel came through the API (mail ones said so).
   if (event.type === 'message.posted' && event.channel === undefined) event.channel = 'api';
+  // Files stored before staff could attach internal ones were all public (and are on the public index).
+  if (event.type === 'attachment.added' && event.visibility === undefined) event.visibility = 'public';
   return inSchemaOrder(TimelineEventSchema, event as unknown as TimelineEvent);
+}
+
+/** Just the record's fields, by name: an upload item carries more, and keys never leak into a record. */
+function attachmentFields(from: object): AttachmentRecord {
+  const r = from as AttachmentRecord;
+  return {
+    caseId: r.caseId,
+    attachmentId: r.attachmentId,
+    fileName: r.fileName,
+    contentType: r.contentType,
+    size: r.size,
+    visibility: r.visibility,
+    blobKey: r.blobKey,
+  };
+}
+
+export function attachmentToItem(r: AttachmentRecord): Item {
+  return {
+    ...keys.attachment(keyPart(r.caseId, 'a case id'), keyPart(r.attachmentId, 'an attachment id')),
+    [ENTITY_ATTRIBUTE]: 'attachment',
+    ...attachmentFields(r),
+  };
+}
+
+export function attachmentFromItem(item: Item): AttachmentRecord {
+  entityOf(item, 'attachment');
+  return attachmentFields(item);
+}
+
+/** A pending upload, expiring (by TTL, in epoch seconds) at `expiresAtEpoch`. */
+export function uploadToItem(u: PendingUpload, expiresAtEpoch: number): Item {
+  return {
+    ...keys.upload(keyPart(u.caseId, 'a case id'), keyPart(u.attachmentId, 'an attachment id')),
+    [ENTITY_ATTRIBUTE]: 'upload',
+    ...attachmentFields(u),
+    uploadedBy: u.uploadedBy,
+    expiresAt: u.expiresAt,
+    [TTL_ATTRIBUTE]: expiresAtEpoch,
+  };
+}
+
+export function uploadFromItem(item: Item): PendingUpload {
+  entityOf(item, 'upload');
+  const u = item as unknown as PendingUpload;
+  return { ...attachmentFields(item), uploadedBy: u.uploadedBy, expiresAt: u.expiresAt };
 }
 
 /** The backlog counter a case counts in: its status × level, or none once closed. */

@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Case } from '../../domain/case.ts';
 import { epochOf } from '../../domain/instant.ts';
 import { SEVERITY_LEVELS } from '../../domain/severity.ts';
@@ -15,6 +15,8 @@ import {
   type WriteOutcome,
 } from '../../ports/case-store.ts';
 import {
+  attachmentFromItem,
+  attachmentToItem,
   BACKLOG_PARTITION,
   backlogCounterUpdate,
   backlogDeltas,
@@ -28,15 +30,22 @@ import {
   eventToItem,
   type Item,
   keys,
+  uploadFromItem,
+  uploadToItem,
 } from './case-items.ts';
 import { createCursorCodec } from './cursor.ts';
-import { CONDITIONAL_CHECK_FAILED, transactWrite } from './dynamodb-calls.ts';
+import { CONDITIONAL_CHECK_FAILED, isConditionFailure, transactWrite } from './dynamodb-calls.ts';
 import { planCaseList, planTimeline } from './list-plans.ts';
 import { createPageReader } from './page-reader.ts';
 import { TABLE_KEYS, TTL_ATTRIBUTE } from './table-definition.ts';
 
 /** How long a change's `onceKey` marker is kept: far longer than any retry of the same delivery. */
 const ONCE_KEEP_SECONDS = 30 * 24 * 3600;
+/**
+ * How long an upload is kept after its URL expires: a file put at the last moment is still recorded
+ * when the delivery of its arrival is retried (EventBridge retries for up to a day).
+ */
+const UPLOAD_KEEP_SECONDS = 2 * 24 * 3600;
 
 /** What one store needs: its table, the policy its list keys sort by, and how to sign cursors. */
 export interface CaseStoreOptions {
@@ -127,9 +136,25 @@ export function createCaseStore({ client, tableName, policy, cursorKey }: CaseSt
     return out.Item ? (out.Item as StoredSlot) : null;
   }
 
-  function checkEventsOf(c: Case, events: TimelineEvent[]): void {
+  function checkEventsOf(c: Case, events: TimelineEvent[], options: WriteOptions | undefined): void {
     const stray = events.find((e) => e.caseId !== c.id);
     if (stray) throw new RangeError(`event ${stray.id} belongs to case ${stray.caseId}, not ${c.id}`);
+    const strayFile = options?.attachments?.find((a) => a.caseId !== c.id);
+    if (strayFile)
+      throw new RangeError(
+        `attachment ${strayFile.attachmentId} belongs to case ${strayFile.caseId}, not ${c.id}`,
+      );
+  }
+
+  /** The file records a change writes with itself, each new (a record is never overwritten). */
+  const attachmentPuts = (options: WriteOptions | undefined) =>
+    (options?.attachments ?? []).map((a) => putNew(attachmentToItem(a)));
+
+  async function getItem(key: Item): Promise<Item | null> {
+    if (![key[PK], key[TABLE_KEYS.sortKey]].every((k) => typeof k === 'string' && plausibleId(k)))
+      return null;
+    const out = await client.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
+    return out.Item ?? null;
   }
 
   async function getCase(id: string): Promise<Case | null> {
@@ -144,20 +169,21 @@ export function createCaseStore({ client, tableName, policy, cursorKey }: CaseSt
 
   return {
     async create(c, events, options) {
-      checkEventsOf(c, events);
+      checkEventsOf(c, events, options);
       const once = onceItem(options, c);
       const result = await transactWrite(client, [
         putNew(caseToItem(c, policy)),
         putNew(caseNumberToItem(c)),
         ...counterUpdates(null, c),
         ...events.map((e) => putNew(eventToItem(e))),
+        ...attachmentPuts(options),
         ...(once ? [putNew(once)] : []),
       ]);
       if (result.ok) return true;
       refuseIfApplied(options, result.reasons);
       const [caseTaken, numberTaken] = result.reasons;
       if (caseTaken === CONDITIONAL_CHECK_FAILED || numberTaken === CONDITIONAL_CHECK_FAILED) return false;
-      throw new Error(`case ${c.id}: an event id of the new case is already stored`);
+      throw new Error(`case ${c.id}: an event or attachment id of the new case is already stored`);
     },
 
     async update(next, expectedVersion, events, options): Promise<WriteOutcome> {
@@ -166,7 +192,7 @@ export function createCaseStore({ client, tableName, policy, cursorKey }: CaseSt
           `case ${next.id}: the next version must be ${expectedVersion + 1}, got ${next.version}`,
         );
       }
-      checkEventsOf(next, events);
+      checkEventsOf(next, events, options);
       // The counters to move depend on the case's stored status and level; the write below is guarded
       // on exactly what was read here, so the counters move with the case or not at all. A case that
       // does not exist (the caller re-reads and finds nothing) or moved on is stale without a write.
@@ -195,12 +221,13 @@ export function createCaseStore({ client, tableName, policy, cursorKey }: CaseSt
         },
         ...counterUpdates(before, next),
         ...events.map((e) => putNew(eventToItem(e))),
+        ...attachmentPuts(options),
         ...(once ? [putNew(once)] : []),
       ]);
       if (result.ok) return { ok: true };
       refuseIfApplied(options, result.reasons);
       if (result.reasons[0] === CONDITIONAL_CHECK_FAILED) return { ok: false, reason: 'stale' };
-      throw new Error(`case ${next.id}: an event id of this change is already stored`);
+      throw new Error(`case ${next.id}: an event or attachment id of this change is already stored`);
     },
 
     async get(id) {
@@ -235,6 +262,33 @@ export function createCaseStore({ client, tableName, policy, cursorKey }: CaseSt
       if (plan === null) return reader.nothing(null, page);
       const { items, cursor } = await reader.read(plan, page);
       return { items: items.map(caseFromItem), cursor };
+    },
+
+    async recordUpload(upload) {
+      const keepUntil = Math.floor(epochOf(upload.expiresAt) / 1000) + UPLOAD_KEEP_SECONDS;
+      try {
+        await client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: uploadToItem(upload, keepUntil),
+            ConditionExpression: 'attribute_not_exists(#pk)',
+            ExpressionAttributeNames: { '#pk': PK },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        throw new Error(`case ${upload.caseId}: upload ${upload.attachmentId} is already recorded`);
+      }
+    },
+
+    async getUpload(caseId, attachmentId) {
+      const item = await getItem(keys.upload(caseId, attachmentId));
+      return item ? uploadFromItem(item) : null;
+    },
+
+    async getAttachment(caseId, attachmentId) {
+      const item = await getItem(keys.attachment(caseId, attachmentId));
+      return item ? attachmentFromItem(item) : null;
     },
 
     /** One consistent Query of the counter partition (24 small items); a counter never written is 0. */

@@ -10,6 +10,8 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * | case by number                         | pk `NUMBER#<number>`, sk `NUMBER` → caseId           |
  * | a case's timeline, paged               | pk `CASE#<id>`, sk begins_with `EVENT#` (ULID order)  |
  * | a case's public timeline, paged        | GSI `publicTimeline`: gsi4pk `<caseId>`, gsi4sk event id |
+ * | an upload URL handed out, until its file arrives | pk `CASE#<id>`, sk `UPLOAD#<attachmentId>`, TTL 2 days past the URL |
+ * | a file of a case (what a download reads) | pk `CASE#<id>`, sk `ATTACHMENT#<attachmentId>`, written with its `attachment.added` |
  * | queue by status × severity, by deadline| GSI `queue`: gsi1pk `Q#<status>#<level>`, gsi1sk `<deadline>#<id>` |
  * | an agent's cases, by deadline          | GSI `byAssignee`: gsi2pk `A#<email>`, gsi2sk `<deadline>#<id>` |
  * | a requester's cases (by email), by deadline | GSI `byRequester`: gsi3pk `R#E#<email>`, gsi3sk `<deadline>#<id>` |

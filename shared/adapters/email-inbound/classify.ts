@@ -1,5 +1,6 @@
 import { type AddressObject, type ParsedMail, simpleParser } from 'mailparser';
 import { caseNumberFromSubject } from '../../domain/email/addressing.ts';
+import { mailAttachmentName } from '../../domain/file-name.ts';
 import type { InboundMail, InboundMessage } from '../../ports/inbound-mail.ts';
 import { extractFields } from './extract-fields.ts';
 import { stripQuotedHistory } from './quoted-history.ts';
@@ -80,7 +81,8 @@ function classify(mail: ParsedMail, options: ReadInboundOptions): InboundMail {
     subject,
     text,
     attachments: mail.attachments.map((a, i) => ({
-      fileName: a.filename ?? `attachment-${i + 1}`,
+      // A file the mail names not at all is named as one whose name is unusable (`attachment-2.pdf`).
+      fileName: a.filename ?? mailAttachmentName('', i + 1, a.contentType),
       contentType: a.contentType,
       size: a.size ?? a.content.length,
       content: a.content,

@@ -1,10 +1,10 @@
 import { type Channel, type NewCaseFacts, newCase, type OpenCaseInput } from '../case.ts';
+import { type AttachedFile, fileAdded } from './attachment.ts';
 import type { DecidedEvent, Decision } from './decision.ts';
-import type { AttachedFile } from './post-message.ts';
 
 export interface OpeningFacts extends NewCaseFacts {
   channel: Channel;
-  /** Files that arrived with it (email attachments), already stored. */
+  /** Files that arrived with it (email attachments), already stored; public, as the requester's own. */
   attachments?: readonly AttachedFile[] | undefined;
   /** False: no automatic acknowledgment may go out (too many automatic answers to this sender). */
   acknowledge?: boolean | undefined;
@@ -20,7 +20,7 @@ export function openNewCase(input: OpenCaseInput, facts: OpeningFacts): Decision
       level: c.severity.level,
       ...(facts.acknowledge === false ? { acknowledge: false } : {}),
     },
-    ...(facts.attachments ?? []).map((a): DecidedEvent => ({ type: 'attachment.added', ...a })),
+    ...(facts.attachments ?? []).map((a) => fileAdded(a, 'public')),
   ];
   return { case: c, events };
 }

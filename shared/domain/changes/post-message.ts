@@ -2,17 +2,10 @@ import type { Case, Channel } from '../case.ts';
 import type { Instant } from '../instant.ts';
 import type { SlaPolicy } from '../sla-policy.ts';
 import type { Visibility } from '../timeline.ts';
+import { type AttachedFile, fileAdded } from './attachment.ts';
 import { type DecidedEvent, isRefusal, type Outcome, refuseIfClosed } from './decision.ts';
 import { moveStatus } from './move-status.ts';
 import { givePublicUpdate } from './public-update.ts';
-
-/** A file that came with a message or a new case, already stored. */
-export interface AttachedFile {
-  attachmentId: string;
-  fileName: string;
-  contentType: string;
-  size: number;
-}
 
 /** Consumer-case details a message supplies; each fills its field only if the case lacks it. */
 export interface SuppliedDetails {
@@ -27,6 +20,7 @@ export interface MessageInput {
   author: 'staff' | 'requester' | 'system';
   /** How it arrived: the API, mail, or the portal. */
   channel: Channel;
+  /** Files that came with it (a mail's), already stored; they are as visible as the message. */
   attachments?: readonly AttachedFile[] | undefined;
   details?: SuppliedDetails | undefined;
 }
@@ -45,7 +39,7 @@ export function postMessage(c: Case, input: MessageInput, at: Instant, policy: S
     body: input.body,
     channel: input.channel,
   };
-  const files: DecidedEvent[] = (input.attachments ?? []).map((a) => ({ type: 'attachment.added', ...a }));
+  const files: DecidedEvent[] = (input.attachments ?? []).map((a) => fileAdded(a, input.visibility));
   let next = c;
   const filled = fillMissingDetails(c, input.details);
   if (filled) {

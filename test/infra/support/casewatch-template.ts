@@ -1,10 +1,12 @@
 import type { CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
+import { expect } from 'vitest';
 import { buildApp, STACK_NAME } from '../../../infra/app.ts';
 import { type CasewatchStack, PLACEHOLDER_MAIL_WARNING } from '../../../infra/casewatch-stack.ts';
-import { type TemplateQueries, templateQueries } from './template-queries.ts';
+import { getAtt, type Json, type TemplateQueries, templateQueries } from './template-queries.ts';
 import { readValidationReport, tempOutdir, type ValidationReport } from './validation-report.ts';
 
 /**
@@ -66,4 +68,24 @@ export function synthCasewatchWith(context: Record<string, unknown>): Synthesize
   const synthesized = synthCasewatch(context);
   synthesized.cleanup();
   return synthesized;
+}
+
+/**
+ * A function invoked asynchronously parks what fails in its own SQS-encrypted dead-letter queue, and exactly
+ * one alarm, among those its construct owns (`ownerAlarms`), goes off on any message in it. Answers that
+ * alarm's properties.
+ */
+export function expectAlarmedDeadLetterQueue(
+  app: SynthesizedCasewatch,
+  fnId: string,
+  dlqId: string,
+  ownerAlarms: readonly Alarm[],
+): Json {
+  expect(app.resource(fnId).Properties.DeadLetterConfig).toEqual({ TargetArn: getAtt(dlqId) });
+  expect(app.resource(dlqId).Properties).toMatchObject({ SqsManagedSseEnabled: true });
+  const alarms = app.queueDepthAlarms(dlqId);
+  expect(alarms).toHaveLength(1);
+  expect(alarms[0]?.props).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+  expect(ownerAlarms.map((a) => app.logicalId(a))).toEqual(alarms.map((a) => a.id));
+  return alarms[0]?.props ?? {};
 }

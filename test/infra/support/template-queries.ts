@@ -87,6 +87,8 @@ export interface TemplateQueries {
   servicesOf(roleId: string): string[];
   /** The properties of a function's one event source mapping (fails unless it has exactly one). */
   mappingOf(functionId: string): Json;
+  /** The alarms on a queue's depth (visible messages), with their logical ids. */
+  queueDepthAlarms(queueId: string): { id: string; props: Json }[];
 }
 
 export function templateQueries(template: Template): TemplateQueries {
@@ -146,5 +148,12 @@ export function templateQueries(template: Template): TemplateQueries {
       expect(mappings, functionId).toHaveLength(1);
       return mappings[0]?.props ?? {};
     },
+    queueDepthAlarms: (queueId) =>
+      resourcesOf('AWS::CloudWatch::Alarm').filter(
+        (a) =>
+          a.props.MetricName === 'ApproximateNumberOfMessagesVisible' &&
+          JSON.stringify(a.props.Dimensions) ===
+            JSON.stringify([{ Name: 'QueueName', Value: getAtt(queueId, 'QueueName') }]),
+      ),
   };
 }

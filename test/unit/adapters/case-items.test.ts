@@ -3,6 +3,8 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  attachmentFromItem,
+  attachmentToItem,
   backlogCounterUpdate,
   backlogDeltas,
   caseFromItem,
@@ -14,6 +16,8 @@ import {
   eventToItem,
   type Item,
   keys,
+  uploadFromItem,
+  uploadToItem,
 } from '../../../shared/adapters/dynamodb/case-items.ts';
 import { changeFromStreamRecord } from '../../../shared/adapters/dynamodb/stream-records.ts';
 import {
@@ -28,6 +32,7 @@ import { firstResponseDueAt } from '../../../shared/domain/sla.ts';
 import { createSlaPolicy } from '../../../shared/domain/sla-policy.ts';
 import { BACKLOG_STATUSES, CASE_STATUSES } from '../../../shared/domain/status.ts';
 import { isPublicEvent, type TimelineEvent } from '../../../shared/domain/timeline.ts';
+import type { PendingUpload } from '../../../shared/ports/case-store.ts';
 
 const policy = createSlaPolicy();
 const openedAt = '2026-03-02T09:00:00.000Z';
@@ -148,6 +153,18 @@ describe('event items', () => {
       from: null,
       to: 'a@support.example',
     },
+    ...(['public', 'internal'] as const).map(
+      (visibility, i): TimelineEvent => ({
+        ...base,
+        id: `01JD000000000000000000002${i}`,
+        type: 'attachment.added',
+        attachmentId: `01JD000000000000000000003${i}`,
+        fileName: 'ledger.csv',
+        contentType: 'text/csv',
+        size: 40,
+        visibility,
+      }),
+    ),
   ];
 
   it.each(events)('round-trip, and only public ones enter the public timeline index ($type)', (e) => {
@@ -177,6 +194,69 @@ describe('event items', () => {
         },
       ),
     );
+  });
+
+  it('an internal file stays off the public timeline index', () => {
+    const internal = events.find((e) => e.type === 'attachment.added' && e.visibility === 'internal');
+    expect(internal && eventToItem(internal).gsi4pk).toBeUndefined();
+  });
+
+  it('read a file stored before files had a visibility as public, as every such file was', () => {
+    const file = events.find((e) => e.type === 'attachment.added' && e.visibility === 'public');
+    if (file?.type !== 'attachment.added') throw new Error('no public file event');
+    const { visibility: _, ...older } = eventToItem(file);
+    expect(eventFromItem(older)).toEqual(file);
+  });
+});
+
+describe('upload and file items', () => {
+  const c = consumerCase();
+  const upload: PendingUpload = {
+    caseId: c.id,
+    attachmentId: '01JD0000000000000000000040',
+    fileName: 'shot.png',
+    contentType: 'image/png',
+    size: 1234,
+    visibility: 'internal',
+    blobKey: `cases/${c.id}/01JD0000000000000000000040/shot.png`,
+    uploadedBy: { role: 'agent', id: 'alice@support.example' },
+    expiresAt: toInstant(Date.parse(openedAt) + 15 * 60_000),
+  };
+  const { uploadedBy: _by, expiresAt: _until, ...file } = upload;
+
+  it('live in their case partition, outside the EVENT# range every timeline read is limited to', () => {
+    for (const key of [keys.upload(c.id, upload.attachmentId), keys.attachment(c.id, upload.attachmentId)]) {
+      expect(key.pk).toBe(keys.casePartition(c.id));
+      expect(String(key.sk).startsWith('EVENT#')).toBe(false);
+    }
+    expect(keys.upload(c.id, 'X')).toEqual({ pk: `CASE#${c.id}`, sk: 'UPLOAD#X' });
+    expect(keys.attachment(c.id, 'X')).toEqual({ pk: `CASE#${c.id}`, sk: 'ATTACHMENT#X' });
+  });
+
+  it('round-trip, an upload with its TTL, and neither is read as the other', () => {
+    const uploadItem = uploadToItem(upload, 1_800_000_000);
+    expect(uploadItem.expiration).toBe(1_800_000_000);
+    expect(uploadFromItem(uploadItem)).toEqual(upload);
+    const fileItem = attachmentToItem(upload);
+    expect(attachmentFromItem(fileItem)).toEqual(file);
+    expect(Object.keys(fileItem)).not.toContain('uploadedBy');
+    expect(() => attachmentFromItem(uploadItem)).toThrow();
+    expect(() => uploadFromItem(fileItem)).toThrow();
+  });
+
+  it('refuse ids that would make keys ambiguous', () => {
+    expect(() => attachmentToItem({ ...file, attachmentId: 'a#b' })).toThrow(RangeError);
+    expect(() => uploadToItem({ ...upload, caseId: '' }, 1)).toThrow(RangeError);
+  });
+
+  it('set off no reaction on the stream', () => {
+    for (const item of [uploadToItem(upload, 1), attachmentToItem(file)]) {
+      const record = {
+        eventName: 'INSERT',
+        dynamodb: { NewImage: marshall(item) },
+      } as unknown as DynamoDBRecord;
+      expect(changeFromStreamRecord(record)).toEqual({ kind: 'other' });
+    }
   });
 });
 

@@ -5,6 +5,7 @@ import { type MailDeps, receiveMail } from '../../../shared/app/receive-mail.ts'
 import { messageId } from '../../../shared/domain/email/addressing.ts';
 import type { ArchivedMail, InboundMessage } from '../../../shared/ports/inbound-mail.ts';
 import { agent, openConsumerCase } from '../../support/cases.ts';
+import { MemoryBlobStore } from '../../support/memory-blob-store.ts';
 import { TimerSim } from '../../support/timer-sim.ts';
 
 const DOMAIN = 'mail.casewatch.test';
@@ -13,16 +14,13 @@ const OTHER_KEY = new Uint8Array(32).fill(8);
 
 function setup(options: { sellers?: Record<string, string>; maxAnswers?: number } = {}) {
   const sim = new TimerSim('2026-12-01T17:00:00.000Z');
-  const blobs = new Map<string, { content: Uint8Array; contentType: string }>();
+  const blobStore = new MemoryBlobStore();
+  const blobs = blobStore.objects;
   const archived: ArchivedMail[] = [];
   const answers = new Map<string, number>();
   const deps: MailDeps = {
     ...sim.appDeps,
-    blobs: {
-      presignUpload: async () => ({ url: 'x', expiresAt: new Date(0) }),
-      presignDownload: async () => ({ url: 'x', expiresAt: new Date(0) }),
-      put: async (key, content, contentType) => void blobs.set(key, { content, contentType }),
-    },
+    blobs: blobStore,
     archive: {
       keep: async (_raw, entry) => {
         const kept = { id: `a${archived.length + 1}`, ...entry };
@@ -198,7 +196,7 @@ describe('receiveMail: new cases', () => {
     expect(sim.customerMail[0]?.kind === 'acknowledgment' && sim.customerMail[0].missing).toHaveLength(2);
   });
 
-  it('attachments are stored under the case and recorded as attachment.added', async () => {
+  it('attachments are stored under the case, recorded as public attachment.added, and have file records to download by', async () => {
     const { sim, deps, blobs } = setup();
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
     const outcome = await receiveMail(
@@ -209,11 +207,66 @@ describe('receiveMail: new cases', () => {
     const caseId = outcome.kind === 'opened' ? outcome.caseId : '';
     const added = (sim.store.events.get(caseId) ?? []).filter((e) => e.type === 'attachment.added');
     expect(added).toHaveLength(1);
+    expect(added[0]).toMatchObject({ visibility: 'public' });
     const attachmentId = added[0]?.type === 'attachment.added' ? added[0].attachmentId : '';
-    expect(blobs.get(`cases/${caseId}/${attachmentId}/shot.png`)).toEqual({
-      content: png,
+    const key = `cases/${caseId}/${attachmentId}/shot.png`;
+    expect(blobs.get(key)).toEqual({ content: png, contentType: 'image/png' });
+    expect(await sim.store.getAttachment(caseId, attachmentId)).toEqual({
+      caseId,
+      attachmentId,
+      fileName: 'shot.png',
       contentType: 'image/png',
+      size: 4,
+      visibility: 'public',
+      blobKey: key,
     });
+  });
+
+  it('a file whose name the rule refuses is kept under a generated name, never refused; so is one without a name', async () => {
+    const { sim, deps } = setup();
+    const file = (fileName: string, contentType: string) => ({
+      fileName,
+      contentType,
+      size: 1,
+      content: Buffer.from('x'),
+    });
+    const outcome = await receiveMail(
+      deps,
+      raw,
+      mail({
+        attachments: [
+          file('ok.txt', 'text/plain'),
+          file('..', 'application/pdf'),
+          file('', 'image/png'),
+          file(' \u200b ', 'application/octet-stream'),
+        ],
+      }),
+    );
+    const caseId = outcome.kind === 'opened' ? outcome.caseId : '';
+    const names = (sim.store.events.get(caseId) ?? []).flatMap((e) =>
+      e.type === 'attachment.added' ? [e.fileName] : [],
+    );
+    expect(names).toEqual(['ok.txt', 'attachment-2.pdf', 'attachment-3.png', 'attachment-4']);
+    expect([...sim.store.attachments.values()].map((a) => a.fileName).sort()).toEqual([...names].sort());
+  });
+
+  it('the files of a reply to a closed case are recorded on the follow-up case it opens', async () => {
+    const { sim, deps } = setup();
+    const c = await consumerCase(deps);
+    await changeStatus(deps, agent, c.id, { status: 'closed' });
+    const outcome = await receiveMail(
+      deps,
+      raw,
+      mail({
+        replyTokenAddress: replyAddress(c.id, KEY, DOMAIN),
+        attachments: [{ fileName: 'late.png', contentType: 'image/png', size: 1, content: Buffer.from('x') }],
+      }),
+    );
+    const opened = outcome.kind === 'opened' ? outcome.caseId : '';
+    expect(opened).not.toBe(c.id);
+    const [record] = [...sim.store.attachments.values()];
+    expect(record).toMatchObject({ caseId: opened, fileName: 'late.png' });
+    expect(record?.blobKey.startsWith('cases/')).toBe(true);
   });
 
   it('no more than the limit of automatic answers per sender per hour; the cases are still opened', async () => {
@@ -294,10 +347,10 @@ describe('receiveMail: loops and lists', () => {
 });
 
 describe('receiveMail: mail at the limits', () => {
-  it('a very long (non-ASCII) file name still gets a storable key; more than 50 files keep 50 and say so', async () => {
+  it('a very long (non-ASCII) file name still gets a storable key; more than 40 files keep 40 and say so', async () => {
     const { sim, deps, blobs } = setup();
     const long = `${'報告書'.repeat(80)}.pdf`;
-    const files = Array.from({ length: 53 }, (_, i) => ({
+    const files = Array.from({ length: 43 }, (_, i) => ({
       fileName: i === 0 ? long : `f${i}.txt`,
       contentType: 'text/plain',
       size: 1,
@@ -305,14 +358,14 @@ describe('receiveMail: mail at the limits', () => {
     }));
     const outcome = await receiveMail(deps, raw, mail({ attachments: files, text: 'Files' }));
     const caseId = outcome.kind === 'opened' ? outcome.caseId : '';
-    expect([...blobs.keys()]).toHaveLength(50);
+    expect([...blobs.keys()]).toHaveLength(40);
     for (const key of blobs.keys()) expect(Buffer.byteLength(key)).toBeLessThan(255);
     expect([...blobs.keys()][0]).toMatch(/\.pdf$/);
     const c = sim.store.cases.get(caseId);
     expect(c?.description).toContain('3 more attached files were not kept');
     const added = (sim.store.events.get(caseId) ?? []).filter((e) => e.type === 'attachment.added');
-    expect(added).toHaveLength(50);
-    expect(added[0]).toMatchObject({ fileName: long.slice(0, 255) });
+    expect(added).toHaveLength(40);
+    expect(added[0]).toMatchObject({ fileName: long });
   });
 });
 

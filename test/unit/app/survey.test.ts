@@ -16,6 +16,7 @@ import { toInstant } from '../../../shared/domain/instant.ts';
 import { SURVEY_QUESTIONS } from '../../../shared/domain/survey.ts';
 import type { CaseStore } from '../../../shared/ports/case-store.ts';
 import { agent, openConsumerCase } from '../../support/cases.ts';
+import { MemoryBlobStore } from '../../support/memory-blob-store.ts';
 import { TimerSim } from '../../support/timer-sim.ts';
 
 const ratings = { overall: 5, timeliness: 4, friendliness: 3 };
@@ -178,11 +179,7 @@ describe('GET / POST /surveys/{token} (the case-requests handler)', () => {
     const handler = createHandler({
       ...ctx.deps,
       jwtVerifier: { verify: async () => null },
-      blobs: {
-        presignUpload: async () => ({ url: 'http://blob', expiresAt: new Date() }),
-        presignDownload: async () => ({ url: 'http://blob', expiresAt: new Date() }),
-        put: async () => undefined,
-      },
+      blobs: new MemoryBlobStore(),
     });
     const send = async (
       method: 'GET' | 'POST',
