@@ -34,7 +34,7 @@ async function main(): Promise<void> {
     : '';
   console.log(`casewatch is running locally (clock: ${config.clock}, now ${runtime.clock.now().toISOString()})${resumed}
 
-  API             ${runtime.apiUrl}
+  API             ${runtime.apiUrl}  (contract ${runtime.apiUrl}/openapi.json, reference ${runtime.apiUrl}/docs)
   SES inbox       ${runtime.sesUrl}
   inbound SMTP    localhost:${runtime.smtpPort} (mail to anything@${runtime.mailDomain}; or POST raw mail to ${runtime.apiUrl}/_local/inbound)
   DynamoDB Local  ${runtime.dynamodbEndpoint}

@@ -72,6 +72,15 @@ describe('npm start (docs/local-runtime.md#what-npm-start-runs)', () => {
     });
     expect(await portOpen(dynamoPort)).toBe(true);
 
+    // The contract and its reference page, at the URLs it printed.
+    expect(out).toContain(`contract ${api}/openapi.json, reference ${api}/docs`);
+    const contract = await fetch(`${api}/openapi.json`);
+    expect(contract.status).toBe(200);
+    expect(((await contract.json()) as { openapi: string }).openapi).toBe('3.1.0');
+    const reference = await fetch(`${api}/docs`);
+    expect(reference.status).toBe(200);
+    expect(await reference.text()).toContain('<redoc spec-url="openapi.json"');
+
     // The stream reaction runs by itself: the acknowledgment reaches the SES inbox, and the metric
     // appears as an EMF line in the runtime's log (docs/architecture.md#observability: metrics printed as EMF
     // lines).
