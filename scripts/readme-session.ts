@@ -95,7 +95,7 @@ export interface Call {
 }
 
 /** Records every curl call to a directory, then hands the body on to the pipe as curl would. */
-const PRELUDE = String.raw`
+const PRELUDE = `
 set -euo pipefail
 __block=0
 __show=
@@ -103,12 +103,8 @@ curl() {
   local record body meta status=0
   record="$__calls/$(date +%s%N)-$RANDOM"
   body="$record.body"
-  meta=$(command curl "$@" -o "$body" -w '%{http_code} %{method} %{url_effective}
-%{header_json}') || status=$?
-  printf '%s
-%s
-%s
-' "$__block" "$__show" "$meta" > "$record.meta"
+  meta=$(command curl "$@" -o "$body" -w '%{http_code} %{method} %{url_effective}\\n%{header_json}') || status=$?
+  printf '%s\\n%s\\n%s\\n' "$__block" "$__show" "$meta" > "$record.meta"
   __show=
   if [ "$status" -ne 0 ]; then return "$status"; fi
   cat "$body"

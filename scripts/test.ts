@@ -70,7 +70,8 @@ try {
     [
       'npm test',
       `${((performance.now() - started) / 1000).toFixed(1)} s`,
-      vitest.code === 0 ? 'ok' : 'FAILED',
+      // The whole run: any part failing fails it.
+      typecheck.code === 0 && lint.code === 0 && vitest.code === 0 ? 'ok' : 'FAILED',
     ],
   ];
   console.log('\ntier         time     ');
