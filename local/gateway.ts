@@ -5,6 +5,7 @@ import { corsHeaders } from '../shared/http/cors.ts';
 import { problem } from '../shared/http/problem.ts';
 import { ROUTES, type RouteDefinition, type RouteGroup } from '../shared/http/routes.ts';
 import type { JwtClaims } from '../shared/ports/identity-verifier.ts';
+import type { LocalPortal } from './portal.ts';
 
 export type LambdaHandler = (
   event: APIGatewayProxyEventV2,
@@ -24,7 +25,14 @@ export interface GatewayOptions {
   /** The JWT authorizer's check for `auth: 'jwt'` routes; null means 401, as API Gateway answers. */
   verifyJwt: (token: string) => Promise<JwtClaims | null>;
   localRoutes: LocalRoutes;
+  /** The web portal at `/` (the API is then also under `/api`, as CloudFront serves them in AWS). */
+  portal?: LocalPortal | undefined;
+  /** The runtime's clock: every answer's `Date` says its time (a manual clock's, locally). */
+  now?: () => Date;
 }
+
+/** Where the portal reaches the API on its own origin, as the CloudFront distribution routes it in AWS. */
+export const API_PREFIX = '/api';
 
 /** API Gateway's payload limit for HTTP APIs. */
 const MAX_PAYLOAD = 10 * 1024 * 1024;
@@ -107,7 +115,13 @@ const TEXTUAL = /^(application\/([\w.+-]*\+)?json|text\/|application\/x-www-form
  * The local API Gateway: turns HTTP requests into API Gateway v2 events for the very handlers Lambda
  * runs, emulating the JWT authorizer on `jwt` routes and API Gateway's own 401/404/413/500 answers.
  */
-export function createGateway({ handlers, verifyJwt, localRoutes }: GatewayOptions): Server {
+export function createGateway({
+  handlers,
+  verifyJwt,
+  localRoutes,
+  portal,
+  now: clockNow,
+}: GatewayOptions): Server {
   return createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       console.error('local gateway error', error);
@@ -118,6 +132,10 @@ export function createGateway({ handlers, verifyJwt, localRoutes }: GatewayOptio
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = (req.method ?? 'GET').toUpperCase();
+    if (clockNow) res.setHeader('date', clockNow().toUTCString());
+    // `/api/…` is the API for the portal on the same origin; the API also stays at `/` for API clients.
+    const viaPrefix = url.pathname === API_PREFIX || url.pathname.startsWith(`${API_PREFIX}/`);
+    if (viaPrefix) url.pathname = url.pathname.slice(API_PREFIX.length) || '/';
     // As API Gateway does with CORS configured: preflights answered here, every answer decorated.
     const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
     for (const [name, value] of Object.entries(corsHeaders(LOCAL_ORIGINS, origin, method === 'OPTIONS')))
@@ -142,7 +160,17 @@ export function createGateway({ handlers, verifyJwt, localRoutes }: GatewayOptio
       .filter((c) => c.route.method === method)
       .map((c) => ({ c, m: c.pattern.exec(url.pathname) }))
       .find((x) => x.m !== null);
-    if (!match?.m) return send(res, 404, { message: 'Not Found' });
+    if (!match?.m) {
+      if (portal && !viaPrefix && (method === 'GET' || method === 'HEAD')) {
+        const page = await portal.serve(url.pathname, String(req.headers.accept ?? ''));
+        if (page) {
+          res.writeHead(page.status, page.headers);
+          res.end(method === 'HEAD' ? undefined : page.body);
+          return;
+        }
+      }
+      return send(res, 404, { message: 'Not Found' });
+    }
     const { route, params } = match.c;
 
     const headers: Record<string, string> = {};

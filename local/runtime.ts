@@ -41,6 +41,7 @@ import {
   startSmtpServer,
 } from './mail-inbound.ts';
 import { createMetricsTally } from './metrics-tally.ts';
+import { createLocalPortal } from './portal.ts';
 import { createLocalReactions } from './reactions.ts';
 import { createRuntimeTable, RUNTIME_TABLE_SUFFIX } from './runtime-table.ts';
 
@@ -66,6 +67,8 @@ export interface LocalRuntimeOptions {
   mailDomain?: string;
   leads?: string[];
   senderAddress?: string;
+  /** The built web portal to serve at `/` (`buildPortal()`); absent: the API only. */
+  portalDir?: string | undefined;
 }
 
 export interface LocalRuntime {
@@ -404,7 +407,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       return null;
     };
 
-    const gateway = createGateway({ handlers: groups, verifyJwt: (t) => verifier.verify(t), localRoutes });
+    const gateway = createGateway({
+      handlers: groups,
+      verifyJwt: (t) => verifier.verify(t),
+      localRoutes,
+      portal: options.portalDir ? createLocalPortal(options.portalDir) : undefined,
+      now: () => clock.now(),
+    });
     const port = await listen(gateway, options.port);
     stops.push(() => close(gateway));
     apiUrl = `http://localhost:${port}`;

@@ -1,11 +1,15 @@
 import { ConfigError, checkPortsFree, readLocalConfig } from './config.ts';
+import { buildPortal } from './portal-build.ts';
 import { startLocalRuntime } from './runtime.ts';
 
 /** `npm start`: the local runtime, configured from the environment, stopped by Ctrl-C. */
 async function main(): Promise<void> {
   const config = readLocalConfig();
   await checkPortsFree(config);
+  // The portal is built from web/ on every start (about a second), so it always matches the code.
+  const portalDir = await buildPortal();
   const runtime = await startLocalRuntime({
+    portalDir,
     port: config.port,
     dynamodbPort: config.dynamodbPort,
     sesPort: config.sesPort,
@@ -32,8 +36,11 @@ async function main(): Promise<void> {
           : ''
       })`
     : '';
-  console.log(`casewatch is running locally (clock: ${config.clock}, now ${runtime.clock.now().toISOString()})${resumed}
+  console.log(`casewatch portal: ${runtime.apiUrl}/  (local sign-in: any role, any email)
 
+casewatch is running locally (clock: ${config.clock}, now ${runtime.clock.now().toISOString()})${resumed}
+
+  portal          ${runtime.apiUrl}/
   API             ${runtime.apiUrl}  (contract ${runtime.apiUrl}/openapi.json, reference ${runtime.apiUrl}/docs)
   SES inbox       ${runtime.sesUrl}
   inbound SMTP    localhost:${runtime.smtpPort} (mail to anything@${runtime.mailDomain}; or POST raw mail to ${runtime.apiUrl}/_local/inbound)

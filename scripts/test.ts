@@ -38,12 +38,24 @@ function run(
 }
 
 const bin = (pkg: string) => join('node_modules', pkg);
+
+/** The server code and the portal (web/, its own DOM/JSX settings) are checked one after the other. */
+async function typecheckAll(): Promise<Step> {
+  const server = await run('typecheck', [bin('typescript/bin/tsc'), '--noEmit'], { quiet: true });
+  const portal = await run('typecheck', [bin('typescript/bin/tsc'), '--noEmit', '-p', 'web'], { quiet: true });
+  return {
+    name: 'typecheck',
+    code: server.code || portal.code,
+    ms: server.ms + portal.ms,
+    output: server.output + portal.output,
+  };
+}
 const timesDir = mkdtempSync(join(tmpdir(), 'casewatch-test-'));
 const timesFile = join(timesDir, 'tiers.json');
 const started = performance.now();
 try {
   const [typecheck, lint, vitest] = await Promise.all([
-    run('typecheck', [bin('typescript/bin/tsc'), '--noEmit'], { quiet: true }),
+    typecheckAll(),
     run('lint', [bin('@biomejs/biome/bin/biome'), 'check', '.'], { quiet: true }),
     run('vitest', [bin('vitest/vitest.mjs'), 'run'], {
       quiet: false,

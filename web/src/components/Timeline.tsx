@@ -1,0 +1,153 @@
+import type { TimelineEvent } from '../api.ts';
+import { LEVEL_LABELS, when } from '../format.ts';
+
+type Audience = 'requester' | 'staff';
+
+function who(e: TimelineEvent, audience: Audience): string {
+  const { role, id } = e.actor;
+  if (role === 'system') return 'casewatch';
+  if (audience === 'requester') {
+    if (role === 'agent' || role === 'lead') return `${id.split('@')[0]} (support)`;
+    return 'You';
+  }
+  return `${id} (${role})`;
+}
+
+function statusWords(status: string): string {
+  return status.replace(/_/g, ' ');
+}
+
+/** One event in words: what happened, by whom; messages and notes in full. */
+function EventBody({ e }: { e: TimelineEvent }) {
+  switch (e.type) {
+    case 'case.opened':
+      return (
+        <p>
+          Opened the case (
+          {e.channel === 'email' ? 'by email' : e.channel === 'portal' ? 'in the portal' : 'by API'}).
+        </p>
+      );
+    case 'message.posted':
+      return <p className="message-body">{e.body}</p>;
+    case 'status.changed':
+      return (
+        <>
+          <p>
+            Moved the case from <em>{statusWords(e.from)}</em> to <em>{statusWords(e.to)}</em>.
+          </p>
+          {e.note && <p className="message-body">{e.note}</p>}
+        </>
+      );
+    case 'severity.changed':
+      return (
+        <p>
+          Set the severity to {LEVEL_LABELS[e.to]} (was {LEVEL_LABELS[e.from]}): {e.reason}
+        </p>
+      );
+    case 'assignee.changed':
+      return <p>{e.to ? `Assigned the case to ${e.to}.` : 'Unassigned the case.'}</p>;
+    case 'escalation.requested':
+      return <p>Asked for an escalation: {e.reason}</p>;
+    case 'workaround.recorded':
+      return <p>Recorded a workaround{e.note ? `: ${e.note}` : '.'}</p>;
+    case 'details.added':
+      return (
+        <p>
+          Added{' '}
+          {[
+            e.orderNumber && `order number ${e.orderNumber}`,
+            e.billingDescriptor && `billing descriptor ${e.billingDescriptor}`,
+          ]
+            .filter(Boolean)
+            .join(' and ')}
+          .
+        </p>
+      );
+    case 'attachment.added':
+      return (
+        <p>
+          Attached <strong>{e.fileName}</strong> ({Math.max(1, Math.round(e.size / 1024))} KB).
+        </p>
+      );
+    case 'sla.met':
+      return <p>The {e.deadline.replace('-', ' ')} promise was kept.</p>;
+    case 'sla.at_risk':
+      return (
+        <p>
+          The {e.deadline.replace('-', ' ')} is at risk: due {when(e.dueAt)}.
+        </p>
+      );
+    case 'sla.breached':
+      return (
+        <p>
+          The {e.deadline.replace('-', ' ')} was due {when(e.dueAt)} and was missed.
+        </p>
+      );
+    case 'case.closed':
+      return <p>{e.auto ? 'The case closed by itself after a quiet period.' : 'Closed the case.'}</p>;
+    case 'survey.sent':
+      return <p>Sent the end-of-case survey.</p>;
+    case 'survey.submitted':
+      return (
+        <p>
+          Answered the survey: overall {e.ratings.overall}/5, timeliness {e.ratings.timeliness}/5,
+          friendliness {e.ratings.friendliness}/5{e.comment ? ` — “${e.comment}”` : ''}.
+        </p>
+      );
+    default:
+      return null;
+  }
+}
+
+function isInternal(e: TimelineEvent): boolean {
+  return 'visibility' in e && e.visibility === 'internal';
+}
+
+/** The case's history, oldest first; staff see internal notes marked as such. */
+export function Timeline(props: {
+  events: TimelineEvent[];
+  audience: Audience;
+  onDownload?: (attachmentId: string, fileName: string) => void;
+}) {
+  if (props.events.length === 0) return <p>Nothing has happened yet.</p>;
+  return (
+    <ol className="timeline">
+      {props.events.map((e) => {
+        const internal = isInternal(e);
+        const message = e.type === 'message.posted';
+        return (
+          <li
+            key={e.id}
+            className={[
+              'event',
+              `event-${e.type.replace(/[._]/g, '-')}`,
+              internal ? 'internal' : '',
+              message ? 'message' : '',
+            ]
+              .filter(Boolean)
+              .join(' ')}
+          >
+            <div className="event-meta">
+              <span className="event-who">{who(e, props.audience)}</span>
+              {internal && <span className="badge internal-badge">Internal note</span>}
+              {e.type === 'message.posted' && e.channel !== 'api' && (
+                <span className="channel">via {e.channel === 'email' ? 'email' : 'portal'}</span>
+              )}
+              <time dateTime={e.at}>{when(e.at)}</time>
+            </div>
+            <EventBody e={e} />
+            {e.type === 'attachment.added' && props.onDownload && (
+              <button
+                type="button"
+                className="link-button"
+                onClick={() => props.onDownload?.(e.attachmentId, e.fileName)}
+              >
+                Download {e.fileName}
+              </button>
+            )}
+          </li>
+        );
+      })}
+    </ol>
+  );
+}

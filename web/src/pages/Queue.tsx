@@ -1,0 +1,237 @@
+import { type FormEvent, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { Link, Navigate, useSearchParams } from 'react-router';
+import { type Case, type Problem, problemOf } from '../api.ts';
+import { usePortal, useSignedIn } from '../app-context.tsx';
+import { SeverityBadge, SlaBadge } from '../components/Badges.tsx';
+import { Field, ProblemNotice } from '../components/Field.tsx';
+import { countdown } from '../format.ts';
+import { useNow } from '../hooks.ts';
+import { nextDeadline } from '../sla.ts';
+
+const FILTERS = ['status', 'severity', 'assignee', 'type', 'requester'] as const;
+type Filter = (typeof FILTERS)[number];
+const PAGE = 100;
+/** "Show all" stops here: past it, filters are the better tool. */
+const SHOW_ALL_LIMIT = 5_000;
+
+type Query = Partial<Record<Filter, string>>;
+
+/** The support queue: every case the filters select, the earliest open deadline first. */
+export function Queue() {
+  const { api } = usePortal();
+  const person = useSignedIn();
+  const [params, setParams] = useSearchParams();
+  const [cases, setCases] = useState<Case[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const now = useNow(10_000);
+  const renderStarted = useRef<number | null>(null);
+  const query: Query = Object.fromEntries(
+    FILTERS.flatMap((f) => (params.get(f) ? [[f, params.get(f) as string]] : [])),
+  );
+  const key = JSON.stringify(query);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for the query
+  const fetchPage = useCallback(
+    async (after: string | null) => {
+      if (!person) return null;
+      const { data, error, response } = await api.GET('/cases', {
+        params: {
+          query: {
+            limit: PAGE,
+            ...(after ? { cursor: after } : {}),
+            ...(query.status ? { status: query.status as Case['status'] } : {}),
+            ...(query.severity ? { severity: query.severity as '0' | '1' | '2' | '3' } : {}),
+            ...(query.assignee ? { assignee: query.assignee } : {}),
+            ...(query.type ? { type: query.type as Case['type'] } : {}),
+            ...(query.requester ? { requester: query.requester } : {}),
+          },
+        },
+        headers: { authorization: `Bearer ${person.idToken}` },
+      });
+      if (!data) {
+        setProblem(problemOf(error, response));
+        return null;
+      }
+      return data;
+    },
+    [api, person, key],
+  );
+
+  const show = useCallback((items: Case[], next: string | null) => {
+    // For the render measure: from the data in hand to the rows on screen.
+    renderStarted.current = performance.now();
+    setCases(items);
+    setCursor(next);
+    setLoading(false);
+  }, []);
+
+  useEffect(() => {
+    setLoading(true);
+    setProblem(null);
+    void fetchPage(null).then((page) => page && show(page.items, page.cursor));
+  }, [fetchPage, show]);
+
+  useLayoutEffect(() => {
+    if (renderStarted.current === null) return;
+    const started = renderStarted.current;
+    renderStarted.current = null;
+    const rows = cases.length;
+    requestAnimationFrame(() => {
+      performance.measure('queue-render', { start: started, end: performance.now(), detail: { rows } });
+    });
+  }, [cases]);
+
+  async function more(all: boolean) {
+    setLoading(true);
+    let items = cases;
+    let next = cursor;
+    do {
+      const page = await fetchPage(next);
+      if (!page) break;
+      items = [...items, ...page.items];
+      next = page.cursor;
+    } while (all && next && items.length < SHOW_ALL_LIMIT);
+    show(items, next);
+  }
+
+  if (!person) return <Navigate to="/sign-in?next=/queue" replace />;
+  if (person.role === 'seller') return <Navigate to="/my-cases" replace />;
+
+  function applyFilters(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const next = new URLSearchParams();
+    for (const f of FILTERS) {
+      const value = String(form.get(f) ?? '').trim();
+      if (value) next.set(f, value);
+    }
+    setParams(next);
+  }
+
+  return (
+    <>
+      <h1 tabIndex={-1}>Queue</h1>
+      <form className="filters" onSubmit={applyFilters} aria-label="Filters" key={key}>
+        <Field label="Status">
+          {(a) => (
+            <select {...a} name="status" defaultValue={query.status ?? ''}>
+              <option value="">any</option>
+              {['new', 'open', 'working', 'pending_internal', 'pending_closure', 'on_hold', 'closed'].map(
+                (s) => (
+                  <option key={s} value={s}>
+                    {s.replace(/_/g, ' ')}
+                  </option>
+                ),
+              )}
+            </select>
+          )}
+        </Field>
+        <Field label="Severity">
+          {(a) => (
+            <select {...a} name="severity" defaultValue={query.severity ?? ''}>
+              <option value="">any</option>
+              <option value="0">0 – Highest</option>
+              <option value="1">1 – High</option>
+              <option value="2">2 – Medium</option>
+              <option value="3">3 – Low</option>
+            </select>
+          )}
+        </Field>
+        <Field label="Type">
+          {(a) => (
+            <select {...a} name="type" defaultValue={query.type ?? ''}>
+              <option value="">any</option>
+              <option value="seller">seller</option>
+              <option value="consumer">consumer</option>
+            </select>
+          )}
+        </Field>
+        <Field label="Assignee (email)">
+          {(a) => <input {...a} name="assignee" type="email" defaultValue={query.assignee ?? ''} />}
+        </Field>
+        <Field label="Requester (email)">
+          {(a) => <input {...a} name="requester" type="email" defaultValue={query.requester ?? ''} />}
+        </Field>
+        <div className="filter-actions">
+          <button type="submit" className="button">
+            Filter
+          </button>
+          <button
+            type="button"
+            className="button secondary"
+            onClick={() => setParams(new URLSearchParams({ assignee: person.email }))}
+          >
+            My cases
+          </button>
+          <button type="button" className="button secondary" onClick={() => setParams(new URLSearchParams())}>
+            Clear
+          </button>
+        </div>
+      </form>
+      <ProblemNotice problem={problem} />
+      <p className="count" role="status" aria-live="polite">
+        {loading
+          ? 'Loading…'
+          : `${cases.length} case${cases.length === 1 ? '' : 's'}${cursor ? ' shown, more below' : ''}`}
+      </p>
+      <div className="table-wrap">
+        <table className="queue">
+          <caption className="visually-hidden">Cases, earliest deadline first</caption>
+          <thead>
+            <tr>
+              <th scope="col">Case</th>
+              <th scope="col">Subject</th>
+              <th scope="col">Severity</th>
+              <th scope="col">Status</th>
+              <th scope="col">Assignee</th>
+              <th scope="col">Next deadline</th>
+            </tr>
+          </thead>
+          <tbody>
+            {cases.map((c) => {
+              const deadline = nextDeadline(c);
+              return (
+                <tr key={c.id}>
+                  <td>
+                    <Link to={`/case/${c.number}`}>{c.number}</Link>
+                  </td>
+                  <td>
+                    {c.subject}
+                    <div className="sub">{c.requester.email ?? ''}</div>
+                  </td>
+                  <td>
+                    <SeverityBadge level={c.severity.level} />
+                  </td>
+                  <td>{c.status.replace(/_/g, ' ')}</td>
+                  <td>{c.assignee ?? '—'}</td>
+                  <td>
+                    {deadline ? (
+                      <>
+                        <span className="deadline">{countdown(deadline.dueAt, now)}</span>{' '}
+                        <span className="sub">{deadline.kind}</span> <SlaBadge c={c} />
+                      </>
+                    ) : (
+                      '—'
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      {cursor && (
+        <div className="actions">
+          <button type="button" className="button secondary" disabled={loading} onClick={() => more(false)}>
+            Load {PAGE} more
+          </button>
+          <button type="button" className="button secondary" disabled={loading} onClick={() => more(true)}>
+            Show all
+          </button>
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,198 @@
+import { type FormEvent, useState } from 'react';
+import { credentialHeaders, type Problem, problemOf } from '../api.ts';
+import { usePortal } from '../app-context.tsx';
+import { Field, ProblemNotice } from '../components/Field.tsx';
+import { Timeline } from '../components/Timeline.tsx';
+import { LEVEL_LABELS, STATUS_LABELS, when } from '../format.ts';
+import { attachFiles } from '../uploads.ts';
+import type { LoadedCase } from './CasePage.tsx';
+
+/** The case as its requester sees it: where it stands, the public timeline, and what they can do. */
+export function RequesterCase({ c, events, credential, replace, reload, download }: LoadedCase) {
+  const { api } = usePortal();
+  const headers = credentialHeaders(credential);
+  const closed = c.status === 'closed';
+  const [reply, setReply] = useState('');
+  const [files, setFiles] = useState<File[]>([]);
+  const [fileInputKey, setFileInputKey] = useState(0);
+  const [reason, setReason] = useState('');
+  const [confirmClose, setConfirmClose] = useState(false);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [notice, setNotice] = useState<{ text: string; link?: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function send(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setProblem(null);
+    setNotice(null);
+    let target = { id: c.id, credential };
+    if (reply.trim()) {
+      const { data, error, response } = await api.POST('/cases/{id}/messages', {
+        params: { path: { id: c.id } },
+        headers,
+        body: { body: reply },
+      });
+      if (!data) {
+        setBusy(false);
+        setProblem(problemOf(error, response));
+        return;
+      }
+      if ('notice' in data) {
+        // The case was closed: the message opened a follow-up case.
+        const token = 'caseToken' in data && data.caseToken ? `#token=${data.caseToken}` : '';
+        setNotice({ text: data.notice, link: `/case/${data.case.number}${token}` });
+        // Files go with the message, to the new case (a buyer's new case has its own token).
+        const newToken = 'caseToken' in data ? data.caseToken : undefined;
+        target = { id: data.case.id, credential: newToken ? { caseToken: newToken } : credential };
+      }
+    }
+    const failed = await attachFiles(api, target.id, files, target.credential);
+    setBusy(false);
+    setReply('');
+    setFiles([]);
+    setFileInputKey((k) => k + 1);
+    if (failed.length > 0)
+      setProblem({
+        type: 'about:blank',
+        title: 'Some files were not attached',
+        status: 400,
+        detail: failed.map((f) => `${f.fileName}: ${f.reason}`).join('; '),
+      });
+    await reload();
+  }
+
+  async function escalate(event: FormEvent) {
+    event.preventDefault();
+    setProblem(null);
+    const { data, error, response } = await api.POST('/cases/{id}/escalations', {
+      params: { path: { id: c.id } },
+      headers,
+      body: { reason },
+    });
+    if (!data) return setProblem(problemOf(error, response));
+    setReason('');
+    setNotice({ text: 'We have asked a support lead to look at your case.' });
+    await replace(data);
+  }
+
+  async function closeCase() {
+    setProblem(null);
+    const { data, error, response } = await api.POST('/cases/{id}/status', {
+      params: { path: { id: c.id } },
+      headers,
+      body: { status: 'closed' },
+    });
+    setConfirmClose(false);
+    if (!data) return setProblem(problemOf(error, response));
+    setNotice({ text: 'Your case is closed. Thank you!' });
+    await replace(data);
+  }
+
+  const firstOpen = c.sla.firstResponse.metAt === null && !closed;
+  return (
+    <>
+      <h1 tabIndex={-1}>{c.subject}</h1>
+      <dl className="facts">
+        <div>
+          <dt>Case</dt>
+          <dd>{c.number}</dd>
+        </div>
+        <div>
+          <dt>Status</dt>
+          <dd className={`status status-${c.status}`}>{STATUS_LABELS[c.status] ?? c.status}</dd>
+        </div>
+        <div>
+          <dt>Priority</dt>
+          <dd>{LEVEL_LABELS[c.severity.level]}</dd>
+        </div>
+        <div>
+          <dt>Opened</dt>
+          <dd>{when(c.createdAt)}</dd>
+        </div>
+        {firstOpen && (
+          <div>
+            <dt>First answer by</dt>
+            <dd>{when(c.sla.firstResponse.dueAt)}</dd>
+          </div>
+        )}
+        {c.sla.autoCloseAt && !closed && (
+          <div>
+            <dt>Closes by itself</dt>
+            <dd>{when(c.sla.autoCloseAt)}, unless you write</dd>
+          </div>
+        )}
+      </dl>
+      {notice && (
+        <div className="notice" role="status">
+          {notice.text} {notice.link && <a href={notice.link}>Open the new case</a>}
+        </div>
+      )}
+      <ProblemNotice problem={problem} />
+
+      <section aria-labelledby="history">
+        <h2 id="history">History</h2>
+        <Timeline events={events} audience="requester" onDownload={(id) => download(id)} />
+      </section>
+
+      <section aria-labelledby="write">
+        <h2 id="write">{closed ? 'Write again' : 'Reply'}</h2>
+        {closed && <p>This case is closed. Writing here opens a new case, linked to this one.</p>}
+        <form onSubmit={send} className="form">
+          <Field label="Your message" error={problem?.errors?.find((e) => e.field === 'body')?.message}>
+            {(a) => <textarea {...a} rows={5} value={reply} onChange={(e) => setReply(e.target.value)} />}
+          </Field>
+          <Field label="Attach files (optional)">
+            {(a) => (
+              <input
+                {...a}
+                key={fileInputKey}
+                type="file"
+                multiple
+                onChange={(e) => setFiles([...(e.target.files ?? [])])}
+              />
+            )}
+          </Field>
+          <button type="submit" className="button" disabled={busy || (!reply.trim() && files.length === 0)}>
+            {busy ? 'Sending…' : 'Send'}
+          </button>
+        </form>
+      </section>
+
+      {!closed && (
+        <section aria-labelledby="more">
+          <h2 id="more">Something else?</h2>
+          <details>
+            <summary>Ask for an escalation</summary>
+            <form onSubmit={escalate} className="form">
+              <Field label="Why does this need a lead's attention?">
+                {(a) => (
+                  <textarea {...a} rows={3} value={reason} onChange={(e) => setReason(e.target.value)} />
+                )}
+              </Field>
+              <button type="submit" className="button secondary" disabled={!reason.trim()}>
+                Ask for an escalation
+              </button>
+            </form>
+          </details>
+          {confirmClose ? (
+            <fieldset className="confirm">
+              <legend>Close the case?</legend>
+              <p>Close this case? You can still write to us afterwards.</p>
+              <button type="button" className="button" onClick={closeCase}>
+                Yes, close my case
+              </button>{' '}
+              <button type="button" className="button secondary" onClick={() => setConfirmClose(false)}>
+                Keep it open
+              </button>
+            </fieldset>
+          ) : (
+            <button type="button" className="button secondary" onClick={() => setConfirmClose(true)}>
+              Close my case
+            </button>
+          )}
+        </section>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,427 @@
+import { type FormEvent, useState } from 'react';
+import {
+  type Case,
+  type CaseStatus,
+  credentialHeaders,
+  type Level,
+  type Problem,
+  problemOf,
+} from '../api.ts';
+import { usePortal, useSignedIn } from '../app-context.tsx';
+import { SeverityBadge, SlaBadge } from '../components/Badges.tsx';
+import { Field, ProblemNotice } from '../components/Field.tsx';
+import { Timeline } from '../components/Timeline.tsx';
+import { countdown, LEVEL_LABELS, when } from '../format.ts';
+import { useNow } from '../hooks.ts';
+import { nextDeadline } from '../sla.ts';
+import { attachFiles } from '../uploads.ts';
+import type { LoadedCase } from './CasePage.tsx';
+
+const STATUSES: CaseStatus[] = [
+  'open',
+  'working',
+  'pending_internal',
+  'pending_closure',
+  'on_hold',
+  'closed',
+];
+const LEVELS: Level[] = [0, 1, 2, 3];
+
+type Answer = { data?: unknown; error?: unknown; response: Response };
+
+/** The case as support works it: everything on the timeline, and every decision staff make. */
+export function StaffCase({ c, events, credential, replace, reload, download }: LoadedCase) {
+  const { api } = usePortal();
+  const person = useSignedIn();
+  const now = useNow(5_000);
+  const headers = { ...credentialHeaders(credential), 'if-match': `"${c.version}"` };
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [conflict, setConflict] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [reply, setReply] = useState('');
+  const [files, setFiles] = useState<File[]>([]);
+  const [fileInputKey, setFileInputKey] = useState(0);
+  const [assignee, setAssignee] = useState('');
+  const [status, setStatus] = useState<CaseStatus>(c.status === 'working' ? 'pending_closure' : 'working');
+  const [statusNote, setStatusNote] = useState('');
+  const [statusPublic, setStatusPublic] = useState(true);
+  const [level, setLevel] = useState<Level>(c.severity.level);
+  const [severityReason, setSeverityReason] = useState('');
+  const [workaround, setWorkaround] = useState('');
+
+  /**
+   * Every write carries the version on screen (`If-Match`): a case someone else changed meanwhile is a
+   * 412, said as such, and nothing typed here is lost.
+   */
+  async function write(request: () => Promise<Answer>, pick: (data: never) => Case): Promise<boolean> {
+    setBusy(true);
+    setProblem(null);
+    const { data, error, response } = await request();
+    setBusy(false);
+    if (response.status === 412) {
+      setConflict(true);
+      return false;
+    }
+    if (!data) {
+      setProblem(problemOf(error, response));
+      return false;
+    }
+    setConflict(false);
+    await replace(pick(data as never));
+    return true;
+  }
+
+  const path = { params: { path: { id: c.id } }, headers };
+
+  async function sendMessage(internal: boolean) {
+    const text = reply;
+    const ok = text.trim()
+      ? await write(
+          () =>
+            api.POST('/cases/{id}/messages', {
+              ...path,
+              body: { body: text, ...(internal ? { internal } : {}) },
+            }),
+          (d: { case: Case }) => d.case,
+        )
+      : true;
+    if (!ok) return;
+    const failed = await attachFiles(api, c.id, files, credential, { internal });
+    if (failed.length > 0)
+      setProblem({
+        type: 'about:blank',
+        title: 'Some files were not attached',
+        status: 400,
+        detail: failed.map((f) => `${f.fileName}: ${f.reason}`).join('; '),
+      });
+    setReply('');
+    setFiles([]);
+    setFileInputKey((k) => k + 1);
+    if (files.length > 0) await reload();
+  }
+
+  async function assign(to: string) {
+    if (
+      await write(
+        () => api.PUT('/cases/{id}/assignee', { ...path, body: { assignee: to } }),
+        (d: Case) => d,
+      )
+    )
+      setAssignee('');
+  }
+
+  async function changeStatus(event: FormEvent) {
+    event.preventDefault();
+    const body = { status, ...(statusNote.trim() ? { note: statusNote, public: statusPublic } : {}) };
+    if (
+      await write(
+        () => api.POST('/cases/{id}/status', { ...path, body }),
+        (d: Case) => d,
+      )
+    )
+      setStatusNote('');
+  }
+
+  async function setSeverity(to: Level, reason: string) {
+    if (
+      await write(
+        () => api.PUT('/cases/{id}/severity', { ...path, body: { level: to, reason } }),
+        (d: Case) => d,
+      )
+    )
+      setSeverityReason('');
+  }
+
+  async function recordWorkaround(event: FormEvent) {
+    event.preventDefault();
+    const body = workaround.trim() ? { note: workaround } : {};
+    if (
+      await write(
+        () => api.POST('/cases/{id}/workaround', { ...path, body }),
+        (d: Case) => d,
+      )
+    )
+      setWorkaround('');
+  }
+
+  const deadline = nextDeadline(c);
+  const suggested = c.severity.suggested;
+  const mine = person && c.assignee === person.email;
+  return (
+    <>
+      <h1 tabIndex={-1}>
+        {c.number}: {c.subject}
+      </h1>
+      <p className="badges">
+        <span className={`badge status-badge status-${c.status}`}>{c.status.replace(/_/g, ' ')}</span>{' '}
+        <SeverityBadge level={c.severity.level} /> <SlaBadge c={c} />
+      </p>
+      {conflict && (
+        <div className="notice conflict" role="alert">
+          <strong>This case changed since you opened it.</strong> Reload to see what changed; what you typed
+          stays here.{' '}
+          <button
+            type="button"
+            className="button"
+            onClick={async () => {
+              await reload();
+              setConflict(false);
+            }}
+          >
+            Reload the case
+          </button>
+        </div>
+      )}
+      <ProblemNotice problem={problem} />
+      {problem?.allowed && problem.allowed.length > 0 && (
+        <p className="hint">
+          From here it can move to: {problem.allowed.map((s) => s.replace(/_/g, ' ')).join(', ')}.
+        </p>
+      )}
+
+      <div className="case-grid">
+        <div className="case-main">
+          <dl className="facts">
+            <div>
+              <dt>Requester</dt>
+              <dd>
+                {c.requester.email ?? 'unknown'}
+                {c.requester.sellerId ? ` (seller ${c.requester.sellerId})` : ` (${c.type})`}
+              </dd>
+            </div>
+            <div>
+              <dt>Assignee</dt>
+              <dd>{c.assignee ?? 'nobody yet'}</dd>
+            </div>
+            <div>
+              <dt>Next deadline</dt>
+              <dd>
+                {deadline ? (
+                  <>
+                    {deadline.kind} {countdown(deadline.dueAt, now)}{' '}
+                    <span className="hint-inline">({when(deadline.dueAt)})</span>
+                  </>
+                ) : (
+                  'none'
+                )}
+              </dd>
+            </div>
+            <div>
+              <dt>Opened</dt>
+              <dd>
+                {when(c.createdAt)} via {c.channel}
+              </dd>
+            </div>
+            {c.orderNumber && (
+              <div>
+                <dt>Order</dt>
+                <dd>
+                  {c.orderNumber} · {c.billingDescriptor}
+                </dd>
+              </div>
+            )}
+          </dl>
+          <section aria-labelledby="description">
+            <h2 id="description">Description</h2>
+            <p className="message-body">{c.description}</p>
+            {c.stepsToReproduce && (
+              <>
+                <h3>Steps to reproduce</h3>
+                <p className="message-body">{c.stepsToReproduce}</p>
+              </>
+            )}
+          </section>
+          <section aria-labelledby="timeline">
+            <h2 id="timeline">Timeline</h2>
+            <Timeline events={events} audience="staff" onDownload={(id) => download(id)} />
+          </section>
+          <section aria-labelledby="reply">
+            <h2 id="reply">Reply or add a note</h2>
+            <form className="form" onSubmit={(e) => e.preventDefault()}>
+              <Field label="Message" error={problem?.errors?.find((e) => e.field === 'body')?.message}>
+                {(a) => <textarea {...a} rows={5} value={reply} onChange={(e) => setReply(e.target.value)} />}
+              </Field>
+              <Field
+                label="Attach files (optional)"
+                hint="Files go with the message: public with a reply, internal with a note."
+              >
+                {(a) => (
+                  <input
+                    {...a}
+                    key={fileInputKey}
+                    type="file"
+                    multiple
+                    onChange={(e) => setFiles([...(e.target.files ?? [])])}
+                  />
+                )}
+              </Field>
+              <div className="actions">
+                <button
+                  type="button"
+                  className="button"
+                  disabled={busy || (!reply.trim() && !files.length)}
+                  onClick={() => sendMessage(false)}
+                >
+                  Send reply to requester
+                </button>
+                <button
+                  type="button"
+                  className="button secondary"
+                  disabled={busy || (!reply.trim() && !files.length)}
+                  onClick={() => sendMessage(true)}
+                >
+                  Add internal note
+                </button>
+              </div>
+            </form>
+          </section>
+        </div>
+
+        <aside className="case-side" aria-label="Decisions">
+          <section aria-labelledby="assign">
+            <h2 id="assign">Assignee</h2>
+            {person && !mine && c.status !== 'closed' && (
+              <button type="button" className="button" disabled={busy} onClick={() => assign(person.email)}>
+                Take this case
+              </button>
+            )}
+            <form
+              className="form inline"
+              onSubmit={(e) => {
+                e.preventDefault();
+                void assign(assignee);
+              }}
+            >
+              <Field
+                label="Assign to (email)"
+                error={problem?.errors?.find((e) => e.field === 'assignee')?.message}
+              >
+                {(a) => (
+                  <input {...a} type="email" value={assignee} onChange={(e) => setAssignee(e.target.value)} />
+                )}
+              </Field>
+              <button type="submit" className="button secondary" disabled={busy || !assignee}>
+                Assign
+              </button>
+            </form>
+          </section>
+
+          <section aria-labelledby="severity">
+            <h2 id="severity">Severity</h2>
+            <p>
+              Now: <SeverityBadge level={c.severity.level} /> (
+              {c.severity.source === 'suggested' ? 'suggested' : `set by ${c.severity.source}`})
+            </p>
+            <div className="suggestion">
+              <p>
+                Suggested: <strong>{LEVEL_LABELS[suggested.level]}</strong>
+                {suggested.reasons.length > 0 ? ', because:' : ' (no indicators)'}
+              </p>
+              {suggested.reasons.length > 0 && (
+                <ul className="suggestion-reasons">
+                  {suggested.reasons.map((r) => (
+                    <li key={r}>{r}</li>
+                  ))}
+                </ul>
+              )}
+              {c.severity.source === 'suggested' && c.status !== 'closed' && (
+                <button
+                  type="button"
+                  className="button"
+                  disabled={busy}
+                  onClick={() => setSeverity(suggested.level, 'accepted the suggested level')}
+                >
+                  Accept {LEVEL_LABELS[suggested.level]}
+                </button>
+              )}
+            </div>
+            <form
+              className="form"
+              onSubmit={(e) => {
+                e.preventDefault();
+                void setSeverity(level, severityReason);
+              }}
+            >
+              <Field label="Level">
+                {(a) => (
+                  <select {...a} value={level} onChange={(e) => setLevel(Number(e.target.value) as Level)}>
+                    {LEVELS.map((l) => (
+                      <option key={l} value={l}>
+                        {l} – {LEVEL_LABELS[l]}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+              <Field label="Why" error={problem?.errors?.find((e) => e.field === 'reason')?.message}>
+                {(a) => (
+                  <input {...a} value={severityReason} onChange={(e) => setSeverityReason(e.target.value)} />
+                )}
+              </Field>
+              <button type="submit" className="button secondary" disabled={busy || !severityReason.trim()}>
+                Set severity
+              </button>
+            </form>
+          </section>
+
+          <section aria-labelledby="status">
+            <h2 id="status">Status</h2>
+            <form className="form" onSubmit={changeStatus}>
+              <Field label="Move to">
+                {(a) => (
+                  <select {...a} value={status} onChange={(e) => setStatus(e.target.value as CaseStatus)}>
+                    {STATUSES.filter((s) => s !== c.status).map((s) => (
+                      <option key={s} value={s}>
+                        {s.replace(/_/g, ' ')}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+              <Field label="Note (optional)">
+                {(a) => (
+                  <textarea
+                    {...a}
+                    rows={2}
+                    value={statusNote}
+                    onChange={(e) => setStatusNote(e.target.value)}
+                  />
+                )}
+              </Field>
+              <label className="choice">
+                <input
+                  type="checkbox"
+                  checked={statusPublic}
+                  onChange={(e) => setStatusPublic(e.target.checked)}
+                />{' '}
+                The requester sees the note (counts as an update)
+              </label>
+              <button type="submit" className="button secondary" disabled={busy}>
+                Change status
+              </button>
+            </form>
+          </section>
+
+          <section aria-labelledby="workaround">
+            <h2 id="workaround">Workaround</h2>
+            <form className="form" onSubmit={recordWorkaround}>
+              <Field label="Workaround or resolution">
+                {(a) => (
+                  <textarea
+                    {...a}
+                    rows={2}
+                    value={workaround}
+                    onChange={(e) => setWorkaround(e.target.value)}
+                  />
+                )}
+              </Field>
+              <button type="submit" className="button secondary" disabled={busy}>
+                Record workaround
+              </button>
+            </form>
+          </section>
+        </aside>
+      </div>
+    </>
+  );
+}
