@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 /** DynamoDB Local (a JVM) starts once per run, and only when a tier that needs it is in the run. */
 const DYNAMODB = 'test/support/dynamodb-global-setup.ts';
+/** The web portal is built once per run for the e2e tier's browser tests. */
+const PORTAL = 'test/support/portal-global-setup.ts';
 
 export default defineConfig({
   test: {
@@ -26,7 +28,7 @@ export default defineConfig({
       {
         // Local runtimes share the run's DynamoDB Local (each with its own tables) unless they keep a data dir.
         extends: true,
-        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], globalSetup: [DYNAMODB] },
+        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], globalSetup: [DYNAMODB, PORTAL] },
       },
     ],
   },

@@ -75,6 +75,8 @@ export interface LocalRuntime {
   apiUrl: string;
   sesUrl: string;
   dynamodbEndpoint: string;
+  /** The case table in that DynamoDB (tests seed it directly). */
+  tableName: string;
   /** `localhost:<port>` of the inbound SMTP server. */
   smtpPort: number;
   /** The domain reply addresses and Message-IDs use (`CASEWATCH_MAIL_DOMAIN`). */
@@ -422,6 +424,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       apiUrl,
       sesUrl,
       dynamodbEndpoint: dynamo.endpoint,
+      tableName,
       smtpPort: smtp.port,
       mailDomain,
       clock,

@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 /**
  * A real headless Chromium for the tests that judge a page by what a person sees. Playwright's own
@@ -27,7 +28,9 @@ export interface PageWatch {
 }
 
 /** Starts one browser for the file's tests; `open` gives a fresh page that records what went wrong. */
-export function useBrowser(): { open: (origin: string) => Promise<PageWatch> } {
+export function useBrowser(): {
+  open: (origin: string, viewport?: { width: number; height: number }) => Promise<PageWatch>;
+} {
   let browser: Browser;
   beforeAll(async () => {
     browser = await chromium.launch({
@@ -37,10 +40,10 @@ export function useBrowser(): { open: (origin: string) => Promise<PageWatch> } {
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
-  });
+  }, 60_000);
   return {
-    async open(origin: string) {
-      const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    async open(origin: string, viewport = { width: 1400, height: 900 }) {
+      const context = await browser.newContext({ viewport });
       const page = await context.newPage();
       const errors: string[] = [];
       const foreign: string[] = [];
@@ -56,4 +59,28 @@ export function useBrowser(): { open: (origin: string) => Promise<PageWatch> } {
       return { page, errors, foreign };
     },
   };
+}
+
+/** Where browser tests leave their screenshots for a person to look at (git-ignored). */
+export const SCREENSHOTS = new URL('../../../test-results/portal/', import.meta.url).pathname;
+
+/**
+ * A page as a person meets it: its screenshot in `test-results/portal/<name>.png`, no serious or critical
+ * accessibility violation (axe-core, WCAG 2.1 AA rules), and nothing wider than the window.
+ */
+export async function lookAt(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  const serious = results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  expect(serious, `accessibility of ${name}`).toEqual([]);
+  // Runs in the page, where `document` and `window` exist (this file is type-checked without the DOM).
+  const overflow = await page.evaluate<number>(
+    '(() => document.documentElement.scrollWidth - window.innerWidth)()',
+  );
+  expect(overflow, `${name} is wider than the window`).toBeLessThanOrEqual(0);
 }

@@ -44,6 +44,8 @@ export interface StartOptions {
   clock?: 'system' | 'manual';
   start?: Date;
   dataDir?: string;
+  /** Serve the web portal (built once per run) at `/`. */
+  portal?: boolean;
 }
 
 const uniqueTableName = () => `casewatch-${randomBytes(6).toString('hex')}`;
@@ -121,6 +123,7 @@ export class LocalApi {
       clock: options.clock ?? 'manual',
       start: options.start ?? new Date('2026-11-30T17:00:00Z'),
       dataDir: options.dataDir,
+      ...(options.portal ? { portalDir: inject('portalDir') } : {}),
       // The run's DynamoDB Local, with tables of this runtime's own; a data dir needs its own instance.
       ...(options.dataDir
         ? {}
@@ -232,7 +235,7 @@ export function useLocalApi(
   }, 120_000);
   afterAll(async () => {
     await api?.stop();
-  });
+  }, 60_000);
 }
 
 type NewConsumerCase = components['schemas']['NewConsumerCase'];
