@@ -42,7 +42,9 @@ const bin = (pkg: string) => join('node_modules', pkg);
 /** The server code and the portal (web/, its own DOM/JSX settings) are checked one after the other. */
 async function typecheckAll(): Promise<Step> {
   const server = await run('typecheck', [bin('typescript/bin/tsc'), '--noEmit'], { quiet: true });
-  const portal = await run('typecheck', [bin('typescript/bin/tsc'), '--noEmit', '-p', 'web'], { quiet: true });
+  const portal = await run('typecheck', [bin('typescript/bin/tsc'), '--noEmit', '-p', 'web'], {
+    quiet: true,
+  });
   return {
     name: 'typecheck',
     code: server.code || portal.code,
