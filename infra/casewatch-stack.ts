@@ -1,4 +1,4 @@
-import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { CasewatchApi } from './constructs/api.ts';
 import { AttachmentArrivals } from './constructs/attachment-arrivals.ts';
@@ -7,6 +7,7 @@ import { CaseStore } from './constructs/case-store.ts';
 import { Identity } from './constructs/identity.ts';
 import { Mail } from './constructs/mail.ts';
 import { Observability } from './constructs/observability.ts';
+import { Portal } from './constructs/portal.ts';
 import { Reactions } from './constructs/reactions.ts';
 import { Timers } from './constructs/timers.ts';
 
@@ -27,6 +28,20 @@ export const MAIL_DOMAIN_CONTEXT = 'casewatch:mailDomain';
 export const DEFAULT_MAIL_DOMAIN = 'inbound.example.com';
 /** Context key: who gets alarm notifications (SNS email subscriptions), comma-separated (or a list); none when unset. */
 export const ALARM_EMAIL_CONTEXT = 'casewatch:alarmEmail';
+/**
+ * Context key: the prefix of the hosted sign-in's Cognito domain, `<prefix>.auth.<region>.amazoncognito.com`
+ * (globally unique per region; may not contain `aws`, `amazon` or `cognito`). Default: `casewatch-<account id>`.
+ */
+export const SIGN_IN_DOMAIN_PREFIX_CONTEXT = 'casewatch:signInDomainPrefix';
+/** Context key: the portal's own domain name (with `PORTAL_CERTIFICATE_CONTEXT`); unset: its `*.cloudfront.net` address. */
+export const PORTAL_DOMAIN_CONTEXT = 'casewatch:portalDomain';
+/** Context key: the ACM certificate (in us-east-1) for `casewatch:portalDomain`. */
+export const PORTAL_CERTIFICATE_CONTEXT = 'casewatch:portalCertificateArn';
+/**
+ * Context key: a WAF web ACL (CloudFront scope, from us-east-1) for the portal. Needed for a stack outside
+ * us-east-1; in us-east-1 the stack makes its own (rate limits per client, AWS's bad-input and IP lists).
+ */
+export const PORTAL_WEB_ACL_CONTEXT = 'casewatch:portalWebAclArn';
 /**
  * Context key: which deployment this is, e.g. `-c casewatch:environment=production`. With `production`,
  * the synth refuses while `casewatch:senderAddress` or `casewatch:mailDomain` is still its placeholder
@@ -56,6 +71,7 @@ export class CasewatchStack extends Stack {
   public readonly timers: Timers;
   public readonly reactions: Reactions;
   public readonly observability: Observability;
+  public readonly portal: Portal;
 
   public constructor(scope: Construct, id: string, props: StackProps = {}) {
     super(scope, id, {
@@ -71,7 +87,17 @@ export class CasewatchStack extends Stack {
 
     // Stateful
     this.store = new CaseStore(this, 'Store');
-    this.identity = new Identity(this, 'Identity');
+    // The portal is built after the API (it fronts it); the web client's callbacks point at it.
+    let portal: Portal | undefined;
+    this.identity = new Identity(this, 'Identity', {
+      portalUrl: () => {
+        if (!portal) throw new Error('the portal is built before the stack is synthesized');
+        return portal.url;
+      },
+      signInDomainPrefix: String(
+        this.node.tryGetContext(SIGN_IN_DOMAIN_PREFIX_CONTEXT) ?? `casewatch-${Aws.ACCOUNT_ID}`,
+      ),
+    });
     this.attachments = new AttachmentStore(this, 'Attachments', { allowedOrigins });
 
     // Stateless
@@ -85,6 +111,21 @@ export class CasewatchStack extends Stack {
       attachmentsBucket: this.attachments.bucket,
       allowedOrigins,
     });
+    portal = new Portal(this, 'Portal', {
+      httpApi: this.api.httpApi,
+      customDomain: parsePortalDomain(
+        this.node.tryGetContext(PORTAL_DOMAIN_CONTEXT),
+        this.node.tryGetContext(PORTAL_CERTIFICATE_CONTEXT),
+      ),
+      webAclArn: parseWebAclArn(this.node.tryGetContext(PORTAL_WEB_ACL_CONTEXT)),
+      accessLogsBucket: this.attachments.accessLogsBucket,
+      signIn: {
+        issuer: this.identity.issuer,
+        clientId: this.identity.userPoolClient.userPoolClientId,
+        domainUrl: this.identity.signInDomain.baseUrl(),
+      },
+    });
+    this.portal = portal;
     this.arrivals = new AttachmentArrivals(this, 'AttachmentArrivals', {
       table: this.store.table,
       bucket: this.attachments.bucket,
@@ -127,6 +168,7 @@ export class CasewatchStack extends Stack {
       alarmEmails,
     });
 
+    new CfnOutput(this, 'PortalUrl', { value: this.portal.url, description: 'The casewatch portal' });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the casewatch API' });
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.identity.userPoolClient.userPoolClientId });
@@ -217,4 +259,37 @@ function parseAlarmEmails(value: unknown): string[] {
     }
   }
   return addresses;
+}
+
+/** The portal's custom domain: both context values, or neither (then its `*.cloudfront.net` address). */
+export function parsePortalDomain(
+  domainName: unknown,
+  certificateArn: unknown,
+): { domainName: string; certificateArn: string } | undefined {
+  if (domainName === undefined && certificateArn === undefined) return undefined;
+  if (typeof domainName !== 'string' || !/^([a-z0-9-]+\.)+[a-z]{2,}$/i.test(domainName))
+    throw new Error(
+      `${PORTAL_DOMAIN_CONTEXT} must be a domain name such as support.example.com, with ${PORTAL_CERTIFICATE_CONTEXT}`,
+    );
+  if (
+    typeof certificateArn !== 'string' ||
+    !/^arn:aws[\w-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/.test(certificateArn)
+  )
+    throw new Error(
+      `${PORTAL_CERTIFICATE_CONTEXT} must be the ARN of an ACM certificate in us-east-1 (CloudFront's region) for ${domainName}`,
+    );
+  return { domainName, certificateArn };
+}
+
+/** A CloudFront-scope WAF web ACL's ARN (they live in us-east-1), or none. */
+export function parseWebAclArn(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (
+    typeof value !== 'string' ||
+    !/^arn:aws[\w-]*:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]+\/[\w-]+$/.test(value)
+  )
+    throw new Error(
+      `${PORTAL_WEB_ACL_CONTEXT} must be the ARN of a CloudFront-scope (global) WAF web ACL in us-east-1`,
+    );
+  return value;
 }

@@ -1,12 +1,15 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
   AccountRecovery,
   ClientAttributes,
   FeaturePlan,
   Mfa,
+  OAuthScope,
   StringAttribute,
   UserPool,
   type UserPoolClient,
+  UserPoolClientIdentityProvider,
+  type UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -14,6 +17,16 @@ import { CLAIMS, GROUPS } from '../../shared/http/routes.ts';
 
 /** The custom attribute behind the `custom:sellerId` claim. */
 const SELLER_ID_ATTRIBUTE = CLAIMS.sellerId.replace(/^custom:/, '');
+
+export interface IdentityProps {
+  /**
+   * The portal's address, known only once the distribution exists: the web client's sign-in callback
+   * and sign-out page live there. Read when the stack is synthesized.
+   */
+  readonly portalUrl: () => string;
+  /** The hosted sign-in's domain prefix (`<prefix>.auth.<region>.amazoncognito.com`). */
+  readonly signInDomainPrefix: string;
+}
 
 /**
  * Who may call casewatch. Sellers and staff are Cognito users (groups `sellers`, `agents`, `leads`);
@@ -23,8 +36,13 @@ const SELLER_ID_ATTRIBUTE = CLAIMS.sellerId.replace(/^custom:/, '');
  */
 export class Identity extends Construct {
   public readonly userPool: UserPool;
-  /** The one client the web app signs in with: public (no secret), SRP + refresh tokens only. */
+  /**
+   * The one client the web apps sign in with: public (no secret); the portal through the hosted sign-in
+   * (authorization code with PKCE), other apps by SRP; refresh tokens for both.
+   */
   public readonly userPoolClient: UserPoolClient;
+  /** The hosted sign-in (Cognito's managed pages) on its Cognito domain. */
+  public readonly signInDomain: UserPoolDomain;
   /** The JWT `iss` of this pool's tokens, for the API Gateway authorizer and the handlers' own checks. */
   public readonly issuer: string;
   /** Where the pool publishes its signing keys, for handlers that verify a JWT themselves. */
@@ -32,7 +50,7 @@ export class Identity extends Construct {
   /** HMAC key for case tokens, cursors and survey tokens. */
   public readonly signingSecret: Secret;
 
-  public constructor(scope: Construct, id: string) {
+  public constructor(scope: Construct, id: string, props: IdentityProps) {
     super(scope, id);
 
     this.userPool = new UserPool(this, 'UserPool', {
@@ -87,7 +105,13 @@ export class Identity extends Construct {
       generateSecret: false,
       // Refresh-token auth is always allowed alongside; no password ever crosses the wire (SRP).
       authFlows: { userSrp: true },
-      disableOAuth: true,
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+        callbackUrls: Lazy.list({ produce: () => [`${props.portalUrl()}/auth/callback`] }),
+        logoutUrls: Lazy.list({ produce: () => [`${props.portalUrl()}/`] }),
+      },
+      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
       idTokenValidity: Duration.hours(1),
@@ -98,6 +122,10 @@ export class Identity extends Construct {
         .withCustomAttributes(SELLER_ID_ATTRIBUTE),
       // The seller id decides which cases a seller sees: only administrators may set it.
       writeAttributes: new ClientAttributes().withStandardAttributes({ email: true }),
+    });
+
+    this.signInDomain = this.userPool.addDomain('SignIn', {
+      cognitoDomain: { domainPrefix: props.signInDomainPrefix },
     });
 
     this.issuer = `https://${this.userPool.userPoolProviderUrl}`;

@@ -1,7 +1,7 @@
 import type { CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
 import { expect } from 'vitest';
 import { buildApp, STACK_NAME } from '../../../infra/app.ts';
@@ -17,6 +17,8 @@ export const PLACEHOLDER_MAIL_FINDING = `Construct Annotations warning Annotatio
 
 /** The real app's template and nag report, synthesized once per test file. */
 export interface SynthesizedCasewatch extends TemplateQueries {
+  /** Logical ids of the functions casewatch runs: all but CDK's deploy-time BucketDeployment provider. */
+  readonly ownFunctionIds: () => string[];
   readonly stack: CasewatchStack;
   readonly template: Template;
   readonly report: ValidationReport;
@@ -45,12 +47,17 @@ export function synthCasewatch(context: Record<string, unknown> = {}): Synthesiz
     const template = Template.fromJSON(app.synth().getStackByName(STACK_NAME).template);
     const logicalId = (construct: IConstruct) =>
       stack.getLogicalId((construct.node.defaultChild ?? construct) as CfnElement);
+    const provider = stack.portal.deploymentProvider as LambdaFunction;
     return {
-      ...templateQueries(template),
+      ...templateQueries(template, provider.role ? [logicalId(provider.role)] : []),
       stack,
       template,
       report: readValidationReport(out.outdir),
       logicalId,
+      ownFunctionIds: () =>
+        Object.keys(template.findResources('AWS::Lambda::Function')).filter(
+          (id) => id !== logicalId(provider),
+        ),
       roleId: (fn) => {
         if (fn.role === undefined) throw new Error(`${fn.node.path} has no role`);
         return logicalId(fn.role);

@@ -91,7 +91,11 @@ export interface TemplateQueries {
   queueDepthAlarms(queueId: string): { id: string; props: Json }[];
 }
 
-export function templateQueries(template: Template): TemplateQueries {
+/**
+ * `cdkOwnedRoles`: roles of CDK's own deploy-time providers (the portal's BucketDeployment), whose grants
+ * are CDK's to choose; `allStatements` leaves them out (the portal construct acknowledges them one by one).
+ */
+export function templateQueries(template: Template, cdkOwnedRoles: readonly string[] = []): TemplateQueries {
   const resource = (id: string): TemplateResource => {
     const found = template.toJSON().Resources[id] as TemplateResource | undefined;
     if (found === undefined) throw new Error(`no resource ${id}`);
@@ -132,11 +136,20 @@ export function templateQueries(template: Template): TemplateQueries {
     envOf: (functionId) => (resource(functionId).Properties.Environment as { Variables: Json }).Variables,
     allStatements: () =>
       [
-        ...resourcesOf('AWS::IAM::Policy').map((p) => p.props.PolicyDocument),
+        ...resourcesOf('AWS::IAM::Policy')
+          .filter(
+            (p) =>
+              !(p.props.Roles as unknown[]).every((r) =>
+                cdkOwnedRoles.some((id) => JSON.stringify(r) === JSON.stringify({ Ref: id })),
+              ),
+          )
+          .map((p) => p.props.PolicyDocument),
         ...resourcesOf('AWS::IAM::ManagedPolicy').map((p) => p.props.PolicyDocument),
-        ...resourcesOf('AWS::IAM::Role').flatMap((r) =>
-          ((r.props.Policies ?? []) as { PolicyDocument: unknown }[]).map((p) => p.PolicyDocument),
-        ),
+        ...resourcesOf('AWS::IAM::Role')
+          .filter((r) => !cdkOwnedRoles.includes(r.id))
+          .flatMap((r) =>
+            ((r.props.Policies ?? []) as { PolicyDocument: unknown }[]).map((p) => p.PolicyDocument),
+          ),
       ].flatMap((d) => (d as { Statement: Statement[] }).Statement),
     statementsOf,
     grantsOf,
