@@ -35,19 +35,20 @@ function attributionLength(lines: readonly string[], i: number): number {
   return 0;
 }
 
-/**
- * Any line that introduces a `>`-quoted block directly under it (one blank line allowed) and reads like a
- * reference to the original — ends with "wrote:" (or its translation), or with a colon and names an address
- * or a time — is an attribution too, in
- * whatever language: Mutt's "* Name <a@b> [2026-11-26 10:02]:", Gmail's Russian "чт, 26 нояб. 2026 г. в 10:02, Name <a@b>:".
- */
+/** Is the line after the `length` lines from `i` (one blank line allowed) `>`-quoted? */
 function introducesQuote(lines: readonly string[], i: number, length: number): boolean {
   let j = i + length;
   if (isBlank(lines[j] ?? '')) j++;
   return isQuoted(lines[j] ?? '');
 }
 
+/**
+ * Any line that introduces a `>`-quoted block and reads like a reference to the original — ends with "wrote:"
+ * (or its translation), or with a colon and names an address or a time — is an attribution too, in whatever
+ * language: Mutt's "* Name <a@b> [2026-11-26 10:02]:", Gmail's Russian "чт, 26 нояб. 2026 г. в 10:02, Name <a@b>:".
+ */
 function genericAttributionLength(lines: readonly string[], i: number): number {
+  if (isBlank(lines[i] ?? '') || isQuoted(lines[i] ?? '')) return 0;
   for (let n = 1; n <= 3; n++) {
     const joined = lines
       .slice(i, i + n)

@@ -20,6 +20,11 @@ describe('quoted history rules', () => {
     expect(stripQuotedHistory(text)).toBe('> Which order?\n\nFS-1\n\n> Which card?\n\nVisa');
   });
 
+  it('interleaving: a quoted question that ends in a colon and names a time is kept, not taken for an attribution', () => {
+    const text = '> We saw two charges at 10:02:\n> FS-1 and FS-2\nFS-2 is not mine.\n> Anything else?\nNo.';
+    expect(stripQuotedHistory(text)).toBe(text);
+  });
+
   it('an attribution in any language is dropped when a quote follows it (it names an address or a time)', () => {
     const text = `Спасибо!\n\nчт, 26 нояб. 2026 г. в 10:02, Casewatch Support <${ADDRESS}>:\n\n> Здравствуйте`;
     expect(stripQuotedHistory(text)).toBe('Спасибо!');
