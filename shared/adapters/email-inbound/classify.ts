@@ -3,6 +3,7 @@ import { caseNumberFromSubject } from '../../domain/email/addressing.ts';
 import { mailAttachmentName } from '../../domain/file-name.ts';
 import type { InboundMail, InboundMessage } from '../../ports/inbound-mail.ts';
 import { extractFields } from './extract-fields.ts';
+import { htmlReplyText } from './html-text.ts';
 import { stripQuotedHistory } from './quoted-history.ts';
 
 /**
@@ -46,7 +47,8 @@ const REPLY_TOKEN_ADDRESS = /^case\+[^@\s]+@[^@\s]+$/i;
 
 export async function readInbound(raw: Buffer, options: ReadInboundOptions = {}): Promise<InboundMail> {
   try {
-    const mail = await simpleParser(raw, { skipImageLinks: true });
+    // HTML is converted here, not by mailparser, so that its quote markup survives (./html-text.ts).
+    const mail = await simpleParser(raw, { skipImageLinks: true, skipHtmlToText: true });
     return classify(mail, options);
   } catch {
     return { kind: 'quarantine', reason: 'unparseable' };
@@ -64,7 +66,10 @@ function classify(mail: ParsedMail, options: ReadInboundOptions): InboundMail {
   if (failed !== undefined)
     return { kind: 'quarantine', reason: failed, from: sender.address.toLowerCase(), subject };
 
-  const text = stripQuotedHistory(mail.text ?? '');
+  // The text part when there is one with words in it, else the HTML: the client's own text is the truer copy.
+  const text = stripQuotedHistory(
+    mail.text?.trim() || typeof mail.html !== 'string' ? (mail.text ?? '') : htmlReplyText(mail.html),
+  );
   const to = [...addresses(mail.to), ...addresses(mail.cc)];
   const tokenCandidates = [...(options.recipients ?? []), ...to.map((a) => a.original)];
   const replyTokenAddress = tokenCandidates.map((a) => a.trim()).find((a) => REPLY_TOKEN_ADDRESS.test(a));

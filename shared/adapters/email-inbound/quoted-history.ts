@@ -1,44 +1,107 @@
-const ATTRIBUTION = [
-  /^On\b.{0,400}\bwrote:\s*$/i,
-  /^Am\b.{0,400}\bschrieb\b.{0,200}:\s*$/i,
-  /^Le\b.{0,400}\ba écrit\s*:\s*$/i,
-  /^El\b.{0,400}\bescribió:\s*$/i,
-];
-const SEPARATOR = [/^-{2,}\s*Original Message\s*-{2,}\s*$/i, /^-{2,}\s*Forwarded message\s*-{2,}\s*$/i];
-const HEADER_BLOCK_START = /^\*?(From|Von|De):\*?\s+\S/i;
-const HEADER_BLOCK_NEXT = /^\*?(Sent|Date|Gesendet|Envoyé|To|Subject|Cc):\*?\s/i;
-const UNDERSCORE_RULE = /^_{10,}\s*$/;
+import {
+  ATTRIBUTION_START,
+  ATTRIBUTION_VERB,
+  ATTRIBUTIONS,
+  CLIENT_FOOTERS,
+  headerFieldKind,
+  SEPARATORS,
+} from './reply-patterns.ts';
 
-function isAttribution(lines: string[], i: number): boolean {
-  const line = (lines[i] ?? '').trim();
-  if (ATTRIBUTION.some((p) => p.test(line))) return true;
-  // Attribution lines are often wrapped: "On Mon, … Support <case+…@…>\n wrote:".
-  const next = lines[i + 1]?.trim();
-  if (next === undefined || line === '') return false;
-  const joined = `${line} ${next}`;
-  return /^(On|Am|Le|El)\b/i.test(line) && ATTRIBUTION.some((p) => p.test(joined));
+/**
+ * A line the HTML conversion writes where a client's own markup says "the original starts here" (an Outlook
+ * reply header, Hotmail's rule): everything from it on is history. Private-use characters, so no one types it.
+ */
+export const HISTORY_MARKER = '\uE000history\uE000';
+
+const isQuoted = (line: string) => line.trimStart().startsWith('>');
+const isBlank = (line: string) => line.trim() === '';
+/** A rule or a signature dash line: hyphens, underscores, equals signs. */
+const isRule = (line: string) => /^[-_=*\u2013\u2014 ]+$/.test(line.trim());
+
+/** How many lines (1 to 3) from `i` form an attribution line, or 0. */
+function attributionLength(lines: readonly string[], i: number): number {
+  const first = (lines[i] ?? '').trim();
+  if (first === '' || isQuoted(first)) return 0;
+  if (ATTRIBUTIONS.some((p) => p.test(first))) return 1;
+  if (!ATTRIBUTION_START.test(first)) return 0;
+  // Clients wrap long attributions: "On Mon, … Support <\ncase+…@…> wrote:".
+  let joined = first;
+  for (let n = 2; n <= 3; n++) {
+    const next = (lines[i + n - 1] ?? '').trim();
+    if (next === '' || isQuoted(next)) return 0;
+    joined = `${joined} ${next}`;
+    if (ATTRIBUTIONS.some((p) => p.test(joined))) return n;
+  }
+  return 0;
 }
 
-function isOutlookHeaderBlock(lines: string[], i: number): boolean {
-  if (!HEADER_BLOCK_START.test((lines[i] ?? '').trim())) return false;
-  let fields = 0;
-  for (let j = i + 1; j < Math.min(lines.length, i + 5); j++)
-    if (HEADER_BLOCK_NEXT.test((lines[j] ?? '').trim())) fields++;
-  return fields >= 2;
+/** Is the line after the `length` lines from `i` (one blank line allowed) `>`-quoted? */
+function introducesQuote(lines: readonly string[], i: number, length: number): boolean {
+  let j = i + length;
+  if (isBlank(lines[j] ?? '')) j++;
+  return isQuoted(lines[j] ?? '');
 }
 
-function historyStart(lines: string[]): number {
+/**
+ * Any line that introduces a `>`-quoted block and reads like a reference to the original — ends with "wrote:"
+ * (or its translation), or with a colon and names an address or a time — is an attribution too, in whatever
+ * language: Mutt's "* Name <a@b> [2026-11-26 10:02]:", Gmail's Russian "чт, 26 нояб. 2026 г. в 10:02, Name <a@b>:".
+ */
+function genericAttributionLength(lines: readonly string[], i: number): number {
+  if (isBlank(lines[i] ?? '') || isQuoted(lines[i] ?? '')) return 0;
+  for (let n = 1; n <= 3; n++) {
+    const joined = lines
+      .slice(i, i + n)
+      .map((l) => l.trim())
+      .join(' ');
+    if (n > 1 && (isBlank(lines[i + n - 1] ?? '') || isQuoted(lines[i + n - 1] ?? ''))) return 0;
+    const reads = ATTRIBUTION_VERB.test(joined) || (/[:：]$/.test(joined) && /@|\d{1,2}:\d{2}/.test(joined));
+    if (reads && joined.length <= 400 && introducesQuote(lines, i, n)) return n;
+  }
+  return 0;
+}
+
+/** Is line `i` the first of an Outlook-style block of the original's headers (From, Sent, To, Subject)? */
+function isHeaderBlock(lines: readonly string[], i: number): boolean {
+  const kinds = new Set<string>();
+  let misses = 0;
+  for (let j = i; j < Math.min(lines.length, i + 8) && misses < 2; j++) {
+    const kind = headerFieldKind((lines[j] ?? '').trim());
+    // The first line must be a field; a wrapped value ("[mailto:…]") may follow one.
+    if (kind === undefined) {
+      if (j === i) return false;
+      misses++;
+      continue;
+    }
+    misses = 0;
+    kinds.add(kind);
+  }
+  return kinds.has('from') && kinds.size >= 3;
+}
+
+/** Where the history that is not `>`-quoted begins: everything from that line on goes. */
+function unquotedHistoryStart(lines: readonly string[]): number {
   for (let i = 0; i < lines.length; i++) {
     const line = (lines[i] ?? '').trim();
-    if (isAttribution(lines, i)) return i;
-    if (SEPARATOR.some((p) => p.test(line))) return i;
-    if (UNDERSCORE_RULE.test(line) && isOutlookHeaderBlock(lines, i + 1)) return i;
-    if (isOutlookHeaderBlock(lines, i)) return i;
+    if (line === HISTORY_MARKER || SEPARATORS.some((p) => p.test(line)) || isHeaderBlock(lines, i)) return i;
+    const attribution = attributionLength(lines, i);
+    if (attribution > 0 && !introducesQuote(lines, i, attribution)) return i;
   }
   return lines.length;
 }
 
-/** Unix line ends, no trailing blanks, at most one empty line in a row, trimmed: what both results are in. */
+/** Drops blank lines, rules and client footers ("Sent from my iPhone") from the end. */
+function trimTail(lines: string[]): string[] {
+  const out = [...lines];
+  for (;;) {
+    const last = (out[out.length - 1] ?? '').trim();
+    if (out.length > 0 && (last === '' || isRule(last) || CLIENT_FOOTERS.some((p) => p.test(last))))
+      out.pop();
+    else return out;
+  }
+}
+
+/** Unix line ends, no trailing blanks, at most one empty line in a row, trimmed: what every result is in. */
 function normaliseText(text: string): string {
   return text
     .replace(/\r\n?/g, '\n')
@@ -50,22 +113,52 @@ function normaliseText(text: string): string {
 }
 
 /**
- * Removes the quoted history a mail client appends under a reply, where it can be recognised reliably:
- * an attribution line ("On … wrote:", as Gmail and Apple Mail write it, plus a few localised forms),
- * Outlook's "-----Original Message-----" separator or its "From: … / Sent: …" header block, and a
- * trailing block of ">"-quoted lines. When nothing is left after removal the full text is kept, so a
- * forwarded message without a comment never loses its content.
+ * The customer's new text of a reply (docs/mail.md#message-text-and-quoted-history). Removed:
+ *   - everything from where an unquoted original begins: an attribution line ("On … wrote:" and its forms in
+ *     the languages of reply-patterns.ts) with the original not `>`-quoted under it, a separator
+ *     ("-----Original Message-----"), an Outlook-style block of the original's headers, or the marker the
+ *     HTML conversion leaves at a client's reply header;
+ *   - every attribution line that introduces a `>`-quoted block;
+ *   - `>`-quoted lines after the last new line (top-posting), and before the first new line when the reply is
+ *     one block under the quote (bottom-posting). An interleaved reply (new text, quote, new text) keeps the
+ *     quoted lines between its answers, and those before the first, since answers mean little without them;
+ *   - client footers ("Sent from my iPhone", "Get Outlook for iOS") and rules left at the end.
+ * A signature under a "-- " line below everything stays, after the new text. When nothing is left the full text
+ * is kept, so a forward without a comment never loses its content.
  */
 export function stripQuotedHistory(text: string): string {
-  const full = normaliseText(text);
-  const all = full.split('\n');
-  const lines = all.slice(0, historyStart(all));
-  // A trailing ">"-quoted block (and the blank lines around it) is history too.
-  while (lines.length > 0) {
-    const last = (lines[lines.length - 1] ?? '').trim();
-    if (last === '' || last.startsWith('>')) lines.pop();
-    else break;
+  const full = normaliseText(text.replaceAll(HISTORY_MARKER, ''));
+  const all = normaliseText(text).split('\n');
+  let lines = all.slice(0, unquotedHistoryStart(all));
+
+  // A signature at the very end, under all quotes (Mutt, Thunderbird), is set aside and put back after the text.
+  const delimiter = lines.lastIndexOf('--');
+  let signature: string[] = [];
+  if (delimiter > 0 && !lines.slice(delimiter).some(isQuoted) && lines.slice(0, delimiter).some(isQuoted)) {
+    signature = lines.slice(delimiter);
+    lines = lines.slice(0, delimiter);
   }
-  const kept = lines.join('\n').trim();
-  return kept === '' ? full : kept;
+
+  // Attribution lines of quoted blocks go, whatever their language.
+  const kept: string[] = [];
+  for (let i = 0; i < lines.length; ) {
+    const known = attributionLength(lines, i);
+    const n = known > 0 && introducesQuote(lines, i, known) ? known : genericAttributionLength(lines, i);
+    if (n > 0) i += n;
+    else kept.push(lines[i++] ?? '');
+  }
+
+  // New text runs: where the unquoted, non-blank lines are.
+  const isNew = (l: string) => !isBlank(l) && !isQuoted(l);
+  const first = kept.findIndex(isNew);
+  const last = kept.findLastIndex(isNew);
+  let body: string[] = [];
+  if (first !== -1) {
+    const interleaved = kept.slice(first, last + 1).some(isQuoted);
+    body = kept.slice(interleaved ? 0 : first, last + 1);
+  }
+  body = trimTail(body);
+  if (body.some((l) => !isBlank(l)) && signature.length > 0) body = [...body, '', ...signature];
+  const result = normaliseText(body.join('\n'));
+  return result === '' ? full : result;
 }
