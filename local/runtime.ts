@@ -12,6 +12,7 @@ import { createApiDeps } from '../functions/composition.ts';
 import { createDynamoAutoReplyLimiter } from '../shared/adapters/dynamodb/auto-reply-limiter.ts';
 import { createDocumentClient } from '../shared/adapters/dynamodb/case-store.ts';
 import { createDynamoOnceLedger } from '../shared/adapters/dynamodb/once-ledger.ts';
+import { caseOfSignedMessageIds } from '../shared/adapters/email/message-ids.ts';
 import { parseReplyAddress } from '../shared/adapters/email/reply-address.ts';
 import { recordMetric } from '../shared/adapters/powertools/observability.ts';
 import { deriveKey } from '../shared/adapters/secret-keys.ts';
@@ -241,6 +242,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       clock,
     });
     const replyKey = deriveKey(keys.secret, 'reply-address');
+    const messageIdKey = deriveKey(keys.secret, 'message-id');
     // One ledger in the case table for the stream's mail and metrics and for inbound mail, as in AWS.
     const once = createDynamoOnceLedger({ client: documents, tableName });
     const api = createApiDeps({ documents, tableName, clock, secret: keys.secret, jwtVerifier: verifier });
@@ -328,6 +330,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         ledger: once,
         mailDomain,
         caseOfReplyAddress: (address) => parseReplyAddress(address, replyKey, mailDomain),
+        caseOfMessageIds: (ids) => caseOfSignedMessageIds(ids, messageIdKey, mailDomain),
         fetchRaw,
       }),
     );
@@ -387,6 +390,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         };
       if (method === 'GET' && path === '/_local/mail/archive')
         return { status: 200, body: { archived: archive.list() } };
+      if (method === 'GET' && path === '/_local/mail/sent') {
+        await timers.drain();
+        return { status: 200, body: { sent: reactions.sent() } };
+      }
       if (method === 'GET' && path === '/_local/timers')
         return { status: 200, body: { now: clock.now().toISOString(), ...(await timers.list()) } };
       if (method === 'PUT' && path.startsWith('/_local/blobs/')) {

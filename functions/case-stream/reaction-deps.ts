@@ -42,6 +42,7 @@ export function createReactionDeps(wiring: ReactionWiring): ReactionDeps {
       from: wiring.senderAddress,
       mailDomain: wiring.mailDomain,
       replyKey: deriveKey(secret, 'reply-address'),
+      messageIdKey: deriveKey(secret, 'message-id'),
       leads: wiring.leads,
       surveyUrl: wiring.surveyUrl,
       ...(wiring.onConfirmFailed ? { onConfirmFailed: wiring.onConfirmFailed } : {}),

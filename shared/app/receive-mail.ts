@@ -32,6 +32,11 @@ export interface MailDeps extends AppDeps {
   senderAddress?: string;
   /** The case a signed reply address routes to; null when its token is not genuine (HMAC, in an adapter). */
   caseOfReplyAddress(address: string): string | null;
+  /**
+   * The case named by the latest of our Message-IDs among these (`In-Reply-To`, `References`) whose
+   * signature is genuine; null when none is (HMAC, in an adapter).
+   */
+  caseOfMessageIds(ids: readonly string[]): string | null;
 }
 
 export type MailOutcome =
@@ -61,9 +66,11 @@ const MAX_NOTE = 2_000;
  * dropped: a message that lands nowhere else is archived.
  *
  * A message threads onto a case only when one of its keys names the case — the signed reply address,
- * our Message-IDs in `In-Reply-To` / `References`, or the `[CW-…]` subject tag — *and* its sender is
- * the case's requester (or, for a seller case, someone of the same seller). Keys are tried in that
- * order; a forged token is simply not a key. Anything else opens a new case.
+ * our signed Message-IDs in `In-Reply-To` / `References`, the `[CW-…]` subject tag, or one of our
+ * Message-IDs whose signature does not verify (as sent before they were signed) — *and* its sender is the
+ * case's requester (or, for a seller case, someone of the same seller). Keys are tried in that order; a
+ * forged token is simply not a key. Anything else opens a new case. Machine mail only ever goes by the
+ * first two, the keys nobody can forge.
  */
 export interface ReceiveOptions {
   /**
@@ -169,14 +176,18 @@ async function receive(
   return openFromMail(deps, mail, await sellerId(), receivedAt, target, onceKey);
 }
 
+/** The Message-IDs a mail answers. */
+const answered = (mail: InboundMessage) => [mail.inReplyTo ?? '', ...mail.references];
+
 /**
  * The case ids named by keys nobody can forge or guess, in the order they are tried: the signed reply
- * address, then our own Message-IDs the mail answers (never the subject tag, which anyone can type).
+ * address, then our signed Message-IDs the mail answers (never the subject tag or an unsigned id, which
+ * anyone can type).
  */
 function signedCaseIds(deps: MailDeps, mail: InboundMessage): (string | null)[] {
   return [
     mail.replyTokenAddress ? deps.caseOfReplyAddress(mail.replyTokenAddress) : null,
-    caseIdFromMessageIds([mail.inReplyTo ?? '', ...mail.references], deps.mailDomain),
+    deps.caseOfMessageIds(answered(mail)),
   ];
 }
 
@@ -193,9 +204,13 @@ async function threadTarget(
   mail: InboundMessage,
   sellerId: () => Promise<string | null>,
 ): Promise<Case | null> {
+  const byId = (id: string | null) => async () => (id ? deps.store.get(id) : null);
   const candidates: (() => Promise<Case | null>)[] = [
-    ...signedCaseIds(deps, mail).map((id) => async () => (id ? deps.store.get(id) : null)),
+    ...signedCaseIds(deps, mail).map(byId),
     async () => (mail.caseTag ? deps.store.getByNumber(mail.caseTag) : null),
+    // As weak as the tag (anyone can type it), so only with the sender check: replies to mail sent
+    // before Message-IDs were signed, or under a signing secret since rotated.
+    byId(caseIdFromMessageIds(answered(mail), deps.mailDomain)),
   ];
   for (const candidate of candidates) {
     const c = await candidate();

@@ -1,9 +1,9 @@
-import { messageId, threadRootId } from '../../domain/email/addressing.ts';
 import { toInstant } from '../../domain/instant.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { Notice, Notifier } from '../../ports/notifier.ts';
 import type { OnceLedger } from '../../ports/once-ledger.ts';
 import type { Mailer, OutboundMail } from './mailer.ts';
+import { signedMessageId } from './message-ids.ts';
 import { replyAddress } from './reply-address.ts';
 import { type RenderedMail, renderNotice } from './templates.ts';
 
@@ -30,6 +30,8 @@ export interface MailNotifierOptions {
   mailDomain: string;
   /** `deriveKey(secret, 'reply-address')`: signs the reply address so it routes to this case only. */
   replyKey: Uint8Array;
+  /** `deriveKey(secret, 'message-id')`: signs Message-IDs, so only a mail we sent can be answered. */
+  messageIdKey: Uint8Array;
   /** Leads' addresses: breaches, escalations, and notices for unassigned cases. */
   leads: string[];
   /** The survey page for a signed survey token. */
@@ -87,7 +89,7 @@ export function createMailNotifier(options: MailNotifierOptions): Notifier {
 
   function compose(notice: Notice, rendered: RenderedMail, to: string[], now: Date): OutboundMail {
     const c = notice.case;
-    const root = threadRootId(c.id, mailDomain);
+    const root = signedMessageId(c.id, undefined, options.messageIdKey, mailDomain);
     const customer = rendered.audience === 'customer';
     const threaded = customer && notice.kind !== 'acknowledgment';
     return {
@@ -99,12 +101,18 @@ export function createMailNotifier(options: MailNotifierOptions): Notifier {
       messageId:
         notice.kind === 'acknowledgment'
           ? root
-          : messageId(c.id, `${notice.eventId}-${notice.kind.replace('.', '-')}`, mailDomain),
+          : signedMessageId(
+              c.id,
+              `${notice.eventId}-${notice.kind.replace('.', '-')}`,
+              options.messageIdKey,
+              mailDomain,
+            ),
       ...(threaded ? { inReplyTo: root, references: [root] } : {}),
       ...(customer ? { replyTo: replyAddress(c.id, options.replyKey, mailDomain) } : {}),
       automatic: rendered.automatic,
       date: now,
-      tags: { casewatch: notice.kind },
+      // SES reports bounces and complaints with these tags: the case they concern (docs/mail.md#bounces-and-complaints).
+      tags: { casewatch: notice.kind, case: c.id },
     };
   }
 

@@ -41,6 +41,7 @@ async function life(deliveries: (i: number) => number) {
       from: 'support@support.example',
       mailDomain: 'reply.support.example',
       replyKey: new Uint8Array(32).fill(1),
+      messageIdKey: new Uint8Array(32).fill(2),
       leads: ['lead@support.example'],
       surveyUrl: (t) => `https://support.example/surveys/${t}`,
     }),

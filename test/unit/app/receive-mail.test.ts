@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { caseOfSignedMessageIds, signedMessageId } from '../../../shared/adapters/email/message-ids.ts';
 import { parseReplyAddress, replyAddress } from '../../../shared/adapters/email/reply-address.ts';
 import { changeStatus } from '../../../shared/app/change-status.ts';
 import { type MailDeps, receiveMail } from '../../../shared/app/receive-mail.ts';
-import { messageId } from '../../../shared/domain/email/addressing.ts';
 import type { ArchivedMail, InboundMessage } from '../../../shared/ports/inbound-mail.ts';
 import { agent, openConsumerCase } from '../../support/cases.ts';
 import { MemoryBlobStore } from '../../support/memory-blob-store.ts';
@@ -11,6 +11,10 @@ import { TimerSim } from '../../support/timer-sim.ts';
 const DOMAIN = 'mail.casewatch.test';
 const KEY = new Uint8Array(32).fill(7);
 const OTHER_KEY = new Uint8Array(32).fill(8);
+const MESSAGE_ID_KEY = new Uint8Array(32).fill(9);
+/** One of our signed Message-IDs, as a mail about this case carries it. */
+const ours = (caseId: string, eventPart?: string) =>
+  signedMessageId(caseId, eventPart, MESSAGE_ID_KEY, DOMAIN);
 
 function setup(options: { sellers?: Record<string, string>; maxAnswers?: number } = {}) {
   const sim = new TimerSim('2026-12-01T17:00:00.000Z');
@@ -39,6 +43,7 @@ function setup(options: { sellers?: Record<string, string>; maxAnswers?: number 
     },
     mailDomain: DOMAIN,
     caseOfReplyAddress: (address) => parseReplyAddress(address, KEY, DOMAIN),
+    caseOfMessageIds: (ids) => caseOfSignedMessageIds(ids, MESSAGE_ID_KEY, DOMAIN),
   };
   return { sim, deps, blobs, archived };
 }
@@ -80,7 +85,7 @@ describe('receiveMail: threading (docs/mail.md#threading-keys-and-the-sender-che
     const byHeader = await receiveMail(
       deps,
       raw,
-      mail({ inReplyTo: messageId(c.id, 'E1-acknowledgment', DOMAIN), text: 'two' }),
+      mail({ inReplyTo: ours(c.id, 'E1-acknowledgment'), text: 'two' }),
     );
     const byTag = await receiveMail(deps, raw, mail({ caseTag: c.number, text: 'three' }));
     for (const outcome of [byToken, byHeader, byTag])
@@ -453,7 +458,7 @@ describe('receiveMail: machine mail about a case', () => {
       raw,
       mail({
         automatic: true,
-        inReplyTo: messageId(c.id, 'E1-pending-closure', DOMAIN),
+        inReplyTo: ours(c.id, 'E1-pending-closure'),
         subject: 'Automatic reply: case',
         text: 'Back on Monday.',
       }),
@@ -484,5 +489,55 @@ describe('receiveMail: machine mail about a case', () => {
     });
     expect(archived).toHaveLength(3);
     expect((sim.store.events.get(c.id) ?? []).filter((e) => e.type === 'message.posted')).toEqual([]);
+  });
+
+  it('machine mail names a case only by a Message-ID we signed: unsigned, altered or foreign-signed ids are archived', async () => {
+    const { sim, deps, archived } = setup();
+    const c = await consumerCase(deps);
+    const other = await consumerCase(deps, 'other@example.com');
+    const genuine = ours(c.id, 'E1-acknowledgment');
+    const unsigned = [`<case.${c.id}@${DOMAIN}>`, `<event.E1-closure.case.${c.id}@${DOMAIN}>`];
+    const forged = [
+      ...unsigned,
+      // The other case's genuine id with this case's id swapped in.
+      ours(other.id).replace(other.id, c.id),
+      // One character of the signature changed.
+      genuine.replace(/([a-z2-7])@/, (_m, ch: string) => `${ch === 'a' ? 'b' : 'a'}@`),
+      // Signed under another secret (or before a rotation).
+      signedMessageId(c.id, 'E1-acknowledgment', OTHER_KEY, DOMAIN),
+      // Ours, on someone else's domain.
+      signedMessageId(c.id, undefined, MESSAGE_ID_KEY, 'evil.example'),
+    ];
+    for (const ref of forged) {
+      for (const header of [{ inReplyTo: ref }, { references: ['<a@b.example>', ref] }]) {
+        for (const from of ['buyer@example.com', 'mallory@evil.example']) {
+          const outcome = await receiveMail(deps, raw, mail({ automatic: true, from, ...header }));
+          expect(outcome, ref).toMatchObject({ kind: 'archived', reason: 'automatic' });
+        }
+      }
+    }
+    expect(archived).toHaveLength(forged.length * 4);
+    expect((sim.store.events.get(c.id) ?? []).map((e) => e.type)).toEqual(['case.opened']);
+    // The genuine one, in References after a foreign id, is a note.
+    const noted = await receiveMail(
+      deps,
+      raw,
+      mail({ automatic: true, references: ['<x@y.example>', genuine] }),
+    );
+    expect(noted).toEqual({ kind: 'noted', caseId: c.id, caseNumber: c.number });
+  });
+
+  it('a person may still reply by an unsigned id of ours (mail sent before signing), but only as its requester', async () => {
+    const { sim, deps } = setup();
+    const c = await consumerCase(deps);
+    const legacy = `<case.${c.id}@${DOMAIN}>`;
+    expect(await receiveMail(deps, raw, mail({ inReplyTo: legacy, text: 'still here' }))).toEqual({
+      kind: 'posted',
+      caseId: c.id,
+      caseNumber: c.number,
+    });
+    const stranger = await receiveMail(deps, raw, mail({ from: 'mallory@evil.example', inReplyTo: legacy }));
+    expect(stranger).toMatchObject({ kind: 'opened' });
+    expect((sim.store.events.get(c.id) ?? []).filter((e) => e.type === 'message.posted')).toHaveLength(1);
   });
 });

@@ -6,10 +6,10 @@ import {
   type MailNotifierOptions,
 } from '../../../shared/adapters/email/mail-notifier.ts';
 import type { Mailer, OutboundMail } from '../../../shared/adapters/email/mailer.ts';
+import { caseOfSignedMessageIds, signedMessageId } from '../../../shared/adapters/email/message-ids.ts';
 import { composeMime } from '../../../shared/adapters/email/mime.ts';
 import { parseReplyAddress } from '../../../shared/adapters/email/reply-address.ts';
 import type { Case } from '../../../shared/domain/case.ts';
-import { caseIdFromMessageIds, messageId, threadRootId } from '../../../shared/domain/email/addressing.ts';
 import type { CustomerNotice, InternalNotice, Notice } from '../../../shared/ports/notifier.ts';
 import { CLAIM_LEASE_MS, type OnceLedger } from '../../../shared/ports/once-ledger.ts';
 import { newSellerCase } from '../../support/cases.ts';
@@ -17,6 +17,7 @@ import { createMemoryOnceLedger } from '../../support/memory-once-ledger.ts';
 
 const domain = 'reply.support.example';
 const replyKey = new Uint8Array(32).fill(5);
+const messageIdKey = new Uint8Array(32).fill(4);
 const leads = ['lena@support.example', 'leo@support.example'];
 const from = 'casewatch support <support@support.example>';
 
@@ -25,7 +26,7 @@ const c: Case = newSellerCase(
   { requester: { email: 'sam@seller.example', sellerId: 's-1' } },
 );
 const assigned: Case = { ...c, assignee: 'bob@support.example' };
-const root = threadRootId(c.id, domain);
+const root = signedMessageId(c.id, undefined, messageIdKey, domain);
 
 const customerNotices = (k: Case): CustomerNotice[] => [
   {
@@ -108,6 +109,7 @@ function notifier(extra: Partial<MailNotifierOptions> = {}) {
     from,
     mailDomain: domain,
     replyKey,
+    messageIdKey,
     leads,
     surveyUrl: (token) => `https://support.example/survey/${token}`,
     // Waiting on a busy claim takes no real time here (and moves no clock unless a test says so).
@@ -150,12 +152,14 @@ describe('customer mail', () => {
       await notifier().notify(n);
       const mail = mailer.sent[0] as OutboundMail;
       expect(to(mail)).toEqual(['sam@seller.example']);
-      expect(mail.tags).toEqual({ casewatch: n.kind });
+      expect(mail.tags).toEqual({ casewatch: n.kind, case: c.id });
       const p = await parse(mail);
-      expect(p.messageId).toBe(messageId(c.id, slug(n), domain));
+      expect(p.messageId).toBe(signedMessageId(c.id, slug(n), messageIdKey, domain));
       expect(p.inReplyTo).toBe(root);
       expect(p.references).toBe(root);
-      expect(caseIdFromMessageIds([p.inReplyTo as string, p.messageId as string], domain)).toBe(c.id);
+      expect(
+        caseOfSignedMessageIds([p.inReplyTo as string, p.messageId as string], messageIdKey, domain),
+      ).toBe(c.id);
       expect(parseReplyAddress(p.replyTo?.value[0]?.address as string, replyKey, domain)).toBe(c.id);
       expect(p.headers.get('auto-submitted')).toBe(n.kind === 'agent.message' ? undefined : 'auto-generated');
     },
@@ -210,9 +214,9 @@ describe('internal mail', () => {
   it.each(internalNotices(assigned))('$kind has its own Message-ID and no reply address', async (n) => {
     await notifier().notify(n);
     const mail = mailer.sent[0] as OutboundMail;
-    expect(mail.tags).toEqual({ casewatch: n.kind });
+    expect(mail.tags).toEqual({ casewatch: n.kind, case: c.id });
     const p = await parse(mail);
-    expect(p.messageId).toBe(messageId(c.id, slug(n), domain));
+    expect(p.messageId).toBe(signedMessageId(c.id, slug(n), messageIdKey, domain));
     expect(p.replyTo).toBeUndefined();
     expect(p.inReplyTo).toBeUndefined();
     expect(p.headers.get('auto-submitted')).toBe('auto-generated');
