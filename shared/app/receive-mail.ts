@@ -13,6 +13,7 @@ import type {
   MailArchive,
   SellerDirectory,
 } from '../ports/inbound-mail.ts';
+import type { OnceLedger } from '../ports/once-ledger.ts';
 import type { Actor } from './actor.ts';
 import type { StoredFile } from './attachments.ts';
 import { changeCase } from './change-case.ts';
@@ -26,6 +27,8 @@ export interface MailDeps extends AppDeps {
   archive: MailArchive;
   sellers: SellerDirectory;
   limiter: AutoReplyLimiter;
+  /** Messages handled, by `messageKey`: each lands once, however often it is delivered. */
+  ledger: OnceLedger;
   /** The domain our reply addresses and Message-IDs use. */
   mailDomain: string;
   /** The address casewatch sends from: mail from it is our own, coming back. */
@@ -41,8 +44,11 @@ export interface MailDeps extends AppDeps {
 
 export type MailOutcome =
   | { kind: 'archived'; reason: ArchiveReason; archiveId: string }
-  /** This very message (same receipt) was already put on a case by an earlier attempt. */
-  | { kind: 'duplicate' }
+  /**
+   * This message (same sender and Message-ID) was handled before, by another delivery: nothing is done
+   * again; this copy is archived as `duplicate` (absent when it is the very receipt handled before).
+   */
+  | { kind: 'duplicate'; archiveId?: string }
   /** Machine mail about a case (an auto-reply to our mail): an internal note on it, nothing else. */
   | { kind: 'noted'; caseId: string; caseNumber: string }
   | { kind: 'posted'; caseId: string; caseNumber: string }
@@ -71,38 +77,65 @@ const MAX_NOTE = 2_000;
  * case's requester (or, for a seller case, someone of the same seller). Keys are tried in that order; a
  * forged token is simply not a key. Anything else opens a new case. Machine mail only ever goes by the
  * first two, the keys nobody can forge.
+ *
+ * Each message is handled once, however often it is delivered (docs/mail.md#duplicates): its
+ * `messageKey` is claimed in the ledger before anything is done, and written as the once-key of the case
+ * change it makes, so a delivery racing past a crashed one cannot apply it twice either.
  */
-export interface ReceiveOptions {
-  /**
-   * Names this delivery (SES's message id): written in the same transaction as the case change, so a
-   * retried delivery whose first attempt died after writing is answered `duplicate`, not applied twice.
-   */
-  receiptKey?: string;
-}
-
-export async function receiveMail(
-  deps: MailDeps,
-  raw: Buffer,
-  mail: InboundMail,
-  options: ReceiveOptions = {},
-): Promise<MailOutcome> {
+export async function receiveMail(deps: MailDeps, raw: Buffer, mail: InboundMail): Promise<MailOutcome> {
+  const receivedAt = toInstant(deps.clock.now());
+  // Quarantine is evidence of abuse: every copy is kept, each as it came.
+  if (mail.kind === 'quarantine')
+    return archive(deps, raw, mail.reason, receivedAt, mail.from ?? null, mail.subject ?? null);
+  const key = `message#${mail.messageKey}`;
+  const claim = await deps.ledger.claim(key, deps.clock.now());
+  if (claim === 'done') return duplicate(deps, raw, mail, receivedAt);
+  if (claim === 'busy') throw new MessageInFlightError(key);
   try {
-    return await receive(deps, raw, mail, options.receiptKey);
+    const outcome = await receive(deps, raw, mail, receivedAt, key);
+    await deps.ledger.confirm(key, null);
+    return outcome;
   } catch (error) {
-    if (error instanceof AlreadyAppliedError) return { kind: 'duplicate' };
+    // An earlier delivery wrote it and died before confirming: it is handled, this one is the duplicate.
+    if (error instanceof AlreadyAppliedError) {
+      await deps.ledger.confirm(key, null);
+      return duplicate(deps, raw, mail, receivedAt);
+    }
+    await deps.ledger.release(key).catch(() => undefined);
     throw error;
   }
+}
+
+/** Another delivery of this message is being handled right now: thrown, so this one is retried later. */
+export class MessageInFlightError extends Error {
+  public override readonly name = 'MessageInFlightError';
+  public constructor(public readonly key: string) {
+    super(`message ${key} is being handled by another delivery`);
+  }
+}
+
+async function duplicate(
+  deps: MailDeps,
+  raw: Buffer,
+  mail: InboundMessage,
+  receivedAt: ReturnType<typeof toInstant>,
+): Promise<MailOutcome> {
+  const kept = await deps.archive.keep(raw, {
+    reason: 'duplicate',
+    receivedAt,
+    from: mail.from,
+    subject: mail.subject,
+  });
+  return { kind: 'duplicate', archiveId: kept.id };
 }
 
 async function receive(
   deps: MailDeps,
   raw: Buffer,
-  mail: InboundMail,
-  onceKey: string | undefined,
+  mail: InboundMessage,
+  receivedAt: ReturnType<typeof toInstant>,
+  onceKey: string,
 ): Promise<MailOutcome> {
-  const receivedAt = toInstant(deps.clock.now());
-  if (mail.kind === 'quarantine')
-    return archive(deps, raw, mail.reason, receivedAt, mail.from ?? null, mail.subject ?? null);
   // Our own mail coming back (a loop through a forwarding rule, or someone spoofing us) is never a case.
   if (isOwnAddress(deps, mail.from))
     return archive(deps, raw, 'automatic', receivedAt, mail.from, mail.subject);
@@ -241,7 +274,7 @@ async function openFromMail(
   sellerId: string | null,
   receivedAt: ReturnType<typeof toInstant>,
   closed: Case | null,
-  onceKey: string | undefined,
+  onceKey: string,
 ): Promise<MailOutcome> {
   const relatedCaseId = closed?.id ?? null;
   const subject = withoutSubjectTags(mail.subject).slice(0, MAX_SUBJECT) || '(no subject)';

@@ -33,6 +33,13 @@ async function events(id: string) {
   return dataOf(page).items;
 }
 
+async function casesOf(email: string) {
+  const page = dataOf(
+    await api.client.GET('/cases', { params: { query: { limit: 100 } }, headers: asAgent }),
+  );
+  return page.items.filter((c) => c.requester.email === email);
+}
+
 async function archived(): Promise<{ reason: string; from: string | null }[]> {
   return (await api.call('GET', '/_local/mail/archive')).body.archived;
 }
@@ -100,5 +107,55 @@ describe('nothing unsigned is trusted (docs/mail.md#machine-mail)', () => {
     );
     expect(result).toMatchObject({ kind: 'noted', caseId: c.id });
     expect((await events(c.id)).at(-1)).toMatchObject({ type: 'message.posted', visibility: 'internal' });
+  });
+});
+
+describe('one message lands once (docs/mail.md#duplicates)', () => {
+  it('the same Message-ID delivered 5 times (SMTP and POST /_local/inbound, two of our addresses): one case, one acknowledgment', async () => {
+    const raw = [
+      'From: Dee Plicate <dup@example.net>',
+      `To: support@${domain}`,
+      `Cc: help@${domain}`,
+      'Subject: Charged twice for order FS-77123 (FSPRG*ACME)',
+      'Message-ID: <dup-1@example.net>',
+      'Date: Mon, 30 Nov 2026 16:00:00 +0000',
+      '',
+      'Please refund one of the two charges.',
+      '',
+    ].join('\r\n');
+    const results = [];
+    await api.smtpRaw(raw, { from: 'dup@example.net', to: [`support@${domain}`] });
+    await api.smtpRaw(raw, { from: 'dup@example.net', to: [`help@${domain}`] });
+    results.push(...(await api.inbound(raw, [`support@${domain}`])));
+    results.push(...(await api.inbound(`Received: from mx2.example.net\r\n${raw}`, [`help@${domain}`])));
+    results.push(...(await api.inbound(raw)));
+    await settle();
+    expect(results.map((r) => r.kind)).toEqual(['duplicate', 'duplicate', 'duplicate']);
+    const cases = await casesOf('dup@example.net');
+    expect(cases).toHaveLength(1);
+    expect((await events(cases[0]?.id as string)).map((e) => e.type)).toEqual(['case.opened']);
+    expect(await api.mailTo('dup@example.net')).toHaveLength(1);
+    expect((await archived()).filter((a) => a.from === 'dup@example.net').map((a) => a.reason)).toEqual(
+      Array(4).fill('duplicate'),
+    );
+  });
+
+  it('a reply without a Message-ID sent twice lands once; written again later, it is a new message', async () => {
+    const c = await openByApi('noid@example.com');
+    const reply = (date: string) =>
+      [
+        'From: noid@example.com',
+        `To: support@${domain}`,
+        `Subject: Re: [${c.number}] We received your case`,
+        `Date: ${date}`,
+        '',
+        'Any news?',
+        '',
+      ].join('\r\n');
+    for (const raw of [reply('Mon, 30 Nov 2026 16:10:00 +0000'), reply('Mon, 30 Nov 2026 16:10:00 +0000')])
+      await api.smtpRaw(raw, { from: 'noid@example.com', to: [`support@${domain}`] });
+    await api.inbound(reply('Mon, 30 Nov 2026 16:40:00 +0000'));
+    const posted = (await events(c.id)).filter((e) => e.type === 'message.posted');
+    expect(posted).toHaveLength(2);
   });
 });

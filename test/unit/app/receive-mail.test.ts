@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { caseOfSignedMessageIds, signedMessageId } from '../../../shared/adapters/email/message-ids.ts';
 import { parseReplyAddress, replyAddress } from '../../../shared/adapters/email/reply-address.ts';
 import { changeStatus } from '../../../shared/app/change-status.ts';
-import { type MailDeps, receiveMail } from '../../../shared/app/receive-mail.ts';
+import { type MailDeps, MessageInFlightError, receiveMail } from '../../../shared/app/receive-mail.ts';
 import type { ArchivedMail, InboundMessage } from '../../../shared/ports/inbound-mail.ts';
+import type { OnceLedger } from '../../../shared/ports/once-ledger.ts';
 import { agent, openConsumerCase } from '../../support/cases.ts';
 import { MemoryBlobStore } from '../../support/memory-blob-store.ts';
+import { createMemoryOnceLedger } from '../../support/memory-once-ledger.ts';
 import { TimerSim } from '../../support/timer-sim.ts';
 
 const DOMAIN = 'mail.casewatch.test';
@@ -16,7 +18,7 @@ const MESSAGE_ID_KEY = new Uint8Array(32).fill(9);
 const ours = (caseId: string, eventPart?: string) =>
   signedMessageId(caseId, eventPart, MESSAGE_ID_KEY, DOMAIN);
 
-function setup(options: { sellers?: Record<string, string>; maxAnswers?: number } = {}) {
+function setup(options: { sellers?: Record<string, string>; maxAnswers?: number; ledger?: OnceLedger } = {}) {
   const sim = new TimerSim('2026-12-01T17:00:00.000Z');
   const blobStore = new MemoryBlobStore();
   const blobs = blobStore.objects;
@@ -41,6 +43,7 @@ function setup(options: { sellers?: Record<string, string>; maxAnswers?: number 
         return n <= (options.maxAnswers ?? 5);
       },
     },
+    ledger: options.ledger ?? createMemoryOnceLedger(),
     mailDomain: DOMAIN,
     caseOfReplyAddress: (address) => parseReplyAddress(address, KEY, DOMAIN),
     caseOfMessageIds: (ids) => caseOfSignedMessageIds(ids, MESSAGE_ID_KEY, DOMAIN),
@@ -48,9 +51,12 @@ function setup(options: { sellers?: Record<string, string>; maxAnswers?: number 
   return { sim, deps, blobs, archived };
 }
 
+let messages = 0;
+/** A readable mail; each one a message of its own unless it names its `messageKey`. */
 function mail(overrides: Partial<InboundMessage>): InboundMessage {
   return {
     kind: 'mail',
+    messageKey: `message-${++messages}`,
     from: 'buyer@example.com',
     to: [],
     subject: 'Hello',
@@ -399,24 +405,63 @@ describe('receiveMail: completing a case', () => {
   });
 });
 
-describe('receiveMail: a delivery retried after its first attempt wrote', () => {
-  it('the same receipt opens one case and posts one message, however often it is delivered', async () => {
-    const { sim, deps } = setup();
-    const first = await receiveMail(deps, raw, mail({ subject: 'New' }), { receiptKey: 'inbound#m1' });
-    const again = await receiveMail(deps, raw, mail({ subject: 'New' }), { receiptKey: 'inbound#m1' });
+describe('receiveMail: one message, however often it is delivered (docs/mail.md#duplicates)', () => {
+  it('the same message opens one case and posts one message; every later delivery is archived as a duplicate', async () => {
+    const { sim, deps, archived } = setup();
+    const first = await receiveMail(deps, raw, mail({ subject: 'New', messageKey: 'm1' }));
+    const again = await receiveMail(deps, raw, mail({ subject: 'New', messageKey: 'm1' }));
     expect(first).toMatchObject({ kind: 'opened' });
-    expect(again).toEqual({ kind: 'duplicate' });
+    expect(again).toEqual({ kind: 'duplicate', archiveId: expect.any(String) });
+    expect(archived.map((a) => a.reason)).toEqual(['duplicate']);
     expect(sim.store.cases.size).toBe(1);
 
     const number = first.kind === 'opened' ? first.caseNumber : '';
     const id = first.kind === 'opened' ? first.caseId : '';
     for (let i = 0; i < 3; i++)
-      await receiveMail(deps, raw, mail({ caseTag: number, text: 'reply' }), { receiptKey: 'inbound#m2' });
+      await receiveMail(deps, raw, mail({ caseTag: number, text: 'reply', messageKey: 'm2' }));
     const replies = (sim.store.events.get(id) ?? []).filter((e) => e.type === 'message.posted');
     expect(replies).toHaveLength(1);
-    // A different receipt is a different message.
-    await receiveMail(deps, raw, mail({ caseTag: number, text: 'reply' }), { receiptKey: 'inbound#m3' });
+    // Another message is another message, whatever it says.
+    await receiveMail(deps, raw, mail({ caseTag: number, text: 'reply', messageKey: 'm3' }));
     expect((sim.store.events.get(id) ?? []).filter((e) => e.type === 'message.posted')).toHaveLength(2);
+    // Machine mail too: archived once as what it is, then as duplicates.
+    await receiveMail(deps, raw, mail({ automatic: true, messageKey: 'm4' }));
+    await receiveMail(deps, raw, mail({ automatic: true, messageKey: 'm4' }));
+    expect(archived.map((a) => a.reason)).toEqual([
+      'duplicate',
+      'duplicate',
+      'duplicate',
+      'automatic',
+      'duplicate',
+    ]);
+  });
+
+  it('a delivery whose earlier attempt wrote but died before recording it is a duplicate, not a second case', async () => {
+    // A ledger that lost the first claim (it was never confirmed): only the case write's once-key is left.
+    const forgetful: OnceLedger = {
+      claim: async () => 'claimed',
+      confirm: async () => {},
+      release: async () => {},
+    };
+    const { sim, deps } = setup({ ledger: forgetful });
+    expect(await receiveMail(deps, raw, mail({ messageKey: 'm1' }))).toMatchObject({ kind: 'opened' });
+    expect(await receiveMail(deps, raw, mail({ messageKey: 'm1' }))).toMatchObject({ kind: 'duplicate' });
+    expect(sim.store.cases.size).toBe(1);
+  });
+
+  it('a message another delivery is handling right now fails this one, to be retried (never dropped)', async () => {
+    const busy: OnceLedger = { claim: async () => 'busy', confirm: async () => {}, release: async () => {} };
+    const { sim, deps, archived } = setup({ ledger: busy });
+    await expect(receiveMail(deps, raw, mail({}))).rejects.toBeInstanceOf(MessageInFlightError);
+    expect(sim.store.cases.size).toBe(0);
+    expect(archived).toEqual([]);
+  });
+
+  it('quarantined copies are all kept, each as it came', async () => {
+    const { deps, archived } = setup();
+    await receiveMail(deps, raw, { kind: 'quarantine', reason: 'spam', from: 'x@spam.example' });
+    await receiveMail(deps, raw, { kind: 'quarantine', reason: 'spam', from: 'x@spam.example' });
+    expect(archived.map((a) => a.reason)).toEqual(['spam', 'spam']);
   });
 });
 
