@@ -9,8 +9,12 @@ import type { JWK } from 'jose';
 import * as z from 'zod';
 import { createIdempotencyStore } from '../functions/cases-intake/idempotency-store.ts';
 import { createApiDeps } from '../functions/composition.ts';
-import { createDynamoAutoReplyLimiter } from '../shared/adapters/dynamodb/auto-reply-limiter.ts';
 import { createDocumentClient } from '../shared/adapters/dynamodb/case-store.ts';
+import {
+  createDynamoCorrespondents,
+  createDynamoSuppressionList,
+} from '../shared/adapters/dynamodb/mail-addresses.ts';
+import { createDynamoMailBudget } from '../shared/adapters/dynamodb/mail-budget.ts';
 import { createDynamoOnceLedger } from '../shared/adapters/dynamodb/once-ledger.ts';
 import { caseOfSignedMessageIds } from '../shared/adapters/email/message-ids.ts';
 import { parseReplyAddress } from '../shared/adapters/email/reply-address.ts';
@@ -245,6 +249,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const messageIdKey = deriveKey(keys.secret, 'message-id');
     // One ledger in the case table for the stream's mail and metrics and for inbound mail, as in AWS.
     const once = createDynamoOnceLedger({ client: documents, tableName });
+    // Who wrote to us, who may not be mailed, and how much automatic mail is left: in the case table.
+    const correspondents = createDynamoCorrespondents({ client: documents, tableName });
+    const suppressions = createDynamoSuppressionList({ client: documents, tableName });
     const api = createApiDeps({ documents, tableName, clock, secret: keys.secret, jwtVerifier: verifier });
     const core: CoreDeps = api;
     const deps = {
@@ -284,6 +291,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       secret: keys.secret,
       scheduler,
       once,
+      correspondents,
+      suppressions,
+      budget: createDynamoMailBudget({ client: documents, tableName }),
       senderAddress: options.senderAddress ?? `casewatch support <support@${mailDomain}>`,
       mailDomain,
       leads: options.leads ?? ['leads@support.example'],
@@ -326,7 +336,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         ...deps,
         archive: archive.archive,
         sellers: sellers.directory,
-        limiter: createDynamoAutoReplyLimiter({ client: documents, tableName }),
+        correspondents,
         ledger: once,
         mailDomain,
         caseOfReplyAddress: (address) => parseReplyAddress(address, replyKey, mailDomain),

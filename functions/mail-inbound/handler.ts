@@ -1,7 +1,7 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createCognitoSellerDirectory } from '../../shared/adapters/cognito/seller-directory.ts';
-import { createDynamoAutoReplyLimiter } from '../../shared/adapters/dynamodb/auto-reply-limiter.ts';
+import { createDynamoCorrespondents } from '../../shared/adapters/dynamodb/mail-addresses.ts';
 import { createDynamoOnceLedger } from '../../shared/adapters/dynamodb/once-ledger.ts';
 import { caseOfSignedMessageIds } from '../../shared/adapters/email/message-ids.ts';
 import { parseReplyAddress } from '../../shared/adapters/email/reply-address.ts';
@@ -37,7 +37,7 @@ export const handler = createHandler({
     client: new CognitoIdentityProviderClient({}),
     userPoolId: env('USER_POOL_ID'),
   }),
-  limiter: createDynamoAutoReplyLimiter({ client: documents, tableName }),
+  correspondents: createDynamoCorrespondents({ client: documents, tableName }),
   ledger: createDynamoOnceLedger({ client: documents, tableName }),
   mailDomain,
   senderAddress: env('SENDER_ADDRESS'),

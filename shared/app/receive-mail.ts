@@ -7,12 +7,12 @@ import { attachmentKey, type BlobStore } from '../ports/blob-store.ts';
 import { AlreadyAppliedError } from '../ports/case-store.ts';
 import type {
   ArchiveReason,
-  AutoReplyLimiter,
   InboundMail,
   InboundMessage,
   MailArchive,
   SellerDirectory,
 } from '../ports/inbound-mail.ts';
+import type { Correspondents } from '../ports/mail-safeguards.ts';
 import type { OnceLedger } from '../ports/once-ledger.ts';
 import type { Actor } from './actor.ts';
 import type { StoredFile } from './attachments.ts';
@@ -26,7 +26,8 @@ export interface MailDeps extends AppDeps {
   blobs: BlobStore;
   archive: MailArchive;
   sellers: SellerDirectory;
-  limiter: AutoReplyLimiter;
+  /** Who has written to us: their mail may repeat what their case says (docs/mail.md#who-gets-what). */
+  correspondents: Correspondents;
   /** Messages handled, by `messageKey`: each lands once, however often it is delivered. */
   ledger: OnceLedger;
   /** The domain our reply addresses and Message-IDs use. */
@@ -58,7 +59,6 @@ export type MailOutcome =
       caseNumber: string;
       /** The closed case the message was written to, when it opened a follow-up. */
       relatedCaseId: string | null;
-      acknowledged: boolean;
     };
 
 const MAX_SUBJECT = 200;
@@ -171,6 +171,10 @@ async function receive(
     return archive(deps, raw, 'automatic', receivedAt, mail.from, mail.subject);
   }
 
+  // A person wrote to us from this address: our mail to it may repeat what their cases say. (List mail
+  // may come from a group's address, not a person's.)
+  if (!mail.automatic) await deps.correspondents.noteWrote(mail.from, receivedAt);
+
   // Who is a seller is asked only when it matters (a lookup per mail would tie all mail to Cognito).
   let seller: Promise<string | null> | undefined;
   const sellerId = () => {
@@ -203,10 +207,9 @@ async function receive(
       caseId: posted.opened.case.id,
       caseNumber: posted.opened.case.number,
       relatedCaseId: posted.closedCaseId,
-      acknowledged: true,
     };
   }
-  return openFromMail(deps, mail, await sellerId(), receivedAt, target, onceKey);
+  return openFromMail(deps, mail, await sellerId(), target, onceKey);
 }
 
 /** The Message-IDs a mail answers. */
@@ -272,7 +275,6 @@ async function openFromMail(
   deps: MailDeps,
   mail: InboundMessage,
   sellerId: string | null,
-  receivedAt: ReturnType<typeof toInstant>,
   closed: Case | null,
   onceKey: string,
 ): Promise<MailOutcome> {
@@ -294,22 +296,14 @@ async function openFromMail(
   const actor: Actor = sellerId ? { kind: 'seller', email: mail.from, sellerId } : { kind: 'anonymous' };
   const caseId = deps.ids.next();
   const attachments = await storeAttachments(deps, caseId, mail);
-  const acknowledged = await deps.limiter.allow(mail.from, receivedAt);
   const opened = await openCase(deps, actor, input, {
     channel: 'email',
     caseId,
     attachments,
     relatedCaseId,
-    acknowledge: acknowledged,
     onceKey,
   });
-  return {
-    kind: 'opened',
-    caseId: opened.case.id,
-    caseNumber: opened.case.number,
-    relatedCaseId,
-    acknowledged,
-  };
+  return { kind: 'opened', caseId: opened.case.id, caseNumber: opened.case.number, relatedCaseId };
 }
 
 /**

@@ -77,11 +77,3 @@ export interface MailArchive {
 export interface SellerDirectory {
   sellerIdOf(email: string): Promise<string | null>;
 }
-
-/**
- * Caps automatic answers per sender (docs/mail.md#rate-of-automatic-answers): `allow` counts one answer for
- * this sender in the hour containing `now` and says whether it stays within the limit.
- */
-export interface AutoReplyLimiter {
-  allow(sender: string, now: Instant): Promise<boolean>;
-}

@@ -159,3 +159,47 @@ describe('one message lands once (docs/mail.md#duplicates)', () => {
     expect(posted).toHaveLength(2);
   });
 });
+
+describe('no one can use casewatch to mail strangers (docs/mail.md#who-gets-what)', () => {
+  it('30 anonymous creates for one victim address: at most 5 mails reach it, none with a word the caller typed', async () => {
+    const victim = 'victim@example.org';
+    for (let i = 0; i < 30; i++) {
+      const created = await api.client.POST('/cases', {
+        body: consumerCase({
+          email: victim,
+          subject: `You won! Claim at http://spam.example/${i}`,
+          description: 'CALLER-TYPED: send your bank details to http://spam.example',
+          orderNumber: 'SPAM-ORDER-1',
+        }),
+      });
+      expect(created.response.status).toBe(201);
+    }
+    await settle();
+    const mails = await api.mailTo(victim);
+    expect(mails.length).toBeGreaterThan(0);
+    expect(mails.length).toBeLessThanOrEqual(5);
+    for (const m of mails) {
+      for (const part of [m.subject, m.body.text ?? '', m.body.html ?? '']) {
+        expect(part).not.toMatch(/spam\.example|You won|CALLER-TYPED|SPAM-ORDER/);
+      }
+      expect(m.subject).toMatch(/^\[CW-[0-9A-Z]{6}\] We received your case$/);
+    }
+    const tally = (await api.call('GET', '/_local/metrics')).body;
+    expect(tally.mailSuppressed['recipient-limit']).toBe(30 - mails.length);
+  });
+
+  it('an address that wrote to us reads its own words back', async () => {
+    await api.smtp({
+      from: 'writer@example.net',
+      to: `support@${domain}`,
+      subject: 'Refund for order FS-4411',
+      text: 'Charged twice, statement says FSPRG*ACME.',
+    });
+    await openByApi('writer@example.net');
+    const acks = await api.mailTo('writer@example.net');
+    expect(acks.map((m) => m.subject)).toEqual([
+      expect.stringMatching(/We received your case: Refund for order FS-4411$/),
+      expect.stringMatching(/We received your case: Charged twice$/),
+    ]);
+  });
+});

@@ -1,5 +1,6 @@
 import { toInstant } from '../../domain/instant.ts';
 import type { Clock } from '../../ports/clock.ts';
+import type { MailScreen } from '../../ports/mail-safeguards.ts';
 import type { Notice, Notifier } from '../../ports/notifier.ts';
 import type { OnceLedger } from '../../ports/once-ledger.ts';
 import type { Mailer, OutboundMail } from './mailer.ts';
@@ -45,6 +46,11 @@ export interface MailNotifierOptions {
   onConfirmFailed?: (error: unknown, key: string) => void;
   /** Told when SES refuses a mail for good (see UNDELIVERABLE); it is recorded as done, not retried. */
   onUndeliverable?: (error: unknown, key: string) => void;
+  /**
+   * Who of the recipients may get the mail, asked once it is claimed (docs/mail.md#limits): bounced and
+   * complained addresses and spent budgets are left out. Everyone, when absent.
+   */
+  screen?: MailScreen;
   /** Waits between looks at a busy claim (real time by default; tests pass a fake). */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -140,7 +146,6 @@ export function createMailNotifier(options: MailNotifierOptions): Notifier {
       });
       const to = recipients(notice, rendered.audience, leads);
       if (to.length === 0) return;
-      const mail = compose(notice, rendered, to, now);
       const key = `${notice.eventId}#${notice.kind}`;
       // Busy is almost always this record's own earlier attempt that died mid-send: wait a little for
       // its lease to run out rather than spend one of the stream's few retries at once.
@@ -153,6 +158,16 @@ export function createMailNotifier(options: MailNotifierOptions): Notifier {
       if (claim === 'busy') throw new MailInFlightError(key);
       let sent: { providerMessageId: string | null };
       try {
+        // Screened after the claim, so a replayed notice spends no budget twice.
+        const allowed = options.screen
+          ? await options.screen(
+              { notice, audience: rendered.audience, automatic: rendered.automatic, to },
+              toInstant(now),
+            )
+          : to;
+        // Nobody may be mailed: the notice is done (the screen recorded why), never retried.
+        if (allowed.length === 0) return await confirm(key, null);
+        const mail = compose(notice, rendered, allowed, now);
         sent = await mailer.send(mail);
       } catch (error) {
         if (UNDELIVERABLE.has((error as { name?: string }).name ?? '')) {

@@ -36,6 +36,7 @@ const customerNotices = (k: Case): CustomerNotice[] => [
     firstResponseDueAt: '2026-12-02T01:00:00.000Z',
     missing: [],
     relatedCaseNumber: null,
+    requesterText: true,
   },
   {
     kind: 'agent.message',
@@ -43,6 +44,7 @@ const customerNotices = (k: Case): CustomerNotice[] => [
     case: k,
     body: 'Looking into it.',
     author: 'dana@support.example',
+    requesterText: true,
   },
   {
     kind: 'pending-closure',
@@ -50,9 +52,16 @@ const customerNotices = (k: Case): CustomerNotice[] => [
     case: k,
     autoCloseAt: '2026-12-08T01:00:00.000Z',
     note: null,
+    requesterText: true,
   },
-  { kind: 'closure', eventId: '01JDEV0000000000000000000D', case: k, auto: false },
-  { kind: 'survey', eventId: '01JDEV0000000000000000000E', case: k, surveyToken: 'tok-123' },
+  { kind: 'closure', eventId: '01JDEV0000000000000000000D', case: k, auto: false, requesterText: true },
+  {
+    kind: 'survey',
+    eventId: '01JDEV0000000000000000000E',
+    case: k,
+    surveyToken: 'tok-123',
+    requesterText: true,
+  },
 ];
 
 /** `run` keeps event ids apart when one test sends the same kinds for several cases. */

@@ -22,6 +22,7 @@ const rendered = renderNotice({
   firstResponseDueAt: '2026-12-02T01:00:00.000Z',
   missing: [],
   relatedCaseNumber: null,
+  requesterText: true,
 });
 const ack = signedMessageId(c.id, '01JDOPENED', key, domain);
 const mail: MimeMail = {
