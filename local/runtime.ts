@@ -18,6 +18,7 @@ import { createDynamoMailBudget } from '../shared/adapters/dynamodb/mail-budget.
 import { createDynamoOnceLedger } from '../shared/adapters/dynamodb/once-ledger.ts';
 import { caseOfSignedMessageIds } from '../shared/adapters/email/message-ids.ts';
 import { parseReplyAddress } from '../shared/adapters/email/reply-address.ts';
+import { SesFeedbackEventSchema } from '../shared/adapters/email/ses-feedback.ts';
 import { recordMetric } from '../shared/adapters/powertools/observability.ts';
 import { deriveKey } from '../shared/adapters/secret-keys.ts';
 import { systemClock } from '../shared/adapters/system-clock.ts';
@@ -344,6 +345,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         fetchRaw,
       }),
     );
+    // Bounces and complaints: the function the configuration set's EventBridge events invoke in AWS, fed
+    // by `POST /_local/mail-events` with the same event.
+    const { createHandler: createMailEventHandler } = await import('../functions/mail-events/app.ts');
+    const mailEvents = createMailEventHandler({
+      ...core,
+      suppressions,
+      recordMetric: (...point) => {
+        recordMetric(...point);
+        tally.record(...point);
+      },
+      mailDomain,
+    });
+
     /** Mail feeds the stream like an API write: let its reactions (acknowledgments…) run before answering. */
     const receive = async (raw: Buffer, recipients: string[] = []) => {
       const results = await inbound.receive(raw, recipients);
@@ -392,6 +406,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         if (body.length === 0) return invalid('send a raw RFC 5322 message');
         const to = url.searchParams.getAll('to');
         return { status: 200, body: { results: await receive(body, to) } };
+      }
+      if (method === 'POST' && path === '/_local/mail-events') {
+        const parsed = SesFeedbackEventSchema.safeParse(parseJson());
+        if (!parsed.success)
+          return invalid('the body is not an SES bounce or complaint event', fieldErrors(parsed.error));
+        const outcome = await mailEvents(
+          parsed.data,
+          lambdaContext('mail-events', parsed.data.detail.mail.messageId),
+        );
+        await timers.drain();
+        return { status: 200, body: outcome };
       }
       if (method === 'GET' && path === '/_local/metrics')
         return {

@@ -203,3 +203,146 @@ describe('no one can use casewatch to mail strangers (docs/mail.md#who-gets-what
     ]);
   });
 });
+
+describe('bounces and complaints (docs/mail.md#bounces-and-complaints)', () => {
+  /** The EventBridge event SES publishes for a mail of ours, as `POST /_local/mail-events` takes it. */
+  async function feedback(
+    caseId: string,
+    address: string,
+    kind: 'Permanent' | 'Transient' | 'Complaint',
+    feedbackId: string,
+  ) {
+    const mail = (await api.sent()).find((m) => m.tags.case === caseId && m.to.includes(address));
+    if (!mail) throw new Error(`nothing was sent to ${address} about ${caseId}`);
+    const common = {
+      messageId: mail.providerMessageId,
+      timestamp: '2026-11-30T17:00:00.000Z',
+      source: `support@${domain}`,
+      destination: [address],
+      tags: Object.fromEntries(Object.entries(mail.tags).map(([k, v]) => [k, [v]])),
+      commonHeaders: { messageId: mail.messageId, to: [address], subject: mail.subject },
+    };
+    const detail =
+      kind === 'Complaint'
+        ? {
+            eventType: 'Complaint',
+            complaint: {
+              complainedRecipients: [{ emailAddress: address }],
+              timestamp: '2026-11-30T17:05:00.000Z',
+              feedbackId,
+              complaintFeedbackType: 'abuse',
+            },
+            mail: common,
+          }
+        : {
+            eventType: 'Bounce',
+            bounce: {
+              bounceType: kind,
+              bounceSubType: kind === 'Permanent' ? 'General' : 'MailboxFull',
+              bouncedRecipients: [
+                {
+                  emailAddress: address,
+                  action: 'failed',
+                  status: '5.1.1',
+                  diagnosticCode: 'smtp; 550 5.1.1 user unknown',
+                },
+              ],
+              timestamp: '2026-11-30T17:05:00.000Z',
+              feedbackId,
+            },
+            mail: common,
+          };
+    const event = {
+      version: '0',
+      id: feedbackId,
+      'detail-type': kind === 'Complaint' ? 'Email Complaint Received' : 'Email Bounced',
+      source: 'aws.ses',
+      account: '123456789012',
+      time: '2026-11-30T17:05:00Z',
+      region: 'us-east-1',
+      resources: [],
+      detail,
+    };
+    return api.call('POST', '/_local/mail-events', { body: event });
+  }
+
+  const reply = (caseId: string, body: string) =>
+    api.client.POST('/cases/{id}/messages', {
+      params: { path: { id: caseId } },
+      headers: asAgent,
+      body: { body },
+    });
+
+  it('a hard bounce is recorded on its case (staff only), and later mail to the address is suppressed', async () => {
+    const address = 'gone@example.org';
+    const c = await openByApi(address);
+    const answer = await feedback(c.id, address, 'Permanent', 'fb-hard-1');
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({
+      caseId: c.id,
+      firstTime: true,
+      recipients: [{ address, suppressed: true }],
+    });
+    // The same report again is not recorded twice.
+    expect((await feedback(c.id, address, 'Permanent', 'fb-hard-1')).body).toMatchObject({
+      firstTime: false,
+    });
+    const bounced = (await events(c.id)).filter((e) => e.type === 'mail.bounced');
+    expect(bounced).toEqual([
+      expect.objectContaining({
+        recipient: address,
+        bounce: 'hard',
+        notice: 'acknowledgment',
+        diagnostic: 'smtp; 550 5.1.1 user unknown',
+        suppressed: true,
+        actor: { role: 'system', id: 'casewatch' },
+      }),
+    ]);
+    await reply(c.id, 'We are on it.');
+    await openByApi(address);
+    await settle();
+    expect(await api.mailTo(address)).toHaveLength(1);
+    const tally = (await api.call('GET', '/_local/metrics')).body;
+    expect(tally.mailSuppressed.bounced).toBe(2);
+    expect(tally.mailFeedback['hard-bounce']).toBe(1);
+  });
+
+  it('a soft bounce is recorded, and the address keeps getting mail', async () => {
+    const address = 'full@example.org';
+    const c = await openByApi(address);
+    expect((await feedback(c.id, address, 'Transient', 'fb-soft-1')).body).toMatchObject({
+      recipients: [{ address, suppressed: false }],
+    });
+    expect((await events(c.id)).filter((e) => e.type === 'mail.bounced')).toEqual([
+      expect.objectContaining({ bounce: 'soft', suppressed: false }),
+    ]);
+    await reply(c.id, 'We are on it.');
+    await settle();
+    expect(await api.mailTo(address)).toHaveLength(2);
+  });
+
+  it('a complaint is recorded and suppresses; none of it is on the requester’s timeline', async () => {
+    const address = 'angry@example.org';
+    const opened = dataOf(await api.client.POST('/cases', { body: consumerCase({ email: address }) }));
+    await settle();
+    await feedback(opened.id, address, 'Complaint', 'fb-complaint-1');
+    expect((await events(opened.id)).map((e) => e.type)).toContain('mail.complained');
+    const own = await api.client.GET('/cases/{id}/events', {
+      params: { path: { id: opened.id }, query: { limit: 100 } },
+      headers: credential({ caseToken: opened.caseToken ?? '' }),
+    });
+    expect(dataOf(own).items.map((e) => e.type)).toEqual(['case.opened']);
+    await reply(opened.id, 'Sorry to hear.');
+    await settle();
+    expect(await api.mailTo(address)).toHaveLength(1);
+  });
+
+  it('anything but an SES bounce or complaint event is a 400 problem', async () => {
+    const answer = await api.call('POST', '/_local/mail-events', {
+      body: { source: 'aws.ses', 'detail-type': 'Email Bounced', detail: { eventType: 'Bounce' } },
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.headers.get('content-type')).toContain('application/problem+json');
+    expect((await api.call('POST', '/_local/mail-events', { rawBody: 'not json' })).status).toBe(400);
+  });
+});
