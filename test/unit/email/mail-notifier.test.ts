@@ -10,6 +10,7 @@ import { caseOfSignedMessageIds, signedMessageId } from '../../../shared/adapter
 import { composeMime } from '../../../shared/adapters/email/mime.ts';
 import { parseReplyAddress } from '../../../shared/adapters/email/reply-address.ts';
 import type { Case } from '../../../shared/domain/case.ts';
+import type { MailScreen, OutgoingMail } from '../../../shared/ports/mail-safeguards.ts';
 import type { CustomerNotice, InternalNotice, Notice } from '../../../shared/ports/notifier.ts';
 import { CLAIM_LEASE_MS, type OnceLedger } from '../../../shared/ports/once-ledger.ts';
 import { newSellerCase } from '../../support/cases.ts';
@@ -316,5 +317,44 @@ describe('idempotency', () => {
     await notifier({ onConfirmFailed: (_, key) => failures.push(key) }).notify(ack as Notice);
     expect(mailer.sent).toHaveLength(1);
     expect(failures).toEqual([`${ack?.eventId}#acknowledgment`]);
+  });
+});
+
+describe('the screen (docs/mail.md#limits)', () => {
+  it('is asked once per notice, after the claim, with what the mail is; it decides who gets it', async () => {
+    const asked: OutgoingMail[] = [];
+    const screen: MailScreen = async (mail) => {
+      asked.push(mail);
+      return mail.to.filter((a) => a !== 'lena@support.example');
+    };
+    const [ack] = customerNotices(c);
+    const [, breach] = internalNotices(assigned);
+    const n = notifier({ screen });
+    await n.notify(ack as Notice);
+    await n.notify(ack as Notice);
+    await n.notify(breach as Notice);
+    expect(asked.map((m) => [m.notice.kind, m.audience, m.automatic, m.to])).toEqual([
+      ['acknowledgment', 'customer', true, ['sam@seller.example']],
+      ['sla.breached', 'internal', true, ['bob@support.example', ...leads]],
+    ]);
+    expect(mailer.sent.map(to)).toEqual([
+      ['sam@seller.example'],
+      ['bob@support.example', 'leo@support.example'],
+    ]);
+  });
+
+  it('with nobody left, the notice is done: nothing is sent, now or on a replay', async () => {
+    let asked = 0;
+    const n = notifier({
+      screen: async () => {
+        asked++;
+        return [];
+      },
+    });
+    const [ack] = customerNotices(c);
+    await n.notify(ack as Notice);
+    await n.notify(ack as Notice);
+    expect(mailer.sent).toEqual([]);
+    expect(asked).toBe(1);
   });
 });
