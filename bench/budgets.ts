@@ -15,6 +15,8 @@ export const BUNDLE_BUDGETS_KIB: Readonly<Record<LambdaName, number>> = {
   timer: 700,
   'case-stream': 1000,
   'mail-inbound': 2100,
+  // As the timer: the DynamoDB store and zod (the SES event's schema), no other client.
+  'mail-events': 700,
   // The API document (bundled JSON, ~190 KiB of it with its real examples; it grows with the API) and
   // Powertools' logger; the renderer is a file beside the bundle.
   'api-docs': 320,

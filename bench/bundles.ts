@@ -17,13 +17,15 @@ const BASELINE_ENTRY = 'bench/fixtures/dynamodb-only.ts';
 /**
  * The Lambdas the stack deploys besides the API route groups, as their constructs name their entries:
  * `timer` and `case-stream` in infra/constructs/timers.ts, `mail-inbound` in infra/constructs/mail.ts,
- * `attachment-arrived` in infra/constructs/attachment-arrivals.ts.
+ * `mail-events` in infra/constructs/mail-feedback.ts, `attachment-arrived` in
+ * infra/constructs/attachment-arrivals.ts.
  * `benchBundles` reports any `entry: 'functions/…'` in infra/constructs/ missing here (`unbenchedEntries`).
  */
 export const WORKER_ENTRIES = {
   timer: 'functions/timer/handler.ts',
   'case-stream': 'functions/case-stream/handler.ts',
   'mail-inbound': 'functions/mail-inbound/handler.ts',
+  'mail-events': 'functions/mail-events/handler.ts',
   'attachment-arrived': 'functions/attachment-arrived/handler.ts',
 } as const;
 

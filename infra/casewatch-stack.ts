@@ -6,6 +6,7 @@ import { AttachmentStore } from './constructs/attachment-store.ts';
 import { CaseStore } from './constructs/case-store.ts';
 import { Identity } from './constructs/identity.ts';
 import { Mail } from './constructs/mail.ts';
+import { MailFeedback } from './constructs/mail-feedback.ts';
 import { Observability } from './constructs/observability.ts';
 import { Portal } from './constructs/portal.ts';
 import { Reactions } from './constructs/reactions.ts';
@@ -68,6 +69,7 @@ export class CasewatchStack extends Stack {
   public readonly api: CasewatchApi;
   public readonly arrivals: AttachmentArrivals;
   public readonly mail: Mail;
+  public readonly mailFeedback: MailFeedback;
   public readonly timers: Timers;
   public readonly reactions: Reactions;
   public readonly observability: Observability;
@@ -139,6 +141,11 @@ export class CasewatchStack extends Stack {
       attachmentsBucket: this.attachments.bucket,
       accessLogsBucket: this.attachments.accessLogsBucket,
     });
+    this.mailFeedback = new MailFeedback(this, 'MailFeedback', {
+      table: this.store.table,
+      configurationSet: this.mail.configurationSet,
+      mailDomain,
+    });
     this.timers = new Timers(this, 'Timers', { table: this.store.table });
     this.reactions = new Reactions(this, 'Reactions', {
       table: this.store.table,
@@ -155,6 +162,7 @@ export class CasewatchStack extends Stack {
         this.reactions.streamFunction,
         this.timers.timerFunction,
         this.mail.inboundFunction,
+        this.mailFeedback.feedbackFunction,
         this.arrivals.arrivalFunction,
       ],
       streamFunction: this.reactions.streamFunction,
@@ -162,9 +170,16 @@ export class CasewatchStack extends Stack {
         { label: 'Timer dead-letter queue', queue: this.timers.deadLetterQueue },
         { label: 'Stream failure queue', queue: this.reactions.streamFailureQueue },
         { label: 'Inbound mail dead-letter queue', queue: this.mail.deadLetterQueue },
+        { label: 'Mail feedback dead-letter queue', queue: this.mailFeedback.deadLetterQueue },
         { label: 'Attachment arrivals dead-letter queue', queue: this.arrivals.deadLetterQueue },
       ],
-      alarms: [...this.timers.alarms, ...this.reactions.alarms, ...this.mail.alarms, ...this.arrivals.alarms],
+      alarms: [
+        ...this.timers.alarms,
+        ...this.reactions.alarms,
+        ...this.mail.alarms,
+        ...this.mailFeedback.alarms,
+        ...this.arrivals.alarms,
+      ],
       alarmEmails,
     });
 

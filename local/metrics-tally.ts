@@ -32,6 +32,15 @@ export function createMetricsTally() {
     points.filter((p) => p.name === name && match(p.dimensions)).reduce((s, p) => s + p.value, 0);
   const bySeverity = (name: MetricName) =>
     Object.fromEntries(LEVELS.map((l) => [l, sum(name, (d) => d.severity === l)]));
+  /** One dimension's values as they came, each summed. */
+  const by = (name: MetricName, dimension: string) => {
+    const totals: Record<string, number> = {};
+    for (const p of points) {
+      const value = p.dimensions[dimension];
+      if (p.name === name && value !== undefined) totals[value] = (totals[value] ?? 0) + p.value;
+    }
+    return totals;
+  };
 
   function summary() {
     const firstResponse = Object.fromEntries(
@@ -72,6 +81,9 @@ export function createMetricsTally() {
       escalations: bySeverity(METRICS.escalationRequested),
       autoClosed: sum(METRICS.caseAutoClosed),
       surveyScores,
+      // Mail not sent, by reason; bounces and complaints SES reported, by kind (docs/mail.md#limits).
+      mailSuppressed: by(METRICS.mailSuppressed, 'reason'),
+      mailFeedback: by(METRICS.mailFeedback, 'kind'),
     };
   }
 

@@ -3,7 +3,7 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { SESClient } from '@aws-sdk/client-ses';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ReactionWiring } from '../functions/case-stream/reaction-deps.ts';
-import { createSesMailer } from '../shared/adapters/email/mailer.ts';
+import { createSesMailer, type Mailer } from '../shared/adapters/email/mailer.ts';
 import { LOCAL_CLIENT_CONFIG } from './dynamodb-local.ts';
 import { createStreamCheckpoints, type StreamCheckpoints } from './stream-checkpoints.ts';
 import { createStreamPoller, type StreamPoller } from './stream-poller.ts';
@@ -21,10 +21,26 @@ export interface LocalReactionsOptions
   runtimeTable: string;
 }
 
+/**
+ * A mail the local runtime sent, with what the SES emulator's inbox does not keep: its Message-ID and
+ * SES message tags (`GET /_local/mail/sent`), so a bounce or complaint can be played against it.
+ */
+export interface SentMail {
+  /** The id SES answered (the emulator's), as SES events name the mail. */
+  providerMessageId: string | null;
+  /** Our signed Message-ID. */
+  messageId: string;
+  to: string[];
+  subject: string;
+  tags: Record<string, string>;
+}
+
 export interface LocalReactions {
   /** The poller feeding the case-stream handler; the timer loop drains it in turn with its own work. */
   stream: StreamPoller;
   checkpoints: StreamCheckpoints;
+  /** Every mail sent since start, oldest first. */
+  sent(): SentMail[];
   stop(): void;
 }
 
@@ -38,6 +54,21 @@ export async function createLocalReactions(options: LocalReactionsOptions): Prom
   const ses = new SESClient({ ...LOCAL_CLIENT_CONFIG, endpoint: sesEndpoint });
   const streams = new DynamoDBStreamsClient({ ...LOCAL_CLIENT_CONFIG, endpoint: dynamodbEndpoint });
   const checkpoints = createStreamCheckpoints({ client: documents, tableName: runtimeTable });
+  const sesMailer = createSesMailer({ client: ses });
+  const sent: SentMail[] = [];
+  const mailer: Mailer = {
+    async send(mail) {
+      const answer = await sesMailer.send(mail);
+      sent.push({
+        providerMessageId: answer.providerMessageId,
+        messageId: mail.messageId,
+        to: typeof mail.to === 'string' ? [mail.to] : [...mail.to],
+        subject: mail.subject,
+        tags: { ...mail.tags },
+      });
+      return answer;
+    },
+  };
   const { createHandler } = await import('../functions/case-stream/app.ts');
   const { createReactionDeps } = await import('../functions/case-stream/reaction-deps.ts');
   const stream = createStreamPoller({
@@ -48,7 +79,7 @@ export async function createLocalReactions(options: LocalReactionsOptions): Prom
     handler: createHandler(
       createReactionDeps({
         ...wiring,
-        mailer: createSesMailer({ client: ses }),
+        mailer,
         onUndeliverable: (error, key) =>
           console.warn(`local SES refused mail ${key} for good: ${(error as Error).message}`),
       }),
@@ -57,6 +88,7 @@ export async function createLocalReactions(options: LocalReactionsOptions): Prom
   return {
     stream,
     checkpoints,
+    sent: () => [...sent],
     stop() {
       streams.destroy();
       ses.destroy();

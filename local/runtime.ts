@@ -9,10 +9,16 @@ import type { JWK } from 'jose';
 import * as z from 'zod';
 import { createIdempotencyStore } from '../functions/cases-intake/idempotency-store.ts';
 import { createApiDeps } from '../functions/composition.ts';
-import { createDynamoAutoReplyLimiter } from '../shared/adapters/dynamodb/auto-reply-limiter.ts';
 import { createDocumentClient } from '../shared/adapters/dynamodb/case-store.ts';
+import {
+  createDynamoCorrespondents,
+  createDynamoSuppressionList,
+} from '../shared/adapters/dynamodb/mail-addresses.ts';
+import { createDynamoMailBudget } from '../shared/adapters/dynamodb/mail-budget.ts';
 import { createDynamoOnceLedger } from '../shared/adapters/dynamodb/once-ledger.ts';
+import { caseOfSignedMessageIds } from '../shared/adapters/email/message-ids.ts';
 import { parseReplyAddress } from '../shared/adapters/email/reply-address.ts';
+import { SesFeedbackEventSchema } from '../shared/adapters/email/ses-feedback.ts';
 import { recordMetric } from '../shared/adapters/powertools/observability.ts';
 import { deriveKey } from '../shared/adapters/secret-keys.ts';
 import { systemClock } from '../shared/adapters/system-clock.ts';
@@ -246,8 +252,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       clock,
     });
     const replyKey = deriveKey(keys.secret, 'reply-address');
+    const messageIdKey = deriveKey(keys.secret, 'message-id');
     // One ledger in the case table for the stream's mail and metrics and for inbound mail, as in AWS.
     const once = createDynamoOnceLedger({ client: documents, tableName });
+    // Who wrote to us, who may not be mailed, and how much automatic mail is left: in the case table.
+    const correspondents = createDynamoCorrespondents({ client: documents, tableName });
+    const suppressions = createDynamoSuppressionList({ client: documents, tableName });
     const api = createApiDeps({ documents, tableName, clock, secret: keys.secret, jwtVerifier: verifier });
     const core: CoreDeps = api;
     const deps = {
@@ -287,6 +297,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       secret: keys.secret,
       scheduler,
       once,
+      correspondents,
+      suppressions,
+      budget: createDynamoMailBudget({ client: documents, tableName }),
       senderAddress: options.senderAddress ?? `casewatch support <support@${mailDomain}>`,
       mailDomain,
       leads: options.leads ?? ['leads@support.example'],
@@ -329,13 +342,27 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         ...deps,
         archive: archive.archive,
         sellers: sellers.directory,
-        limiter: createDynamoAutoReplyLimiter({ client: documents, tableName }),
+        correspondents,
         ledger: once,
         mailDomain,
         caseOfReplyAddress: (address) => parseReplyAddress(address, replyKey, mailDomain),
+        caseOfMessageIds: (ids) => caseOfSignedMessageIds(ids, messageIdKey, mailDomain),
         fetchRaw,
       }),
     );
+    // Bounces and complaints: the function the configuration set's EventBridge events invoke in AWS, fed
+    // by `POST /_local/mail-events` with the same event.
+    const { createHandler: createMailEventHandler } = await import('../functions/mail-events/app.ts');
+    const mailEvents = createMailEventHandler({
+      ...core,
+      suppressions,
+      recordMetric: (...point) => {
+        recordMetric(...point);
+        tally.record(...point);
+      },
+      mailDomain,
+    });
+
     /** Mail feeds the stream like an API write: let its reactions (acknowledgments…) run before answering. */
     const receive = async (raw: Buffer, recipients: string[] = []) => {
       const results = await inbound.receive(raw, recipients);
@@ -385,6 +412,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         const to = url.searchParams.getAll('to');
         return { status: 200, body: { results: await receive(body, to) } };
       }
+      if (method === 'POST' && path === '/_local/mail-events') {
+        const parsed = SesFeedbackEventSchema.safeParse(parseJson());
+        if (!parsed.success)
+          return invalid('the body is not an SES bounce or complaint event', fieldErrors(parsed.error));
+        const outcome = await mailEvents(
+          parsed.data,
+          lambdaContext('mail-events', parsed.data.detail.mail.messageId),
+        );
+        await timers.drain();
+        return { status: 200, body: outcome };
+      }
       if (method === 'GET' && path === '/_local/metrics')
         return {
           status: 200,
@@ -392,6 +430,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         };
       if (method === 'GET' && path === '/_local/mail/archive')
         return { status: 200, body: { archived: archive.list() } };
+      if (method === 'GET' && path === '/_local/mail/sent') {
+        await timers.drain();
+        return { status: 200, body: { sent: reactions.sent() } };
+      }
       if (method === 'GET' && path === '/_local/timers')
         return { status: 200, body: { now: clock.now().toISOString(), ...(await timers.list()) } };
       if (method === 'PUT' && path.startsWith('/_local/blobs/')) {

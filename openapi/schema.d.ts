@@ -609,7 +609,7 @@ export type components = {
             cursor: string | null;
         };
         /** @description One entry of a case timeline, told apart by `type`. */
-        TimelineEvent: components["schemas"]["CaseOpenedEvent"] | components["schemas"]["MessagePostedEvent"] | components["schemas"]["StatusChangedEvent"] | components["schemas"]["SeverityChangedEvent"] | components["schemas"]["AssigneeChangedEvent"] | components["schemas"]["EscalationRequestedEvent"] | components["schemas"]["WorkaroundRecordedEvent"] | components["schemas"]["DetailsAddedEvent"] | components["schemas"]["AttachmentAddedEvent"] | components["schemas"]["SlaMetEvent"] | components["schemas"]["SlaAtRiskEvent"] | components["schemas"]["SlaBreachedEvent"] | components["schemas"]["CaseClosedEvent"] | components["schemas"]["SurveySentEvent"] | components["schemas"]["SurveySubmittedEvent"];
+        TimelineEvent: components["schemas"]["CaseOpenedEvent"] | components["schemas"]["MessagePostedEvent"] | components["schemas"]["StatusChangedEvent"] | components["schemas"]["SeverityChangedEvent"] | components["schemas"]["AssigneeChangedEvent"] | components["schemas"]["EscalationRequestedEvent"] | components["schemas"]["WorkaroundRecordedEvent"] | components["schemas"]["DetailsAddedEvent"] | components["schemas"]["AttachmentAddedEvent"] | components["schemas"]["SlaMetEvent"] | components["schemas"]["SlaAtRiskEvent"] | components["schemas"]["SlaBreachedEvent"] | components["schemas"]["CaseClosedEvent"] | components["schemas"]["SurveySentEvent"] | components["schemas"]["MailBouncedEvent"] | components["schemas"]["MailComplainedEvent"] | components["schemas"]["SurveySubmittedEvent"];
         /** @description The case was opened, by the API, mail or the portal. */
         CaseOpenedEvent: {
             /**
@@ -911,6 +911,51 @@ export type components = {
              * @enum {string}
              */
             type: "survey.sent";
+            /** @description sortable unique id (ULID): timeline order is id order */
+            id: string;
+            caseId: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant in UTC
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            at: string;
+            actor: components["schemas"]["EventActor"];
+        };
+        /** @description Mail about the case could not be delivered; staff only. */
+        MailBouncedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "mail.bounced";
+            recipient: string;
+            /** @enum {string} */
+            bounce: "hard" | "soft";
+            notice: string | null;
+            diagnostic: string | null;
+            suppressed: boolean;
+            /** @description sortable unique id (ULID): timeline order is id order */
+            id: string;
+            caseId: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant in UTC
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            at: string;
+            actor: components["schemas"]["EventActor"];
+        };
+        /** @description The recipient reported mail about the case as spam, and gets no more mail; staff only. */
+        MailComplainedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "mail.complained";
+            recipient: string;
+            notice: string | null;
+            suppressed: boolean;
             /** @description sortable unique id (ULID): timeline order is id order */
             id: string;
             caseId: string;

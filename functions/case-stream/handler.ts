@@ -1,6 +1,11 @@
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  createDynamoCorrespondents,
+  createDynamoSuppressionList,
+} from '../../shared/adapters/dynamodb/mail-addresses.ts';
+import { createDynamoMailBudget } from '../../shared/adapters/dynamodb/mail-budget.ts';
 import { createDynamoOnceLedger } from '../../shared/adapters/dynamodb/once-ledger.ts';
 import { addressList } from '../../shared/adapters/email/mail-notifier.ts';
 import { createSesMailer } from '../../shared/adapters/email/mailer.ts';
@@ -15,6 +20,7 @@ const core = awsCoreDeps();
 const sqs = new SQSClient({});
 const queueUrl = env('TIMER_QUEUE_URL');
 const surveyBaseUrl = env('SURVEY_BASE_URL');
+const table = { client: documents, tableName: env('TABLE_NAME') };
 
 /** Lambda entry for the table's stream: timers through EventBridge Scheduler, mail through SES. */
 export const handler = createHandler(
@@ -22,7 +28,11 @@ export const handler = createHandler(
     core,
     secret,
     // One ledger for both: metrics published once per event, and mail sent once per event and kind.
-    once: createDynamoOnceLedger({ client: documents, tableName: env('TABLE_NAME') }),
+    once: createDynamoOnceLedger(table),
+    correspondents: createDynamoCorrespondents(table),
+    suppressions: createDynamoSuppressionList(table),
+    budget: createDynamoMailBudget(table),
+    onSuppressed: (suppressed) => logger.warn('mail not sent', { ...suppressed }),
     scheduler: createEventBridgeScheduler({
       client: new SchedulerClient({}),
       clock: core.clock,

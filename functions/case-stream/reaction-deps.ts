@@ -2,7 +2,9 @@ import { createMailNotifier } from '../../shared/adapters/email/mail-notifier.ts
 import type { Mailer } from '../../shared/adapters/email/mailer.ts';
 import { deriveKey } from '../../shared/adapters/secret-keys.ts';
 import type { CoreDeps } from '../../shared/app/deps.ts';
+import { type SuppressedMail, screenMail } from '../../shared/app/mail-safeguards.ts';
 import type { ReactionDeps } from '../../shared/app/react-to-change.ts';
+import type { Correspondents, MailBudget, SuppressionList } from '../../shared/ports/mail-safeguards.ts';
 import type { RecordMetric } from '../../shared/ports/metrics.ts';
 import type { OnceLedger } from '../../shared/ports/once-ledger.ts';
 import type { TimerScheduler } from '../../shared/ports/timer-scheduler.ts';
@@ -15,6 +17,12 @@ export interface ReactionWiring {
   mailer: Mailer;
   /** Mail and metrics of an event happen at most once. */
   once: OnceLedger;
+  /** Who wrote to us, who may not be mailed, and how much automatic mail is left (docs/mail.md#limits). */
+  correspondents: Correspondents;
+  suppressions: SuppressionList;
+  budget: MailBudget;
+  /** Told of each recipient a mail was not sent to, and why. */
+  onSuppressed?: (suppressed: SuppressedMail) => void;
   /** The `From` of every mail, the domain of reply addresses and Message-IDs, the leads' addresses. */
   senderAddress: string;
   mailDomain: string;
@@ -33,6 +41,7 @@ export function createReactionDeps(wiring: ReactionWiring): ReactionDeps {
     ...core,
     surveyTokens: createTokens(secret, core.clock).surveyTokens,
     once,
+    correspondents: wiring.correspondents,
     scheduler: wiring.scheduler,
     ...(wiring.recordMetric ? { recordMetric: wiring.recordMetric } : {}),
     notifier: createMailNotifier({
@@ -42,8 +51,20 @@ export function createReactionDeps(wiring: ReactionWiring): ReactionDeps {
       from: wiring.senderAddress,
       mailDomain: wiring.mailDomain,
       replyKey: deriveKey(secret, 'reply-address'),
+      messageIdKey: deriveKey(secret, 'message-id'),
       leads: wiring.leads,
       surveyUrl: wiring.surveyUrl,
+      screen: (mail, now) =>
+        screenMail(
+          {
+            suppressions: wiring.suppressions,
+            budget: wiring.budget,
+            recordMetric: wiring.recordMetric,
+            onSuppressed: wiring.onSuppressed,
+          },
+          mail,
+          now,
+        ),
       ...(wiring.onConfirmFailed ? { onConfirmFailed: wiring.onConfirmFailed } : {}),
       ...(wiring.onUndeliverable ? { onUndeliverable: wiring.onUndeliverable } : {}),
     }),

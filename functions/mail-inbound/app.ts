@@ -6,16 +6,10 @@ import { readInbound, type Verdict, type Verdicts } from '../../shared/adapters/
 import { logger, recordMetric, tracer } from '../../shared/adapters/powertools/observability.ts';
 import { type MailDeps, type MailOutcome, receiveMail } from '../../shared/app/receive-mail.ts';
 import { METRICS } from '../../shared/ports/metrics.ts';
-import type { OnceLedger } from '../../shared/ports/once-ledger.ts';
 
 export interface InboundHandlerDeps extends MailDeps {
   /** The raw RFC 5322 message SES stored for this message id (S3 in AWS; a map locally). */
   fetchRaw(messageId: string): Promise<Buffer>;
-  /**
-   * SES invokes the function asynchronously and retries, so a message id is claimed in the
-   * at-most-once ledger before it is handled and confirmed after.
-   */
-  ledger: OnceLedger;
 }
 
 export type InboundResult = { messageId: string } & MailOutcome;
@@ -45,6 +39,9 @@ function verdictsOf(record: SESEventRecord): Verdicts {
 export function createHandler(deps: InboundHandlerDeps) {
   async function handle(record: SESEventRecord): Promise<InboundResult> {
     const messageId = record.ses.mail.messageId;
+    // SES invokes the function asynchronously and retries: a receipt is claimed in the at-most-once
+    // ledger before it is handled and confirmed after. (The message itself, by whatever route it came,
+    // is claimed again by `receiveMail`.)
     const key = `inbound#${messageId}`;
     const claim = await deps.ledger.claim(key, deps.clock.now());
     if (claim === 'done') return { messageId, kind: 'duplicate' };
@@ -55,7 +52,7 @@ export function createHandler(deps: InboundHandlerDeps) {
         verdicts: verdictsOf(record),
         recipients: record.ses.receipt?.recipients ?? record.ses.mail.destination ?? [],
       });
-      const outcome = await receiveMail(deps, raw, mail, { receiptKey: key });
+      const outcome = await receiveMail(deps, raw, mail);
       await deps.ledger.confirm(key, null);
       recordMetric(METRICS.mailReceived, {
         outcome: outcome.kind === 'archived' ? outcome.reason : outcome.kind,

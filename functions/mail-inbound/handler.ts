@@ -1,8 +1,9 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createCognitoSellerDirectory } from '../../shared/adapters/cognito/seller-directory.ts';
-import { createDynamoAutoReplyLimiter } from '../../shared/adapters/dynamodb/auto-reply-limiter.ts';
+import { createDynamoCorrespondents } from '../../shared/adapters/dynamodb/mail-addresses.ts';
 import { createDynamoOnceLedger } from '../../shared/adapters/dynamodb/once-ledger.ts';
+import { caseOfSignedMessageIds } from '../../shared/adapters/email/message-ids.ts';
 import { parseReplyAddress } from '../../shared/adapters/email/reply-address.ts';
 import { createS3BlobStore } from '../../shared/adapters/s3/s3-blob-store.ts';
 import { createS3MailArchive } from '../../shared/adapters/s3/s3-mail-archive.ts';
@@ -19,6 +20,7 @@ const inboundBucket = env('INBOUND_BUCKET');
 const inboundPrefix = env('INBOUND_PREFIX');
 const mailDomain = env('MAIL_DOMAIN');
 const replyKey = deriveKey(secret, 'reply-address');
+const messageIdKey = deriveKey(secret, 'message-id');
 
 /** Lambda entry for SES receipt events: the raw message from the inbound bucket, cases in the table. */
 export const handler = createHandler({
@@ -35,11 +37,12 @@ export const handler = createHandler({
     client: new CognitoIdentityProviderClient({}),
     userPoolId: env('USER_POOL_ID'),
   }),
-  limiter: createDynamoAutoReplyLimiter({ client: documents, tableName }),
+  correspondents: createDynamoCorrespondents({ client: documents, tableName }),
   ledger: createDynamoOnceLedger({ client: documents, tableName }),
   mailDomain,
   senderAddress: env('SENDER_ADDRESS'),
   caseOfReplyAddress: (address) => parseReplyAddress(address, replyKey, mailDomain),
+  caseOfMessageIds: (ids) => caseOfSignedMessageIds(ids, messageIdKey, mailDomain),
   async fetchRaw(messageId) {
     const object = await s3.send(
       new GetObjectCommand({ Bucket: inboundBucket, Key: `${inboundPrefix}${messageId}` }),

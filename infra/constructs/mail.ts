@@ -105,7 +105,7 @@ export interface MailProps {
  * required) stores each message for the mail domain in the inbound bucket, then invokes the inbound function
  * with the receipt verdicts. Outbound: SES identities for the sender's and the mail domain, and a
  * configuration set (reputation metrics, account suppression of bounces and complaints) every send goes
- * through.
+ * through; its bounces and complaints are published to casewatch by `MailFeedback`.
  *
  * SES activates one receipt rule set per account and region, and only by hand (see the README); so does
  * domain verification (DNS). The bucket and its mail are retained; the rest is stateless.

@@ -1,10 +1,12 @@
 import type { Case } from '../domain/case.ts';
 import { recordSurveySent } from '../domain/changes/survey.ts';
+import { mayQuoteRequester } from '../domain/email/mail-limits.ts';
 import { epochOf, type Instant } from '../domain/instant.ts';
 import { firstResponseDueAt } from '../domain/sla.ts';
 import { SURVEY_QUESTIONS } from '../domain/survey.ts';
 import type { TimelineEvent } from '../domain/timeline.ts';
 import type { Clock } from '../ports/clock.ts';
+import type { Correspondents } from '../ports/mail-safeguards.ts';
 import { METRICS, type RecordMetric } from '../ports/metrics.ts';
 import type { Notice, Notifier } from '../ports/notifier.ts';
 import type { OnceLedger } from '../ports/once-ledger.ts';
@@ -22,6 +24,8 @@ const CASEWATCH: Actor = { kind: 'system' };
 export interface ReactionDeps extends CoreDeps {
   scheduler: TimerScheduler;
   notifier: Notifier;
+  /** Who has written to us: only their mail repeats what the requester typed (docs/mail.md#who-gets-what). */
+  correspondents: Correspondents;
   surveyTokens: SurveyTokens;
   recordMetric?: RecordMetric;
   /**
@@ -51,6 +55,15 @@ function missingFields(c: Case): string[] {
   return missing;
 }
 
+/** Whether customer mail about the case may repeat what its requester typed (docs/mail.md#who-gets-what). */
+async function mayQuote(deps: ReactionDeps, c: Case): Promise<boolean> {
+  if (c.type === 'seller') return mayQuoteRequester(c, false);
+  return mayQuoteRequester(
+    c,
+    c.requester.email ? await deps.correspondents.hasWritten(c.requester.email) : false,
+  );
+}
+
 /** The notices and metrics an event calls for, whatever wrote it (a timer, a settle, a request, a mail). */
 async function consequences(
   deps: ReactionDeps,
@@ -60,6 +73,12 @@ async function consequences(
   // The level the event happened at, when it says (sla.* events do); the case's level otherwise.
   const severity = String(('level' in e ? e.level : undefined) ?? c.severity.level);
   const eventId = e.id;
+  // Asked only for customer mail, once per event.
+  let quote: Promise<boolean> | undefined;
+  const requesterText = () => {
+    quote ??= mayQuote(deps, c);
+    return quote;
+  };
   switch (e.type) {
     case 'case.opened': {
       // Counted here, not in the API, so cases opened by mail count too (at the severity they opened with).
@@ -71,6 +90,7 @@ async function consequences(
           {
             kind: 'acknowledgment',
             eventId,
+            requesterText: await requesterText(),
             case: c,
             firstResponseDueAt: firstResponseDueAt(c.sla, deps.policy),
             missing: missingFields(c),
@@ -83,7 +103,16 @@ async function consequences(
     case 'message.posted':
       return e.visibility === 'public' && (e.actor.role === 'agent' || e.actor.role === 'lead')
         ? {
-            notices: [{ kind: 'agent.message', eventId, case: c, body: e.body, author: e.actor.id }],
+            notices: [
+              {
+                kind: 'agent.message',
+                eventId,
+                case: c,
+                body: e.body,
+                author: e.actor.id,
+                requesterText: await requesterText(),
+              },
+            ],
             metrics: [],
           }
         : { notices: [], metrics: [] };
@@ -116,13 +145,21 @@ async function consequences(
     case 'case.closed':
       await sendSurveyOnce(deps, c, e.at);
       return {
-        notices: [{ kind: 'closure', eventId, case: c, auto: e.auto }],
+        notices: [{ kind: 'closure', eventId, case: c, auto: e.auto, requesterText: await requesterText() }],
         metrics: e.auto ? [[METRICS.caseAutoClosed, {}]] : [],
       };
     case 'survey.sent':
       return c.requester.email
         ? {
-            notices: [{ kind: 'survey', eventId, case: c, surveyToken: await deps.surveyTokens.issue(c.id) }],
+            notices: [
+              {
+                kind: 'survey',
+                eventId,
+                case: c,
+                surveyToken: await deps.surveyTokens.issue(c.id),
+                requesterText: await requesterText(),
+              },
+            ],
             metrics: [],
           }
         : { notices: [], metrics: [] };
@@ -150,12 +187,20 @@ async function consequences(
         e.to !== 'pending_closure' &&
         (e.actor.role === 'agent' || e.actor.role === 'lead')
       )
-        notices.push({ kind: 'agent.message', eventId, case: c, body: e.note, author: e.actor.id });
+        notices.push({
+          kind: 'agent.message',
+          eventId,
+          case: c,
+          body: e.note,
+          author: e.actor.id,
+          requesterText: await requesterText(),
+        });
       // Told only while it still holds: a customer who already answered needs no "closing soon" mail.
       if (e.to === 'pending_closure' && c.status === 'pending_closure' && c.sla.pendingClosureSince) {
         notices.push({
           kind: 'pending-closure',
           eventId,
+          requesterText: await requesterText(),
           case: c,
           autoCloseAt: deps.policy.autoCloseAt(c.sla.pendingClosureSince),
           note: e.visibility === 'public' ? e.note : null,

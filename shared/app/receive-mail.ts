@@ -7,12 +7,13 @@ import { attachmentKey, type BlobStore } from '../ports/blob-store.ts';
 import { AlreadyAppliedError } from '../ports/case-store.ts';
 import type {
   ArchiveReason,
-  AutoReplyLimiter,
   InboundMail,
   InboundMessage,
   MailArchive,
   SellerDirectory,
 } from '../ports/inbound-mail.ts';
+import type { Correspondents } from '../ports/mail-safeguards.ts';
+import type { OnceLedger } from '../ports/once-ledger.ts';
 import type { Actor } from './actor.ts';
 import type { StoredFile } from './attachments.ts';
 import { changeCase } from './change-case.ts';
@@ -25,19 +26,30 @@ export interface MailDeps extends AppDeps {
   blobs: BlobStore;
   archive: MailArchive;
   sellers: SellerDirectory;
-  limiter: AutoReplyLimiter;
+  /** Who has written to us: their mail may repeat what their case says (docs/mail.md#who-gets-what). */
+  correspondents: Correspondents;
+  /** Messages handled, by `messageKey`: each lands once, however often it is delivered. */
+  ledger: OnceLedger;
   /** The domain our reply addresses and Message-IDs use. */
   mailDomain: string;
   /** The address casewatch sends from: mail from it is our own, coming back. */
   senderAddress?: string;
   /** The case a signed reply address routes to; null when its token is not genuine (HMAC, in an adapter). */
   caseOfReplyAddress(address: string): string | null;
+  /**
+   * The case named by the latest of our Message-IDs among these (`In-Reply-To`, `References`) whose
+   * signature is genuine; null when none is (HMAC, in an adapter).
+   */
+  caseOfMessageIds(ids: readonly string[]): string | null;
 }
 
 export type MailOutcome =
   | { kind: 'archived'; reason: ArchiveReason; archiveId: string }
-  /** This very message (same receipt) was already put on a case by an earlier attempt. */
-  | { kind: 'duplicate' }
+  /**
+   * This message (same sender and Message-ID) was handled before, by another delivery: nothing is done
+   * again; this copy is archived as `duplicate` (absent when it is the very receipt handled before).
+   */
+  | { kind: 'duplicate'; archiveId?: string }
   /** Machine mail about a case (an auto-reply to our mail): an internal note on it, nothing else. */
   | { kind: 'noted'; caseId: string; caseNumber: string }
   | { kind: 'posted'; caseId: string; caseNumber: string }
@@ -47,7 +59,6 @@ export type MailOutcome =
       caseNumber: string;
       /** The closed case the message was written to, when it opened a follow-up. */
       relatedCaseId: string | null;
-      acknowledged: boolean;
     };
 
 const MAX_SUBJECT = 200;
@@ -61,41 +72,70 @@ const MAX_NOTE = 2_000;
  * dropped: a message that lands nowhere else is archived.
  *
  * A message threads onto a case only when one of its keys names the case — the signed reply address,
- * our Message-IDs in `In-Reply-To` / `References`, or the `[CW-…]` subject tag — *and* its sender is
- * the case's requester (or, for a seller case, someone of the same seller). Keys are tried in that
- * order; a forged token is simply not a key. Anything else opens a new case.
+ * our signed Message-IDs in `In-Reply-To` / `References`, the `[CW-…]` subject tag, or one of our
+ * Message-IDs whose signature does not verify (as sent before they were signed) — *and* its sender is the
+ * case's requester (or, for a seller case, someone of the same seller). Keys are tried in that order; a
+ * forged token is simply not a key. Anything else opens a new case. Machine mail only ever goes by the
+ * first two, the keys nobody can forge.
+ *
+ * Each message is handled once, however often it is delivered (docs/mail.md#duplicates): its
+ * `messageKey` is claimed in the ledger before anything is done, and written as the once-key of the case
+ * change it makes, so a delivery racing past a crashed one cannot apply it twice either.
  */
-export interface ReceiveOptions {
-  /**
-   * Names this delivery (SES's message id): written in the same transaction as the case change, so a
-   * retried delivery whose first attempt died after writing is answered `duplicate`, not applied twice.
-   */
-  receiptKey?: string;
-}
-
-export async function receiveMail(
-  deps: MailDeps,
-  raw: Buffer,
-  mail: InboundMail,
-  options: ReceiveOptions = {},
-): Promise<MailOutcome> {
+export async function receiveMail(deps: MailDeps, raw: Buffer, mail: InboundMail): Promise<MailOutcome> {
+  const receivedAt = toInstant(deps.clock.now());
+  // Quarantine is evidence of abuse: every copy is kept, each as it came.
+  if (mail.kind === 'quarantine')
+    return archive(deps, raw, mail.reason, receivedAt, mail.from ?? null, mail.subject ?? null);
+  const key = `message#${mail.messageKey}`;
+  const claim = await deps.ledger.claim(key, deps.clock.now());
+  if (claim === 'done') return duplicate(deps, raw, mail, receivedAt);
+  if (claim === 'busy') throw new MessageInFlightError(key);
   try {
-    return await receive(deps, raw, mail, options.receiptKey);
+    const outcome = await receive(deps, raw, mail, receivedAt, key);
+    await deps.ledger.confirm(key, null);
+    return outcome;
   } catch (error) {
-    if (error instanceof AlreadyAppliedError) return { kind: 'duplicate' };
+    // An earlier delivery wrote it and died before confirming: it is handled, this one is the duplicate.
+    if (error instanceof AlreadyAppliedError) {
+      await deps.ledger.confirm(key, null);
+      return duplicate(deps, raw, mail, receivedAt);
+    }
+    await deps.ledger.release(key).catch(() => undefined);
     throw error;
   }
+}
+
+/** Another delivery of this message is being handled right now: thrown, so this one is retried later. */
+export class MessageInFlightError extends Error {
+  public override readonly name = 'MessageInFlightError';
+  public constructor(public readonly key: string) {
+    super(`message ${key} is being handled by another delivery`);
+  }
+}
+
+async function duplicate(
+  deps: MailDeps,
+  raw: Buffer,
+  mail: InboundMessage,
+  receivedAt: ReturnType<typeof toInstant>,
+): Promise<MailOutcome> {
+  const kept = await deps.archive.keep(raw, {
+    reason: 'duplicate',
+    receivedAt,
+    from: mail.from,
+    subject: mail.subject,
+  });
+  return { kind: 'duplicate', archiveId: kept.id };
 }
 
 async function receive(
   deps: MailDeps,
   raw: Buffer,
-  mail: InboundMail,
-  onceKey: string | undefined,
+  mail: InboundMessage,
+  receivedAt: ReturnType<typeof toInstant>,
+  onceKey: string,
 ): Promise<MailOutcome> {
-  const receivedAt = toInstant(deps.clock.now());
-  if (mail.kind === 'quarantine')
-    return archive(deps, raw, mail.reason, receivedAt, mail.from ?? null, mail.subject ?? null);
   // Our own mail coming back (a loop through a forwarding rule, or someone spoofing us) is never a case.
   if (isOwnAddress(deps, mail.from))
     return archive(deps, raw, 'automatic', receivedAt, mail.from, mail.subject);
@@ -131,6 +171,10 @@ async function receive(
     return archive(deps, raw, 'automatic', receivedAt, mail.from, mail.subject);
   }
 
+  // A person wrote to us from this address: our mail to it may repeat what their cases say. (List mail
+  // may come from a group's address, not a person's.)
+  if (!mail.automatic) await deps.correspondents.noteWrote(mail.from, receivedAt);
+
   // Who is a seller is asked only when it matters (a lookup per mail would tie all mail to Cognito).
   let seller: Promise<string | null> | undefined;
   const sellerId = () => {
@@ -163,20 +207,23 @@ async function receive(
       caseId: posted.opened.case.id,
       caseNumber: posted.opened.case.number,
       relatedCaseId: posted.closedCaseId,
-      acknowledged: true,
     };
   }
-  return openFromMail(deps, mail, await sellerId(), receivedAt, target, onceKey);
+  return openFromMail(deps, mail, await sellerId(), target, onceKey);
 }
+
+/** The Message-IDs a mail answers. */
+const answered = (mail: InboundMessage) => [mail.inReplyTo ?? '', ...mail.references];
 
 /**
  * The case ids named by keys nobody can forge or guess, in the order they are tried: the signed reply
- * address, then our own Message-IDs the mail answers (never the subject tag, which anyone can type).
+ * address, then our signed Message-IDs the mail answers (never the subject tag or an unsigned id, which
+ * anyone can type).
  */
 function signedCaseIds(deps: MailDeps, mail: InboundMessage): (string | null)[] {
   return [
     mail.replyTokenAddress ? deps.caseOfReplyAddress(mail.replyTokenAddress) : null,
-    caseIdFromMessageIds([mail.inReplyTo ?? '', ...mail.references], deps.mailDomain),
+    deps.caseOfMessageIds(answered(mail)),
   ];
 }
 
@@ -193,9 +240,13 @@ async function threadTarget(
   mail: InboundMessage,
   sellerId: () => Promise<string | null>,
 ): Promise<Case | null> {
+  const byId = (id: string | null) => async () => (id ? deps.store.get(id) : null);
   const candidates: (() => Promise<Case | null>)[] = [
-    ...signedCaseIds(deps, mail).map((id) => async () => (id ? deps.store.get(id) : null)),
+    ...signedCaseIds(deps, mail).map(byId),
     async () => (mail.caseTag ? deps.store.getByNumber(mail.caseTag) : null),
+    // As weak as the tag (anyone can type it), so only with the sender check: replies to mail sent
+    // before Message-IDs were signed, or under a signing secret since rotated.
+    byId(caseIdFromMessageIds(answered(mail), deps.mailDomain)),
   ];
   for (const candidate of candidates) {
     const c = await candidate();
@@ -224,9 +275,8 @@ async function openFromMail(
   deps: MailDeps,
   mail: InboundMessage,
   sellerId: string | null,
-  receivedAt: ReturnType<typeof toInstant>,
   closed: Case | null,
-  onceKey: string | undefined,
+  onceKey: string,
 ): Promise<MailOutcome> {
   const relatedCaseId = closed?.id ?? null;
   const subject = withoutSubjectTags(mail.subject).slice(0, MAX_SUBJECT) || '(no subject)';
@@ -246,22 +296,14 @@ async function openFromMail(
   const actor: Actor = sellerId ? { kind: 'seller', email: mail.from, sellerId } : { kind: 'anonymous' };
   const caseId = deps.ids.next();
   const attachments = await storeAttachments(deps, caseId, mail);
-  const acknowledged = await deps.limiter.allow(mail.from, receivedAt);
   const opened = await openCase(deps, actor, input, {
     channel: 'email',
     caseId,
     attachments,
     relatedCaseId,
-    acknowledge: acknowledged,
     onceKey,
   });
-  return {
-    kind: 'opened',
-    caseId: opened.case.id,
-    caseNumber: opened.case.number,
-    relatedCaseId,
-    acknowledged,
-  };
+  return { kind: 'opened', caseId: opened.case.id, caseNumber: opened.case.number, relatedCaseId };
 }
 
 /**

@@ -107,6 +107,26 @@ const BODIES = [
   body('case.closed', { auto: z.boolean() }, 'The case closed; `auto` when it closed by itself.'),
   body('survey.sent', {}, 'The end-of-case survey went out.'),
   body(
+    'mail.bounced',
+    {
+      recipient: z.string(),
+      /** `hard`: the address does not exist or refuses us for good; `soft`: it may accept mail later. */
+      bounce: z.enum(['hard', 'soft']),
+      /** The kind of mail that bounced (`acknowledgment`, `agent.message`, …), when SES said. */
+      notice: z.string().nullable(),
+      /** The receiving server's own words, as SES passed them on. */
+      diagnostic: z.string().nullable(),
+      /** True when the address gets no more mail (a hard bounce). */
+      suppressed: z.boolean(),
+    },
+    'Mail about the case could not be delivered; staff only.',
+  ),
+  body(
+    'mail.complained',
+    { recipient: z.string(), notice: z.string().nullable(), suppressed: z.boolean() },
+    'The recipient reported mail about the case as spam, and gets no more mail; staff only.',
+  ),
+  body(
     'survey.submitted',
     { ratings: SurveyRatingsSchema, comment: z.string().nullable() },
     'The requester answered the survey.',
@@ -165,6 +185,8 @@ export function isPublicEvent(e: TimelineEvent): boolean {
     case 'workaround.recorded':
     case 'severity.changed':
     case 'assignee.changed':
+    case 'mail.bounced':
+    case 'mail.complained':
       return false;
     default:
       return true;

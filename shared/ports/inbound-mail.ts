@@ -23,6 +23,12 @@ export interface InboundMessage {
   text: string;
   attachments: InboundAttachment[];
   messageId?: string;
+  /**
+   * The same message, whichever route it came by (an SMTP retry, one mail to two of our addresses, a
+   * second SES delivery): a hash of the sender and its Message-ID, or for a mail without one, of the
+   * sender, `Date`, subject and body as sent (docs/mail.md#duplicates).
+   */
+  messageKey: string;
   inReplyTo?: string;
   references: string[];
   /** The case number from a `[CW-XXXXXX]` or `[#CW-XXXXXX]` subject tag. */
@@ -50,7 +56,9 @@ export type ArchiveReason =
   | 'spf'
   | 'dkim'
   /** Auto-replies, bounces, list mail: kept for the record, never answered, never a case. */
-  | 'automatic';
+  | 'automatic'
+  /** Another delivery of a message already handled (the same sender and Message-ID). */
+  | 'duplicate';
 
 export interface ArchivedMail {
   id: string;
@@ -68,12 +76,4 @@ export interface MailArchive {
 /** Which seller an address belongs to (Cognito in AWS); null for anyone else. */
 export interface SellerDirectory {
   sellerIdOf(email: string): Promise<string | null>;
-}
-
-/**
- * Caps automatic answers per sender (docs/mail.md#rate-of-automatic-answers): `allow` counts one answer for
- * this sender in the hour containing `now` and says whether it stays within the limit.
- */
-export interface AutoReplyLimiter {
-  allow(sender: string, now: Instant): Promise<boolean>;
 }

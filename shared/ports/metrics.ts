@@ -24,8 +24,15 @@ export const METRICS = {
   surveyScore: 'SurveyScore',
   /** Gauge: open cases in one status at one level, after each change. Dimensions: `status`, `severity`. */
   openCases: 'OpenCases',
-  /** An inbound mail was handled. Dimension: `outcome` (opened, posted, duplicate, or the archive reason). */
+  /** An inbound mail was handled. Dimension: `outcome` (opened, posted, noted, duplicate, or the archive reason). */
   mailReceived: 'MailReceived',
+  /**
+   * A recipient was not mailed (docs/mail.md#limits). Dimension: `reason` (bounced, complained,
+   * recipient-limit, escalation-limit).
+   */
+  mailSuppressed: 'MailSuppressed',
+  /** SES reported a bounce or complaint of our mail. Dimension: `kind` (hard-bounce, soft-bounce, complaint). */
+  mailFeedback: 'MailFeedback',
 } as const;
 
 export type MetricName = (typeof METRICS)[keyof typeof METRICS];

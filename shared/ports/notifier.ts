@@ -26,9 +26,10 @@ export type InternalNotice =
 
 /**
  * Mail to the requester (docs/mail.md#customer-mail). Dates are computed by the caller, so templates stay
- * pure.
+ * pure. `requesterText`: whether the mail may repeat what the requester typed (the case's subject) — only
+ * to an address that has written to us or a seller's (`mayQuoteRequester`, docs/mail.md#who-gets-what).
  */
-export type CustomerNotice =
+export type CustomerNotice = { requesterText: boolean } & (
   | {
       kind: 'acknowledgment';
       eventId: string;
@@ -49,7 +50,8 @@ export type CustomerNotice =
     }
   | { kind: 'pending-closure'; eventId: string; case: Case; autoCloseAt: Instant; note: string | null }
   | { kind: 'closure'; eventId: string; case: Case; auto: boolean }
-  | { kind: 'survey'; eventId: string; case: Case; surveyToken: string };
+  | { kind: 'survey'; eventId: string; case: Case; surveyToken: string }
+);
 
 export type Notice = InternalNotice | CustomerNotice;
 

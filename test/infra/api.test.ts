@@ -137,7 +137,7 @@ describe('routes, generated from the ROUTES table', () => {
 });
 
 describe('functions', () => {
-  it('has one function per route group, each nodejs22.x on arm64, and no other function but the timer workers, the mail inbound and the attachment arrival functions', () => {
+  it('has one function per route group, each nodejs22.x on arm64, and no other function but the timer workers, the mail inbound and feedback and the attachment arrival functions', () => {
     // CDK's deploy-time BucketDeployment provider (the portal's) is CDK's, not one of casewatch's functions.
     const own = new Set(app.ownFunctionIds());
     const functions = app.resourcesOf('AWS::Lambda::Function').filter((f) => own.has(f.id));
@@ -145,6 +145,7 @@ describe('functions', () => {
       app.stack.reactions.streamFunction,
       app.stack.timers.timerFunction,
       app.stack.mail.inboundFunction,
+      app.stack.mailFeedback.feedbackFunction,
       app.stack.arrivals.arrivalFunction,
     ].map(app.logicalId);
     expect(functions.map((f) => f.id).sort()).toEqual([...ROUTE_GROUPS.map(functionId), ...workers].sort());

@@ -83,12 +83,13 @@ describe('the casewatch app', () => {
   });
 
   it('acknowledges exactly the reviewed findings, each where it arises', () => {
-    const { timers, reactions, mail, arrivals } = stack;
+    const { timers, reactions, mail, mailFeedback, arrivals } = stack;
     const functions = [
       ...Object.values(stack.api.functions),
       reactions.streamFunction,
       timers.timerFunction,
       mail.inboundFunction,
+      mailFeedback.feedbackFunction,
       arrivals.arrivalFunction,
     ];
     const perFunction = functions.flatMap((fn) => [
@@ -96,10 +97,15 @@ describe('the casewatch app', () => {
       `AwsSolutions-L1 @ ${fn.node.path}`,
       `Serverless-LambdaLatestVersion @ ${fn.node.path}`,
     ]);
-    // The inbound mail and attachment arrival functions (invoked asynchronously) have their own
-    // dead-letter queues, so nag does not flag them for one.
+    // The inbound mail, mail feedback and attachment arrival functions (invoked asynchronously) have
+    // their own dead-letter queues, so nag does not flag them for one.
     const withoutDeadLetterQueue = functions
-      .filter((fn) => fn !== mail.inboundFunction && fn !== arrivals.arrivalFunction)
+      .filter(
+        (fn) =>
+          fn !== mail.inboundFunction &&
+          fn !== mailFeedback.feedbackFunction &&
+          fn !== arrivals.arrivalFunction,
+      )
       .map((fn) => `Serverless-LambdaDLQ @ ${fn.node.path}`);
     const mixedRoutes = stack.api.node.children
       .filter((c) => c instanceof HttpRoute && ROUTE_KEYS_WITHOUT_AUTHORIZER.has(routeKeyOf(c)))
@@ -129,6 +135,7 @@ describe('the casewatch app', () => {
         'Timers/DeadLetterQueue',
         'Reactions/StreamFailureQueue',
         'Mail/InboundDeadLetterQueue',
+        'MailFeedback/DeadLetterQueue',
         'AttachmentArrivals/DeadLetterQueue',
       ].map((queue) => `sqs_dlq_check @ ${STACK_NAME}/${queue}`),
       ...[stack.attachments.bucket, stack.attachments.accessLogsBucket, mail.inboundBucket].flatMap(
@@ -218,6 +225,7 @@ describe('the casewatch app', () => {
         `AwsSolutions-IAM5[Resource::<${inboundBucketId}.Arn>/inbound/*] @ ${mailObjects}`,
         `AwsSolutions-IAM5[Resource::<${inboundBucketId}.Arn>/quarantine/*] @ ${mailObjects}`,
         `Serverless-SQSRedrivePolicy @ ${STACK_NAME}/Mail/InboundDeadLetterQueue`,
+        `Serverless-SQSRedrivePolicy @ ${STACK_NAME}/MailFeedback/DeadLetterQueue`,
         ...controlTower,
       ].sort(),
     );

@@ -12,6 +12,7 @@ import type { CustomerNotice, InternalNotice } from '../../shared/ports/notifier
 import type { SurveyTokens } from '../../shared/ports/survey-tokens.ts';
 import { scheduleName, type TimerPayload, type TimerScheduler } from '../../shared/ports/timer-scheduler.ts';
 import { MemoryCaseStore } from './memory-case-store.ts';
+import { createMemoryCorrespondents } from './memory-mail-safeguards.ts';
 
 const CUSTOMER_KINDS = new Set(['acknowledgment', 'agent.message', 'pending-closure', 'closure', 'survey']);
 
@@ -45,6 +46,8 @@ export class TimerSim {
   readonly clock: ManualClock;
   readonly store = new MemoryCaseStore();
   readonly scheduler = new MemoryScheduler();
+  /** Who wrote to us: inbound mail notes them, customer mail asks (`requesterText`). */
+  readonly correspondents = createMemoryCorrespondents();
   /** Internal notices (at risk, breach, escalation, customer replied). */
   readonly notices: InternalNotice[] = [];
   /** Mail to requesters (acknowledgment, agent messages, closing, survey). */
@@ -91,6 +94,7 @@ export class TimerSim {
             ...this.deps,
             scheduler: this.scheduler,
             surveyTokens: this.surveyTokens,
+            correspondents: this.correspondents,
             notifier: {
               notify: async (n) =>
                 void (CUSTOMER_KINDS.has(n.kind)

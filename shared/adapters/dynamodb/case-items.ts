@@ -14,7 +14,7 @@ import { GLOBAL_INDEXES, KEY_ATTRIBUTES, TABLE_KEYS, TTL_ATTRIBUTE } from './tab
 /**
  * How cases, case numbers, timeline events, uploads, attachment records and backlog counters become items of
  * the single table (see the access pattern table in `table-definition.ts`). Every key is built here and nowhere else, the sent-mail ledger's
- * and the auto-reply limiter's included.
+ * and the mail budgets' and address records' included.
  */
 export type Item = Record<string, unknown>;
 
@@ -93,8 +93,15 @@ export const keys = {
    * first use, kept so existing entries (and the IAM grant on `MAIL#*`) stay valid.
    */
   onceLedger: (key: string): Item => ({ [PK]: `MAIL#${key}`, [SK]: 'MAIL' }),
-  /** A sender's count of automatic answers in one UTC hour (`yyyy-mm-ddThh`). */
-  autoReplyCount: (sender: string, hour: string): Item => ({ [PK]: `AUTOREPLY#${sender}`, [SK]: hour }),
+  /** One budget of automatic mail (`to:<address>`, `escalation:<caseId>`) in one window (its first instant). */
+  mailBudget: (budget: string, window: string): Item => ({ [PK]: `MAILBUDGET#${budget}`, [SK]: window }),
+  /** An address that has written to us (docs/mail.md#who-gets-what). */
+  correspondent: (address: string): Item => ({ [PK]: `SENDER#${normalizeEmail(address)}`, [SK]: 'SENDER' }),
+  /** An address no mail goes to any more (docs/mail.md#bounces-and-complaints). */
+  suppressed: (address: string): Item => ({
+    [PK]: `SUPPRESSED#${normalizeEmail(address)}`,
+    [SK]: 'SUPPRESSED',
+  }),
 } as const;
 
 /**

@@ -20,7 +20,9 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * | backlog: open cases by status × severity | pk `BACKLOG`, sk `<status>#<level>` (not closed), number `count` |
  * | a mail sent (or inbound mail handled) once | pk `MAIL#<eventId>#<kind>` / `MAIL#inbound#<id>`, sk `MAIL`, TTL 90 days (`sent-mail-ledger.ts`) |
  * | a change applied once (an inbound mail's receipt) | pk `ONCE#<key>`, sk `ONCE`, written in the change's own transaction, TTL 30 days |
- * | automatic answers to a sender this hour | pk `AUTOREPLY#<sender>`, sk `<yyyy-mm-ddThh>`, number `n`, TTL 2 days (`auto-reply-limiter.ts`) |
+ * | automatic mail spent from a budget in a window | pk `MAILBUDGET#<budget>` (`to:<address>`, `escalation:<caseId>`), sk the window's first instant, number `n`, TTL 2 days past it (`mail-budget.ts`) |
+ * | an address that has written to us      | pk `SENDER#<address>`, sk `SENDER`, first and latest mail, TTL a year past the latest (`mail-addresses.ts`) |
+ * | an address no mail goes to any more    | pk `SUPPRESSED#<address>`, sk `SUPPRESSED`, reason, instant and case (`mail-addresses.ts`) |
  *
  * The backlog counters move in the same transaction as the case write that changes a case's status or
  * level (`ADD count ±1`), so they are exact without scans or recounts, and their stream records publish

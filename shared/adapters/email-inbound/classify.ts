@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { type AddressObject, type ParsedMail, simpleParser } from 'mailparser';
 import { caseNumberFromSubject } from '../../domain/email/addressing.ts';
 import { mailAttachmentName } from '../../domain/file-name.ts';
@@ -49,13 +50,13 @@ export async function readInbound(raw: Buffer, options: ReadInboundOptions = {})
   try {
     // HTML is converted here, not by mailparser, so that its quote markup survives (./html-text.ts).
     const mail = await simpleParser(raw, { skipImageLinks: true, skipHtmlToText: true });
-    return classify(mail, options);
+    return classify(mail, raw, options);
   } catch {
     return { kind: 'quarantine', reason: 'unparseable' };
   }
 }
 
-function classify(mail: ParsedMail, options: ReadInboundOptions): InboundMail {
+function classify(mail: ParsedMail, raw: Buffer, options: ReadInboundOptions): InboundMail {
   const headers = rawHeaders(mail);
   const sender = mail.from?.value.find((a) => typeof a.address === 'string' && a.address.includes('@'));
   if (sender?.address === undefined) return { kind: 'quarantine', reason: 'unparseable' };
@@ -93,6 +94,7 @@ function classify(mail: ParsedMail, options: ReadInboundOptions): InboundMail {
       content: a.content,
     })),
     references,
+    messageKey: messageKey(mail, headers, raw, sender.address.toLowerCase(), subject),
     automatic: isAutomatic(mail, headers, sender.address, subject),
     list: isListMail(headers),
     // `stripQuotedHistory` answers normalised text already.
@@ -104,6 +106,31 @@ function classify(mail: ParsedMail, options: ReadInboundOptions): InboundMail {
   if (caseTag !== undefined) result.caseTag = caseTag;
   if (replyTokenAddress !== undefined) result.replyTokenAddress = replyTokenAddress;
   return result;
+}
+
+/**
+ * One message, however often and by whatever route it arrives (docs/mail.md#duplicates). The Message-ID
+ * names a message for its sender (RFC 5322), so the key is the two together: a stranger reusing someone's
+ * Message-ID has another key. A mail without one is named by what a resend repeats byte for byte — sender,
+ * `Date` header, subject and the body as sent — and not by the headers each hop adds (`Received`, SES's).
+ */
+function messageKey(
+  mail: ParsedMail,
+  headers: Map<string, string[]>,
+  raw: Buffer,
+  from: string,
+  subject: string,
+): string {
+  const hash = createHash('sha256');
+  if (mail.messageId?.trim()) hash.update(`id\n${from}\n${mail.messageId.trim()}`);
+  else {
+    // Line ends as each hop writes them (SMTP sends CRLF, a file may hold LF): the same body either way.
+    const message = raw.toString('latin1').replace(/\r\n/g, '\n');
+    const blank = message.indexOf('\n\n');
+    const body = blank >= 0 ? message.slice(blank + 2) : '';
+    hash.update(`body\n${from}\n${headers.get('date')?.[0] ?? ''}\n${subject}\n`).update(body, 'latin1');
+  }
+  return hash.digest('base64url');
 }
 
 /** Header values by lower-cased name, in message order, unfolded but not decoded. */

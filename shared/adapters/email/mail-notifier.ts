@@ -1,9 +1,10 @@
-import { messageId, threadRootId } from '../../domain/email/addressing.ts';
 import { toInstant } from '../../domain/instant.ts';
 import type { Clock } from '../../ports/clock.ts';
+import type { MailScreen } from '../../ports/mail-safeguards.ts';
 import type { Notice, Notifier } from '../../ports/notifier.ts';
 import type { OnceLedger } from '../../ports/once-ledger.ts';
 import type { Mailer, OutboundMail } from './mailer.ts';
+import { signedMessageId } from './message-ids.ts';
 import { replyAddress } from './reply-address.ts';
 import { type RenderedMail, renderNotice } from './templates.ts';
 
@@ -30,6 +31,8 @@ export interface MailNotifierOptions {
   mailDomain: string;
   /** `deriveKey(secret, 'reply-address')`: signs the reply address so it routes to this case only. */
   replyKey: Uint8Array;
+  /** `deriveKey(secret, 'message-id')`: signs Message-IDs, so only a mail we sent can be answered. */
+  messageIdKey: Uint8Array;
   /** Leads' addresses: breaches, escalations, and notices for unassigned cases. */
   leads: string[];
   /** The survey page for a signed survey token. */
@@ -43,6 +46,11 @@ export interface MailNotifierOptions {
   onConfirmFailed?: (error: unknown, key: string) => void;
   /** Told when SES refuses a mail for good (see UNDELIVERABLE); it is recorded as done, not retried. */
   onUndeliverable?: (error: unknown, key: string) => void;
+  /**
+   * Who of the recipients may get the mail, asked once it is claimed (docs/mail.md#limits): bounced and
+   * complained addresses and spent budgets are left out. Everyone, when absent.
+   */
+  screen?: MailScreen;
   /** Waits between looks at a busy claim (real time by default; tests pass a fake). */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -87,7 +95,7 @@ export function createMailNotifier(options: MailNotifierOptions): Notifier {
 
   function compose(notice: Notice, rendered: RenderedMail, to: string[], now: Date): OutboundMail {
     const c = notice.case;
-    const root = threadRootId(c.id, mailDomain);
+    const root = signedMessageId(c.id, undefined, options.messageIdKey, mailDomain);
     const customer = rendered.audience === 'customer';
     const threaded = customer && notice.kind !== 'acknowledgment';
     return {
@@ -99,12 +107,18 @@ export function createMailNotifier(options: MailNotifierOptions): Notifier {
       messageId:
         notice.kind === 'acknowledgment'
           ? root
-          : messageId(c.id, `${notice.eventId}-${notice.kind.replace('.', '-')}`, mailDomain),
+          : signedMessageId(
+              c.id,
+              `${notice.eventId}-${notice.kind.replace('.', '-')}`,
+              options.messageIdKey,
+              mailDomain,
+            ),
       ...(threaded ? { inReplyTo: root, references: [root] } : {}),
       ...(customer ? { replyTo: replyAddress(c.id, options.replyKey, mailDomain) } : {}),
       automatic: rendered.automatic,
       date: now,
-      tags: { casewatch: notice.kind },
+      // SES reports bounces and complaints with these tags: the case they concern (docs/mail.md#bounces-and-complaints).
+      tags: { casewatch: notice.kind, case: c.id },
     };
   }
 
@@ -132,7 +146,6 @@ export function createMailNotifier(options: MailNotifierOptions): Notifier {
       });
       const to = recipients(notice, rendered.audience, leads);
       if (to.length === 0) return;
-      const mail = compose(notice, rendered, to, now);
       const key = `${notice.eventId}#${notice.kind}`;
       // Busy is almost always this record's own earlier attempt that died mid-send: wait a little for
       // its lease to run out rather than spend one of the stream's few retries at once.
@@ -145,6 +158,16 @@ export function createMailNotifier(options: MailNotifierOptions): Notifier {
       if (claim === 'busy') throw new MailInFlightError(key);
       let sent: { providerMessageId: string | null };
       try {
+        // Screened after the claim, so a replayed notice spends no budget twice.
+        const allowed = options.screen
+          ? await options.screen(
+              { notice, audience: rendered.audience, automatic: rendered.automatic, to },
+              toInstant(now),
+            )
+          : to;
+        // Nobody may be mailed: the notice is done (the screen recorded why), never retried.
+        if (allowed.length === 0) return await confirm(key, null);
+        const mail = compose(notice, rendered, allowed, now);
         sent = await mailer.send(mail);
       } catch (error) {
         if (UNDELIVERABLE.has((error as { name?: string }).name ?? '')) {

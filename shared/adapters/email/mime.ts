@@ -9,7 +9,7 @@ export interface MimeMail {
   subject: string;
   text: string;
   html: string;
-  /** `<…@…>`, e.g. from `messageId(caseId, eventId, domain)`. */
+  /** `<…@…>`, e.g. from `signedMessageId(caseId, eventPart, key, domain)`. */
   messageId: string;
   inReplyTo?: string | null;
   references?: string[];

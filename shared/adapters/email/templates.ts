@@ -154,11 +154,14 @@ export function renderNotice(notice: Notice, context: TemplateContext = {}): Ren
     p: `Reply to this email to add to case ${c.number}; please keep ${subjectTag(c.number)} in the subject.`,
   };
   const sign: Block = { p: `— ${brand} support` };
+  // What the requester typed goes only to an address that wrote to us (docs/mail.md#who-gets-what).
+  const about = (what: string, separator = ': ') =>
+    'requesterText' in notice && notice.requesterText ? `${what}${separator}${c.subject}` : what;
 
   switch (notice.kind) {
     case 'acknowledgment':
       return mail(
-        subjectLine(c, `We received your case: ${c.subject}`),
+        subjectLine(c, about('We received your case')),
         [
           { p: `Thank you for contacting ${brand} support. Your case number is ${c.number}.` },
           ...(notice.relatedCaseNumber
@@ -171,7 +174,7 @@ export function renderNotice(notice: Notice, context: TemplateContext = {}): Ren
           {
             fields: [
               ['Case', c.number],
-              ['Subject', c.subject],
+              ...(notice.requesterText ? [['Subject', c.subject] as [string, string]] : []),
               ['Severity', c.severity.label],
               ['First response by', when(notice.firstResponseDueAt)],
             ],
@@ -192,7 +195,7 @@ export function renderNotice(notice: Notice, context: TemplateContext = {}): Ren
       );
     case 'agent.message':
       return mail(
-        subjectLine(c, c.subject, true),
+        subjectLine(c, notice.requesterText ? c.subject : 'A reply on your case', true),
         [
           { p: `${agentDisplayName(notice.author)} wrote on case ${c.number}:` },
           { quote: notice.body },
@@ -205,7 +208,7 @@ export function renderNotice(notice: Notice, context: TemplateContext = {}): Ren
       );
     case 'pending-closure':
       return mail(
-        subjectLine(c, `Is your issue resolved? ${c.subject}`, true),
+        subjectLine(c, about('Is your issue resolved?', ' '), true),
         [
           {
             p: `We believe case ${c.number} is resolved. Unless we hear from you, it will close automatically at ${when(notice.autoCloseAt)}.`,
@@ -219,7 +222,7 @@ export function renderNotice(notice: Notice, context: TemplateContext = {}): Ren
       );
     case 'closure':
       return mail(
-        subjectLine(c, `Case closed: ${c.subject}`, true),
+        subjectLine(c, about('Case closed'), true),
         [
           {
             p: notice.auto
@@ -234,7 +237,7 @@ export function renderNotice(notice: Notice, context: TemplateContext = {}): Ren
       );
     case 'survey':
       return mail(
-        subjectLine(c, `How did we do? ${c.subject}`, true),
+        subjectLine(c, about('How did we do?', ' '), true),
         [
           {
             p: `Please tell us how we handled case ${c.number}: three quick ratings and an optional comment.`,

@@ -3,9 +3,9 @@ import { CASE_NUMBER_SOURCE } from '../case.ts';
 /**
  * Pure formatting and parsing of the identifiers outbound mail carries so that replies route back to
  * their case (docs/mail.md#threading-and-message-ids): the per-case reply address, `Message-ID`s (per mail,
- * and the case's thread root), and the `[CW-XXXXXX]` subject tag. The reply address's HMAC is computed and
- * checked in
- * `shared/adapters/email/reply-address.ts`.
+ * and the case's thread root), and the `[CW-XXXXXX]` subject tag. The HMACs that sign the reply address and
+ * the Message-IDs are computed and checked in `shared/adapters/email/` (`reply-address.ts`,
+ * `message-ids.ts`).
  */
 
 /** Case ids (ULIDs, or anything of letters, digits, `_` and `-`) fit an address's local part; no dots. */
@@ -53,47 +53,76 @@ export function splitReplyAddress(address: string, domain: string): { caseId: st
   return { caseId: m[1] as string, token: (m[2] as string).toLowerCase() };
 }
 
-/** `<event.<eventId>.case.<caseId>@<domain>>`: one per mail, naming the event it tells of. */
-export function messageId(caseId: string, eventId: string, domain: string): string {
-  assertCaseId(caseId);
-  assertDomain(domain);
-  if (!EVENT_ID_PATTERN.test(eventId)) throw new RangeError(`event id cannot go in a Message-ID: ${eventId}`);
-  return `<event.${eventId}.case.${caseId}@${domain}>`;
-}
-
 /**
- * `<case.<caseId>@<domain>>`: the Message-ID of the case's first mail (the acknowledgment), which every
- * later customer mail names in `In-Reply-To` / `References`, so mail clients show one thread per case
- * and a reply to any of them still carries an id that routes back.
+ * What one of our Message-IDs names, before its signature: the case's thread root `case.<caseId>` (the
+ * acknowledgment's id, which every later customer mail names in `In-Reply-To` / `References`, so mail
+ * clients show one thread per case), or one mail about one event `event.<eventPart>.case.<caseId>`.
+ * The signature (an HMAC of this text, computed in `shared/adapters/email/message-ids.ts`) follows it:
+ * `<case.<caseId>.<signature>@<domain>>` (docs/mail.md#threading-and-message-ids).
  */
-export function threadRootId(caseId: string, domain: string): string {
+export function messageIdBase(caseId: string, eventPart?: string): string {
   assertCaseId(caseId);
-  assertDomain(domain);
-  return `<case.${caseId}@${domain}>`;
+  if (eventPart === undefined) return `case.${caseId}`;
+  if (!EVENT_ID_PATTERN.test(eventPart))
+    throw new RangeError(`event id cannot go in a Message-ID: ${eventPart}`);
+  return `event.${eventPart}.case.${caseId}`;
 }
 
-/** Ours, either form: `<event.<eventId>.case.<caseId>@…>` or the thread root `<case.<caseId>@…>`. */
-const MESSAGE_ID_IN_HEADER = /<(?:event\.[0-9A-Za-z_-]{1,64}\.)?case\.([0-9A-Za-z_-]{1,64})@([^<>\s@]+)>/gi;
+/** `<<base>.<signature>@<domain>>`. */
+export function formatMessageId(base: string, signature: string, domain: string): string {
+  assertDomain(domain);
+  if (!MESSAGE_ID_SIGNATURE.test(signature)) throw new RangeError('a signature must be lowercase base32');
+  return `<${base}.${signature}@${domain}>`;
+}
+
+const MESSAGE_ID_SIGNATURE = /^[a-z2-7]{16}$/;
 
 /**
- * The case named by the latest of our Message-IDs (per-event or thread root) in an `In-Reply-To` or
- * `References` value (one string or several), or null. Foreign ids and ids of another domain are
- * ignored. Not proof of anything: the caller still checks who sent the mail
- * (docs/mail.md#threading-keys-and-the-sender-check).
+ * Ours, in any form: `<event.<eventPart>.case.<caseId>…>` or the thread root `<case.<caseId>…>`, signed
+ * (`.<16 base32 characters>` before the `@`) or not (as casewatch wrote them before it signed them).
+ */
+const MESSAGE_ID_IN_HEADER =
+  /<((?:event\.[0-9A-Za-z_-]{1,64}\.)?case\.([0-9A-Za-z_-]{1,64}))(?:\.([A-Za-z2-7]{16}))?@([^<>\s@]+)>/gi;
+
+/** One of our Message-IDs as found in a header: what it names, and its signature (null: unsigned). */
+export interface OurMessageId {
+  /** `messageIdBase(…)`: the text the signature is over. */
+  base: string;
+  caseId: string;
+  /** As written (mail clients copy ids verbatim); null for an id without one. Not checked here. */
+  signature: string | null;
+}
+
+/**
+ * Our Message-IDs in `In-Reply-To` / `References` values (one string or several), in the order they
+ * appear; foreign ids and ids of another domain are left out.
+ */
+export function ourMessageIds(
+  values: string | readonly string[] | null | undefined,
+  domain: string,
+): OurMessageId[] {
+  if (values == null) return [];
+  const found: OurMessageId[] = [];
+  for (const value of typeof values === 'string' ? [values] : values) {
+    for (const m of value.matchAll(MESSAGE_ID_IN_HEADER)) {
+      if ((m[4] as string).toLowerCase() !== domain.toLowerCase()) continue;
+      found.push({ base: m[1] as string, caseId: m[2] as string, signature: m[3] ?? null });
+    }
+  }
+  return found;
+}
+
+/**
+ * The case named by the latest of our Message-IDs in the values, signed or not, or null. Not proof of
+ * anything: anyone can write such an id. Only a person's mail may thread by it, and only when its sender
+ * is the case's requester (docs/mail.md#threading-keys-and-the-sender-check); machine mail needs a verified
+ * signature.
  */
 export function caseIdFromMessageIds(
   values: string | readonly string[] | null | undefined,
   domain: string,
 ): string | null {
-  if (values == null) return null;
-  const all = typeof values === 'string' ? [values] : values;
-  let found: string | null = null;
-  for (const value of all) {
-    for (const m of value.matchAll(MESSAGE_ID_IN_HEADER)) {
-      if ((m[2] as string).toLowerCase() === domain.toLowerCase()) found = m[1] as string;
-    }
-  }
-  return found;
+  return ourMessageIds(values, domain).at(-1)?.caseId ?? null;
 }
 
 /** `[CW-XXXXXX]`, the tag every subject carries. */

@@ -40,6 +40,15 @@ export interface StoredEmail {
   at: number;
 }
 
+/** A mail as `GET /_local/mail/sent` lists it. */
+export interface SentMail {
+  providerMessageId: string | null;
+  messageId: string;
+  to: string[];
+  subject: string;
+  tags: Record<string, string>;
+}
+
 export interface StartOptions {
   clock?: 'system' | 'manual';
   start?: Date;
@@ -168,6 +177,41 @@ export class LocalApi {
     } finally {
       transport.close();
     }
+  }
+
+  /**
+   * A raw RFC 5322 message over SMTP, byte for byte, with its own envelope: what a mail server that
+   * retries (or delivers one message to several of our addresses) hands over.
+   */
+  public async smtpRaw(raw: string, envelope: { from: string; to: string[] }): Promise<void> {
+    const transport = createTransport({
+      host: '127.0.0.1',
+      port: this.runtime.smtpPort,
+      secure: false,
+      ignoreTLS: true,
+    });
+    try {
+      await transport.sendMail({ envelope, raw });
+    } finally {
+      transport.close();
+    }
+  }
+
+  /** `POST /_local/inbound` with a raw message (`to`: envelope recipients); answers its results. */
+  // biome-ignore lint/suspicious/noExplicitAny: see ApiAnswer.
+  public async inbound(raw: string, to: string[] = []): Promise<any[]> {
+    const query = to.map((t) => `to=${encodeURIComponent(t)}`).join('&');
+    const answer = await this.call('POST', `/_local/inbound${query ? `?${query}` : ''}`, {
+      rawBody: raw,
+      headers: { 'content-type': 'message/rfc822' },
+    });
+    if (answer.status !== 200) throw new Error(`inbound: ${answer.status} ${JSON.stringify(answer.body)}`);
+    return answer.body.results;
+  }
+
+  /** `GET /_local/mail/sent`: every mail sent, with its Message-ID and SES tags, oldest first. */
+  public async sent(): Promise<SentMail[]> {
+    return (await this.call('GET', '/_local/mail/sent')).body.sent;
   }
 
   /** Mail in the SES inbox addressed to `to`, oldest first. */

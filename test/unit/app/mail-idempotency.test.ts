@@ -27,6 +27,7 @@ async function life(deliveries: (i: number) => number) {
     ...sim.deps,
     scheduler: sim.scheduler,
     surveyTokens: sim.surveyTokens,
+    correspondents: sim.correspondents,
     recordMetric: (name, dimensions) => void metrics.push(`${name} ${JSON.stringify(dimensions)}`),
     once: ledger,
     notifier: createMailNotifier({
@@ -41,6 +42,7 @@ async function life(deliveries: (i: number) => number) {
       from: 'support@support.example',
       mailDomain: 'reply.support.example',
       replyKey: new Uint8Array(32).fill(1),
+      messageIdKey: new Uint8Array(32).fill(2),
       leads: ['lead@support.example'],
       surveyUrl: (t) => `https://support.example/surveys/${t}`,
     }),

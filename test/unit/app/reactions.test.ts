@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '../../../shared/app/actor.ts';
 import { changeStatus } from '../../../shared/app/change-status.ts';
+import { openCase } from '../../../shared/app/open-case.ts';
 import { postMessage } from '../../../shared/app/post-message.ts';
 import { requestEscalation } from '../../../shared/app/requester-actions.ts';
 import { assignCase, setSeverity } from '../../../shared/app/triage.ts';
@@ -174,5 +175,36 @@ describe('metrics count an event at the level it happened at', () => {
     await sim.drain();
     expect(sim.metrics).toContainEqual({ name: 'FirstResponseBreached', dimensions: { severity: '0' } });
     expect(sim.metrics.filter((m) => m.name === 'FirstResponseBreached')).toHaveLength(1);
+  });
+});
+
+describe('stored events → what customer mail may say (docs/mail.md#who-gets-what)', () => {
+  it('repeats the requester’s words only to an address that wrote to us, or a seller’s', async () => {
+    const { sim, deps, id } = await setup();
+    await postMessage(deps, agent, id, { body: 'Looking into it' });
+    await sim.correspondents.noteWrote('WROTE@example.com', '2026-12-01T16:00:00.000Z');
+    const known = await openConsumerCase(deps, { email: 'wrote@example.com', orderNumber: 'FS-3' });
+    await openCase(
+      deps,
+      { kind: 'seller', email: 'ops@acme.example', sellerId: 'acme' },
+      {
+        type: 'seller',
+        subject: 'Webhooks down',
+        description: 'none since 10:00',
+      },
+    );
+    await sim.drain();
+    expect(
+      sim.customerMail.map((m) => [
+        m.case.id === id || m.case.id === known.id ? m.case.id : 'seller',
+        m.kind,
+        m.requesterText,
+      ]),
+    ).toEqual([
+      [id, 'acknowledgment', false],
+      [id, 'agent.message', false],
+      [known.id, 'acknowledgment', true],
+      ['seller', 'acknowledgment', true],
+    ]);
   });
 });

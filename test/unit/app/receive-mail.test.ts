@@ -1,23 +1,28 @@
 import { describe, expect, it } from 'vitest';
+import { caseOfSignedMessageIds, signedMessageId } from '../../../shared/adapters/email/message-ids.ts';
 import { parseReplyAddress, replyAddress } from '../../../shared/adapters/email/reply-address.ts';
 import { changeStatus } from '../../../shared/app/change-status.ts';
-import { type MailDeps, receiveMail } from '../../../shared/app/receive-mail.ts';
-import { messageId } from '../../../shared/domain/email/addressing.ts';
+import { type MailDeps, MessageInFlightError, receiveMail } from '../../../shared/app/receive-mail.ts';
 import type { ArchivedMail, InboundMessage } from '../../../shared/ports/inbound-mail.ts';
+import type { OnceLedger } from '../../../shared/ports/once-ledger.ts';
 import { agent, openConsumerCase } from '../../support/cases.ts';
 import { MemoryBlobStore } from '../../support/memory-blob-store.ts';
+import { createMemoryOnceLedger } from '../../support/memory-once-ledger.ts';
 import { TimerSim } from '../../support/timer-sim.ts';
 
 const DOMAIN = 'mail.casewatch.test';
 const KEY = new Uint8Array(32).fill(7);
 const OTHER_KEY = new Uint8Array(32).fill(8);
+const MESSAGE_ID_KEY = new Uint8Array(32).fill(9);
+/** One of our signed Message-IDs, as a mail about this case carries it. */
+const ours = (caseId: string, eventPart?: string) =>
+  signedMessageId(caseId, eventPart, MESSAGE_ID_KEY, DOMAIN);
 
-function setup(options: { sellers?: Record<string, string>; maxAnswers?: number } = {}) {
+function setup(options: { sellers?: Record<string, string>; maxAnswers?: number; ledger?: OnceLedger } = {}) {
   const sim = new TimerSim('2026-12-01T17:00:00.000Z');
   const blobStore = new MemoryBlobStore();
   const blobs = blobStore.objects;
   const archived: ArchivedMail[] = [];
-  const answers = new Map<string, number>();
   const deps: MailDeps = {
     ...sim.appDeps,
     blobs: blobStore,
@@ -29,23 +34,21 @@ function setup(options: { sellers?: Record<string, string>; maxAnswers?: number 
       },
     },
     sellers: { sellerIdOf: async (email) => options.sellers?.[email] ?? null },
-    limiter: {
-      allow: async (sender, now) => {
-        const key = `${sender}#${now.slice(0, 13)}`;
-        const n = (answers.get(key) ?? 0) + 1;
-        answers.set(key, n);
-        return n <= (options.maxAnswers ?? 5);
-      },
-    },
+    correspondents: sim.correspondents,
+    ledger: options.ledger ?? createMemoryOnceLedger(),
     mailDomain: DOMAIN,
     caseOfReplyAddress: (address) => parseReplyAddress(address, KEY, DOMAIN),
+    caseOfMessageIds: (ids) => caseOfSignedMessageIds(ids, MESSAGE_ID_KEY, DOMAIN),
   };
   return { sim, deps, blobs, archived };
 }
 
+let messages = 0;
+/** A readable mail; each one a message of its own unless it names its `messageKey`. */
 function mail(overrides: Partial<InboundMessage>): InboundMessage {
   return {
     kind: 'mail',
+    messageKey: `message-${++messages}`,
     from: 'buyer@example.com',
     to: [],
     subject: 'Hello',
@@ -80,7 +83,7 @@ describe('receiveMail: threading (docs/mail.md#threading-keys-and-the-sender-che
     const byHeader = await receiveMail(
       deps,
       raw,
-      mail({ inReplyTo: messageId(c.id, 'E1-acknowledgment', DOMAIN), text: 'two' }),
+      mail({ inReplyTo: ours(c.id, 'E1-acknowledgment'), text: 'two' }),
     );
     const byTag = await receiveMail(deps, raw, mail({ caseTag: c.number, text: 'three' }));
     for (const outcome of [byToken, byHeader, byTag])
@@ -151,7 +154,7 @@ describe('receiveMail: threading (docs/mail.md#threading-keys-and-the-sender-che
     const c = await consumerCase(deps);
     await changeStatus(deps, agent, c.id, { status: 'closed' });
     const outcome = await receiveMail(deps, raw, mail({ caseTag: c.number, subject: `Re: [${c.number}] x` }));
-    expect(outcome).toMatchObject({ kind: 'opened', relatedCaseId: c.id, acknowledged: true });
+    expect(outcome).toMatchObject({ kind: 'opened', relatedCaseId: c.id });
     const followUp = outcome.kind === 'opened' ? sim.store.cases.get(outcome.caseId) : undefined;
     expect(followUp).toMatchObject({
       relatedCaseId: c.id,
@@ -269,20 +272,18 @@ describe('receiveMail: new cases', () => {
     expect(record?.blobKey.startsWith('cases/')).toBe(true);
   });
 
-  it('no more than the limit of automatic answers per sender per hour; the cases are still opened', async () => {
-    const { sim, deps } = setup({ maxAnswers: 3 });
-    const outcomes = [];
-    for (let i = 0; i < 5; i++) outcomes.push(await receiveMail(deps, raw, mail({ subject: `n${i}` })));
-    expect(outcomes.map((o) => o.kind === 'opened' && o.acknowledged)).toEqual([
-      true,
-      true,
-      true,
-      false,
-      false,
-    ]);
+  it('a person’s mail makes its sender someone who has written to us; machine and list mail do not', async () => {
+    const { sim, deps } = setup();
+    await receiveMail(deps, raw, mail({ from: 'pat@example.net' }));
+    await receiveMail(deps, raw, mail({ from: 'robot@example.net', automatic: true }));
+    await receiveMail(deps, raw, mail({ from: 'group@example.net', automatic: true, list: true }));
+    await receiveMail(deps, raw, { kind: 'quarantine', reason: 'dmarc', from: 'spoofed@example.net' });
+    expect([...sim.correspondents.addresses]).toEqual(['pat@example.net']);
+    // So the acknowledgment of the case that mail opened may repeat its subject.
     await sim.drain();
-    expect(sim.customerMail.filter((m) => m.kind === 'acknowledgment')).toHaveLength(3);
-    expect(sim.store.cases.size).toBe(5);
+    expect(sim.customerMail).toEqual([
+      expect.objectContaining({ kind: 'acknowledgment', requesterText: true }),
+    ]);
   });
 });
 
@@ -394,24 +395,63 @@ describe('receiveMail: completing a case', () => {
   });
 });
 
-describe('receiveMail: a delivery retried after its first attempt wrote', () => {
-  it('the same receipt opens one case and posts one message, however often it is delivered', async () => {
-    const { sim, deps } = setup();
-    const first = await receiveMail(deps, raw, mail({ subject: 'New' }), { receiptKey: 'inbound#m1' });
-    const again = await receiveMail(deps, raw, mail({ subject: 'New' }), { receiptKey: 'inbound#m1' });
+describe('receiveMail: one message, however often it is delivered (docs/mail.md#duplicates)', () => {
+  it('the same message opens one case and posts one message; every later delivery is archived as a duplicate', async () => {
+    const { sim, deps, archived } = setup();
+    const first = await receiveMail(deps, raw, mail({ subject: 'New', messageKey: 'm1' }));
+    const again = await receiveMail(deps, raw, mail({ subject: 'New', messageKey: 'm1' }));
     expect(first).toMatchObject({ kind: 'opened' });
-    expect(again).toEqual({ kind: 'duplicate' });
+    expect(again).toEqual({ kind: 'duplicate', archiveId: expect.any(String) });
+    expect(archived.map((a) => a.reason)).toEqual(['duplicate']);
     expect(sim.store.cases.size).toBe(1);
 
     const number = first.kind === 'opened' ? first.caseNumber : '';
     const id = first.kind === 'opened' ? first.caseId : '';
     for (let i = 0; i < 3; i++)
-      await receiveMail(deps, raw, mail({ caseTag: number, text: 'reply' }), { receiptKey: 'inbound#m2' });
+      await receiveMail(deps, raw, mail({ caseTag: number, text: 'reply', messageKey: 'm2' }));
     const replies = (sim.store.events.get(id) ?? []).filter((e) => e.type === 'message.posted');
     expect(replies).toHaveLength(1);
-    // A different receipt is a different message.
-    await receiveMail(deps, raw, mail({ caseTag: number, text: 'reply' }), { receiptKey: 'inbound#m3' });
+    // Another message is another message, whatever it says.
+    await receiveMail(deps, raw, mail({ caseTag: number, text: 'reply', messageKey: 'm3' }));
     expect((sim.store.events.get(id) ?? []).filter((e) => e.type === 'message.posted')).toHaveLength(2);
+    // Machine mail too: archived once as what it is, then as duplicates.
+    await receiveMail(deps, raw, mail({ automatic: true, messageKey: 'm4' }));
+    await receiveMail(deps, raw, mail({ automatic: true, messageKey: 'm4' }));
+    expect(archived.map((a) => a.reason)).toEqual([
+      'duplicate',
+      'duplicate',
+      'duplicate',
+      'automatic',
+      'duplicate',
+    ]);
+  });
+
+  it('a delivery whose earlier attempt wrote but died before recording it is a duplicate, not a second case', async () => {
+    // A ledger that lost the first claim (it was never confirmed): only the case write's once-key is left.
+    const forgetful: OnceLedger = {
+      claim: async () => 'claimed',
+      confirm: async () => {},
+      release: async () => {},
+    };
+    const { sim, deps } = setup({ ledger: forgetful });
+    expect(await receiveMail(deps, raw, mail({ messageKey: 'm1' }))).toMatchObject({ kind: 'opened' });
+    expect(await receiveMail(deps, raw, mail({ messageKey: 'm1' }))).toMatchObject({ kind: 'duplicate' });
+    expect(sim.store.cases.size).toBe(1);
+  });
+
+  it('a message another delivery is handling right now fails this one, to be retried (never dropped)', async () => {
+    const busy: OnceLedger = { claim: async () => 'busy', confirm: async () => {}, release: async () => {} };
+    const { sim, deps, archived } = setup({ ledger: busy });
+    await expect(receiveMail(deps, raw, mail({}))).rejects.toBeInstanceOf(MessageInFlightError);
+    expect(sim.store.cases.size).toBe(0);
+    expect(archived).toEqual([]);
+  });
+
+  it('quarantined copies are all kept, each as it came', async () => {
+    const { deps, archived } = setup();
+    await receiveMail(deps, raw, { kind: 'quarantine', reason: 'spam', from: 'x@spam.example' });
+    await receiveMail(deps, raw, { kind: 'quarantine', reason: 'spam', from: 'x@spam.example' });
+    expect(archived.map((a) => a.reason)).toEqual(['spam', 'spam']);
   });
 });
 
@@ -453,7 +493,7 @@ describe('receiveMail: machine mail about a case', () => {
       raw,
       mail({
         automatic: true,
-        inReplyTo: messageId(c.id, 'E1-pending-closure', DOMAIN),
+        inReplyTo: ours(c.id, 'E1-pending-closure'),
         subject: 'Automatic reply: case',
         text: 'Back on Monday.',
       }),
@@ -484,5 +524,55 @@ describe('receiveMail: machine mail about a case', () => {
     });
     expect(archived).toHaveLength(3);
     expect((sim.store.events.get(c.id) ?? []).filter((e) => e.type === 'message.posted')).toEqual([]);
+  });
+
+  it('machine mail names a case only by a Message-ID we signed: unsigned, altered or foreign-signed ids are archived', async () => {
+    const { sim, deps, archived } = setup();
+    const c = await consumerCase(deps);
+    const other = await consumerCase(deps, 'other@example.com');
+    const genuine = ours(c.id, 'E1-acknowledgment');
+    const unsigned = [`<case.${c.id}@${DOMAIN}>`, `<event.E1-closure.case.${c.id}@${DOMAIN}>`];
+    const forged = [
+      ...unsigned,
+      // The other case's genuine id with this case's id swapped in.
+      ours(other.id).replace(other.id, c.id),
+      // One character of the signature changed.
+      genuine.replace(/([a-z2-7])@/, (_m, ch: string) => `${ch === 'a' ? 'b' : 'a'}@`),
+      // Signed under another secret (or before a rotation).
+      signedMessageId(c.id, 'E1-acknowledgment', OTHER_KEY, DOMAIN),
+      // Ours, on someone else's domain.
+      signedMessageId(c.id, undefined, MESSAGE_ID_KEY, 'evil.example'),
+    ];
+    for (const ref of forged) {
+      for (const header of [{ inReplyTo: ref }, { references: ['<a@b.example>', ref] }]) {
+        for (const from of ['buyer@example.com', 'mallory@evil.example']) {
+          const outcome = await receiveMail(deps, raw, mail({ automatic: true, from, ...header }));
+          expect(outcome, ref).toMatchObject({ kind: 'archived', reason: 'automatic' });
+        }
+      }
+    }
+    expect(archived).toHaveLength(forged.length * 4);
+    expect((sim.store.events.get(c.id) ?? []).map((e) => e.type)).toEqual(['case.opened']);
+    // The genuine one, in References after a foreign id, is a note.
+    const noted = await receiveMail(
+      deps,
+      raw,
+      mail({ automatic: true, references: ['<x@y.example>', genuine] }),
+    );
+    expect(noted).toEqual({ kind: 'noted', caseId: c.id, caseNumber: c.number });
+  });
+
+  it('a person may still reply by an unsigned id of ours (mail sent before signing), but only as its requester', async () => {
+    const { sim, deps } = setup();
+    const c = await consumerCase(deps);
+    const legacy = `<case.${c.id}@${DOMAIN}>`;
+    expect(await receiveMail(deps, raw, mail({ inReplyTo: legacy, text: 'still here' }))).toEqual({
+      kind: 'posted',
+      caseId: c.id,
+      caseNumber: c.number,
+    });
+    const stranger = await receiveMail(deps, raw, mail({ from: 'mallory@evil.example', inReplyTo: legacy }));
+    expect(stranger).toMatchObject({ kind: 'opened' });
+    expect((sim.store.events.get(c.id) ?? []).filter((e) => e.type === 'message.posted')).toHaveLength(1);
   });
 });

@@ -1,14 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { caseOfSignedMessageIds, signedMessageId } from '../../../shared/adapters/email/message-ids.ts';
 import { parseReplyAddress, replyAddress, replyToken } from '../../../shared/adapters/email/reply-address.ts';
 import { caseNumberFrom } from '../../../shared/domain/case.ts';
 import {
   caseIdFromMessageIds,
   caseNumberFromSubject,
   headerSafe,
-  messageId,
+  ourMessageIds,
   subjectTag,
-  threadRootId,
   withoutSubjectTags,
 } from '../../../shared/domain/email/addressing.ts';
 
@@ -89,66 +89,96 @@ describe('reply address', () => {
   });
 });
 
+const sig = '[a-z2-7]{16}';
+
 describe('Message-ID', () => {
-  it('has the documented shape', () => {
-    expect(messageId('01JDCASE', '01JDEVENT', 'mail.example')).toBe(
-      '<event.01JDEVENT.case.01JDCASE@mail.example>',
+  it('has the documented shape: what it names, then its signature', () => {
+    expect(signedMessageId('01JDCASE', '01JDEVENT', key, 'mail.example')).toMatch(
+      new RegExp(`^<event\\.01JDEVENT\\.case\\.01JDCASE\\.${sig}@mail\\.example>$`),
+    );
+    expect(signedMessageId('01JDCASE', undefined, key, 'mail.example')).toMatch(
+      new RegExp(`^<case\\.01JDCASE\\.${sig}@mail\\.example>$`),
     );
   });
 
-  it('round-trips through In-Reply-To and References', () => {
+  it('round-trips through In-Reply-To and References, per event and as the thread root', () => {
     fc.assert(
-      fc.property(caseIdArb, caseIdArb, (caseId, eventId) => {
-        const id = messageId(caseId, eventId, domain);
-        expect(caseIdFromMessageIds(id, domain)).toBe(caseId);
-        expect(caseIdFromMessageIds(`<foreign@gmail.com> ${id} <other@x.y>`, domain)).toBe(caseId);
-        expect(caseIdFromMessageIds(['<foreign@gmail.com>', id], domain)).toBe(caseId);
+      fc.property(caseIdArb, fc.option(caseIdArb, { nil: undefined }), (caseId, eventPart) => {
+        const id = signedMessageId(caseId, eventPart, key, domain);
+        for (const values of [id, `<foreign@gmail.com> ${id} <other@x.y>`, ['<foreign@gmail.com>', id]]) {
+          expect(caseOfSignedMessageIds(values, key, domain)).toBe(caseId);
+          expect(caseIdFromMessageIds(values, domain)).toBe(caseId);
+        }
       }),
     );
   });
 
-  it('takes the latest of ours and ignores foreign domains and noise', () => {
-    const older = messageId('CASEA', 'E1', domain);
-    const newer = messageId('CASEB', 'E2', domain);
+  it('never accepts a changed id: any character of what it names or of its signature', () => {
+    fc.assert(
+      fc.property(
+        caseIdArb,
+        fc.option(caseIdArb, { nil: undefined }),
+        fc.nat(),
+        fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ234567.-_'),
+        (caseId, eventPart, at, replacement) => {
+          const id = signedMessageId(caseId, eventPart, key, domain);
+          // `<` … `@`: everything the signature covers, and the signature itself.
+          const i = 1 + (at % (id.indexOf('@') - 1));
+          fc.pre(id[i] !== replacement);
+          const changed = `${id.slice(0, i)}${replacement}${id.slice(i + 1)}`;
+          expect(caseOfSignedMessageIds(changed, key, domain)).toBeNull();
+        },
+      ),
+    );
+  });
+
+  it('never accepts one case’s id pointed at another, or an id signed under another key', () => {
+    fc.assert(
+      fc.property(caseIdArb, caseIdArb, fc.option(caseIdArb, { nil: undefined }), (a, b, eventPart) => {
+        fc.pre(a !== b && !a.includes(b) && !b.includes(a));
+        const swapped = signedMessageId(a, eventPart, key, domain).replace(`case.${a}.`, `case.${b}.`);
+        expect(caseOfSignedMessageIds(swapped, key, domain)).toBeNull();
+        expect(
+          caseOfSignedMessageIds(signedMessageId(b, eventPart, otherKey, domain), key, domain),
+        ).toBeNull();
+      }),
+    );
+  });
+
+  it('unsigned ids (as sent before signing) are ours but never verified', () => {
+    const legacy = '<event.E1-closure.case.CASEA@reply.support.example>';
+    expect(caseIdFromMessageIds(legacy, domain)).toBe('CASEA');
+    expect(caseIdFromMessageIds('<case.CASEA@reply.support.example>', domain)).toBe('CASEA');
+    expect(caseOfSignedMessageIds(legacy, key, domain)).toBeNull();
+    expect(ourMessageIds(legacy, domain)).toEqual([
+      { base: 'event.E1-closure.case.CASEA', caseId: 'CASEA', signature: null },
+    ]);
+  });
+
+  it('takes the latest of ours (the latest genuine one when verifying) and ignores foreign domains and noise', () => {
+    const older = signedMessageId('CASEA', 'E1', key, domain);
+    const newer = signedMessageId('CASEB', 'E2', key, domain);
     expect(caseIdFromMessageIds(`${older} ${newer}`, domain)).toBe('CASEB');
-    expect(caseIdFromMessageIds(messageId('CASEA', 'E1', 'evil.example'), domain)).toBeNull();
+    expect(caseOfSignedMessageIds(`${older} ${newer}`, key, domain)).toBe('CASEB');
+    expect(caseOfSignedMessageIds(`${older} <case.CASEC@${domain}>`, key, domain)).toBe('CASEA');
+    expect(caseIdFromMessageIds(`${older} <case.CASEC@${domain}>`, domain)).toBe('CASEC');
+    expect(caseIdFromMessageIds(signedMessageId('CASEA', 'E1', key, 'evil.example'), domain)).toBeNull();
+    expect(
+      caseOfSignedMessageIds(signedMessageId('CASEA', 'E1', key, 'evil.example'), key, domain),
+    ).toBeNull();
     expect(caseIdFromMessageIds('<abc@gmail.com>', domain)).toBeNull();
     expect(caseIdFromMessageIds(undefined, domain)).toBeNull();
     expect(caseIdFromMessageIds([], domain)).toBeNull();
-  });
-});
-
-describe('thread root Message-ID', () => {
-  it('has the documented shape', () => {
-    expect(threadRootId('01JDCASE', 'mail.example')).toBe('<case.01JDCASE@mail.example>');
-  });
-
-  it('round-trips alone and among other ids', () => {
-    fc.assert(
-      fc.property(caseIdArb, (caseId) => {
-        const root = threadRootId(caseId, domain);
-        expect(caseIdFromMessageIds(root, domain)).toBe(caseId);
-        expect(caseIdFromMessageIds(`<foreign@gmail.com> ${root}`, domain)).toBe(caseId);
-        expect(caseIdFromMessageIds(['<a@b.c>', root.toUpperCase()], domain)).toBe(caseId.toUpperCase());
-      }),
-    );
-  });
-
-  it('counts in order with per-event ids, and is ignored on another domain', () => {
-    const root = threadRootId('CASEA', domain);
-    const event = messageId('CASEB', 'E1', domain);
-    expect(caseIdFromMessageIds(`${root} ${event}`, domain)).toBe('CASEB');
-    expect(caseIdFromMessageIds(`${event} ${root}`, domain)).toBe('CASEA');
-    expect(caseIdFromMessageIds(threadRootId('CASEA', 'evil.example'), domain)).toBeNull();
     expect(
       caseIdFromMessageIds('<case.@reply.support.example> <case.a.b@reply.support.example>', domain),
     ).toBeNull();
   });
 
-  it('refuses a case id or domain that cannot go in it', () => {
-    expect(() => threadRootId('a.b', domain)).toThrow(RangeError);
-    expect(() => threadRootId('a>b', domain)).toThrow(RangeError);
-    expect(() => threadRootId('CASEA', 'not a domain')).toThrow(RangeError);
+  it('refuses a case id, event part or domain that cannot go in it', () => {
+    expect(() => signedMessageId('a.b', undefined, key, domain)).toThrow(RangeError);
+    expect(() => signedMessageId('a>b', undefined, key, domain)).toThrow(RangeError);
+    expect(() => signedMessageId('CASEA', 'e.1', key, domain)).toThrow(RangeError);
+    expect(() => signedMessageId('CASEA', undefined, key, 'not a domain')).toThrow(RangeError);
   });
 });
 

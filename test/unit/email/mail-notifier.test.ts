@@ -6,10 +6,11 @@ import {
   type MailNotifierOptions,
 } from '../../../shared/adapters/email/mail-notifier.ts';
 import type { Mailer, OutboundMail } from '../../../shared/adapters/email/mailer.ts';
+import { caseOfSignedMessageIds, signedMessageId } from '../../../shared/adapters/email/message-ids.ts';
 import { composeMime } from '../../../shared/adapters/email/mime.ts';
 import { parseReplyAddress } from '../../../shared/adapters/email/reply-address.ts';
 import type { Case } from '../../../shared/domain/case.ts';
-import { caseIdFromMessageIds, messageId, threadRootId } from '../../../shared/domain/email/addressing.ts';
+import type { MailScreen, OutgoingMail } from '../../../shared/ports/mail-safeguards.ts';
 import type { CustomerNotice, InternalNotice, Notice } from '../../../shared/ports/notifier.ts';
 import { CLAIM_LEASE_MS, type OnceLedger } from '../../../shared/ports/once-ledger.ts';
 import { newSellerCase } from '../../support/cases.ts';
@@ -17,6 +18,7 @@ import { createMemoryOnceLedger } from '../../support/memory-once-ledger.ts';
 
 const domain = 'reply.support.example';
 const replyKey = new Uint8Array(32).fill(5);
+const messageIdKey = new Uint8Array(32).fill(4);
 const leads = ['lena@support.example', 'leo@support.example'];
 const from = 'casewatch support <support@support.example>';
 
@@ -25,7 +27,7 @@ const c: Case = newSellerCase(
   { requester: { email: 'sam@seller.example', sellerId: 's-1' } },
 );
 const assigned: Case = { ...c, assignee: 'bob@support.example' };
-const root = threadRootId(c.id, domain);
+const root = signedMessageId(c.id, undefined, messageIdKey, domain);
 
 const customerNotices = (k: Case): CustomerNotice[] => [
   {
@@ -35,6 +37,7 @@ const customerNotices = (k: Case): CustomerNotice[] => [
     firstResponseDueAt: '2026-12-02T01:00:00.000Z',
     missing: [],
     relatedCaseNumber: null,
+    requesterText: true,
   },
   {
     kind: 'agent.message',
@@ -42,6 +45,7 @@ const customerNotices = (k: Case): CustomerNotice[] => [
     case: k,
     body: 'Looking into it.',
     author: 'dana@support.example',
+    requesterText: true,
   },
   {
     kind: 'pending-closure',
@@ -49,9 +53,16 @@ const customerNotices = (k: Case): CustomerNotice[] => [
     case: k,
     autoCloseAt: '2026-12-08T01:00:00.000Z',
     note: null,
+    requesterText: true,
   },
-  { kind: 'closure', eventId: '01JDEV0000000000000000000D', case: k, auto: false },
-  { kind: 'survey', eventId: '01JDEV0000000000000000000E', case: k, surveyToken: 'tok-123' },
+  { kind: 'closure', eventId: '01JDEV0000000000000000000D', case: k, auto: false, requesterText: true },
+  {
+    kind: 'survey',
+    eventId: '01JDEV0000000000000000000E',
+    case: k,
+    surveyToken: 'tok-123',
+    requesterText: true,
+  },
 ];
 
 /** `run` keeps event ids apart when one test sends the same kinds for several cases. */
@@ -108,6 +119,7 @@ function notifier(extra: Partial<MailNotifierOptions> = {}) {
     from,
     mailDomain: domain,
     replyKey,
+    messageIdKey,
     leads,
     surveyUrl: (token) => `https://support.example/survey/${token}`,
     // Waiting on a busy claim takes no real time here (and moves no clock unless a test says so).
@@ -150,12 +162,14 @@ describe('customer mail', () => {
       await notifier().notify(n);
       const mail = mailer.sent[0] as OutboundMail;
       expect(to(mail)).toEqual(['sam@seller.example']);
-      expect(mail.tags).toEqual({ casewatch: n.kind });
+      expect(mail.tags).toEqual({ casewatch: n.kind, case: c.id });
       const p = await parse(mail);
-      expect(p.messageId).toBe(messageId(c.id, slug(n), domain));
+      expect(p.messageId).toBe(signedMessageId(c.id, slug(n), messageIdKey, domain));
       expect(p.inReplyTo).toBe(root);
       expect(p.references).toBe(root);
-      expect(caseIdFromMessageIds([p.inReplyTo as string, p.messageId as string], domain)).toBe(c.id);
+      expect(
+        caseOfSignedMessageIds([p.inReplyTo as string, p.messageId as string], messageIdKey, domain),
+      ).toBe(c.id);
       expect(parseReplyAddress(p.replyTo?.value[0]?.address as string, replyKey, domain)).toBe(c.id);
       expect(p.headers.get('auto-submitted')).toBe(n.kind === 'agent.message' ? undefined : 'auto-generated');
     },
@@ -210,9 +224,9 @@ describe('internal mail', () => {
   it.each(internalNotices(assigned))('$kind has its own Message-ID and no reply address', async (n) => {
     await notifier().notify(n);
     const mail = mailer.sent[0] as OutboundMail;
-    expect(mail.tags).toEqual({ casewatch: n.kind });
+    expect(mail.tags).toEqual({ casewatch: n.kind, case: c.id });
     const p = await parse(mail);
-    expect(p.messageId).toBe(messageId(c.id, slug(n), domain));
+    expect(p.messageId).toBe(signedMessageId(c.id, slug(n), messageIdKey, domain));
     expect(p.replyTo).toBeUndefined();
     expect(p.inReplyTo).toBeUndefined();
     expect(p.headers.get('auto-submitted')).toBe('auto-generated');
@@ -303,5 +317,44 @@ describe('idempotency', () => {
     await notifier({ onConfirmFailed: (_, key) => failures.push(key) }).notify(ack as Notice);
     expect(mailer.sent).toHaveLength(1);
     expect(failures).toEqual([`${ack?.eventId}#acknowledgment`]);
+  });
+});
+
+describe('the screen (docs/mail.md#limits)', () => {
+  it('is asked once per notice, after the claim, with what the mail is; it decides who gets it', async () => {
+    const asked: OutgoingMail[] = [];
+    const screen: MailScreen = async (mail) => {
+      asked.push(mail);
+      return mail.to.filter((a) => a !== 'lena@support.example');
+    };
+    const [ack] = customerNotices(c);
+    const [, breach] = internalNotices(assigned);
+    const n = notifier({ screen });
+    await n.notify(ack as Notice);
+    await n.notify(ack as Notice);
+    await n.notify(breach as Notice);
+    expect(asked.map((m) => [m.notice.kind, m.audience, m.automatic, m.to])).toEqual([
+      ['acknowledgment', 'customer', true, ['sam@seller.example']],
+      ['sla.breached', 'internal', true, ['bob@support.example', ...leads]],
+    ]);
+    expect(mailer.sent.map(to)).toEqual([
+      ['sam@seller.example'],
+      ['bob@support.example', 'leo@support.example'],
+    ]);
+  });
+
+  it('with nobody left, the notice is done: nothing is sent, now or on a replay', async () => {
+    let asked = 0;
+    const n = notifier({
+      screen: async () => {
+        asked++;
+        return [];
+      },
+    });
+    const [ack] = customerNotices(c);
+    await n.notify(ack as Notice);
+    await n.notify(ack as Notice);
+    expect(mailer.sent).toEqual([]);
+    expect(asked).toBe(1);
   });
 });

@@ -3,10 +3,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createSesMailer } from '../../../shared/adapters/email/mailer.ts';
+import { signedMessageId } from '../../../shared/adapters/email/message-ids.ts';
 import { composeMime, type MimeMail } from '../../../shared/adapters/email/mime.ts';
 import { replyAddress } from '../../../shared/adapters/email/reply-address.ts';
 import { renderNotice } from '../../../shared/adapters/email/templates.ts';
-import { messageId } from '../../../shared/domain/email/addressing.ts';
 import { newSellerCase } from '../../support/cases.ts';
 
 const domain = 'reply.support.example';
@@ -22,8 +22,9 @@ const rendered = renderNotice({
   firstResponseDueAt: '2026-12-02T01:00:00.000Z',
   missing: [],
   relatedCaseNumber: null,
+  requesterText: true,
 });
-const ack = messageId(c.id, '01JDOPENED', domain);
+const ack = signedMessageId(c.id, '01JDOPENED', key, domain);
 const mail: MimeMail = {
   from: 'casewatch <support@support.example>',
   to: 'a@b.c',
@@ -31,7 +32,7 @@ const mail: MimeMail = {
   subject: rendered.subject,
   text: rendered.text,
   html: rendered.html,
-  messageId: messageId(c.id, '01JDMSG', domain),
+  messageId: signedMessageId(c.id, '01JDMSG', key, domain),
   inReplyTo: ack,
   references: [ack],
   automatic: true,
@@ -67,7 +68,7 @@ describe('composeMime', () => {
   });
 
   it('keeps several references in order', async () => {
-    const refs = [ack, '<x@gmail.com>', messageId(c.id, '01JDMSG0', domain)];
+    const refs = [ack, '<x@gmail.com>', signedMessageId(c.id, '01JDMSG0', key, domain)];
     const p = await simpleParser(await composeMime({ ...mail, references: refs }));
     expect(p.references).toEqual(refs);
   });

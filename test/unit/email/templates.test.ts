@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   agentDisplayName,
@@ -29,21 +30,30 @@ const ack = {
   firstResponseDueAt: '2026-12-02T01:00:00.000Z',
   missing: [] as string[],
   relatedCaseNumber: null,
+  requesterText: true,
 } as const;
 
 const notices = (k: Case): Notice[] => [
   { ...ack, case: k },
-  { kind: 'agent.message', eventId: 'E1', case: k, body: hostileBody, author: '<i>Dana</i>@support.example' },
+  {
+    kind: 'agent.message',
+    eventId: 'E1',
+    case: k,
+    body: hostileBody,
+    author: '<i>Dana</i>@support.example',
+    requesterText: true,
+  },
   {
     kind: 'pending-closure',
     eventId: 'E2',
     case: k,
     autoCloseAt: '2026-12-08T01:00:00.000Z',
     note: hostileBody,
+    requesterText: true,
   },
-  { kind: 'closure', eventId: 'E3', case: k, auto: true },
-  { kind: 'closure', eventId: 'E4', case: k, auto: false },
-  { kind: 'survey', eventId: 'E5', case: k, surveyToken: '"><script>t</script>' },
+  { kind: 'closure', eventId: 'E3', case: k, auto: true, requesterText: true },
+  { kind: 'closure', eventId: 'E4', case: k, auto: false, requesterText: true },
+  { kind: 'survey', eventId: 'E5', case: k, surveyToken: '"><script>t</script>', requesterText: true },
   {
     kind: 'sla.at_risk',
     eventId: 'E6',
@@ -132,6 +142,7 @@ describe('templates', () => {
       case: c,
       body: 'line 1\nline 2',
       author: 'dana.smith@support.example',
+      requesterText: true,
     });
     expect(m.subject).toBe('Re: [CW-7KQ2MD] Payout missing');
     expect(m.text).toContain('Dana wrote on case CW-7KQ2MD:');
@@ -156,10 +167,11 @@ describe('templates', () => {
       case: c,
       autoCloseAt: '2026-12-08T01:00:00.000Z',
       note: null,
+      requesterText: true,
     });
     expect(p.text).toContain('close automatically at 5:00 PM Pacific Time on Monday, December 7.');
     const s = renderNotice(
-      { kind: 'survey', eventId: 'E5', case: c, surveyToken: 'abc' },
+      { kind: 'survey', eventId: 'E5', case: c, surveyToken: 'abc', requesterText: true },
       { surveyUrl: (t) => `https://support.example/s/${t}` },
     );
     expect(s.text).toContain('https://support.example/s/abc');
@@ -167,9 +179,9 @@ describe('templates', () => {
   });
 
   it('refuses a survey without a way to link it', () => {
-    expect(() => renderNotice({ kind: 'survey', eventId: 'E5', case: c, surveyToken: 'abc' })).toThrow(
-      TypeError,
-    );
+    expect(() =>
+      renderNotice({ kind: 'survey', eventId: 'E5', case: c, surveyToken: 'abc', requesterText: true }),
+    ).toThrow(TypeError);
   });
 
   it('internal notices use words for times and go to the internal audience', () => {
@@ -191,16 +203,56 @@ describe('templates', () => {
   });
 
   it('strips header injection from subjects', () => {
-    const m = renderNotice({ kind: 'closure', eventId: 'E4', case: hostile, auto: false });
+    const m = renderNotice({
+      kind: 'closure',
+      eventId: 'E4',
+      case: hostile,
+      auto: false,
+      requesterText: true,
+    });
     expect(m.subject).not.toMatch(/[\r\n]/);
     expect(m.subject).toContain(' Bcc: victim@evil.example');
   });
 
   it('never links a non-http URL', () => {
     const m = renderNotice(
-      { kind: 'survey', eventId: 'E5', case: c, surveyToken: 'x' },
+      { kind: 'survey', eventId: 'E5', case: c, surveyToken: 'x', requesterText: true },
       { surveyUrl: () => 'javascript:alert(1)' },
     );
     expect(m.html).not.toContain('href="javascript');
+  });
+});
+
+describe('mail to an address that never wrote to us (docs/mail.md#who-gets-what)', () => {
+  const stranger = (k: Case): Notice[] =>
+    notices(k).map((n) => ('requesterText' in n ? { ...n, requesterText: false } : n));
+
+  it('carries nothing the requester typed: the case number, what happens next, the link', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 4, maxLength: 60 }), fc.string({ minLength: 4 }), (words, more) => {
+        const subject = `ZQX${words}`;
+        const k: Case = { ...c, subject, description: `ZQY${more}` };
+        for (const n of stranger(k)) {
+          const m = renderNotice(n, { ...ctx, caseUrl: 'https://support.example/cases/1' });
+          if (m.audience === 'internal') continue;
+          for (const part of [m.subject, m.text, m.html]) {
+            expect(part, n.kind).not.toContain('ZQX');
+            expect(part, n.kind).not.toContain('ZQY');
+          }
+          expect(m.subject).toContain(`[${k.number}]`);
+        }
+      }),
+    );
+    const m = renderNotice(stranger(c)[0] as Notice, { caseUrl: 'https://support.example/cases/1' });
+    expect(m.subject).toBe('[CW-7KQ2MD] We received your case');
+    expect(m.text).toContain('Your case number is CW-7KQ2MD');
+    expect(m.text).toMatch(/You can expect our first response by .+ Pacific Time/);
+    expect(m.text).toContain('View case CW-7KQ2MD: https://support.example/cases/1');
+  });
+
+  it('the support team still reads the subject in its notices', () => {
+    const internal = stranger(c).filter((n) => renderNotice(n, ctx).audience === 'internal');
+    expect(internal.length).toBeGreaterThan(0);
+    for (const n of internal) expect(renderNotice(n, ctx).text).toContain('Payout missing');
   });
 });

@@ -84,6 +84,7 @@ describe('metric lines are valid EMF', () => {
         ...sim.deps,
         scheduler: sim.scheduler,
         surveyTokens: sim.surveyTokens,
+        correspondents: sim.correspondents,
         notifier: { notify: async () => {} },
         recordMetric: (...point) =>
           void sim.metrics.push({ name: point[0], dimensions: point[1], value: point[2], unit: point[3] }),
