@@ -1,5 +1,5 @@
 import { FUNCTION_AREAS, type FunctionArea } from '../shared/domain/severity.ts';
-import { type CaseText, matchKeywords } from '../shared/domain/severity-suggestion.ts';
+import { type CaseText, suggestSeverity } from '../shared/domain/severity-suggestion.ts';
 import {
   type LabelledDescription,
   loadLabelledSet,
@@ -10,11 +10,7 @@ import {
 import { round } from './stats.ts';
 
 /** The function areas the suggestion reads in a case's words (no answers given). */
-function areasOf(text: CaseText): FunctionArea[] {
-  return matchKeywords([text.subject, text.description].join('\n')).flatMap((m) =>
-    m.evidence.area === 'severity' ? [m.evidence.functionArea] : [],
-  );
-}
+const areasOf = (text: CaseText): FunctionArea[] => suggestSeverity(text).functionAreas;
 
 export interface SeverityWordsRow {
   area: FunctionArea | 'overall';
