@@ -89,6 +89,28 @@ export const VOCABULARY: Vocabulary = {
     'hear',
   ],
   key: ['key', 'serial', 'code'],
+  /** What a number before it counts: "500 licences" is no HTTP 500. */
+  counted: [
+    'license',
+    'licenses',
+    'seat',
+    'seats',
+    'user',
+    'users',
+    'order',
+    'orders',
+    'customer',
+    'customers',
+    'people',
+    'copies',
+    'unit',
+    'units',
+    'subscriptions',
+    'usd',
+    'eur',
+    'dollars',
+    'euros',
+  ],
   statusCode: ['400', '401', '403', '404', '405', '408', '429', '500', '502', '503', '504'],
 };
 
@@ -134,7 +156,7 @@ export const AREA_CUES: readonly AreaCue[] = [
     phrases: [
       'charged|charge|charges twice',
       'double charge|charged|charges',
-      'charged again',
+      'charged|billed … again',
       '@tax … twice',
       '@tax charged|added',
       'charged|charging @tax',
@@ -168,7 +190,10 @@ export const AREA_CUES: readonly AreaCue[] = [
   {
     area: 'payouts',
     kind: 'problem',
-    phrases: ['sent|went|paid|transferred to … wrong|old|closed|previous account|bank'],
+    phrases: [
+      'sent|went|paid|transferred to … wrong|old|closed|previous account|bank',
+      'adjust|adjustment|correct|correction|fix … before … payout|disbursement|transfer|remittance',
+    ],
   },
   {
     area: 'api',
@@ -190,6 +215,7 @@ export const AREA_CUES: readonly AreaCue[] = [
       '@we @ourEnd … @notice',
       '@notice … @we @ourEnd',
       '@notice … @we license server',
+      '@sent @we … @ourEnd',
       '@we license server … @notice',
       'server|http|order notification|notifications',
       'event|events',
@@ -383,6 +409,7 @@ export const PROBLEMS: readonly ProblemCue[] = [
 export const NEUTRAL: readonly string[] = [
   '@tax id|ids|number|numbers',
   'order|purchase|transaction number|numbers|id|ids|history|histories',
+  '@statusCode ^@counted',
 ];
 
 /** Words of recurring billing: a charge or a tax in a text that has them is a subscription matter. */
@@ -390,6 +417,7 @@ export const RECURRING: readonly string[] = [
   'subscription|subscriptions|subscriber|subscribers|renewal|renewals|renew|renewed|rebill|rebills|recurring',
   'trial',
   'billing cycle',
+  'plan|plans',
   'cancel|cancelled|cancellation',
   'monthly|yearly|annual plan|plans|charge|charges|fee|subscription|billing|renewal',
   'double billing|billed|rebill|rebills',

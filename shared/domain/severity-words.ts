@@ -168,10 +168,13 @@ function readSentence(
   const { tokens } = sentence;
   const n = tokens.length;
   const howTo = sentence.question ? opensWith(sentence, QUESTIONS) : opensWith(sentence, REQUESTS);
+  const neutral = new Array<boolean>(n).fill(false);
+  for (const p of NEUTRAL_WORDS)
+    for (const m of findAll(sentence, p)) for (const i of m.at) neutral[i] = true;
   const allProblems = PROBLEM_CUES.filter((c) => c.strong || !howTo).flatMap((c) =>
     c.phrases.flatMap((p) =>
       findAll(sentence, p)
-        .filter((m) => !anyIn(quiet, m))
+        .filter((m) => !anyIn(quiet, m) && !anyIn(neutral, m))
         .map((m) => ({ m, strong: c.strong, notFor: c.notFor ?? [] })),
     ),
   );
@@ -180,10 +183,9 @@ function readSentence(
     (q) => q.strong || !allProblems.some((r) => r.strong && overlap(r.m, q.m)),
   );
 
-  const taken = new Array<boolean>(n).fill(false);
+  const taken = [...neutral];
   /** Words an area's own problem phrase used ("key is missing from the response"): no failure of another. */
   const spoken = new Array<boolean>(n).fill(false);
-  for (const p of NEUTRAL_WORDS) for (const m of findAll(sentence, p)) for (const i of m.at) taken[i] = true;
   const named = new Set<FunctionArea>();
   const found: Found[] = [];
   const topics: { area: FunctionArea; m: PhraseMatch; rank: number }[] = [];

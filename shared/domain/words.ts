@@ -164,7 +164,9 @@ const FILLERS = new Set(
 );
 
 /** One slot of a phrase: any of these stems, or (`…`) up to six words of anything. */
-type Slot = { kind: 'words'; stems: ReadonlySet<string>; optional: boolean } | { kind: 'gap' };
+type Slot =
+  | { kind: 'words'; stems: ReadonlySet<string>; optional: boolean; adjacent: boolean }
+  | { kind: 'gap' };
 
 export interface Phrase {
   /** As written, for messages. */
@@ -181,7 +183,8 @@ export type Vocabulary = Readonly<Record<string, readonly string[]>>;
  * A phrase written as words: `charged twice`, `double billing|billed`, `no acceptable? workaround`, `@notice …
  * @ourSide`. Words are stemmed; `|` separates alternatives; a trailing `?` makes a word optional; `@name`
  * is every word of `vocabulary[name]`; `…` lets up to six words of anything stand between its neighbours.
- * Between two slots, up to two filler words (`the`, `our`, `is`…) may stand.
+ * Between two slots, up to two filler words (`the`, `our`, `is`…) may stand, unless the second is written
+ * with a leading `^` (right after the first: `@statusCode ^@counted` is "500 licences", not "500 for a licence").
  */
 export function phrase(source: string, vocabulary: Vocabulary = {}): Phrase {
   const slots: Slot[] = source
@@ -190,14 +193,23 @@ export function phrase(source: string, vocabulary: Vocabulary = {}): Phrase {
     .map((part): Slot => {
       if (part === '…') return { kind: 'gap' };
       const optional = part.endsWith('?');
-      const words = (optional ? part.slice(0, -1) : part).split('|').flatMap((alternative) => {
-        if (!alternative.startsWith('@')) return [alternative];
-        const named = vocabulary[alternative.slice(1)];
-        if (!named) throw new Error(`phrase "${source}": no word list ${alternative}`);
-        return [...named];
-      });
+      const adjacent = part.startsWith('^');
+      const words = part
+        .slice(adjacent ? 1 : 0, optional ? -1 : undefined)
+        .split('|')
+        .flatMap((alternative) => {
+          if (!alternative.startsWith('@')) return [alternative];
+          const named = vocabulary[alternative.slice(1)];
+          if (!named) throw new Error(`phrase "${source}": no word list ${alternative}`);
+          return [...named];
+        });
       // A listed multi-word entry ("web hook") is matched by its first word here; write those as phrases.
-      return { kind: 'words', stems: new Set(words.map((w) => stem(w.split(' ')[0] as string))), optional };
+      return {
+        kind: 'words',
+        stems: new Set(words.map((w) => stem(w.split(' ')[0] as string))),
+        optional,
+        adjacent,
+      };
     });
   const required = slots.find((s) => s.kind === 'words' && !s.optional);
   return { source, slots, anchor: required?.kind === 'words' ? required.stems : null };
@@ -226,7 +238,7 @@ function matchFrom(tokens: readonly Token[], slots: readonly Slot[], s: number, 
     return null;
   }
   // Fillers may stand before any slot but the first (the caller fixes where the first one is).
-  for (let skip = 0; skip <= (s === 0 ? 0 : MAX_FILLERS); skip++) {
+  for (let skip = 0; skip <= (s === 0 || slot.adjacent ? 0 : MAX_FILLERS); skip++) {
     const at = i + skip;
     if (skip > 0 && !FILLERS.has(tokens[at - 1]?.stem ?? '')) break;
     const token = tokens[at];

@@ -100,6 +100,12 @@ describe('phrases', () => {
     expect(() => phrase('@nowhere')).toThrow(/no word list @nowhere/);
   });
 
+  it('take a word marked ^ only right after the one before it', () => {
+    const vocabulary = { code: ['500'], counted: ['licences'] };
+    expect(finds('@code ^@counted', 'a quote for 500 licences', vocabulary)).toEqual(['500 licences']);
+    expect(finds('@code ^@counted', 'HTTP 500 for the licences', vocabulary)).toEqual([]);
+  });
+
   it('do not run on into a consequence (", so …")', () => {
     expect(finds('hear … license', 'our backend never hears about them, so licenses are not made')).toEqual(
       [],
