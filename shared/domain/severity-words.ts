@@ -37,19 +37,36 @@ interface CompiledAreaCue extends Omit<AreaCue, 'phrases' | 'onlyWith'> {
   onlyWith: Phrase[] | null;
 }
 
-const AREAS: CompiledAreaCue[] = AREA_CUES.map((cue) => ({
-  ...cue,
-  phrases: compile(cue.phrases),
-  onlyWith: cue.onlyWith ? compile(cue.onlyWith) : null,
-}));
-const PROBLEM_CUES = PROBLEMS.map((c) => ({ ...c, phrases: compile(c.phrases) }));
-const QUESTIONS = compile(HOW_TO.questions);
-const REQUESTS = compile(HOW_TO.requests);
-const DISMISSED = compile(DISMISSALS);
-const WELL = compile(ALL_WELL);
-const NEUTRAL_WORDS = compile(NEUTRAL);
-const RECURRING_WORDS = compile(RECURRING);
-const INDICATORS = INDICATOR_CUES.map((c) => ({ indicator: c.indicator, phrases: compile(c.phrases) }));
+function compileCues() {
+  return {
+    areas: AREA_CUES.map(
+      (cue): CompiledAreaCue => ({
+        ...cue,
+        phrases: compile(cue.phrases),
+        onlyWith: cue.onlyWith ? compile(cue.onlyWith) : null,
+      }),
+    ),
+    problems: PROBLEMS.map((c) => ({ ...c, phrases: compile(c.phrases) })),
+    questions: compile(HOW_TO.questions),
+    requests: compile(HOW_TO.requests),
+    dismissed: compile(DISMISSALS),
+    well: compile(ALL_WELL),
+    neutral: compile(NEUTRAL),
+    recurring: compile(RECURRING),
+    indicators: INDICATOR_CUES.map((c) => ({ indicator: c.indicator, phrases: compile(c.phrases) })),
+  };
+}
+
+let compiled: ReturnType<typeof compileCues> | undefined;
+/**
+ * The cues as phrases, stemmed on first use rather than at import: the functions that import the case model
+ * but never suggest a severity neither pay for it at cold start nor ship it (nothing at the top level runs).
+ */
+const cues = () => {
+  compiled ??= compileCues();
+  return compiled;
+};
+
 const NEGATIONS = new Set(['not', 'no', 'never']);
 /** Words a sentence may open with before it asks or says anything ("Hi team, how do I…"). */
 const GREETINGS = new Set([
@@ -138,7 +155,7 @@ function quoteBoth(text: ReadText, sentence: Sentence, a: PhraseMatch, b: Phrase
 function quietWords(sentence: Sentence): boolean[] {
   const { tokens } = sentence;
   const quiet = new Array<boolean>(tokens.length).fill(false);
-  for (const p of WELL) {
+  for (const p of cues().well) {
     for (const m of findAll(sentence, p)) {
       const clause = tokens[m.first]?.clause;
       tokens.forEach((t, i) => {
@@ -146,7 +163,7 @@ function quietWords(sentence: Sentence): boolean[] {
       });
     }
   }
-  for (const p of DISMISSED) {
+  for (const p of cues().dismissed) {
     for (const m of findAll(sentence, p)) {
       const clause = tokens[m.first]?.clause;
       for (let i = m.first; i < tokens.length && tokens[i]?.clause === clause; i++) quiet[i] = true;
@@ -167,17 +184,21 @@ function readSentence(
 ): SentenceReading {
   const { tokens } = sentence;
   const n = tokens.length;
-  const howTo = sentence.question ? opensWith(sentence, QUESTIONS) : opensWith(sentence, REQUESTS);
+  const howTo = sentence.question
+    ? opensWith(sentence, cues().questions)
+    : opensWith(sentence, cues().requests);
   const neutral = new Array<boolean>(n).fill(false);
-  for (const p of NEUTRAL_WORDS)
+  for (const p of cues().neutral)
     for (const m of findAll(sentence, p)) for (const i of m.at) neutral[i] = true;
-  const allProblems = PROBLEM_CUES.filter((c) => c.strong || !howTo).flatMap((c) =>
-    c.phrases.flatMap((p) =>
-      findAll(sentence, p)
-        .filter((m) => !anyIn(quiet, m) && !anyIn(neutral, m))
-        .map((m) => ({ m, strong: c.strong, notFor: c.notFor ?? [] })),
-    ),
-  );
+  const allProblems = cues()
+    .problems.filter((c) => c.strong || !howTo)
+    .flatMap((c) =>
+      c.phrases.flatMap((p) =>
+        findAll(sentence, p)
+          .filter((m) => !anyIn(quiet, m) && !anyIn(neutral, m))
+          .map((m) => ({ m, strong: c.strong, notFor: c.notFor ?? [] })),
+      ),
+    );
   // Where strong words and a bare "not" read the same words, the strong reading says what failed.
   const problemsRead = allProblems.filter(
     (q) => q.strong || !allProblems.some((r) => r.strong && overlap(r.m, q.m)),
@@ -192,12 +213,12 @@ function readSentence(
   const generic: PhraseMatch[] = [];
   let genericRank = 0;
   let rank = 0;
-  for (const cue of AREAS) {
+  for (const cue of cues().areas) {
     if (cue.onlyWith && !has(cue.onlyWith)) {
       rank += cue.phrases.length;
       continue;
     }
-    const area = cue.recurringIsSubscriptions && has(RECURRING_WORDS) ? 'subscriptions' : cue.area;
+    const area = cue.recurringIsSubscriptions && has(cues().recurring) ? 'subscriptions' : cue.area;
     const givesWay = cue.givesWayTo?.some((a) => named.has(a)) ?? false;
     for (const p of cue.phrases) {
       rank++;
@@ -274,7 +295,7 @@ function readSentence(
 function readIndicators(text: ReadText, quiet: readonly (readonly boolean[])[]): Found[] {
   const found: Found[] = [];
   let rank = 1000;
-  for (const { indicator, phrases } of INDICATORS) {
+  for (const { indicator, phrases } of cues().indicators) {
     for (const p of phrases) {
       rank++;
       for (const [s, sentence] of text.sentences.entries()) {

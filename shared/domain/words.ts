@@ -61,9 +61,20 @@ const NOT_CONTRACTIONS: Record<string, string> = {
   shouldnt: 'should',
 };
 
-/** Plain words are stemmed; dotted names (`order.`) and paths (`/`) are what the tokenizer made them. */
-export const stem = (word: string): string =>
-  /^[a-z]+$/.test(word) ? stemmer(SPELLING[word] ?? word) : word;
+const stems = new Map<string, string>();
+/**
+ * Plain words are stemmed; dotted names (`order.`) and paths (`/`) are what the tokenizer made them. Remembered:
+ * the cues repeat words, and so do cases.
+ */
+export function stem(word: string): string {
+  let stemmed = stems.get(word);
+  if (stemmed === undefined) {
+    stemmed = /^[a-z]+$/.test(word) ? stemmer(SPELLING[word] ?? word) : word;
+    // Bounded, so a flood of distinct words (a pasted log) cannot grow it without end.
+    if (stems.size < 20_000) stems.set(word, stemmed);
+  }
+  return stemmed;
+}
 
 /**
  * Words (letters, digits, inner apostrophes), dotted names (`order.completed`), URL paths (`/orders`),
@@ -153,15 +164,16 @@ export function readText(text: string): ReadText {
 }
 
 /** Words a phrase may skip between two of its words: articles, possessives, pronouns, auxiliaries. */
-const FILLERS = new Set(
-  (
-    'a an the our my your their his her its this that these those some any of to for on in at from with by ' +
-    'is are was were be been being has have had do does did it they them we i you us me he she him just ' +
-    'still also really even ever yet very all both each every same own'
-  )
-    .split(' ')
-    .map(stem),
-);
+const FILLER_WORDS =
+  'a an the our my your their his her its this that these those some any of to for on in at from with by ' +
+  'is are was were be been being has have had do does did it they them we i you us me he she him just ' +
+  'still also really even ever yet very all both each every same own';
+let fillers: ReadonlySet<string> | undefined;
+/** Stemmed on first use: nothing runs when the module is imported (see severity-words.ts). */
+const isFiller = (stemmed: string) => {
+  fillers ??= new Set(FILLER_WORDS.split(' ').map(stem));
+  return fillers.has(stemmed);
+};
 
 /** One slot of a phrase: any of these stems, or (`…`) up to six words of anything. */
 type Slot =
@@ -240,7 +252,7 @@ function matchFrom(tokens: readonly Token[], slots: readonly Slot[], s: number, 
   // Fillers may stand before any slot but the first (the caller fixes where the first one is).
   for (let skip = 0; skip <= (s === 0 || slot.adjacent ? 0 : MAX_FILLERS); skip++) {
     const at = i + skip;
-    if (skip > 0 && !FILLERS.has(tokens[at - 1]?.stem ?? '')) break;
+    if (skip > 0 && !isFiller(tokens[at - 1]?.stem ?? '')) break;
     const token = tokens[at];
     if (token && slot.stems.has(token.stem)) {
       const rest = matchFrom(tokens, slots, s + 1, at + 1);
