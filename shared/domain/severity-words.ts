@@ -190,15 +190,16 @@ function readSentence(
   const neutral = new Array<boolean>(n).fill(false);
   for (const p of cues().neutral)
     for (const m of findAll(sentence, p)) for (const i of m.at) neutral[i] = true;
-  const allProblems = cues()
-    .problems.filter((c) => c.strong || !howTo)
-    .flatMap((c) =>
-      c.phrases.flatMap((p) =>
-        findAll(sentence, p)
-          .filter((m) => !anyIn(quiet, m) && !anyIn(neutral, m))
-          .map((m) => ({ m, strong: c.strong, notFor: c.notFor ?? [] })),
-      ),
-    );
+  const allProblems: { m: PhraseMatch; strong: boolean; notFor: readonly FunctionArea[] }[] = [];
+  for (const c of cues().problems) {
+    if (howTo && !c.strong) continue;
+    for (const p of c.phrases) {
+      for (const m of findAll(sentence, p)) {
+        if (!anyIn(quiet, m) && !anyIn(neutral, m))
+          allProblems.push({ m, strong: c.strong, notFor: c.notFor ?? [] });
+      }
+    }
+  }
   // Where strong words and a bare "not" read the same words, the strong reading says what failed.
   const problemsRead = allProblems.filter(
     (q) => q.strong || !allProblems.some((r) => r.strong && overlap(r.m, q.m)),

@@ -92,6 +92,12 @@ export interface ReadText {
   sentences: Sentence[];
 }
 
+/**
+ * Longer runs of words without a sentence end (a pasted log, a mail without punctuation) are read in pieces of
+ * this many words: reading a sentence costs more than its length, reading a text no more than its length.
+ */
+const MAX_SENTENCE_WORDS = 80;
+
 /** The text's sentences; the end of a line ends a sentence too (subjects, lists). */
 export function readText(text: string): ReadText {
   const lower = text.toLowerCase();
@@ -113,8 +119,10 @@ export function readText(text: string): ReadText {
     clause = 0;
     part = 0;
   };
-  const push = (word: string, start: number, end: number, stemmed = stem(word)) =>
+  const push = (word: string, start: number, end: number, stemmed = stem(word)) => {
+    if (tokens.length >= MAX_SENTENCE_WORDS) close(false);
     tokens.push({ word, stem: stemmed, start, end, clause, part });
+  };
   for (const m of lower.matchAll(TOKEN)) {
     const raw = m[0];
     const start = m.index;
@@ -263,6 +271,8 @@ function matchFrom(tokens: readonly Token[], slots: readonly Slot[], s: number, 
   return null;
 }
 
+const NOTHING: readonly PhraseMatch[] = Object.freeze([]);
+
 function intersects(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
   const [small, large] = a.size < b.size ? [a, b] : [b, a];
   for (const x of small) if (large.has(x)) return true;
@@ -273,10 +283,11 @@ function intersects(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
  * Every place the phrase occurs in the sentence, leftmost first, not overlapping, each within one part of the
  * sentence (a phrase does not run on into ", so …").
  */
-export function findAll(sentence: Sentence, p: Phrase): PhraseMatch[] {
+export function findAll(sentence: Sentence, p: Phrase): readonly PhraseMatch[] {
+  // Most phrases are not in most sentences: answer those without allocating.
+  if (p.anchor && !intersects(p.anchor, sentence.stems)) return NOTHING;
   const found: PhraseMatch[] = [];
   const { tokens } = sentence;
-  if (p.anchor && !intersects(p.anchor, sentence.stems)) return found;
   let from = 0;
   while (from < tokens.length) {
     let to = from;

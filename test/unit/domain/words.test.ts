@@ -68,6 +68,11 @@ describe('reading a text into sentences of words', () => {
     );
   });
 
+  it('reads a run of words without a sentence end in pieces of 80 words', () => {
+    const { sentences } = readText('word '.repeat(200));
+    expect(sentences.map((s) => s.tokens.length)).toEqual([80, 80, 40]);
+  });
+
   it('spells common misspellings and British forms as the cues do', () => {
     expect(first('reciept licence organisation').tokens.map((t) => t.stem)).toEqual(
       first('receipt license organization').tokens.map((t) => t.stem),
