@@ -2,8 +2,8 @@
  * `npm run bench`: prints every benchmark as a table, then one JSON line for machines. Numbers, never
  * assertions (bundle budgets are printed beside the sizes, not enforced).
  *
- * `BENCH_ONLY` runs some sections only, a comma-separated list of their names: `business-time`, `bundles`,
- * `api-latency`, `scheduler-calls`, `local-scheduler-drain`. E.g. `BENCH_ONLY=bundles npx tsx bench/run.ts`
+ * `BENCH_ONLY` runs some sections only, a comma-separated list of their names: `business-time`,
+ * `severity-words`, `bundles`, `api-latency`, `scheduler-calls`, `local-scheduler-drain`. E.g. `BENCH_ONLY=bundles npx tsx bench/run.ts`
  * (or `BENCH_ONLY=bundles npm run bench`) measures only the Lambda bundles; the JSON line then holds only the
  * sections that ran. Unset or empty: everything.
  */
@@ -12,10 +12,12 @@ import { benchBundles } from './bundles.ts';
 import { benchBusinessTime } from './business-time.ts';
 import { benchLocalSchedulerDrain } from './local-scheduler-drain.ts';
 import { benchSchedulerCalls } from './scheduler-calls.ts';
+import { benchSeverityWords } from './severity-words.ts';
 import { printTable } from './stats.ts';
 
 const SECTIONS = [
   'business-time',
+  'severity-words',
   'bundles',
   'api-latency',
   'scheduler-calls',
@@ -61,6 +63,45 @@ if (wanted('business-time')) {
   console.log(`(business time: ${businessTimeTook})`);
   report.businessTime = rows;
   report.speedups = speedups;
+}
+
+if (wanted('severity-words')) {
+  started = performance.now();
+  const words = benchSeverityWords();
+  const d = words.descriptions;
+  console.log(
+    `\nSeverity from the words: function areas read in the labelled set (test/fixtures/severity, ${d.tuning + d.holdout} descriptions, ${d.everyday} of them everyday questions; ${d.holdout} held out of tuning), precision / recall (${took()})`,
+  );
+  const pr = (s: { precision: number | null; recall: number | null; labelled: number }) =>
+    `${s.precision === null ? '-' : s.precision.toFixed(2)} / ${s.recall === null ? '-' : s.recall.toFixed(2)}`;
+  printTable([
+    ['area', 'tuning P / R', 'n', 'held-out P / R', 'n', 'all P / R', 'n'],
+    ...words.rows.map((r) => [
+      r.area,
+      pr(r.tuning),
+      String(r.tuning.labelled),
+      pr(r.holdout),
+      String(r.holdout.labelled),
+      pr(r.all),
+      String(r.all.labelled),
+    ]),
+  ]);
+  const e = words.everydayLeftAlone;
+  console.log(
+    `everyday questions given no area: tuning ${e.tuning.left}/${e.tuning.of}, held-out ${e.holdout.left}/${e.holdout.of}; ` +
+      `n = descriptions labelled with the area; ${words.microsPerDescription} µs to read one description`,
+  );
+  console.log(
+    `tuning descriptions read wrong (${words.tuningMisses.length}): ${
+      words.tuningMisses
+        .map((m) => `${m.id} [${m.expected.join(',')}] got [${m.got.join(',')}]`)
+        .join('; ') || 'none'
+    }`,
+  );
+  console.log(
+    `held-out descriptions read wrong: ${words.holdoutMisses} (not listed: tuning never looks at them)`,
+  );
+  report.severityWords = words;
 }
 
 const ms = (n: number | null) => (n === null ? '-' : n.toFixed(1));

@@ -63,7 +63,7 @@ describe('opening cases', () => {
     expect(response.status).toBe(201);
     expect(data?.requester).toEqual({ email: 'ops@acme.example', sellerId: 'acme' });
     expect(data?.caseToken).toBeUndefined();
-    expect(data?.severity.suggested.reasons).toContain('severity: webhooks ("webhook")');
+    expect(data?.severity.suggested.reasons).toContain('severity: webhooks ("webhook not firing")');
   });
 
   it('a seller case needs a seller', async () => {

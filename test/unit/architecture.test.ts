@@ -27,21 +27,33 @@ const adapterOf = (path: string) => path.split('/').slice(0, 3).join('/');
 
 const domainFiles = sources('shared/domain');
 
+/** The packages the domain may import, each pure (no I/O, no clock, no randomness), each with why. */
+const DOMAIN_PACKAGES = new Map([
+  ['zod', 'the schemas of the domain data'],
+  ['stemmer', 'Porter stemming of one word, so the severity suggestion reads "notified" as "notify"'],
+]);
+
 /** docs/architecture.md: the domain is pure — no I/O, no AWS SDK, no ambient clock or configuration. */
 describe('shared/domain stays pure', () => {
   it('has files to check', () => {
     expect(domainFiles.length).toBeGreaterThan(5);
   });
 
-  it.each(domainFiles)('%s imports only other domain modules and zod', (file) => {
+  it.each(domainFiles)('%s imports only other domain modules, zod and the named pure packages', (file) => {
     for (const target of importsOf(file)) {
-      if (target === 'zod') continue;
+      if (DOMAIN_PACKAGES.has(target)) continue;
       expect(inside(target, 'shared/domain') && target.endsWith('.ts'), target).toBe(true);
     }
     // Imports the pattern above cannot see: side-effect only, dynamic, or CommonJS.
     expect(readFileSync(join(root, file), 'utf8')).not.toMatch(
       /^\s*import\s*['"]|\bimport\s*\(|\brequire\s*\(/m,
     );
+  });
+
+  it('stemmer, the one package besides zod, imports nothing and reads no clock, environment or randomness', () => {
+    const source = readFileSync(join(root, 'node_modules/stemmer/index.js'), 'utf8');
+    expect(source).not.toMatch(/\bimport\b|\brequire\s*\(|Date|process\.|Math\.random|performance|crypto/);
+    expect([...DOMAIN_PACKAGES.keys()]).toEqual(['zod', 'stemmer']);
   });
 
   it.each(domainFiles)('%s never reads the clock, the environment or randomness', (file) => {
