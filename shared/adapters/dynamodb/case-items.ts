@@ -1,4 +1,4 @@
-import { type Case, CaseSeveritySchema, RequesterSchema } from '../../domain/case.ts';
+import { type Case, CaseEscalationSchema, CaseSeveritySchema, RequesterSchema } from '../../domain/case.ts';
 import type { Instant } from '../../domain/instant.ts';
 import { SEVERITY_LEVELS, type SeverityLevel } from '../../domain/severity.ts';
 import { firstResponseDueAt, nextUpdateDueAt } from '../../domain/sla.ts';
@@ -195,6 +195,8 @@ export function caseFromItem(item: Item): Case {
     severity: inSchemaOrder(CaseSeveritySchema, c.severity),
     sla: c.sla,
     relatedCaseId: c.relatedCaseId ?? null,
+    // Cases stored before escalations waited on the case have none waiting.
+    escalation: inSchemaOrder(CaseEscalationSchema, c.escalation ?? null),
     survey: inSchemaOrder(CaseSurveySchema, c.survey ?? null),
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
