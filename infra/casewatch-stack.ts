@@ -4,6 +4,7 @@ import { CasewatchApi } from './constructs/api.ts';
 import { AttachmentArrivals } from './constructs/attachment-arrivals.ts';
 import { AttachmentStore } from './constructs/attachment-store.ts';
 import { CaseStore } from './constructs/case-store.ts';
+import { DASHBOARD_NAME } from './constructs/dashboard.ts';
 import { Identity } from './constructs/identity.ts';
 import { Mail } from './constructs/mail.ts';
 import { Observability } from './constructs/observability.ts';
@@ -84,6 +85,7 @@ export class CasewatchStack extends Stack {
       signingSecret: this.identity.signingSecret,
       attachmentsBucket: this.attachments.bucket,
       allowedOrigins,
+      dashboardName: DASHBOARD_NAME,
     });
     this.arrivals = new AttachmentArrivals(this, 'AttachmentArrivals', {
       table: this.store.table,
@@ -125,6 +127,7 @@ export class CasewatchStack extends Stack {
       ],
       alarms: [...this.timers.alarms, ...this.reactions.alarms, ...this.mail.alarms, ...this.arrivals.alarms],
       alarmEmails,
+      dashboardName: DASHBOARD_NAME,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the casewatch API' });
