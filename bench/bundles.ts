@@ -243,6 +243,8 @@ function childEnv(stubUrl: string, dir: string, nodeOptions: string | undefined)
     COGNITO_JWKS_URL: `${NOWHERE}/us-east-1_bench/.well-known/jwks.json`,
     COGNITO_CLIENT_ID: 'bench-client',
     ATTACHMENTS_BUCKET: 'bench-attachments',
+    DASHBOARD_NAME: 'casewatch',
+    DASHBOARD_REGION: 'us-east-1',
     // case-stream (infra/constructs/timers.ts)
     TIMER_QUEUE_URL: `${NOWHERE}/000000000000/casewatch-timers`,
     TIMER_QUEUE_ARN: 'arn:aws:sqs:us-east-1:000000000000:casewatch-timers',

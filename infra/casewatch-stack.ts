@@ -4,6 +4,7 @@ import { CasewatchApi } from './constructs/api.ts';
 import { AttachmentArrivals } from './constructs/attachment-arrivals.ts';
 import { AttachmentStore } from './constructs/attachment-store.ts';
 import { CaseStore } from './constructs/case-store.ts';
+import { DASHBOARD_NAME } from './constructs/dashboard.ts';
 import { Identity } from './constructs/identity.ts';
 import { Mail } from './constructs/mail.ts';
 import { MailFeedback } from './constructs/mail-feedback.ts';
@@ -112,6 +113,7 @@ export class CasewatchStack extends Stack {
       signingSecret: this.identity.signingSecret,
       attachmentsBucket: this.attachments.bucket,
       allowedOrigins,
+      dashboardName: DASHBOARD_NAME,
     });
     portal = new Portal(this, 'Portal', {
       httpApi: this.api.httpApi,
@@ -181,6 +183,7 @@ export class CasewatchStack extends Stack {
         ...this.arrivals.alarms,
       ],
       alarmEmails,
+      dashboardName: DASHBOARD_NAME,
     });
 
     new CfnOutput(this, 'PortalUrl', { value: this.portal.url, description: 'The casewatch portal' });

@@ -269,7 +269,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     // The same handler modules Lambda loads, wired to local adapters.
     const groups: Record<RouteGroup, LambdaHandler> = {
       'cases-intake': (await import('../functions/cases-intake/app.ts')).createHandler(deps),
-      'cases-query': (await import('../functions/cases-query/app.ts')).createHandler(deps),
+      // No CloudWatch dashboard runs locally; `GET /_local/metrics` tallies the same metrics instead.
+      'cases-query': (await import('../functions/cases-query/app.ts')).createHandler({
+        ...deps,
+        dashboardUrl: null,
+      }),
       'case-requests': (await import('../functions/case-requests/app.ts')).createHandler(deps),
       'case-triage': (await import('../functions/case-triage/app.ts')).createHandler(deps),
       'api-docs': await apiDocsHandler(),

@@ -65,6 +65,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the leads’ figures
+         * @description What a lead watches beside the CloudWatch dashboard, every figure exact and read from what the writes that change cases keep (never a scan): the backlog per status × level; first-response compliance per level over the last 24 hours and 7 days (whole UTC hours: the current one so far and the 23, or 167, before it); each agent’s open cases and how many are overdue now; the escalations waiting for a lead, oldest first; the survey totals and the 20 latest answers with their comments; and where the dashboard is.
+         */
+        get: operations["readLeadFigures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cases/{id}/messages": {
         parameters: {
             query?: never;
@@ -159,6 +179,26 @@ export type paths = {
         get: operations["downloadAttachment"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{id}/survey": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer a case’s survey as its requester
+         * @description The requester of a closed case answers its survey from the portal, signed in (a seller of the case) or with the case token (the buyer): the same three ratings and optional comment as the mailed link takes, and the same one answer per case, whichever way it comes. The case’s `survey` says whether it was sent (`null`: not yet) and answered (`submittedAt`).
+         */
+        post: operations["answerCaseSurvey"];
         delete?: never;
         options?: never;
         head?: never;
@@ -444,6 +484,7 @@ export type components = {
             sla: components["schemas"]["Sla"];
             /** @description the closed case this one follows up */
             relatedCaseId: string | null;
+            escalation: components["schemas"]["CaseEscalation"] | null;
             survey: components["schemas"]["CaseSurvey"] | null;
             /**
              * Format: date-time
@@ -511,14 +552,26 @@ export type components = {
             /** @description when a case pending closure closes by itself */
             autoCloseAt: string | null;
         };
-        /** @description The end-of-case survey: sent once when the case closes, answered once. */
+        /** @description An escalation waiting for a lead; null when none waits (cleared when a lead acts on the case, or it closes). */
+        CaseEscalation: {
+            /**
+             * Format: date-time
+             * @description when the requester first asked, since a lead last acted on the case
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            requestedAt: string;
+            /** @description the latest reason the requester gave */
+            reason: string;
+        };
+        /** @description The end-of-case survey: sent once when the case closes, answered once. Sent and waiting for an answer: `submittedAt` is null. */
         CaseSurvey: {
             /**
              * Format: date-time
-             * @description ISO 8601 instant in UTC
+             * @description when the survey went out (the case closed)
              * @example 2026-11-30T17:00:00.000Z
              */
             sentAt: string;
+            /** @description when it was answered; null while it waits */
             submittedAt: string | null;
             ratings: components["schemas"]["SurveyRatings"] | null;
             comment: string | null;
@@ -586,6 +639,7 @@ export type components = {
             sla: components["schemas"]["Sla"];
             /** @description the closed case this one follows up */
             relatedCaseId: string | null;
+            escalation: components["schemas"]["CaseEscalation"] | null;
             survey: components["schemas"]["CaseSurvey"] | null;
             /**
              * Format: date-time
@@ -987,6 +1041,98 @@ export type components = {
             at: string;
             actor: components["schemas"]["EventActor"];
         };
+        /** @description The leads’ figures, each exact as of `asOf`. */
+        LeadFigures: {
+            /**
+             * Format: date-time
+             * @description when the figures were read
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            asOf: string;
+            /** @description open cases per status × level, every pair (zeros too), statuses outer */
+            backlog: {
+                /** @enum {string} */
+                status: "new" | "open" | "working" | "pending_internal" | "pending_closure" | "on_hold";
+                level: 0 | 1 | 2 | 3;
+                count: number;
+            }[];
+            firstResponse: {
+                /** @description the current hour and the 23 before it */
+                last24h: components["schemas"]["ComplianceWindow"];
+                /** @description the current hour and the 167 before it */
+                last7d: components["schemas"]["ComplianceWindow"];
+            };
+            /** @description every agent with open cases, by email */
+            agents: {
+                /** Format: email */
+                agent: string;
+                /** @description open (not closed) cases assigned to the agent */
+                open: number;
+                /** @description of those, overdue now: a first response breached and not given, or an update window breached */
+                breached: number;
+            }[];
+            /** @description escalations waiting for a lead, oldest first */
+            escalations: {
+                caseId: string;
+                number: string;
+                subject: string;
+                level: 0 | 1 | 2 | 3;
+                assignee: string | null;
+                /**
+                 * Format: date-time
+                 * @description when the requester first asked
+                 * @example 2026-11-30T17:00:00.000Z
+                 */
+                requestedAt: string;
+                /** @description the latest reason given */
+                reason: string;
+            }[];
+            surveys: {
+                /** @description surveys answered, ever */
+                count: number;
+                /** @description each topic’s average rating (1–5), two decimals; null until one is answered */
+                average: {
+                    overall: number;
+                    timeliness: number;
+                    friendliness: number;
+                } | null;
+                /** @description the 20 latest answers, newest first */
+                recent: {
+                    caseId: string;
+                    number: string;
+                    /**
+                     * Format: date-time
+                     * @description ISO 8601 instant in UTC
+                     * @example 2026-11-30T17:00:00.000Z
+                     */
+                    submittedAt: string;
+                    ratings: components["schemas"]["SurveyRatings"];
+                    comment: string | null;
+                    /** @description who worked the case */
+                    assignee: string | null;
+                }[];
+            };
+            /** @description the CloudWatch dashboard in the AWS console; null in the local runtime */
+            dashboardUrl: string | null;
+        };
+        /** @description First responses per level, counted at the instant each was met or breached, in whole UTC hours: the current hour so far and the ones before it. */
+        ComplianceWindow: {
+            /**
+             * Format: date-time
+             * @description the start of the window’s first hour (UTC)
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            since: string;
+            levels: {
+                level: 0 | 1 | 2 | 3;
+                /** @description first responses given in time */
+                met: number;
+                /** @description first-response deadlines that passed unmet (an answer after its breach counts here) */
+                breached: number;
+                /** @description `met ÷ (met + breached) × 100`, one decimal; null when none fell either way */
+                compliancePercent: number | null;
+            }[];
+        };
         /** @description The message on its case, or the follow-up case it opened. */
         MessageAnswer: {
             /** @description the `message.posted` event */
@@ -1036,6 +1182,11 @@ export type components = {
              */
             expiresAt: string;
         };
+        SurveySubmitted: {
+            /** @constant */
+            submitted: true;
+            caseNumber: string;
+        };
         /** @description The survey behind a link. */
         Survey: {
             caseNumber: string;
@@ -1053,11 +1204,6 @@ export type components = {
             };
             /** @description the survey takes one answer; true once it has it */
             submitted: boolean;
-        };
-        SurveySubmitted: {
-            /** @constant */
-            submitted: true;
-            caseNumber: string;
         };
     };
     responses: never;
@@ -1108,8 +1254,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01M8PPCAM0FEV0069466ZMT1BV",
-                     *           "number": "CW-MYW6ZR",
+                     *           "id": "01M8PPCAM0E2DWRSMGYQM0JGV8",
+                     *           "number": "CW-Q18SYA",
                      *           "type": "seller",
                      *           "channel": "api",
                      *           "status": "new",
@@ -1137,6 +1283,7 @@ export interface operations {
                      *             }
                      *           },
                      *           "relatedCaseId": null,
+                     *           "escalation": null,
                      *           "survey": null,
                      *           "createdAt": "2026-11-30T17:00:00.000Z",
                      *           "updatedAt": "2026-11-30T17:00:00.000Z",
@@ -1159,8 +1306,8 @@ export interface operations {
                      *           }
                      *         },
                      *         {
-                     *           "id": "01M8PPCAM0FEV0069466ZMT1BX",
-                     *           "number": "CW-89M7CE",
+                     *           "id": "01M8PPCAM0E2DWRSMGYQM0JGVA",
+                     *           "number": "CW-E7SGG2",
                      *           "type": "consumer",
                      *           "channel": "api",
                      *           "status": "new",
@@ -1186,6 +1333,7 @@ export interface operations {
                      *             }
                      *           },
                      *           "relatedCaseId": null,
+                     *           "escalation": null,
                      *           "survey": null,
                      *           "createdAt": "2026-11-30T17:00:00.000Z",
                      *           "updatedAt": "2026-11-30T17:00:00.000Z",
@@ -1320,8 +1468,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM0FEV0069466ZMT1BV",
-                     *       "number": "CW-MYW6ZR",
+                     *       "id": "01M8PPCAM0E2DWRSMGYQM0JGV8",
+                     *       "number": "CW-Q18SYA",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "new",
@@ -1349,6 +1497,7 @@ export interface operations {
                      *         }
                      *       },
                      *       "relatedCaseId": null,
+                     *       "escalation": null,
                      *       "survey": null,
                      *       "createdAt": "2026-11-30T17:00:00.000Z",
                      *       "updatedAt": "2026-11-30T17:00:00.000Z",
@@ -1506,8 +1655,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM0FEV0069466ZMT1BV",
-                     *       "number": "CW-MYW6ZR",
+                     *       "id": "01M8PPCAM0E2DWRSMGYQM0JGV8",
+                     *       "number": "CW-Q18SYA",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "new",
@@ -1535,6 +1684,7 @@ export interface operations {
                      *         }
                      *       },
                      *       "relatedCaseId": null,
+                     *       "escalation": null,
                      *       "survey": null,
                      *       "createdAt": "2026-11-30T17:00:00.000Z",
                      *       "updatedAt": "2026-11-30T17:00:00.000Z",
@@ -1597,7 +1747,7 @@ export interface operations {
                      *       "type": "https://casewatch.dev/problems/not-found",
                      *       "title": "Not found",
                      *       "status": 404,
-                     *       "detail": "no case 01M8PPCAM0FEV0069466ZMT1BV"
+                     *       "detail": "no case 01M8PPCAM0E2DWRSMGYQM0JGV8"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -1662,8 +1812,8 @@ export interface operations {
                      *           "type": "case.opened",
                      *           "channel": "api",
                      *           "level": 2,
-                     *           "id": "01M8PPCAM0FEV0069466ZMT1BW",
-                     *           "caseId": "01M8PPCAM0FEV0069466ZMT1BV",
+                     *           "id": "01M8PPCAM0E2DWRSMGYQM0JGV9",
+                     *           "caseId": "01M8PPCAM0E2DWRSMGYQM0JGV8",
                      *           "at": "2026-11-30T17:00:00.000Z",
                      *           "actor": {
                      *             "role": "seller",
@@ -1676,8 +1826,8 @@ export interface operations {
                      *           "to": "open",
                      *           "note": null,
                      *           "visibility": "public",
-                     *           "id": "01M8PPCAM0FEV0069466ZMT1C0",
-                     *           "caseId": "01M8PPCAM0FEV0069466ZMT1BV",
+                     *           "id": "01M8PPCAM0E2DWRSMGYQM0JGVD",
+                     *           "caseId": "01M8PPCAM0E2DWRSMGYQM0JGV8",
                      *           "at": "2026-11-30T17:00:00.000Z",
                      *           "actor": {
                      *             "role": "system",
@@ -1689,8 +1839,8 @@ export interface operations {
                      *           "visibility": "public",
                      *           "body": "We are looking into it; retries are queued on our side.",
                      *           "channel": "api",
-                     *           "id": "01M8PPCAM0FEV0069466ZMT1C2",
-                     *           "caseId": "01M8PPCAM0FEV0069466ZMT1BV",
+                     *           "id": "01M8PPCAM0E2DWRSMGYQM0JGVF",
+                     *           "caseId": "01M8PPCAM0E2DWRSMGYQM0JGV8",
                      *           "at": "2026-11-30T17:00:00.000Z",
                      *           "actor": {
                      *             "role": "agent",
@@ -1698,7 +1848,7 @@ export interface operations {
                      *           }
                      *         }
                      *       ],
-                     *       "cursor": "eyJ2IjoxLCJxIjoiS1ZjZDF1dTJ3YUhSRGU4ZVRuUkZjaCIsInAiOlsiMDFNOFBQQ0FNMEZFVjAwNjk0NjZaTVQxQzIiXX0.lDTHFwV6o1GxYziIhMJswQ"
+                     *       "cursor": "eyJ2IjoxLCJxIjoiT2JRdmhMSTBWUnZjejZGLTJHMzZpWSIsInAiOlsiMDFNOFBQQ0FNMEUyRFdSU01HWVFNMEpHVkYiXX0.2i3ppZ3Fwh8J_4CJr-HSuQ"
                      *     }
                      */
                     "application/json": components["schemas"]["EventPage"];
@@ -1785,6 +1935,314 @@ export interface operations {
             };
         };
     };
+    readLeadFigures: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the figures, as of `asOf` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "asOf": "2026-11-30T17:01:00.000Z",
+                     *       "backlog": [
+                     *         {
+                     *           "status": "new",
+                     *           "level": 0,
+                     *           "count": 0
+                     *         },
+                     *         {
+                     *           "status": "new",
+                     *           "level": 1,
+                     *           "count": 0
+                     *         },
+                     *         {
+                     *           "status": "new",
+                     *           "level": 2,
+                     *           "count": 1
+                     *         },
+                     *         {
+                     *           "status": "new",
+                     *           "level": 3,
+                     *           "count": 0
+                     *         },
+                     *         {
+                     *           "status": "open",
+                     *           "level": 0,
+                     *           "count": 0
+                     *         },
+                     *         {
+                     *           "status": "open",
+                     *           "level": 1,
+                     *           "count": 0
+                     *         },
+                     *         {
+                     *           "status": "open",
+                     *           "level": 2,
+                     *           "count": 0
+                     *         },
+                     *         {
+                     *           "status": "open",
+                     *           "level": 3,
+                     *           "count": 0
+                     *         },
+                     *         {
+                     *           "status": "working",
+                     *           "level": 0,
+                     *           "count": 0
+                     *         },
+                     *         {
+                     *           "status": "working",
+                     *           "level": 1,
+                     *           "count": 1
+                     *         },
+                     *         {
+                     *           "status": "working",
+                     *           "level": 2,
+                     *           "count": 0
+                     *         },
+                     *         {
+                     *           "status": "working",
+                     *           "level": 3,
+                     *           "count": 0
+                     *         },
+                     *         {
+                     *           "status": "pending_internal",
+                     *           "level": 0,
+                     *           "count": 0
+                     *         },
+                     *         {
+                     *           "status": "pending_internal",
+                     *           "level": 1,
+                     *           "count": 0
+                     *         },
+                     *         {
+                     *           "status": "pending_internal",
+                     *           "level": 2,
+                     *           "count": 0
+                     *         },
+                     *         {
+                     *           "status": "pending_internal",
+                     *           "level": 3,
+                     *           "count": 0
+                     *         },
+                     *         {
+                     *           "status": "pending_closure",
+                     *           "level": 0,
+                     *           "count": 0
+                     *         },
+                     *         {
+                     *           "status": "pending_closure",
+                     *           "level": 1,
+                     *           "count": 0
+                     *         },
+                     *         {
+                     *           "status": "pending_closure",
+                     *           "level": 2,
+                     *           "count": 0
+                     *         },
+                     *         {
+                     *           "status": "pending_closure",
+                     *           "level": 3,
+                     *           "count": 0
+                     *         },
+                     *         {
+                     *           "status": "on_hold",
+                     *           "level": 0,
+                     *           "count": 0
+                     *         },
+                     *         {
+                     *           "status": "on_hold",
+                     *           "level": 1,
+                     *           "count": 0
+                     *         },
+                     *         {
+                     *           "status": "on_hold",
+                     *           "level": 2,
+                     *           "count": 0
+                     *         },
+                     *         {
+                     *           "status": "on_hold",
+                     *           "level": 3,
+                     *           "count": 0
+                     *         }
+                     *       ],
+                     *       "firstResponse": {
+                     *         "last24h": {
+                     *           "since": "2026-11-29T18:00:00.000Z",
+                     *           "levels": [
+                     *             {
+                     *               "level": 0,
+                     *               "met": 0,
+                     *               "breached": 0,
+                     *               "compliancePercent": null
+                     *             },
+                     *             {
+                     *               "level": 1,
+                     *               "met": 1,
+                     *               "breached": 0,
+                     *               "compliancePercent": 100
+                     *             },
+                     *             {
+                     *               "level": 2,
+                     *               "met": 0,
+                     *               "breached": 0,
+                     *               "compliancePercent": null
+                     *             },
+                     *             {
+                     *               "level": 3,
+                     *               "met": 0,
+                     *               "breached": 0,
+                     *               "compliancePercent": null
+                     *             }
+                     *           ]
+                     *         },
+                     *         "last7d": {
+                     *           "since": "2026-11-23T18:00:00.000Z",
+                     *           "levels": [
+                     *             {
+                     *               "level": 0,
+                     *               "met": 0,
+                     *               "breached": 0,
+                     *               "compliancePercent": null
+                     *             },
+                     *             {
+                     *               "level": 1,
+                     *               "met": 1,
+                     *               "breached": 0,
+                     *               "compliancePercent": 100
+                     *             },
+                     *             {
+                     *               "level": 2,
+                     *               "met": 0,
+                     *               "breached": 0,
+                     *               "compliancePercent": null
+                     *             },
+                     *             {
+                     *               "level": 3,
+                     *               "met": 0,
+                     *               "breached": 0,
+                     *               "compliancePercent": null
+                     *             }
+                     *           ]
+                     *         }
+                     *       },
+                     *       "agents": [
+                     *         {
+                     *           "agent": "alice@support.example",
+                     *           "open": 1,
+                     *           "breached": 0
+                     *         }
+                     *       ],
+                     *       "escalations": [
+                     *         {
+                     *           "caseId": "01M8PPCAM0E2DWRSMGYQM0JGV8",
+                     *           "number": "CW-Q18SYA",
+                     *           "subject": "Webhooks not delivered since 08:00",
+                     *           "level": 1,
+                     *           "assignee": "alice@support.example",
+                     *           "requestedAt": "2026-11-30T17:00:00.000Z",
+                     *           "reason": "Black Friday orders are at stake."
+                     *         }
+                     *       ],
+                     *       "surveys": {
+                     *         "count": 1,
+                     *         "average": {
+                     *           "overall": 5,
+                     *           "timeliness": 4,
+                     *           "friendliness": 5
+                     *         },
+                     *         "recent": [
+                     *           {
+                     *             "caseId": "01M8PPCAM0E2DWRSMGYQM0JGVA",
+                     *             "number": "CW-E7SGG2",
+                     *             "submittedAt": "2026-11-30T17:01:00.000Z",
+                     *             "ratings": {
+                     *               "overall": 5,
+                     *               "timeliness": 4,
+                     *               "friendliness": 5
+                     *             },
+                     *             "comment": "Quick and kind.",
+                     *             "assignee": null
+                     *           }
+                     *         ]
+                     *       },
+                     *       "dashboardUrl": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["LeadFigures"];
+                };
+            };
+            /** @description no bearer token, or one that does not verify — answered by API Gateway’s JWT authorizer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description the caller is not a lead: agents and sellers (and a token in no casewatch group) are refused */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "only leads read the figures"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a body over 10 MiB, refused by API Gateway (a JSON body over 256 KiB is a 400) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description a fault of ours (logged): problem+json from casewatch, or API Gateway’s own body if a function crashed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
     postMessage: {
         parameters: {
             query?: never;
@@ -1822,8 +2280,8 @@ export interface operations {
                      *         "visibility": "public",
                      *         "body": "We are looking into it; retries are queued on our side.",
                      *         "channel": "api",
-                     *         "id": "01M8PPCAM0FEV0069466ZMT1C2",
-                     *         "caseId": "01M8PPCAM0FEV0069466ZMT1BV",
+                     *         "id": "01M8PPCAM0E2DWRSMGYQM0JGVF",
+                     *         "caseId": "01M8PPCAM0E2DWRSMGYQM0JGV8",
                      *         "at": "2026-11-30T17:00:00.000Z",
                      *         "actor": {
                      *           "role": "agent",
@@ -1831,8 +2289,8 @@ export interface operations {
                      *         }
                      *       },
                      *       "case": {
-                     *         "id": "01M8PPCAM0FEV0069466ZMT1BV",
-                     *         "number": "CW-MYW6ZR",
+                     *         "id": "01M8PPCAM0E2DWRSMGYQM0JGV8",
+                     *         "number": "CW-Q18SYA",
                      *         "type": "seller",
                      *         "channel": "api",
                      *         "status": "open",
@@ -1860,6 +2318,7 @@ export interface operations {
                      *           }
                      *         },
                      *         "relatedCaseId": null,
+                     *         "escalation": null,
                      *         "survey": null,
                      *         "createdAt": "2026-11-30T17:00:00.000Z",
                      *         "updatedAt": "2026-11-30T17:00:00.000Z",
@@ -2028,8 +2487,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM0FEV0069466ZMT1BV",
-                     *       "number": "CW-MYW6ZR",
+                     *       "id": "01M8PPCAM0E2DWRSMGYQM0JGV8",
+                     *       "number": "CW-Q18SYA",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "working",
@@ -2057,6 +2516,7 @@ export interface operations {
                      *         }
                      *       },
                      *       "relatedCaseId": null,
+                     *       "escalation": null,
                      *       "survey": null,
                      *       "createdAt": "2026-11-30T17:00:00.000Z",
                      *       "updatedAt": "2026-11-30T17:00:00.000Z",
@@ -2236,8 +2696,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM0FEV0069466ZMT1BV",
-                     *       "number": "CW-MYW6ZR",
+                     *       "id": "01M8PPCAM0E2DWRSMGYQM0JGV8",
+                     *       "number": "CW-Q18SYA",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "working",
@@ -2265,6 +2725,10 @@ export interface operations {
                      *         }
                      *       },
                      *       "relatedCaseId": null,
+                     *       "escalation": {
+                     *         "requestedAt": "2026-11-30T17:00:00.000Z",
+                     *         "reason": "Black Friday orders are at stake."
+                     *       },
                      *       "survey": null,
                      *       "createdAt": "2026-11-30T17:00:00.000Z",
                      *       "updatedAt": "2026-11-30T17:00:00.000Z",
@@ -2440,8 +2904,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "attachmentId": "01M8PPCAM0FEV0069466ZMT1C8",
-                     *       "uploadUrl": "http://localhost:3000/_local/blobs/cases/01M8PPCAM0FEV0069466ZMT1BV/01M8PPCAM0FEV0069466ZMT1C8/webhook-log.txt?type=text%2Fplain&size=12&expires=1796058900&sig=dqB4hqhTj1sA8KLFeIklKcZ1M5u2GiPmVSxPuMxAa1Q",
+                     *       "attachmentId": "01M8PPCAM0E2DWRSMGYQM0JGVN",
+                     *       "uploadUrl": "http://localhost:3000/_local/blobs/cases/01M8PPCAM0E2DWRSMGYQM0JGV8/01M8PPCAM0E2DWRSMGYQM0JGVN/webhook-log.txt?type=text%2Fplain&size=12&expires=1796058900&sig=tAZcjAEb_ykEjTW1tBdshygx2H_GW17DeyVeUXy1BXI",
                      *       "expiresAt": "2026-11-30T17:15:00.000Z"
                      *     }
                      */
@@ -2579,11 +3043,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "attachmentId": "01M8PPCAM0FEV0069466ZMT1C8",
+                     *       "attachmentId": "01M8PPCAM0E2DWRSMGYQM0JGVN",
                      *       "fileName": "webhook-log.txt",
                      *       "contentType": "text/plain",
                      *       "size": 12,
-                     *       "url": "http://localhost:3000/_local/blobs/cases/01M8PPCAM0FEV0069466ZMT1BV/01M8PPCAM0FEV0069466ZMT1C8/webhook-log.txt?response-content-type=text%2Fplain&response-content-disposition=attachment%3B+filename%3D%22webhook-log.txt%22%3B+filename*%3DUTF-8%27%27webhook-log.txt&expires=1796058900&sig=ey7PfuCF3nQNsG3El0-tbK1A2s4-zHsOy4rtYicxvL4",
+                     *       "url": "http://localhost:3000/_local/blobs/cases/01M8PPCAM0E2DWRSMGYQM0JGV8/01M8PPCAM0E2DWRSMGYQM0JGVN/webhook-log.txt?response-content-type=text%2Fplain&response-content-disposition=attachment%3B+filename%3D%22webhook-log.txt%22%3B+filename*%3DUTF-8%27%27webhook-log.txt&expires=1796058900&sig=9BLzO0Kd4vzhHjWLA2Qfz2I-KmIKHorh4YtO-Kg5xKk",
                      *       "expiresAt": "2026-11-30T17:15:00.000Z"
                      *     }
                      */
@@ -2619,7 +3083,154 @@ export interface operations {
                      *       "type": "https://casewatch.dev/problems/not-found",
                      *       "title": "Not found",
                      *       "status": 404,
-                     *       "detail": "no attachment 01M8PPCAM0AAAAAAAAAAAAAAAA on case 01M8PPCAM0FEV0069466ZMT1BV"
+                     *       "detail": "no attachment 01M8PPCAM0AAAAAAAAAAAAAAAA on case 01M8PPCAM0E2DWRSMGYQM0JGV8"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a body over 10 MiB, refused by API Gateway (a JSON body over 256 KiB is a 400) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description a fault of ours (logged): problem+json from casewatch, or API Gateway’s own body if a function crashed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    answerCaseSurvey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the case id (a ULID) */
+                id: components["parameters"]["caseId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SurveyAnswer"];
+            };
+        };
+        responses: {
+            /** @description the answer was recorded */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "submitted": true,
+                     *       "caseNumber": "CW-Q18SYA"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SurveySubmitted"];
+                };
+            };
+            /** @description an invalid answer: every invalid field is listed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "the body is not valid",
+                     *       "errors": [
+                     *         {
+                     *           "field": "ratings.overall",
+                     *           "message": "must be 1 to 5"
+                     *         },
+                     *         {
+                     *           "field": "ratings.timeliness",
+                     *           "message": "Invalid input: expected number, received undefined"
+                     *         },
+                     *         {
+                     *           "field": "ratings.friendliness",
+                     *           "message": "Invalid input: expected number, received undefined"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no credential, or one that does not verify (a bearer token, or a case token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description staff (only the requester answers), or a token in no casewatch group */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "only the requester answers the survey"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such case, or one the caller may not see (the answers are identical, so ids cannot be probed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no survey was sent for this case yet (it goes out when the case closes), or it was already answered */
+            409: {
+                headers: {
+                    /** @description seconds to wait before retrying, when waiting is the answer */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "no survey was sent for this case"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2676,7 +3287,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "caseNumber": "CW-89M7CE",
+                     *       "caseNumber": "CW-E7SGG2",
                      *       "subject": "Charged twice for my subscription",
                      *       "questions": [
                      *         {
@@ -2783,7 +3394,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "submitted": true,
-                     *       "caseNumber": "CW-89M7CE"
+                     *       "caseNumber": "CW-E7SGG2"
                      *     }
                      */
                     "application/json": components["schemas"]["SurveySubmitted"];
@@ -2935,8 +3546,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM0FEV0069466ZMT1BV",
-                     *       "number": "CW-MYW6ZR",
+                     *       "id": "01M8PPCAM0E2DWRSMGYQM0JGV8",
+                     *       "number": "CW-Q18SYA",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "open",
@@ -2964,6 +3575,7 @@ export interface operations {
                      *         }
                      *       },
                      *       "relatedCaseId": null,
+                     *       "escalation": null,
                      *       "survey": null,
                      *       "createdAt": "2026-11-30T17:00:00.000Z",
                      *       "updatedAt": "2026-11-30T17:00:00.000Z",
@@ -3135,8 +3747,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM0FEV0069466ZMT1BV",
-                     *       "number": "CW-MYW6ZR",
+                     *       "id": "01M8PPCAM0E2DWRSMGYQM0JGV8",
+                     *       "number": "CW-Q18SYA",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "open",
@@ -3164,6 +3776,7 @@ export interface operations {
                      *         }
                      *       },
                      *       "relatedCaseId": null,
+                     *       "escalation": null,
                      *       "survey": null,
                      *       "createdAt": "2026-11-30T17:00:00.000Z",
                      *       "updatedAt": "2026-11-30T17:00:00.000Z",
@@ -3325,8 +3938,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM0FEV0069466ZMT1BV",
-                     *       "number": "CW-MYW6ZR",
+                     *       "id": "01M8PPCAM0E2DWRSMGYQM0JGV8",
+                     *       "number": "CW-Q18SYA",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "working",
@@ -3354,6 +3967,7 @@ export interface operations {
                      *         }
                      *       },
                      *       "relatedCaseId": null,
+                     *       "escalation": null,
                      *       "survey": null,
                      *       "createdAt": "2026-11-30T17:00:00.000Z",
                      *       "updatedAt": "2026-11-30T17:00:00.000Z",

@@ -202,6 +202,20 @@ try {
   });
   await call('GET', `/cases/${id}`, { token: lead });
 
+  // The leads' figures: the seller's escalation waits, the buyer's survey is in; agents are refused.
+  await call('GET', '/stats', { token: lead });
+  await call('GET', '/stats', { token: agent });
+  await call('GET', '/stats');
+
+  // The seller answers their case's survey in the portal: not before it is sent, once after.
+  const answer = { ratings: { overall: 4, timeliness: 3, friendliness: 5 }, comment: 'Fixed, but slowly.' };
+  await call('POST', `/cases/${id}/survey`, { token: seller, body: answer });
+  await call('POST', `/cases/${id}/status`, { token: agent, body: { status: 'closed' } });
+  await call('POST', `/_local/clock`, { body: { advance: 'PT1M' } });
+  await call('POST', `/cases/${id}/survey`, { token: agent, body: answer });
+  await call('POST', `/cases/${id}/survey`, { token: seller, body: { ratings: { overall: 0 } } });
+  await call('POST', `/cases/${id}/survey`, { token: seller, body: answer });
+
   // URLs as a reader's runtime gives them (npm start listens on 3000), not this run's free port.
   const text = JSON.stringify(examples, null, 2).replaceAll(runtime.apiUrl, 'http://localhost:3000');
   writeFileSync(ARTIFACTS.examples, `${text}\n`);

@@ -4,7 +4,7 @@ import { toCaseView } from '../../shared/app/case-view.ts';
 import { changeStatus } from '../../shared/app/change-status.ts';
 import { postMessage } from '../../shared/app/post-message.ts';
 import { requestEscalation } from '../../shared/app/requester-actions.ts';
-import { noSurvey, readSurvey, submitSurvey } from '../../shared/app/survey.ts';
+import { answerCaseSurvey, noSurvey, readSurvey, submitSurvey } from '../../shared/app/survey.ts';
 import { type ApiDeps, json, type Route } from '../../shared/http/api-handler.ts';
 import { caseResponse } from '../../shared/http/case-response.ts';
 import {
@@ -35,7 +35,7 @@ import type { BlobStore } from '../../shared/ports/blob-store.ts';
 
 /**
  * What requesters and staff both do on a case: write, close or move it, escalate, attach and fetch files;
- * answer its survey.
+ * answer its survey (by the mailed link, or in the portal).
  */
 export type RequestDeps = ApiDeps & { blobs: BlobStore };
 
@@ -91,6 +91,11 @@ export const requestRoutes: Record<string, Route<RequestDeps>> = {
     const download = await attachmentDownload(deps, actor, id, attachmentIdParam(event));
     // The URL is a credential for its quarter of an hour: no cache keeps it.
     return json(200, download, { 'cache-control': 'no-store' });
+  },
+  'POST /cases/{id}/survey': async ({ event, actor, deps }) => {
+    const id = caseIdParam(event);
+    const answer = jsonBody(event, SurveyAnswerSchema);
+    return json(201, await answerCaseSurvey(deps, actor, id, answer));
   },
   'GET /surveys/{token}': async ({ event, deps }) => {
     // The mailed link opens in a browser: people get the survey page, API clients keep the JSON view.

@@ -1,12 +1,17 @@
 import { toCaseView } from '../../shared/app/case-view.ts';
+import { readLeadFigures } from '../../shared/app/lead-figures.ts';
 import { getCase, listCases, listEvents } from '../../shared/app/read-cases.ts';
 import { json, type Route } from '../../shared/http/api-handler.ts';
 import { caseResponse } from '../../shared/http/case-response.ts';
 import { caseIdParam, caseRefParam, queryParams } from '../../shared/http/request.ts';
 import { ListCasesQuerySchema, PageQuerySchema } from '../../shared/http/schemas.ts';
+import type { QueryDeps } from './app.ts';
 
-/** Reading cases: one case with its SLA block, the queue sorted by earliest open deadline, a timeline. */
-export const queryRoutes: Record<string, Route> = {
+/**
+ * Reading cases: one case with its SLA block, the queue sorted by earliest open deadline, a timeline;
+ * and the leads' figures.
+ */
+export const queryRoutes: Record<string, Route<QueryDeps>> = {
   'GET /cases': async ({ event, actor, deps }) => {
     const { limit, cursor, requester, ...filters } = queryParams(event, ListCasesQuerySchema);
     const page = await listCases(deps, actor, { ...filters, requesterEmail: requester }, { limit, cursor });
@@ -19,4 +24,5 @@ export const queryRoutes: Record<string, Route> = {
     const { limit, cursor } = queryParams(event, PageQuerySchema);
     return json(200, await listEvents(deps, actor, id, { limit, cursor }));
   },
+  'GET /stats': async ({ actor, deps }) => json(200, await readLeadFigures(deps, actor)),
 };

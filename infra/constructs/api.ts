@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   CorsHttpMethod,
@@ -21,6 +21,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { RENDERER_FILE } from '../../functions/api-docs/app.ts';
+import { FIGURE_PARTITIONS } from '../../shared/adapters/dynamodb/case-items.ts';
 import { CORS } from '../../shared/http/cors.ts';
 import {
   ROUTE_GROUP_ENTRIES,
@@ -31,21 +32,28 @@ import {
 } from '../../shared/http/routes.ts';
 import { ATTACHMENTS_PREFIX } from './attachment-store.ts';
 import { acknowledgeLogGroupControls, CasewatchFunction, nagObjectsWildcard } from './casewatch-function.ts';
-import { grantSecretValue, grantTableItems } from './grants.ts';
+import { DASHBOARD_NAME } from './dashboard.ts';
+import { grantEscalationAnswered, grantSecretValue, grantTableItems } from './grants.ts';
 
 /**
  * The DynamoDB actions each route group's function calls, read off the case-store adapter and Powertools
- * idempotency: on the table, on its indexes, and on idempotency records only (partition key
- * `idempotency#…`). The adapter's transactions are conditional Puts (a case update is a Put guarded by
- * its version) plus an `ADD` on the backlog counter (UpdateItem), and IAM authorizes TransactWriteItems
- * per item; nothing deletes case data. No Scan, ever.
+ * idempotency: on the table (only on the partitions `tableKeys` names, when it names some), on its
+ * indexes, and on idempotency records only (partition key `idempotency#…`). The adapter's transactions
+ * are conditional Puts (a case update is a Put guarded by its version) plus `ADD`s on the backlog
+ * counters and the leads' figures (UpdateItem), and IAM authorizes TransactWriteItems per item; nothing
+ * deletes case data (a writer that can answer a waiting escalation deletes its figure item, and only
+ * that: `grantEscalationAnswered`). No Scan, ever.
  */
 export const TABLE_ACCESS: Record<
   Exclude<RouteGroup, 'api-docs'>,
   {
     readonly table: readonly string[];
+    /** The partitions the table actions are limited to (IAM `dynamodb:LeadingKeys` patterns). */
+    readonly tableKeys?: readonly string[];
     readonly indexes?: readonly string[];
     readonly idempotency?: readonly string[];
+    /** Its writes can answer a waiting escalation (a lead acting, a case closing). */
+    readonly answersEscalations?: true;
   }
 > = {
   // Opens a case (case, number and first event in one transaction). Idempotency records are got and put
@@ -55,16 +63,25 @@ export const TABLE_ACCESS: Record<
     idempotency: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
   },
   // Reads a case (also by number), pages its timeline, lists cases through the queue / assignee /
-  // requester indexes and the public timeline through its index.
+  // requester indexes and the public timeline through its index; reads the backlog counters and the
+  // leads' figures. Nothing else in the table.
   'cases-query': {
     table: ['dynamodb:GetItem', 'dynamodb:Query'],
+    tableKeys: ['CASE#*', 'NUMBER#*', 'BACKLOG', ...Object.values(FIGURE_PARTITIONS)],
     indexes: ['dynamodb:Query'],
   },
-  // Messages, status, escalations: read the case, write it back with its events. Attachments: read the
-  // case and keep the upload (PutItem), or read the case and the file record to presign a download.
-  'case-requests': { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
+  // Messages, status, escalations, survey answers: read the case, write it back with its events.
+  // Attachments: read the case and keep the upload (PutItem), or read the case and the file record to
+  // presign a download.
+  'case-requests': {
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    answersEscalations: true,
+  },
   // Severity, assignee, workaround: the same read-then-versioned-write.
-  'case-triage': { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
+  'case-triage': {
+    table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    answersEscalations: true,
+  },
 };
 
 export interface CasewatchApiProps {
@@ -78,6 +95,8 @@ export interface CasewatchApiProps {
   readonly attachmentsBucket: IBucket;
   /** Browser origins allowed by CORS. */
   readonly allowedOrigins: string[];
+  /** The leads' CloudWatch dashboard, which the stats route links to. @default DASHBOARD_NAME */
+  readonly dashboardName?: string;
   /** Steady-state requests per second across the stage. @default 50 */
   readonly throttlingRateLimit?: number;
   /** Burst capacity across the stage. @default 100 */
@@ -201,6 +220,11 @@ export class CasewatchApi extends Construct {
         COGNITO_JWKS_URL: props.userPoolJwksUrl,
         COGNITO_CLIENT_ID: props.userPoolClientId,
         ...(group === 'case-requests' && { ATTACHMENTS_BUCKET: props.attachmentsBucket.bucketName }),
+        // The stats route links to the leads' dashboard in the console, in this stack's region.
+        ...(group === 'cases-query' && {
+          DASHBOARD_NAME: props.dashboardName ?? DASHBOARD_NAME,
+          DASHBOARD_REGION: Stack.of(this).region,
+        }),
       },
     });
     this.grantTableAccess(fn, group, props);
@@ -265,7 +289,8 @@ export class CasewatchApi extends Construct {
     props: CasewatchApiProps,
   ): void {
     const access = TABLE_ACCESS[group];
-    grantTableItems(fn, props.table, access.table);
+    grantTableItems(fn, props.table, access.table, access.tableKeys);
+    if (access.answersEscalations) grantEscalationAnswered(fn, props.table);
     if (access.indexes !== undefined) {
       fn.addToRolePolicy(
         new PolicyStatement({

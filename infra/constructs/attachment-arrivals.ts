@@ -7,22 +7,32 @@ import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { FIGURE_PARTITIONS } from '../../shared/adapters/dynamodb/case-items.ts';
 import { ATTACHMENTS_PREFIX } from './attachment-store.ts';
 import { CasewatchFunction, nagObjectsWildcard } from './casewatch-function.ts';
 import { endOfLineQueue, notEmptyAlarm } from './dead-letters.ts';
-import { grantTableItems } from './grants.ts';
+import { grantEscalationAnswered, grantTableItems } from './grants.ts';
 
 /**
  * What the arrival function calls on the table: reads the upload and the case, then writes the case, its
- * events, the file record and the once-marker in one transaction of conditional Puts, with an `ADD` on a
- * backlog counter (UpdateItem) should a deadline it settles close the case. No Query, no Scan, no delete.
+ * events, the file record and the once-marker in one transaction of conditional Puts, with `ADD`s on the
+ * backlog counters and the leads' figures (UpdateItem) should a deadline it settles breach or close the
+ * case. No Query, no Scan; the only delete is a waiting escalation's, answered by such a closing.
  */
 export const ARRIVAL_TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] as const;
 /**
  * The partitions those calls touch (`case-items.ts`): a case's (case, events, upload, file record), the
- * once-markers, the backlog counters. Nothing else in the table: not the ledgers, not idempotency records.
+ * once-markers, the backlog counters, and the figures a settled deadline moves (first responses, agents'
+ * loads, waiting escalations). Nothing else in the table: not the ledgers, not idempotency records.
  */
-export const ARRIVAL_TABLE_KEYS = ['CASE#*', 'ONCE#*', 'BACKLOG'] as const;
+export const ARRIVAL_TABLE_KEYS = [
+  'CASE#*',
+  'ONCE#*',
+  'BACKLOG',
+  FIGURE_PARTITIONS.firstResponses,
+  FIGURE_PARTITIONS.agents,
+  FIGURE_PARTITIONS.escalations,
+] as const;
 
 /**
  * How long EventBridge keeps trying to hand an arrival to the function: a day, its own default, said here
@@ -71,6 +81,7 @@ export class AttachmentArrivals extends Construct {
       },
     });
     grantTableItems(this.arrivalFunction, props.table, ARRIVAL_TABLE_ACTIONS, ARRIVAL_TABLE_KEYS);
+    grantEscalationAnswered(this.arrivalFunction, props.table);
     // HeadObject (authorized as GetObject) of what arrived: its size and type, never its bytes.
     this.arrivalFunction.addWildcardPolicy(
       'UploadedObjects',

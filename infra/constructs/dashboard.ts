@@ -30,9 +30,12 @@ import { caseMetric, streamLag } from './case-metrics.ts';
 /** The survey topics: `SurveyScore` is published per topic. */
 export const SURVEY_TOPICS = SURVEY_QUESTIONS.map((q) => q.topic);
 
+/** The dashboard's name: the stack also hands it to the stats route, which links to it. */
+export const DASHBOARD_NAME = 'casewatch';
+
 /** What the dashboard shows besides the casewatch EMF metrics. */
 export interface CasewatchDashboardProps {
-  /** @default 'casewatch' */
+  /** @default DASHBOARD_NAME */
   readonly dashboardName?: string;
   readonly httpApi: IHttpApi;
   /** Graphed for errors and throttles. */
@@ -53,7 +56,7 @@ export interface CasewatchDashboardProps {
 export class CasewatchDashboard extends Dashboard {
   public constructor(scope: Construct, id: string, props: CasewatchDashboardProps) {
     super(scope, id, {
-      dashboardName: props.dashboardName ?? 'casewatch',
+      dashboardName: props.dashboardName ?? DASHBOARD_NAME,
       defaultInterval: Duration.days(7),
     });
     for (const row of [...caseRows(), ...operationsRows(props)]) this.addWidgets(...row);

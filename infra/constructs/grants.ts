@@ -2,6 +2,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { FIGURE_PARTITIONS } from '../../shared/adapters/dynamodb/case-items.ts';
 
 /**
  * `secretsmanager:GetSecretValue` on the secret, nothing more: `grantRead` would add DescribeSecret, which
@@ -40,4 +41,14 @@ export function grantTableItems(
       }),
     }),
   );
+}
+
+/**
+ * DeleteItem on waiting-escalation items only (`STATS#ESCALATIONS`, docs/cases.md#escalations): a case
+ * write that answers an escalation — a lead acting, or the case closing, a deadline settled by any write
+ * included — deletes its item in the same transaction. Every function whose writes can do that gets it;
+ * nothing else in the table is deleted this way.
+ */
+export function grantEscalationAnswered(fn: IFunction, table: ITable): void {
+  grantTableItems(fn, table, ['dynamodb:DeleteItem'], FIGURE_PARTITIONS.escalations);
 }

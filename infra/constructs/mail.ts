@@ -28,7 +28,7 @@ import { Construct } from 'constructs';
 import { ATTACHMENTS_PREFIX } from './attachment-store.ts';
 import { CasewatchFunction, nagObjectsWildcard } from './casewatch-function.ts';
 import { endOfLineQueue, notEmptyAlarm } from './dead-letters.ts';
-import { grantSecretValue, grantTableItems } from './grants.ts';
+import { grantEscalationAnswered, grantSecretValue, grantTableItems } from './grants.ts';
 
 /** Where SES stores each received message: `<INBOUND_PREFIX><SES messageId>`, raw MIME. */
 export const INBOUND_PREFIX = 'inbound/';
@@ -308,6 +308,8 @@ export class Mail extends Construct implements MailSender {
       },
     });
     grantTableItems(fn, props.table, INBOUND_TABLE_ACTIONS);
+    // A reply settles its case first: an auto-close due by then answers (deletes) a waiting escalation.
+    grantEscalationAnswered(fn, props.table);
     // A message is claimed in the sent-mail ledger while it is handled, and released if that fails.
     grantSentMailLedgerRelease(fn, props.table);
     grantSecretValue(fn, props.signingSecret);

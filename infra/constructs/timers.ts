@@ -8,7 +8,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CasewatchFunction } from './casewatch-function.ts';
 import { endOfLineQueue, notEmptyAlarm } from './dead-letters.ts';
-import { grantTableItems } from './grants.ts';
+import { grantEscalationAnswered, grantTableItems } from './grants.ts';
 import type { TimerTargets } from './reactions.ts';
 
 /**
@@ -105,6 +105,8 @@ export class Timers extends Construct implements TimerTargets {
       environment: { TABLE_NAME: props.table.tableName },
     });
     grantTableItems(this.timerFunction, props.table, TIMER_TABLE_ACTIONS);
+    // An auto-close answers (deletes) a waiting escalation.
+    grantEscalationAnswered(this.timerFunction, props.table);
     this.queue.grantConsumeMessages(this.timerFunction);
     this.timerMapping = this.timerFunction.addEventSourceMapping('TimerQueueSource', {
       eventSourceArn: this.queue.queueArn,

@@ -1,5 +1,6 @@
 import type { Case } from '../domain/case.ts';
 import { type DecidedEvent, isRefusal, type Outcome, type Refusal } from '../domain/changes/decision.ts';
+import { followEscalation } from '../domain/changes/escalation.ts';
 import { type Instant, toInstant } from '../domain/instant.ts';
 import { settleDue } from '../domain/settle.ts';
 import { SYSTEM_ACTOR, type TimelineEvent } from '../domain/timeline.ts';
@@ -8,6 +9,8 @@ import type { Actor } from './actor.ts';
 import { eventActor, visibleOr404 } from './case-access.ts';
 import type { CoreDeps } from './deps.ts';
 import { ConflictError, PreconditionFailedError, refusedError } from './errors.ts';
+
+const isLead = (actor: Actor) => actor.kind === 'staff' && actor.role === 'lead';
 
 /** Attempts before a burst of concurrent writers gets a 409 instead of waiting forever. */
 const MAX_ATTEMPTS = 12;
@@ -34,7 +37,8 @@ export interface ChangeOptions {
 
 /**
  * Read → settle → decide → conditional write, the one way a case changes. `decide` checks who may act
- * (throwing) and answers the domain's decision or refusal. A refusal writes nothing of its own but
+ * (throwing) and answers the domain's decision or refusal; what every change does besides (a lead's
+ * answering a waiting escalation) is applied here, to each. A refusal writes nothing of its own but
  * still records the deadlines that fell due before it (an auto-close the refusal rests on), then
  * throws its error (`refusedError`). With `If-Match` a lost race is the caller's 412; without it the change is
  * re-decided on the fresh case, so concurrent messages all land.
@@ -61,6 +65,7 @@ export async function changeCase(
     const before = settle ? settleDue(current, now, deps.policy) : { case: current, events: [] };
     const decided = decide(before.case, now);
     let refusal: Refusal | null = null;
+    let leadDecided = false;
     let next: Case;
     let events: DecidedEvent[];
     if (isRefusal(decided)) {
@@ -68,6 +73,7 @@ export async function changeCase(
       next = before.case;
       events = before.events.map((e) => ({ ...e, actor: SYSTEM_ACTOR }));
     } else {
+      leadDecided = decided.events.length > 0 && isLead(actor);
       const after = settle
         ? settleDue(decided.case, now, deps.policy, now)
         : { case: decided.case, events: [] };
@@ -78,6 +84,8 @@ export async function changeCase(
         ...after.events.map((e) => ({ ...e, actor: SYSTEM_ACTOR })),
       ];
     }
+    // A waiting escalation is answered by whatever a lead decides, and is moot once the case is closed.
+    next = followEscalation(next, leadDecided);
     if (events.length === 0 && next === current) {
       if (refusal) throw refusedError(refusal, current);
       return { case: current, events: [] };

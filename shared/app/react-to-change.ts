@@ -2,6 +2,7 @@ import type { Case } from '../domain/case.ts';
 import { recordSurveySent } from '../domain/changes/survey.ts';
 import { mayQuoteRequester } from '../domain/email/mail-limits.ts';
 import { epochOf, type Instant } from '../domain/instant.ts';
+import { firstResponseFigure } from '../domain/lead-figures.ts';
 import { firstResponseDueAt } from '../domain/sla.ts';
 import { SURVEY_QUESTIONS } from '../domain/survey.ts';
 import type { TimelineEvent } from '../domain/timeline.ts';
@@ -121,9 +122,10 @@ async function consequences(
       const minutes = Math.max(0, Math.round((epochOf(e.at) - epochOf(c.createdAt)) / 60_000));
       const took: Metric = [METRICS.timeToFirstResponse, { severity }, minutes, 'Minutes'];
       // A late answer still has a time to first response, but the promise was breached, not met:
-      // compliance is met ÷ (met + breached), so each first response counts on exactly one side.
-      const breached = c.sla.firstResponse.breachedAt !== null && c.sla.firstResponse.breachedAt <= e.at;
-      return { notices: [], metrics: breached ? [took] : [[METRICS.firstResponseMet, { severity }], took] };
+      // compliance is met ÷ (met + breached), so each first response counts on exactly one side — the
+      // same rule the leads' figures count by.
+      const met = firstResponseFigure(e, c)?.outcome === 'met';
+      return { notices: [], metrics: met ? [[METRICS.firstResponseMet, { severity }], took] : [took] };
     }
     case 'sla.at_risk':
       return {

@@ -1,10 +1,14 @@
+import type { Case } from '../domain/case.ts';
+import type { Outcome } from '../domain/changes/decision.ts';
 import { submitSurvey as decideAnswer } from '../domain/changes/survey.ts';
+import type { Instant } from '../domain/instant.ts';
 import { SURVEY_QUESTIONS, type SurveyAnswer, type SurveyTopic } from '../domain/survey.ts';
 import type { SurveyTokens } from '../ports/survey-tokens.ts';
 import type { Actor } from './actor.ts';
+import { eventActor, isRequester } from './case-access.ts';
 import { changeCase } from './change-case.ts';
 import type { CoreDeps } from './deps.ts';
-import { NotFoundError } from './errors.ts';
+import { ForbiddenError, NotFoundError } from './errors.ts';
 
 export type SurveyDeps = CoreDeps & { surveyTokens: SurveyTokens };
 
@@ -53,31 +57,53 @@ export async function readSurvey(deps: SurveyDeps, token: string): Promise<Surve
 }
 
 /**
- * Stores the one answer a case gets (docs/survey.md#one-answer-per-case) and records `survey.submitted`,
- * which the stream turns into metrics. A second answer is a 409; two racing answers cannot both land, because
- * the write is conditioned on the version the decision was made on and the loser re-decides on the answered
- * case.
+ * The one answer a case's survey takes (docs/survey.md#one-answer-per-case), whichever way it comes:
+ * stored on the case and recorded as `survey.submitted`, which the stream turns into metrics. A second
+ * answer is a 409; two racing answers cannot both land, because the write is conditioned on the version
+ * the decision was made on and the loser re-decides on the answered case. Answering is not support
+ * work: it must not move any SLA deadline of the (closed) case, so nothing is settled.
  */
+function recordAnswer(
+  deps: CoreDeps,
+  actor: Actor,
+  caseId: string,
+  decide: (c: Case, now: Instant) => Outcome,
+): Promise<SurveySubmitted> {
+  return changeCase(deps, actor, caseId, undefined, decide, { settle: false }).then((result) => ({
+    submitted: true,
+    caseNumber: result.case.number,
+  }));
+}
+
+/** The answer of whoever holds the mailed link; a bad link, or a case never surveyed, is a 404. */
 export async function submitSurvey(
   deps: SurveyDeps,
   token: string,
   answer: SurveyAnswer,
 ): Promise<SurveySubmitted> {
   const caseId = await surveyedCaseId(deps, token);
-  const result = await changeCase(
-    deps,
-    LINK_HOLDER,
-    caseId,
-    undefined,
-    (c, now) => {
-      if (!c.survey) throw noSurvey();
-      return decideAnswer(c, answer, now);
-    },
-    // An answer is not support work: it must not move any SLA deadline of the (closed) case.
-    { settle: false },
-  ).catch((error: unknown) => {
+  return recordAnswer(deps, LINK_HOLDER, caseId, (c, now) => {
+    if (!c.survey) throw noSurvey();
+    return decideAnswer(c, answer, now);
+  }).catch((error: unknown) => {
     // changeCase's 404 names the case id; a link holder gets the same answer as for a bad link.
     throw error instanceof NotFoundError ? noSurvey() : error;
   });
-  return { submitted: true, caseNumber: result.case.number };
+}
+
+/**
+ * The requester's answer from the portal (docs/survey.md#answering-from-the-portal): their own case (a
+ * case they may not see is a 404), staff may not answer for them (403), and a survey not sent yet —
+ * the case is still open — or answered already is the case's refusal, a 409.
+ */
+export async function answerCaseSurvey(
+  deps: CoreDeps,
+  actor: Actor,
+  caseId: string,
+  answer: SurveyAnswer,
+): Promise<SurveySubmitted> {
+  return recordAnswer(deps, actor, caseId, (c, now) => {
+    if (!isRequester(actor, c)) throw new ForbiddenError('only the requester answers the survey');
+    return decideAnswer(c, answer, now, eventActor(actor, c));
+  });
 }

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { Instant } from './instant.ts';
+import { type Instant, InstantSchema } from './instant.ts';
 import {
   type BreadthThresholds,
   DEFAULT_BREADTH_THRESHOLDS,
@@ -91,6 +91,24 @@ export const RequesterSchema = z
   .meta({ id: 'Requester', description: 'Who the case is for.' });
 export type Requester = z.infer<typeof RequesterSchema>;
 
+/**
+ * A requester's escalation waiting for a lead (docs/cases.md#escalations): when it was first asked for
+ * and the latest reason given.
+ */
+export const CaseEscalationSchema = z
+  .strictObject({
+    requestedAt: InstantSchema.meta({
+      description: 'when the requester first asked, since a lead last acted on the case',
+    }),
+    reason: z.string().meta({ description: 'the latest reason the requester gave' }),
+  })
+  .meta({
+    id: 'CaseEscalation',
+    description:
+      'An escalation waiting for a lead; null when none waits (cleared when a lead acts on the case, or it closes).',
+  });
+export type CaseEscalation = z.infer<typeof CaseEscalationSchema>;
+
 export interface Case {
   id: string;
   number: string;
@@ -107,6 +125,8 @@ export interface Case {
   severity: CaseSeverity;
   sla: SlaState;
   relatedCaseId: string | null;
+  /** An escalation waiting for a lead (docs/cases.md#escalations), or null. */
+  escalation: CaseEscalation | null;
   /** The end-of-case survey (docs/survey.md#when-it-is-sent): null until it is sent. */
   survey: CaseSurvey | null;
   createdAt: Instant;
@@ -183,6 +203,7 @@ export function newCase(input: OpenCaseInput, facts: NewCaseFacts): Case {
     },
     sla: openSla(facts.openedAt, suggested.level),
     relatedCaseId: facts.relatedCaseId ?? null,
+    escalation: null,
     survey: null,
     createdAt: facts.openedAt,
     updatedAt: facts.openedAt,

@@ -33,13 +33,14 @@ export type SurveyAnswer = z.infer<typeof SurveyAnswerSchema>;
 /** The survey as the case keeps it: sent once when the case closes, answered at most once. */
 export const CaseSurveySchema = z
   .strictObject({
-    sentAt: InstantSchema,
-    submittedAt: InstantSchema.nullable(),
+    sentAt: InstantSchema.meta({ description: 'when the survey went out (the case closed)' }),
+    submittedAt: InstantSchema.nullable().meta({ description: 'when it was answered; null while it waits' }),
     ratings: SurveyRatingsSchema.nullable(),
     comment: z.string().nullable(),
   })
   .meta({
     id: 'CaseSurvey',
-    description: 'The end-of-case survey: sent once when the case closes, answered once.',
+    description:
+      'The end-of-case survey: sent once when the case closes, answered once. Sent and waiting for an answer: `submittedAt` is null.',
   });
 export type CaseSurvey = z.infer<typeof CaseSurveySchema>;

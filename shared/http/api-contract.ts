@@ -6,6 +6,7 @@ import {
   CasePageSchema,
   CreatedCaseSchema,
   EventPageSchema,
+  LeadFiguresSchema,
   MessageAnswerSchema,
   SurveySubmittedSchema,
   SurveyViewSchema,
@@ -51,7 +52,7 @@ export interface Operation {
   operationId: string;
   summary: string;
   description: string;
-  tag: 'Cases' | 'Timeline' | 'Triage' | 'Requesters' | 'Surveys' | 'Documentation';
+  tag: 'Cases' | 'Timeline' | 'Triage' | 'Requesters' | 'Surveys' | 'Leads' | 'Documentation';
   /** Any one of them will do. */
   credentials: readonly Credential[];
   path?: z.ZodObject;
@@ -209,6 +210,19 @@ export const OPERATIONS: Record<string, Operation> = {
     success: { status: 200, description: 'a page of the timeline', schema: EventPageSchema },
     errors: { 400: 'an invalid limit or cursor', ...CASE_ERRORS },
   },
+  'GET /stats': {
+    operationId: 'readLeadFigures',
+    summary: 'Read the leads’ figures',
+    description:
+      'What a lead watches beside the CloudWatch dashboard, every figure exact and read from what the writes that change cases keep (never a scan): the backlog per status × level; first-response compliance per level over the last 24 hours and 7 days (whole UTC hours: the current one so far and the 23, or 167, before it); each agent’s open cases and how many are overdue now; the escalations waiting for a lead, oldest first; the survey totals and the 20 latest answers with their comments; and where the dashboard is.',
+    tag: 'Leads',
+    credentials: ['cognito'],
+    success: { status: 200, description: 'the figures, as of `asOf`', schema: LeadFiguresSchema },
+    errors: {
+      401: STAFF_ERRORS[401],
+      403: 'the caller is not a lead: agents and sellers (and a token in no casewatch group) are refused',
+    },
+  },
   'POST /cases/{id}/messages': {
     operationId: 'postMessage',
     summary: 'Post a message',
@@ -296,6 +310,23 @@ export const OPERATIONS: Record<string, Operation> = {
     errors: {
       ...CASE_ERRORS,
       404: 'no such case or file, a file not arrived yet, or one the caller may not fetch (the answers are identical)',
+    },
+  },
+  'POST /cases/{id}/survey': {
+    operationId: 'answerCaseSurvey',
+    summary: 'Answer a case’s survey as its requester',
+    description:
+      'The requester of a closed case answers its survey from the portal, signed in (a seller of the case) or with the case token (the buyer): the same three ratings and optional comment as the mailed link takes, and the same one answer per case, whichever way it comes. The case’s `survey` says whether it was sent (`null`: not yet) and answered (`submittedAt`).',
+    tag: 'Surveys',
+    credentials: ['cognito', 'caseToken'],
+    path: onCase,
+    body: { schema: SurveyAnswerSchema, required: true },
+    success: { status: 201, description: 'the answer was recorded', schema: SurveySubmittedSchema },
+    errors: {
+      400: 'an invalid answer: every invalid field is listed',
+      ...CASE_ERRORS,
+      403: 'staff (only the requester answers), or a token in no casewatch group',
+      409: 'no survey was sent for this case yet (it goes out when the case closes), or it was already answered',
     },
   },
   'GET /surveys/{token}': {

@@ -51,7 +51,11 @@ const TAGS = [
     description:
       'What the person a case is for asks: escalations, and files (which staff attach and fetch too).',
   },
-  { name: 'Surveys', description: 'The end-of-case survey behind a mailed link.' },
+  {
+    name: 'Surveys',
+    description: 'The end-of-case survey: behind a mailed link, or answered by the requester in the portal.',
+  },
+  { name: 'Leads', description: 'The figures support leads watch beside the dashboard.' },
   { name: 'Documentation', description: 'This document and its reference page.' },
 ];
 

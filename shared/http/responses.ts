@@ -1,8 +1,10 @@
 import * as z from 'zod';
 import { CaseViewSchema } from '../app/case-view.ts';
+import { EmailAddressSchema } from '../domain/case.ts';
 import { InstantSchema } from '../domain/instant.ts';
-import { CaseStatusSchema } from '../domain/status.ts';
-import { SURVEY_QUESTIONS } from '../domain/survey.ts';
+import { SeverityLevelSchema } from '../domain/severity.ts';
+import { BACKLOG_STATUSES, CaseStatusSchema } from '../domain/status.ts';
+import { SURVEY_QUESTIONS, SurveyRatingsSchema } from '../domain/survey.ts';
 import { TimelineEventSchema } from '../domain/timeline.ts';
 
 /*
@@ -120,3 +122,95 @@ export const SurveyViewSchema = z
 export const SurveySubmittedSchema = z
   .strictObject({ submitted: z.literal(true), caseNumber: z.string() })
   .meta({ id: 'SurveySubmitted' });
+
+const count = z.int().min(0);
+
+const ComplianceWindowSchema = z
+  .strictObject({
+    since: InstantSchema.meta({ description: 'the start of the window’s first hour (UTC)' }),
+    levels: z.array(
+      z.strictObject({
+        level: SeverityLevelSchema,
+        met: count.meta({ description: 'first responses given in time' }),
+        breached: count.meta({
+          description: 'first-response deadlines that passed unmet (an answer after its breach counts here)',
+        }),
+        compliancePercent: z.number().min(0).max(100).nullable().meta({
+          description: '`met ÷ (met + breached) × 100`, one decimal; null when none fell either way',
+        }),
+      }),
+    ),
+  })
+  .meta({
+    id: 'ComplianceWindow',
+    description:
+      'First responses per level, counted at the instant each was met or breached, in whole UTC hours: the current hour so far and the ones before it.',
+  });
+
+/** `GET /stats`: what a lead watches beside the dashboard (docs/service-levels.md#figures-for-leads). */
+export const LeadFiguresSchema = z
+  .strictObject({
+    asOf: InstantSchema.meta({ description: 'when the figures were read' }),
+    backlog: z
+      .array(
+        z.strictObject({
+          status: z.enum(BACKLOG_STATUSES as [string, ...string[]]),
+          level: SeverityLevelSchema,
+          count,
+        }),
+      )
+      .meta({ description: 'open cases per status × level, every pair (zeros too), statuses outer' }),
+    firstResponse: z.strictObject({
+      last24h: ComplianceWindowSchema.meta({ description: 'the current hour and the 23 before it' }),
+      last7d: ComplianceWindowSchema.meta({ description: 'the current hour and the 167 before it' }),
+    }),
+    agents: z
+      .array(
+        z.strictObject({
+          agent: EmailAddressSchema,
+          open: count.meta({ description: 'open (not closed) cases assigned to the agent' }),
+          breached: count.meta({
+            description:
+              'of those, overdue now: a first response breached and not given, or an update window breached',
+          }),
+        }),
+      )
+      .meta({ description: 'every agent with open cases, by email' }),
+    escalations: z
+      .array(
+        z.strictObject({
+          caseId: z.string(),
+          number: z.string(),
+          subject: z.string(),
+          level: SeverityLevelSchema,
+          assignee: z.string().nullable(),
+          requestedAt: InstantSchema.meta({ description: 'when the requester first asked' }),
+          reason: z.string().meta({ description: 'the latest reason given' }),
+        }),
+      )
+      .meta({ description: 'escalations waiting for a lead, oldest first' }),
+    surveys: z.strictObject({
+      count: count.meta({ description: 'surveys answered, ever' }),
+      average: z
+        .strictObject({ overall: z.number(), timeliness: z.number(), friendliness: z.number() })
+        .nullable()
+        .meta({ description: 'each topic’s average rating (1–5), two decimals; null until one is answered' }),
+      recent: z
+        .array(
+          z.strictObject({
+            caseId: z.string(),
+            number: z.string(),
+            submittedAt: InstantSchema,
+            ratings: SurveyRatingsSchema,
+            comment: z.string().nullable(),
+            assignee: z.string().nullable().meta({ description: 'who worked the case' }),
+          }),
+        )
+        .meta({ description: 'the 20 latest answers, newest first' }),
+    }),
+    dashboardUrl: z
+      .url()
+      .nullable()
+      .meta({ description: 'the CloudWatch dashboard in the AWS console; null in the local runtime' }),
+  })
+  .meta({ id: 'LeadFigures', description: 'The leads’ figures, each exact as of `asOf`.' });

@@ -1,8 +1,10 @@
 import type { Case, CaseType } from '../domain/case.ts';
 import type { AttachedFile } from '../domain/changes/attachment.ts';
 import type { Instant } from '../domain/instant.ts';
+import type { SurveyAnswered, WaitingEscalation } from '../domain/lead-figures.ts';
 import type { SeverityLevel } from '../domain/severity.ts';
 import type { BacklogStatus, CaseStatus } from '../domain/status.ts';
+import type { SurveyRatings } from '../domain/survey.ts';
 import type { EventActor, TimelineEvent, Visibility } from '../domain/timeline.ts';
 
 /** A page of results and the opaque cursor for the next one (null on the last page). */
@@ -38,6 +40,27 @@ export interface BacklogCount {
   status: BacklogStatus;
   level: SeverityLevel;
   count: number;
+}
+
+/** First responses at one level, counted in one UTC hour (`yyyy-mm-ddThh`) by the instant each happened. */
+export interface FirstResponseCount {
+  hour: string;
+  level: SeverityLevel;
+  met: number;
+  breached: number;
+}
+
+/** One agent's open (not closed) assigned cases, and how many of them are overdue right now. */
+export interface AgentLoad {
+  agent: string;
+  open: number;
+  breached: number;
+}
+
+/** How many surveys were answered, and each topic's ratings added up. */
+export interface SurveyTotals {
+  count: number;
+  sums: SurveyRatings;
 }
 
 /**
@@ -95,6 +118,23 @@ export interface CaseStore {
    * included), statuses outer, in that order. Exact: kept by the same writes that change the cases.
    */
   backlog(): Promise<BacklogCount[]>;
+  /*
+   * The leads' figures (docs/service-levels.md#figures-for-leads): exact, kept by the same writes that
+   * change the cases, each read without a scan.
+   */
+  /**
+   * First responses met and breached, per level, in each UTC hour from `fromHour` to `toHour`
+   * (`yyyy-mm-ddThh`, both included), counted at the instant of their `sla.*` event. Hours and levels
+   * with none are left out; by hour, then level.
+   */
+  firstResponses(fromHour: string, toHour: string): Promise<FirstResponseCount[]>;
+  /** Every agent with open assigned cases: how many, how many of them overdue right now; by agent. */
+  agentLoads(): Promise<AgentLoad[]>;
+  /** Escalations waiting for a lead, oldest request first (then by case id). */
+  waitingEscalations(): Promise<WaitingEscalation[]>;
+  surveyTotals(): Promise<SurveyTotals>;
+  /** The latest `limit` survey answers, newest first (then by case id, descending). */
+  recentSurveyAnswers(limit: number): Promise<SurveyAnswered[]>;
 }
 
 export interface WriteOptions {
@@ -108,9 +148,10 @@ export interface WriteOptions {
   attachments?: readonly AttachmentRecord[] | undefined;
   /**
    * For `update`: the stored case the caller read at `expectedVersion` (the same version is the same
-   * item, so its status and level are known). Saves the store a read; without it the store reads them.
+   * item, so what the counters and figures count of it is known). Saves the store a read; without it
+   * the store reads it.
    */
-  previous?: Pick<Case, 'status' | 'version'> & { severity: Pick<Case['severity'], 'level'> };
+  previous?: Case;
 }
 
 /** The change was made before, under the same `onceKey`: nothing was written this time. */

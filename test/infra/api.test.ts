@@ -43,7 +43,15 @@ const CASE_GROUPS = ROUTE_GROUPS.filter((g): g is Exclude<RouteGroup, 'api-docs'
 
 const NEEDS: Record<
   Exclude<RouteGroup, 'api-docs'>,
-  { table: string[]; indexes: string[]; idempotency: string[] }
+  {
+    table: string[];
+    /** The partitions its table actions are limited to, if they are. */
+    tableKeys?: string[];
+    indexes: string[];
+    idempotency: string[];
+    /** Its writes can answer a waiting escalation, whose figure item they then delete. */
+    answersEscalations?: true;
+  }
 > = {
   'cases-intake': {
     table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
@@ -52,6 +60,16 @@ const NEEDS: Record<
   },
   'cases-query': {
     table: ['dynamodb:GetItem', 'dynamodb:Query'],
+    // Cases, numbers, the backlog counters and the leads' figures: no ledger, no idempotency record.
+    tableKeys: [
+      'CASE#*',
+      'NUMBER#*',
+      'BACKLOG',
+      'STATS#FR',
+      'STATS#AGENTS',
+      'STATS#ESCALATIONS',
+      'STATS#SURVEYS',
+    ],
     indexes: ['dynamodb:Query'],
     idempotency: [],
   },
@@ -59,11 +77,13 @@ const NEEDS: Record<
     table: ['dynamodb:GetItem', 'dynamodb:Query', ...TRANSACT_WRITE],
     indexes: [],
     idempotency: [],
+    answersEscalations: true,
   },
   'case-triage': {
     table: ['dynamodb:GetItem', 'dynamodb:Query', ...TRANSACT_WRITE],
     indexes: [],
     idempotency: [],
+    answersEscalations: true,
   },
 };
 
@@ -175,6 +195,21 @@ describe('functions', () => {
       else expect(env.ATTACHMENTS_BUCKET, group).toBeUndefined();
     }
   });
+
+  it('tells only cases-query where the leads’ dashboard is: its name and the stack’s region', () => {
+    const [dashboard, ...others] = app.resourcesOf('AWS::CloudWatch::Dashboard');
+    expect(others).toEqual([]);
+    expect(dashboard?.props.DashboardName).toBe('casewatch');
+    for (const group of CASE_GROUPS) {
+      const env = app.envOf(functionId(group));
+      if (group === 'cases-query')
+        expect(env).toMatchObject({
+          DASHBOARD_NAME: dashboard?.props.DashboardName,
+          DASHBOARD_REGION: { Ref: 'AWS::Region' },
+        });
+      else expect(env, group).not.toHaveProperty('DASHBOARD_NAME');
+    }
+  });
 });
 
 describe('the API document and its reference page', () => {
@@ -223,31 +258,44 @@ describe('least-privilege IAM', () => {
       .statementsOf(roleId(group))
       .filter((s) => asList(s.Action).some((a) => a.startsWith('dynamodb:')));
     expect(dynamo.length).toBeGreaterThan(0);
+    const leadingKeys = (s: (typeof dynamo)[number]) =>
+      (s.Condition?.['ForAllValues:StringLike'] as { 'dynamodb:LeadingKeys'?: string[] } | undefined)?.[
+        'dynamodb:LeadingKeys'
+      ];
+    let deletes = 0;
     for (const s of dynamo) {
       const actions = asList(s.Action);
       const resources = asList(s.Resource);
       expect(s.Effect).toBe('Allow');
-      if (s.Condition !== undefined) {
-        // Idempotency records only: every key the call touches starts with `idempotency#`.
-        expect(s.Condition).toEqual({
-          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['idempotency#*'] },
-        });
-        expect(resources).toEqual([tableArn()]);
-        expect(needs.idempotency).toEqual(expect.arrayContaining(actions));
-      } else if (JSON.stringify(resources).includes('/index/')) {
+      if (JSON.stringify(resources).includes('/index/')) {
+        expect(s.Condition).toBeUndefined();
         expect(resources).toEqual(
           expect.arrayContaining(Object.values(GLOBAL_INDEXES).map((i) => indexArn(i.indexName))),
         );
         expect(resources).toHaveLength(Object.keys(GLOBAL_INDEXES).length);
         expect(needs.indexes).toEqual(expect.arrayContaining(actions));
+        continue;
+      }
+      expect(resources).toEqual([tableArn()]);
+      if (s.Condition !== undefined) expect(Object.keys(s.Condition)).toEqual(['ForAllValues:StringLike']);
+      const keys = leadingKeys(s);
+      if (keys?.[0] === 'idempotency#*') {
+        // Idempotency records only: every key the call touches starts with `idempotency#`.
+        expect(keys).toEqual(['idempotency#*']);
+        expect(needs.idempotency).toEqual(expect.arrayContaining(actions));
+      } else if (keys?.[0] === 'STATS#ESCALATIONS' && actions.includes('dynamodb:DeleteItem')) {
+        // A waiting escalation's item, deleted by the write that answers it; nothing else.
+        expect({ keys, actions }).toEqual({ keys: ['STATS#ESCALATIONS'], actions: ['dynamodb:DeleteItem'] });
+        deletes++;
       } else {
-        expect(resources).toEqual([tableArn()]);
+        expect(keys).toEqual(needs.tableKeys);
         expect(needs.table).toEqual(expect.arrayContaining(actions));
       }
     }
+    expect(deletes).toBe(needs.answersEscalations ? 1 : 0);
   });
 
-  it('lets no function delete a case item (deletes only under the idempotency condition)', () => {
+  it('lets no function delete a case item: deletes only under a condition (idempotency, answered escalations, ledgers)', () => {
     for (const s of app.allStatements()) {
       if (asList(s.Action).includes('dynamodb:DeleteItem')) expect(s.Condition).toBeDefined();
     }

@@ -6,7 +6,7 @@ import {
   type SynthesizedCasewatch,
   synthCasewatch,
 } from './support/casewatch-template.ts';
-import { getAtt, type Json, type Statement } from './support/template-queries.ts';
+import { ESCALATION_ANSWERED, getAtt, type Json, type Statement } from './support/template-queries.ts';
 import { suppressions } from './support/validation-report.ts';
 
 let app: SynthesizedCasewatch;
@@ -127,15 +127,24 @@ describe('the arrival function', () => {
         ),
         `s3:GetObject ${JSON.stringify(casesObjects())}`,
         `sqs:SendMessage ${JSON.stringify(getAtt(ids.dlq))}`,
+        Object.values(ESCALATION_ANSWERED(ids.table)).join(' '),
       ].sort(),
     );
-    expect([...ARRIVAL_TABLE_KEYS]).toEqual(['CASE#*', 'ONCE#*', 'BACKLOG']);
+    expect([...ARRIVAL_TABLE_KEYS]).toEqual([
+      'CASE#*',
+      'ONCE#*',
+      'BACKLOG',
+      'STATS#FR',
+      'STATS#AGENTS',
+      'STATS#ESCALATIONS',
+    ]);
   });
 
-  it('has no wildcard action, no Scan or Query, deletes nothing, and nothing on a whole bucket', () => {
+  it('has no wildcard action, no Scan or Query, deletes only answered escalations, and nothing on a whole bucket', () => {
     const grants = app.grantsOf(ids.role);
     expect(grants.filter((g) => g.action.includes('*'))).toEqual([]);
-    expect(grants.filter((g) => /scan|query|partiql|delete/i.test(g.action))).toEqual([]);
+    expect(grants.filter((g) => /scan|query|partiql/i.test(g.action))).toEqual([]);
+    expect(grants.filter((g) => /delete/i.test(g.action))).toEqual([ESCALATION_ANSWERED(ids.table)]);
     expect(grants.filter((g) => g.action.startsWith('s3:') && !g.resource.includes('/'))).toEqual([]);
   });
 

@@ -27,6 +27,7 @@ import {
 import {
   arnJoin,
   asList,
+  ESCALATION_ANSWERED,
   getAtt,
   type Json,
   PRIVATE_BUCKET_PROPERTIES,
@@ -231,7 +232,10 @@ describe('the inbound function', () => {
 
   it('is allowed exactly what it calls, each on its own resource', () => {
     const grants = app.grantsOf(ids.role).filter((g) => !/^(logs|xray):/.test(g.action));
-    expect(grants.filter((g) => g.condition !== undefined)).toEqual([LEDGER_RELEASE(ids.table)]);
+    expect(grants.filter((g) => g.condition !== undefined)).toEqual([
+      ESCALATION_ANSWERED(ids.table),
+      LEDGER_RELEASE(ids.table),
+    ]);
     const unconditional = grants.filter((g) => g.condition === undefined);
     expect(unconditional.map((g) => `${g.action} ${g.resource}`).sort()).toEqual(
       [
@@ -246,11 +250,14 @@ describe('the inbound function', () => {
     );
   });
 
-  it('has no wildcard action, no Scan, deletes only ledger items, and nothing on a whole bucket', () => {
+  it('has no wildcard action, no Scan, deletes only ledger items and answered escalations, and nothing on a whole bucket', () => {
     const grants = app.grantsOf(ids.role);
     expect(grants.filter((g) => g.action.includes('*'))).toEqual([]);
     expect(grants.filter((g) => /scan|partiql/i.test(g.action))).toEqual([]);
-    expect(grants.filter((g) => /delete/i.test(g.action))).toEqual([LEDGER_RELEASE(ids.table)]);
+    expect(grants.filter((g) => /delete/i.test(g.action))).toEqual([
+      ESCALATION_ANSWERED(ids.table),
+      LEDGER_RELEASE(ids.table),
+    ]);
     expect(grants.filter((g) => g.action.startsWith('s3:') && !g.resource.includes('/'))).toEqual([]);
   });
 });

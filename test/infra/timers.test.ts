@@ -1,7 +1,7 @@
 import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SynthesizedCasewatch, synthCasewatch } from './support/casewatch-template.ts';
-import { asList, getAtt, type Statement } from './support/template-queries.ts';
+import { asList, ESCALATION_ANSWERED, getAtt, type Statement } from './support/template-queries.ts';
 
 let app: SynthesizedCasewatch;
 let ids: {
@@ -177,10 +177,11 @@ describe('the timer function', () => {
     expect(mapping.MaximumBatchingWindowInSeconds ?? 0).toBe(0);
   });
 
-  it('reads and writes cases with GetItem, PutItem and the backlog counter UpdateItem only', () => {
+  it('reads and writes cases with GetItem, PutItem and the counters’ UpdateItem only, and deletes only answered escalations', () => {
     const dynamo = app.grantsOf(ids.timerRole, 'dynamodb:');
     expect(dynamo.length).toBeGreaterThan(0);
-    for (const g of dynamo) {
+    expect(dynamo.filter((g) => g.condition !== undefined)).toEqual([ESCALATION_ANSWERED(ids.table)]);
+    for (const g of dynamo.filter((g) => g.condition === undefined)) {
       expect(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']).toContain(g.action);
       expect(g.resource).toBe(JSON.stringify(getAtt(ids.table)));
       expect(g.condition).toBeUndefined();

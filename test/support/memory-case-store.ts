@@ -1,14 +1,26 @@
 import type { Case } from '../../shared/domain/case.ts';
+import {
+  agentShareOf,
+  firstResponseFigure,
+  hourOf,
+  type SurveyAnswered,
+  surveyAnsweredOf,
+  type WaitingEscalation,
+  waitingEscalationOf,
+} from '../../shared/domain/lead-figures.ts';
 import { SEVERITY_LEVELS } from '../../shared/domain/severity.ts';
 import { BACKLOG_STATUSES } from '../../shared/domain/status.ts';
 import type { TimelineEvent } from '../../shared/domain/timeline.ts';
 import {
+  type AgentLoad,
   AlreadyAppliedError,
   type AttachmentRecord,
   type BacklogCount,
   type CaseStore,
+  type FirstResponseCount,
   type Page,
   type PendingUpload,
+  type SurveyTotals,
   type WriteOptions,
   type WriteOutcome,
 } from '../../shared/ports/case-store.ts';
@@ -17,7 +29,8 @@ import type { StoredChange } from '../../shared/ports/stored-change.ts';
 /**
  * A CaseStore in memory for use-case tests: the same contract as the DynamoDB adapter (version
  * conditions, all-or-nothing writes) and a change log standing in for the table's stream. The backlog
- * is counted from the cases on demand, so the log carries no counter changes.
+ * and the leads' figures are counted from the cases and their timelines on demand — the reference the
+ * DynamoDB store's counters are checked against — so the log carries no counter changes.
  */
 export class MemoryCaseStore implements CaseStore {
   readonly cases = new Map<string, Case>();
@@ -116,4 +129,66 @@ export class MemoryCaseStore implements CaseStore {
       })),
     );
   }
+
+  async firstResponses(fromHour: string, toHour: string): Promise<FirstResponseCount[]> {
+    const counts = new Map<string, FirstResponseCount>();
+    for (const c of this.cases.values()) {
+      for (const e of this.events.get(c.id) ?? []) {
+        const figure = firstResponseFigure(e, c);
+        const hour = hourOf(e.at);
+        if (figure === null || hour < fromHour || hour > toHour) continue;
+        const key = `${hour}#${figure.level}`;
+        const row = counts.get(key) ?? { hour, level: figure.level, met: 0, breached: 0 };
+        row[figure.outcome]++;
+        counts.set(key, row);
+      }
+    }
+    return [...counts.values()].sort((a, b) =>
+      a.hour === b.hour ? a.level - b.level : a.hour < b.hour ? -1 : 1,
+    );
+  }
+
+  async agentLoads(): Promise<AgentLoad[]> {
+    const loads = new Map<string, AgentLoad>();
+    for (const c of this.cases.values()) {
+      const share = agentShareOf(c);
+      if (share === null) continue;
+      const load = loads.get(share.agent) ?? { agent: share.agent, open: 0, breached: 0 };
+      load.open++;
+      if (share.breached) load.breached++;
+      loads.set(share.agent, load);
+    }
+    return [...loads.values()].sort((a, b) => (a.agent < b.agent ? -1 : a.agent > b.agent ? 1 : 0));
+  }
+
+  async waitingEscalations(): Promise<WaitingEscalation[]> {
+    return [...this.cases.values()]
+      .map(waitingEscalationOf)
+      .filter((w): w is WaitingEscalation => w !== null)
+      .sort((a, b) => compare(`${a.requestedAt}#${a.caseId}`, `${b.requestedAt}#${b.caseId}`));
+  }
+
+  async surveyTotals(): Promise<SurveyTotals> {
+    const answers = this.surveyAnswers();
+    const sum = (topic: keyof SurveyTotals['sums']) => answers.reduce((n, a) => n + a.ratings[topic], 0);
+    return {
+      count: answers.length,
+      sums: { overall: sum('overall'), timeliness: sum('timeliness'), friendliness: sum('friendliness') },
+    };
+  }
+
+  async recentSurveyAnswers(limit: number): Promise<SurveyAnswered[]> {
+    return this.surveyAnswers()
+      .sort((a, b) => compare(`${b.submittedAt}#${b.caseId}`, `${a.submittedAt}#${a.caseId}`))
+      .slice(0, Math.max(0, limit));
+  }
+
+  private surveyAnswers(): SurveyAnswered[] {
+    return [...this.cases.values()]
+      .map(surveyAnsweredOf)
+      .filter((a): a is SurveyAnswered => a !== null)
+      .map((a) => structuredClone(a));
+  }
 }
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,13 +1,29 @@
-import { type Case, CaseSeveritySchema, RequesterSchema } from '../../domain/case.ts';
+import { type Case, CaseEscalationSchema, CaseSeveritySchema, RequesterSchema } from '../../domain/case.ts';
 import type { Instant } from '../../domain/instant.ts';
+import {
+  agentShareOf,
+  firstResponseFigure,
+  hourOf,
+  type SurveyAnswered,
+  surveyAnsweredOf,
+  type WaitingEscalation,
+  waitingEscalationOf,
+} from '../../domain/lead-figures.ts';
 import { SEVERITY_LEVELS, type SeverityLevel } from '../../domain/severity.ts';
 import { firstResponseDueAt, nextUpdateDueAt } from '../../domain/sla.ts';
 import type { SlaPolicy } from '../../domain/sla-policy.ts';
 import { BACKLOG_STATUSES, type BacklogStatus, type CaseStatus } from '../../domain/status.ts';
-import { CaseSurveySchema } from '../../domain/survey.ts';
+import { CaseSurveySchema, SURVEY_QUESTIONS, SurveyRatingsSchema } from '../../domain/survey.ts';
 import { isPublicEvent, type TimelineEvent, TimelineEventSchema } from '../../domain/timeline.ts';
 import { desiredTimers, type TimedCase } from '../../domain/timers.ts';
-import type { AttachmentRecord, BacklogCount, PendingUpload } from '../../ports/case-store.ts';
+import type {
+  AgentLoad,
+  AttachmentRecord,
+  BacklogCount,
+  FirstResponseCount,
+  PendingUpload,
+  SurveyTotals,
+} from '../../ports/case-store.ts';
 import { inSchemaOrder } from './key-order.ts';
 import { GLOBAL_INDEXES, KEY_ATTRIBUTES, TABLE_KEYS, TTL_ATTRIBUTE } from './table-definition.ts';
 
@@ -20,7 +36,16 @@ export type Item = Record<string, unknown>;
 
 /** Which kind of record an item is; lets a reader refuse an item of the wrong kind instead of misreading it. */
 export const ENTITY_ATTRIBUTE = 'entity';
-export type Entity = 'case' | 'case-number' | 'event' | 'counter' | 'once' | 'upload' | 'attachment';
+export type Entity =
+  | 'case'
+  | 'case-number'
+  | 'event'
+  | 'counter'
+  | 'once'
+  | 'upload'
+  | 'attachment'
+  /** An item of the leads' figures: read by the stats route, set off no reaction. */
+  | 'figure';
 
 const PK = TABLE_KEYS.partitionKey;
 const SK = TABLE_KEYS.sortKey;
@@ -33,6 +58,19 @@ const UPLOAD_SORT_KEY_PREFIX = 'UPLOAD#';
 const ATTACHMENT_SORT_KEY_PREFIX = 'ATTACHMENT#';
 /** The one partition holding every backlog counter, so the whole backlog is a single Query. */
 export const BACKLOG_PARTITION = 'BACKLOG';
+/**
+ * The partitions of the leads' figures (docs/service-levels.md#figures-for-leads), each read whole (or a
+ * range of it) by one Query: first responses per UTC hour, agents' loads, waiting escalations, surveys.
+ * Nothing else reads them: they carry no index keys and sit outside every case's partition.
+ */
+export const FIGURE_PARTITIONS = {
+  firstResponses: 'STATS#FR',
+  agents: 'STATS#AGENTS',
+  escalations: 'STATS#ESCALATIONS',
+  surveys: 'STATS#SURVEYS',
+} as const;
+const SURVEY_TOTALS_SORT_KEY = 'TOTALS';
+export const SURVEY_ANSWER_SORT_KEY_PREFIX = 'ANSWER#';
 
 /**
  * Sorts after every ISO instant (`~` > digits): an open case owing nothing right now (on hold after
@@ -101,6 +139,21 @@ export const keys = {
   suppressed: (address: string): Item => ({
     [PK]: `SUPPRESSED#${normalizeEmail(address)}`,
     [SK]: 'SUPPRESSED',
+  }),
+  /** First responses met and breached per level in one UTC hour (`yyyy-mm-ddThh`). */
+  firstResponseHour: (hour: string): Item => ({ [PK]: FIGURE_PARTITIONS.firstResponses, [SK]: hour }),
+  /** One agent's open and overdue cases. */
+  agentLoad: (agent: string): Item => ({ [PK]: FIGURE_PARTITIONS.agents, [SK]: normalizeEmail(agent) }),
+  /** An escalation waiting for a lead; sorted by when it was asked for, so the oldest comes first. */
+  waitingEscalation: (requestedAt: Instant, caseId: string): Item => ({
+    [PK]: FIGURE_PARTITIONS.escalations,
+    [SK]: `${requestedAt}#${keyPart(caseId, 'a case id')}`,
+  }),
+  surveyTotals: (): Item => ({ [PK]: FIGURE_PARTITIONS.surveys, [SK]: SURVEY_TOTALS_SORT_KEY }),
+  /** One survey answer; sorted by when it was given, so the newest are read first backwards. */
+  surveyAnswer: (submittedAt: Instant, caseId: string): Item => ({
+    [PK]: FIGURE_PARTITIONS.surveys,
+    [SK]: `${SURVEY_ANSWER_SORT_KEY_PREFIX}${submittedAt}#${keyPart(caseId, 'a case id')}`,
   }),
 } as const;
 
@@ -202,6 +255,8 @@ export function caseFromItem(item: Item): Case {
     severity: inSchemaOrder(CaseSeveritySchema, c.severity),
     sla: c.sla,
     relatedCaseId: c.relatedCaseId ?? null,
+    // Cases stored before escalations waited on the case have none waiting.
+    escalation: inSchemaOrder(CaseEscalationSchema, c.escalation ?? null),
     survey: inSchemaOrder(CaseSurveySchema, c.survey ?? null),
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
@@ -355,4 +410,180 @@ export function counterFromItem(item: Item): BacklogCount {
     throw new Error(`not a backlog counter: ${String(item[PK])} / ${String(item[SK])}`);
   }
   return { status: status as BacklogStatus, level: level as SeverityLevel, count: count as number };
+}
+
+/** An Update of one item, as a transaction (or UpdateItem) takes it, without the table name. */
+export interface ItemUpdate {
+  Key: Item;
+  UpdateExpression: string;
+  ExpressionAttributeNames: Record<string, string>;
+  ExpressionAttributeValues: Record<string, unknown>;
+}
+
+/** What a write does to the leads' figures, item by item; the store adds the table name. */
+export type FigureWrite =
+  | { Update: ItemUpdate }
+  | {
+      Put: {
+        Item: Item;
+        ConditionExpression?: string;
+        ExpressionAttributeNames?: Record<string, string>;
+      };
+    }
+  | { Delete: { Key: Item } };
+
+/**
+ * `ADD` each number (creating the item on first use), and `SET` what the item is: an item of the
+ * figures, and the fields that say which (so it reads back without parsing its key).
+ */
+function figureUpdate(key: Item, add: Record<string, number>, set: Record<string, unknown>): ItemUpdate {
+  const names: Record<string, string> = { '#entity': ENTITY_ATTRIBUTE };
+  const values: Record<string, unknown> = { ':entity': 'figure' };
+  const adds = Object.entries(add).map(([name, value], i) => {
+    names[`#a${i}`] = name;
+    values[`:a${i}`] = value;
+    return `#a${i} :a${i}`;
+  });
+  const sets = ['#entity = :entity'];
+  Object.entries(set).forEach(([name, value], i) => {
+    names[`#s${i}`] = name;
+    values[`:s${i}`] = value;
+    sets.push(`#s${i} = :s${i}`);
+  });
+  return {
+    Key: key,
+    UpdateExpression: `ADD ${adds.join(', ')} SET ${sets.join(', ')}`,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+}
+
+/** `met0`…`met3`, `breached0`…`breached3`: a first-response hour's numbers, one pair per level. */
+const firstResponseAttribute = (outcome: 'met' | 'breached', level: SeverityLevel) => `${outcome}${level}`;
+
+/**
+ * A write's share of the leads' figures (docs/service-levels.md#figures-for-leads), decided from the
+ * case before and after it and the events it writes, so they move in the same transaction and exactly
+ * once: first responses counted in their event's UTC hour; each agent's open and overdue cases moved by
+ * the case leaving one agent's share and entering another's (like the backlog counters); the waiting
+ * escalation put while it waits and deleted once answered; a survey answer and the totals it adds to.
+ * Each item appears at most once (a transaction may not touch an item twice).
+ */
+export function figureWrites(
+  before: Case | null,
+  after: Case,
+  events: readonly TimelineEvent[],
+): FigureWrite[] {
+  const writes: FigureWrite[] = [];
+
+  const hours = new Map<string, Record<string, number>>();
+  for (const e of events) {
+    const figure = firstResponseFigure(e, after);
+    if (figure === null) continue;
+    const hour = hourOf(e.at);
+    const counts = hours.get(hour) ?? {};
+    const attribute = firstResponseAttribute(figure.outcome, figure.level);
+    counts[attribute] = (counts[attribute] ?? 0) + 1;
+    hours.set(hour, counts);
+  }
+  for (const [hour, counts] of hours)
+    writes.push({ Update: figureUpdate(keys.firstResponseHour(hour), counts, { hour }) });
+
+  const agents = new Map<string, { open: number; breached: number }>();
+  const share = (c: Case | null, sign: 1 | -1) => {
+    const own = c === null ? null : agentShareOf(c);
+    if (own === null) return;
+    const agent = normalizeEmail(own.agent);
+    const load = agents.get(agent) ?? { open: 0, breached: 0 };
+    agents.set(agent, { open: load.open + sign, breached: load.breached + (own.breached ? sign : 0) });
+  };
+  share(before, -1);
+  share(after, 1);
+  for (const [agent, load] of agents) {
+    if (load.open === 0 && load.breached === 0) continue;
+    writes.push({ Update: figureUpdate(keys.agentLoad(agent), load, { agent }) });
+  }
+
+  const waited = before === null ? null : waitingEscalationOf(before);
+  const waits = waitingEscalationOf(after);
+  if (JSON.stringify(waited) !== JSON.stringify(waits)) {
+    if (waited !== null && waited.requestedAt !== waits?.requestedAt)
+      writes.push({ Delete: { Key: keys.waitingEscalation(waited.requestedAt, waited.caseId) } });
+    if (waits !== null) writes.push({ Put: { Item: waitingEscalationToItem(waits) } });
+  }
+
+  if (events.some((e) => e.type === 'survey.submitted')) {
+    const answer = surveyAnsweredOf(after);
+    if (answer === null) throw new RangeError(`case ${after.id}: a survey answer the case does not hold`);
+    writes.push({
+      Put: {
+        Item: {
+          ...keys.surveyAnswer(answer.submittedAt, answer.caseId),
+          [ENTITY_ATTRIBUTE]: 'figure',
+          ...answer,
+        },
+        ConditionExpression: 'attribute_not_exists(#pk)',
+        ExpressionAttributeNames: { '#pk': PK },
+      },
+    });
+    writes.push({ Update: figureUpdate(keys.surveyTotals(), { count: 1, ...answer.ratings }, {}) });
+  }
+  return writes;
+}
+
+function waitingEscalationToItem(w: WaitingEscalation): Item {
+  return { ...keys.waitingEscalation(w.requestedAt, w.caseId), [ENTITY_ATTRIBUTE]: 'figure', ...w };
+}
+
+/** An hour's item as its rows: one per level with any first response, by level. */
+export function firstResponseCountsFromItem(item: Item): FirstResponseCount[] {
+  entityOf(item, 'figure');
+  const hour = item.hour as string;
+  const count = (name: string) => (typeof item[name] === 'number' ? (item[name] as number) : 0);
+  return SEVERITY_LEVELS.map((level) => ({
+    hour,
+    level,
+    met: count(firstResponseAttribute('met', level)),
+    breached: count(firstResponseAttribute('breached', level)),
+  })).filter((row) => row.met !== 0 || row.breached !== 0);
+}
+
+export function agentLoadFromItem(item: Item): AgentLoad {
+  entityOf(item, 'figure');
+  return { agent: item.agent as string, open: item.open as number, breached: item.breached as number };
+}
+
+export function waitingEscalationFromItem(item: Item): WaitingEscalation {
+  entityOf(item, 'figure');
+  const w = item as unknown as WaitingEscalation;
+  return {
+    caseId: w.caseId,
+    number: w.number,
+    subject: w.subject,
+    level: w.level,
+    assignee: w.assignee ?? null,
+    requestedAt: w.requestedAt,
+    reason: w.reason,
+  };
+}
+
+/** The totals, from their item (none yet: nothing answered). */
+export function surveyTotalsFromItem(item: Item | null): SurveyTotals {
+  if (item !== null) entityOf(item, 'figure');
+  const sum = (name: string) => (typeof item?.[name] === 'number' ? (item[name] as number) : 0);
+  const sums = Object.fromEntries(SURVEY_QUESTIONS.map(({ topic }) => [topic, sum(topic)]));
+  return { count: sum('count'), sums: sums as SurveyTotals['sums'] };
+}
+
+export function surveyAnsweredFromItem(item: Item): SurveyAnswered {
+  entityOf(item, 'figure');
+  const a = item as unknown as SurveyAnswered;
+  return {
+    caseId: a.caseId,
+    number: a.number,
+    submittedAt: a.submittedAt,
+    ratings: inSchemaOrder(SurveyRatingsSchema, a.ratings),
+    comment: a.comment ?? null,
+    assignee: a.assignee ?? null,
+  };
 }

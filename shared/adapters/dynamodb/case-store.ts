@@ -15,6 +15,7 @@ import {
   type WriteOutcome,
 } from '../../ports/case-store.ts';
 import {
+  agentLoadFromItem,
   attachmentFromItem,
   attachmentToItem,
   BACKLOG_PARTITION,
@@ -28,10 +29,18 @@ import {
   ENTITY_ATTRIBUTE,
   eventFromItem,
   eventToItem,
+  FIGURE_PARTITIONS,
+  type FigureWrite,
+  figureWrites,
+  firstResponseCountsFromItem,
   type Item,
   keys,
+  SURVEY_ANSWER_SORT_KEY_PREFIX,
+  surveyAnsweredFromItem,
+  surveyTotalsFromItem,
   uploadFromItem,
   uploadToItem,
+  waitingEscalationFromItem,
 } from './case-items.ts';
 import { createCursorCodec } from './cursor.ts';
 import { CONDITIONAL_CHECK_FAILED, isConditionFailure, transactWrite } from './dynamodb-calls.ts';
@@ -73,9 +82,7 @@ export function createDocumentClient(client: DynamoDBClient): DynamoDBDocumentCl
 }
 
 const PK = TABLE_KEYS.partitionKey;
-
-/** The stored case's version and backlog slot, read to guard an update and move its counters. */
-type StoredSlot = Pick<Case, 'version' | 'status'> & { severity: Pick<Case['severity'], 'level'> };
+const SK = TABLE_KEYS.sortKey;
 
 /**
  * The case store on one DynamoDB table (design and access patterns: `table-definition.ts`).
@@ -94,10 +101,18 @@ export function createCaseStore({ client, tableName, policy, cursorKey }: CaseSt
   });
 
   /** The backlog counters' share of a case write: one Update per counter it moves. */
-  const counterUpdates = (before: StoredSlot | null, after: Case) =>
+  const counterUpdates = (before: Case | null, after: Case) =>
     backlogDeltas(before, after).map(({ status, level, delta }) => ({
       Update: { TableName: tableName, ...backlogCounterUpdate(status, level, delta) },
     }));
+
+  /** The leads' figures' share of a case write (`figureWrites`), on this table. */
+  const figureItems = (before: Case | null, after: Case, events: readonly TimelineEvent[]) =>
+    figureWrites(before, after, events).map((write: FigureWrite) => {
+      if ('Update' in write) return { Update: { TableName: tableName, ...write.Update } };
+      if ('Put' in write) return { Put: { TableName: tableName, ...write.Put } };
+      return { Delete: { TableName: tableName, ...write.Delete } };
+    });
 
   /**
    * The marker a change with a `onceKey` writes with itself (kept 30 days past the change, by TTL).
@@ -115,25 +130,6 @@ export function createCaseStore({ client, tableName, policy, cursorKey }: CaseSt
   function refuseIfApplied(options: WriteOptions | undefined, reasons: (string | undefined)[]): void {
     if (options?.onceKey && reasons.at(-1) === CONDITIONAL_CHECK_FAILED)
       throw new AlreadyAppliedError(options.onceKey);
-  }
-
-  /** Just what an update needs to know of the stored case: its version and its backlog slot. */
-  async function storedSlot(id: string): Promise<StoredSlot | null> {
-    const out = await client.send(
-      new GetCommand({
-        TableName: tableName,
-        Key: keys.case(id),
-        ConsistentRead: true,
-        ProjectionExpression: '#version, #status, #severity.#level',
-        ExpressionAttributeNames: {
-          '#version': 'version',
-          '#status': 'status',
-          '#severity': 'severity',
-          '#level': 'level',
-        },
-      }),
-    );
-    return out.Item ? (out.Item as StoredSlot) : null;
   }
 
   function checkEventsOf(c: Case, events: TimelineEvent[], options: WriteOptions | undefined): void {
@@ -175,6 +171,7 @@ export function createCaseStore({ client, tableName, policy, cursorKey }: CaseSt
         putNew(caseToItem(c, policy)),
         putNew(caseNumberToItem(c)),
         ...counterUpdates(null, c),
+        ...figureItems(null, c, events),
         ...events.map((e) => putNew(eventToItem(e))),
         ...attachmentPuts(options),
         ...(once ? [putNew(once)] : []),
@@ -193,11 +190,12 @@ export function createCaseStore({ client, tableName, policy, cursorKey }: CaseSt
         );
       }
       checkEventsOf(next, events, options);
-      // The counters to move depend on the case's stored status and level; the write below is guarded
-      // on exactly what was read here, so the counters move with the case or not at all. A case that
-      // does not exist (the caller re-reads and finds nothing) or moved on is stale without a write.
+      // The counters and figures to move depend on the case as stored; the write below is guarded on
+      // the version read here (and the status and level the backlog counts by), so they move with the
+      // case or not at all. A case that does not exist (the caller re-reads and finds nothing) or moved
+      // on is stale without a write.
       const known = options?.previous;
-      const before = known && known.version === expectedVersion ? known : await storedSlot(next.id);
+      const before = known && known.version === expectedVersion ? known : await getCase(next.id);
       if (before === null || before.version !== expectedVersion) return { ok: false, reason: 'stale' };
       const once = onceItem(options, next);
       const result = await transactWrite(client, [
@@ -220,6 +218,7 @@ export function createCaseStore({ client, tableName, policy, cursorKey }: CaseSt
           },
         },
         ...counterUpdates(before, next),
+        ...figureItems(before, next, events),
         ...events.map((e) => putNew(eventToItem(e))),
         ...attachmentPuts(options),
         ...(once ? [putNew(once)] : []),
@@ -227,7 +226,9 @@ export function createCaseStore({ client, tableName, policy, cursorKey }: CaseSt
       if (result.ok) return { ok: true };
       refuseIfApplied(options, result.reasons);
       if (result.reasons[0] === CONDITIONAL_CHECK_FAILED) return { ok: false, reason: 'stale' };
-      throw new Error(`case ${next.id}: an event or attachment id of this change is already stored`);
+      throw new Error(
+        `case ${next.id}: an event or attachment id (or a survey answer) of this change is already stored`,
+      );
     },
 
     async get(id) {
@@ -294,27 +295,91 @@ export function createCaseStore({ client, tableName, policy, cursorKey }: CaseSt
     /** One consistent Query of the counter partition (24 small items); a counter never written is 0. */
     async backlog(): Promise<BacklogCount[]> {
       const counts = new Map<string, number>();
-      let startKey: Item | undefined;
-      do {
-        const out = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: '#pk = :pk',
-            ExpressionAttributeNames: { '#pk': PK },
-            ExpressionAttributeValues: { ':pk': BACKLOG_PARTITION },
-            ConsistentRead: true,
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of out.Items ?? []) {
-          const { status, level, count } = counterFromItem(item);
-          counts.set(`${status}#${level}`, count);
-        }
-        startKey = out.LastEvaluatedKey;
-      } while (startKey);
+      for (const item of await queryAll({ partition: BACKLOG_PARTITION })) {
+        const { status, level, count } = counterFromItem(item);
+        counts.set(`${status}#${level}`, count);
+      }
       return BACKLOG_STATUSES.flatMap((status) =>
         SEVERITY_LEVELS.map((level) => ({ status, level, count: counts.get(`${status}#${level}`) ?? 0 })),
       );
     },
+
+    /** One Query of the hours asked for (at most one item per hour: 168 for a week). */
+    async firstResponses(fromHour, toHour) {
+      if (fromHour > toHour) return [];
+      const items = await queryAll({
+        partition: FIGURE_PARTITIONS.firstResponses,
+        sortKey: { between: [fromHour, toHour] },
+      });
+      return items.flatMap(firstResponseCountsFromItem);
+    },
+
+    /** One Query of every agent's item; an agent whose cases all closed (or moved on) has none open. */
+    async agentLoads() {
+      const items = await queryAll({ partition: FIGURE_PARTITIONS.agents });
+      return items
+        .map(agentLoadFromItem)
+        .filter((load) => load.open > 0)
+        .sort((a, b) => (a.agent < b.agent ? -1 : a.agent > b.agent ? 1 : 0));
+    },
+
+    /** One Query: only waiting escalations have an item, sorted by when they were asked for. */
+    async waitingEscalations() {
+      return (await queryAll({ partition: FIGURE_PARTITIONS.escalations })).map(waitingEscalationFromItem);
+    },
+
+    async surveyTotals() {
+      const out = await client.send(
+        new GetCommand({ TableName: tableName, Key: keys.surveyTotals(), ConsistentRead: true }),
+      );
+      return surveyTotalsFromItem(out.Item ?? null);
+    },
+
+    /** One Query, backwards from the newest answer, of at most `limit` items. */
+    async recentSurveyAnswers(limit) {
+      if (limit < 1) return [];
+      const out = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+          ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
+          ExpressionAttributeValues: {
+            ':pk': FIGURE_PARTITIONS.surveys,
+            ':prefix': SURVEY_ANSWER_SORT_KEY_PREFIX,
+          },
+          ScanIndexForward: false,
+          Limit: limit,
+          ConsistentRead: true,
+        }),
+      );
+      return (out.Items ?? []).map(surveyAnsweredFromItem);
+    },
   };
+
+  /** Every item of one partition (or a range of its sort keys), in key order: consistent reads, all pages. */
+  async function queryAll(query: {
+    partition: string;
+    sortKey?: { between: [string, string] };
+  }): Promise<Item[]> {
+    const items: Item[] = [];
+    let startKey: Item | undefined;
+    do {
+      const out = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: query.sortKey ? '#pk = :pk AND #sk BETWEEN :from AND :to' : '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': PK, ...(query.sortKey ? { '#sk': SK } : {}) },
+          ExpressionAttributeValues: {
+            ':pk': query.partition,
+            ...(query.sortKey ? { ':from': query.sortKey.between[0], ':to': query.sortKey.between[1] } : {}),
+          },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(out.Items ?? []));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
 }

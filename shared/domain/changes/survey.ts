@@ -22,14 +22,18 @@ function requesterActor(c: Case): EventActor {
   return { role: c.type === 'seller' ? 'seller' : 'consumer', id: c.requester.email ?? c.type };
 }
 
-/** The one answer a survey takes: the ratings and comment kept on the case and its timeline. */
-export function submitSurvey(c: Case, answer: SurveyAnswer, at: Instant): Outcome {
+/**
+ * The one answer a survey takes: the ratings and comment kept on the case and its timeline, answered by
+ * `by` when the caller is known (the requester in the portal), else by the requester as the case names
+ * them (whoever holds the mailed link).
+ */
+export function submitSurvey(c: Case, answer: SurveyAnswer, at: Instant, by?: EventActor): Outcome {
   if (!c.survey) return { refused: 'unchanged', detail: 'no survey was sent for this case' };
   if (c.survey.submittedAt !== null) return { refused: 'done', detail: 'this survey was already answered' };
   const ratings = { ...answer.ratings };
   const comment = answer.comment?.trim() || null;
   return {
     case: { ...c, survey: { ...c.survey, submittedAt: at, ratings, comment } },
-    events: [{ type: 'survey.submitted', ratings, comment, actor: requesterActor(c) }],
+    events: [{ type: 'survey.submitted', ratings, comment, actor: by ?? requesterActor(c) }],
   };
 }

@@ -32,6 +32,16 @@ export const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value 
 export const getAtt = (id: string, attribute = 'Arn') => ({ 'Fn::GetAtt': [id, attribute] });
 
 /**
+ * The one delete a case writer may make: a waiting escalation's figure item, which the write that answers
+ * it removes (`grantEscalationAnswered`).
+ */
+export const ESCALATION_ANSWERED = (table: string): Grant => ({
+  action: 'dynamodb:DeleteItem',
+  resource: JSON.stringify(getAtt(table)),
+  condition: JSON.stringify({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['STATS#ESCALATIONS'] } }),
+});
+
+/**
  * `arn:<partition>:<service>:<region>:<account>:<resource>` as CDK's formatArn renders it; `rest` goes on
  * after the resource, e.g. another resource's Ref (`arnJoin('ses', 'identity/', { Ref: id })`).
  */

@@ -14,8 +14,13 @@ import {
   deadlineSortKey,
   eventFromItem,
   eventToItem,
+  FIGURE_PARTITIONS,
+  type FigureWrite,
+  figureWrites,
+  firstResponseCountsFromItem,
   type Item,
   keys,
+  surveyTotalsFromItem,
   uploadFromItem,
   uploadToItem,
 } from '../../../shared/adapters/dynamodb/case-items.ts';
@@ -27,8 +32,9 @@ import {
 } from '../../../shared/adapters/dynamodb/table-definition.ts';
 import { type Case, newCase } from '../../../shared/domain/case.ts';
 import { toInstant } from '../../../shared/domain/instant.ts';
+import { agentShareOf } from '../../../shared/domain/lead-figures.ts';
 import { SEVERITY_LEVELS } from '../../../shared/domain/severity.ts';
-import { firstResponseDueAt } from '../../../shared/domain/sla.ts';
+import { firstResponseDueAt, recordBreach } from '../../../shared/domain/sla.ts';
 import { createSlaPolicy } from '../../../shared/domain/sla-policy.ts';
 import { BACKLOG_STATUSES, CASE_STATUSES } from '../../../shared/domain/status.ts';
 import { isPublicEvent, type TimelineEvent } from '../../../shared/domain/timeline.ts';
@@ -376,5 +382,223 @@ describe('stream records', () => {
       before: null,
       after: c,
     });
+  });
+});
+
+describe('the leads’ figure items', () => {
+  const keyOf = (w: FigureWrite): Item =>
+    'Update' in w ? w.Update.Key : 'Put' in w ? w.Put.Item : w.Delete.Key;
+  const keyText = (w: FigureWrite) => `${String(keyOf(w).pk)} / ${String(keyOf(w).sk)}`;
+  const stamp = (c: Case, body: object, at = c.updatedAt): TimelineEvent =>
+    ({ id: 'E1', caseId: c.id, at, actor: { role: 'system', id: 'casewatch' }, ...body }) as TimelineEvent;
+  /** The numbers an `ADD` writes, by attribute name. */
+  const added = (w: FigureWrite): Record<string, number> => {
+    if (!('Update' in w)) return {};
+    const { UpdateExpression, ExpressionAttributeNames, ExpressionAttributeValues } = w.Update;
+    const adds = /^ADD (.*) SET /.exec(UpdateExpression)?.[1] ?? '';
+    return Object.fromEntries(
+      adds.split(', ').map((pair) => {
+        const [name, value] = pair.split(' ') as [string, string];
+        return [ExpressionAttributeNames[name] as string, ExpressionAttributeValues[value] as number];
+      }),
+    );
+  };
+
+  const figureCase = caseArb.chain((c) =>
+    fc
+      .record({
+        breached: fc.boolean(),
+        escalation: fc.option(fc.constantFrom('Orders lost', 'Still waiting'), { nil: null }),
+      })
+      .map(({ breached, escalation }) => ({
+        ...c,
+        assignee: c.assignee === null ? null : c.assignee.toLowerCase(),
+        sla: breached ? recordBreach(c.sla, 'first-response', openedAt, openedAt) : c.sla,
+        escalation: escalation === null ? null : { requestedAt: openedAt, reason: escalation },
+      })),
+  );
+
+  it('move agents’ loads by exactly the case leaving one share and entering another, each item once', () => {
+    fc.assert(
+      fc.property(fc.option(figureCase, { nil: null }), figureCase, (before, after) => {
+        const writes = figureWrites(before, { ...after, id: before?.id ?? after.id }, []);
+        const keysWritten = writes.map(keyText);
+        expect(new Set(keysWritten).size).toBe(keysWritten.length);
+        const net = new Map<string, { open: number; breached: number }>();
+        for (const [c, sign] of [
+          [before, -1],
+          [after, 1],
+        ] as const) {
+          const share = c === null ? null : agentShareOf(c);
+          if (share === null) continue;
+          const load = net.get(share.agent) ?? { open: 0, breached: 0 };
+          net.set(share.agent, {
+            open: load.open + sign,
+            breached: load.breached + (share.breached ? sign : 0),
+          });
+        }
+        const moved = new Map(
+          writes
+            .filter((w) => String(keyOf(w).pk) === FIGURE_PARTITIONS.agents)
+            .map((w) => [String(keyOf(w).sk), added(w)]),
+        );
+        for (const [agent, load] of net) {
+          if (load.open === 0 && load.breached === 0) expect(moved.has(agent)).toBe(false);
+          else expect(moved.get(agent)).toEqual(load);
+        }
+        expect([...moved.keys()].every((agent) => net.has(agent))).toBe(true);
+      }),
+    );
+  });
+
+  it('write nothing for a change that moves no figure', () => {
+    fc.assert(
+      fc.property(figureCase, (c) => {
+        expect(
+          figureWrites(
+            c,
+            { ...c, version: c.version + 1, updatedAt: toInstant(Date.parse(c.updatedAt) + 1) },
+            [],
+          ),
+        ).toEqual([]);
+      }),
+    );
+  });
+
+  it('put a waiting escalation, update it as it changes, delete it once answered', () => {
+    const c = { ...consumerCase(), assignee: 'alice@support.example' };
+    const waiting = { ...c, escalation: { requestedAt: '2026-03-02T10:00:00.000Z', reason: 'Lost' } };
+    const key = keys.waitingEscalation('2026-03-02T10:00:00.000Z', c.id);
+    expect(key).toEqual({ pk: 'STATS#ESCALATIONS', sk: `2026-03-02T10:00:00.000Z#${c.id}` });
+    const put = figureWrites(c, waiting, []);
+    expect(put).toEqual([
+      {
+        Put: {
+          Item: {
+            ...key,
+            entity: 'figure',
+            caseId: c.id,
+            number: c.number,
+            subject: c.subject,
+            level: c.severity.level,
+            assignee: 'alice@support.example',
+            requestedAt: '2026-03-02T10:00:00.000Z',
+            reason: 'Lost',
+          },
+        },
+      },
+    ]);
+    const again = { ...waiting, escalation: { ...waiting.escalation, reason: 'Still lost' } };
+    expect(figureWrites(waiting, again, [])).toMatchObject([
+      { Put: { Item: { ...key, reason: 'Still lost' } } },
+    ]);
+    expect(figureWrites(waiting, waiting, [])).toEqual([]);
+    expect(figureWrites(again, { ...again, escalation: null }, [])).toEqual([{ Delete: { Key: key } }]);
+    expect(figureWrites(again, { ...again, status: 'closed', assignee: null }, [])).toContainEqual({
+      Delete: { Key: key },
+    });
+  });
+
+  it('count first responses in the UTC hour of their event, one item per hour, and nothing else', () => {
+    const c = consumerCase();
+    const events = [
+      stamp(
+        c,
+        { type: 'sla.breached', deadline: 'first-response', dueAt: openedAt, level: 1 },
+        '2026-03-02T09:59:59.999Z',
+      ),
+      stamp(
+        c,
+        { type: 'sla.at_risk', deadline: 'first-response', dueAt: openedAt, level: 1 },
+        '2026-03-02T09:30:00.000Z',
+      ),
+      stamp(
+        c,
+        { type: 'sla.breached', deadline: 'next-update', dueAt: openedAt, level: 1 },
+        '2026-03-02T09:40:00.000Z',
+      ),
+    ];
+    const writes = figureWrites(c, c, events);
+    expect(writes).toHaveLength(1);
+    expect(keyOf(writes[0] as FigureWrite)).toEqual({ pk: 'STATS#FR', sk: '2026-03-02T09' });
+    expect(added(writes[0] as FigureWrite)).toEqual({ breached1: 1 });
+    // As DynamoDB would hold it after the ADD, and read back as rows.
+    const item = {
+      pk: 'STATS#FR',
+      sk: '2026-03-02T09',
+      entity: 'figure',
+      hour: '2026-03-02T09',
+      breached1: 1,
+      met2: 3,
+    };
+    expect(firstResponseCountsFromItem(item)).toEqual([
+      { hour: '2026-03-02T09', level: 1, met: 0, breached: 1 },
+      { hour: '2026-03-02T09', level: 2, met: 3, breached: 0 },
+    ]);
+  });
+
+  it('keep a survey answer once (a conditional put) and add it to the totals', () => {
+    const c = consumerCase();
+    const ratings = { overall: 5, timeliness: 3, friendliness: 4 };
+    const answered: Case = {
+      ...c,
+      status: 'closed',
+      survey: { sentAt: openedAt, submittedAt: '2026-03-03T00:00:00.000Z', ratings, comment: 'Kind' },
+    };
+    const writes = figureWrites(c, answered, [
+      stamp(answered, { type: 'survey.submitted', ratings, comment: 'Kind' }),
+    ]);
+    expect(writes[0]).toMatchObject({
+      Put: {
+        Item: {
+          pk: 'STATS#SURVEYS',
+          sk: `ANSWER#2026-03-03T00:00:00.000Z#${c.id}`,
+          caseId: c.id,
+          ratings,
+          comment: 'Kind',
+          assignee: null,
+        },
+        ConditionExpression: 'attribute_not_exists(#pk)',
+      },
+    });
+    expect(keyOf(writes[1] as FigureWrite)).toEqual({ pk: 'STATS#SURVEYS', sk: 'TOTALS' });
+    expect(added(writes[1] as FigureWrite)).toEqual({ count: 1, ...ratings });
+    expect(surveyTotalsFromItem(null)).toEqual({
+      count: 0,
+      sums: { overall: 0, timeliness: 0, friendliness: 0 },
+    });
+  });
+
+  it('live in STATS# partitions no timeline, list or index reads, and set off no reaction on the stream', () => {
+    const c = { ...consumerCase(), assignee: 'alice@support.example' };
+    const ratings = { overall: 5, timeliness: 3, friendliness: 4 };
+    const after: Case = {
+      ...c,
+      sla: recordBreach(c.sla, 'first-response', openedAt, openedAt),
+      escalation: { requestedAt: openedAt, reason: 'r' },
+      survey: { sentAt: openedAt, submittedAt: openedAt, ratings, comment: null },
+    };
+    const writes = figureWrites(null, after, [
+      stamp(after, { type: 'sla.breached', deadline: 'first-response', dueAt: openedAt, level: 2 }),
+      stamp(after, { type: 'survey.submitted', ratings, comment: null }),
+    ]);
+    expect(writes.map((w) => String(keyOf(w).pk)).sort()).toEqual(
+      ['STATS#AGENTS', 'STATS#ESCALATIONS', 'STATS#FR', 'STATS#SURVEYS', 'STATS#SURVEYS'].sort(),
+    );
+    const gsiKeys = KEY_ATTRIBUTES.filter((a) => a !== 'pk' && a !== 'sk');
+    for (const w of writes) {
+      const item = 'Put' in w ? w.Put.Item : { ...keyOf(w), entity: 'figure', ...added(w) };
+      for (const attribute of gsiKeys) expect(item).not.toHaveProperty(attribute);
+      for (const eventName of ['INSERT', 'MODIFY', 'REMOVE'] as const) {
+        const record = {
+          eventName,
+          dynamodb: {
+            NewImage: marshall(item, { removeUndefinedValues: true }),
+            OldImage: marshall(item, { removeUndefinedValues: true }),
+          },
+        } as unknown as DynamoDBRecord;
+        expect(changeFromStreamRecord(record)).toEqual({ kind: 'other' });
+      }
+    }
   });
 });

@@ -8,9 +8,14 @@ import { createCaseTokens } from '../../../shared/adapters/tokens/case-tokens.ts
 import { createSurveyTokens } from '../../../shared/adapters/tokens/survey-tokens.ts';
 import type { Actor } from '../../../shared/app/actor.ts';
 import { changeStatus } from '../../../shared/app/change-status.ts';
-import { ConflictError, NotFoundError } from '../../../shared/app/errors.ts';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  UnauthorizedError,
+} from '../../../shared/app/errors.ts';
 import { openCase } from '../../../shared/app/open-case.ts';
-import { readSurvey, type SurveyDeps, submitSurvey } from '../../../shared/app/survey.ts';
+import { answerCaseSurvey, readSurvey, type SurveyDeps, submitSurvey } from '../../../shared/app/survey.ts';
 import type { Case } from '../../../shared/domain/case.ts';
 import { toInstant } from '../../../shared/domain/instant.ts';
 import { SURVEY_QUESTIONS } from '../../../shared/domain/survey.ts';
@@ -170,6 +175,65 @@ describe('submitting a survey', () => {
     expect(sim.store.events.get(id)?.filter((e) => e.type === 'survey.submitted')).toHaveLength(1);
     const winner = answers[results.findIndex((r) => r.status === 'fulfilled')];
     expect((await deps.store.get(id))?.survey?.ratings).toEqual(winner?.ratings);
+  });
+});
+
+describe('the requester answering from the portal (docs/survey.md#answering-from-the-portal)', () => {
+  const buyer = (id: string): Actor => ({ kind: 'consumer', caseId: id });
+  const lead: Actor = { kind: 'staff', role: 'lead', email: 'lena@support.example' };
+
+  it('stores the one answer like the link does, by the requester who gave it', async () => {
+    const { sim, deps, id, number } = await setup({ type: 'seller' });
+    const colleague: Actor = { kind: 'seller', email: 'kim@acme.example', sellerId: 'acme' };
+    expect(await answerCaseSurvey(deps, colleague, id, { ratings, comment: ' Quick ' })).toEqual({
+      submitted: true,
+      caseNumber: number,
+    });
+    const after = (await deps.store.get(id)) as Case;
+    expect(after.survey).toMatchObject({
+      submittedAt: '2026-12-01T17:00:00.000Z',
+      ratings,
+      comment: 'Quick',
+    });
+    expect(sim.store.events.get(id)?.at(-1)).toMatchObject({
+      type: 'survey.submitted',
+      actor: { role: 'seller', id: 'kim@acme.example' },
+    });
+  });
+
+  it('one answer per case, whichever way it comes: the link after the portal is a 409, and the other way round', async () => {
+    const first = await setup();
+    await answerCaseSurvey(first.deps, buyer(first.id), first.id, { ratings });
+    await expect(submitSurvey(first.deps, first.token, { ratings })).rejects.toBeInstanceOf(ConflictError);
+    const second = await setup();
+    await submitSurvey(second.deps, second.token, { ratings });
+    await expect(answerCaseSurvey(second.deps, buyer(second.id), second.id, { ratings })).rejects.toThrow(
+      'this survey was already answered',
+    );
+  });
+
+  it('a survey not sent yet is the case’s 409, and nothing is written', async () => {
+    const { deps, id } = await setup({ surveyed: false });
+    const before = await deps.store.get(id);
+    const refused = answerCaseSurvey(deps, buyer(id), id, { ratings });
+    await expect(refused).rejects.toBeInstanceOf(ConflictError);
+    await expect(refused).rejects.toThrow('no survey was sent for this case');
+    expect(await deps.store.get(id)).toEqual(before);
+  });
+
+  it('staff may not answer for the requester (403); another requester sees no case (404); nobody is a 401', async () => {
+    const { deps, id } = await setup();
+    await expect(answerCaseSurvey(deps, lead, id, { ratings })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(answerCaseSurvey(deps, agent, id, { ratings })).rejects.toBeInstanceOf(ForbiddenError);
+    const stranger: Actor = { kind: 'seller', email: 'sam@globex.example', sellerId: 'globex' };
+    await expect(answerCaseSurvey(deps, stranger, id, { ratings })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      answerCaseSurvey(deps, buyer('01JD0000000000000000000000'), id, { ratings }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    await expect(answerCaseSurvey(deps, { kind: 'anonymous' }, id, { ratings })).rejects.toBeInstanceOf(
+      UnauthorizedError,
+    );
+    expect((await deps.store.get(id))?.survey?.submittedAt).toBeNull();
   });
 });
 
