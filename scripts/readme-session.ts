@@ -317,6 +317,8 @@ export function withAnswers(markdown: string, steps: Step[], answers: Map<number
   for (const step of [...steps].reverse()) {
     const answer = answers.get(step.index);
     if (!step.answer || answer === undefined) continue;
+    // Same answer but for ids and tokens: keep the shown one, so a replay changes only what changed.
+    if (normalize(answer) === normalize(step.answer.text)) continue;
     lines.splice(step.answer.from, step.answer.to - step.answer.from, ...answer.split('\n'));
   }
   return lines.join('\n');
