@@ -399,6 +399,7 @@ export const PROBLEMS: readonly ProblemCue[] = [
       'where is|are',
       'hold',
       'instead of',
+      'down|outage|outages',
       'say|says|said … but',
       'switched|changed … from',
     ],
