@@ -3,7 +3,7 @@
  * assertions (bundle budgets are printed beside the sizes, not enforced).
  *
  * `BENCH_ONLY` runs some sections only, a comma-separated list of their names: `business-time`,
- * `severity-words`, `bundles`, `api-latency`, `scheduler-calls`, `local-scheduler-drain`. E.g. `BENCH_ONLY=bundles npx tsx bench/run.ts`
+ * `severity-words`, `bundles`, `portal`, `api-latency`, `scheduler-calls`, `local-scheduler-drain`. E.g. `BENCH_ONLY=bundles npx tsx bench/run.ts`
  * (or `BENCH_ONLY=bundles npm run bench`) measures only the Lambda bundles; the JSON line then holds only the
  * sections that ran. Unset or empty: everything.
  */
@@ -11,6 +11,7 @@ import { benchApiLatency } from './api-latency.ts';
 import { benchBundles } from './bundles.ts';
 import { benchBusinessTime } from './business-time.ts';
 import { benchLocalSchedulerDrain } from './local-scheduler-drain.ts';
+import { benchPortal } from './portal.ts';
 import { benchSchedulerCalls } from './scheduler-calls.ts';
 import { benchSeverityWords } from './severity-words.ts';
 import { printTable } from './stats.ts';
@@ -19,6 +20,7 @@ const SECTIONS = [
   'business-time',
   'severity-words',
   'bundles',
+  'portal',
   'api-latency',
   'scheduler-calls',
   'local-scheduler-drain',
@@ -174,6 +176,23 @@ if (wanted('bundles')) {
     `by scope: ${bundles.largest.scopes.map((s) => `${s.name} ${s.kib.toFixed(1)} KiB (${s.percent.toFixed(1)}%)`).join(', ')}`,
   );
   report.bundles = bundles;
+}
+
+if (wanted('portal')) {
+  started = performance.now();
+  const portal = await benchPortal();
+  console.log(
+    `\nPortal: what a first visit downloads (built in ${portal.buildMs} ms; ${took()}); budget ${portal.budgetKb} KB of JavaScript, gzipped`,
+  );
+  printTable([
+    ['script', 'loaded', 'KB', 'gzip KB'],
+    ...portal.initial.map((f) => [f.file, 'at once', String(f.kb), String(f.gzipKb)]),
+    ...portal.lazy.map((f) => [f.file, 'on demand', String(f.kb), String(f.gzipKb)]),
+  ]);
+  console.log(
+    `initial JavaScript: ${portal.initialGzipKb} KB gzipped of ${portal.budgetKb} KB (${portal.initialGzipKb <= portal.budgetKb ? 'within' : 'OVER'} budget); CSS ${portal.cssGzipKb.toFixed(1)} KB gzipped`,
+  );
+  report.portal = portal;
 }
 
 if (wanted('api-latency')) {

@@ -154,7 +154,7 @@ export class CasewatchStack extends Stack {
       timers: this.timers,
       mail: this.mail,
       signingSecret: this.identity.signingSecret,
-      surveyBaseUrl: `${this.api.url}surveys/`,
+      portalUrl: portal.url,
       leadsEmail,
     });
     this.observability = new Observability(this, 'Observability', {

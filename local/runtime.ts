@@ -307,7 +307,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       senderAddress: options.senderAddress ?? `casewatch support <support@${mailDomain}>`,
       mailDomain,
       leads: options.leads ?? ['leads@support.example'],
-      surveyUrl: (token) => `${apiUrl}/surveys/${encodeURIComponent(token)}`,
+      // The portal is served at the API's own origin locally.
+      portalUrl: () => apiUrl,
       recordMetric: (...point) => {
         recordMetric(...point);
         tally.record(...point);

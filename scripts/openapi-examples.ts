@@ -186,7 +186,7 @@ try {
     emails: { body: { text?: string } }[];
   };
   const link = inbox.emails
-    .map((m) => /\/surveys\/([\w.-]+)/.exec(m.body.text ?? '')?.[1])
+    .map((m) => /\/survey#token=([\w.-]+)/.exec(m.body.text ?? '')?.[1])
     .find(Boolean) as string;
   await call('GET', `/surveys/${link}`);
   await call('POST', `/surveys/${link}`, { body: { ratings: { overall: 6 } } });

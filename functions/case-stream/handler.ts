@@ -19,7 +19,6 @@ const secret = await signingSecret();
 const core = awsCoreDeps();
 const sqs = new SQSClient({});
 const queueUrl = env('TIMER_QUEUE_URL');
-const surveyBaseUrl = env('SURVEY_BASE_URL');
 const table = { client: documents, tableName: env('TABLE_NAME') };
 
 /** Lambda entry for the table's stream: timers through EventBridge Scheduler, mail through SES. */
@@ -51,7 +50,7 @@ export const handler = createHandler(
     senderAddress: env('SENDER_ADDRESS'),
     mailDomain: env('MAIL_DOMAIN'),
     leads: addressList(process.env.LEADS_EMAIL ?? ''),
-    surveyUrl: (token) => `${surveyBaseUrl}${encodeURIComponent(token)}`,
+    portalUrl: env('PORTAL_URL'),
     onConfirmFailed: (error, key) => logger.error('mail sent but not recorded', { key, error }),
     onUndeliverable: (error, key) =>
       logger.error('mail refused by SES for good; not retried', { key, error }),

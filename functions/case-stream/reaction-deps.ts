@@ -1,5 +1,6 @@
 import { createMailNotifier } from '../../shared/adapters/email/mail-notifier.ts';
 import type { Mailer } from '../../shared/adapters/email/mailer.ts';
+import { createPortalLinks } from '../../shared/adapters/email/portal-links.ts';
 import { deriveKey } from '../../shared/adapters/secret-keys.ts';
 import type { CoreDeps } from '../../shared/app/deps.ts';
 import { type SuppressedMail, screenMail } from '../../shared/app/mail-safeguards.ts';
@@ -27,8 +28,8 @@ export interface ReactionWiring {
   senderAddress: string;
   mailDomain: string;
   leads: string[];
-  /** The survey page for a signed token. */
-  surveyUrl: (token: string) => string;
+  /** The portal's address: every mail about a case links to its page there, the survey mail to the survey. */
+  portalUrl: string | (() => string);
   recordMetric?: RecordMetric;
   onConfirmFailed?: (error: unknown, key: string) => void;
   onUndeliverable?: (error: unknown, key: string) => void;
@@ -37,9 +38,11 @@ export interface ReactionWiring {
 /** What the after-write reactions need (Lambda's stream function and the local runtime's): timers through the scheduler, notices through the mailer. */
 export function createReactionDeps(wiring: ReactionWiring): ReactionDeps {
   const { core, secret, once } = wiring;
+  const tokens = createTokens(secret, core.clock);
+  const links = createPortalLinks(wiring.portalUrl, tokens.caseTokens);
   return {
     ...core,
-    surveyTokens: createTokens(secret, core.clock).surveyTokens,
+    surveyTokens: tokens.surveyTokens,
     once,
     correspondents: wiring.correspondents,
     scheduler: wiring.scheduler,
@@ -53,7 +56,8 @@ export function createReactionDeps(wiring: ReactionWiring): ReactionDeps {
       replyKey: deriveKey(secret, 'reply-address'),
       messageIdKey: deriveKey(secret, 'message-id'),
       leads: wiring.leads,
-      surveyUrl: wiring.surveyUrl,
+      surveyUrl: links.surveyUrl,
+      caseUrl: links.caseUrl,
       screen: (mail, now) =>
         screenMail(
           {

@@ -382,7 +382,8 @@ export class Portal extends Construct {
                 '--logLevel',
                 'warn',
               ],
-              { cwd: PROJECT_ROOT, stdio: 'inherit' },
+              // Always the production build, whatever NODE_ENV the deploying shell has.
+              { cwd: PROJECT_ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } },
             );
             return true;
           },

@@ -48,8 +48,8 @@ export interface ReactionsProps {
   readonly mail: MailSender;
   /** HMAC key for reply addresses and survey links in customer mail. */
   readonly signingSecret: ISecret;
-  /** Survey links in customer mail start with this (the API's base URL + `surveys/`). */
-  readonly surveyBaseUrl: string;
+  /** The portal's address: every mail about a case links to its page there, and the survey mail to the survey. */
+  readonly portalUrl: string;
   /** Leads' addresses, comma-separated; they get breaches and at-risk notices of unassigned cases. */
   readonly leadsEmail: string;
 }
@@ -100,7 +100,7 @@ export class Reactions extends Construct {
         MAIL_DOMAIN: props.mail.mailDomain,
         SES_CONFIGURATION_SET: props.mail.configurationSetName,
         CASEWATCH_SECRET_ARN: props.signingSecret.secretArn,
-        SURVEY_BASE_URL: props.surveyBaseUrl,
+        PORTAL_URL: props.portalUrl,
       },
     });
     this.streamFunction = fn;

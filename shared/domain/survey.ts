@@ -1,16 +1,9 @@
 import * as z from 'zod';
 import { InstantSchema } from './instant.ts';
 
-/**
- * The three survey questions (docs/survey.md#questions-and-scale), by the topic each score is reported under.
- */
-export const SURVEY_QUESTIONS = [
-  { topic: 'overall', question: 'Overall, how would you rate the quality of support you received?' },
-  { topic: 'timeliness', question: 'How would you rate the timeliness and accuracy of our responses?' },
-  { topic: 'friendliness', question: 'How would you rate the friendliness and professionalism of our team?' },
-] as const;
+import { SURVEY_QUESTIONS, type SurveyTopic } from './survey-questions.ts';
 
-export type SurveyTopic = (typeof SURVEY_QUESTIONS)[number]['topic'];
+export { SURVEY_QUESTIONS, type SurveyTopic };
 
 /** Longest survey comment kept (characters, after trimming). */
 export const SURVEY_COMMENT_MAX = 5_000;

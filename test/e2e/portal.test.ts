@@ -7,6 +7,7 @@ import { createUlidIds } from '../../shared/adapters/ulid-ids.ts';
 import { caseNumberFrom, newCase } from '../../shared/domain/case.ts';
 import { toInstant } from '../../shared/domain/instant.ts';
 import { createSlaPolicy } from '../../shared/domain/sla-policy.ts';
+import { caseLinkIn, surveyLinkIn } from '../support/mail-links.ts';
 import { lookAt, type PageWatch, useBrowser } from './support/browser.ts';
 import { consumerCase, credential, dataOf, type LocalApi, useLocalApi } from './support/local-api.ts';
 
@@ -193,6 +194,126 @@ describe('the portal, in a real browser', () => {
     await seller.page.getByRole('link', { name: /^CW-/ }).first().waitFor();
     await lookAt(seller.page, 'my-cases');
     expect(seller.errors).toEqual([]);
+  });
+
+  it('a buyer follows the mailed link; the case closes by itself; they answer the survey on the case page', async () => {
+    const email = 'quinn@example.org';
+    const opened = dataOf(
+      await api.client.POST('/cases', { body: consumerCase({ subject: 'License key not arriving', email }) }),
+    );
+    // The acknowledgment links to the case's page in the portal, the buyer's token in the fragment.
+    const mailed = async (subject: string) => {
+      let found: string | undefined;
+      await expect
+        .poll(async () => {
+          found = (await api.mailTo(email)).find((m) => m.subject.includes(subject))?.body.text;
+          return found !== undefined;
+        })
+        .toBe(true);
+      return found;
+    };
+    const link = caseLinkIn(await mailed('We received your case'));
+    expect(link?.number).toBe(opened.number);
+    expect(link?.token).toBeTruthy();
+    expect(link?.url.origin).toBe(new URL(origin()).origin);
+    const buyer = await browser.open(origin());
+    await buyer.page.goto(link?.url.href as string);
+    await buyer.page.getByRole('heading', { name: 'License key not arriving' }).waitFor();
+
+    // The agent answers and asks to close; nobody writes for five business days: it closes by itself.
+    const agentToken = await api.token('agent', 'alice@support.example');
+    const asAgent = { headers: credential({ token: agentToken }) };
+    const path = { params: { path: { id: opened.id } } };
+    dataOf(
+      await api.client.PUT('/cases/{id}/assignee', {
+        ...path,
+        ...asAgent,
+        body: { agent: 'alice@support.example' },
+      }),
+    );
+    dataOf(
+      await api.client.POST('/cases/{id}/status', {
+        ...path,
+        ...asAgent,
+        body: { status: 'pending_closure', note: 'We resent the key; it should be in your inbox.' },
+      }),
+    );
+    // The mail asking to confirm links the same page.
+    expect(caseLinkIn(await mailed('Is your issue resolved?'))?.url.href).toBe(link?.url.href);
+    await api.advance('P9D');
+    await mailed('How did we do?');
+    // The survey mail links the portal's survey page; the case page offers the same survey.
+    expect(surveyLinkIn(await mailed('How did we do?'))?.url.pathname).toBe('/survey');
+
+    await buyer.page.reload();
+    await buyer.page.getByRole('heading', { name: 'How did we do?' }).waitFor();
+    expect(await buyer.page.locator('.facts').textContent()).toContain('Closed');
+    // The agent's status note was internal: the buyer sees the move, neither the note nor an "internal" mark.
+    await expect.poll(() => timeline(buyer.page)).toContain('to pending closure');
+    expect(await timeline(buyer.page)).not.toContain('We resent the key');
+    expect(await buyer.page.locator('.internal-badge').count()).toBe(0);
+    await lookAt(buyer.page, 'case-buyer-survey');
+    for (const [question, rating] of [
+      ['quality of support', '5'],
+      ['timeliness', '4'],
+      ['friendliness', '5'],
+    ] as const)
+      await buyer.page
+        .getByRole('group', { name: new RegExp(question) })
+        .getByRole('radio', { name: new RegExp(`^${rating}`) })
+        .check();
+    await buyer.page.getByLabel(/Anything else/).fill('The new key worked at once.');
+    await buyer.page.getByRole('button', { name: /Send/ }).first().click();
+    await buyer.page.getByText('Thank you: your answers about this case are in.').waitFor();
+
+    // The leads read it, comment included.
+    const lead = await browser.open(origin());
+    await signIn(lead, 'lead', 'lena@support.example', '/lead');
+    await lead.page.getByRole('heading', { name: 'Surveys' }).waitFor();
+    await expect.poll(() => mainText(lead.page)).toContain('The new key worked at once.');
+    expect(buyer.errors).toEqual([]);
+    expect(lead.errors).toEqual([]);
+  });
+
+  it("a lead's overview follows the backlog, escalations and agents as cases come and go", async () => {
+    const lead = await browser.open(origin());
+    await signIn(lead, 'lead', 'lena@support.example', '/lead');
+    const backlog = lead.page.getByRole('heading', { name: /^Backlog: \d+ open$/ });
+    await backlog.waitFor();
+    const openNow = async () => Number(/(\d+) open/.exec((await backlog.textContent()) ?? '')?.[1]);
+    const before = await openNow();
+    const newRow = lead.page.getByRole('row').filter({ has: lead.page.getByRole('link', { name: 'New' }) });
+    const newLow = async () => Number((await newRow.locator('td').nth(3).textContent()) ?? 'NaN');
+    const lowBefore = await newLow();
+
+    const opened = dataOf(
+      await api.client.POST('/cases', {
+        body: consumerCase({
+          subject: 'Where can I change my billing address?',
+          description: 'Just a question.',
+        }),
+      }),
+    );
+    expect(opened.severity.level).toBe(3);
+    const requester = { headers: credential({ caseToken: opened.caseToken }) };
+    dataOf(
+      await api.client.POST('/cases/{id}/escalations', {
+        params: { path: { id: opened.id } },
+        ...requester,
+        body: { reason: 'I need the invoice for an audit tomorrow.' },
+      }),
+    );
+    await lead.page.reload();
+    await expect.poll(openNow).toBe(before + 1);
+    expect(await newLow()).toBe(lowBefore + 1);
+    const escalation = lead.page.getByRole('row').filter({ hasText: opened.number });
+    await expect.poll(() => escalation.textContent()).toContain('I need the invoice for an audit tomorrow.');
+    await lookAt(lead.page, 'lead-overview');
+
+    // The lead follows the escalation to the case.
+    await escalation.getByRole('link', { name: opened.number }).click();
+    await lead.page.getByRole('heading', { name: new RegExp(opened.number) }).waitFor();
+    expect(lead.errors).toEqual([]);
   });
 
   it('works at 360 px: a buyer can open a case on a phone', async () => {

@@ -291,7 +291,7 @@ describe('outbound mail', () => {
       MAIL_DOMAIN: DEFAULT_MAIL_DOMAIN,
       SES_CONFIGURATION_SET: { Ref: ids.configurationSet },
       CASEWATCH_SECRET_ARN: { Ref: ids.secret },
-      SURVEY_BASE_URL: app.stack.resolve(`${app.stack.api.url}surveys/`),
+      PORTAL_URL: app.stack.resolve(app.stack.portal.url),
       SENDER_ADDRESS: DEFAULT_SENDER_ADDRESS,
     });
   });

@@ -150,7 +150,7 @@ describe('the stream function', () => {
       MAIL_DOMAIN: DEFAULT_MAIL_DOMAIN,
       SES_CONFIGURATION_SET: { Ref: mail.configurationSet },
       CASEWATCH_SECRET_ARN: { Ref: mail.secret },
-      SURVEY_BASE_URL: app.stack.resolve(`${app.stack.api.url}surveys/`),
+      PORTAL_URL: app.stack.resolve(app.stack.portal.url),
     });
   });
 

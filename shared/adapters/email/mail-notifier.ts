@@ -5,6 +5,7 @@ import type { Notice, Notifier } from '../../ports/notifier.ts';
 import type { OnceLedger } from '../../ports/once-ledger.ts';
 import type { Mailer, OutboundMail } from './mailer.ts';
 import { signedMessageId } from './message-ids.ts';
+import type { PortalLinks } from './portal-links.ts';
 import { replyAddress } from './reply-address.ts';
 import { type RenderedMail, renderNotice } from './templates.ts';
 
@@ -37,6 +38,8 @@ export interface MailNotifierOptions {
   leads: string[];
   /** The survey page for a signed survey token. */
   surveyUrl: (token: string) => string;
+  /** The case's page in the portal, linked from every mail about a case; no link when absent. */
+  caseUrl?: PortalLinks['caseUrl'];
   timeZone?: string;
   brand?: string;
   /**
@@ -138,12 +141,19 @@ export function createMailNotifier(options: MailNotifierOptions): Notifier {
     async notify(notice) {
       const now = clock.now();
       // Composed before claiming: a notice that cannot be rendered must not leave a claim behind.
-      const rendered = renderNotice(notice, {
+      const context = {
         now: toInstant(now),
         surveyUrl: options.surveyUrl,
         ...(options.timeZone ? { timeZone: options.timeZone } : {}),
         ...(options.brand ? { brand: options.brand } : {}),
-      });
+      };
+      let rendered = renderNotice(notice, context);
+      // The link depends on who reads the mail (a buyer's carries their case token): rendered again with it.
+      if (options.caseUrl)
+        rendered = renderNotice(notice, {
+          ...context,
+          caseUrl: await options.caseUrl(notice.case, rendered.audience),
+        });
       const to = recipients(notice, rendered.audience, leads);
       if (to.length === 0) return;
       const key = `${notice.eventId}#${notice.kind}`;

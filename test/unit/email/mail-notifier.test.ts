@@ -8,6 +8,7 @@ import {
 import type { Mailer, OutboundMail } from '../../../shared/adapters/email/mailer.ts';
 import { caseOfSignedMessageIds, signedMessageId } from '../../../shared/adapters/email/message-ids.ts';
 import { composeMime } from '../../../shared/adapters/email/mime.ts';
+import { createPortalLinks } from '../../../shared/adapters/email/portal-links.ts';
 import { parseReplyAddress } from '../../../shared/adapters/email/reply-address.ts';
 import type { Case } from '../../../shared/domain/case.ts';
 import type { MailScreen, OutgoingMail } from '../../../shared/ports/mail-safeguards.ts';
@@ -194,6 +195,36 @@ describe('customer mail', () => {
     expect(mailer.sent[0]?.text).toContain('https://support.example/survey/tok-123');
     expect(mailer.sent[0]?.html).toContain('<a href="https://support.example/survey/tok-123">');
     expect(mailer.sent[1]?.text).toContain('Dana wrote on case CW-7KQ2MD:');
+  });
+
+  it('links every mail about a case to its portal page: a buyer with their case token, staff and sellers to sign in', async () => {
+    const links = createPortalLinks('https://portal.example/', { issue: async (id) => `token-of-${id}` });
+    const buyerCase: Case = {
+      ...c,
+      type: 'consumer',
+      requester: { email: 'bo@buyer.example', sellerId: null },
+    };
+    for (const n of [...customerNotices(buyerCase), ...internalNotices(buyerCase, '1')])
+      await notifier({ caseUrl: links.caseUrl, surveyUrl: links.surveyUrl }).notify(n);
+    const sellerAck = { ...(customerNotices(c)[0] as Notice), eventId: '01JDEV0000000000000000000Z' };
+    await notifier({ caseUrl: links.caseUrl }).notify(sellerAck);
+    const linked = mailer.sent.map((m) => /https:\/\/portal\.example\/\S+/.exec(m.text)?.[0]);
+    const buyerLink = `https://portal.example/case/${buyerCase.number}#token=token-of-${buyerCase.id}`;
+    const staffLink = `https://portal.example/case/${buyerCase.number}`;
+    expect(linked).toEqual([
+      buyerLink, // acknowledgment
+      buyerLink, // agent message
+      buyerLink, // pending closure
+      buyerLink, // closure
+      'https://portal.example/survey#token=tok-123', // the survey mail links its survey
+      staffLink, // at risk
+      staffLink, // breached
+      staffLink, // escalation
+      staffLink, // customer replied
+      `https://portal.example/case/${c.number}`, // a seller signs in to read their case
+    ]);
+    // The HTML carries the same link, escaped.
+    expect(mailer.sent[0]?.html).toContain(`<a href="${buyerLink}">View case ${buyerCase.number}</a>`);
   });
 
   it('sends nothing when the requester has no address', async () => {

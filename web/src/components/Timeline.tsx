@@ -99,8 +99,14 @@ function EventBody({ e }: { e: TimelineEvent }) {
   }
 }
 
-function isInternal(e: TimelineEvent): boolean {
-  return 'visibility' in e && e.visibility === 'internal';
+/**
+ * Marked "internal" for staff only: an internal message or file, or a status change with an internal
+ * note. The requester is never shown such a note (the API leaves its text out), so nothing of theirs is
+ * marked.
+ */
+function isInternal(e: TimelineEvent, audience: Audience): boolean {
+  if (audience !== 'staff' || !('visibility' in e) || e.visibility !== 'internal') return false;
+  return e.type !== 'status.changed' || Boolean(e.note);
 }
 
 /** The case's history, oldest first; staff see internal notes marked as such. */
@@ -113,7 +119,7 @@ export function Timeline(props: {
   return (
     <ol className="timeline">
       {props.events.map((e) => {
-        const internal = isInternal(e);
+        const internal = isInternal(e, props.audience);
         const message = e.type === 'message.posted';
         return (
           <li

@@ -1,7 +1,9 @@
 import { type FormEvent, useState } from 'react';
-import { credentialHeaders, type Problem, problemOf } from '../api.ts';
+import { SURVEY_QUESTIONS } from '../../../shared/domain/survey-questions.ts';
+import { credentialHeaders, fieldErrors, type Problem, problemOf } from '../api.ts';
 import { usePortal } from '../app-context.tsx';
 import { Field, ProblemNotice } from '../components/Field.tsx';
+import { SurveyForm } from '../components/SurveyForm.tsx';
 import { Timeline } from '../components/Timeline.tsx';
 import { LEVEL_LABELS, STATUS_LABELS, when } from '../format.ts';
 import { attachFiles } from '../uploads.ts';
@@ -20,6 +22,7 @@ export function RequesterCase({ c, events, credential, replace, reload, download
   const [problem, setProblem] = useState<Problem | null>(null);
   const [notice, setNotice] = useState<{ text: string; link?: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  const [surveyProblem, setSurveyProblem] = useState<Problem | null>(null);
 
   async function send(event: FormEvent) {
     event.preventDefault();
@@ -129,6 +132,37 @@ export function RequesterCase({ c, events, credential, replace, reload, download
         </div>
       )}
       <ProblemNotice problem={problem} />
+
+      {c.survey && (
+        <section aria-labelledby="survey">
+          <h2 id="survey">How did we do?</h2>
+          {c.survey.submittedAt ? (
+            <p role="status">Thank you: your answers about this case are in.</p>
+          ) : (
+            <>
+              <p>Three quick questions about this case, and a comment if you like.</p>
+              <ProblemNotice problem={surveyProblem} />
+              <SurveyForm
+                questions={SURVEY_QUESTIONS}
+                busy={busy}
+                errors={fieldErrors(surveyProblem)}
+                onSubmit={async (answer) => {
+                  setBusy(true);
+                  setSurveyProblem(null);
+                  const { data, error, response } = await api.POST('/cases/{id}/survey', {
+                    params: { path: { id: c.id } },
+                    headers,
+                    body: answer,
+                  });
+                  setBusy(false);
+                  if (!data) return setSurveyProblem(problemOf(error, response));
+                  await reload();
+                }}
+              />
+            </>
+          )}
+        </section>
+      )}
 
       <section aria-labelledby="history">
         <h2 id="history">History</h2>

@@ -220,6 +220,17 @@ export function StaffCase({ c, events, credential, replace, reload, download }: 
                 </dd>
               </div>
             )}
+            {c.survey && (
+              <div>
+                <dt>Survey</dt>
+                <dd>
+                  {c.survey.ratings
+                    ? `overall ${c.survey.ratings.overall}, timeliness ${c.survey.ratings.timeliness}, friendliness ${c.survey.ratings.friendliness} (of 5)`
+                    : `sent ${when(c.survey.sentAt)}, not answered yet`}
+                  {c.survey.comment && <q className="survey-comment">{c.survey.comment}</q>}
+                </dd>
+              </div>
+            )}
           </dl>
           <section aria-labelledby="description">
             <h2 id="description">Description</h2>
