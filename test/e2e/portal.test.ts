@@ -21,6 +21,8 @@ useLocalApi(
 const browser = useBrowser();
 
 const origin = () => api.runtime.apiUrl;
+/** Mail goes out from the table's stream, a moment after the write that calls for it. */
+const MAIL_WAIT = { timeout: 20_000, interval: 200 };
 
 async function signIn(watch: PageWatch, role: 'agent' | 'lead' | 'seller', email: string, next: string) {
   const { page } = watch;
@@ -208,7 +210,7 @@ describe('the portal, in a real browser', () => {
         .poll(async () => {
           found = (await api.mailTo(email)).find((m) => m.subject.includes(subject))?.body.text;
           return found !== undefined;
-        })
+        }, MAIL_WAIT)
         .toBe(true);
       return found;
     };
