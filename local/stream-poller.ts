@@ -256,7 +256,10 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
       try {
         out = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: batchSize }));
       } catch (error) {
-        if ((error as Error).name === 'ExpiredIteratorException' && !reopened) {
+        // An iterator that expired, or whose position DynamoDB Local trimmed meanwhile (it does under a heavy
+        // write load): open a fresh one after the checkpoint, which itself falls back to the oldest record.
+        const name = (error as Error).name;
+        if ((name === 'ExpiredIteratorException' || name === 'TrimmedDataAccessException') && !reopened) {
           reopened = true;
           iterator = await openIterator(arn, shardId);
           continue;

@@ -227,4 +227,56 @@ describe('shard lineage (DynamoDB Local rotates shards; simulated here)', () => 
     ]);
     client.destroy();
   });
+  it('goes on after its checkpoint when DynamoDB Local trims the position an iterator held', async () => {
+    const client = new DynamoDBStreamsClient({ ...LOCAL_CLIENT_CONFIG, endpoint: 'http://127.0.0.1:9' });
+    const mock = mockClient(client);
+    const arn = `arn:aws:dynamodb:local:000000000000:table/fake/stream/${ulid()}`;
+    const record = (seq: string) => ({
+      eventID: seq,
+      eventName: 'INSERT' as const,
+      dynamodb: { SequenceNumber: seq, Keys: { pk: { S: seq } }, NewImage: { pk: { S: seq } } },
+    });
+    mock.on(DescribeStreamCommand).resolves({
+      StreamDescription: {
+        Shards: [{ ShardId: 'shard-a', SequenceNumberRange: { StartingSequenceNumber: '1' } }],
+      },
+    });
+    mock.on(GetShardIteratorCommand).callsFake((input) => ({
+      ShardIterator: `${input.ShardIteratorType}:${input.SequenceNumber ?? ''}`,
+    }));
+    const trimmed = Object.assign(new Error('read past the oldest stream record'), {
+      name: 'TrimmedDataAccessException',
+    });
+    mock.on(GetRecordsCommand).callsFake((input) => {
+      switch (input.ShardIterator) {
+        case 'TRIM_HORIZON:':
+          return { Records: [record('1')], NextShardIterator: 'held' };
+        case 'held':
+          throw trimmed;
+        case 'AFTER_SEQUENCE_NUMBER:1':
+          return { Records: [record('2')], NextShardIterator: 'after-2' };
+        default:
+          return { Records: [], NextShardIterator: 'after-2' };
+      }
+    });
+    const seen: string[] = [];
+    const poller = createStreamPoller({
+      client: { send: async () => ({ Table: { LatestStreamArn: arn } }) } as unknown as DynamoDBClient,
+      streams: client,
+      tableName: 'fake',
+      checkpoints,
+      handler: async (event) => {
+        seen.push(...event.Records.map((r) => r.dynamodb?.SequenceNumber as string));
+        return { batchItemFailures: [] };
+      },
+    });
+    // The iterator after the first record is trimmed: it reopens after the checkpoint instead of failing.
+    expect(await poller.drain()).toBe(2);
+    expect(seen).toEqual(['1', '2']);
+    expect(mock.commandCalls(GetShardIteratorCommand).map((c) => c.args[0].input.ShardIteratorType)).toEqual([
+      'TRIM_HORIZON',
+      'AFTER_SEQUENCE_NUMBER',
+    ]);
+    client.destroy();
+  });
 });
