@@ -14,7 +14,7 @@ export const BUNDLE_BUDGETS_KIB: Readonly<Record<LambdaName, number>> = {
   'case-triage': 750,
   timer: 700,
   'case-stream': 1000,
-  'mail-inbound': 2100,
+  'mail-inbound': 1600,
   // As the timer: the DynamoDB store and zod (the SES event's schema), no other client.
   'mail-events': 700,
   // The API document (bundled JSON, ~190 KiB of it with its real examples; it grows with the API) and

@@ -1,12 +1,13 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, relative, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
 import { ESM_REQUIRE_BANNER, PROJECT_ROOT } from '../infra/constructs/casewatch-function.ts';
+import { type LazyModules, MAIL_CHARSETS } from '../infra/constructs/lazy-modules.ts';
 import { ROUTE_GROUP_ENTRIES, type RouteGroup } from '../shared/http/routes.ts';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../shared/ports/metrics.ts';
 import { BUNDLE_BUDGETS_KIB } from './budgets.ts';
@@ -128,9 +129,23 @@ process.stdout.write('\\n@@bench ' + JSON.stringify({ ok, ms, startedAt, remote,
 process.exit(0);
 `;
 
-/** The esbuild options CasewatchFunction gives NodejsFunction (infra/constructs/casewatch-function.ts). */
-async function bundle(entry: string, outfile: string): Promise<Metafile> {
+/** What each function leaves beside its bundle, as its construct passes `lazyModules` (infra/constructs/mail.ts). */
+const LAZY_MODULES: Partial<Record<LambdaName, LazyModules>> = { 'mail-inbound': MAIL_CHARSETS };
+
+/**
+ * The esbuild options CasewatchFunction gives NodejsFunction (infra/constructs/casewatch-function.ts), and
+ * the files it ships beside the bundle.
+ */
+async function bundle(entry: string, outfile: string, lazy?: LazyModules): Promise<Metafile> {
   const result = await build({
+    ...(lazy
+      ? {
+          external: [...lazy.externals],
+          alias: Object.fromEntries(
+            Object.entries(lazy.aliases).map(([name, path]) => [name, resolve(PROJECT_ROOT, path)]),
+          ),
+        }
+      : {}),
     absWorkingDir: PROJECT_ROOT,
     entryPoints: [join(PROJECT_ROOT, entry)],
     bundle: true,
@@ -146,6 +161,10 @@ async function bundle(entry: string, outfile: string): Promise<Metafile> {
     outfile,
     metafile: true,
   });
+  for (const { from, to } of lazy?.files ?? []) {
+    await mkdir(dirname(join(dirname(outfile), to)), { recursive: true });
+    await cp(join(PROJECT_ROOT, from), join(dirname(outfile), to), { recursive: true });
+  }
   return result.metafile;
 }
 
@@ -255,7 +274,7 @@ function childEnv(stubUrl: string, dir: string, nodeOptions: string | undefined)
     LEADS_EMAIL: 'leads@localhost',
     MAIL_DOMAIN: 'localhost',
     SES_CONFIGURATION_SET: 'casewatch-bench',
-    SURVEY_BASE_URL: `${NOWHERE}/survey?token=`,
+    PORTAL_URL: NOWHERE,
     // mail-inbound (infra/constructs/mail.ts)
     INBOUND_BUCKET: 'bench-inbound',
     INBOUND_PREFIX: 'inbound/',
@@ -321,7 +340,7 @@ export async function benchBundles(maxRuns = 11, budgetMs = 45_000, minRuns = 5)
     const built = [];
     for (const [name, entry] of entries) {
       const outfile = join(dir, name.split(' ')[0] as string, 'index.mjs');
-      const metafile = await bundle(entry, outfile);
+      const metafile = await bundle(entry, outfile, LAZY_MODULES[name as LambdaName]);
       const code = await readFile(outfile);
       built.push({ name, entry, outfile, metafile, bytes: code.length, gzip: gzipSync(code).length });
     }

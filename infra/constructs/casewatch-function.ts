@@ -9,6 +9,7 @@ import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { SERVICE_NAME } from '../../shared/ports/metrics.ts';
+import type { LazyModules } from './lazy-modules.ts';
 
 /** The repository root: entries resolve against it and esbuild finds tsconfig/lock file there, whatever the cwd. */
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -41,6 +42,8 @@ export interface CasewatchFunctionProps {
    * each from a path relative to the repository root.
    */
   readonly assets?: readonly { readonly from: string; readonly name: string }[];
+  /** Package parts left out of the bundle and shipped beside it, loaded on first use (see lazy-modules.ts). */
+  readonly lazyModules?: LazyModules;
 }
 
 /** A wildcard resource a policy cannot avoid, as cdk-nag names it in an IAM5 finding, and why it is needed. */
@@ -94,6 +97,10 @@ export class CasewatchFunction extends NodejsFunction {
       },
     });
 
+    const copies = [
+      ...(props.assets ?? []).map(({ from, name }) => ({ from, to: name })),
+      ...(props.lazyModules?.files ?? []),
+    ];
     super(scope, id, {
       entry: resolve(PROJECT_ROOT, props.entry),
       handler: 'handler',
@@ -125,15 +132,27 @@ export class CasewatchFunction extends NodejsFunction {
         bundleAwsSDK: true,
         forceDockerBundling: false,
         logLevel: LogLevel.WARNING,
-        ...(props.assets && props.assets.length > 0
+        ...(props.lazyModules
+          ? {
+              externalModules: [...props.lazyModules.externals],
+              esbuildArgs: Object.fromEntries(
+                Object.entries(props.lazyModules.aliases).map(([name, path]) => [
+                  `--alias:${name}`,
+                  resolve(PROJECT_ROOT, path),
+                ]),
+              ),
+            }
+          : {}),
+        ...(copies.length > 0
           ? {
               commandHooks: {
                 beforeBundling: () => [],
                 beforeInstall: () => [],
                 afterBundling: (inputDir: string, outputDir: string) =>
-                  (props.assets ?? []).map(
-                    ({ from, name }) => `cp "${inputDir}/${from}" "${outputDir}/${name}"`,
-                  ),
+                  copies.flatMap(({ from, to }) => [
+                    `mkdir -p "$(dirname "${outputDir}/${to}")"`,
+                    `cp -R "${inputDir}/${from}" "${outputDir}/${to}"`,
+                  ]),
               },
             }
           : {}),

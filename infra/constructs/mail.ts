@@ -29,6 +29,7 @@ import { ATTACHMENTS_PREFIX } from './attachment-store.ts';
 import { CasewatchFunction, nagObjectsWildcard } from './casewatch-function.ts';
 import { endOfLineQueue, notEmptyAlarm } from './dead-letters.ts';
 import { grantEscalationAnswered, grantSecretValue, grantTableItems } from './grants.ts';
+import { MAIL_CHARSETS } from './lazy-modules.ts';
 
 /** Where SES stores each received message: `<INBOUND_PREFIX><SES messageId>`, raw MIME. */
 export const INBOUND_PREFIX = 'inbound/';
@@ -291,6 +292,8 @@ export class Mail extends Construct implements MailSender {
     const fn = new CasewatchFunction(this, 'Inbound', {
       entry: 'functions/mail-inbound/handler.ts',
       description: 'casewatch mail: turns mail received by SES into case messages, new cases or quarantine',
+      // Charset tables load from beside the bundle when a mail needs them, not at every cold start.
+      lazyModules: MAIL_CHARSETS,
       // A raw message can be up to 40 MB, parsed in memory with its attachments.
       memorySize: 1024,
       timeout: Duration.seconds(60),

@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { type CfnRoute, HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -10,6 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { addPolicyChecks, buildApp, cdkJsonContext, STACK_NAME } from '../../infra/app.ts';
 import type { CasewatchStack } from '../../infra/casewatch-stack.ts';
 import { CasewatchFunction } from '../../infra/constructs/casewatch-function.ts';
+import { MAIL_CHARSETS } from '../../infra/constructs/lazy-modules.ts';
 import { CONTROL_TOWER_PLUGIN } from '../../infra/control-tower-checks.ts';
 import { ROUTES } from '../../shared/http/routes.ts';
 import { PLACEHOLDER_MAIL_FINDING } from './support/casewatch-template.ts';
@@ -253,6 +256,20 @@ describe('the casewatch app', () => {
         LoggingConfig: { LogGroup: expect.anything() },
       });
     }
+  });
+
+  it('ships mail-inbound with its charset tables beside the bundle, and the tables out of it', () => {
+    const fn = stack.mail.inboundFunction.node.defaultChild as CfnFunction;
+    const { S3Key } = Template.fromJSON(assembly.getStackByName(STACK_NAME).template).toJSON().Resources[
+      stack.getLogicalId(fn)
+    ].Properties.Code as { S3Key: string };
+    const asset = join(assembly.directory, `asset.${S3Key.replace(/\.zip$/, '')}`);
+    for (const { to } of MAIL_CHARSETS.files) expect(existsSync(join(asset, to)), to).toBe(true);
+    expect(existsSync(join(asset, 'tables', 'shiftjis.json'))).toBe(true);
+    const bundle = readFileSync(join(asset, 'index.mjs'), 'utf8');
+    // encoding-japanese's own code is not in the bundle (this is one of its few strings): only the stand-in.
+    expect(bundle).not.toContain('html-entity-hex');
+    expect(bundle).toContain('charsets/encoding-japanese.cjs');
   });
 });
 
