@@ -3,7 +3,7 @@
  * assertions (bundle budgets are printed beside the sizes, not enforced).
  *
  * `BENCH_ONLY` runs some sections only, a comma-separated list of their names: `business-time`,
- * `severity-words`, `bundles`, `portal`, `api-latency`, `scheduler-calls`, `local-scheduler-drain`. E.g. `BENCH_ONLY=bundles npx tsx bench/run.ts`
+ * `severity-words`, `bundles`, `portal`, `queue`, `api-latency`, `scheduler-calls`, `local-scheduler-drain`. E.g. `BENCH_ONLY=bundles npx tsx bench/run.ts`
  * (or `BENCH_ONLY=bundles npm run bench`) measures only the Lambda bundles; the JSON line then holds only the
  * sections that ran. Unset or empty: everything.
  */
@@ -12,6 +12,7 @@ import { benchBundles } from './bundles.ts';
 import { benchBusinessTime } from './business-time.ts';
 import { benchLocalSchedulerDrain } from './local-scheduler-drain.ts';
 import { benchPortal } from './portal.ts';
+import { benchQueue } from './queue.ts';
 import { benchSchedulerCalls } from './scheduler-calls.ts';
 import { benchSeverityWords } from './severity-words.ts';
 import { printTable } from './stats.ts';
@@ -21,6 +22,7 @@ const SECTIONS = [
   'severity-words',
   'bundles',
   'portal',
+  'queue',
   'api-latency',
   'scheduler-calls',
   'local-scheduler-drain',
@@ -193,6 +195,26 @@ if (wanted('portal')) {
     `initial JavaScript: ${portal.initialGzipKb} KB gzipped of ${portal.budgetKb} KB (${portal.initialGzipKb <= portal.budgetKb ? 'within' : 'OVER'} budget); CSS ${portal.cssGzipKb.toFixed(1)} KB gzipped`,
   );
   report.portal = portal;
+}
+
+if (wanted('queue')) {
+  started = performance.now();
+  // 100,000 takes minutes to load into DynamoDB Local: BENCH_QUEUE_SIZES=1000,100000 npm run bench.
+  const sizes = (process.env.BENCH_QUEUE_SIZES ?? '1000,10000').split(',').map(Number);
+  const queue = await benchQueue(sizes);
+  console.log(`\nThe agents' queue on DynamoDB Local: one page of 20 per view (${took()})`);
+  printTable([
+    ['cases', 'view', 'Query calls', 'read units', 'p50 ms', 'p90 ms'],
+    ...queue.map((r) => [
+      String(r.cases),
+      r.view,
+      String(r.queries),
+      String(r.readUnits),
+      String(r.p50Ms),
+      String(r.p90Ms),
+    ]),
+  ]);
+  report.queue = queue;
 }
 
 if (wanted('api-latency')) {

@@ -8,14 +8,11 @@ import {
   DescribeTimeToLiveCommand,
   DynamoDBClient,
   ListTablesCommand,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { ensureTable } from '../shared/adapters/dynamodb/dynamodb-calls.ts';
-import {
-  createTableInput,
-  GLOBAL_INDEXES,
-  TTL_ATTRIBUTE,
-} from '../shared/adapters/dynamodb/table-definition.ts';
+import { createTableInput, TTL_ATTRIBUTE } from '../shared/adapters/dynamodb/table-definition.ts';
 import {
   dynamoDbLocalJar,
   LOOPBACK_HOST,
@@ -198,27 +195,50 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   return { endpoint, port, stop };
 }
 
+/** Waits (bounded) until every index of the table can be read: a new one is built before it answers. */
+async function indexesActive(client: DynamoDBClient, tableName: string): Promise<void> {
+  for (let waited = 0; waited < 120_000; waited += 100) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if ((Table?.GlobalSecondaryIndexes ?? []).every((i) => i.IndexStatus === 'ACTIVE')) return;
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+  throw new Error(`the indexes of ${tableName} did not become active within two minutes`);
+}
+
 /**
  * Creates the casewatch table (`createTableInput`) and turns on TTL. Idempotent: with a data folder
- * the table survives restarts, so an existing table is kept — provided it has every index this
- * version needs; otherwise the error says to start from a fresh data folder.
+ * the table survives restarts, so an existing table is kept; an index a newer casewatch added is created
+ * on it (`'upgraded'`: the caller then writes the case items' keys for it, `reindexCases`).
  */
 export async function createTable(
   client: DynamoDBClient,
   tableName: string,
-): Promise<'created' | 'existing'> {
-  const outcome = await ensureTable(client, createTableInput(tableName));
+): Promise<'created' | 'existing' | 'upgraded'> {
+  const input = createTableInput(tableName);
+  let outcome: 'created' | 'existing' | 'upgraded' = await ensureTable(client, input);
   if (outcome === 'existing') {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
     const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
-    const missing = Object.values(GLOBAL_INDEXES)
-      .map((i) => i.indexName)
-      .filter((name) => !present.has(name));
-    if (missing.length > 0) {
-      throw new Error(
-        `table ${tableName} exists without the index(es) ${missing.join(', ')}; ` +
-          'it was made by an older casewatch — start with an empty data folder',
+    for (const index of input.GlobalSecondaryIndexes ?? []) {
+      if (present.has(index.IndexName)) continue;
+      // One index per UpdateTable, as DynamoDB allows.
+      await client.send(
+        new UpdateTableCommand({
+          TableName: tableName,
+          AttributeDefinitions: input.AttributeDefinitions,
+          GlobalSecondaryIndexUpdates: [
+            {
+              Create: {
+                IndexName: index.IndexName,
+                KeySchema: index.KeySchema,
+                Projection: index.Projection,
+              },
+            },
+          ],
+        }),
       );
+      outcome = 'upgraded';
+      await indexesActive(client, tableName);
     }
   }
   const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));

@@ -16,6 +16,7 @@ import {
 } from '../shared/adapters/dynamodb/mail-addresses.ts';
 import { createDynamoMailBudget } from '../shared/adapters/dynamodb/mail-budget.ts';
 import { createDynamoOnceLedger } from '../shared/adapters/dynamodb/once-ledger.ts';
+import { reindexCases } from '../shared/adapters/dynamodb/reindex.ts';
 import { caseOfSignedMessageIds } from '../shared/adapters/email/message-ids.ts';
 import { parseReplyAddress } from '../shared/adapters/email/reply-address.ts';
 import { SesFeedbackEventSchema } from '../shared/adapters/email/ses-feedback.ts';
@@ -26,6 +27,7 @@ import { createJwtVerifier } from '../shared/adapters/tokens/jwt-verifier.ts';
 import type { CoreDeps } from '../shared/app/deps.ts';
 import type { FieldError } from '../shared/app/errors.ts';
 import { parseInstant } from '../shared/domain/instant.ts';
+import { createSlaPolicy } from '../shared/domain/sla-policy.ts';
 import type { ApiDeps } from '../shared/http/api-handler.ts';
 import { problem } from '../shared/http/problem.ts';
 import { fieldErrors } from '../shared/http/request.ts';
@@ -210,7 +212,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     stops.push(async () => client.destroy());
     const documents = createDocumentClient(client);
     const tableName = options.tableName ?? 'casewatch';
-    await createTable(client, tableName);
+    if ((await createTable(client, tableName)) === 'upgraded')
+      // A data folder from before an index: its cases get their keys for it, or lists would miss them.
+      await reindexCases({ client: documents, tableName, policy: createSlaPolicy() });
     const runtimeTable = `${tableName}${RUNTIME_TABLE_SUFFIX}`;
     await createRuntimeTable(client, runtimeTable);
 

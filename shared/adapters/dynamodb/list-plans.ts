@@ -51,13 +51,13 @@ function casePlan(
 
 /**
  * The cheapest read for a case list, so a list is never a scan: a requester's own partition (by email),
- * a seller's, an agent's, or the status × severity queue partitions the query allows (1, 4, 7 or all
- * 28). Null when no case can match (a seller id with `type: consumer`). What the keys cannot express
+ * a seller's, an agent's, the whole queue's two (open, closed), or the status × severity queue
+ * partitions a status or a level narrows it to (1, 4 or 7). Null when no case can match (a seller id with `type: consumer`). What the keys cannot express
  * (`type` on the queue, `status` on an agent's or a requester's list) is a filter: DynamoDB still reads
  * the items it drops, so its cost grows with the partition, not the page.
  */
 export function planCaseList(q: CaseQuery): ReadPlan | null {
-  const { queue, byAssignee, byRequester, bySeller } = GLOBAL_INDEXES;
+  const { queue, openQueue, byAssignee, byRequester, bySeller } = GLOBAL_INDEXES;
   const status = equal(['status'], q.status);
   const severity = equal(['severity', 'level'], q.severity);
   const type = equal(['type'], q.type);
@@ -81,6 +81,9 @@ export function planCaseList(q: CaseQuery): ReadPlan | null {
   if (q.assignee !== undefined) {
     return casePlan(q, byAssignee, [keys.assignee(q.assignee)], [...status, ...severity, ...type]);
   }
+  // The default view: the whole queue is two partitions (open, closed), merged by deadline.
+  if (q.status === undefined && q.severity === undefined)
+    return casePlan(q, openQueue, [keys.openQueue('open'), keys.openQueue('closed')], type);
   const statuses = q.status === undefined ? CASE_STATUSES : [q.status];
   const levels = q.severity === undefined ? SEVERITY_LEVELS : [q.severity];
   const partitions = statuses.flatMap((s) => levels.map((l) => keys.queue(s, l)));

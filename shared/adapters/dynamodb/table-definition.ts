@@ -12,6 +12,7 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * | a case's public timeline, paged        | GSI `publicTimeline`: gsi4pk `<caseId>`, gsi4sk event id |
  * | an upload URL handed out, until its file arrives | pk `CASE#<id>`, sk `UPLOAD#<attachmentId>`, TTL 2 days past the URL |
  * | a file of a case (what a download reads) | pk `CASE#<id>`, sk `ATTACHMENT#<attachmentId>`, written with its `attachment.added` |
+ * | the whole queue, by deadline (the agents' default view) | GSI `openQueue`: gsi6pk `O#open` (every status but closed) or `O#closed`, gsi6sk `<deadline>#<id>` |
  * | queue by status × severity, by deadline| GSI `queue`: gsi1pk `Q#<status>#<level>`, gsi1sk `<deadline>#<id>` |
  * | an agent's cases, by deadline          | GSI `byAssignee`: gsi2pk `A#<email>`, gsi2sk `<deadline>#<id>` |
  * | a requester's cases (by email), by deadline | GSI `byRequester`: gsi3pk `R#E#<email>`, gsi3sk `<deadline>#<id>` |
@@ -45,6 +46,7 @@ export const GLOBAL_INDEXES = {
   byRequester: { indexName: 'byRequester', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
   publicTimeline: { indexName: 'publicTimeline', partitionKey: 'gsi4pk', sortKey: 'gsi4sk' },
   bySeller: { indexName: 'bySeller', partitionKey: 'gsi5pk', sortKey: 'gsi5sk' },
+  openQueue: { indexName: 'openQueue', partitionKey: 'gsi6pk', sortKey: 'gsi6sk' },
 } as const satisfies Record<string, IndexDefinition>;
 
 /** Every key attribute is a string. */
@@ -68,6 +70,7 @@ export const INDEX_PROJECTION = {
   byRequester: 'ALL',
   publicTimeline: 'ALL',
   bySeller: 'ALL',
+  openQueue: 'ALL',
 } as const satisfies Record<keyof typeof GLOBAL_INDEXES, 'ALL' | 'KEYS_ONLY'>;
 
 /**
