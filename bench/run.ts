@@ -3,13 +3,15 @@
  * assertions (bundle budgets are printed beside the sizes, not enforced).
  *
  * `BENCH_ONLY` runs some sections only, a comma-separated list of their names: `business-time`,
- * `severity-words`, `bundles`, `portal`, `queue`, `api-latency`, `scheduler-calls`, `local-scheduler-drain`. E.g. `BENCH_ONLY=bundles npx tsx bench/run.ts`
+ * `severity-words`, `bundles`, `portal`, `queue`, `load`, `bill`, `api-latency`, `scheduler-calls`, `local-scheduler-drain`. E.g. `BENCH_ONLY=bundles npx tsx bench/run.ts`
  * (or `BENCH_ONLY=bundles npm run bench`) measures only the Lambda bundles; the JSON line then holds only the
  * sections that ran. Unset or empty: everything.
  */
 import { benchApiLatency } from './api-latency.ts';
+import { benchBill } from './bill.ts';
 import { benchBundles } from './bundles.ts';
 import { benchBusinessTime } from './business-time.ts';
+import { benchLoad } from './load.ts';
 import { benchLocalSchedulerDrain } from './local-scheduler-drain.ts';
 import { benchPortal } from './portal.ts';
 import { benchQueue } from './queue.ts';
@@ -23,6 +25,8 @@ const SECTIONS = [
   'bundles',
   'portal',
   'queue',
+  'load',
+  'bill',
   'api-latency',
   'scheduler-calls',
   'local-scheduler-drain',
@@ -215,6 +219,55 @@ if (wanted('queue')) {
     ]),
   ]);
   report.queue = queue;
+}
+
+if (wanted('load')) {
+  started = performance.now();
+  const seconds = Number(process.env.BENCH_LOAD_SECONDS ?? 30);
+  const load = await benchLoad(seconds);
+  console.log(`\nLoad through the local runtime: 20 connections, ${seconds} s per scenario (${took()})`);
+  printTable([
+    ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'requests'],
+    ...load.map((r) => [
+      r.scenario,
+      String(r.requestsPerSecond),
+      String(r.p50Ms),
+      String(r.p99Ms),
+      String(r.non2xx),
+      String(r.requests),
+    ]),
+  ]);
+  const one = load[0]?.p50Ms ?? 0;
+  const queue = load[1]?.p50Ms ?? 0;
+  console.log(
+    `default queue p50 / one case p50: ${one > 0 ? (queue / one).toFixed(2) : '-'}× (target: within 3×)`,
+  );
+  report.load = load;
+}
+
+if (wanted('bill')) {
+  started = performance.now();
+  const bill = await benchBill();
+  console.log(`\nWhat one case costs over its life (${bill.steps.join(' → ')}; ${took()})`);
+  const ops = Object.entries(bill.dynamodb.operations).sort((a, b) => b[1] - a[1]);
+  printTable([
+    ['what', 'count', 'USD'],
+    ['DynamoDB operations', ops.map(([op, n]) => `${op} ${n}`).join(', '), ''],
+    [
+      'DynamoDB write / read units',
+      `${bill.dynamodb.writeUnits} / ${bill.dynamodb.readUnits}`,
+      bill.usd.dynamodb.toFixed(7),
+    ],
+    ['API requests', String(bill.apiRequests), bill.usd.api.toFixed(7)],
+    ['Lambda invocations (API + timers + ~1 stream batch per write)', '', bill.usd.lambda.toFixed(7)],
+    ['timers fired (EventBridge Scheduler)', String(bill.timerInvocations), bill.usd.scheduler.toFixed(7)],
+    ['mails sent (SES)', String(bill.mails), bill.usd.ses.toFixed(7)],
+    ['total per case', '', bill.usd.total.toFixed(6)],
+  ]);
+  console.log(
+    `per 10,000 cases: USD ${(bill.usd.total * 10_000).toFixed(2)} (Lambda duration, logs and storage not included)`,
+  );
+  report.bill = bill;
 }
 
 if (wanted('api-latency')) {
