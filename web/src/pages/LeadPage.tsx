@@ -5,7 +5,7 @@ import { type Problem, problemOf } from '../api.ts';
 import { usePortal, useSignedIn } from '../app-context.tsx';
 import { SeverityBadge } from '../components/Badges.tsx';
 import { ProblemNotice } from '../components/Field.tsx';
-import { LEVEL_LABELS, STATUS_LABELS, when } from '../format.ts';
+import { LEVEL_LABELS, when } from '../format.ts';
 
 type LeadFigures = components['schemas']['LeadFigures'];
 type ComplianceWindow = components['schemas']['ComplianceWindow'];
@@ -81,6 +81,10 @@ export function LeadPage() {
   );
 }
 
+/** Statuses in the support team's own words, as the queue and the case view show them (`Pending closure`). */
+const staffLabel = (status: string) =>
+  `${status.charAt(0).toUpperCase()}${status.slice(1).replace(/_/g, ' ')}`;
+
 function Backlog({ figures }: { figures: LeadFigures }) {
   const statuses = [...new Set(figures.backlog.map((b) => b.status))];
   const count = (status: string, level: number) =>
@@ -108,7 +112,7 @@ function Backlog({ figures }: { figures: LeadFigures }) {
             {statuses.map((s) => (
               <tr key={s}>
                 <th scope="row">
-                  <Link to={`/queue?status=${s}`}>{STATUS_LABELS[s] ?? s}</Link>
+                  <Link to={`/queue?status=${s}`}>{staffLabel(s)}</Link>
                 </th>
                 {levels.map((l) => (
                   <td key={l} className={count(s, l) === 0 ? 'zero' : undefined}>
