@@ -245,7 +245,8 @@ describe('the portal, in a real browser', () => {
     await api.advance('P9D');
     await mailed('How did we do?');
     // The survey mail links the portal's survey page; the case page offers the same survey.
-    expect(surveyLinkIn(await mailed('How did we do?'))?.url.pathname).toBe('/survey');
+    const surveyLink = surveyLinkIn(await mailed('How did we do?'));
+    expect(surveyLink?.url.pathname).toBe('/survey');
 
     await buyer.page.reload();
     await buyer.page.getByRole('heading', { name: 'How did we do?' }).waitFor();
@@ -267,6 +268,11 @@ describe('the portal, in a real browser', () => {
     await buyer.page.getByLabel(/Anything else/).fill('The new key worked at once.');
     await buyer.page.getByRole('button', { name: /Send/ }).first().click();
     await buyer.page.getByText('Thank you: your answers about this case are in.').waitFor();
+    // The mailed survey link, opened afterwards, knows it was answered: one answer per case, either way.
+    await buyer.page.goto(surveyLink?.url.href as string);
+    await buyer.page.getByRole('heading', { name: `How did we do with ${opened.number}?` }).waitFor();
+    await buyer.page.getByText('Thank you, your answers are in.').waitFor();
+    await lookAt(buyer.page, 'survey-answered');
 
     // The leads read it, comment included.
     const lead = await browser.open(origin());
