@@ -19,6 +19,9 @@ export const PRICES_USD = {
   schedulerPerMillion: 1.0,
 } as const;
 
+/** DynamoDB operations that consume write units; the others read. */
+const isWrite = (operation: string) => /Put|Update|Delete|Write/.test(operation);
+
 export interface BillReport {
   steps: string[];
   dynamodb: { operations: Record<string, number>; writeUnits: number; readUnits: number };
@@ -50,22 +53,22 @@ export async function benchBill(): Promise<BillReport> {
       let body = Buffer.concat(chunks);
       const target = String(req.headers['x-amz-target'] ?? '');
       const operation = target.split('.')[1] ?? '?';
+      const text = body.toString();
       let parsed: Record<string, unknown> | null = null;
       try {
-        parsed = JSON.parse(body.toString()) as Record<string, unknown>;
+        parsed = JSON.parse(text) as Record<string, unknown>;
       } catch {
-        parsed = null;
+        // Not JSON: forwarded as it is, not counted.
       }
-      const text = body.toString();
       const caseTable =
         target.startsWith('DynamoDB_20120810') &&
         !text.includes(RUNTIME_TABLE_SUFFIX) &&
         operation !== 'DescribeTable';
-      const counted = counting && caseTable && parsed !== null;
-      if (counted && parsed) {
+      const counted = counting && caseTable && parsed !== null ? parsed : null;
+      if (counted) {
         operations[operation] = (operations[operation] ?? 0) + 1;
-        parsed.ReturnConsumedCapacity = 'TOTAL';
-        body = Buffer.from(JSON.stringify(parsed));
+        counted.ReturnConsumedCapacity = 'TOTAL';
+        body = Buffer.from(JSON.stringify(counted));
       }
       const headers = { ...req.headers, 'content-length': String(body.length), host: upstream.host };
       const forward = request(
@@ -86,8 +89,7 @@ export async function benchBill(): Promise<BillReport> {
                   | undefined
                 )[]) {
                   if (!c) continue;
-                  const write = /Put|Update|Delete|Write/.test(operation);
-                  if (write) writeUnits += c.WriteCapacityUnits ?? c.CapacityUnits ?? 0;
+                  if (isWrite(operation)) writeUnits += c.WriteCapacityUnits ?? c.CapacityUnits ?? 0;
                   else readUnits += c.ReadCapacityUnits ?? c.CapacityUnits ?? 0;
                 }
               } catch {
@@ -197,7 +199,7 @@ export async function benchBill(): Promise<BillReport> {
     const api = (apiRequests * PRICES_USD.httpApiPerMillion) / 1e6;
     // Every API request is one Lambda invocation, every timer one, and the stream function about one per write.
     const writes = Object.entries(operations)
-      .filter(([op]) => /Put|Update|Delete|Write/.test(op))
+      .filter(([op]) => isWrite(op))
       .reduce((s, [, n]) => s + n, 0);
     const lambda = ((apiRequests + timerInvocations + writes) * PRICES_USD.lambdaPerMillion) / 1e6;
     const ses = (mails * PRICES_USD.sesPerThousand) / 1e3;

@@ -136,7 +136,7 @@ const LAZY_MODULES: Partial<Record<LambdaName, LazyModules>> = { 'mail-inbound':
  * The esbuild options CasewatchFunction gives NodejsFunction (infra/constructs/casewatch-function.ts), and
  * the files it ships beside the bundle.
  */
-async function bundle(entry: string, outfile: string, lazy?: LazyModules): Promise<Metafile> {
+export async function bundle(entry: string, outfile: string, lazy?: LazyModules): Promise<Metafile> {
   const result = await build({
     ...(lazy
       ? {

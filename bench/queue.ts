@@ -8,7 +8,7 @@ import { createPageReader, type ReadPlan } from '../shared/adapters/dynamodb/pag
 import { GLOBAL_INDEXES } from '../shared/adapters/dynamodb/table-definition.ts';
 import { caseNumberFrom, newCase } from '../shared/domain/case.ts';
 import { toInstant } from '../shared/domain/instant.ts';
-import { SEVERITY_LEVELS } from '../shared/domain/severity.ts';
+import { SEVERITY_LEVELS, type SeverityLevel } from '../shared/domain/severity.ts';
 import { createSlaPolicy } from '../shared/domain/sla-policy.ts';
 import { CASE_STATUSES, type CaseStatus } from '../shared/domain/status.ts';
 import type { CaseQuery } from '../shared/ports/case-store.ts';
@@ -24,7 +24,12 @@ const STATUS_MIX: [CaseStatus, number][] = [
   ['on_hold', 1],
   ['closed', 75],
 ];
-const LEVEL_MIX = [5, 15, 40, 40];
+const LEVEL_MIX: [SeverityLevel, number][] = [
+  [0, 5],
+  [1, 15],
+  [2, 40],
+  [3, 40],
+];
 const AGENTS = Array.from({ length: 20 }, (_, i) => `agent${i}@support.example`);
 const SELLERS = Array.from({ length: 200 }, (_, i) => `seller-${i}`);
 
@@ -100,54 +105,47 @@ export async function benchQueue(sizes: number[], reads = 15): Promise<QueueRow[
     const start = Date.parse('2026-11-02T17:00:00Z');
     for (const size of [...sizes].sort((a, b) => a - b)) {
       for (; loaded < size; loaded += 100) {
-        const items = await Promise.all(
-          Array.from({ length: Math.min(100, size - loaded) }, async (_, k) => {
-            const n = loaded + k;
-            const at = toInstant(new Date(start + n * 37_000));
-            const seller = random() < 0.6;
-            const level = pick(
-              LEVEL_MIX.map((w, l) => [SEVERITY_LEVELS[l], w] as [0 | 1 | 2 | 3, number]),
-              random(),
-            );
-            const status = pick(STATUS_MIX, random());
-            const id = `01BENCH${String(n).padStart(19, '0')}`;
-            const base = newCase(
-              seller
-                ? { type: 'seller', subject: `Case ${n}`, description: 'Webhooks down.' }
-                : {
-                    type: 'consumer',
-                    subject: `Case ${n}`,
-                    description: 'Charged twice.',
-                    email: `buyer${n % 5000}@example.com`,
-                    orderNumber: `FS-${n}`,
-                    billingDescriptor: 'FSPRG',
-                  },
-              {
-                id,
-                number: caseNumberFrom(
-                  new Uint8Array([n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255]),
-                ),
-                channel: 'api',
-                openedAt: at,
-                requester: seller
-                  ? {
-                      email: `ops@${SELLERS[n % SELLERS.length]}.example`,
-                      sellerId: SELLERS[n % SELLERS.length] as string,
-                    }
-                  : { email: `buyer${n % 5000}@example.com`, sellerId: null },
-              },
-            );
-            const c = {
-              ...base,
-              status,
-              severity: { ...base.severity, level },
-              assignee: status === 'new' ? null : (AGENTS[n % AGENTS.length] as string),
-            };
-            // The store's own item mapping (every list index key as a case write sets it); written in
-            // batches, since 100,000 transactions would take DynamoDB Local most of an hour.
-            return caseToItem(c, policy);
-          }),
-        );
+        const items = Array.from({ length: Math.min(100, size - loaded) }, (_, k) => {
+          const n = loaded + k;
+          const at = toInstant(new Date(start + n * 37_000));
+          const seller = random() < 0.6;
+          const level = pick(LEVEL_MIX, random());
+          const status = pick(STATUS_MIX, random());
+          const id = `01BENCH${String(n).padStart(19, '0')}`;
+          const base = newCase(
+            seller
+              ? { type: 'seller', subject: `Case ${n}`, description: 'Webhooks down.' }
+              : {
+                  type: 'consumer',
+                  subject: `Case ${n}`,
+                  description: 'Charged twice.',
+                  email: `buyer${n % 5000}@example.com`,
+                  orderNumber: `FS-${n}`,
+                  billingDescriptor: 'FSPRG',
+                },
+            {
+              id,
+              number: caseNumberFrom(new Uint8Array([n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255])),
+              channel: 'api',
+              openedAt: at,
+              requester: seller
+                ? {
+                    email: `ops@${SELLERS[n % SELLERS.length]}.example`,
+                    sellerId: SELLERS[n % SELLERS.length] as string,
+                  }
+                : { email: `buyer${n % 5000}@example.com`, sellerId: null },
+            },
+          );
+          const c = {
+            ...base,
+            status,
+            severity: { ...base.severity, level },
+            assignee: status === 'new' ? null : (AGENTS[n % AGENTS.length] as string),
+          };
+          // The store's own item mapping (every list index key as a case write sets it); written in
+          // batches, since 100,000 transactions would take DynamoDB Local most of an hour.
+          return caseToItem(c, policy);
+        });
         await Promise.all(
           [0, 25, 50, 75].map(async (from) => {
             let batch = items.slice(from, from + 25).map((Item) => ({ PutRequest: { Item } }));

@@ -55,6 +55,11 @@ export type CustomerNotice = { requesterText: boolean } & (
 
 export type Notice = InternalNotice | CustomerNotice;
 
+/** Who reads a notice: the requester (customer notices say whether they carry the requester's text) or the team. */
+export function audienceOf(notice: Notice): 'customer' | 'internal' {
+  return 'requesterText' in notice ? 'customer' : 'internal';
+}
+
 /**
  * Sends notices. Implementations are idempotent per (eventId, kind): the stream delivers at least
  * once, and a redelivered event must not send a second mail.

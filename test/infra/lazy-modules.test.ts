@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ESM_REQUIRE_BANNER, PROJECT_ROOT } from '../../infra/constructs/casewatch-function.ts';
+import { bundle } from '../../bench/bundles.ts';
+import { PROJECT_ROOT } from '../../infra/constructs/casewatch-function.ts';
 import { MAIL_CHARSETS } from '../../infra/constructs/lazy-modules.ts';
 
 /**
@@ -20,37 +20,9 @@ let inputs: string[];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'casewatch-lazy-'));
-  writeFileSync(
-    join(dir, 'entry.ts'),
-    `import { simpleParser } from 'mailparser';
-export async function texts(raws: string[]) {
-  return Promise.all(raws.map(async (raw) => (await simpleParser(Buffer.from(raw, 'base64'))).text));
-}`,
-  );
   bundleFile = join(dir, 'out', 'index.mjs');
-  const result = await build({
-    metafile: true,
-    absWorkingDir: PROJECT_ROOT,
-    entryPoints: [join(dir, 'entry.ts')],
-    nodePaths: [join(PROJECT_ROOT, 'node_modules')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    mainFields: ['module', 'main'],
-    banner: { js: ESM_REQUIRE_BANNER },
-    external: [...MAIL_CHARSETS.externals],
-    alias: Object.fromEntries(
-      Object.entries(MAIL_CHARSETS.aliases).map(([name, path]) => [name, resolve(PROJECT_ROOT, path)]),
-    ),
-    outfile: bundleFile,
-    logLevel: 'error',
-  });
-  inputs = Object.keys(result.metafile.inputs);
-  for (const { from, to } of MAIL_CHARSETS.files) {
-    mkdirSync(dirname(join(dir, 'out', to)), { recursive: true });
-    cpSync(join(PROJECT_ROOT, from), join(dir, 'out', to), { recursive: true });
-  }
+  // The bench's bundler: the options CasewatchFunction deploys with, and the files shipped beside.
+  inputs = Object.keys((await bundle('test/infra/fixtures/parse-mail.ts', bundleFile, MAIL_CHARSETS)).inputs);
 }, 60_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -140,16 +140,30 @@ describe('the stream poller on DynamoDB Local', () => {
   });
 });
 
+/** A stream answered by a mock (its shards, iterators and records set per test), and pollers over it. */
+function fakeStream() {
+  const client = new DynamoDBStreamsClient({ ...LOCAL_CLIENT_CONFIG, endpoint: 'http://127.0.0.1:9' });
+  const mock = mockClient(client);
+  const arn = `arn:aws:dynamodb:local:000000000000:table/fake/stream/${ulid()}`;
+  const record = (seq: string) => ({
+    eventID: seq,
+    eventName: 'INSERT' as const,
+    dynamodb: { SequenceNumber: seq, Keys: { pk: { S: seq } }, NewImage: { pk: { S: seq } } },
+  });
+  const pollerOf = (handler: Parameters<typeof createStreamPoller>[0]['handler']) =>
+    createStreamPoller({
+      client: { send: async () => ({ Table: { LatestStreamArn: arn } }) } as unknown as DynamoDBClient,
+      streams: client,
+      tableName: 'fake',
+      checkpoints,
+      handler,
+    });
+  return { client, mock, arn, record, pollerOf };
+}
+
 describe('shard lineage (DynamoDB Local rotates shards; simulated here)', () => {
   it('reads a closed parent to its end before its child, and never reads a finished shard again', async () => {
-    const client = new DynamoDBStreamsClient({ ...LOCAL_CLIENT_CONFIG, endpoint: 'http://127.0.0.1:9' });
-    const mock = mockClient(client);
-    const arn = `arn:aws:dynamodb:local:000000000000:table/fake/stream/${ulid()}`;
-    const record = (seq: string) => ({
-      eventID: seq,
-      eventName: 'INSERT' as const,
-      dynamodb: { SequenceNumber: seq, Keys: { pk: { S: seq } }, NewImage: { pk: { S: seq } } },
-    });
+    const { client, mock, arn, record, pollerOf } = fakeStream();
     mock.on(DescribeStreamCommand).resolves({
       StreamDescription: {
         Shards: [
@@ -182,15 +196,9 @@ describe('shard lineage (DynamoDB Local rotates shards; simulated here)', () => 
       }
     });
     const seen: string[] = [];
-    const lineagePoller = createStreamPoller({
-      client: { send: async () => ({ Table: { LatestStreamArn: arn } }) } as unknown as DynamoDBClient,
-      streams: client,
-      tableName: 'fake',
-      checkpoints,
-      handler: async (event) => {
-        seen.push(...event.Records.map((r) => r.dynamodb?.SequenceNumber as string));
-        return { batchItemFailures: [] };
-      },
+    const lineagePoller = pollerOf(async (event) => {
+      seen.push(...event.Records.map((r) => r.dynamodb?.SequenceNumber as string));
+      return { batchItemFailures: [] };
     });
     expect(await lineagePoller.drain()).toBe(3);
     expect(seen).toEqual(['100', '150', '300']);
@@ -204,13 +212,7 @@ describe('shard lineage (DynamoDB Local rotates shards; simulated here)', () => 
     expect(await lineagePoller.drain()).toBe(0);
     expect(mock.commandCalls(GetShardIteratorCommand)).toHaveLength(iteratorCalls);
     // After a restart the child resumes after its checkpoint; the finished parent is skipped.
-    const resumed = createStreamPoller({
-      client: { send: async () => ({ Table: { LatestStreamArn: arn } }) } as unknown as DynamoDBClient,
-      streams: client,
-      tableName: 'fake',
-      checkpoints,
-      handler: async () => ({ batchItemFailures: [] }),
-    });
+    const resumed = pollerOf(async () => ({ batchItemFailures: [] }));
     expect(await resumed.drain()).toBe(0);
     expect(
       mock
@@ -228,14 +230,7 @@ describe('shard lineage (DynamoDB Local rotates shards; simulated here)', () => 
     client.destroy();
   });
   it('goes on after its checkpoint when DynamoDB Local trims the position an iterator held', async () => {
-    const client = new DynamoDBStreamsClient({ ...LOCAL_CLIENT_CONFIG, endpoint: 'http://127.0.0.1:9' });
-    const mock = mockClient(client);
-    const arn = `arn:aws:dynamodb:local:000000000000:table/fake/stream/${ulid()}`;
-    const record = (seq: string) => ({
-      eventID: seq,
-      eventName: 'INSERT' as const,
-      dynamodb: { SequenceNumber: seq, Keys: { pk: { S: seq } }, NewImage: { pk: { S: seq } } },
-    });
+    const { client, mock, arn, record, pollerOf } = fakeStream();
     mock.on(DescribeStreamCommand).resolves({
       StreamDescription: {
         Shards: [{ ShardId: 'shard-a', SequenceNumberRange: { StartingSequenceNumber: '1' } }],
@@ -260,15 +255,9 @@ describe('shard lineage (DynamoDB Local rotates shards; simulated here)', () => 
       }
     });
     const seen: string[] = [];
-    const poller = createStreamPoller({
-      client: { send: async () => ({ Table: { LatestStreamArn: arn } }) } as unknown as DynamoDBClient,
-      streams: client,
-      tableName: 'fake',
-      checkpoints,
-      handler: async (event) => {
-        seen.push(...event.Records.map((r) => r.dynamodb?.SequenceNumber as string));
-        return { batchItemFailures: [] };
-      },
+    const poller = pollerOf(async (event) => {
+      seen.push(...event.Records.map((r) => r.dynamodb?.SequenceNumber as string));
+      return { batchItemFailures: [] };
     });
     // The iterator after the first record is trimmed: it reopens after the checkpoint instead of failing.
     expect(await poller.drain()).toBe(2);

@@ -1,7 +1,7 @@
 import { toInstant } from '../../domain/instant.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { MailScreen } from '../../ports/mail-safeguards.ts';
-import type { Notice, Notifier } from '../../ports/notifier.ts';
+import { audienceOf, type Notice, type Notifier } from '../../ports/notifier.ts';
 import type { OnceLedger } from '../../ports/once-ledger.ts';
 import type { Mailer, OutboundMail } from './mailer.ts';
 import { signedMessageId } from './message-ids.ts';
@@ -141,19 +141,14 @@ export function createMailNotifier(options: MailNotifierOptions): Notifier {
     async notify(notice) {
       const now = clock.now();
       // Composed before claiming: a notice that cannot be rendered must not leave a claim behind.
-      const context = {
+      const rendered = renderNotice(notice, {
         now: toInstant(now),
         surveyUrl: options.surveyUrl,
+        // The link depends on who reads the mail: a buyer's carries their case token.
+        ...(options.caseUrl ? { caseUrl: await options.caseUrl(notice.case, audienceOf(notice)) } : {}),
         ...(options.timeZone ? { timeZone: options.timeZone } : {}),
         ...(options.brand ? { brand: options.brand } : {}),
-      };
-      let rendered = renderNotice(notice, context);
-      // The link depends on who reads the mail (a buyer's carries their case token): rendered again with it.
-      if (options.caseUrl)
-        rendered = renderNotice(notice, {
-          ...context,
-          caseUrl: await options.caseUrl(notice.case, rendered.audience),
-        });
+      });
       const to = recipients(notice, rendered.audience, leads);
       if (to.length === 0) return;
       const key = `${notice.eventId}#${notice.kind}`;

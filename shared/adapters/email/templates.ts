@@ -2,7 +2,7 @@ import type { Case } from '../../domain/case.ts';
 import { headerSafe, subjectTag } from '../../domain/email/addressing.ts';
 import { escapeHtml } from '../../domain/html.ts';
 import { epochOf, type Instant } from '../../domain/instant.ts';
-import type { Notice } from '../../ports/notifier.ts';
+import { audienceOf, type Notice } from '../../ports/notifier.ts';
 
 export interface TemplateContext {
   /** The zone dates are told in; America/Los_Angeles (the office's) unless given. */
@@ -145,6 +145,7 @@ export function renderNotice(notice: Notice, context: TemplateContext = {}): Ren
   const tz = context.timeZone ?? DEFAULT_TIME_ZONE;
   const brand = context.brand ?? 'casewatch';
   const c = notice.case;
+  const audience = audienceOf(notice);
   const ref = context.now ?? c.createdAt;
   const when = (at: Instant) => formatWhen(at, tz, ref);
   const caseLink: Block[] = context.caseUrl
@@ -191,7 +192,7 @@ export function renderNotice(notice: Notice, context: TemplateContext = {}): Ren
           replyHint,
           sign,
         ],
-        'customer',
+        audience,
       );
     case 'agent.message':
       return mail(
@@ -203,7 +204,7 @@ export function renderNotice(notice: Notice, context: TemplateContext = {}): Ren
           replyHint,
           sign,
         ],
-        'customer',
+        audience,
         false,
       );
     case 'pending-closure':
@@ -218,7 +219,7 @@ export function renderNotice(notice: Notice, context: TemplateContext = {}): Ren
           ...caseLink,
           sign,
         ],
-        'customer',
+        audience,
       );
     case 'closure':
       return mail(
@@ -233,7 +234,7 @@ export function renderNotice(notice: Notice, context: TemplateContext = {}): Ren
           ...caseLink,
           sign,
         ],
-        'customer',
+        audience,
       );
     case 'survey':
       return mail(
@@ -245,7 +246,7 @@ export function renderNotice(notice: Notice, context: TemplateContext = {}): Ren
           { link: surveyLink(notice.surveyToken, context), label: 'Rate our support' },
           sign,
         ],
-        'customer',
+        audience,
       );
     case 'sla.at_risk':
       return mail(
@@ -257,7 +258,7 @@ export function renderNotice(notice: Notice, context: TemplateContext = {}): Ren
           internalFields(c),
           ...caseLink,
         ],
-        'internal',
+        audience,
       );
     case 'sla.breached':
       return mail(
@@ -269,7 +270,7 @@ export function renderNotice(notice: Notice, context: TemplateContext = {}): Ren
           internalFields(c),
           ...caseLink,
         ],
-        'internal',
+        audience,
       );
     case 'escalation.requested':
       return mail(
@@ -280,7 +281,7 @@ export function renderNotice(notice: Notice, context: TemplateContext = {}): Ren
           internalFields(c),
           ...caseLink,
         ],
-        'internal',
+        audience,
       );
     case 'customer.replied':
       return mail(
@@ -292,7 +293,7 @@ export function renderNotice(notice: Notice, context: TemplateContext = {}): Ren
           internalFields(c),
           ...caseLink,
         ],
-        'internal',
+        audience,
       );
   }
 }

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import { Link, Navigate } from 'react-router';
 import type { components } from '../../../openapi/schema.d.ts';
 import { type Problem, problemOf } from '../api.ts';
@@ -186,36 +186,22 @@ function Escalations({ figures }: { figures: LeadFigures }) {
       {figures.escalations.length === 0 ? (
         <p>None.</p>
       ) : (
-        <div className="table-wrap">
-          <table className="tally">
-            <thead>
-              <tr>
-                <th scope="col">Case</th>
-                <th scope="col">Subject</th>
-                <th scope="col">Severity</th>
-                <th scope="col">Assignee</th>
-                <th scope="col">Asked</th>
-                <th scope="col">Reason</th>
-              </tr>
-            </thead>
-            <tbody>
-              {figures.escalations.map((e) => (
-                <tr key={e.caseId}>
-                  <td>
-                    <Link to={`/case/${e.number}`}>{e.number}</Link>
-                  </td>
-                  <td>{e.subject}</td>
-                  <td>
-                    <SeverityBadge level={e.level} />
-                  </td>
-                  <td>{e.assignee ?? 'nobody'}</td>
-                  <td>{when(e.requestedAt)}</td>
-                  <td>{e.reason}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Tally head={['Case', 'Subject', 'Severity', 'Assignee', 'Asked', 'Reason']}>
+          {figures.escalations.map((e) => (
+            <tr key={e.caseId}>
+              <td>
+                <Link to={`/case/${e.number}`}>{e.number}</Link>
+              </td>
+              <td>{e.subject}</td>
+              <td>
+                <SeverityBadge level={e.level} />
+              </td>
+              <td>{e.assignee ?? 'nobody'}</td>
+              <td>{when(e.requestedAt)}</td>
+              <td>{e.reason}</td>
+            </tr>
+          ))}
+        </Tally>
       )}
     </section>
   );
@@ -228,28 +214,17 @@ function Agents({ figures }: { figures: LeadFigures }) {
       {figures.agents.length === 0 ? (
         <p>No agent has an open case.</p>
       ) : (
-        <div className="table-wrap">
-          <table className="tally">
-            <thead>
-              <tr>
-                <th scope="col">Agent</th>
-                <th scope="col">Open cases</th>
-                <th scope="col">Overdue now</th>
-              </tr>
-            </thead>
-            <tbody>
-              {figures.agents.map((a) => (
-                <tr key={a.agent}>
-                  <th scope="row">
-                    <Link to={`/queue?assignee=${encodeURIComponent(a.agent)}`}>{a.agent}</Link>
-                  </th>
-                  <td>{a.open}</td>
-                  <td className={a.breached > 0 ? 'compliance-low' : undefined}>{a.breached}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Tally head={['Agent', 'Open cases', 'Overdue now']}>
+          {figures.agents.map((a) => (
+            <tr key={a.agent}>
+              <th scope="row">
+                <Link to={`/queue?assignee=${encodeURIComponent(a.agent)}`}>{a.agent}</Link>
+              </th>
+              <td>{a.open}</td>
+              <td className={a.breached > 0 ? 'compliance-low' : undefined}>{a.breached}</td>
+            </tr>
+          ))}
+        </Tally>
       )}
     </section>
   );
@@ -268,38 +243,43 @@ function Surveys({ figures }: { figures: LeadFigures }) {
             {count} answered. Average out of 5: overall <strong>{average.overall}</strong>, timeliness{' '}
             <strong>{average.timeliness}</strong>, friendliness <strong>{average.friendliness}</strong>.
           </p>
-          <div className="table-wrap">
-            <table className="tally">
-              <thead>
-                <tr>
-                  <th scope="col">Case</th>
-                  <th scope="col">Answered</th>
-                  <th scope="col">Overall</th>
-                  <th scope="col">Timeliness</th>
-                  <th scope="col">Friendliness</th>
-                  <th scope="col">Agent</th>
-                  <th scope="col">Comment</th>
-                </tr>
-              </thead>
-              <tbody>
-                {recent.map((s) => (
-                  <tr key={s.caseId}>
-                    <td>
-                      <Link to={`/case/${s.number}`}>{s.number}</Link>
-                    </td>
-                    <td>{when(s.submittedAt)}</td>
-                    <td>{s.ratings.overall}</td>
-                    <td>{s.ratings.timeliness}</td>
-                    <td>{s.ratings.friendliness}</td>
-                    <td>{s.assignee ?? '—'}</td>
-                    <td>{s.comment ?? ''}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Tally head={['Case', 'Answered', 'Overall', 'Timeliness', 'Friendliness', 'Agent', 'Comment']}>
+            {recent.map((s) => (
+              <tr key={s.caseId}>
+                <td>
+                  <Link to={`/case/${s.number}`}>{s.number}</Link>
+                </td>
+                <td>{when(s.submittedAt)}</td>
+                <td>{s.ratings.overall}</td>
+                <td>{s.ratings.timeliness}</td>
+                <td>{s.ratings.friendliness}</td>
+                <td>{s.assignee ?? '—'}</td>
+                <td>{s.comment ?? ''}</td>
+              </tr>
+            ))}
+          </Tally>
         </>
       )}
     </section>
+  );
+}
+
+/** A table of figures with one header row: the overview's lists. */
+function Tally({ head, children }: { head: string[]; children: ReactNode }) {
+  return (
+    <div className="table-wrap">
+      <table className="tally">
+        <thead>
+          <tr>
+            {head.map((h) => (
+              <th scope="col" key={h}>
+                {h}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
   );
 }
