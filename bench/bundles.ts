@@ -283,7 +283,6 @@ function childEnv(stubUrl: string, dir: string, nodeOptions: string | undefined)
     POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
     POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     POWERTOOLS_LOG_LEVEL: 'WARN',
-    POWERTOOLS_TRACE_ENABLED: 'false',
   };
 }
 

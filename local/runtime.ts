@@ -192,8 +192,7 @@ function close(server: Server): Promise<void> {
  * the timers a durable local scheduler delivers (`local-timers.ts`).
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
-  // Powertools reads its settings when the handler modules load: quiet logs, no X-Ray off Lambda.
-  process.env.POWERTOOLS_TRACE_ENABLED ??= 'false';
+  // Powertools reads its settings when the handler modules load: quiet logs.
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
   process.env.POWERTOOLS_METRICS_NAMESPACE ??= METRICS_NAMESPACE;
   // The SDK warns once per process that its 2027 releases need Node 22 (Lambda runs 22 already); the

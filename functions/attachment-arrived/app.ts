@@ -1,9 +1,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, S3ObjectCreatedNotificationEvent } from 'aws-lambda';
 import * as z from 'zod';
-import { logger, tracer } from '../../shared/adapters/powertools/observability.ts';
+import { logger } from '../../shared/adapters/powertools/observability.ts';
 import { type ArrivalOutcome, recordArrival } from '../../shared/app/attachments.ts';
 import type { CoreDeps } from '../../shared/app/deps.ts';
 import type { BlobStore } from '../../shared/ports/blob-store.ts';
@@ -35,5 +34,5 @@ export function createHandler(deps: ArrivalDeps) {
     else logger.info('object arrived', { outcome });
     return outcome;
   }
-  return middy(handle).use(injectLambdaContext(logger)).use(captureLambdaHandler(tracer));
+  return middy(handle).use(injectLambdaContext(logger));
 }

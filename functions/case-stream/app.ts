@@ -1,10 +1,9 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { changeFromStreamRecord } from '../../shared/adapters/dynamodb/stream-records.ts';
-import { logger, recordMetric, tracer } from '../../shared/adapters/powertools/observability.ts';
+import { logger, recordMetric } from '../../shared/adapters/powertools/observability.ts';
 import { type ReactionDeps, reactToChange } from '../../shared/app/react-to-change.ts';
 
 /**
@@ -20,7 +19,5 @@ export function createHandler(deps: ReactionDeps) {
   return middy(
     async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> =>
       processPartialResponse(event, onRecord, processor, { context, processInParallel: false }),
-  )
-    .use(injectLambdaContext(logger))
-    .use(captureLambdaHandler(tracer));
+  ).use(injectLambdaContext(logger));
 }

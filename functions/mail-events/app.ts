@@ -1,9 +1,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { feedbackFromEvent, SesFeedbackEventSchema } from '../../shared/adapters/email/ses-feedback.ts';
-import { logger, tracer } from '../../shared/adapters/powertools/observability.ts';
+import { logger } from '../../shared/adapters/powertools/observability.ts';
 import {
   type FeedbackOutcome,
   type MailFeedbackDeps,
@@ -30,5 +29,5 @@ export function createHandler(deps: MailEventDeps) {
     logger.info('mail feedback', { kind: feedback.kind, notice: feedback.notice, ...outcome });
     return outcome;
   }
-  return middy(handle).use(injectLambdaContext(logger)).use(captureLambdaHandler(tracer));
+  return middy(handle).use(injectLambdaContext(logger));
 }

@@ -1,9 +1,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, SESEvent, SESEventRecord, SESReceiptStatus } from 'aws-lambda';
 import { readInbound, type Verdict, type Verdicts } from '../../shared/adapters/email-inbound/classify.ts';
-import { logger, recordMetric, tracer } from '../../shared/adapters/powertools/observability.ts';
+import { logger, recordMetric } from '../../shared/adapters/powertools/observability.ts';
 import { type MailDeps, type MailOutcome, receiveMail } from '../../shared/app/receive-mail.ts';
 import { METRICS } from '../../shared/ports/metrics.ts';
 
@@ -68,7 +67,5 @@ export function createHandler(deps: InboundHandlerDeps) {
     const results: InboundResult[] = [];
     for (const record of event.Records ?? []) results.push(await handle(record));
     return results;
-  })
-    .use(injectLambdaContext(logger))
-    .use(captureLambdaHandler(tracer));
+  }).use(injectLambdaContext(logger));
 }

@@ -1,10 +1,9 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
-import { logger, tracer } from '../../shared/adapters/powertools/observability.ts';
+import { logger } from '../../shared/adapters/powertools/observability.ts';
 import type { CoreDeps } from '../../shared/app/deps.ts';
 import { fireTimer } from '../../shared/app/fire-timer.ts';
 import { TIMER_KINDS } from '../../shared/domain/timers.ts';
@@ -40,7 +39,5 @@ export function createHandler(deps: CoreDeps) {
   return middy(
     async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
       processPartialResponse(event, onRecord, processor, { context }),
-  )
-    .use(injectLambdaContext(logger))
-    .use(captureLambdaHandler(tracer));
+  ).use(injectLambdaContext(logger));
 }

@@ -1,8 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { logger, tracer } from '../adapters/powertools/observability.ts';
+import { logger } from '../adapters/powertools/observability.ts';
 import type { Actor } from '../app/actor.ts';
 import type { AppDeps } from '../app/deps.ts';
 import type { SurveyTokens } from '../ports/survey-tokens.ts';
@@ -70,7 +69,7 @@ const errorsToProblems: middy.MiddlewareObj<
 };
 
 /**
- * The middy stack every API function shares: Powertools logger/tracer and one error mapper to
+ * The middy stack every API function shares: Powertools' logger and one error mapper to
  * problem+json. Routes are chosen by API Gateway's `routeKey`. CORS is API Gateway's
  * (`shared/http/cors.ts`), not the functions'.
  */
@@ -83,9 +82,6 @@ export function createApiHandler<D extends ApiDeps>(routes: Record<string, Route
     if (!route) return problemResponse(problem(404, 'Not found', `no route ${event.routeKey}`));
     return route({ event, actor: await callerOf(event, deps), deps, context });
   };
-  const handler = middy(dispatch)
-    .use(errorsToProblems)
-    .use(injectLambdaContext(logger))
-    .use(captureLambdaHandler(tracer));
+  const handler = middy(dispatch).use(errorsToProblems).use(injectLambdaContext(logger));
   return handler;
 }

@@ -1,16 +1,18 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 import { METRICS_NAMESPACE, type RecordMetric, SERVICE_NAME } from '../../ports/metrics.ts';
 
 /**
- * Powertools for every function, in one place: one logger, one metrics namespace, one tracer
- * (configured by POWERTOOLS_* env), and the `RecordMetric` port as CloudWatch EMF lines. The Lambda
- * entries, the middy stack and the local runtime (which prints the same EMF lines) use it.
+ * Powertools for every function, in one place: one logger and one metrics namespace (configured by
+ * POWERTOOLS_* env), and the `RecordMetric` port as CloudWatch EMF lines. The Lambda entries, the middy
+ * stack and the local runtime (which prints the same EMF lines) use it.
+ *
+ * No tracer: Lambda's active tracing (set on every function by `CasewatchFunction`) records each
+ * invocation's segment without any SDK in the bundle, and the functions traced no more than that — the
+ * X-Ray SDK cost 9–15 ms of every cold start for a `## handler` subsegment (docs/architecture.md).
  */
 export const logger = new Logger({ serviceName: SERVICE_NAME });
 export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
-export const tracer = new Tracer({ serviceName: SERVICE_NAME });
 
 const UNITS = { Count: MetricUnit.Count, Minutes: MetricUnit.NoUnit, None: MetricUnit.NoUnit } as const;
 
