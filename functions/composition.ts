@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createCaseStore } from '../shared/adapters/dynamodb/case-store.ts';
 import { deriveKey } from '../shared/adapters/secret-keys.ts';
 import { createCaseTokens } from '../shared/adapters/tokens/case-tokens.ts';
+import { createMeetingLinks } from '../shared/adapters/tokens/meeting-links.ts';
 import { createSurveyTokens } from '../shared/adapters/tokens/survey-tokens.ts';
 import { createUlidIds } from '../shared/adapters/ulid-ids.ts';
 import type { CoreDeps } from '../shared/app/deps.ts';
@@ -48,12 +49,17 @@ export function createCoreDeps({ documents, tableName, clock, secret }: StoreWir
  * survey goes out) and the API that verifies them derive the same keys from the secret and share the
  * clock, or a token would not verify.
  */
-export function createTokens(secret: string, clock: Clock): Pick<ApiDeps, 'caseTokens' | 'surveyTokens'> {
+export function createTokens(
+  secret: string,
+  clock: Clock,
+): Pick<ApiDeps, 'caseTokens' | 'surveyTokens' | 'meetingLinks'> {
   const caseTokenKey = deriveKey(secret, 'case-token');
   const surveyKey = deriveKey(secret, 'survey');
+  const meetingKey = deriveKey(secret, 'meeting');
   return {
     caseTokens: createCaseTokens(async () => caseTokenKey),
     surveyTokens: createSurveyTokens(async () => surveyKey, clock),
+    meetingLinks: createMeetingLinks(async () => meetingKey, clock),
   };
 }
 

@@ -229,6 +229,110 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/cases/{id}/meetings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Propose a meeting
+         * @description An agent or lead proposes a conference call or live meeting: a topic, how to join (an https link and/or dial-in text; casewatch hosts no call) and 1–5 slots of 15–120 minutes, each wholly inside support hours on a working day (holidays and DST as the business calendar has them), in the future and within 60 days. The proposal is public on the timeline and counts as an update to the customer; the requester is mailed the slots in words, each with a signed link that picks it.
+         */
+        post: operations["proposeMeeting"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{id}/meetings/{meetingId}/pick": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pick a slot
+         * @description The requester (or staff for them) picks one of the proposed slots by its start; both sides are mailed a calendar invitation and a reminder goes out 15 minutes before. Picking the slot already picked answers the meeting unchanged.
+         */
+        post: operations["pickMeetingSlot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{id}/meetings/{meetingId}/reschedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move a meeting
+         * @description Either side moves a scheduled meeting to a new time inside support hours; both get an updated invitation (same UID, higher SEQUENCE) and the reminder follows.
+         */
+        post: operations["rescheduleMeeting"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cases/{id}/meetings/{meetingId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a meeting
+         * @description Either side calls off a proposal or a scheduled meeting; a scheduled one is cancelled in both calendars (`METHOD:CANCEL`, same UID) and its reminder is dropped.
+         */
+        post: operations["cancelMeeting"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/meetings/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a meeting by its link
+         * @description The meeting behind a mailed link: its topic, the slots (which can still be picked), the time picked and how to join. The portal’s meeting page shows it.
+         */
+        get: operations["readMeetingByLink"];
+        put?: never;
+        /**
+         * Pick a slot by the link
+         * @description Picks one of the proposed slots as the requester, no account needed: the link is the credential. Picking the slot already picked answers the meeting unchanged.
+         */
+        post: operations["pickByLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cases/{id}/severity": {
         parameters: {
             query?: never;
@@ -486,6 +590,8 @@ export type components = {
             relatedCaseId: string | null;
             escalation: components["schemas"]["CaseEscalation"] | null;
             survey: components["schemas"]["CaseSurvey"] | null;
+            /** @description meetings proposed on the case, oldest first */
+            meetings: components["schemas"]["Meeting"][];
             /**
              * Format: date-time
              * @description ISO 8601 instant in UTC
@@ -576,6 +682,62 @@ export type components = {
             ratings: components["schemas"]["SurveyRatings"] | null;
             comment: string | null;
         };
+        /** @description A conference call or live meeting proposed on the case. */
+        Meeting: {
+            /** @description the meeting’s id (ULID); the invitation’s UID is built from it */
+            id: string;
+            topic: string;
+            join: components["schemas"]["MeetingJoin"];
+            /** @description the times proposed, earliest first */
+            slots: components["schemas"]["MeetingSlot"][];
+            /**
+             * @description `proposed` until the requester picks a slot; `scheduled` once picked; `cancelled` by either side; `expired` when the last proposed slot passed unpicked
+             * @enum {string}
+             */
+            status: "proposed" | "scheduled" | "cancelled" | "expired";
+            /** @description the time it takes place, once picked */
+            scheduled: components["schemas"]["MeetingSlot"] | null;
+            /** @description the invitation’s SEQUENCE: 0 when first scheduled, +1 on every reschedule and on cancelling */
+            sequence: number;
+            /** @description the agent who proposed it (email) */
+            organizer: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant in UTC
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            proposedAt: string;
+            /** @description when the current time was picked or set */
+            scheduledAt: string | null;
+            /** @description when the reminder went out */
+            remindedAt: string | null;
+            /** @description when it was cancelled or expired */
+            endedAt: string | null;
+        };
+        /** @description How to join: a conference link, dial-in text, or both. */
+        MeetingJoin: {
+            /**
+             * @description the conference link (https)
+             * @example https://meet.example.com/cw-5sadrt
+             */
+            url: string | null;
+            /** @description dial-in numbers and codes, as the agent typed them */
+            dialIn: string | null;
+        };
+        /** @description A time the meeting could take place: its start and length. */
+        MeetingSlot: {
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant in UTC
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            start: string;
+            /**
+             * @description length of the meeting, 15–120 minutes
+             * @example 30
+             */
+            durationMinutes: number;
+        };
         /** @description RFC 9457 problem details (`application/problem+json`). */
         Problem: {
             /** @example https://casewatch.dev/problems/invalid-request */
@@ -641,6 +803,8 @@ export type components = {
             relatedCaseId: string | null;
             escalation: components["schemas"]["CaseEscalation"] | null;
             survey: components["schemas"]["CaseSurvey"] | null;
+            /** @description meetings proposed on the case, oldest first */
+            meetings: components["schemas"]["Meeting"][];
             /**
              * Format: date-time
              * @description ISO 8601 instant in UTC
@@ -663,7 +827,7 @@ export type components = {
             cursor: string | null;
         };
         /** @description One entry of a case timeline, told apart by `type`. */
-        TimelineEvent: components["schemas"]["CaseOpenedEvent"] | components["schemas"]["MessagePostedEvent"] | components["schemas"]["StatusChangedEvent"] | components["schemas"]["SeverityChangedEvent"] | components["schemas"]["AssigneeChangedEvent"] | components["schemas"]["EscalationRequestedEvent"] | components["schemas"]["WorkaroundRecordedEvent"] | components["schemas"]["DetailsAddedEvent"] | components["schemas"]["AttachmentAddedEvent"] | components["schemas"]["SlaMetEvent"] | components["schemas"]["SlaAtRiskEvent"] | components["schemas"]["SlaBreachedEvent"] | components["schemas"]["CaseClosedEvent"] | components["schemas"]["SurveySentEvent"] | components["schemas"]["MailBouncedEvent"] | components["schemas"]["MailComplainedEvent"] | components["schemas"]["SurveySubmittedEvent"];
+        TimelineEvent: components["schemas"]["CaseOpenedEvent"] | components["schemas"]["MessagePostedEvent"] | components["schemas"]["StatusChangedEvent"] | components["schemas"]["SeverityChangedEvent"] | components["schemas"]["AssigneeChangedEvent"] | components["schemas"]["EscalationRequestedEvent"] | components["schemas"]["WorkaroundRecordedEvent"] | components["schemas"]["DetailsAddedEvent"] | components["schemas"]["AttachmentAddedEvent"] | components["schemas"]["SlaMetEvent"] | components["schemas"]["SlaAtRiskEvent"] | components["schemas"]["SlaBreachedEvent"] | components["schemas"]["CaseClosedEvent"] | components["schemas"]["SurveySentEvent"] | components["schemas"]["MailBouncedEvent"] | components["schemas"]["MailComplainedEvent"] | components["schemas"]["MeetingProposedEvent"] | components["schemas"]["MeetingScheduledEvent"] | components["schemas"]["MeetingRescheduledEvent"] | components["schemas"]["MeetingCancelledEvent"] | components["schemas"]["MeetingExpiredEvent"] | components["schemas"]["MeetingRemindedEvent"] | components["schemas"]["SurveySubmittedEvent"];
         /** @description The case was opened, by the API, mail or the portal. */
         CaseOpenedEvent: {
             /**
@@ -1021,6 +1185,136 @@ export type components = {
             at: string;
             actor: components["schemas"]["EventActor"];
         };
+        /** @description Support proposed a meeting (docs/meetings.md); the requester picks one of the slots. */
+        MeetingProposedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "meeting.proposed";
+            meetingId: string;
+            topic: string;
+            slots: components["schemas"]["MeetingSlot"][];
+            join: components["schemas"]["MeetingJoin"];
+            /** @description sortable unique id (ULID): timeline order is id order */
+            id: string;
+            caseId: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant in UTC
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            at: string;
+            actor: components["schemas"]["EventActor"];
+        };
+        /** @description A slot was picked: both sides got a calendar invitation. */
+        MeetingScheduledEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "meeting.scheduled";
+            meetingId: string;
+            slot: components["schemas"]["MeetingSlot"];
+            sequence: number;
+            /** @description sortable unique id (ULID): timeline order is id order */
+            id: string;
+            caseId: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant in UTC
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            at: string;
+            actor: components["schemas"]["EventActor"];
+        };
+        /** @description The meeting moved: the invitation was updated (same UID, higher SEQUENCE). */
+        MeetingRescheduledEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "meeting.rescheduled";
+            meetingId: string;
+            from: components["schemas"]["MeetingSlot"];
+            to: components["schemas"]["MeetingSlot"];
+            sequence: number;
+            /** @description sortable unique id (ULID): timeline order is id order */
+            id: string;
+            caseId: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant in UTC
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            at: string;
+            actor: components["schemas"]["EventActor"];
+        };
+        /** @description The meeting (or the proposal) was cancelled by either side. */
+        MeetingCancelledEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "meeting.cancelled";
+            meetingId: string;
+            reason: string | null;
+            sequence: number;
+            /** @description sortable unique id (ULID): timeline order is id order */
+            id: string;
+            caseId: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant in UTC
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            at: string;
+            actor: components["schemas"]["EventActor"];
+        };
+        /** @description The proposal’s last slot passed unpicked. */
+        MeetingExpiredEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "meeting.expired";
+            meetingId: string;
+            /** @description sortable unique id (ULID): timeline order is id order */
+            id: string;
+            caseId: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant in UTC
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            at: string;
+            actor: components["schemas"]["EventActor"];
+        };
+        /** @description The reminder went out, a quarter of an hour before the start. */
+        MeetingRemindedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "meeting.reminded";
+            meetingId: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant in UTC
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            startsAt: string;
+            /** @description sortable unique id (ULID): timeline order is id order */
+            id: string;
+            caseId: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant in UTC
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            at: string;
+            actor: components["schemas"]["EventActor"];
+        };
         /** @description The requester answered the survey. */
         SurveySubmittedEvent: {
             /**
@@ -1205,6 +1499,54 @@ export type components = {
             /** @description the survey takes one answer; true once it has it */
             submitted: boolean;
         };
+        /** @description The meeting after the change, and its case. */
+        MeetingAnswer: {
+            meeting: components["schemas"]["Meeting"];
+            case: components["schemas"]["Case"];
+        };
+        /** @description The meeting behind a mailed link. */
+        MeetingLinkView: {
+            caseNumber: string;
+            topic: string;
+            /** @enum {string} */
+            status: "proposed" | "scheduled" | "cancelled" | "expired";
+            /** @description the agent who proposed it */
+            organizer: string;
+            slots: {
+                /**
+                 * Format: date-time
+                 * @description ISO 8601 instant in UTC
+                 * @example 2026-11-30T17:00:00.000Z
+                 */
+                start: string;
+                /**
+                 * Format: date-time
+                 * @description ISO 8601 instant in UTC
+                 * @example 2026-11-30T17:00:00.000Z
+                 */
+                end: string;
+                durationMinutes: number;
+                /** @description can still be picked: the proposal is open and the slot ahead */
+                open: boolean;
+            }[];
+            /** @description the time picked, once it is */
+            scheduled: {
+                /**
+                 * Format: date-time
+                 * @description ISO 8601 instant in UTC
+                 * @example 2026-11-30T17:00:00.000Z
+                 */
+                start: string;
+                /**
+                 * Format: date-time
+                 * @description ISO 8601 instant in UTC
+                 * @example 2026-11-30T17:00:00.000Z
+                 */
+                end: string;
+                durationMinutes: number;
+            } | null;
+            join: components["schemas"]["MeetingJoin"];
+        };
     };
     responses: never;
     parameters: {
@@ -1216,6 +1558,10 @@ export type components = {
         ifMatch: string;
         /** @description the token of the mailed survey link: the only credential this route reads */
         surveyToken: string;
+        /** @description the meeting id (a ULID) */
+        meetingId: string;
+        /** @description the token of the mailed meeting link: the only credential this route reads */
+        meetingToken: string;
     };
     requestBodies: never;
     headers: {
@@ -1254,8 +1600,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01M8PPCAM0E2DWRSMGYQM0JGV8",
-                     *           "number": "CW-Q18SYA",
+                     *           "id": "01M8PPCAM006QNVCXY22GZFP27",
+                     *           "number": "CW-1C4X0B",
                      *           "type": "seller",
                      *           "channel": "api",
                      *           "status": "new",
@@ -1285,6 +1631,7 @@ export interface operations {
                      *           "relatedCaseId": null,
                      *           "escalation": null,
                      *           "survey": null,
+                     *           "meetings": [],
                      *           "createdAt": "2026-11-30T17:00:00.000Z",
                      *           "updatedAt": "2026-11-30T17:00:00.000Z",
                      *           "version": 1,
@@ -1306,8 +1653,8 @@ export interface operations {
                      *           }
                      *         },
                      *         {
-                     *           "id": "01M8PPCAM0E2DWRSMGYQM0JGVA",
-                     *           "number": "CW-E7SGG2",
+                     *           "id": "01M8PPCAM006QNVCXY22GZFP29",
+                     *           "number": "CW-WZ5QFC",
                      *           "type": "consumer",
                      *           "channel": "api",
                      *           "status": "new",
@@ -1335,6 +1682,7 @@ export interface operations {
                      *           "relatedCaseId": null,
                      *           "escalation": null,
                      *           "survey": null,
+                     *           "meetings": [],
                      *           "createdAt": "2026-11-30T17:00:00.000Z",
                      *           "updatedAt": "2026-11-30T17:00:00.000Z",
                      *           "version": 1,
@@ -1468,8 +1816,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM0E2DWRSMGYQM0JGV8",
-                     *       "number": "CW-Q18SYA",
+                     *       "id": "01M8PPCAM006QNVCXY22GZFP27",
+                     *       "number": "CW-1C4X0B",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "new",
@@ -1499,6 +1847,7 @@ export interface operations {
                      *       "relatedCaseId": null,
                      *       "escalation": null,
                      *       "survey": null,
+                     *       "meetings": [],
                      *       "createdAt": "2026-11-30T17:00:00.000Z",
                      *       "updatedAt": "2026-11-30T17:00:00.000Z",
                      *       "version": 1,
@@ -1655,8 +2004,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM0E2DWRSMGYQM0JGV8",
-                     *       "number": "CW-Q18SYA",
+                     *       "id": "01M8PPCAM006QNVCXY22GZFP27",
+                     *       "number": "CW-1C4X0B",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "new",
@@ -1686,6 +2035,7 @@ export interface operations {
                      *       "relatedCaseId": null,
                      *       "escalation": null,
                      *       "survey": null,
+                     *       "meetings": [],
                      *       "createdAt": "2026-11-30T17:00:00.000Z",
                      *       "updatedAt": "2026-11-30T17:00:00.000Z",
                      *       "version": 1,
@@ -1747,7 +2097,7 @@ export interface operations {
                      *       "type": "https://casewatch.dev/problems/not-found",
                      *       "title": "Not found",
                      *       "status": 404,
-                     *       "detail": "no case 01M8PPCAM0E2DWRSMGYQM0JGV8"
+                     *       "detail": "no case 01M8PPCAM006QNVCXY22GZFP27"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -1812,8 +2162,8 @@ export interface operations {
                      *           "type": "case.opened",
                      *           "channel": "api",
                      *           "level": 2,
-                     *           "id": "01M8PPCAM0E2DWRSMGYQM0JGV9",
-                     *           "caseId": "01M8PPCAM0E2DWRSMGYQM0JGV8",
+                     *           "id": "01M8PPCAM006QNVCXY22GZFP28",
+                     *           "caseId": "01M8PPCAM006QNVCXY22GZFP27",
                      *           "at": "2026-11-30T17:00:00.000Z",
                      *           "actor": {
                      *             "role": "seller",
@@ -1826,8 +2176,8 @@ export interface operations {
                      *           "to": "open",
                      *           "note": null,
                      *           "visibility": "public",
-                     *           "id": "01M8PPCAM0E2DWRSMGYQM0JGVD",
-                     *           "caseId": "01M8PPCAM0E2DWRSMGYQM0JGV8",
+                     *           "id": "01M8PPCAM006QNVCXY22GZFP2C",
+                     *           "caseId": "01M8PPCAM006QNVCXY22GZFP27",
                      *           "at": "2026-11-30T17:00:00.000Z",
                      *           "actor": {
                      *             "role": "system",
@@ -1839,8 +2189,8 @@ export interface operations {
                      *           "visibility": "public",
                      *           "body": "We are looking into it; retries are queued on our side.",
                      *           "channel": "api",
-                     *           "id": "01M8PPCAM0E2DWRSMGYQM0JGVF",
-                     *           "caseId": "01M8PPCAM0E2DWRSMGYQM0JGV8",
+                     *           "id": "01M8PPCAM006QNVCXY22GZFP2E",
+                     *           "caseId": "01M8PPCAM006QNVCXY22GZFP27",
                      *           "at": "2026-11-30T17:00:00.000Z",
                      *           "actor": {
                      *             "role": "agent",
@@ -1848,7 +2198,7 @@ export interface operations {
                      *           }
                      *         }
                      *       ],
-                     *       "cursor": "eyJ2IjoxLCJxIjoiT2JRdmhMSTBWUnZjejZGLTJHMzZpWSIsInAiOlsiMDFNOFBQQ0FNMEUyRFdSU01HWVFNMEpHVkYiXX0.2i3ppZ3Fwh8J_4CJr-HSuQ"
+                     *       "cursor": "eyJ2IjoxLCJxIjoiUjF3VHFtRXdFQ0l1TkVwdWxFZ01GViIsInAiOlsiMDFNOFBQQ0FNMDA2UU5WQ1hZMjJHWkZQMkUiXX0.DIZSYwv6KUSkroJVFoi-CQ"
                      *     }
                      */
                     "application/json": components["schemas"]["EventPage"];
@@ -2144,8 +2494,8 @@ export interface operations {
                      *       ],
                      *       "escalations": [
                      *         {
-                     *           "caseId": "01M8PPCAM0E2DWRSMGYQM0JGV8",
-                     *           "number": "CW-Q18SYA",
+                     *           "caseId": "01M8PPCAM006QNVCXY22GZFP27",
+                     *           "number": "CW-1C4X0B",
                      *           "subject": "Webhooks not delivered since 08:00",
                      *           "level": 1,
                      *           "assignee": "alice@support.example",
@@ -2162,8 +2512,8 @@ export interface operations {
                      *         },
                      *         "recent": [
                      *           {
-                     *             "caseId": "01M8PPCAM0E2DWRSMGYQM0JGVA",
-                     *             "number": "CW-E7SGG2",
+                     *             "caseId": "01M8PPCAM006QNVCXY22GZFP29",
+                     *             "number": "CW-WZ5QFC",
                      *             "submittedAt": "2026-11-30T17:01:00.000Z",
                      *             "ratings": {
                      *               "overall": 5,
@@ -2280,8 +2630,8 @@ export interface operations {
                      *         "visibility": "public",
                      *         "body": "We are looking into it; retries are queued on our side.",
                      *         "channel": "api",
-                     *         "id": "01M8PPCAM0E2DWRSMGYQM0JGVF",
-                     *         "caseId": "01M8PPCAM0E2DWRSMGYQM0JGV8",
+                     *         "id": "01M8PPCAM006QNVCXY22GZFP2E",
+                     *         "caseId": "01M8PPCAM006QNVCXY22GZFP27",
                      *         "at": "2026-11-30T17:00:00.000Z",
                      *         "actor": {
                      *           "role": "agent",
@@ -2289,8 +2639,8 @@ export interface operations {
                      *         }
                      *       },
                      *       "case": {
-                     *         "id": "01M8PPCAM0E2DWRSMGYQM0JGV8",
-                     *         "number": "CW-Q18SYA",
+                     *         "id": "01M8PPCAM006QNVCXY22GZFP27",
+                     *         "number": "CW-1C4X0B",
                      *         "type": "seller",
                      *         "channel": "api",
                      *         "status": "open",
@@ -2320,6 +2670,7 @@ export interface operations {
                      *         "relatedCaseId": null,
                      *         "escalation": null,
                      *         "survey": null,
+                     *         "meetings": [],
                      *         "createdAt": "2026-11-30T17:00:00.000Z",
                      *         "updatedAt": "2026-11-30T17:00:00.000Z",
                      *         "version": 4,
@@ -2487,8 +2838,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM0E2DWRSMGYQM0JGV8",
-                     *       "number": "CW-Q18SYA",
+                     *       "id": "01M8PPCAM006QNVCXY22GZFP27",
+                     *       "number": "CW-1C4X0B",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "working",
@@ -2518,6 +2869,7 @@ export interface operations {
                      *       "relatedCaseId": null,
                      *       "escalation": null,
                      *       "survey": null,
+                     *       "meetings": [],
                      *       "createdAt": "2026-11-30T17:00:00.000Z",
                      *       "updatedAt": "2026-11-30T17:00:00.000Z",
                      *       "version": 5,
@@ -2696,8 +3048,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM0E2DWRSMGYQM0JGV8",
-                     *       "number": "CW-Q18SYA",
+                     *       "id": "01M8PPCAM006QNVCXY22GZFP27",
+                     *       "number": "CW-1C4X0B",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "working",
@@ -2730,6 +3082,7 @@ export interface operations {
                      *         "reason": "Black Friday orders are at stake."
                      *       },
                      *       "survey": null,
+                     *       "meetings": [],
                      *       "createdAt": "2026-11-30T17:00:00.000Z",
                      *       "updatedAt": "2026-11-30T17:00:00.000Z",
                      *       "version": 7,
@@ -2904,8 +3257,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "attachmentId": "01M8PPCAM0E2DWRSMGYQM0JGVN",
-                     *       "uploadUrl": "http://localhost:3000/_local/blobs/cases/01M8PPCAM0E2DWRSMGYQM0JGV8/01M8PPCAM0E2DWRSMGYQM0JGVN/webhook-log.txt?type=text%2Fplain&size=12&expires=1796058900&sig=tAZcjAEb_ykEjTW1tBdshygx2H_GW17DeyVeUXy1BXI",
+                     *       "attachmentId": "01M8PPCAM006QNVCXY22GZFP2M",
+                     *       "uploadUrl": "http://localhost:3000/_local/blobs/cases/01M8PPCAM006QNVCXY22GZFP27/01M8PPCAM006QNVCXY22GZFP2M/webhook-log.txt?type=text%2Fplain&size=12&expires=1796058900&sig=DSfAEFK77rN7kt-Zm9L_C6xAxjvT9CXX9w7EMGvot_4",
                      *       "expiresAt": "2026-11-30T17:15:00.000Z"
                      *     }
                      */
@@ -3043,11 +3396,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "attachmentId": "01M8PPCAM0E2DWRSMGYQM0JGVN",
+                     *       "attachmentId": "01M8PPCAM006QNVCXY22GZFP2M",
                      *       "fileName": "webhook-log.txt",
                      *       "contentType": "text/plain",
                      *       "size": 12,
-                     *       "url": "http://localhost:3000/_local/blobs/cases/01M8PPCAM0E2DWRSMGYQM0JGV8/01M8PPCAM0E2DWRSMGYQM0JGVN/webhook-log.txt?response-content-type=text%2Fplain&response-content-disposition=attachment%3B+filename%3D%22webhook-log.txt%22%3B+filename*%3DUTF-8%27%27webhook-log.txt&expires=1796058900&sig=9BLzO0Kd4vzhHjWLA2Qfz2I-KmIKHorh4YtO-Kg5xKk",
+                     *       "url": "http://localhost:3000/_local/blobs/cases/01M8PPCAM006QNVCXY22GZFP27/01M8PPCAM006QNVCXY22GZFP2M/webhook-log.txt?response-content-type=text%2Fplain&response-content-disposition=attachment%3B+filename%3D%22webhook-log.txt%22%3B+filename*%3DUTF-8%27%27webhook-log.txt&expires=1796058900&sig=t8diQDhBjLvH03pY4AzWYZ5uBEHq7OPjv_C8D0XLOuM",
                      *       "expiresAt": "2026-11-30T17:15:00.000Z"
                      *     }
                      */
@@ -3083,7 +3436,7 @@ export interface operations {
                      *       "type": "https://casewatch.dev/problems/not-found",
                      *       "title": "Not found",
                      *       "status": 404,
-                     *       "detail": "no attachment 01M8PPCAM0AAAAAAAAAAAAAAAA on case 01M8PPCAM0E2DWRSMGYQM0JGV8"
+                     *       "detail": "no attachment 01M8PPCAM0AAAAAAAAAAAAAAAA on case 01M8PPCAM006QNVCXY22GZFP27"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3145,7 +3498,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "submitted": true,
-                     *       "caseNumber": "CW-Q18SYA"
+                     *       "caseNumber": "CW-1C4X0B"
                      *     }
                      */
                     "application/json": components["schemas"]["SurveySubmitted"];
@@ -3287,7 +3640,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "caseNumber": "CW-E7SGG2",
+                     *       "caseNumber": "CW-WZ5QFC",
                      *       "subject": "Charged twice for my subscription",
                      *       "questions": [
                      *         {
@@ -3394,7 +3747,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "submitted": true,
-                     *       "caseNumber": "CW-E7SGG2"
+                     *       "caseNumber": "CW-WZ5QFC"
                      *     }
                      */
                     "application/json": components["schemas"]["SurveySubmitted"];
@@ -3502,6 +3855,1316 @@ export interface operations {
             };
         };
     };
+    proposeMeeting: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the case version the change is meant for (its `ETag`); if the case changed meanwhile nothing is written and the answer is 412. Without it, a change that races another is applied to the fresh case. */
+                "If-Match"?: components["parameters"]["ifMatch"];
+            };
+            path: {
+                /** @description the case id (a ULID) */
+                id: components["parameters"]["caseId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @example Walk through the webhook settings together */
+                    topic: string;
+                    join: {
+                        /**
+                         * Format: uri
+                         * @description the conference link; https only
+                         * @example https://meet.example.com/cw-5sadrt
+                         */
+                        url?: string;
+                        /** @description dial-in numbers and codes, as the requester should read them */
+                        dialIn?: string;
+                    };
+                    slots: {
+                        /**
+                         * @description ISO 8601 date-time with `Z` or an offset
+                         * @example 2026-12-08T18:00:00Z
+                         */
+                        start: string;
+                        durationMinutes: number;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description the proposed meeting and its case */
+            201: {
+                headers: {
+                    ETag: components["headers"]["etag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "meeting": {
+                     *         "id": "01M8PPCAM006QNVCXY22GZFP2P",
+                     *         "topic": "Walk through the webhook settings together",
+                     *         "join": {
+                     *           "url": "https://meet.example.com/cw-webhooks",
+                     *           "dialIn": "+1 555 0100, code 4711#"
+                     *         },
+                     *         "slots": [
+                     *           {
+                     *             "start": "2026-12-01T18:00:00.000Z",
+                     *             "durationMinutes": 30
+                     *           },
+                     *           {
+                     *             "start": "2026-12-02T22:00:00.000Z",
+                     *             "durationMinutes": 45
+                     *           }
+                     *         ],
+                     *         "status": "proposed",
+                     *         "scheduled": null,
+                     *         "sequence": 0,
+                     *         "organizer": "alice@support.example",
+                     *         "proposedAt": "2026-11-30T17:00:00.000Z",
+                     *         "scheduledAt": null,
+                     *         "remindedAt": null,
+                     *         "endedAt": null
+                     *       },
+                     *       "case": {
+                     *         "id": "01M8PPCAM006QNVCXY22GZFP27",
+                     *         "number": "CW-1C4X0B",
+                     *         "type": "seller",
+                     *         "channel": "api",
+                     *         "status": "working",
+                     *         "subject": "Webhooks not delivered since 08:00",
+                     *         "description": "Order webhooks stopped reaching our endpoint; live stores are missing orders.",
+                     *         "stepsToReproduce": null,
+                     *         "orderNumber": null,
+                     *         "billingDescriptor": null,
+                     *         "requester": {
+                     *           "email": "dana@acme.example",
+                     *           "sellerId": "acme"
+                     *         },
+                     *         "assignee": "alice@support.example",
+                     *         "severity": {
+                     *           "level": 1,
+                     *           "label": "High",
+                     *           "source": "agent",
+                     *           "suggested": {
+                     *             "level": 2,
+                     *             "reasons": [
+                     *               "severity: webhooks",
+                     *               "urgency: ongoing",
+                     *               "urgency: no acceptable workaround"
+                     *             ]
+                     *           }
+                     *         },
+                     *         "relatedCaseId": null,
+                     *         "escalation": {
+                     *           "requestedAt": "2026-11-30T17:00:00.000Z",
+                     *           "reason": "Black Friday orders are at stake."
+                     *         },
+                     *         "survey": null,
+                     *         "meetings": [
+                     *           {
+                     *             "id": "01M8PPCAM006QNVCXY22GZFP2P",
+                     *             "topic": "Walk through the webhook settings together",
+                     *             "join": {
+                     *               "url": "https://meet.example.com/cw-webhooks",
+                     *               "dialIn": "+1 555 0100, code 4711#"
+                     *             },
+                     *             "slots": [
+                     *               {
+                     *                 "start": "2026-12-01T18:00:00.000Z",
+                     *                 "durationMinutes": 30
+                     *               },
+                     *               {
+                     *                 "start": "2026-12-02T22:00:00.000Z",
+                     *                 "durationMinutes": 45
+                     *               }
+                     *             ],
+                     *             "status": "proposed",
+                     *             "scheduled": null,
+                     *             "sequence": 0,
+                     *             "organizer": "alice@support.example",
+                     *             "proposedAt": "2026-11-30T17:00:00.000Z",
+                     *             "scheduledAt": null,
+                     *             "remindedAt": null,
+                     *             "endedAt": null
+                     *           }
+                     *         ],
+                     *         "createdAt": "2026-11-30T17:00:00.000Z",
+                     *         "updatedAt": "2026-11-30T17:00:00.000Z",
+                     *         "version": 9,
+                     *         "sla": {
+                     *           "firstResponse": {
+                     *             "dueAt": "2026-11-30T21:00:00.000Z",
+                     *             "metAt": "2026-11-30T17:00:00.000Z",
+                     *             "atRiskAt": null,
+                     *             "breachedAt": null
+                     *           },
+                     *           "nextUpdate": {
+                     *             "dueAt": "2026-12-05T01:00:00.000Z",
+                     *             "metAt": "2026-11-30T17:00:00.000Z",
+                     *             "atRiskAt": null,
+                     *             "breachedAt": null,
+                     *             "paused": false
+                     *           },
+                     *           "autoCloseAt": null
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MeetingAnswer"];
+                };
+            };
+            /** @description an invalid body, or a slot outside support hours, in the past, too far ahead or proposed twice: each named (`slots.1`) with the reason */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "every slot must lie inside support hours (09:00–17:00 America/Los_Angeles on working days), in the future",
+                     *       "errors": [
+                     *         {
+                     *           "field": "slots.0",
+                     *           "message": "the slot starts outside support hours (a weekend, a holiday, or before opening or after closing)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no credential, or one that does not verify (a bearer token, or a case token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a requester proposing (only staff propose) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "only agents and leads propose meetings"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such case, or one the caller may not see (the answers are identical, so ids cannot be probed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the case refused the change (it is closed: closed is final), or it is changing so often right now that the change could not land — retry after `Retry-After` seconds */
+            409: {
+                headers: {
+                    /** @description seconds to wait before retrying, when waiting is the answer */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a stale `If-Match`: the case changed since the caller read it; nothing was written */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a body over 10 MiB, refused by API Gateway (a JSON body over 256 KiB is a 400) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description a fault of ours (logged): problem+json from casewatch, or API Gateway’s own body if a function crashed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    pickMeetingSlot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the case id (a ULID) */
+                id: components["parameters"]["caseId"];
+                /** @description the meeting id (a ULID) */
+                meetingId: components["parameters"]["meetingId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description ISO 8601 date-time with `Z` or an offset
+                     * @example 2026-12-08T18:00:00Z
+                     */
+                    start: string;
+                };
+            };
+        };
+        responses: {
+            /** @description the meeting and its case */
+            200: {
+                headers: {
+                    ETag: components["headers"]["etag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "meeting": {
+                     *         "id": "01M8PPCAM006QNVCXY22GZFP2W",
+                     *         "topic": "Check the fix on your staging store",
+                     *         "join": {
+                     *           "url": "https://meet.example.com/cw-webhooks",
+                     *           "dialIn": "+1 555 0100, code 4711#"
+                     *         },
+                     *         "slots": [
+                     *           {
+                     *             "start": "2026-12-02T22:00:00.000Z",
+                     *             "durationMinutes": 45
+                     *           }
+                     *         ],
+                     *         "status": "scheduled",
+                     *         "scheduled": {
+                     *           "start": "2026-12-02T22:00:00.000Z",
+                     *           "durationMinutes": 45
+                     *         },
+                     *         "sequence": 0,
+                     *         "organizer": "alice@support.example",
+                     *         "proposedAt": "2026-11-30T17:00:00.000Z",
+                     *         "scheduledAt": "2026-11-30T17:00:00.000Z",
+                     *         "remindedAt": null,
+                     *         "endedAt": null
+                     *       },
+                     *       "case": {
+                     *         "id": "01M8PPCAM006QNVCXY22GZFP27",
+                     *         "number": "CW-1C4X0B",
+                     *         "type": "seller",
+                     *         "channel": "api",
+                     *         "status": "working",
+                     *         "subject": "Webhooks not delivered since 08:00",
+                     *         "description": "Order webhooks stopped reaching our endpoint; live stores are missing orders.",
+                     *         "stepsToReproduce": null,
+                     *         "orderNumber": null,
+                     *         "billingDescriptor": null,
+                     *         "requester": {
+                     *           "email": "dana@acme.example",
+                     *           "sellerId": "acme"
+                     *         },
+                     *         "assignee": "alice@support.example",
+                     *         "severity": {
+                     *           "level": 1,
+                     *           "label": "High",
+                     *           "source": "agent",
+                     *           "suggested": {
+                     *             "level": 2,
+                     *             "reasons": [
+                     *               "severity: webhooks",
+                     *               "urgency: ongoing",
+                     *               "urgency: no acceptable workaround"
+                     *             ]
+                     *           }
+                     *         },
+                     *         "relatedCaseId": null,
+                     *         "escalation": {
+                     *           "requestedAt": "2026-11-30T17:00:00.000Z",
+                     *           "reason": "Black Friday orders are at stake."
+                     *         },
+                     *         "survey": null,
+                     *         "meetings": [
+                     *           {
+                     *             "id": "01M8PPCAM006QNVCXY22GZFP2P",
+                     *             "topic": "Walk through the webhook settings together",
+                     *             "join": {
+                     *               "url": "https://meet.example.com/cw-webhooks",
+                     *               "dialIn": "+1 555 0100, code 4711#"
+                     *             },
+                     *             "slots": [
+                     *               {
+                     *                 "start": "2026-12-01T18:00:00.000Z",
+                     *                 "durationMinutes": 30
+                     *               },
+                     *               {
+                     *                 "start": "2026-12-02T22:00:00.000Z",
+                     *                 "durationMinutes": 45
+                     *               }
+                     *             ],
+                     *             "status": "scheduled",
+                     *             "scheduled": {
+                     *               "start": "2026-12-01T19:00:00.000Z",
+                     *               "durationMinutes": 30
+                     *             },
+                     *             "sequence": 1,
+                     *             "organizer": "alice@support.example",
+                     *             "proposedAt": "2026-11-30T17:00:00.000Z",
+                     *             "scheduledAt": "2026-11-30T17:00:00.000Z",
+                     *             "remindedAt": null,
+                     *             "endedAt": null
+                     *           },
+                     *           {
+                     *             "id": "01M8PPCAM006QNVCXY22GZFP2W",
+                     *             "topic": "Check the fix on your staging store",
+                     *             "join": {
+                     *               "url": "https://meet.example.com/cw-webhooks",
+                     *               "dialIn": "+1 555 0100, code 4711#"
+                     *             },
+                     *             "slots": [
+                     *               {
+                     *                 "start": "2026-12-02T22:00:00.000Z",
+                     *                 "durationMinutes": 45
+                     *               }
+                     *             ],
+                     *             "status": "scheduled",
+                     *             "scheduled": {
+                     *               "start": "2026-12-02T22:00:00.000Z",
+                     *               "durationMinutes": 45
+                     *             },
+                     *             "sequence": 0,
+                     *             "organizer": "alice@support.example",
+                     *             "proposedAt": "2026-11-30T17:00:00.000Z",
+                     *             "scheduledAt": "2026-11-30T17:00:00.000Z",
+                     *             "remindedAt": null,
+                     *             "endedAt": null
+                     *           }
+                     *         ],
+                     *         "createdAt": "2026-11-30T17:00:00.000Z",
+                     *         "updatedAt": "2026-11-30T17:00:00.000Z",
+                     *         "version": 13,
+                     *         "sla": {
+                     *           "firstResponse": {
+                     *             "dueAt": "2026-11-30T21:00:00.000Z",
+                     *             "metAt": "2026-11-30T17:00:00.000Z",
+                     *             "atRiskAt": null,
+                     *             "breachedAt": null
+                     *           },
+                     *           "nextUpdate": {
+                     *             "dueAt": "2026-12-05T01:00:00.000Z",
+                     *             "metAt": "2026-11-30T17:00:00.000Z",
+                     *             "atRiskAt": null,
+                     *             "breachedAt": null,
+                     *             "paused": false
+                     *           },
+                     *           "autoCloseAt": null
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MeetingAnswer"];
+                };
+            };
+            /** @description an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "the body is not valid",
+                     *       "errors": [
+                     *         {
+                     *           "field": "start",
+                     *           "message": "Invalid input: expected string, received undefined"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no credential, or one that does not verify (a bearer token, or a case token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the token belongs to no casewatch group */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such case or meeting, or a case the caller may not see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the slot has started or is not one proposed, another slot is already picked, or the proposal was cancelled or expired */
+            409: {
+                headers: {
+                    /** @description seconds to wait before retrying, when waiting is the answer */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "a slot is already picked; reschedule the meeting to move it"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a body over 10 MiB, refused by API Gateway (a JSON body over 256 KiB is a 400) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description a fault of ours (logged): problem+json from casewatch, or API Gateway’s own body if a function crashed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    rescheduleMeeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the case id (a ULID) */
+                id: components["parameters"]["caseId"];
+                /** @description the meeting id (a ULID) */
+                meetingId: components["parameters"]["meetingId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description ISO 8601 date-time with `Z` or an offset
+                     * @example 2026-12-08T18:00:00Z
+                     */
+                    start: string;
+                    durationMinutes: number;
+                };
+            };
+        };
+        responses: {
+            /** @description the meeting and its case */
+            200: {
+                headers: {
+                    ETag: components["headers"]["etag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "meeting": {
+                     *         "id": "01M8PPCAM006QNVCXY22GZFP2P",
+                     *         "topic": "Walk through the webhook settings together",
+                     *         "join": {
+                     *           "url": "https://meet.example.com/cw-webhooks",
+                     *           "dialIn": "+1 555 0100, code 4711#"
+                     *         },
+                     *         "slots": [
+                     *           {
+                     *             "start": "2026-12-01T18:00:00.000Z",
+                     *             "durationMinutes": 30
+                     *           },
+                     *           {
+                     *             "start": "2026-12-02T22:00:00.000Z",
+                     *             "durationMinutes": 45
+                     *           }
+                     *         ],
+                     *         "status": "scheduled",
+                     *         "scheduled": {
+                     *           "start": "2026-12-01T19:00:00.000Z",
+                     *           "durationMinutes": 30
+                     *         },
+                     *         "sequence": 1,
+                     *         "organizer": "alice@support.example",
+                     *         "proposedAt": "2026-11-30T17:00:00.000Z",
+                     *         "scheduledAt": "2026-11-30T17:00:00.000Z",
+                     *         "remindedAt": null,
+                     *         "endedAt": null
+                     *       },
+                     *       "case": {
+                     *         "id": "01M8PPCAM006QNVCXY22GZFP27",
+                     *         "number": "CW-1C4X0B",
+                     *         "type": "seller",
+                     *         "channel": "api",
+                     *         "status": "working",
+                     *         "subject": "Webhooks not delivered since 08:00",
+                     *         "description": "Order webhooks stopped reaching our endpoint; live stores are missing orders.",
+                     *         "stepsToReproduce": null,
+                     *         "orderNumber": null,
+                     *         "billingDescriptor": null,
+                     *         "requester": {
+                     *           "email": "dana@acme.example",
+                     *           "sellerId": "acme"
+                     *         },
+                     *         "assignee": "alice@support.example",
+                     *         "severity": {
+                     *           "level": 1,
+                     *           "label": "High",
+                     *           "source": "agent",
+                     *           "suggested": {
+                     *             "level": 2,
+                     *             "reasons": [
+                     *               "severity: webhooks",
+                     *               "urgency: ongoing",
+                     *               "urgency: no acceptable workaround"
+                     *             ]
+                     *           }
+                     *         },
+                     *         "relatedCaseId": null,
+                     *         "escalation": {
+                     *           "requestedAt": "2026-11-30T17:00:00.000Z",
+                     *           "reason": "Black Friday orders are at stake."
+                     *         },
+                     *         "survey": null,
+                     *         "meetings": [
+                     *           {
+                     *             "id": "01M8PPCAM006QNVCXY22GZFP2P",
+                     *             "topic": "Walk through the webhook settings together",
+                     *             "join": {
+                     *               "url": "https://meet.example.com/cw-webhooks",
+                     *               "dialIn": "+1 555 0100, code 4711#"
+                     *             },
+                     *             "slots": [
+                     *               {
+                     *                 "start": "2026-12-01T18:00:00.000Z",
+                     *                 "durationMinutes": 30
+                     *               },
+                     *               {
+                     *                 "start": "2026-12-02T22:00:00.000Z",
+                     *                 "durationMinutes": 45
+                     *               }
+                     *             ],
+                     *             "status": "scheduled",
+                     *             "scheduled": {
+                     *               "start": "2026-12-01T19:00:00.000Z",
+                     *               "durationMinutes": 30
+                     *             },
+                     *             "sequence": 1,
+                     *             "organizer": "alice@support.example",
+                     *             "proposedAt": "2026-11-30T17:00:00.000Z",
+                     *             "scheduledAt": "2026-11-30T17:00:00.000Z",
+                     *             "remindedAt": null,
+                     *             "endedAt": null
+                     *           }
+                     *         ],
+                     *         "createdAt": "2026-11-30T17:00:00.000Z",
+                     *         "updatedAt": "2026-11-30T17:00:00.000Z",
+                     *         "version": 11,
+                     *         "sla": {
+                     *           "firstResponse": {
+                     *             "dueAt": "2026-11-30T21:00:00.000Z",
+                     *             "metAt": "2026-11-30T17:00:00.000Z",
+                     *             "atRiskAt": null,
+                     *             "breachedAt": null
+                     *           },
+                     *           "nextUpdate": {
+                     *             "dueAt": "2026-12-05T01:00:00.000Z",
+                     *             "metAt": "2026-11-30T17:00:00.000Z",
+                     *             "atRiskAt": null,
+                     *             "breachedAt": null,
+                     *             "paused": false
+                     *           },
+                     *           "autoCloseAt": null
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MeetingAnswer"];
+                };
+            };
+            /** @description an invalid body, or a time outside support hours or in the past */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "the new time runs past closing time; support hours are 09:00–17:00 America/Los_Angeles on working days",
+                     *       "errors": [
+                     *         {
+                     *           "field": "start",
+                     *           "message": "the new time runs past closing time"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no credential, or one that does not verify (a bearer token, or a case token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the token belongs to no casewatch group */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such case or meeting, or a case the caller may not see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no slot is picked yet, it is at that time already, or the meeting was cancelled */
+            409: {
+                headers: {
+                    /** @description seconds to wait before retrying, when waiting is the answer */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "the meeting is at that time already"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a body over 10 MiB, refused by API Gateway (a JSON body over 256 KiB is a 400) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description a fault of ours (logged): problem+json from casewatch, or API Gateway’s own body if a function crashed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    cancelMeeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the case id (a ULID) */
+                id: components["parameters"]["caseId"];
+                /** @description the meeting id (a ULID) */
+                meetingId: components["parameters"]["meetingId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description the meeting and its case */
+            200: {
+                headers: {
+                    ETag: components["headers"]["etag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "meeting": {
+                     *         "id": "01M8PPCAM006QNVCXY22GZFP2W",
+                     *         "topic": "Check the fix on your staging store",
+                     *         "join": {
+                     *           "url": "https://meet.example.com/cw-webhooks",
+                     *           "dialIn": "+1 555 0100, code 4711#"
+                     *         },
+                     *         "slots": [
+                     *           {
+                     *             "start": "2026-12-02T22:00:00.000Z",
+                     *             "durationMinutes": 45
+                     *           }
+                     *         ],
+                     *         "status": "cancelled",
+                     *         "scheduled": {
+                     *           "start": "2026-12-02T22:00:00.000Z",
+                     *           "durationMinutes": 45
+                     *         },
+                     *         "sequence": 1,
+                     *         "organizer": "alice@support.example",
+                     *         "proposedAt": "2026-11-30T17:00:00.000Z",
+                     *         "scheduledAt": "2026-11-30T17:00:00.000Z",
+                     *         "remindedAt": null,
+                     *         "endedAt": "2026-11-30T17:00:00.000Z"
+                     *       },
+                     *       "case": {
+                     *         "id": "01M8PPCAM006QNVCXY22GZFP27",
+                     *         "number": "CW-1C4X0B",
+                     *         "type": "seller",
+                     *         "channel": "api",
+                     *         "status": "working",
+                     *         "subject": "Webhooks not delivered since 08:00",
+                     *         "description": "Order webhooks stopped reaching our endpoint; live stores are missing orders.",
+                     *         "stepsToReproduce": null,
+                     *         "orderNumber": null,
+                     *         "billingDescriptor": null,
+                     *         "requester": {
+                     *           "email": "dana@acme.example",
+                     *           "sellerId": "acme"
+                     *         },
+                     *         "assignee": "alice@support.example",
+                     *         "severity": {
+                     *           "level": 1,
+                     *           "label": "High",
+                     *           "source": "agent",
+                     *           "suggested": {
+                     *             "level": 2,
+                     *             "reasons": [
+                     *               "severity: webhooks",
+                     *               "urgency: ongoing",
+                     *               "urgency: no acceptable workaround"
+                     *             ]
+                     *           }
+                     *         },
+                     *         "relatedCaseId": null,
+                     *         "escalation": {
+                     *           "requestedAt": "2026-11-30T17:00:00.000Z",
+                     *           "reason": "Black Friday orders are at stake."
+                     *         },
+                     *         "survey": null,
+                     *         "meetings": [
+                     *           {
+                     *             "id": "01M8PPCAM006QNVCXY22GZFP2P",
+                     *             "topic": "Walk through the webhook settings together",
+                     *             "join": {
+                     *               "url": "https://meet.example.com/cw-webhooks",
+                     *               "dialIn": "+1 555 0100, code 4711#"
+                     *             },
+                     *             "slots": [
+                     *               {
+                     *                 "start": "2026-12-01T18:00:00.000Z",
+                     *                 "durationMinutes": 30
+                     *               },
+                     *               {
+                     *                 "start": "2026-12-02T22:00:00.000Z",
+                     *                 "durationMinutes": 45
+                     *               }
+                     *             ],
+                     *             "status": "scheduled",
+                     *             "scheduled": {
+                     *               "start": "2026-12-01T19:00:00.000Z",
+                     *               "durationMinutes": 30
+                     *             },
+                     *             "sequence": 1,
+                     *             "organizer": "alice@support.example",
+                     *             "proposedAt": "2026-11-30T17:00:00.000Z",
+                     *             "scheduledAt": "2026-11-30T17:00:00.000Z",
+                     *             "remindedAt": null,
+                     *             "endedAt": null
+                     *           },
+                     *           {
+                     *             "id": "01M8PPCAM006QNVCXY22GZFP2W",
+                     *             "topic": "Check the fix on your staging store",
+                     *             "join": {
+                     *               "url": "https://meet.example.com/cw-webhooks",
+                     *               "dialIn": "+1 555 0100, code 4711#"
+                     *             },
+                     *             "slots": [
+                     *               {
+                     *                 "start": "2026-12-02T22:00:00.000Z",
+                     *                 "durationMinutes": 45
+                     *               }
+                     *             ],
+                     *             "status": "cancelled",
+                     *             "scheduled": {
+                     *               "start": "2026-12-02T22:00:00.000Z",
+                     *               "durationMinutes": 45
+                     *             },
+                     *             "sequence": 1,
+                     *             "organizer": "alice@support.example",
+                     *             "proposedAt": "2026-11-30T17:00:00.000Z",
+                     *             "scheduledAt": "2026-11-30T17:00:00.000Z",
+                     *             "remindedAt": null,
+                     *             "endedAt": "2026-11-30T17:00:00.000Z"
+                     *           }
+                     *         ],
+                     *         "createdAt": "2026-11-30T17:00:00.000Z",
+                     *         "updatedAt": "2026-11-30T17:00:00.000Z",
+                     *         "version": 14,
+                     *         "sla": {
+                     *           "firstResponse": {
+                     *             "dueAt": "2026-11-30T21:00:00.000Z",
+                     *             "metAt": "2026-11-30T17:00:00.000Z",
+                     *             "atRiskAt": null,
+                     *             "breachedAt": null
+                     *           },
+                     *           "nextUpdate": {
+                     *             "dueAt": "2026-12-05T01:00:00.000Z",
+                     *             "metAt": "2026-11-30T17:00:00.000Z",
+                     *             "atRiskAt": null,
+                     *             "breachedAt": null,
+                     *             "paused": false
+                     *           },
+                     *           "autoCloseAt": null
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MeetingAnswer"];
+                };
+            };
+            /** @description an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "the body is not valid",
+                     *       "errors": [
+                     *         {
+                     *           "field": "reason",
+                     *           "message": "must not be empty"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no credential, or one that does not verify (a bearer token, or a case token) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the token belongs to no casewatch group */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such case or meeting, or a case the caller may not see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the meeting was already cancelled, or the proposal expired */
+            409: {
+                headers: {
+                    /** @description seconds to wait before retrying, when waiting is the answer */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "this meeting was cancelled"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a body over 10 MiB, refused by API Gateway (a JSON body over 256 KiB is a 400) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description a fault of ours (logged): problem+json from casewatch, or API Gateway’s own body if a function crashed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    readMeetingByLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the token of the mailed meeting link: the only credential this route reads */
+                token: components["parameters"]["meetingToken"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the meeting */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "caseNumber": "CW-1C4X0B",
+                     *       "topic": "Walk through the webhook settings together",
+                     *       "status": "proposed",
+                     *       "organizer": "alice@support.example",
+                     *       "slots": [
+                     *         {
+                     *           "start": "2026-12-01T18:00:00.000Z",
+                     *           "end": "2026-12-01T18:30:00.000Z",
+                     *           "durationMinutes": 30,
+                     *           "open": true
+                     *         },
+                     *         {
+                     *           "start": "2026-12-02T22:00:00.000Z",
+                     *           "end": "2026-12-02T22:45:00.000Z",
+                     *           "durationMinutes": 45,
+                     *           "open": true
+                     *         }
+                     *       ],
+                     *       "scheduled": null,
+                     *       "join": {
+                     *         "url": "https://meet.example.com/cw-webhooks",
+                     *         "dialIn": "+1 555 0100, code 4711#"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MeetingLinkView"];
+                };
+            };
+            /** @description a link casewatch never sent, or one that expired (90 days) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "no meeting at this link; it may have been withdrawn"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a body over 10 MiB, refused by API Gateway (a JSON body over 256 KiB is a 400) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description a fault of ours (logged): problem+json from casewatch, or API Gateway’s own body if a function crashed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    pickByLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the token of the mailed meeting link: the only credential this route reads */
+                token: components["parameters"]["meetingToken"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description ISO 8601 date-time with `Z` or an offset
+                     * @example 2026-12-08T18:00:00Z
+                     */
+                    start: string;
+                };
+            };
+        };
+        responses: {
+            /** @description the meeting */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "caseNumber": "CW-1C4X0B",
+                     *       "topic": "Walk through the webhook settings together",
+                     *       "status": "scheduled",
+                     *       "organizer": "alice@support.example",
+                     *       "slots": [
+                     *         {
+                     *           "start": "2026-12-01T18:00:00.000Z",
+                     *           "end": "2026-12-01T18:30:00.000Z",
+                     *           "durationMinutes": 30,
+                     *           "open": false
+                     *         },
+                     *         {
+                     *           "start": "2026-12-02T22:00:00.000Z",
+                     *           "end": "2026-12-02T22:45:00.000Z",
+                     *           "durationMinutes": 45,
+                     *           "open": false
+                     *         }
+                     *       ],
+                     *       "scheduled": {
+                     *         "start": "2026-12-01T18:00:00.000Z",
+                     *         "end": "2026-12-01T18:30:00.000Z",
+                     *         "durationMinutes": 30
+                     *       },
+                     *       "join": {
+                     *         "url": "https://meet.example.com/cw-webhooks",
+                     *         "dialIn": "+1 555 0100, code 4711#"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MeetingLinkView"];
+                };
+            };
+            /** @description an invalid body */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "the body is not valid",
+                     *       "errors": [
+                     *         {
+                     *           "field": "start",
+                     *           "message": "must be an ISO 8601 date-time with Z or an offset"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a link casewatch never sent, or one that expired */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the slot has started or is not one proposed, another slot is already picked, or the proposal was cancelled or expired */
+            409: {
+                headers: {
+                    /** @description seconds to wait before retrying, when waiting is the answer */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "that time is not one of the slots proposed"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a body over 10 MiB, refused by API Gateway (a JSON body over 256 KiB is a 400) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description a fault of ours (logged): problem+json from casewatch, or API Gateway’s own body if a function crashed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
     setSeverity: {
         parameters: {
             query?: never;
@@ -3546,8 +5209,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM0E2DWRSMGYQM0JGV8",
-                     *       "number": "CW-Q18SYA",
+                     *       "id": "01M8PPCAM006QNVCXY22GZFP27",
+                     *       "number": "CW-1C4X0B",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "open",
@@ -3577,6 +5240,7 @@ export interface operations {
                      *       "relatedCaseId": null,
                      *       "escalation": null,
                      *       "survey": null,
+                     *       "meetings": [],
                      *       "createdAt": "2026-11-30T17:00:00.000Z",
                      *       "updatedAt": "2026-11-30T17:00:00.000Z",
                      *       "version": 3,
@@ -3747,8 +5411,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM0E2DWRSMGYQM0JGV8",
-                     *       "number": "CW-Q18SYA",
+                     *       "id": "01M8PPCAM006QNVCXY22GZFP27",
+                     *       "number": "CW-1C4X0B",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "open",
@@ -3778,6 +5442,7 @@ export interface operations {
                      *       "relatedCaseId": null,
                      *       "escalation": null,
                      *       "survey": null,
+                     *       "meetings": [],
                      *       "createdAt": "2026-11-30T17:00:00.000Z",
                      *       "updatedAt": "2026-11-30T17:00:00.000Z",
                      *       "version": 2,
@@ -3938,8 +5603,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM0E2DWRSMGYQM0JGV8",
-                     *       "number": "CW-Q18SYA",
+                     *       "id": "01M8PPCAM006QNVCXY22GZFP27",
+                     *       "number": "CW-1C4X0B",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "working",
@@ -3969,6 +5634,7 @@ export interface operations {
                      *       "relatedCaseId": null,
                      *       "escalation": null,
                      *       "survey": null,
+                     *       "meetings": [],
                      *       "createdAt": "2026-11-30T17:00:00.000Z",
                      *       "updatedAt": "2026-11-30T17:00:00.000Z",
                      *       "version": 6,

@@ -27,6 +27,19 @@ const compiled = ROUTES.map((route) => ({
 }));
 
 type Json = Record<string, unknown>;
+
+/** The first link of this shape in the local SES inbox, waiting (boundedly) for the stream to mail it. */
+async function mailedLink(pattern: RegExp): Promise<string> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const inbox = (await (await fetch(`${runtime.sesUrl}/store`)).json()) as {
+      emails: { body: { text?: string } }[];
+    };
+    const link = inbox.emails.map((m) => pattern.exec(m.body.text ?? '')?.[1]).find(Boolean);
+    if (link) return link;
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+  throw new Error(`no mailed link matching ${pattern}`);
+}
 interface Options {
   token?: string;
   caseToken?: string;
@@ -170,6 +183,63 @@ try {
   await call('GET', `/cases/${id}/events?limit=3`, { token: seller });
   await call('GET', `/cases/${id}/events?limit=0`, { token: seller });
 
+  // A meeting: the agent proposes two slots (a Saturday is refused), the seller picks by the mailed
+  // link and moves it; a second proposal is picked in the portal, then cancelled.
+  const slots = [
+    { start: '2026-12-01T10:00:00-08:00', durationMinutes: 30 },
+    { start: '2026-12-02T14:00:00-08:00', durationMinutes: 45 },
+  ];
+  const join = { url: 'https://meet.example.com/cw-webhooks', dialIn: '+1 555 0100, code 4711#' };
+  const topic = 'Walk through the webhook settings together';
+  const { body: proposed } = await call('POST', `/cases/${id}/meetings`, {
+    token: agent,
+    body: { topic, join, slots },
+  });
+  await call('POST', `/cases/${id}/meetings`, {
+    token: agent,
+    body: { topic, join, slots: [{ start: '2026-12-05T10:00:00-08:00', durationMinutes: 30 }] },
+  });
+  await call('POST', `/cases/${id}/meetings`, { token: seller, body: { topic, join, slots } });
+  const meetingId = (proposed.meeting as Json).id as string;
+  const meetingLink = await mailedLink(/\/meeting#token=([\w.-]+)/);
+  await call('GET', `/meetings/${meetingLink}`);
+  await call('POST', `/meetings/${meetingLink}`, { body: { start: '2026-12-03T18:00:00Z' } });
+  await call('POST', `/meetings/${meetingLink}`, { body: { start: slots[0]?.start } });
+  await call('POST', `/meetings/${meetingLink}`, { body: { start: 'tomorrow' } });
+  await call('GET', '/meetings/not.a.link');
+  await call('POST', `/cases/${id}/meetings/${meetingId}/reschedule`, {
+    token: seller,
+    body: { start: '2026-12-01T11:00:00-08:00', durationMinutes: 30 },
+  });
+  await call('POST', `/cases/${id}/meetings/${meetingId}/reschedule`, {
+    token: seller,
+    body: { start: '2026-12-01T16:45:00-08:00', durationMinutes: 30 },
+  });
+  await call('POST', `/cases/${id}/meetings/${meetingId}/reschedule`, {
+    token: seller,
+    body: { start: '2026-12-01T11:00:00-08:00', durationMinutes: 30 },
+  });
+  const { body: second } = await call('POST', `/cases/${id}/meetings`, {
+    token: agent,
+    body: { topic: 'Check the fix on your staging store', join, slots: [slots[1]] },
+  });
+  const secondId = (second.meeting as Json).id as string;
+  await call('POST', `/cases/${id}/meetings/${secondId}/pick`, {
+    token: seller,
+    body: { start: slots[1]?.start },
+  });
+  await call('POST', `/cases/${id}/meetings/${secondId}/pick`, {
+    token: seller,
+    body: { start: slots[0]?.start },
+  });
+  await call('POST', `/cases/${id}/meetings/${secondId}/pick`, { token: seller, body: {} });
+  await call('POST', `/cases/${id}/meetings/${secondId}/cancel`, {
+    token: seller,
+    body: { reason: 'Solved by mail in the meantime' },
+  });
+  await call('POST', `/cases/${id}/meetings/${secondId}/cancel`, { token: agent, body: {} });
+  await call('POST', `/cases/${id}/meetings/${secondId}/cancel`, { token: agent, body: { reason: '' } });
+
   // The buyer's case closes; the survey; a message on the closed case opens a follow-up.
   await call('POST', `/cases/${buyerCase.id}/status`, { token: agent, body: { status: 'closed' } });
   await call('POST', `/cases/${buyerCase.id}/status`, { token: agent, body: { status: 'open' } });
@@ -182,12 +252,7 @@ try {
     caseToken: buyer,
     body: { body: 'It happened again.' },
   });
-  const inbox = (await (await fetch(`${runtime.sesUrl}/store`)).json()) as {
-    emails: { body: { text?: string } }[];
-  };
-  const link = inbox.emails
-    .map((m) => /\/survey#token=([\w.-]+)/.exec(m.body.text ?? '')?.[1])
-    .find(Boolean) as string;
+  const link = await mailedLink(/\/survey#token=([\w.-]+)/);
   await call('GET', `/surveys/${link}`);
   await call('POST', `/surveys/${link}`, { body: { ratings: { overall: 6 } } });
   await call('POST', `/surveys/${link}`, {

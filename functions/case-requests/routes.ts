@@ -2,6 +2,16 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { attachmentDownload, requestAttachmentUpload } from '../../shared/app/attachments.ts';
 import { toCaseView } from '../../shared/app/case-view.ts';
 import { changeStatus } from '../../shared/app/change-status.ts';
+import {
+  cancelMeeting,
+  type MeetingChange,
+  noMeeting,
+  pickByLink,
+  pickMeetingSlot,
+  proposeMeeting,
+  readMeetingByLink,
+  rescheduleMeeting,
+} from '../../shared/app/meetings.ts';
 import { postMessage } from '../../shared/app/post-message.ts';
 import { requestEscalation } from '../../shared/app/requester-actions.ts';
 import { answerCaseSurvey, noSurvey, readSurvey, submitSurvey } from '../../shared/app/survey.ts';
@@ -13,13 +23,19 @@ import {
   channelOf,
   ifMatchVersion,
   jsonBody,
+  meetingIdParam,
   prefersHtml,
 } from '../../shared/http/request.ts';
 import {
   AttachmentSchema,
+  CancelMeetingSchema,
   ChangeStatusSchema,
   EscalationSchema,
+  MeetingTokenSchema,
+  PickSlotSchema,
   PostMessageSchema,
+  ProposeMeetingSchema,
+  RescheduleMeetingSchema,
   SurveyAnswerSchema,
   SurveyTokenSchema,
 } from '../../shared/http/schemas.ts';
@@ -35,7 +51,8 @@ import type { BlobStore } from '../../shared/ports/blob-store.ts';
 
 /**
  * What requesters and staff both do on a case: write, close or move it, escalate, attach and fetch files;
- * answer its survey (by the mailed link, or in the portal).
+ * answer its survey (by the mailed link, or in the portal); meet (staff propose, the requester picks by
+ * the mailed link or in the portal, either side moves or cancels).
  */
 export type RequestDeps = ApiDeps & { blobs: BlobStore };
 
@@ -45,6 +62,20 @@ function surveyTokenParam(event: APIGatewayProxyEventV2): string {
   if (!token.success) throw noSurvey();
   return token.data;
 }
+
+/** The meeting link's token; a malformed one is a link casewatch never sent, so a 404. */
+function meetingTokenParam(event: APIGatewayProxyEventV2): string {
+  const token = MeetingTokenSchema.safeParse(event.pathParameters?.token ?? '');
+  if (!token.success) throw noMeeting();
+  return token.data;
+}
+
+const meetingAnswer = (status: 200 | 201, change: MeetingChange, deps: RequestDeps) =>
+  json(
+    status,
+    { meeting: change.meeting, case: toCaseView(change.case, deps.policy) },
+    { etag: `"${change.case.version}"` },
+  );
 
 export const requestRoutes: Record<string, Route<RequestDeps>> = {
   'POST /cases/{id}/messages': async ({ event, actor, deps }) => {
@@ -119,5 +150,44 @@ export const requestRoutes: Record<string, Route<RequestDeps>> = {
     const token = surveyTokenParam(event);
     const answer = jsonBody(event, SurveyAnswerSchema);
     return json(201, await submitSurvey(deps, token, answer), SURVEY_LINK_HEADERS);
+  },
+  'POST /cases/{id}/meetings': async ({ event, actor, deps }) => {
+    const id = caseIdParam(event);
+    const input = jsonBody(event, ProposeMeetingSchema);
+    const join = { url: input.join.url ?? null, dialIn: input.join.dialIn ?? null };
+    const change = await proposeMeeting(deps, actor, id, { ...input, join }, ifMatchVersion(event));
+    return meetingAnswer(201, change, deps);
+  },
+  'POST /cases/{id}/meetings/{meetingId}/pick': async ({ event, actor, deps }) => {
+    const { start } = jsonBody(event, PickSlotSchema);
+    return meetingAnswer(
+      200,
+      await pickMeetingSlot(deps, actor, caseIdParam(event), meetingIdParam(event), start),
+      deps,
+    );
+  },
+  'POST /cases/{id}/meetings/{meetingId}/reschedule': async ({ event, actor, deps }) => {
+    const slot = jsonBody(event, RescheduleMeetingSchema);
+    return meetingAnswer(
+      200,
+      await rescheduleMeeting(deps, actor, caseIdParam(event), meetingIdParam(event), slot),
+      deps,
+    );
+  },
+  'POST /cases/{id}/meetings/{meetingId}/cancel': async ({ event, actor, deps }) => {
+    const { reason } = jsonBody(event, CancelMeetingSchema);
+    return meetingAnswer(
+      200,
+      await cancelMeeting(deps, actor, caseIdParam(event), meetingIdParam(event), reason ?? null),
+      deps,
+    );
+  },
+  // A meeting link is a credential like a survey link: answered with the same no-store, no-referrer headers.
+  'GET /meetings/{token}': async ({ event, deps }) =>
+    json(200, await readMeetingByLink(deps, meetingTokenParam(event)), SURVEY_LINK_HEADERS),
+  'POST /meetings/{token}': async ({ event, deps }) => {
+    const token = meetingTokenParam(event);
+    const { start } = jsonBody(event, PickSlotSchema);
+    return json(200, await pickByLink(deps, token, start), SURVEY_LINK_HEADERS);
   },
 };

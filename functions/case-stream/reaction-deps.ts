@@ -43,6 +43,7 @@ export function createReactionDeps(wiring: ReactionWiring): ReactionDeps {
   return {
     ...core,
     surveyTokens: tokens.surveyTokens,
+    meetingLinks: tokens.meetingLinks,
     once,
     correspondents: wiring.correspondents,
     scheduler: wiring.scheduler,
@@ -57,6 +58,7 @@ export function createReactionDeps(wiring: ReactionWiring): ReactionDeps {
       messageIdKey: deriveKey(secret, 'message-id'),
       leads: wiring.leads,
       surveyUrl: links.surveyUrl,
+      meetingUrl: links.meetingUrl,
       caseUrl: links.caseUrl,
       screen: (mail, now) =>
         screenMail(

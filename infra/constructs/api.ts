@@ -211,7 +211,7 @@ export class CasewatchApi extends Construct {
   ): CasewatchFunction {
     const fn = new CasewatchFunction(this, constructId(group), {
       entry: ROUTE_GROUP_ENTRIES[group],
-      description: `casewatch ${group}: ${routes.map((r) => r.routeKey).join(', ')}`,
+      description: routesInBrief(group, routes),
       environment: {
         TABLE_NAME: props.table.tableName,
         CASEWATCH_SECRET_ARN: props.signingSecret.secretArn,
@@ -329,4 +329,20 @@ export class CasewatchApi extends Construct {
       ],
     );
   }
+}
+
+/**
+ * A function's description (Lambda allows 256 characters): what its routes act on, e.g. `casewatch
+ * case-requests: messages, status, …, meetings (17 routes)` — the route keys themselves outgrew it.
+ */
+export function routesInBrief(group: RouteGroup, routes: readonly RouteDefinition[]): string {
+  const topics = [
+    ...new Set(
+      routes.map((r) => {
+        const [first, second, third] = r.path.split('/').filter(Boolean);
+        return first === 'cases' && second && third ? third : (first ?? '/');
+      }),
+    ),
+  ];
+  return `casewatch ${group}: ${topics.join(', ')} (${routes.length} routes)`.slice(0, 256);
 }

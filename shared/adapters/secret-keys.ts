@@ -6,7 +6,7 @@ import { createHmac } from 'node:crypto';
  */
 export function deriveKey(
   secret: string | Uint8Array,
-  purpose: 'case-token' | 'cursor' | 'survey' | 'reply-address' | 'message-id' | 'local-blob-url',
+  purpose: 'case-token' | 'cursor' | 'survey' | 'meeting' | 'reply-address' | 'message-id' | 'local-blob-url',
 ): Uint8Array {
   return new Uint8Array(createHmac('sha256', secret).update(`casewatch:${purpose}`).digest());
 }

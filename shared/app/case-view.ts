@@ -9,6 +9,7 @@ import {
   RequesterSchema,
 } from '../domain/case.ts';
 import { InstantSchema } from '../domain/instant.ts';
+import { MeetingSchema } from '../domain/meeting.ts';
 import { SlaViewSchema, slaView } from '../domain/sla.ts';
 import type { SlaPolicy } from '../domain/sla-policy.ts';
 import { CaseStatusSchema } from '../domain/status.ts';
@@ -40,6 +41,7 @@ export const CaseViewSchema = z
     relatedCaseId: z.string().nullable().meta({ description: 'the closed case this one follows up' }),
     escalation: CaseEscalationSchema.nullable(),
     survey: CaseSurveySchema.nullable(),
+    meetings: z.array(MeetingSchema).meta({ description: 'meetings proposed on the case, oldest first' }),
     createdAt: InstantSchema,
     updatedAt: InstantSchema,
     version: z.int().min(1).meta({ description: 'sent back as `If-Match` to change the case' }),

@@ -1,4 +1,5 @@
 import type { Case } from '../domain/case.ts';
+import { meetingOf } from '../domain/changes/meeting.ts';
 import { recordSurveySent } from '../domain/changes/survey.ts';
 import { mayQuoteRequester } from '../domain/email/mail-limits.ts';
 import { epochOf, type Instant } from '../domain/instant.ts';
@@ -8,6 +9,7 @@ import { SURVEY_QUESTIONS } from '../domain/survey.ts';
 import type { TimelineEvent } from '../domain/timeline.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Correspondents } from '../ports/mail-safeguards.ts';
+import type { MeetingLinks } from '../ports/meeting-links.ts';
 import { METRICS, type RecordMetric } from '../ports/metrics.ts';
 import type { Notice, Notifier } from '../ports/notifier.ts';
 import type { OnceLedger } from '../ports/once-ledger.ts';
@@ -28,6 +30,8 @@ export interface ReactionDeps extends CoreDeps {
   /** Who has written to us: only their mail repeats what the requester typed (docs/mail.md#who-gets-what). */
   correspondents: Correspondents;
   surveyTokens: SurveyTokens;
+  /** Signs the link a meeting proposal's mail carries (docs/meetings.md#the-link). */
+  meetingLinks: MeetingLinks;
   recordMetric?: RecordMetric;
   /**
    * An event's metrics are published once even when the stream delivers it again, so replays cannot
@@ -209,6 +213,65 @@ async function consequences(
         });
       }
       return { notices, metrics: [] };
+    }
+    case 'meeting.proposed': {
+      const m = meetingOf(c, e.meetingId);
+      if (!m || !c.requester.email) return { notices: [], metrics: [] };
+      const linkToken = await deps.meetingLinks.issue({ caseId: c.id, meetingId: m.id });
+      const requester = await requesterText();
+      return {
+        notices: [
+          { kind: 'meeting.proposal', eventId, case: c, meeting: m, linkToken, requesterText: requester },
+        ],
+        metrics: [],
+      };
+    }
+    case 'meeting.scheduled':
+    case 'meeting.rescheduled':
+    case 'meeting.cancelled': {
+      const m = meetingOf(c, e.meetingId);
+      // The invitation tells of this event's time and SEQUENCE, even when the meeting has moved on since.
+      const meeting =
+        m &&
+        (e.type === 'meeting.cancelled'
+          ? { ...m, sequence: e.sequence }
+          : { ...m, scheduled: e.type === 'meeting.scheduled' ? e.slot : e.to, sequence: e.sequence });
+      // A proposal withdrawn before anyone picked a time has no invitation to cancel.
+      if (!meeting || meeting.scheduled === null) return { notices: [], metrics: [] };
+      const method = e.type === 'meeting.cancelled' ? 'CANCEL' : 'REQUEST';
+      const notices: Notice[] = [{ kind: 'meeting.staff-invitation', eventId, case: c, meeting, method }];
+      if (c.requester.email)
+        notices.unshift({
+          kind: 'meeting.invitation',
+          eventId,
+          case: c,
+          meeting,
+          method,
+          requesterText: await requesterText(),
+        });
+      return { notices, metrics: [] };
+    }
+    case 'meeting.reminded': {
+      const m = meetingOf(c, e.meetingId);
+      // Settled after the start (timers were down): a reminder then would only confuse.
+      if (!m || m.status !== 'scheduled' || e.at >= e.startsAt) return { notices: [], metrics: [] };
+      const meeting = { ...m, scheduled: m.scheduled && { ...m.scheduled, start: e.startsAt } };
+      const notices: Notice[] = [{ kind: 'meeting.staff-reminder', eventId, case: c, meeting }];
+      if (c.requester.email)
+        notices.unshift({
+          kind: 'meeting.reminder',
+          eventId,
+          case: c,
+          meeting,
+          requesterText: await requesterText(),
+        });
+      return { notices, metrics: [] };
+    }
+    case 'meeting.expired': {
+      const m = meetingOf(c, e.meetingId);
+      return m
+        ? { notices: [{ kind: 'meeting.expired', eventId, case: c, meeting: m }], metrics: [] }
+        : { notices: [], metrics: [] };
     }
     default:
       return { notices: [], metrics: [] };

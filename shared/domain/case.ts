@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { type Instant, InstantSchema } from './instant.ts';
+import type { Meeting } from './meeting.ts';
 import {
   type BreadthThresholds,
   DEFAULT_BREADTH_THRESHOLDS,
@@ -129,6 +130,8 @@ export interface Case {
   escalation: CaseEscalation | null;
   /** The end-of-case survey (docs/survey.md#when-it-is-sent): null until it is sent. */
   survey: CaseSurvey | null;
+  /** Meetings proposed on the case (docs/meetings.md), oldest first. */
+  meetings: Meeting[];
   createdAt: Instant;
   updatedAt: Instant;
   version: number;
@@ -205,6 +208,7 @@ export function newCase(input: OpenCaseInput, facts: NewCaseFacts): Case {
     relatedCaseId: facts.relatedCaseId ?? null,
     escalation: null,
     survey: null,
+    meetings: [],
     createdAt: facts.openedAt,
     updatedAt: facts.openedAt,
     version: 1,

@@ -1,5 +1,6 @@
 import type { Case } from './case.ts';
 import { type DecidedEvent, isRefusal } from './changes/decision.ts';
+import { settleMeetingTimer } from './changes/meeting.ts';
 import { moveStatus } from './changes/move-status.ts';
 import type { Instant } from './instant.ts';
 import { recordAtRisk, recordBreach } from './sla.ts';
@@ -12,8 +13,8 @@ export type SettledEvent = DecidedEvent & { at: Instant };
 const deadlineOf = (kind: TimerKind) =>
   kind.startsWith('first-response') ? 'first-response' : 'next-update';
 
-/** At most this many deadlines settle at once (a case has at most five timers; each step removes one). */
-const MAX_STEPS = 16;
+/** At most this many deadlines settle at once (each step removes one; meetings add a few per case). */
+const MAX_STEPS = 64;
 
 /** Applies one due timer to the case, as of its own due instant. */
 function applyTimer(
@@ -23,8 +24,12 @@ function applyTimer(
   notBefore: Instant,
   policy: SlaPolicy,
 ): { case: Case; events: SettledEvent[] } {
-  const deadline = deadlineOf(t.kind);
   const at = t.dueAt > notBefore ? t.dueAt : notBefore;
+  if (t.kind === 'meeting-reminder' || t.kind === 'meeting-expiry') {
+    const settled = settleMeetingTimer(c, t.kind, t.window, at);
+    return { case: settled.case, events: settled.events.map((e) => ({ ...e, at })) };
+  }
+  const deadline = deadlineOf(t.kind);
   switch (t.kind) {
     case 'first-response-risk':
     case 'next-update-risk': {

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { CHANNELS } from './case.ts';
 import { InstantSchema } from './instant.ts';
+import { MeetingJoinSchema, MeetingSlotSchema } from './meeting.ts';
 import { SeverityLevelSchema } from './severity.ts';
 import { CaseStatusSchema } from './status.ts';
 import { SurveyRatingsSchema } from './survey.ts';
@@ -125,6 +126,37 @@ const BODIES = [
     'mail.complained',
     { recipient: z.string(), notice: z.string().nullable(), suppressed: z.boolean() },
     'The recipient reported mail about the case as spam, and gets no more mail; staff only.',
+  ),
+  body(
+    'meeting.proposed',
+    {
+      meetingId: z.string(),
+      topic: z.string(),
+      slots: z.array(MeetingSlotSchema),
+      join: MeetingJoinSchema,
+    },
+    'Support proposed a meeting (docs/meetings.md); the requester picks one of the slots.',
+  ),
+  body(
+    'meeting.scheduled',
+    { meetingId: z.string(), slot: MeetingSlotSchema, sequence: z.int() },
+    'A slot was picked: both sides got a calendar invitation.',
+  ),
+  body(
+    'meeting.rescheduled',
+    { meetingId: z.string(), from: MeetingSlotSchema, to: MeetingSlotSchema, sequence: z.int() },
+    'The meeting moved: the invitation was updated (same UID, higher SEQUENCE).',
+  ),
+  body(
+    'meeting.cancelled',
+    { meetingId: z.string(), reason: z.string().nullable(), sequence: z.int() },
+    'The meeting (or the proposal) was cancelled by either side.',
+  ),
+  body('meeting.expired', { meetingId: z.string() }, 'The proposal’s last slot passed unpicked.'),
+  body(
+    'meeting.reminded',
+    { meetingId: z.string(), startsAt: InstantSchema },
+    'The reminder went out, a quarter of an hour before the start.',
   ),
   body(
     'survey.submitted',

@@ -1,4 +1,5 @@
 import type { Instant } from './instant.ts';
+import { type Meeting, nextMeetingTimer } from './meeting.ts';
 import {
   autoCloseAt,
   firstResponseAtRiskDueAt,
@@ -16,8 +17,14 @@ export const TIMER_KINDS = [
   'next-update-risk',
   'next-update',
   'auto-close',
+  'meeting-reminder',
+  'meeting-expiry',
 ] as const;
 export type TimerKind = (typeof TIMER_KINDS)[number];
+
+/** The timers that stand for a promise of the support policy (the SLA), not for a meeting. */
+export const SLA_TIMER_KINDS = TIMER_KINDS.filter((k) => !k.startsWith('meeting-'));
+export const isSlaTimer = (kind: TimerKind) => !kind.startsWith('meeting-');
 
 /**
  * A one-shot timer a case should have. `window` names the deadline it stands for (the instant the
@@ -33,14 +40,17 @@ export interface DesiredTimer {
 export interface TimedCase {
   status: CaseStatus;
   sla: SlaState;
+  /** A case's meetings (docs/meetings.md) add a reminder and an expiry timer; none when absent. */
+  meetings?: readonly Meeting[];
 }
 
 /**
  * The timers a case should have, derived from its state alone (docs/timers.md#desired-timers): nothing for a
  * closed case; first-response (and its at-risk warning, once) until met or breached; next-update likewise
- * while the window runs; auto-close while pending closure. Sorted by due instant.
+ * while the window runs; auto-close while pending closure; the next meeting reminder and the next
+ * proposal to expire (docs/meetings.md#timers), one timer per kind like the others. Sorted by due instant.
  */
-export function desiredTimers({ status, sla }: TimedCase, policy: SlaPolicy): DesiredTimer[] {
+export function desiredTimers({ status, sla, meetings }: TimedCase, policy: SlaPolicy): DesiredTimer[] {
   if (status === 'closed') return [];
   const timers: DesiredTimer[] = [];
   const fr = sla.firstResponse;
@@ -67,6 +77,12 @@ export function desiredTimers({ status, sla }: TimedCase, policy: SlaPolicy): De
   const closeAt = status === 'pending_closure' ? autoCloseAt(sla, policy) : null;
   if (closeAt !== null && sla.pendingClosureSince !== null) {
     timers.push({ kind: 'auto-close', dueAt: closeAt, window: sla.pendingClosureSince });
+  }
+  if (meetings && meetings.length > 0) {
+    for (const kind of ['meeting-reminder', 'meeting-expiry'] as const) {
+      const next = nextMeetingTimer({ meetings }, kind);
+      if (next) timers.push({ kind, dueAt: next.dueAt, window: next.window });
+    }
   }
   return timers.sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.kind.localeCompare(b.kind));
 }

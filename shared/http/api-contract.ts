@@ -7,6 +7,8 @@ import {
   CreatedCaseSchema,
   EventPageSchema,
   LeadFiguresSchema,
+  MeetingAnswerSchema,
+  MeetingLinkViewSchema,
   MessageAnswerSchema,
   SurveySubmittedSchema,
   SurveyViewSchema,
@@ -15,12 +17,16 @@ import {
 import {
   AssignSchema,
   AttachmentSchema,
+  CancelMeetingSchema,
   ChangeStatusSchema,
   CreateCaseSchema,
   EscalationSchema,
   ListCasesQuerySchema,
   PageQuerySchema,
+  PickSlotSchema,
   PostMessageSchema,
+  ProposeMeetingSchema,
+  RescheduleMeetingSchema,
   SetSeveritySchema,
   WorkaroundSchema,
 } from './schemas.ts';
@@ -52,7 +58,7 @@ export interface Operation {
   operationId: string;
   summary: string;
   description: string;
-  tag: 'Cases' | 'Timeline' | 'Triage' | 'Requesters' | 'Surveys' | 'Leads' | 'Documentation';
+  tag: 'Cases' | 'Timeline' | 'Triage' | 'Requesters' | 'Surveys' | 'Meetings' | 'Leads' | 'Documentation';
   /** Any one of them will do. */
   credentials: readonly Credential[];
   path?: z.ZodObject;
@@ -85,6 +91,15 @@ const caseRef = z.string().meta({
 const surveyToken = z.string().meta({
   description: 'the token of the mailed survey link: the only credential this route reads',
   param: { id: 'surveyToken' },
+});
+
+const meetingToken = z.string().meta({
+  description: 'the token of the mailed meeting link: the only credential this route reads',
+  param: { id: 'meetingToken' },
+});
+const onMeeting = z.object({
+  id: caseId,
+  meetingId: z.string().meta({ description: 'the meeting id (a ULID)', param: { id: 'meetingId' } }),
 });
 
 const IfMatch = z
@@ -456,5 +471,122 @@ export const OPERATIONS: Record<string, Operation> = {
     body: { schema: WorkaroundSchema, required: false },
     success: { status: 200, description: 'the case', schema: CaseViewSchema, headers: caseHeaders },
     errors: { 400: 'an invalid body', ...STAFF_ERRORS },
+  },
+  'POST /cases/{id}/meetings': {
+    operationId: 'proposeMeeting',
+    summary: 'Propose a meeting',
+    description:
+      'An agent or lead proposes a conference call or live meeting: a topic, how to join (an https link and/or dial-in text; casewatch hosts no call) and 1–5 slots of 15–120 minutes, each wholly inside support hours on a working day (holidays and DST as the business calendar has them), in the future and within 60 days. The proposal is public on the timeline and counts as an update to the customer; the requester is mailed the slots in words, each with a signed link that picks it.',
+    tag: 'Meetings',
+    credentials: ['cognito'],
+    path: onCase,
+    headers: writeHeaders,
+    body: { schema: ProposeMeetingSchema, required: true },
+    success: {
+      status: 201,
+      description: 'the proposed meeting and its case',
+      schema: MeetingAnswerSchema,
+      headers: caseHeaders,
+    },
+    errors: {
+      400: 'an invalid body, or a slot outside support hours, in the past, too far ahead or proposed twice: each named (`slots.1`) with the reason',
+      ...CASE_ERRORS,
+      403: 'a requester proposing (only staff propose)',
+      409: WRITE_ERRORS[409],
+      412: WRITE_ERRORS[412],
+    },
+  },
+  'POST /cases/{id}/meetings/{meetingId}/pick': {
+    operationId: 'pickMeetingSlot',
+    summary: 'Pick a slot',
+    description:
+      'The requester (or staff for them) picks one of the proposed slots by its start; both sides are mailed a calendar invitation and a reminder goes out 15 minutes before. Picking the slot already picked answers the meeting unchanged.',
+    tag: 'Meetings',
+    credentials: ['cognito', 'caseToken'],
+    path: onMeeting,
+    body: { schema: PickSlotSchema, required: true },
+    success: {
+      status: 200,
+      description: 'the meeting and its case',
+      schema: MeetingAnswerSchema,
+      headers: caseHeaders,
+    },
+    errors: {
+      400: 'an invalid body',
+      ...CASE_ERRORS,
+      404: 'no such case or meeting, or a case the caller may not see',
+      409: 'the slot has started or is not one proposed, another slot is already picked, or the proposal was cancelled or expired',
+    },
+  },
+  'POST /cases/{id}/meetings/{meetingId}/reschedule': {
+    operationId: 'rescheduleMeeting',
+    summary: 'Move a meeting',
+    description:
+      'Either side moves a scheduled meeting to a new time inside support hours; both get an updated invitation (same UID, higher SEQUENCE) and the reminder follows.',
+    tag: 'Meetings',
+    credentials: ['cognito', 'caseToken'],
+    path: onMeeting,
+    body: { schema: RescheduleMeetingSchema, required: true },
+    success: {
+      status: 200,
+      description: 'the meeting and its case',
+      schema: MeetingAnswerSchema,
+      headers: caseHeaders,
+    },
+    errors: {
+      400: 'an invalid body, or a time outside support hours or in the past',
+      ...CASE_ERRORS,
+      404: 'no such case or meeting, or a case the caller may not see',
+      409: 'no slot is picked yet, it is at that time already, or the meeting was cancelled',
+    },
+  },
+  'POST /cases/{id}/meetings/{meetingId}/cancel': {
+    operationId: 'cancelMeeting',
+    summary: 'Cancel a meeting',
+    description:
+      'Either side calls off a proposal or a scheduled meeting; a scheduled one is cancelled in both calendars (`METHOD:CANCEL`, same UID) and its reminder is dropped.',
+    tag: 'Meetings',
+    credentials: ['cognito', 'caseToken'],
+    path: onMeeting,
+    body: { schema: CancelMeetingSchema, required: false },
+    success: {
+      status: 200,
+      description: 'the meeting and its case',
+      schema: MeetingAnswerSchema,
+      headers: caseHeaders,
+    },
+    errors: {
+      400: 'an invalid body',
+      ...CASE_ERRORS,
+      404: 'no such case or meeting, or a case the caller may not see',
+      409: 'the meeting was already cancelled, or the proposal expired',
+    },
+  },
+  'GET /meetings/{token}': {
+    operationId: 'readMeetingByLink',
+    summary: 'Read a meeting by its link',
+    description:
+      'The meeting behind a mailed link: its topic, the slots (which can still be picked), the time picked and how to join. The portal’s meeting page shows it.',
+    tag: 'Meetings',
+    credentials: [],
+    path: z.object({ token: meetingToken }),
+    success: { status: 200, description: 'the meeting', schema: MeetingLinkViewSchema },
+    errors: { 404: 'a link casewatch never sent, or one that expired (90 days)' },
+  },
+  'POST /meetings/{token}': {
+    operationId: 'pickByLink',
+    summary: 'Pick a slot by the link',
+    description:
+      'Picks one of the proposed slots as the requester, no account needed: the link is the credential. Picking the slot already picked answers the meeting unchanged.',
+    tag: 'Meetings',
+    credentials: [],
+    path: z.object({ token: meetingToken }),
+    body: { schema: PickSlotSchema, required: true },
+    success: { status: 200, description: 'the meeting', schema: MeetingLinkViewSchema },
+    errors: {
+      400: 'an invalid body',
+      404: 'a link casewatch never sent, or one that expired',
+      409: 'the slot has started or is not one proposed, another slot is already picked, or the proposal was cancelled or expired',
+    },
   },
 };

@@ -4,6 +4,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { logger } from '../adapters/powertools/observability.ts';
 import type { Actor } from '../app/actor.ts';
 import type { AppDeps } from '../app/deps.ts';
+import type { MeetingLinks } from '../ports/meeting-links.ts';
 import type { SurveyTokens } from '../ports/survey-tokens.ts';
 import { type AuthDeps, resolveActor } from './auth.ts';
 import { problem, problemFor, problemResponse } from './problem.ts';
@@ -22,7 +23,7 @@ export type Route<D extends ApiDeps = ApiDeps> = (
   ctx: RouteContext<D>,
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 
-export type ApiDeps = AppDeps & AuthDeps & { surveyTokens: SurveyTokens };
+export type ApiDeps = AppDeps & AuthDeps & { surveyTokens: SurveyTokens; meetingLinks: MeetingLinks };
 
 /** Routes whose credential is the token in their path: the headers' credentials are not read. */
 const PATH_CREDENTIAL_ROUTES = new Set(

@@ -55,6 +55,11 @@ const TAGS = [
     name: 'Surveys',
     description: 'The end-of-case survey: behind a mailed link, or answered by the requester in the portal.',
   },
+  {
+    name: 'Meetings',
+    description:
+      'Conference calls and live meetings on a case: staff propose slots inside support hours, the requester picks one (by the mailed link or in the portal), both get a calendar invitation and a reminder.',
+  },
   { name: 'Leads', description: 'The figures support leads watch beside the dashboard.' },
   { name: 'Documentation', description: 'This document and its reference page.' },
 ];

@@ -93,6 +93,12 @@ export function attachmentIdParam(event: APIGatewayProxyEventV2): string {
   return id;
 }
 
+export function meetingIdParam(event: APIGatewayProxyEventV2): string {
+  const id = event.pathParameters?.meetingId ?? '';
+  if (!CASE_ID_PATTERN.test(id)) throw new NotFoundError(`no meeting ${id.slice(0, 64)}`);
+  return id;
+}
+
 /**
  * How a request arrived: the portal says so (`X-Casewatch-Channel: portal`); anything else is the API.
  * It only labels the timeline, so a client claiming it gains nothing.

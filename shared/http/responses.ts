@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { CaseViewSchema } from '../app/case-view.ts';
 import { EmailAddressSchema } from '../domain/case.ts';
 import { InstantSchema } from '../domain/instant.ts';
+import { MEETING_STATUSES, MeetingJoinSchema, MeetingSchema } from '../domain/meeting.ts';
 import { SeverityLevelSchema } from '../domain/severity.ts';
 import { BACKLOG_STATUSES, CaseStatusSchema } from '../domain/status.ts';
 import { SURVEY_QUESTIONS, SurveyRatingsSchema } from '../domain/survey.ts';
@@ -214,3 +215,31 @@ export const LeadFiguresSchema = z
       .meta({ description: 'the CloudWatch dashboard in the AWS console; null in the local runtime' }),
   })
   .meta({ id: 'LeadFigures', description: 'The leads’ figures, each exact as of `asOf`.' });
+
+const SlotTimesSchema = z.strictObject({
+  start: InstantSchema,
+  end: InstantSchema,
+  durationMinutes: z.int(),
+});
+
+export const MeetingAnswerSchema = z
+  .strictObject({ meeting: MeetingSchema, case: CaseViewSchema })
+  .meta({ id: 'MeetingAnswer', description: 'The meeting after the change, and its case.' });
+
+export const MeetingLinkViewSchema = z
+  .strictObject({
+    caseNumber: z.string(),
+    topic: z.string(),
+    status: z.enum(MEETING_STATUSES),
+    organizer: z.string().meta({ description: 'the agent who proposed it' }),
+    slots: z.array(
+      SlotTimesSchema.extend({
+        open: z
+          .boolean()
+          .meta({ description: 'can still be picked: the proposal is open and the slot ahead' }),
+      }),
+    ),
+    scheduled: SlotTimesSchema.nullable().meta({ description: 'the time picked, once it is' }),
+    join: MeetingJoinSchema,
+  })
+  .meta({ id: 'MeetingLinkView', description: 'The meeting behind a mailed link.' });

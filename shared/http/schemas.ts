@@ -9,6 +9,8 @@ import {
   text,
 } from '../domain/case.ts';
 import { checkFileName } from '../domain/file-name.ts';
+import { parseInstant } from '../domain/instant.ts';
+import { MEETING_LIMITS } from '../domain/meeting.ts';
 import { QualificationsSchema, SeverityLevelSchema } from '../domain/severity.ts';
 import { CaseStatusSchema } from '../domain/status.ts';
 
@@ -169,3 +171,56 @@ export const SurveyTokenSchema = z
   .string()
   .max(2048)
   .regex(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+
+/** An instant a person typed: `Z` or an explicit offset, kept as the canonical UTC form. */
+const TypedInstant = z
+  .string()
+  .max(40)
+  .transform((value, ctx) => {
+    const instant = parseInstant(value);
+    if (instant === null) {
+      ctx.addIssue({ code: 'custom', message: 'must be an ISO 8601 date-time with Z or an offset' });
+      return z.NEVER;
+    }
+    return instant;
+  })
+  .meta({ description: 'ISO 8601 date-time with `Z` or an offset', example: '2026-12-08T18:00:00Z' });
+
+/** A slot as the agent types it (docs/meetings.md#slots): inside support hours, checked by the use case. */
+export const MeetingSlotInputSchema = z.strictObject({
+  start: TypedInstant,
+  durationMinutes: z.int().min(MEETING_LIMITS.minMinutes).max(MEETING_LIMITS.maxMinutes),
+});
+
+/** `POST /cases/{id}/meetings`: what an agent proposes (docs/meetings.md#proposing). */
+export const ProposeMeetingSchema = z.strictObject({
+  topic: text(200).meta({ example: 'Walk through the webhook settings together' }),
+  join: z
+    .strictObject({
+      url: z
+        .url({ protocol: /^https$/, normalize: true })
+        .max(2_000)
+        .optional()
+        .meta({
+          description: 'the conference link; https only',
+          example: 'https://meet.example.com/cw-5sadrt',
+        }),
+      dialIn: text(500)
+        .optional()
+        .meta({ description: 'dial-in numbers and codes, as the requester should read them' }),
+    })
+    .refine((j) => j.url !== undefined || j.dialIn !== undefined, {
+      message: 'give a conference link (url), dial-in text, or both',
+    }),
+  slots: z.array(MeetingSlotInputSchema).min(MEETING_LIMITS.minSlots).max(MEETING_LIMITS.maxSlots),
+});
+
+/** `POST …/pick` and `POST /meetings/{token}`: which of the proposed slots, by its start. */
+export const PickSlotSchema = z.strictObject({ start: TypedInstant });
+
+export const RescheduleMeetingSchema = MeetingSlotInputSchema;
+
+export const CancelMeetingSchema = z.strictObject({ reason: text(1_000).optional() });
+
+/** The `{token}` of a meeting link, as strict as the survey link's: anything else is a 404. */
+export const MeetingTokenSchema = SurveyTokenSchema;

@@ -1,5 +1,6 @@
 import type { Case } from '../domain/case.ts';
 import type { Instant } from '../domain/instant.ts';
+import type { Meeting } from '../domain/meeting.ts';
 import type { CaseStatus } from '../domain/status.ts';
 
 type Deadline = 'first-response' | 'next-update';
@@ -22,7 +23,21 @@ export type InternalNotice =
   /** A requester asked for an escalation: the leads hear of it. */
   | { kind: 'escalation.requested'; eventId: string; case: Case; reason: string }
   /** A customer wrote on a waiting case (pending closure, on hold), which reopened it: the assignee hears of it. */
-  | { kind: 'customer.replied'; eventId: string; case: Case; from: CaseStatus };
+  | { kind: 'customer.replied'; eventId: string; case: Case; from: CaseStatus }
+  /** The organizer's copy of a meeting's invitation (docs/meetings.md#invitations). */
+  | {
+      kind: 'meeting.staff-invitation';
+      eventId: string;
+      case: Case;
+      meeting: Meeting;
+      method: InvitationMethod;
+    }
+  | { kind: 'meeting.staff-reminder'; eventId: string; case: Case; meeting: Meeting }
+  /** Nobody picked a slot before the last one passed: the organizer hears of it. */
+  | { kind: 'meeting.expired'; eventId: string; case: Case; meeting: Meeting };
+
+/** A calendar invitation's iTIP method: a new or moved meeting, or its cancellation. */
+export type InvitationMethod = 'REQUEST' | 'CANCEL';
 
 /**
  * Mail to the requester (docs/mail.md#customer-mail). Dates are computed by the caller, so templates stay
@@ -51,6 +66,10 @@ export type CustomerNotice = { requesterText: boolean } & (
   | { kind: 'pending-closure'; eventId: string; case: Case; autoCloseAt: Instant; note: string | null }
   | { kind: 'closure'; eventId: string; case: Case; auto: boolean }
   | { kind: 'survey'; eventId: string; case: Case; surveyToken: string }
+  /** Support proposes a meeting: the slots in words, each with the signed link that picks it. */
+  | { kind: 'meeting.proposal'; eventId: string; case: Case; meeting: Meeting; linkToken: string }
+  | { kind: 'meeting.invitation'; eventId: string; case: Case; meeting: Meeting; method: InvitationMethod }
+  | { kind: 'meeting.reminder'; eventId: string; case: Case; meeting: Meeting }
 );
 
 export type Notice = InternalNotice | CustomerNotice;

@@ -7,14 +7,13 @@ import { reactToChange } from '../../shared/app/react-to-change.ts';
 import { DEFAULT_BREADTH_THRESHOLDS } from '../../shared/domain/severity.ts';
 import { createSlaPolicy } from '../../shared/domain/sla-policy.ts';
 import type { DesiredTimer, TimerKind } from '../../shared/domain/timers.ts';
+import type { MeetingLinks } from '../../shared/ports/meeting-links.ts';
 import type { MetricName, MetricUnit } from '../../shared/ports/metrics.ts';
-import type { CustomerNotice, InternalNotice } from '../../shared/ports/notifier.ts';
+import { audienceOf, type CustomerNotice, type InternalNotice } from '../../shared/ports/notifier.ts';
 import type { SurveyTokens } from '../../shared/ports/survey-tokens.ts';
 import { scheduleName, type TimerPayload, type TimerScheduler } from '../../shared/ports/timer-scheduler.ts';
 import { MemoryCaseStore } from './memory-case-store.ts';
 import { createMemoryCorrespondents } from './memory-mail-safeguards.ts';
-
-const CUSTOMER_KINDS = new Set(['acknowledgment', 'agent.message', 'pending-closure', 'closure', 'survey']);
 
 /** Schedules kept in memory by name, as EventBridge would keep them. */
 export class MemoryScheduler implements TimerScheduler {
@@ -63,6 +62,14 @@ export class TimerSim {
     issue: async (caseId) => `survey-${caseId}`,
     verify: async (token) => (token.startsWith('survey-') ? token.slice('survey-'.length) : null),
   };
+  /** Meeting links are `meeting.<caseId>.<meetingId>`: nothing here checks a signature. */
+  readonly meetingLinks: MeetingLinks = {
+    issue: async ({ caseId, meetingId }) => `meeting.${caseId}.${meetingId}`,
+    verify: async (token) => {
+      const [prefix, caseId, meetingId] = token.split('.');
+      return prefix === 'meeting' && caseId && meetingId ? { caseId, meetingId } : null;
+    },
+  };
   readonly deps: CoreDeps;
   /** The use cases' dependencies, with case tokens stubbed out (nothing here verifies one). */
   readonly appDeps: AppDeps;
@@ -94,10 +101,11 @@ export class TimerSim {
             ...this.deps,
             scheduler: this.scheduler,
             surveyTokens: this.surveyTokens,
+            meetingLinks: this.meetingLinks,
             correspondents: this.correspondents,
             notifier: {
               notify: async (n) =>
-                void (CUSTOMER_KINDS.has(n.kind)
+                void (audienceOf(n) === 'customer'
                   ? this.customerMail.push(n as CustomerNotice)
                   : this.notices.push(n as InternalNotice)),
             },

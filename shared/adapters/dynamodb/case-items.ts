@@ -9,13 +9,14 @@ import {
   type WaitingEscalation,
   waitingEscalationOf,
 } from '../../domain/lead-figures.ts';
+import { MeetingSchema } from '../../domain/meeting.ts';
 import { SEVERITY_LEVELS, type SeverityLevel } from '../../domain/severity.ts';
 import { firstResponseDueAt, nextUpdateDueAt } from '../../domain/sla.ts';
 import type { SlaPolicy } from '../../domain/sla-policy.ts';
 import { BACKLOG_STATUSES, type BacklogStatus, type CaseStatus } from '../../domain/status.ts';
 import { CaseSurveySchema, SURVEY_QUESTIONS, SurveyRatingsSchema } from '../../domain/survey.ts';
 import { isPublicEvent, type TimelineEvent, TimelineEventSchema } from '../../domain/timeline.ts';
-import { desiredTimers, type TimedCase } from '../../domain/timers.ts';
+import { desiredTimers, isSlaTimer, type TimedCase } from '../../domain/timers.ts';
 import type {
   AgentLoad,
   AttachmentRecord,
@@ -172,7 +173,7 @@ export const keys = {
 function earliestOpenDeadline(c: TimedCase, policy: SlaPolicy): Instant | null {
   if (c.status === 'closed') return null;
   const due = desiredTimers(c, policy)
-    .filter((t) => !t.kind.endsWith('-risk'))
+    .filter((t) => isSlaTimer(t.kind) && !t.kind.endsWith('-risk'))
     .map((t) => t.dueAt);
   if (c.sla.firstResponse.metAt === null && c.sla.firstResponse.breachedAt !== null) {
     due.push(firstResponseDueAt(c.sla, policy));
@@ -269,6 +270,8 @@ export function caseFromItem(item: Item): Case {
     // Cases stored before escalations waited on the case have none waiting.
     escalation: inSchemaOrder(CaseEscalationSchema, c.escalation ?? null),
     survey: inSchemaOrder(CaseSurveySchema, c.survey ?? null),
+    // Cases stored before meetings have none.
+    meetings: (c.meetings ?? []).map((m) => inSchemaOrder(MeetingSchema, m)),
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
     version: c.version,

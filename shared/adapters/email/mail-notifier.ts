@@ -3,11 +3,12 @@ import type { Clock } from '../../ports/clock.ts';
 import type { MailScreen } from '../../ports/mail-safeguards.ts';
 import { audienceOf, type Notice, type Notifier } from '../../ports/notifier.ts';
 import type { OnceLedger } from '../../ports/once-ledger.ts';
+import { invitationIcs, meetingInvitation } from './invitation.ts';
 import type { Mailer, OutboundMail } from './mailer.ts';
 import { signedMessageId } from './message-ids.ts';
 import type { PortalLinks } from './portal-links.ts';
 import { replyAddress } from './reply-address.ts';
-import { type RenderedMail, renderNotice } from './templates.ts';
+import { agentDisplayName, type RenderedMail, renderNotice } from './templates.ts';
 
 /** How long `notify` waits for a busy claim to be confirmed or abandoned before throwing for a retry. */
 const BUSY_WAIT_MS = 20_000;
@@ -38,6 +39,8 @@ export interface MailNotifierOptions {
   leads: string[];
   /** The survey page for a signed survey token. */
   surveyUrl: (token: string) => string;
+  /** The meeting page for a signed meeting link and slot (docs/meetings.md#the-link); a proposal needs it. */
+  meetingUrl?: PortalLinks['meetingUrl'];
   /** The case's page in the portal, linked from every mail about a case; no link when absent. */
   caseUrl?: PortalLinks['caseUrl'];
   timeZone?: string;
@@ -77,10 +80,13 @@ const UNDELIVERABLE = new Set(['BadRequestException', 'MessageRejected', 'Invali
 
 /**
  * Who hears of what: customer mail goes to the requester; internal notices to the assignee (or the
- * leads when nobody is assigned), breaches to the assignee and the leads, escalations to the leads.
+ * leads when nobody is assigned), breaches to the assignee and the leads, escalations to the leads,
+ * a meeting's notices to its organizer.
  */
 function recipients(notice: Notice, audience: RenderedMail['audience'], leads: string[]): string[] {
   if (audience === 'customer') return notice.case.requester.email ? [notice.case.requester.email] : [];
+  // A meeting's own notices go to the agent who organizes it.
+  if ('meeting' in notice) return [notice.meeting.organizer];
   const assignee = notice.case.assignee ? [notice.case.assignee] : [];
   if (notice.kind === 'sla.breached') return [...new Set([...assignee, ...leads])];
   if (notice.kind === 'escalation.requested') return [...new Set(leads)];
@@ -101,6 +107,12 @@ export function createMailNotifier(options: MailNotifierOptions): Notifier {
     const root = signedMessageId(c.id, undefined, options.messageIdKey, mailDomain);
     const customer = rendered.audience === 'customer';
     const threaded = customer && notice.kind !== 'acknowledgment';
+    const invitation = meetingInvitation(notice, {
+      mailDomain,
+      brand: options.brand ?? 'casewatch',
+      now,
+      organizerName: agentDisplayName,
+    });
     return {
       from: options.from,
       to,
@@ -120,6 +132,7 @@ export function createMailNotifier(options: MailNotifierOptions): Notifier {
       ...(customer ? { replyTo: replyAddress(c.id, options.replyKey, mailDomain) } : {}),
       automatic: rendered.automatic,
       date: now,
+      ...(invitation ? { calendar: { method: invitation.method, content: invitationIcs(invitation) } } : {}),
       // SES reports bounces and complaints with these tags: the case they concern (docs/mail.md#bounces-and-complaints).
       tags: { casewatch: notice.kind, case: c.id },
     };
@@ -144,6 +157,7 @@ export function createMailNotifier(options: MailNotifierOptions): Notifier {
       const rendered = renderNotice(notice, {
         now: toInstant(now),
         surveyUrl: options.surveyUrl,
+        ...(options.meetingUrl ? { meetingUrl: options.meetingUrl } : {}),
         // The link depends on who reads the mail: a buyer's carries their case token.
         ...(options.caseUrl ? { caseUrl: await options.caseUrl(notice.case, audienceOf(notice)) } : {}),
         ...(options.timeZone ? { timeZone: options.timeZone } : {}),

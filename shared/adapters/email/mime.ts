@@ -17,9 +17,16 @@ export interface MimeMail {
   automatic: boolean;
   /** The `Date` header; the time of composing when absent. */
   date?: Date;
+  /** A calendar invitation: sent as a `text/calendar; method=…` alternative (and an .ics file) by nodemailer. */
+  calendar?: { method: 'REQUEST' | 'CANCEL'; content: string } | undefined;
 }
 
-/** A raw RFC 5322 message, `multipart/alternative` with text and HTML, via nodemailer's composer only. */
+/**
+ * A raw RFC 5322 message, `multipart/alternative` with text and HTML, via nodemailer's composer only. With
+ * `calendar`, nodemailer adds the invitation as a third alternative (`text/calendar; method=…`, which
+ * calendar clients act on) and again as an `invite.ics` attachment (`application/ics`), wrapping both in
+ * `multipart/mixed`.
+ */
 export function composeMime(mail: MimeMail): Promise<Buffer> {
   const headers: Record<string, string> = mail.automatic
     ? { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' }
@@ -36,6 +43,11 @@ export function composeMime(mail: MimeMail): Promise<Buffer> {
     ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo } : {}),
     ...(references.length > 0 ? { references } : {}),
     ...(mail.date ? { date: mail.date } : {}),
+    ...(mail.calendar
+      ? {
+          icalEvent: { method: mail.calendar.method, content: mail.calendar.content, filename: 'invite.ics' },
+        }
+      : {}),
     headers,
   })
     .compile()

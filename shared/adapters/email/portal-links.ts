@@ -12,6 +12,8 @@ export interface PortalLinks {
   caseUrl(c: Case, audience: MailAudience): Promise<string>;
   /** The portal's survey page for a signed survey token, the token again in the fragment. */
   surveyUrl(token: string): string;
+  /** The portal's meeting page for a signed meeting link, with the slot the requester clicked. */
+  meetingUrl(token: string, slot: string): string;
 }
 
 /**
@@ -31,5 +33,7 @@ export function createPortalLinks(
       return `${page}#token=${encodeURIComponent(await caseTokens.issue(c.id))}`;
     },
     surveyUrl: (token) => `${base()}/survey#token=${encodeURIComponent(token)}`,
+    meetingUrl: (token, slot) =>
+      `${base()}/meeting#token=${encodeURIComponent(token)}&slot=${encodeURIComponent(slot)}`,
   };
 }

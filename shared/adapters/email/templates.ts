@@ -2,6 +2,7 @@ import type { Case } from '../../domain/case.ts';
 import { headerSafe, subjectTag } from '../../domain/email/addressing.ts';
 import { escapeHtml } from '../../domain/html.ts';
 import { epochOf, type Instant } from '../../domain/instant.ts';
+import { type Meeting, type MeetingSlot, proposalExpiresAt } from '../../domain/meeting.ts';
 import { audienceOf, type Notice } from '../../ports/notifier.ts';
 
 export interface TemplateContext {
@@ -15,6 +16,8 @@ export interface TemplateContext {
   now?: Instant;
   /** The survey page for a signed token; a survey notice cannot be rendered without it. */
   surveyUrl?: (token: string) => string;
+  /** The meeting page for a signed meeting link and a slot; a proposal cannot be rendered without it. */
+  meetingUrl?: (token: string, slot: Instant) => string;
 }
 
 export interface RenderedMail {
@@ -295,7 +298,112 @@ export function renderNotice(notice: Notice, context: TemplateContext = {}): Ren
         ],
         audience,
       );
+    case 'meeting.proposal': {
+      const m = notice.meeting;
+      return mail(
+        subjectLine(c, `Pick a time to talk: ${m.topic}`, true),
+        [
+          {
+            p: `${agentDisplayName(m.organizer)} from ${brand} support would like to talk with you about case ${c.number}: ${m.topic}.`,
+          },
+          { p: 'Pick the time that suits you best (one click, no sign-in):' },
+          ...m.slots.map(
+            (slot): Block => ({
+              link: meetingLink(notice.linkToken, slot.start, context),
+              label: slotWords(slot, when),
+            }),
+          ),
+          ...joinBlocks(m),
+          {
+            p: `If none of these times suit you, reply to this email with one that does. The times are held until ${when(proposalExpiresAt(m))}.`,
+          },
+          sign,
+        ],
+        audience,
+        // A person's proposal on the customer's case, like an agent's message: not automatic mail.
+        false,
+      );
+    }
+    case 'meeting.invitation':
+    case 'meeting.staff-invitation': {
+      const m = notice.meeting;
+      const slot = m.scheduled;
+      if (!slot) throw new TypeError(`meeting ${m.id} has no time to invite to`);
+      const cancelled = notice.method === 'CANCEL';
+      const what = cancelled ? 'Cancelled' : m.sequence > 0 ? 'Updated invitation' : 'Invitation';
+      return mail(
+        subjectLine(c, `${what}: ${m.topic} — ${when(slot.start)}`, notice.kind === 'meeting.invitation'),
+        [
+          {
+            p: cancelled
+              ? `The meeting about case ${c.number} at ${when(slot.start)} is cancelled.`
+              : `The meeting about case ${c.number} is ${m.sequence > 0 ? 'now set' : 'set'} for ${slotWords(slot, when)}.`,
+          },
+          { fields: [['Topic', m.topic]] },
+          ...(cancelled ? [] : joinBlocks(m)),
+          {
+            p: cancelled
+              ? 'The calendar entry is attached; opening it removes the meeting from your calendar.'
+              : 'The calendar invitation is attached; accept it to add the meeting to your calendar.',
+          },
+          ...(notice.kind === 'meeting.staff-invitation' ? [internalFields(c)] : []),
+          ...caseLink,
+          ...(notice.kind === 'meeting.invitation' ? [sign] : []),
+        ],
+        audience,
+        false,
+      );
+    }
+    case 'meeting.reminder':
+    case 'meeting.staff-reminder': {
+      const m = notice.meeting;
+      const slot = m.scheduled;
+      if (!slot) throw new TypeError(`meeting ${m.id} has no time to remind of`);
+      return mail(
+        subjectLine(c, `Starting soon: ${m.topic} — ${when(slot.start)}`, notice.kind === 'meeting.reminder'),
+        [
+          { p: `A reminder: the meeting about case ${c.number} starts at ${slotWords(slot, when)}.` },
+          { fields: [['Topic', m.topic]] },
+          ...joinBlocks(m),
+          ...(notice.kind === 'meeting.staff-reminder' ? [internalFields(c)] : []),
+          ...caseLink,
+          ...(notice.kind === 'meeting.reminder' ? [sign] : []),
+        ],
+        audience,
+      );
+    }
+    case 'meeting.expired':
+      return mail(
+        subjectLine(c, `No time picked: ${notice.meeting.topic}`),
+        [
+          {
+            p: `Nobody picked a time for the meeting proposed on case ${c.number}; its last slot has passed. Propose new times, or write to the requester.`,
+          },
+          internalFields(c),
+          ...caseLink,
+        ],
+        audience,
+      );
   }
+}
+
+/** `10:00 AM Pacific Time on Tuesday, December 8 (30 minutes)`. */
+function slotWords(slot: MeetingSlot, when: (at: Instant) => string): string {
+  return `${when(slot.start)} (${slot.durationMinutes} minutes)`;
+}
+
+/** How to join, as the agent gave it: the link (clickable) and the dial-in text. */
+function joinBlocks(m: Meeting): Block[] {
+  return [
+    ...(m.join.url ? [{ link: m.join.url, label: 'Join the call' }] : []),
+    ...(m.join.dialIn ? [{ fields: [['Dial-in', m.join.dialIn]] as Array<[string, string]> }] : []),
+  ];
+}
+
+/** The meeting page with the slot chosen; the page asks to confirm, so a link preview picks nothing. */
+function meetingLink(token: string, start: Instant, context: TemplateContext): string {
+  if (!context.meetingUrl) throw new TypeError('a meeting proposal needs context.meetingUrl');
+  return context.meetingUrl(token, start);
 }
 
 function surveyLink(token: string, context: TemplateContext): string {

@@ -17,8 +17,8 @@ export function recordSurveySent(c: Case, closedAt: Instant): Outcome {
   };
 }
 
-/** Who answered, as the timeline shows it: the requester, by their address when the case has one. */
-function requesterActor(c: Case): EventActor {
+/** The requester as the timeline shows them (whoever holds a mailed link acts as them), by their address when the case has one. */
+export function requesterActor(c: Case): EventActor {
   return { role: c.type === 'seller' ? 'seller' : 'consumer', id: c.requester.email ?? c.type };
 }
 

@@ -27,6 +27,7 @@ async function life(deliveries: (i: number) => number) {
     ...sim.deps,
     scheduler: sim.scheduler,
     surveyTokens: sim.surveyTokens,
+    meetingLinks: sim.meetingLinks,
     correspondents: sim.correspondents,
     recordMetric: (name, dimensions) => void metrics.push(`${name} ${JSON.stringify(dimensions)}`),
     once: ledger,

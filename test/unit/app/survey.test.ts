@@ -5,6 +5,7 @@ import { createHandler } from '../../../functions/case-requests/app.ts';
 import { lambdaContext } from '../../../local/gateway.ts';
 import { deriveKey } from '../../../shared/adapters/secret-keys.ts';
 import { createCaseTokens } from '../../../shared/adapters/tokens/case-tokens.ts';
+import { createMeetingLinks } from '../../../shared/adapters/tokens/meeting-links.ts';
 import { createSurveyTokens } from '../../../shared/adapters/tokens/survey-tokens.ts';
 import type { Actor } from '../../../shared/app/actor.ts';
 import { changeStatus } from '../../../shared/app/change-status.ts';
@@ -243,6 +244,7 @@ describe('GET / POST /surveys/{token} (the case-requests handler)', () => {
     const handler = createHandler({
       ...ctx.deps,
       jwtVerifier: { verify: async () => null },
+      meetingLinks: createMeetingLinks(async () => deriveKey('unused', 'meeting'), ctx.sim.clock),
       blobs: new MemoryBlobStore(),
     });
     const send = async (

@@ -84,6 +84,7 @@ describe('metric lines are valid EMF', () => {
         ...sim.deps,
         scheduler: sim.scheduler,
         surveyTokens: sim.surveyTokens,
+        meetingLinks: sim.meetingLinks,
         correspondents: sim.correspondents,
         notifier: { notify: async () => {} },
         recordMetric: (...point) =>
