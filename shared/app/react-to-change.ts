@@ -2,7 +2,7 @@ import type { Case } from '../domain/case.ts';
 import { meetingOf } from '../domain/changes/meeting.ts';
 import { recordSurveySent } from '../domain/changes/survey.ts';
 import { mayQuoteRequester } from '../domain/email/mail-limits.ts';
-import { epochOf, type Instant } from '../domain/instant.ts';
+import { epochOf, type Instant, toInstant } from '../domain/instant.ts';
 import { firstResponseFigure } from '../domain/lead-figures.ts';
 import { firstResponseDueAt } from '../domain/sla.ts';
 import { SURVEY_QUESTIONS } from '../domain/survey.ts';
@@ -239,7 +239,13 @@ async function consequences(
       // A proposal withdrawn before anyone picked a time has no invitation to cancel.
       if (!meeting || meeting.scheduled === null) return { notices: [], metrics: [] };
       const method = e.type === 'meeting.cancelled' ? 'CANCEL' : 'REQUEST';
-      const notices: Notice[] = [{ kind: 'meeting.staff-invitation', eventId, case: c, meeting, method }];
+      // Staff's reason for cancelling is told to both; a requester's stays on the timeline (mail repeats
+      // no words a caller typed to an inbox, docs/mail.md#who-gets-what).
+      const byStaff = e.actor.role === 'agent' || e.actor.role === 'lead';
+      const reason = e.type === 'meeting.cancelled' && byStaff ? e.reason : null;
+      const notices: Notice[] = [
+        { kind: 'meeting.staff-invitation', eventId, case: c, meeting, method, reason },
+      ];
       if (c.requester.email)
         notices.unshift({
           kind: 'meeting.invitation',
@@ -247,14 +253,17 @@ async function consequences(
           case: c,
           meeting,
           method,
+          reason,
           requesterText: await requesterText(),
         });
       return { notices, metrics: [] };
     }
     case 'meeting.reminded': {
       const m = meetingOf(c, e.meetingId);
-      // Settled after the start (timers were down): a reminder then would only confuse.
-      if (!m || m.status !== 'scheduled' || e.at >= e.startsAt) return { notices: [], metrics: [] };
+      // Settled (or its record reached) only after the start — timers were down: a reminder now would
+      // only confuse. The event is dated at its due instant either way (settleDue), so ask the clock.
+      const late = toInstant(deps.clock.now()) >= e.startsAt;
+      if (!m || m.status !== 'scheduled' || late) return { notices: [], metrics: [] };
       const meeting = { ...m, scheduled: m.scheduled && { ...m.scheduled, start: e.startsAt } };
       const notices: Notice[] = [{ kind: 'meeting.staff-reminder', eventId, case: c, meeting }];
       if (c.requester.email)

@@ -31,6 +31,8 @@ export type InternalNotice =
       case: Case;
       meeting: Meeting;
       method: InvitationMethod;
+      /** Why it was cancelled, when staff said so. */
+      reason?: string | null;
     }
   | { kind: 'meeting.staff-reminder'; eventId: string; case: Case; meeting: Meeting }
   /** Nobody picked a slot before the last one passed: the organizer hears of it. */
@@ -68,7 +70,15 @@ export type CustomerNotice = { requesterText: boolean } & (
   | { kind: 'survey'; eventId: string; case: Case; surveyToken: string }
   /** Support proposes a meeting: the slots in words, each with the signed link that picks it. */
   | { kind: 'meeting.proposal'; eventId: string; case: Case; meeting: Meeting; linkToken: string }
-  | { kind: 'meeting.invitation'; eventId: string; case: Case; meeting: Meeting; method: InvitationMethod }
+  | {
+      kind: 'meeting.invitation';
+      eventId: string;
+      case: Case;
+      meeting: Meeting;
+      method: InvitationMethod;
+      /** Why it was cancelled, when staff said so (a requester's words go to no one's inbox). */
+      reason?: string | null;
+    }
   | { kind: 'meeting.reminder'; eventId: string; case: Case; meeting: Meeting }
 );
 

@@ -317,6 +317,7 @@ export function renderNotice(notice: Notice, context: TemplateContext = {}): Ren
           {
             p: `If none of these times suit you, reply to this email with one that does. The times are held until ${when(proposalExpiresAt(m))}.`,
           },
+          ...caseLink,
           sign,
         ],
         audience,
@@ -339,7 +340,12 @@ export function renderNotice(notice: Notice, context: TemplateContext = {}): Ren
               ? `The meeting about case ${c.number} at ${when(slot.start)} is cancelled.`
               : `The meeting about case ${c.number} is ${m.sequence > 0 ? 'now set' : 'set'} for ${slotWords(slot, when)}.`,
           },
-          { fields: [['Topic', m.topic]] },
+          {
+            fields: [
+              ['Topic', m.topic],
+              ...(cancelled && notice.reason ? [['Reason', notice.reason] as [string, string]] : []),
+            ],
+          },
           ...(cancelled ? [] : joinBlocks(m)),
           {
             p: cancelled

@@ -37,6 +37,8 @@ export interface StoredEmail {
   destination: { to: string[]; cc: string[]; bcc: string[] };
   subject: string;
   body: { text?: string; html?: string };
+  /** As mailparser saw them: a calendar invitation's `text/calendar` part is one (content in base64). */
+  attachments?: { contentType: string; filename?: string; content: string }[];
   at: number;
 }
 
