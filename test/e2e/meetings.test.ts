@@ -248,6 +248,13 @@ describe('a meeting from proposal to reminder', () => {
       await api.client.GET('/cases/{id}', { params: { path: { id: caseId } }, headers: asAgent }),
     );
     expect(c.meetings.find((m) => m.id === answer.meeting.id)?.status).toBe('expired');
+    const late = await api.client.POST('/cases/{id}/meetings/{meetingId}/pick', {
+      params: { path: { id: caseId, meetingId: answer.meeting.id } },
+      headers: asBuyer,
+      body: { start: '2026-12-03T16:00:00-08:00' },
+    });
+    expect(late.response.status).toBe(409);
+    expect(late.error).toMatchObject({ detail: 'this proposal expired: its last slot has passed' });
     expect(await mailsTo(AGENT_EMAIL, 'No time picked: Quick check')).toHaveLength(1);
   });
 });
