@@ -21,3 +21,14 @@ export function caseLinkIn(
   const link = linkIn(text, '/case/[A-Za-z0-9-]+');
   return link && { ...link, number: decodeURIComponent(link.url.pathname.replace(/^.*\/case\//, '')) };
 }
+
+/** The meeting page links of a proposal mail, one per slot: `<portal>/meeting#token=…&slot=<start>`. */
+export function meetingLinksIn(text: string | undefined): { url: URL; token: string; slot: string }[] {
+  return [...(text ?? '').matchAll(/https?:\/\/\S+\/meeting#\S+/g)].flatMap(([href]) => {
+    const url = new URL(href);
+    const fragment = new URLSearchParams(url.hash.slice(1));
+    const token = fragment.get('token');
+    const slot = fragment.get('slot');
+    return token && slot ? [{ url, token, slot }] : [];
+  });
+}

@@ -5,6 +5,8 @@ import type { components, paths } from '../../openapi/schema.d.ts';
 export type Case = components['schemas']['Case'];
 export type TimelineEvent = components['schemas']['TimelineEvent'];
 export type Problem = components['schemas']['Problem'];
+export type Meeting = components['schemas']['Meeting'];
+export type MeetingLinkView = components['schemas']['MeetingLinkView'];
 export type NewSellerCase = components['schemas']['NewSellerCase'];
 export type NewConsumerCase = components['schemas']['NewConsumerCase'];
 export type CaseStatus = Case['status'];

@@ -1,3 +1,4 @@
+import { instantOf, wallClockAt } from '../../shared/domain/local-date.ts';
 import { serverNow } from './api.ts';
 
 const dateTime = new Intl.DateTimeFormat(undefined, {
@@ -42,3 +43,90 @@ export const STATUS_LABELS: Record<string, string> = {
 };
 
 export const LEVEL_LABELS = ['Highest', 'High', 'Medium', 'Low'] as const;
+
+/**
+ * Support's time zone: its hours (09:00–17:00 on working days) and the times agents type are in it
+ * (the business calendar's, `shared/domain/business-time.ts`).
+ */
+export const SUPPORT_TIME_ZONE = 'America/Los_Angeles';
+export const SUPPORT_ZONE_NAME = 'Pacific Time';
+
+const slotFormats = new Map<string, Intl.DateTimeFormat>();
+function slotFormat(timeZone: string | undefined, part: 'date' | 'time'): Intl.DateTimeFormat {
+  const key = `${timeZone ?? ''}|${part}`;
+  let f = slotFormats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(
+      undefined,
+      part === 'date'
+        ? { timeZone, weekday: 'long', month: 'long', day: 'numeric' }
+        : { timeZone, hour: 'numeric', minute: '2-digit' },
+    );
+    slotFormats.set(key, f);
+  }
+  return f;
+}
+
+function dayAndTimes(start: Date, end: Date, timeZone: string | undefined) {
+  return {
+    day: slotFormat(timeZone, 'date').format(start),
+    times: slotFormat(timeZone, 'time').formatRange(start, end),
+  };
+}
+
+/**
+ * A meeting's time in plain words, in the reader's own zone (`Tuesday, December 1, 10:00 – 10:30 AM`)
+ * and, where support's wall clock differs, in support's (`6:00 – 6:30 PM Pacific Time`, its day named
+ * only when that differs too); `support` is null for a reader in support's zone.
+ */
+export function slotWords(start: string, end: string): { yours: string; support: string | null } {
+  const from = new Date(start);
+  const to = new Date(end);
+  const yours = dayAndTimes(from, to, undefined);
+  const theirs = dayAndTimes(from, to, SUPPORT_TIME_ZONE);
+  const same = yours.day === theirs.day && yours.times === theirs.times;
+  return {
+    yours: `${yours.day}, ${yours.times}`,
+    support: same
+      ? null
+      : `${theirs.day === yours.day ? '' : `${theirs.day}, `}${theirs.times} ${SUPPORT_ZONE_NAME}`,
+  };
+}
+
+/** A meeting's time in support's zone, in words: `Thursday, December 3, 10:00 – 10:30 AM Pacific Time`. */
+export function supportSlotText(start: string, end: string): string {
+  const { day, times } = dayAndTimes(new Date(start), new Date(end), SUPPORT_TIME_ZONE);
+  return `${day}, ${times} ${SUPPORT_ZONE_NAME}`;
+}
+
+/** A meeting's time in one line: `Tuesday, December 1, 10:00 – 10:30 AM your time (6:00 – 6:30 PM Pacific Time)`. */
+export function slotText(start: string, end: string): string {
+  const { yours, support } = slotWords(start, end);
+  return `${yours} your time${support ? ` (${support})` : ''}`;
+}
+
+/** The end of a slot that starts at `start` and lasts `minutes`, as an ISO instant. */
+export function slotEndOf(start: string, minutes: number): string {
+  return new Date(Date.parse(start) + minutes * 60_000).toISOString();
+}
+
+/**
+ * A `datetime-local` value (`2026-12-01T10:00`) read as support's wall clock, as an ISO instant; null
+ * when it is not a complete date and time.
+ */
+export function supportClockToInstant(value: string): string | null {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})$/.exec(value);
+  if (!m) return null;
+  try {
+    return new Date(instantOf(m[1] as string, Number(m[2]), Number(m[3]), SUPPORT_TIME_ZONE)).toISOString();
+  } catch {
+    return null;
+  }
+}
+
+/** An instant as support's wall clock, in the `datetime-local` form (`2026-12-01T10:00`). */
+export function instantToSupportClock(instant: string): string {
+  const w = wallClockAt(Date.parse(instant), SUPPORT_TIME_ZONE);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${w.year}-${two(w.month)}-${two(w.day)}T${two(w.hour)}:${two(w.minute)}`;
+}

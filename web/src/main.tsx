@@ -10,6 +10,7 @@ import { AuthCallback } from './pages/AuthCallback.tsx';
 import { CasePage } from './pages/CasePage.tsx';
 import { Home } from './pages/Home.tsx';
 import { LeadPage } from './pages/LeadPage.tsx';
+import { MeetingPage } from './pages/MeetingPage.tsx';
 import { MyCases } from './pages/MyCases.tsx';
 import { NewCase } from './pages/NewCase.tsx';
 import { NotFound } from './pages/NotFound.tsx';
@@ -36,6 +37,7 @@ try {
         { path: '/sign-in', element: <SignIn /> },
         { path: '/auth/callback', element: <AuthCallback /> },
         { path: '/survey', element: <SurveyPage /> },
+        { path: '/meeting', element: <MeetingPage /> },
         { path: '*', element: <NotFound /> },
       ],
     },

@@ -306,7 +306,7 @@ export function renderNotice(notice: Notice, context: TemplateContext = {}): Ren
           {
             p: `${agentDisplayName(m.organizer)} from ${brand} support would like to talk with you about case ${c.number}: ${m.topic}.`,
           },
-          { p: 'Pick the time that suits you best (one click, no sign-in):' },
+          { p: 'Pick the time that suits you best (no sign-in needed; you confirm on the page):' },
           ...m.slots.map(
             (slot): Block => ({
               link: meetingLink(notice.linkToken, slot.start, context),

@@ -1,4 +1,4 @@
-import type { TimelineEvent } from '../api.ts';
+import type { Meeting, TimelineEvent } from '../api.ts';
 import { LEVEL_LABELS, when } from '../format.ts';
 
 type Audience = 'requester' | 'staff';
@@ -17,8 +17,15 @@ function statusWords(status: string): string {
   return status.replace(/_/g, ' ');
 }
 
+/** A meeting time on the timeline: `Tue, Dec 1, 10:00 AM PST (30 min)`. */
+const slotShort = (slot: { start: string; durationMinutes: number }) =>
+  `${when(slot.start)} (${slot.durationMinutes} min)`;
+
 /** One event in words: what happened, by whom; messages and notes in full. */
-function EventBody({ e }: { e: TimelineEvent }) {
+function EventBody({ e, meetings }: { e: TimelineEvent; meetings: readonly Meeting[] }) {
+  // Events after the proposal name the meeting by id: its topic comes from the case.
+  const topic = 'meetingId' in e ? meetings.find((m) => m.id === e.meetingId)?.topic : undefined;
+  const meeting = topic ? `the meeting “${topic}”` : 'the meeting';
   switch (e.type) {
     case 'case.opened':
       return (
@@ -94,6 +101,46 @@ function EventBody({ e }: { e: TimelineEvent }) {
           friendliness {e.ratings.friendliness}/5{e.comment ? ` — “${e.comment}”` : ''}.
         </p>
       );
+    case 'meeting.proposed':
+      return (
+        <>
+          <p>
+            Proposed a meeting, “{e.topic}”, at {e.slots.length === 1 ? 'this time' : 'one of these times'}:
+          </p>
+          <ul className="event-slots">
+            {e.slots.map((s) => (
+              <li key={s.start}>{slotShort(s)}</li>
+            ))}
+          </ul>
+        </>
+      );
+    case 'meeting.scheduled':
+      return (
+        <p>
+          Booked {meeting} for {slotShort(e.slot)}.
+        </p>
+      );
+    case 'meeting.rescheduled':
+      return (
+        <p>
+          Moved {meeting} from {slotShort(e.from)} to {slotShort(e.to)}.
+        </p>
+      );
+    case 'meeting.cancelled':
+      return (
+        <p>
+          Cancelled {meeting}
+          {e.reason ? `: ${e.reason}` : '.'}
+        </p>
+      );
+    case 'meeting.expired':
+      return <p>No time was picked for {meeting} before its last time passed; the proposal expired.</p>;
+    case 'meeting.reminded':
+      return (
+        <p>
+          Sent a reminder: {meeting} starts {when(e.startsAt)}.
+        </p>
+      );
     default:
       return null;
   }
@@ -113,6 +160,8 @@ function isInternal(e: TimelineEvent, audience: Audience): boolean {
 export function Timeline(props: {
   events: TimelineEvent[];
   audience: Audience;
+  /** The case's meetings, to name a meeting by its topic. */
+  meetings?: readonly Meeting[];
   onDownload?: (attachmentId: string, fileName: string) => void;
 }) {
   if (props.events.length === 0) return <p>Nothing has happened yet.</p>;
@@ -141,7 +190,7 @@ export function Timeline(props: {
               )}
               <time dateTime={e.at}>{when(e.at)}</time>
             </div>
-            <EventBody e={e} />
+            <EventBody e={e} meetings={props.meetings ?? []} />
             {e.type === 'attachment.added' && props.onDownload && (
               <button
                 type="button"

@@ -3,6 +3,7 @@ import { SURVEY_QUESTIONS } from '../../../shared/domain/survey-questions.ts';
 import { credentialHeaders, fieldErrors, type Problem, problemOf } from '../api.ts';
 import { usePortal } from '../app-context.tsx';
 import { Field, ProblemNotice } from '../components/Field.tsx';
+import { CaseMeetings } from '../components/Meetings.tsx';
 import { SurveyForm } from '../components/SurveyForm.tsx';
 import { Timeline } from '../components/Timeline.tsx';
 import { LEVEL_LABELS, STATUS_LABELS, when } from '../format.ts';
@@ -133,6 +134,8 @@ export function RequesterCase({ c, events, credential, replace, reload, download
       )}
       <ProblemNotice problem={problem} />
 
+      <CaseMeetings c={c} headers={headers} audience="requester" onChange={replace} />
+
       {c.survey && (
         <section aria-labelledby="survey">
           <h2 id="survey">How did we do?</h2>
@@ -166,7 +169,12 @@ export function RequesterCase({ c, events, credential, replace, reload, download
 
       <section aria-labelledby="history">
         <h2 id="history">History</h2>
-        <Timeline events={events} audience="requester" onDownload={(id) => download(id)} />
+        <Timeline
+          events={events}
+          audience="requester"
+          meetings={c.meetings}
+          onDownload={(id) => download(id)}
+        />
       </section>
 
       <section aria-labelledby="write">

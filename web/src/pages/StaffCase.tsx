@@ -10,6 +10,7 @@ import {
 import { usePortal, useSignedIn } from '../app-context.tsx';
 import { SeverityBadge, SlaBadge } from '../components/Badges.tsx';
 import { Field, ProblemNotice } from '../components/Field.tsx';
+import { CaseMeetings, type Proposal, ProposeMeetingForm } from '../components/Meetings.tsx';
 import { Timeline } from '../components/Timeline.tsx';
 import { countdown, LEVEL_LABELS, when } from '../format.ts';
 import { useNow } from '../hooks.ts';
@@ -48,14 +49,19 @@ export function StaffCase({ c, events, credential, replace, reload, download }: 
   const [level, setLevel] = useState<Level>(c.severity.level);
   const [severityReason, setSeverityReason] = useState('');
   const [workaround, setWorkaround] = useState('');
+  const [proposeProblem, setProposeProblem] = useState<Problem | null>(null);
 
   /**
    * Every write carries the version on screen (`If-Match`): a case someone else changed meanwhile is a
    * 412, said as such, and nothing typed here is lost.
    */
-  async function write(request: () => Promise<Answer>, pick: (data: never) => Case): Promise<boolean> {
+  async function write(
+    request: () => Promise<Answer>,
+    pick: (data: never) => Case,
+    refused: (problem: Problem | null) => void = setProblem,
+  ): Promise<boolean> {
     setBusy(true);
-    setProblem(null);
+    refused(null);
     const { data, error, response } = await request();
     setBusy(false);
     if (response.status === 412) {
@@ -63,7 +69,7 @@ export function StaffCase({ c, events, credential, replace, reload, download }: 
       return false;
     }
     if (!data) {
-      setProblem(problemOf(error, response));
+      refused(problemOf(error, response));
       return false;
     }
     setConflict(false);
@@ -143,6 +149,14 @@ export function StaffCase({ c, events, credential, replace, reload, download }: 
     )
       setWorkaround('');
   }
+
+  /** A proposal's refusal is shown in its form, each slot's under its row. */
+  const propose = (proposal: Proposal) =>
+    write(
+      () => api.POST('/cases/{id}/meetings', { ...path, body: proposal }),
+      (d: { case: Case }) => d.case,
+      setProposeProblem,
+    );
 
   const deadline = nextDeadline(c);
   const suggested = c.severity.suggested;
@@ -242,9 +256,15 @@ export function StaffCase({ c, events, credential, replace, reload, download }: 
               </>
             )}
           </section>
+          <CaseMeetings c={c} headers={credentialHeaders(credential)} audience="staff" onChange={replace} />
           <section aria-labelledby="timeline">
             <h2 id="timeline">Timeline</h2>
-            <Timeline events={events} audience="staff" onDownload={(id) => download(id)} />
+            <Timeline
+              events={events}
+              audience="staff"
+              meetings={c.meetings}
+              onDownload={(id) => download(id)}
+            />
           </section>
           <section aria-labelledby="reply">
             <h2 id="reply">Reply or add a note</h2>
@@ -412,6 +432,13 @@ export function StaffCase({ c, events, credential, replace, reload, download }: 
               </button>
             </form>
           </section>
+
+          {c.status !== 'closed' && (
+            <section aria-labelledby="propose">
+              <h2 id="propose">Propose a meeting</h2>
+              <ProposeMeetingForm busy={busy} problem={proposeProblem} onPropose={propose} />
+            </section>
+          )}
 
           <section aria-labelledby="workaround">
             <h2 id="workaround">Workaround</h2>
