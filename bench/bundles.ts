@@ -19,7 +19,7 @@ const BASELINE_ENTRY = 'bench/fixtures/dynamodb-only.ts';
  * The Lambdas the stack deploys besides the API route groups, as their constructs name their entries:
  * `timer` and `case-stream` in infra/constructs/timers.ts, `mail-inbound` in infra/constructs/mail.ts,
  * `mail-events` in infra/constructs/mail-feedback.ts, `attachment-arrived` in
- * infra/constructs/attachment-arrivals.ts.
+ * infra/constructs/attachment-arrivals.ts, `webhook-sender` in infra/constructs/integrations.ts.
  * `benchBundles` reports any `entry: 'functions/…'` in infra/constructs/ missing here (`unbenchedEntries`).
  */
 export const WORKER_ENTRIES = {
@@ -28,6 +28,7 @@ export const WORKER_ENTRIES = {
   'mail-inbound': 'functions/mail-inbound/handler.ts',
   'mail-events': 'functions/mail-events/handler.ts',
   'attachment-arrived': 'functions/attachment-arrived/handler.ts',
+  'webhook-sender': 'functions/webhook-sender/handler.ts',
 } as const;
 
 /** Every deployed Lambda, by the name README's bundle table gives it. */
@@ -275,6 +276,10 @@ function childEnv(stubUrl: string, dir: string, nodeOptions: string | undefined)
     MAIL_DOMAIN: 'localhost',
     SES_CONFIGURATION_SET: 'casewatch-bench',
     PORTAL_URL: NOWHERE,
+    EVENT_BUS_NAME: 'casewatch-bench-case-events',
+    // webhook-sender (infra/constructs/integrations.ts)
+    WEBHOOK_QUEUE_URL: `${NOWHERE}/000000000000/casewatch-webhooks`,
+    WEBHOOK_DLQ_URL: `${NOWHERE}/000000000000/casewatch-webhooks-dlq`,
     // mail-inbound (infra/constructs/mail.ts)
     INBOUND_BUCKET: 'bench-inbound',
     INBOUND_PREFIX: 'inbound/',

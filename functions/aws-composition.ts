@@ -23,12 +23,20 @@ export function awsCoreDeps(secret?: string): CoreDeps {
   return createCoreDeps({ documents, tableName: env('TABLE_NAME'), clock: systemClock, secret });
 }
 
-/** The signing secret every HMAC key is derived from (`deriveKey`), read once per container at init. */
-export async function signingSecret(): Promise<string> {
-  const secret = await new SecretsManagerClient({}).send(
-    new GetSecretValueCommand({ SecretId: env('CASEWATCH_SECRET_ARN') }),
-  );
-  return secret.SecretString ?? Buffer.from(secret.SecretBinary ?? new Uint8Array()).toString('base64');
+let secretRead: Promise<string> | undefined;
+
+/**
+ * The signing secret every HMAC key is derived from (`deriveKey`), read once per container at init —
+ * once, however many parts of the entry ask for it.
+ */
+export function signingSecret(): Promise<string> {
+  secretRead ??= new SecretsManagerClient({})
+    .send(new GetSecretValueCommand({ SecretId: env('CASEWATCH_SECRET_ARN') }))
+    .then(
+      (secret) =>
+        secret.SecretString ?? Buffer.from(secret.SecretBinary ?? new Uint8Array()).toString('base64'),
+    );
+  return secretRead;
 }
 
 /**

@@ -6,6 +6,7 @@ import { AttachmentStore } from './constructs/attachment-store.ts';
 import { CaseStore } from './constructs/case-store.ts';
 import { DASHBOARD_NAME } from './constructs/dashboard.ts';
 import { Identity } from './constructs/identity.ts';
+import { Integrations } from './constructs/integrations.ts';
 import { Mail } from './constructs/mail.ts';
 import { MailFeedback } from './constructs/mail-feedback.ts';
 import { Observability } from './constructs/observability.ts';
@@ -61,7 +62,8 @@ export const PLACEHOLDER_MAIL_WARNING = 'casewatch:placeholderMailSettings';
  * are retained and built first; the stateless API is built on top of them and may be replaced freely.
  * Timers (schedules, timer queue), reactions (what the table's stream sets off after each write:
  * timers reconciled, mail, surveys, metrics) and attachment arrivals (an upload's file recorded when S3
- * has it) are stateless too; mail and observability arrive as constructs of their own.
+ * has it) are stateless too, as are integrations (the case event bus, and webhooks fed from it); mail and
+ * observability arrive as constructs of their own.
  */
 export class CasewatchStack extends Stack {
   public readonly store: CaseStore;
@@ -73,6 +75,7 @@ export class CasewatchStack extends Stack {
   public readonly mailFeedback: MailFeedback;
   public readonly timers: Timers;
   public readonly reactions: Reactions;
+  public readonly integrations: Integrations;
   public readonly observability: Observability;
   public readonly portal: Portal;
 
@@ -149,6 +152,13 @@ export class CasewatchStack extends Stack {
       mailDomain,
     });
     this.timers = new Timers(this, 'Timers', { table: this.store.table });
+    // Built before the reactions: the stream function publishes on its bus.
+    this.integrations = new Integrations(this, 'Integrations', {
+      table: this.store.table,
+      signingSecret: this.identity.signingSecret,
+      mail: this.mail,
+      leadsEmail,
+    });
     this.reactions = new Reactions(this, 'Reactions', {
       table: this.store.table,
       timers: this.timers,
@@ -156,6 +166,7 @@ export class CasewatchStack extends Stack {
       signingSecret: this.identity.signingSecret,
       portalUrl: portal.url,
       leadsEmail,
+      eventBus: this.integrations.eventBus,
     });
     this.observability = new Observability(this, 'Observability', {
       httpApi: this.api.httpApi,
@@ -166,6 +177,7 @@ export class CasewatchStack extends Stack {
         this.mail.inboundFunction,
         this.mailFeedback.feedbackFunction,
         this.arrivals.arrivalFunction,
+        this.integrations.senderFunction,
       ],
       streamFunction: this.reactions.streamFunction,
       deadLetterQueues: [
@@ -174,6 +186,7 @@ export class CasewatchStack extends Stack {
         { label: 'Inbound mail dead-letter queue', queue: this.mail.deadLetterQueue },
         { label: 'Mail feedback dead-letter queue', queue: this.mailFeedback.deadLetterQueue },
         { label: 'Attachment arrivals dead-letter queue', queue: this.arrivals.deadLetterQueue },
+        { label: 'Webhook dead-letter queue', queue: this.integrations.deadLetterQueue },
       ],
       alarms: [
         ...this.timers.alarms,
@@ -181,6 +194,7 @@ export class CasewatchStack extends Stack {
         ...this.mail.alarms,
         ...this.mailFeedback.alarms,
         ...this.arrivals.alarms,
+        ...this.integrations.alarms,
       ],
       alarmEmails,
       dashboardName: DASHBOARD_NAME,

@@ -52,6 +52,7 @@ import { createMetricsTally } from './metrics-tally.ts';
 import { createLocalPortal } from './portal.ts';
 import { createLocalReactions } from './reactions.ts';
 import { createRuntimeTable, RUNTIME_TABLE_SUFFIX } from './runtime-table.ts';
+import { createLocalWebhooks } from './webhooks.ts';
 
 export interface LocalRuntimeOptions {
   /** 0 picks a free port (tests); the defaults `npm start` uses are 3000 / 8000 / 8005 / 2525. */
@@ -263,6 +264,21 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const suppressions = createDynamoSuppressionList({ client: documents, tableName });
     const api = createApiDeps({ documents, tableName, clock, secret: keys.secret, jwtVerifier: verifier });
     const core: CoreDeps = api;
+    const mailDomain = options.mailDomain ?? LOCAL_MAIL_DOMAIN;
+    const senderAddress = options.senderAddress ?? `casewatch support <support@${mailDomain}>`;
+    const leads = options.leads ?? ['leads@support.example'];
+    // Case events and webhooks: an in-process bus to the same sender as in AWS (docs/integrations.md#locally).
+    const webhooks = createLocalWebhooks({
+      documents,
+      tableName,
+      clock,
+      secret: keys.secret,
+      sesEndpoint: `http://127.0.0.1:${sesPort}`,
+      senderAddress,
+      mailDomain,
+      leads,
+    });
+    stops.push(async () => webhooks.stop());
     const deps = {
       ...api,
       blobs: blobs.store,
@@ -279,10 +295,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       }),
       'case-requests': (await import('../functions/case-requests/app.ts')).createHandler(deps),
       'case-triage': (await import('../functions/case-triage/app.ts')).createHandler(deps),
+      webhooks: (await import('../functions/webhooks/app.ts')).createHandler({ ...deps, ...webhooks.admin }),
       'api-docs': await apiDocsHandler(),
     } as Record<RouteGroup, LambdaHandler>;
 
-    const mailDomain = options.mailDomain ?? LOCAL_MAIL_DOMAIN;
     // After a write: the stream reactions (timers reconciled into the local scheduler, mail, metrics)
     // and the timers the scheduler delivers. Metrics: EMF lines in the log as in Lambda, and a tally
     // for `GET /_local/metrics`.
@@ -307,9 +323,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       correspondents,
       suppressions,
       budget: createDynamoMailBudget({ client: documents, tableName }),
-      senderAddress: options.senderAddress ?? `casewatch support <support@${mailDomain}>`,
+      senderAddress,
       mailDomain,
-      leads: options.leads ?? ['leads@support.example'],
+      leads,
+      events: webhooks.publisher,
       // The portal is served at the API's own origin locally.
       portalUrl: () => apiUrl,
       recordMetric: (...point) => {
@@ -321,7 +338,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const timers = await createLocalTimers({
       core,
       scheduler,
-      stream: reactions.stream,
+      // Every drain of the stream also delivers the webhook retries that fell due.
+      stream: {
+        drain: async () => {
+          const handled = await reactions.stream.drain();
+          await webhooks.drain();
+          return handled;
+        },
+      },
       checkpoints: reactions.checkpoints,
     });
     timersChanged = () => timers.timersChanged();
@@ -441,6 +465,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       if (method === 'GET' && path === '/_local/mail/sent') {
         await timers.drain();
         return { status: 200, body: { sent: reactions.sent() } };
+      }
+      if (method === 'GET' && path === '/_local/events') {
+        await timers.drain();
+        return { status: 200, body: { published: webhooks.published() } };
+      }
+      if (method === 'GET' && path === '/_local/webhooks/queue') {
+        await timers.drain();
+        return { status: 200, body: { now: clock.now().toISOString(), ...webhooks.queue() } };
       }
       if (method === 'GET' && path === '/_local/timers')
         return { status: 200, body: { now: clock.now().toISOString(), ...(await timers.list()) } };

@@ -393,6 +393,74 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List webhooks
+         * @description Every registered webhook (never a secret).
+         */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Register a webhook
+         * @description A lead registers a URL for some case event types (`*`: all), with optional filters (levels, seller, case type). The answer carries the webhook’s signing secret, shown this once: every delivery is signed with it (`Casewatch-Signature: t=<unix seconds>,v1=<HMAC-SHA256 hex of "<t>.<body>">`). The URL must be https and its host must resolve to public addresses only (no private, loopback, link-local or metadata address); the reason is given when it is refused.
+         */
+        post: operations["registerWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a webhook and its delivery log
+         * @description The webhook and its latest delivery attempts, newest first: when, which event, status code, error.
+         */
+        get: operations["readWebhook"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook
+         * @description It gets nothing more; retries already queued for it are dropped.
+         */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a paused webhook
+         * @description A webhook whose delivery failed three times in a row is paused (and the leads mailed); resuming it delivers events from now on. What failed waits in the dead-letter queue.
+         */
+        post: operations["resumeWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.json": {
         parameters: {
             query?: never;
@@ -454,7 +522,28 @@ export type paths = {
         trace?: never;
     };
 };
-export type webhooks = Record<string, never>;
+export type webhooks = {
+    caseEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A case event, posted to a webhook
+         * @description One timeline event and the case after it, posted to every webhook that wants it. Headers: `Casewatch-Event-Id` (drop what you have seen: deliveries are at least once), `Casewatch-Event-Type`, `Casewatch-Delivery-Attempt`, `Casewatch-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the webhook’s secret>` — refuse a `t` more than 300 s away. Answer 2xx within 10 s; anything else is retried after 1 and 5 minutes, then the webhook pauses.
+         */
+        post: operations["caseEventDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+};
 export type components = {
     schemas: {
         NewCase: components["schemas"]["NewSellerCase"] | components["schemas"]["NewConsumerCase"];
@@ -553,6 +642,638 @@ export type components = {
              * @description alias of `assignee`
              */
             agentId?: string;
+        };
+        /** @description Narrows what a webhook gets; all that are given must hold. */
+        WebhookFilters: {
+            /** @description only cases at these levels */
+            levels?: (0 | 1 | 2 | 3)[];
+            /** @description only this seller’s cases */
+            sellerId?: string;
+            /** @enum {string} */
+            caseType?: "seller" | "consumer";
+        };
+        CaseEventDetail: {
+            /** @constant */
+            schemaVersion: "1";
+            /** @description the timeline event’s id (a ULID): the same on every delivery, drop what you have seen */
+            id: string;
+            type: string;
+            caseId: string;
+            /** @description the case version this event produced: order a case’s events by it (null for events stored before it was recorded) */
+            caseVersion: number | null;
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant in UTC
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            at: string;
+            /**
+             * @description `internal` events (staff notes, SLA bookkeeping) go to internal subscribers only
+             * @enum {string}
+             */
+            visibility: "public" | "internal";
+            event: components["schemas"]["TimelineEvent"];
+            case: components["schemas"]["PublishedCase"];
+        };
+        /** @description One entry of a case timeline, told apart by `type`. */
+        TimelineEvent: components["schemas"]["CaseOpenedEvent"] | components["schemas"]["MessagePostedEvent"] | components["schemas"]["StatusChangedEvent"] | components["schemas"]["SeverityChangedEvent"] | components["schemas"]["AssigneeChangedEvent"] | components["schemas"]["EscalationRequestedEvent"] | components["schemas"]["WorkaroundRecordedEvent"] | components["schemas"]["DetailsAddedEvent"] | components["schemas"]["AttachmentAddedEvent"] | components["schemas"]["SlaMetEvent"] | components["schemas"]["SlaAtRiskEvent"] | components["schemas"]["SlaBreachedEvent"] | components["schemas"]["CaseClosedEvent"] | components["schemas"]["SurveySentEvent"] | components["schemas"]["MailBouncedEvent"] | components["schemas"]["MailComplainedEvent"] | components["schemas"]["MeetingProposedEvent"] | components["schemas"]["MeetingScheduledEvent"] | components["schemas"]["MeetingRescheduledEvent"] | components["schemas"]["MeetingCancelledEvent"] | components["schemas"]["MeetingExpiredEvent"] | components["schemas"]["MeetingRemindedEvent"] | components["schemas"]["SurveySubmittedEvent"];
+        /** @description The case was opened, by the API, mail or the portal. */
+        CaseOpenedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "case.opened";
+            /** @enum {string} */
+            channel: "api" | "email" | "portal";
+            level?: 0 | 1 | 2 | 3;
+            acknowledge?: boolean;
+            /** @description sortable unique id (ULID): timeline order is id order */
+            id: string;
+            caseId: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant in UTC
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            at: string;
+            actor: components["schemas"]["EventActor"];
+            /** @description the case version the write that recorded this event produced (absent on older events) */
+            caseVersion?: number;
+        };
+        /** @description Who made the change. */
+        EventActor: {
+            /** @enum {string} */
+            role: "seller" | "consumer" | "agent" | "lead" | "system";
+            /** @description the email of a person, `casewatch` for the system */
+            id: string;
+        };
+        /** @description A message on the case; internal ones are staff notes the requester never sees. */
+        MessagePostedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "message.posted";
+            /** @enum {string} */
+            visibility: "public" | "internal";
+            body: string;
+            /** @enum {string} */
+            channel: "api" | "email" | "portal";
+            /** @description sortable unique id (ULID): timeline order is id order */
+            id: string;
+            caseId: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant in UTC
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            at: string;
+            actor: components["schemas"]["EventActor"];
+            /** @description the case version the write that recorded this event produced (absent on older events) */
+            caseVersion?: number;
+        };
+        /** @description The status moved; a public note is customer-visible. */
+        StatusChangedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "status.changed";
+            /** @enum {string} */
+            from: "new" | "open" | "working" | "pending_internal" | "pending_closure" | "on_hold" | "closed";
+            /** @enum {string} */
+            to: "new" | "open" | "working" | "pending_internal" | "pending_closure" | "on_hold" | "closed";
+            note: string | null;
+            /** @enum {string} */
+            visibility: "public" | "internal";
+            /** @description sortable unique id (ULID): timeline order is id order */
+            id: string;
+            caseId: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant in UTC
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            at: string;
+            actor: components["schemas"]["EventActor"];
+            /** @description the case version the write that recorded this event produced (absent on older events) */
+            caseVersion?: number;
+        };
+        /** @description Staff set the severity (confirming the same level is a decision too). */
+        SeverityChangedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "severity.changed";
+            from: 0 | 1 | 2 | 3;
+            to: 0 | 1 | 2 | 3;
+            reason: string;
+            /** @description sortable unique id (ULID): timeline order is id order */
+            id: string;
+            caseId: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant in UTC
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            at: string;
+            actor: components["schemas"]["EventActor"];
+            /** @description the case version the write that recorded this event produced (absent on older events) */
+            caseVersion?: number;
+        };
+        /** @description An agent took the case. */
+        AssigneeChangedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "assignee.changed";
+            from: string | null;
+            to: string;
+            /** @description sortable unique id (ULID): timeline order is id order */
+            id: string;
+            caseId: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant in UTC
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            at: string;
+            actor: components["schemas"]["EventActor"];
+            /** @description the case version the write that recorded this event produced (absent on older events) */
+            caseVersion?: number;
+        };
+        /** @description The requester asked for an escalation. */
+        EscalationRequestedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "escalation.requested";
+            reason: string;
+            /** @description sortable unique id (ULID): timeline order is id order */
+            id: string;
+            caseId: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant in UTC
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            at: string;
+            actor: components["schemas"]["EventActor"];
+            /** @description the case version the write that recorded this event produced (absent on older events) */
+            caseVersion?: number;
+        };
+        /** @description A workaround or resolution is known. */
+        WorkaroundRecordedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "workaround.recorded";
+            note: string | null;
+            /** @description sortable unique id (ULID): timeline order is id order */
+            id: string;
+            caseId: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant in UTC
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            at: string;
+            actor: components["schemas"]["EventActor"];
+            /** @description the case version the write that recorded this event produced (absent on older events) */
+            caseVersion?: number;
+        };
+        /** @description Required details the case lacked, supplied later (a reply to the "we could not find…" mail). */
+        DetailsAddedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "details.added";
+            orderNumber?: string;
+            billingDescriptor?: string;
+            /** @description sortable unique id (ULID): timeline order is id order */
+            id: string;
+            caseId: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant in UTC
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            at: string;
+            actor: components["schemas"]["EventActor"];
+            /** @description the case version the write that recorded this event produced (absent on older events) */
+            caseVersion?: number;
+        };
+        /** @description A file arrived on the case; internal ones are staff files the requester never sees. */
+        AttachmentAddedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "attachment.added";
+            attachmentId: string;
+            fileName: string;
+            contentType: string;
+            size: number;
+            /** @enum {string} */
+            visibility: "public" | "internal";
+            /** @description sortable unique id (ULID): timeline order is id order */
+            id: string;
+            caseId: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant in UTC
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            at: string;
+            actor: components["schemas"]["EventActor"];
+            /** @description the case version the write that recorded this event produced (absent on older events) */
+            caseVersion?: number;
+        };
+        /** @description A deadline was met, at the level the case had then. */
+        SlaMetEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "sla.met";
+            /** @enum {string} */
+            deadline: "first-response" | "next-update";
+            level?: 0 | 1 | 2 | 3;
+            /** @description sortable unique id (ULID): timeline order is id order */
+            id: string;
+            caseId: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant in UTC
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            at: string;
+            actor: components["schemas"]["EventActor"];
+            /** @description the case version the write that recorded this event produced (absent on older events) */
+            caseVersion?: number;
+        };
+        /** @description Three quarters of a deadline window have passed. */
+        SlaAtRiskEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "sla.at_risk";
+            /** @enum {string} */
+            deadline: "first-response" | "next-update";
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant in UTC
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            dueAt: string;
+            level?: 0 | 1 | 2 | 3;
+            /** @description sortable unique id (ULID): timeline order is id order */
+            id: string;
+            caseId: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant in UTC
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            at: string;
+            actor: components["schemas"]["EventActor"];
+            /** @description the case version the write that recorded this event produced (absent on older events) */
+            caseVersion?: number;
+        };
+        /** @description A deadline passed unmet. */
+        SlaBreachedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "sla.breached";
+            /** @enum {string} */
+            deadline: "first-response" | "next-update";
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant in UTC
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            dueAt: string;
+            level?: 0 | 1 | 2 | 3;
+            /** @description sortable unique id (ULID): timeline order is id order */
+            id: string;
+            caseId: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant in UTC
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            at: string;
+            actor: components["schemas"]["EventActor"];
+            /** @description the case version the write that recorded this event produced (absent on older events) */
+            caseVersion?: number;
+        };
+        /** @description The case closed; `auto` when it closed by itself. */
+        CaseClosedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "case.closed";
+            auto: boolean;
+            /** @description sortable unique id (ULID): timeline order is id order */
+            id: string;
+            caseId: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant in UTC
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            at: string;
+            actor: components["schemas"]["EventActor"];
+            /** @description the case version the write that recorded this event produced (absent on older events) */
+            caseVersion?: number;
+        };
+        /** @description The end-of-case survey went out. */
+        SurveySentEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "survey.sent";
+            /** @description sortable unique id (ULID): timeline order is id order */
+            id: string;
+            caseId: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant in UTC
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            at: string;
+            actor: components["schemas"]["EventActor"];
+            /** @description the case version the write that recorded this event produced (absent on older events) */
+            caseVersion?: number;
+        };
+        /** @description Mail about the case could not be delivered; staff only. */
+        MailBouncedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "mail.bounced";
+            recipient: string;
+            /** @enum {string} */
+            bounce: "hard" | "soft";
+            notice: string | null;
+            diagnostic: string | null;
+            suppressed: boolean;
+            /** @description sortable unique id (ULID): timeline order is id order */
+            id: string;
+            caseId: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant in UTC
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            at: string;
+            actor: components["schemas"]["EventActor"];
+            /** @description the case version the write that recorded this event produced (absent on older events) */
+            caseVersion?: number;
+        };
+        /** @description The recipient reported mail about the case as spam, and gets no more mail; staff only. */
+        MailComplainedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "mail.complained";
+            recipient: string;
+            notice: string | null;
+            suppressed: boolean;
+            /** @description sortable unique id (ULID): timeline order is id order */
+            id: string;
+            caseId: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant in UTC
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            at: string;
+            actor: components["schemas"]["EventActor"];
+            /** @description the case version the write that recorded this event produced (absent on older events) */
+            caseVersion?: number;
+        };
+        /** @description Support proposed a meeting (docs/meetings.md); the requester picks one of the slots. */
+        MeetingProposedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "meeting.proposed";
+            meetingId: string;
+            topic: string;
+            slots: components["schemas"]["MeetingSlot"][];
+            join: components["schemas"]["MeetingJoin"];
+            /** @description sortable unique id (ULID): timeline order is id order */
+            id: string;
+            caseId: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant in UTC
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            at: string;
+            actor: components["schemas"]["EventActor"];
+            /** @description the case version the write that recorded this event produced (absent on older events) */
+            caseVersion?: number;
+        };
+        /** @description A time the meeting could take place: its start and length. */
+        MeetingSlot: {
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant in UTC
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            start: string;
+            /**
+             * @description length of the meeting, 15–120 minutes
+             * @example 30
+             */
+            durationMinutes: number;
+        };
+        /** @description How to join: a conference link, dial-in text, or both. */
+        MeetingJoin: {
+            /**
+             * @description the conference link (https)
+             * @example https://meet.example.com/cw-5sadrt
+             */
+            url: string | null;
+            /** @description dial-in numbers and codes, as the agent typed them */
+            dialIn: string | null;
+        };
+        /** @description A slot was picked: both sides got a calendar invitation. */
+        MeetingScheduledEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "meeting.scheduled";
+            meetingId: string;
+            slot: components["schemas"]["MeetingSlot"];
+            sequence: number;
+            /** @description sortable unique id (ULID): timeline order is id order */
+            id: string;
+            caseId: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant in UTC
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            at: string;
+            actor: components["schemas"]["EventActor"];
+            /** @description the case version the write that recorded this event produced (absent on older events) */
+            caseVersion?: number;
+        };
+        /** @description The meeting moved: the invitation was updated (same UID, higher SEQUENCE). */
+        MeetingRescheduledEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "meeting.rescheduled";
+            meetingId: string;
+            from: components["schemas"]["MeetingSlot"];
+            to: components["schemas"]["MeetingSlot"];
+            sequence: number;
+            /** @description sortable unique id (ULID): timeline order is id order */
+            id: string;
+            caseId: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant in UTC
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            at: string;
+            actor: components["schemas"]["EventActor"];
+            /** @description the case version the write that recorded this event produced (absent on older events) */
+            caseVersion?: number;
+        };
+        /** @description The meeting (or the proposal) was cancelled by either side. */
+        MeetingCancelledEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "meeting.cancelled";
+            meetingId: string;
+            reason: string | null;
+            sequence: number;
+            /** @description sortable unique id (ULID): timeline order is id order */
+            id: string;
+            caseId: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant in UTC
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            at: string;
+            actor: components["schemas"]["EventActor"];
+            /** @description the case version the write that recorded this event produced (absent on older events) */
+            caseVersion?: number;
+        };
+        /** @description The proposal’s last slot passed unpicked. */
+        MeetingExpiredEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "meeting.expired";
+            meetingId: string;
+            /** @description sortable unique id (ULID): timeline order is id order */
+            id: string;
+            caseId: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant in UTC
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            at: string;
+            actor: components["schemas"]["EventActor"];
+            /** @description the case version the write that recorded this event produced (absent on older events) */
+            caseVersion?: number;
+        };
+        /** @description The reminder went out, a quarter of an hour before the start. */
+        MeetingRemindedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "meeting.reminded";
+            meetingId: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant in UTC
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            startsAt: string;
+            /** @description sortable unique id (ULID): timeline order is id order */
+            id: string;
+            caseId: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant in UTC
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            at: string;
+            actor: components["schemas"]["EventActor"];
+            /** @description the case version the write that recorded this event produced (absent on older events) */
+            caseVersion?: number;
+        };
+        /** @description The requester answered the survey. */
+        SurveySubmittedEvent: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "survey.submitted";
+            ratings: components["schemas"]["SurveyRatings"];
+            comment: string | null;
+            /** @description sortable unique id (ULID): timeline order is id order */
+            id: string;
+            caseId: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant in UTC
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            at: string;
+            actor: components["schemas"]["EventActor"];
+            /** @description the case version the write that recorded this event produced (absent on older events) */
+            caseVersion?: number;
+        };
+        /** @description The case as it stands after the event. */
+        PublishedCase: {
+            id: string;
+            number: string;
+            /** @enum {string} */
+            type: "seller" | "consumer";
+            status: string;
+            level: 0 | 1 | 2 | 3;
+            subject: string;
+            requesterEmail: string | null;
+            sellerId: string | null;
+            assignee: string | null;
+            /** @description the case version this state is; ≥ `caseVersion` */
+            version: number;
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant in UTC
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            updatedAt: string;
         };
         CreatedCase: {
             /**
@@ -714,30 +1435,6 @@ export type components = {
             /** @description when it was cancelled or expired */
             endedAt: string | null;
         };
-        /** @description How to join: a conference link, dial-in text, or both. */
-        MeetingJoin: {
-            /**
-             * @description the conference link (https)
-             * @example https://meet.example.com/cw-5sadrt
-             */
-            url: string | null;
-            /** @description dial-in numbers and codes, as the agent typed them */
-            dialIn: string | null;
-        };
-        /** @description A time the meeting could take place: its start and length. */
-        MeetingSlot: {
-            /**
-             * Format: date-time
-             * @description ISO 8601 instant in UTC
-             * @example 2026-11-30T17:00:00.000Z
-             */
-            start: string;
-            /**
-             * @description length of the meeting, 15–120 minutes
-             * @example 30
-             */
-            durationMinutes: number;
-        };
         /** @description RFC 9457 problem details (`application/problem+json`). */
         Problem: {
             /** @example https://casewatch.dev/problems/invalid-request */
@@ -825,515 +1522,6 @@ export type components = {
             items: components["schemas"]["TimelineEvent"][];
             /** @description opaque; send it back as `cursor` (same filters) for the next page, null on the last */
             cursor: string | null;
-        };
-        /** @description One entry of a case timeline, told apart by `type`. */
-        TimelineEvent: components["schemas"]["CaseOpenedEvent"] | components["schemas"]["MessagePostedEvent"] | components["schemas"]["StatusChangedEvent"] | components["schemas"]["SeverityChangedEvent"] | components["schemas"]["AssigneeChangedEvent"] | components["schemas"]["EscalationRequestedEvent"] | components["schemas"]["WorkaroundRecordedEvent"] | components["schemas"]["DetailsAddedEvent"] | components["schemas"]["AttachmentAddedEvent"] | components["schemas"]["SlaMetEvent"] | components["schemas"]["SlaAtRiskEvent"] | components["schemas"]["SlaBreachedEvent"] | components["schemas"]["CaseClosedEvent"] | components["schemas"]["SurveySentEvent"] | components["schemas"]["MailBouncedEvent"] | components["schemas"]["MailComplainedEvent"] | components["schemas"]["MeetingProposedEvent"] | components["schemas"]["MeetingScheduledEvent"] | components["schemas"]["MeetingRescheduledEvent"] | components["schemas"]["MeetingCancelledEvent"] | components["schemas"]["MeetingExpiredEvent"] | components["schemas"]["MeetingRemindedEvent"] | components["schemas"]["SurveySubmittedEvent"];
-        /** @description The case was opened, by the API, mail or the portal. */
-        CaseOpenedEvent: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "case.opened";
-            /** @enum {string} */
-            channel: "api" | "email" | "portal";
-            level?: 0 | 1 | 2 | 3;
-            acknowledge?: boolean;
-            /** @description sortable unique id (ULID): timeline order is id order */
-            id: string;
-            caseId: string;
-            /**
-             * Format: date-time
-             * @description ISO 8601 instant in UTC
-             * @example 2026-11-30T17:00:00.000Z
-             */
-            at: string;
-            actor: components["schemas"]["EventActor"];
-        };
-        /** @description Who made the change. */
-        EventActor: {
-            /** @enum {string} */
-            role: "seller" | "consumer" | "agent" | "lead" | "system";
-            /** @description the email of a person, `casewatch` for the system */
-            id: string;
-        };
-        /** @description A message on the case; internal ones are staff notes the requester never sees. */
-        MessagePostedEvent: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "message.posted";
-            /** @enum {string} */
-            visibility: "public" | "internal";
-            body: string;
-            /** @enum {string} */
-            channel: "api" | "email" | "portal";
-            /** @description sortable unique id (ULID): timeline order is id order */
-            id: string;
-            caseId: string;
-            /**
-             * Format: date-time
-             * @description ISO 8601 instant in UTC
-             * @example 2026-11-30T17:00:00.000Z
-             */
-            at: string;
-            actor: components["schemas"]["EventActor"];
-        };
-        /** @description The status moved; a public note is customer-visible. */
-        StatusChangedEvent: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "status.changed";
-            /** @enum {string} */
-            from: "new" | "open" | "working" | "pending_internal" | "pending_closure" | "on_hold" | "closed";
-            /** @enum {string} */
-            to: "new" | "open" | "working" | "pending_internal" | "pending_closure" | "on_hold" | "closed";
-            note: string | null;
-            /** @enum {string} */
-            visibility: "public" | "internal";
-            /** @description sortable unique id (ULID): timeline order is id order */
-            id: string;
-            caseId: string;
-            /**
-             * Format: date-time
-             * @description ISO 8601 instant in UTC
-             * @example 2026-11-30T17:00:00.000Z
-             */
-            at: string;
-            actor: components["schemas"]["EventActor"];
-        };
-        /** @description Staff set the severity (confirming the same level is a decision too). */
-        SeverityChangedEvent: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "severity.changed";
-            from: 0 | 1 | 2 | 3;
-            to: 0 | 1 | 2 | 3;
-            reason: string;
-            /** @description sortable unique id (ULID): timeline order is id order */
-            id: string;
-            caseId: string;
-            /**
-             * Format: date-time
-             * @description ISO 8601 instant in UTC
-             * @example 2026-11-30T17:00:00.000Z
-             */
-            at: string;
-            actor: components["schemas"]["EventActor"];
-        };
-        /** @description An agent took the case. */
-        AssigneeChangedEvent: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "assignee.changed";
-            from: string | null;
-            to: string;
-            /** @description sortable unique id (ULID): timeline order is id order */
-            id: string;
-            caseId: string;
-            /**
-             * Format: date-time
-             * @description ISO 8601 instant in UTC
-             * @example 2026-11-30T17:00:00.000Z
-             */
-            at: string;
-            actor: components["schemas"]["EventActor"];
-        };
-        /** @description The requester asked for an escalation. */
-        EscalationRequestedEvent: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "escalation.requested";
-            reason: string;
-            /** @description sortable unique id (ULID): timeline order is id order */
-            id: string;
-            caseId: string;
-            /**
-             * Format: date-time
-             * @description ISO 8601 instant in UTC
-             * @example 2026-11-30T17:00:00.000Z
-             */
-            at: string;
-            actor: components["schemas"]["EventActor"];
-        };
-        /** @description A workaround or resolution is known. */
-        WorkaroundRecordedEvent: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "workaround.recorded";
-            note: string | null;
-            /** @description sortable unique id (ULID): timeline order is id order */
-            id: string;
-            caseId: string;
-            /**
-             * Format: date-time
-             * @description ISO 8601 instant in UTC
-             * @example 2026-11-30T17:00:00.000Z
-             */
-            at: string;
-            actor: components["schemas"]["EventActor"];
-        };
-        /** @description Required details the case lacked, supplied later (a reply to the "we could not find…" mail). */
-        DetailsAddedEvent: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "details.added";
-            orderNumber?: string;
-            billingDescriptor?: string;
-            /** @description sortable unique id (ULID): timeline order is id order */
-            id: string;
-            caseId: string;
-            /**
-             * Format: date-time
-             * @description ISO 8601 instant in UTC
-             * @example 2026-11-30T17:00:00.000Z
-             */
-            at: string;
-            actor: components["schemas"]["EventActor"];
-        };
-        /** @description A file arrived on the case; internal ones are staff files the requester never sees. */
-        AttachmentAddedEvent: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "attachment.added";
-            attachmentId: string;
-            fileName: string;
-            contentType: string;
-            size: number;
-            /** @enum {string} */
-            visibility: "public" | "internal";
-            /** @description sortable unique id (ULID): timeline order is id order */
-            id: string;
-            caseId: string;
-            /**
-             * Format: date-time
-             * @description ISO 8601 instant in UTC
-             * @example 2026-11-30T17:00:00.000Z
-             */
-            at: string;
-            actor: components["schemas"]["EventActor"];
-        };
-        /** @description A deadline was met, at the level the case had then. */
-        SlaMetEvent: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "sla.met";
-            /** @enum {string} */
-            deadline: "first-response" | "next-update";
-            level?: 0 | 1 | 2 | 3;
-            /** @description sortable unique id (ULID): timeline order is id order */
-            id: string;
-            caseId: string;
-            /**
-             * Format: date-time
-             * @description ISO 8601 instant in UTC
-             * @example 2026-11-30T17:00:00.000Z
-             */
-            at: string;
-            actor: components["schemas"]["EventActor"];
-        };
-        /** @description Three quarters of a deadline window have passed. */
-        SlaAtRiskEvent: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "sla.at_risk";
-            /** @enum {string} */
-            deadline: "first-response" | "next-update";
-            /**
-             * Format: date-time
-             * @description ISO 8601 instant in UTC
-             * @example 2026-11-30T17:00:00.000Z
-             */
-            dueAt: string;
-            level?: 0 | 1 | 2 | 3;
-            /** @description sortable unique id (ULID): timeline order is id order */
-            id: string;
-            caseId: string;
-            /**
-             * Format: date-time
-             * @description ISO 8601 instant in UTC
-             * @example 2026-11-30T17:00:00.000Z
-             */
-            at: string;
-            actor: components["schemas"]["EventActor"];
-        };
-        /** @description A deadline passed unmet. */
-        SlaBreachedEvent: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "sla.breached";
-            /** @enum {string} */
-            deadline: "first-response" | "next-update";
-            /**
-             * Format: date-time
-             * @description ISO 8601 instant in UTC
-             * @example 2026-11-30T17:00:00.000Z
-             */
-            dueAt: string;
-            level?: 0 | 1 | 2 | 3;
-            /** @description sortable unique id (ULID): timeline order is id order */
-            id: string;
-            caseId: string;
-            /**
-             * Format: date-time
-             * @description ISO 8601 instant in UTC
-             * @example 2026-11-30T17:00:00.000Z
-             */
-            at: string;
-            actor: components["schemas"]["EventActor"];
-        };
-        /** @description The case closed; `auto` when it closed by itself. */
-        CaseClosedEvent: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "case.closed";
-            auto: boolean;
-            /** @description sortable unique id (ULID): timeline order is id order */
-            id: string;
-            caseId: string;
-            /**
-             * Format: date-time
-             * @description ISO 8601 instant in UTC
-             * @example 2026-11-30T17:00:00.000Z
-             */
-            at: string;
-            actor: components["schemas"]["EventActor"];
-        };
-        /** @description The end-of-case survey went out. */
-        SurveySentEvent: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "survey.sent";
-            /** @description sortable unique id (ULID): timeline order is id order */
-            id: string;
-            caseId: string;
-            /**
-             * Format: date-time
-             * @description ISO 8601 instant in UTC
-             * @example 2026-11-30T17:00:00.000Z
-             */
-            at: string;
-            actor: components["schemas"]["EventActor"];
-        };
-        /** @description Mail about the case could not be delivered; staff only. */
-        MailBouncedEvent: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "mail.bounced";
-            recipient: string;
-            /** @enum {string} */
-            bounce: "hard" | "soft";
-            notice: string | null;
-            diagnostic: string | null;
-            suppressed: boolean;
-            /** @description sortable unique id (ULID): timeline order is id order */
-            id: string;
-            caseId: string;
-            /**
-             * Format: date-time
-             * @description ISO 8601 instant in UTC
-             * @example 2026-11-30T17:00:00.000Z
-             */
-            at: string;
-            actor: components["schemas"]["EventActor"];
-        };
-        /** @description The recipient reported mail about the case as spam, and gets no more mail; staff only. */
-        MailComplainedEvent: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "mail.complained";
-            recipient: string;
-            notice: string | null;
-            suppressed: boolean;
-            /** @description sortable unique id (ULID): timeline order is id order */
-            id: string;
-            caseId: string;
-            /**
-             * Format: date-time
-             * @description ISO 8601 instant in UTC
-             * @example 2026-11-30T17:00:00.000Z
-             */
-            at: string;
-            actor: components["schemas"]["EventActor"];
-        };
-        /** @description Support proposed a meeting (docs/meetings.md); the requester picks one of the slots. */
-        MeetingProposedEvent: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "meeting.proposed";
-            meetingId: string;
-            topic: string;
-            slots: components["schemas"]["MeetingSlot"][];
-            join: components["schemas"]["MeetingJoin"];
-            /** @description sortable unique id (ULID): timeline order is id order */
-            id: string;
-            caseId: string;
-            /**
-             * Format: date-time
-             * @description ISO 8601 instant in UTC
-             * @example 2026-11-30T17:00:00.000Z
-             */
-            at: string;
-            actor: components["schemas"]["EventActor"];
-        };
-        /** @description A slot was picked: both sides got a calendar invitation. */
-        MeetingScheduledEvent: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "meeting.scheduled";
-            meetingId: string;
-            slot: components["schemas"]["MeetingSlot"];
-            sequence: number;
-            /** @description sortable unique id (ULID): timeline order is id order */
-            id: string;
-            caseId: string;
-            /**
-             * Format: date-time
-             * @description ISO 8601 instant in UTC
-             * @example 2026-11-30T17:00:00.000Z
-             */
-            at: string;
-            actor: components["schemas"]["EventActor"];
-        };
-        /** @description The meeting moved: the invitation was updated (same UID, higher SEQUENCE). */
-        MeetingRescheduledEvent: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "meeting.rescheduled";
-            meetingId: string;
-            from: components["schemas"]["MeetingSlot"];
-            to: components["schemas"]["MeetingSlot"];
-            sequence: number;
-            /** @description sortable unique id (ULID): timeline order is id order */
-            id: string;
-            caseId: string;
-            /**
-             * Format: date-time
-             * @description ISO 8601 instant in UTC
-             * @example 2026-11-30T17:00:00.000Z
-             */
-            at: string;
-            actor: components["schemas"]["EventActor"];
-        };
-        /** @description The meeting (or the proposal) was cancelled by either side. */
-        MeetingCancelledEvent: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "meeting.cancelled";
-            meetingId: string;
-            reason: string | null;
-            sequence: number;
-            /** @description sortable unique id (ULID): timeline order is id order */
-            id: string;
-            caseId: string;
-            /**
-             * Format: date-time
-             * @description ISO 8601 instant in UTC
-             * @example 2026-11-30T17:00:00.000Z
-             */
-            at: string;
-            actor: components["schemas"]["EventActor"];
-        };
-        /** @description The proposal’s last slot passed unpicked. */
-        MeetingExpiredEvent: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "meeting.expired";
-            meetingId: string;
-            /** @description sortable unique id (ULID): timeline order is id order */
-            id: string;
-            caseId: string;
-            /**
-             * Format: date-time
-             * @description ISO 8601 instant in UTC
-             * @example 2026-11-30T17:00:00.000Z
-             */
-            at: string;
-            actor: components["schemas"]["EventActor"];
-        };
-        /** @description The reminder went out, a quarter of an hour before the start. */
-        MeetingRemindedEvent: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "meeting.reminded";
-            meetingId: string;
-            /**
-             * Format: date-time
-             * @description ISO 8601 instant in UTC
-             * @example 2026-11-30T17:00:00.000Z
-             */
-            startsAt: string;
-            /** @description sortable unique id (ULID): timeline order is id order */
-            id: string;
-            caseId: string;
-            /**
-             * Format: date-time
-             * @description ISO 8601 instant in UTC
-             * @example 2026-11-30T17:00:00.000Z
-             */
-            at: string;
-            actor: components["schemas"]["EventActor"];
-        };
-        /** @description The requester answered the survey. */
-        SurveySubmittedEvent: {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            type: "survey.submitted";
-            ratings: components["schemas"]["SurveyRatings"];
-            comment: string | null;
-            /** @description sortable unique id (ULID): timeline order is id order */
-            id: string;
-            caseId: string;
-            /**
-             * Format: date-time
-             * @description ISO 8601 instant in UTC
-             * @example 2026-11-30T17:00:00.000Z
-             */
-            at: string;
-            actor: components["schemas"]["EventActor"];
         };
         /** @description The leads’ figures, each exact as of `asOf`. */
         LeadFigures: {
@@ -1547,6 +1735,104 @@ export type components = {
             } | null;
             join: components["schemas"]["MeetingJoin"];
         };
+        /** @description The webhook just registered, with its signing secret. */
+        RegisteredWebhook: {
+            id: string;
+            url: string;
+            /** @description the event types it gets (`*`: every type) */
+            events: string[];
+            filters: components["schemas"]["WebhookFilters"];
+            /**
+             * @description `external` (default) gets public events only, as the requester sees them; `internal` (your own systems) gets staff notes and SLA events too
+             * @enum {string}
+             */
+            audience: "external" | "internal";
+            /** @enum {string} */
+            status: "active" | "paused";
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant in UTC
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            createdAt: string;
+            createdBy: string;
+            pausedAt: string | null;
+            pausedReason: string | null;
+            /** @description the signing secret (`whsec_…`): shown this once, keep it safe */
+            secret: string;
+        };
+        /** @description Every registered webhook. */
+        WebhookList: {
+            items: components["schemas"]["Webhook"][];
+        };
+        /** @description A registered webhook (its signing secret is shown only once). */
+        Webhook: {
+            id: string;
+            url: string;
+            /** @description the event types it gets (`*`: every type) */
+            events: string[];
+            filters: components["schemas"]["WebhookFilters"];
+            /**
+             * @description `external` (default) gets public events only, as the requester sees them; `internal` (your own systems) gets staff notes and SLA events too
+             * @enum {string}
+             */
+            audience: "external" | "internal";
+            /** @enum {string} */
+            status: "active" | "paused";
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant in UTC
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            createdAt: string;
+            createdBy: string;
+            pausedAt: string | null;
+            pausedReason: string | null;
+        };
+        /** @description A webhook and its delivery log. */
+        WebhookWithLog: {
+            id: string;
+            url: string;
+            /** @description the event types it gets (`*`: every type) */
+            events: string[];
+            filters: components["schemas"]["WebhookFilters"];
+            /**
+             * @description `external` (default) gets public events only, as the requester sees them; `internal` (your own systems) gets staff notes and SLA events too
+             * @enum {string}
+             */
+            audience: "external" | "internal";
+            /** @enum {string} */
+            status: "active" | "paused";
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant in UTC
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            createdAt: string;
+            createdBy: string;
+            pausedAt: string | null;
+            pausedReason: string | null;
+            /** @description the latest attempts, newest first (up to 50) */
+            deliveries: components["schemas"]["DeliveryAttempt"][];
+        };
+        /** @description One try at posting one event to one webhook. */
+        DeliveryAttempt: {
+            webhookId: string;
+            eventId: string;
+            eventType: string;
+            attempt: number;
+            /**
+             * Format: date-time
+             * @description ISO 8601 instant in UTC
+             * @example 2026-11-30T17:00:00.000Z
+             */
+            at: string;
+            /** @description the receiver’s HTTP status; null when none came */
+            status: number | null;
+            ok: boolean;
+            error: string | null;
+            durationMs: number;
+        };
     };
     responses: never;
     parameters: {
@@ -1562,6 +1848,8 @@ export type components = {
         meetingId: string;
         /** @description the token of the mailed meeting link: the only credential this route reads */
         meetingToken: string;
+        /** @description the webhook id (a ULID) */
+        webhookId: string;
     };
     requestBodies: never;
     headers: {
@@ -1600,8 +1888,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01M8PPCAM006QNVCXY22GZFP27",
-                     *           "number": "CW-1C4X0B",
+                     *           "id": "01M8PPCAM0E027M5WTTJF5JFMY",
+                     *           "number": "CW-H5XMJC",
                      *           "type": "seller",
                      *           "channel": "api",
                      *           "status": "new",
@@ -1653,8 +1941,8 @@ export interface operations {
                      *           }
                      *         },
                      *         {
-                     *           "id": "01M8PPCAM006QNVCXY22GZFP29",
-                     *           "number": "CW-WZ5QFC",
+                     *           "id": "01M8PPCAM0E027M5WTTJF5JFN0",
+                     *           "number": "CW-8E2H5F",
                      *           "type": "consumer",
                      *           "channel": "api",
                      *           "status": "new",
@@ -1816,8 +2104,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM006QNVCXY22GZFP27",
-                     *       "number": "CW-1C4X0B",
+                     *       "id": "01M8PPCAM0E027M5WTTJF5JFMY",
+                     *       "number": "CW-H5XMJC",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "new",
@@ -2004,8 +2292,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM006QNVCXY22GZFP27",
-                     *       "number": "CW-1C4X0B",
+                     *       "id": "01M8PPCAM0E027M5WTTJF5JFMY",
+                     *       "number": "CW-H5XMJC",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "new",
@@ -2097,7 +2385,7 @@ export interface operations {
                      *       "type": "https://casewatch.dev/problems/not-found",
                      *       "title": "Not found",
                      *       "status": 404,
-                     *       "detail": "no case 01M8PPCAM006QNVCXY22GZFP27"
+                     *       "detail": "no case 01M8PPCAM0E027M5WTTJF5JFMY"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2162,13 +2450,14 @@ export interface operations {
                      *           "type": "case.opened",
                      *           "channel": "api",
                      *           "level": 2,
-                     *           "id": "01M8PPCAM006QNVCXY22GZFP28",
-                     *           "caseId": "01M8PPCAM006QNVCXY22GZFP27",
+                     *           "id": "01M8PPCAM0E027M5WTTJF5JFMZ",
+                     *           "caseId": "01M8PPCAM0E027M5WTTJF5JFMY",
                      *           "at": "2026-11-30T17:00:00.000Z",
                      *           "actor": {
                      *             "role": "seller",
                      *             "id": "dana@acme.example"
-                     *           }
+                     *           },
+                     *           "caseVersion": 1
                      *         },
                      *         {
                      *           "type": "status.changed",
@@ -2176,29 +2465,31 @@ export interface operations {
                      *           "to": "open",
                      *           "note": null,
                      *           "visibility": "public",
-                     *           "id": "01M8PPCAM006QNVCXY22GZFP2C",
-                     *           "caseId": "01M8PPCAM006QNVCXY22GZFP27",
+                     *           "id": "01M8PPCAM0E027M5WTTJF5JFN3",
+                     *           "caseId": "01M8PPCAM0E027M5WTTJF5JFMY",
                      *           "at": "2026-11-30T17:00:00.000Z",
                      *           "actor": {
                      *             "role": "system",
                      *             "id": "casewatch"
-                     *           }
+                     *           },
+                     *           "caseVersion": 2
                      *         },
                      *         {
                      *           "type": "message.posted",
                      *           "visibility": "public",
                      *           "body": "We are looking into it; retries are queued on our side.",
                      *           "channel": "api",
-                     *           "id": "01M8PPCAM006QNVCXY22GZFP2E",
-                     *           "caseId": "01M8PPCAM006QNVCXY22GZFP27",
+                     *           "id": "01M8PPCAM0E027M5WTTJF5JFN5",
+                     *           "caseId": "01M8PPCAM0E027M5WTTJF5JFMY",
                      *           "at": "2026-11-30T17:00:00.000Z",
                      *           "actor": {
                      *             "role": "agent",
                      *             "id": "alice@support.example"
-                     *           }
+                     *           },
+                     *           "caseVersion": 4
                      *         }
                      *       ],
-                     *       "cursor": "eyJ2IjoxLCJxIjoiUjF3VHFtRXdFQ0l1TkVwdWxFZ01GViIsInAiOlsiMDFNOFBQQ0FNMDA2UU5WQ1hZMjJHWkZQMkUiXX0.DIZSYwv6KUSkroJVFoi-CQ"
+                     *       "cursor": "eyJ2IjoxLCJxIjoiQ1RQakc0aXBIVTJMaFpmbHJhVXc0dyIsInAiOlsiMDFNOFBQQ0FNMEUwMjdNNVdUVEpGNUpGTjUiXX0.U2Y6pXHsqbKwKPMsECihdw"
                      *     }
                      */
                     "application/json": components["schemas"]["EventPage"];
@@ -2494,8 +2785,8 @@ export interface operations {
                      *       ],
                      *       "escalations": [
                      *         {
-                     *           "caseId": "01M8PPCAM006QNVCXY22GZFP27",
-                     *           "number": "CW-1C4X0B",
+                     *           "caseId": "01M8PPCAM0E027M5WTTJF5JFMY",
+                     *           "number": "CW-H5XMJC",
                      *           "subject": "Webhooks not delivered since 08:00",
                      *           "level": 1,
                      *           "assignee": "alice@support.example",
@@ -2512,8 +2803,8 @@ export interface operations {
                      *         },
                      *         "recent": [
                      *           {
-                     *             "caseId": "01M8PPCAM006QNVCXY22GZFP29",
-                     *             "number": "CW-WZ5QFC",
+                     *             "caseId": "01M8PPCAM0E027M5WTTJF5JFN0",
+                     *             "number": "CW-8E2H5F",
                      *             "submittedAt": "2026-11-30T17:01:00.000Z",
                      *             "ratings": {
                      *               "overall": 5,
@@ -2630,17 +2921,18 @@ export interface operations {
                      *         "visibility": "public",
                      *         "body": "We are looking into it; retries are queued on our side.",
                      *         "channel": "api",
-                     *         "id": "01M8PPCAM006QNVCXY22GZFP2E",
-                     *         "caseId": "01M8PPCAM006QNVCXY22GZFP27",
+                     *         "id": "01M8PPCAM0E027M5WTTJF5JFN5",
+                     *         "caseId": "01M8PPCAM0E027M5WTTJF5JFMY",
                      *         "at": "2026-11-30T17:00:00.000Z",
                      *         "actor": {
                      *           "role": "agent",
                      *           "id": "alice@support.example"
-                     *         }
+                     *         },
+                     *         "caseVersion": 4
                      *       },
                      *       "case": {
-                     *         "id": "01M8PPCAM006QNVCXY22GZFP27",
-                     *         "number": "CW-1C4X0B",
+                     *         "id": "01M8PPCAM0E027M5WTTJF5JFMY",
+                     *         "number": "CW-H5XMJC",
                      *         "type": "seller",
                      *         "channel": "api",
                      *         "status": "open",
@@ -2838,8 +3130,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM006QNVCXY22GZFP27",
-                     *       "number": "CW-1C4X0B",
+                     *       "id": "01M8PPCAM0E027M5WTTJF5JFMY",
+                     *       "number": "CW-H5XMJC",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "working",
@@ -3048,8 +3340,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM006QNVCXY22GZFP27",
-                     *       "number": "CW-1C4X0B",
+                     *       "id": "01M8PPCAM0E027M5WTTJF5JFMY",
+                     *       "number": "CW-H5XMJC",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "working",
@@ -3257,8 +3549,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "attachmentId": "01M8PPCAM006QNVCXY22GZFP2M",
-                     *       "uploadUrl": "http://localhost:3000/_local/blobs/cases/01M8PPCAM006QNVCXY22GZFP27/01M8PPCAM006QNVCXY22GZFP2M/webhook-log.txt?type=text%2Fplain&size=12&expires=1796058900&sig=DSfAEFK77rN7kt-Zm9L_C6xAxjvT9CXX9w7EMGvot_4",
+                     *       "attachmentId": "01M8PPCAM0E027M5WTTJF5JFNB",
+                     *       "uploadUrl": "http://localhost:3000/_local/blobs/cases/01M8PPCAM0E027M5WTTJF5JFMY/01M8PPCAM0E027M5WTTJF5JFNB/webhook-log.txt?type=text%2Fplain&size=12&expires=1796058900&sig=KF640kzRvB2ZZT90xGso_9ER1HoAi5ipkgg_cGeQbDk",
                      *       "expiresAt": "2026-11-30T17:15:00.000Z"
                      *     }
                      */
@@ -3396,11 +3688,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "attachmentId": "01M8PPCAM006QNVCXY22GZFP2M",
+                     *       "attachmentId": "01M8PPCAM0E027M5WTTJF5JFNB",
                      *       "fileName": "webhook-log.txt",
                      *       "contentType": "text/plain",
                      *       "size": 12,
-                     *       "url": "http://localhost:3000/_local/blobs/cases/01M8PPCAM006QNVCXY22GZFP27/01M8PPCAM006QNVCXY22GZFP2M/webhook-log.txt?response-content-type=text%2Fplain&response-content-disposition=attachment%3B+filename%3D%22webhook-log.txt%22%3B+filename*%3DUTF-8%27%27webhook-log.txt&expires=1796058900&sig=t8diQDhBjLvH03pY4AzWYZ5uBEHq7OPjv_C8D0XLOuM",
+                     *       "url": "http://localhost:3000/_local/blobs/cases/01M8PPCAM0E027M5WTTJF5JFMY/01M8PPCAM0E027M5WTTJF5JFNB/webhook-log.txt?response-content-type=text%2Fplain&response-content-disposition=attachment%3B+filename%3D%22webhook-log.txt%22%3B+filename*%3DUTF-8%27%27webhook-log.txt&expires=1796058900&sig=EQG9paaSuPIfNSRmrUL57TpaUHSkmdmRHrZmtmW--AA",
                      *       "expiresAt": "2026-11-30T17:15:00.000Z"
                      *     }
                      */
@@ -3436,7 +3728,7 @@ export interface operations {
                      *       "type": "https://casewatch.dev/problems/not-found",
                      *       "title": "Not found",
                      *       "status": 404,
-                     *       "detail": "no attachment 01M8PPCAM0AAAAAAAAAAAAAAAA on case 01M8PPCAM006QNVCXY22GZFP27"
+                     *       "detail": "no attachment 01M8PPCAM0AAAAAAAAAAAAAAAA on case 01M8PPCAM0E027M5WTTJF5JFMY"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3498,7 +3790,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "submitted": true,
-                     *       "caseNumber": "CW-1C4X0B"
+                     *       "caseNumber": "CW-H5XMJC"
                      *     }
                      */
                     "application/json": components["schemas"]["SurveySubmitted"];
@@ -3640,7 +3932,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "caseNumber": "CW-WZ5QFC",
+                     *       "caseNumber": "CW-8E2H5F",
                      *       "subject": "Charged twice for my subscription",
                      *       "questions": [
                      *         {
@@ -3747,7 +4039,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "submitted": true,
-                     *       "caseNumber": "CW-WZ5QFC"
+                     *       "caseNumber": "CW-8E2H5F"
                      *     }
                      */
                     "application/json": components["schemas"]["SurveySubmitted"];
@@ -3905,7 +4197,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "meeting": {
-                     *         "id": "01M8PPCAM006QNVCXY22GZFP2P",
+                     *         "id": "01M8PPCAM0E027M5WTTJF5JFND",
                      *         "topic": "Walk through the webhook settings together",
                      *         "join": {
                      *           "url": "https://meet.example.com/cw-webhooks",
@@ -3931,8 +4223,8 @@ export interface operations {
                      *         "endedAt": null
                      *       },
                      *       "case": {
-                     *         "id": "01M8PPCAM006QNVCXY22GZFP27",
-                     *         "number": "CW-1C4X0B",
+                     *         "id": "01M8PPCAM0E027M5WTTJF5JFMY",
+                     *         "number": "CW-H5XMJC",
                      *         "type": "seller",
                      *         "channel": "api",
                      *         "status": "working",
@@ -3967,7 +4259,7 @@ export interface operations {
                      *         "survey": null,
                      *         "meetings": [
                      *           {
-                     *             "id": "01M8PPCAM006QNVCXY22GZFP2P",
+                     *             "id": "01M8PPCAM0E027M5WTTJF5JFND",
                      *             "topic": "Walk through the webhook settings together",
                      *             "join": {
                      *               "url": "https://meet.example.com/cw-webhooks",
@@ -4033,7 +4325,7 @@ export interface operations {
                      *       "errors": [
                      *         {
                      *           "field": "slots.0",
-                     *           "message": "the slot starts outside support hours (a weekend, a holiday, or before opening or after closing)"
+                     *           "message": "the slot falls on a weekend or a holiday"
                      *         }
                      *       ]
                      *     }
@@ -4161,7 +4453,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "meeting": {
-                     *         "id": "01M8PPCAM006QNVCXY22GZFP2W",
+                     *         "id": "01M8PPCAM0E027M5WTTJF5JFNK",
                      *         "topic": "Check the fix on your staging store",
                      *         "join": {
                      *           "url": "https://meet.example.com/cw-webhooks",
@@ -4186,8 +4478,8 @@ export interface operations {
                      *         "endedAt": null
                      *       },
                      *       "case": {
-                     *         "id": "01M8PPCAM006QNVCXY22GZFP27",
-                     *         "number": "CW-1C4X0B",
+                     *         "id": "01M8PPCAM0E027M5WTTJF5JFMY",
+                     *         "number": "CW-H5XMJC",
                      *         "type": "seller",
                      *         "channel": "api",
                      *         "status": "working",
@@ -4222,7 +4514,7 @@ export interface operations {
                      *         "survey": null,
                      *         "meetings": [
                      *           {
-                     *             "id": "01M8PPCAM006QNVCXY22GZFP2P",
+                     *             "id": "01M8PPCAM0E027M5WTTJF5JFND",
                      *             "topic": "Walk through the webhook settings together",
                      *             "join": {
                      *               "url": "https://meet.example.com/cw-webhooks",
@@ -4251,7 +4543,7 @@ export interface operations {
                      *             "endedAt": null
                      *           },
                      *           {
-                     *             "id": "01M8PPCAM006QNVCXY22GZFP2W",
+                     *             "id": "01M8PPCAM0E027M5WTTJF5JFNK",
                      *             "topic": "Check the fix on your staging store",
                      *             "join": {
                      *               "url": "https://meet.example.com/cw-webhooks",
@@ -4436,7 +4728,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "meeting": {
-                     *         "id": "01M8PPCAM006QNVCXY22GZFP2P",
+                     *         "id": "01M8PPCAM0E027M5WTTJF5JFND",
                      *         "topic": "Walk through the webhook settings together",
                      *         "join": {
                      *           "url": "https://meet.example.com/cw-webhooks",
@@ -4465,8 +4757,8 @@ export interface operations {
                      *         "endedAt": null
                      *       },
                      *       "case": {
-                     *         "id": "01M8PPCAM006QNVCXY22GZFP27",
-                     *         "number": "CW-1C4X0B",
+                     *         "id": "01M8PPCAM0E027M5WTTJF5JFMY",
+                     *         "number": "CW-H5XMJC",
                      *         "type": "seller",
                      *         "channel": "api",
                      *         "status": "working",
@@ -4501,7 +4793,7 @@ export interface operations {
                      *         "survey": null,
                      *         "meetings": [
                      *           {
-                     *             "id": "01M8PPCAM006QNVCXY22GZFP2P",
+                     *             "id": "01M8PPCAM0E027M5WTTJF5JFND",
                      *             "topic": "Walk through the webhook settings together",
                      *             "join": {
                      *               "url": "https://meet.example.com/cw-webhooks",
@@ -4685,7 +4977,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "meeting": {
-                     *         "id": "01M8PPCAM006QNVCXY22GZFP2W",
+                     *         "id": "01M8PPCAM0E027M5WTTJF5JFNK",
                      *         "topic": "Check the fix on your staging store",
                      *         "join": {
                      *           "url": "https://meet.example.com/cw-webhooks",
@@ -4710,8 +5002,8 @@ export interface operations {
                      *         "endedAt": "2026-11-30T17:00:00.000Z"
                      *       },
                      *       "case": {
-                     *         "id": "01M8PPCAM006QNVCXY22GZFP27",
-                     *         "number": "CW-1C4X0B",
+                     *         "id": "01M8PPCAM0E027M5WTTJF5JFMY",
+                     *         "number": "CW-H5XMJC",
                      *         "type": "seller",
                      *         "channel": "api",
                      *         "status": "working",
@@ -4746,7 +5038,7 @@ export interface operations {
                      *         "survey": null,
                      *         "meetings": [
                      *           {
-                     *             "id": "01M8PPCAM006QNVCXY22GZFP2P",
+                     *             "id": "01M8PPCAM0E027M5WTTJF5JFND",
                      *             "topic": "Walk through the webhook settings together",
                      *             "join": {
                      *               "url": "https://meet.example.com/cw-webhooks",
@@ -4775,7 +5067,7 @@ export interface operations {
                      *             "endedAt": null
                      *           },
                      *           {
-                     *             "id": "01M8PPCAM006QNVCXY22GZFP2W",
+                     *             "id": "01M8PPCAM0E027M5WTTJF5JFNK",
                      *             "topic": "Check the fix on your staging store",
                      *             "join": {
                      *               "url": "https://meet.example.com/cw-webhooks",
@@ -4945,7 +5237,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "caseNumber": "CW-1C4X0B",
+                     *       "caseNumber": "CW-H5XMJC",
                      *       "topic": "Walk through the webhook settings together",
                      *       "status": "proposed",
                      *       "organizer": "alice@support.example",
@@ -5051,7 +5343,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "caseNumber": "CW-1C4X0B",
+                     *       "caseNumber": "CW-H5XMJC",
                      *       "topic": "Walk through the webhook settings together",
                      *       "status": "scheduled",
                      *       "organizer": "alice@support.example",
@@ -5209,8 +5501,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM006QNVCXY22GZFP27",
-                     *       "number": "CW-1C4X0B",
+                     *       "id": "01M8PPCAM0E027M5WTTJF5JFMY",
+                     *       "number": "CW-H5XMJC",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "open",
@@ -5411,8 +5703,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM006QNVCXY22GZFP27",
-                     *       "number": "CW-1C4X0B",
+                     *       "id": "01M8PPCAM0E027M5WTTJF5JFMY",
+                     *       "number": "CW-H5XMJC",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "open",
@@ -5603,8 +5895,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM006QNVCXY22GZFP27",
-                     *       "number": "CW-1C4X0B",
+                     *       "id": "01M8PPCAM0E027M5WTTJF5JFMY",
+                     *       "number": "CW-H5XMJC",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "working",
@@ -5727,6 +6019,566 @@ export interface operations {
             };
             /** @description a stale `If-Match`: the case changed since the caller read it; nothing was written */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a body over 10 MiB, refused by API Gateway (a JSON body over 256 KiB is a 400) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description a fault of ours (logged): problem+json from casewatch, or API Gateway’s own body if a function crashed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the webhooks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "01M8PPFZT08FPCNVVYFG9VPK27",
+                     *           "url": "http://127.0.0.1:9/casewatch",
+                     *           "events": [
+                     *             "case.opened",
+                     *             "sla.breached"
+                     *           ],
+                     *           "filters": {
+                     *             "caseType": "consumer"
+                     *           },
+                     *           "audience": "external",
+                     *           "status": "active",
+                     *           "createdAt": "2026-11-30T17:02:00.000Z",
+                     *           "createdBy": "lena@support.example",
+                     *           "pausedAt": null,
+                     *           "pausedReason": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookList"];
+                };
+            };
+            /** @description no bearer token, or one that does not verify — answered by API Gateway’s JWT authorizer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description anyone but a lead */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a body over 10 MiB, refused by API Gateway (a JSON body over 256 KiB is a 400) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description a fault of ours (logged): problem+json from casewatch, or API Gateway’s own body if a function crashed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    registerWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: uri
+                     * @description https; its host must resolve to public addresses only
+                     * @example https://hooks.acme.example/casewatch
+                     */
+                    url: string;
+                    /**
+                     * @description event types (`case.opened`, `message.posted`, …), or `*` for all
+                     * @example [
+                     *       "case.opened",
+                     *       "sla.breached"
+                     *     ]
+                     */
+                    events: string[];
+                    filters?: components["schemas"]["WebhookFilters"];
+                    /** @enum {string} */
+                    audience?: "external" | "internal";
+                };
+            };
+        };
+        responses: {
+            /** @description the webhook, with its secret */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01M8PPFZT08FPCNVVYFG9VPK27",
+                     *       "url": "http://127.0.0.1:9/casewatch",
+                     *       "events": [
+                     *         "case.opened",
+                     *         "sla.breached"
+                     *       ],
+                     *       "filters": {
+                     *         "caseType": "consumer"
+                     *       },
+                     *       "audience": "external",
+                     *       "status": "active",
+                     *       "createdAt": "2026-11-30T17:02:00.000Z",
+                     *       "createdBy": "lena@support.example",
+                     *       "pausedAt": null,
+                     *       "pausedReason": null,
+                     *       "secret": "whsec_DPEM_tm-htB-DqRBU4VcU7jrlmOtFuSx33qhQ8vJ-iM"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RegisteredWebhook"];
+                };
+            };
+            /** @description an invalid body, an unknown event type, or a URL that is refused (with the reason) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/invalid-request",
+                     *       "title": "Invalid request",
+                     *       "status": 400,
+                     *       "detail": "the URL is refused: 169.254.169.254 resolves to 169.254.169.254 is a link-local address (as the cloud metadata service is)",
+                     *       "errors": [
+                     *         {
+                     *           "field": "url",
+                     *           "message": "169.254.169.254 resolves to 169.254.169.254 is a link-local address (as the cloud metadata service is)"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no bearer token, or one that does not verify — answered by API Gateway’s JWT authorizer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description anyone but a lead */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "only leads manage webhooks"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a body over 10 MiB, refused by API Gateway (a JSON body over 256 KiB is a 400) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description a fault of ours (logged): problem+json from casewatch, or API Gateway’s own body if a function crashed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    readWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the webhook id (a ULID) */
+                id: components["parameters"]["webhookId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the webhook and its deliveries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01M8PPFZT08FPCNVVYFG9VPK27",
+                     *       "url": "http://127.0.0.1:9/casewatch",
+                     *       "events": [
+                     *         "case.opened",
+                     *         "sla.breached"
+                     *       ],
+                     *       "filters": {
+                     *         "caseType": "consumer"
+                     *       },
+                     *       "audience": "external",
+                     *       "status": "active",
+                     *       "createdAt": "2026-11-30T17:02:00.000Z",
+                     *       "createdBy": "lena@support.example",
+                     *       "pausedAt": null,
+                     *       "pausedReason": null,
+                     *       "deliveries": [
+                     *         {
+                     *           "webhookId": "01M8PPFZT08FPCNVVYFG9VPK27",
+                     *           "eventId": "01M8PPFZT08FPCNVVYFG9VPK29",
+                     *           "eventType": "case.opened",
+                     *           "attempt": 2,
+                     *           "at": "2026-11-30T17:03:00.000Z",
+                     *           "status": null,
+                     *           "ok": false,
+                     *           "error": "connect ECONNREFUSED 127.0.0.1:9",
+                     *           "durationMs": 0
+                     *         },
+                     *         {
+                     *           "webhookId": "01M8PPFZT08FPCNVVYFG9VPK27",
+                     *           "eventId": "01M8PPFZT08FPCNVVYFG9VPK29",
+                     *           "eventType": "case.opened",
+                     *           "attempt": 1,
+                     *           "at": "2026-11-30T17:02:00.000Z",
+                     *           "status": null,
+                     *           "ok": false,
+                     *           "error": "connect ECONNREFUSED 127.0.0.1:9",
+                     *           "durationMs": 0
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookWithLog"];
+                };
+            };
+            /** @description no bearer token, or one that does not verify — answered by API Gateway’s JWT authorizer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description anyone but a lead */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such webhook */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "no webhook 01M8PPFZT08FPCNVVYFG9VPK27"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a body over 10 MiB, refused by API Gateway (a JSON body over 256 KiB is a 400) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description a fault of ours (logged): problem+json from casewatch, or API Gateway’s own body if a function crashed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the webhook id (a ULID) */
+                id: components["parameters"]["webhookId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no bearer token, or one that does not verify — answered by API Gateway’s JWT authorizer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description anyone but a lead */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such webhook */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a body over 10 MiB, refused by API Gateway (a JSON body over 256 KiB is a 400) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Request Entity Too Large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description a fault of ours (logged): problem+json from casewatch, or API Gateway’s own body if a function crashed */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                    /**
+                     * @example {
+                     *       "message": "Internal Server Error"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    resumeWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the webhook id (a ULID) */
+                id: components["parameters"]["webhookId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the webhook, active */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "01M8PPFZT08FPCNVVYFG9VPK27",
+                     *       "url": "http://127.0.0.1:9/casewatch",
+                     *       "events": [
+                     *         "case.opened",
+                     *         "sla.breached"
+                     *       ],
+                     *       "filters": {
+                     *         "caseType": "consumer"
+                     *       },
+                     *       "audience": "external",
+                     *       "status": "active",
+                     *       "createdAt": "2026-11-30T17:02:00.000Z",
+                     *       "createdBy": "lena@support.example",
+                     *       "pausedAt": null,
+                     *       "pausedReason": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            /** @description no bearer token, or one that does not verify — answered by API Gateway’s JWT authorizer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Unauthorized"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description anyone but a lead */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no such webhook */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5922,6 +6774,28 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["GatewayMessage"];
                 };
+            };
+        };
+    };
+    caseEventDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseEventDetail"];
+            };
+        };
+        responses: {
+            /** @description received (any 2xx will do) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

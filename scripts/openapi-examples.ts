@@ -281,6 +281,41 @@ try {
   await call('POST', `/cases/${id}/survey`, { token: seller, body: { ratings: { overall: 0 } } });
   await call('POST', `/cases/${id}/survey`, { token: seller, body: answer });
 
+  // Webhooks: a lead registers one for buyers' new and breached cases (its receiver here is a closed
+  // port, so the case opened next shows a failed delivery in the log), reads, resumes, deletes.
+  const { body: hook } = await call('POST', '/webhooks', {
+    token: lead,
+    body: {
+      url: 'http://127.0.0.1:9/casewatch',
+      events: ['case.opened', 'sla.breached'],
+      filters: { caseType: 'consumer' },
+    },
+  });
+  await call('POST', '/webhooks', {
+    token: lead,
+    body: { url: 'https://169.254.169.254/latest/meta-data', events: ['*'] },
+  });
+  await call('POST', '/webhooks', {
+    token: agent,
+    body: { url: 'https://hooks.example.com/x', events: ['*'] },
+  });
+  await call('POST', '/cases', {
+    body: {
+      type: 'consumer',
+      subject: 'Charged twice',
+      description: 'Two charges for one order.',
+      email: 'hook@example.com',
+      orderNumber: 'FS-2',
+      billingDescriptor: 'FS*',
+    },
+  });
+  await call('POST', `/_local/clock`, { body: { advance: 'PT1M' } });
+  await call('GET', '/webhooks', { token: lead });
+  await call('GET', `/webhooks/${hook.id}`, { token: lead });
+  await call('POST', `/webhooks/${hook.id}/resume`, { token: lead });
+  await call('DELETE', `/webhooks/${hook.id}`, { token: lead });
+  await call('GET', `/webhooks/${hook.id}`, { token: lead });
+
   // URLs as a reader's runtime gives them (npm start listens on 3000), not this run's free port.
   const text = JSON.stringify(examples, null, 2).replaceAll(runtime.apiUrl, 'http://localhost:3000');
   writeFileSync(ARTIFACTS.examples, `${text}\n`);

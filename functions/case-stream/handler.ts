@@ -1,3 +1,4 @@
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -9,6 +10,7 @@ import { createDynamoMailBudget } from '../../shared/adapters/dynamodb/mail-budg
 import { createDynamoOnceLedger } from '../../shared/adapters/dynamodb/once-ledger.ts';
 import { addressList } from '../../shared/adapters/email/mail-notifier.ts';
 import { createSesMailer } from '../../shared/adapters/email/mailer.ts';
+import { createEventBridgePublisher } from '../../shared/adapters/eventbridge/event-publisher.ts';
 import { logger } from '../../shared/adapters/powertools/observability.ts';
 import { createEventBridgeScheduler } from '../../shared/adapters/scheduler/eventbridge-scheduler.ts';
 import { awsCoreDeps, documents, env, signingSecret } from '../aws-composition.ts';
@@ -51,6 +53,7 @@ export const handler = createHandler(
     mailDomain: env('MAIL_DOMAIN'),
     leads: addressList(process.env.LEADS_EMAIL ?? ''),
     portalUrl: env('PORTAL_URL'),
+    events: createEventBridgePublisher({ client: new EventBridgeClient({}), busName: env('EVENT_BUS_NAME') }),
     onConfirmFailed: (error, key) => logger.error('mail sent but not recorded', { key, error }),
     onUndeliverable: (error, key) =>
       logger.error('mail refused by SES for good; not retried', { key, error }),

@@ -9,6 +9,7 @@ import type { Correspondents, MailBudget, SuppressionList } from '../../shared/p
 import type { RecordMetric } from '../../shared/ports/metrics.ts';
 import type { OnceLedger } from '../../shared/ports/once-ledger.ts';
 import type { TimerScheduler } from '../../shared/ports/timer-scheduler.ts';
+import type { EventPublisher } from '../../shared/ports/webhooks.ts';
 import { createTokens } from '../composition.ts';
 
 export interface ReactionWiring {
@@ -31,6 +32,8 @@ export interface ReactionWiring {
   /** The portal's address: every mail about a case links to its page there, the survey mail to the survey. */
   portalUrl: string | (() => string);
   recordMetric?: RecordMetric;
+  /** The event bus timeline events are published on (EventBridge in AWS, in-process locally). */
+  events?: EventPublisher;
   onConfirmFailed?: (error: unknown, key: string) => void;
   onUndeliverable?: (error: unknown, key: string) => void;
 }
@@ -48,6 +51,7 @@ export function createReactionDeps(wiring: ReactionWiring): ReactionDeps {
     correspondents: wiring.correspondents,
     scheduler: wiring.scheduler,
     ...(wiring.recordMetric ? { recordMetric: wiring.recordMetric } : {}),
+    ...(wiring.events ? { events: wiring.events } : {}),
     notifier: createMailNotifier({
       mailer: wiring.mailer,
       ledger: once,

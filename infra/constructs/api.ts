@@ -34,6 +34,7 @@ import { ATTACHMENTS_PREFIX } from './attachment-store.ts';
 import { acknowledgeLogGroupControls, CasewatchFunction, nagObjectsWildcard } from './casewatch-function.ts';
 import { DASHBOARD_NAME } from './dashboard.ts';
 import { grantEscalationAnswered, grantSecretValue, grantTableItems } from './grants.ts';
+import { WEBHOOK_LOG_PARTITIONS, WEBHOOKS_PARTITION } from './integrations.ts';
 
 /**
  * The DynamoDB actions each route group's function calls, read off the case-store adapter and Powertools
@@ -42,7 +43,7 @@ import { grantEscalationAnswered, grantSecretValue, grantTableItems } from './gr
  * are conditional Puts (a case update is a Put guarded by its version) plus `ADD`s on the backlog
  * counters and the leads' figures (UpdateItem), and IAM authorizes TransactWriteItems per item; nothing
  * deletes case data (a writer that can answer a waiting escalation deletes its figure item, and only
- * that: `grantEscalationAnswered`). No Scan, ever.
+ * that: `grantEscalationAnswered`; the webhooks function deletes webhooks, and only those). No Scan, ever.
  */
 export const TABLE_ACCESS: Record<
   Exclude<RouteGroup, 'api-docs'>,
@@ -50,6 +51,8 @@ export const TABLE_ACCESS: Record<
     readonly table: readonly string[];
     /** The partitions the table actions are limited to (IAM `dynamodb:LeadingKeys` patterns). */
     readonly tableKeys?: readonly string[];
+    /** Other partitions it only reads, with Query, e.g. the webhooks' delivery logs (`LeadingKeys` patterns). */
+    readonly queryKeys?: readonly string[];
     readonly indexes?: readonly string[];
     readonly idempotency?: readonly string[];
     /** Its writes can answer a waiting escalation (a lead acting, a case closing). */
@@ -81,6 +84,19 @@ export const TABLE_ACCESS: Record<
   'case-triage': {
     table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
     answersEscalations: true,
+  },
+  // Leads register (conditional Put), list (Query), read, delete and resume (conditional Update) webhooks,
+  // all items of one partition, and read a webhook's delivery log (Query of its own partition). No case data.
+  webhooks: {
+    table: [
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:Query',
+    ],
+    tableKeys: [WEBHOOKS_PARTITION],
+    queryKeys: [WEBHOOK_LOG_PARTITIONS],
   },
 };
 
@@ -290,6 +306,8 @@ export class CasewatchApi extends Construct {
   ): void {
     const access = TABLE_ACCESS[group];
     grantTableItems(fn, props.table, access.table, access.tableKeys);
+    if (access.queryKeys !== undefined)
+      grantTableItems(fn, props.table, ['dynamodb:Query'], access.queryKeys);
     if (access.answersEscalations) grantEscalationAnswered(fn, props.table);
     if (access.indexes !== undefined) {
       fn.addToRolePolicy(

@@ -185,7 +185,7 @@ export class CasewatchFunction extends NodejsFunction {
     Validations.of(this).acknowledge({
       id: 'cdk-validator-cfnguard::lambda_inside_vpc_check',
       reason:
-        'casewatch has no private network resources: every dependency (DynamoDB, SQS, Scheduler, SES, Secrets Manager, S3, Cognito JWKS) is an AWS public endpoint reached over TLS with IAM. A VPC would add NAT gateways or a set of interface endpoints (a fixed monthly cost) and network interfaces to cold starts, and no protection that IAM and TLS do not already give.',
+        'casewatch has no private network resources: every dependency (DynamoDB, SQS, EventBridge, Scheduler, SES, Secrets Manager, S3, Cognito JWKS) is an AWS public endpoint reached over TLS with IAM, and webhook receivers are public HTTPS addresses on the internet (the sender refuses private ones). A VPC would add NAT gateways or a set of interface endpoints (a fixed monthly cost) and network interfaces to cold starts, and no protection that IAM and TLS do not already give.',
     });
     for (const ruleId of ['AwsSolutions::AwsSolutions-L1', 'Serverless::Serverless-LambdaLatestVersion']) {
       Validations.of(this).acknowledge({

@@ -1,6 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { Effect, type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { type EventSourceMapping, type IEventSourceDlq, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import type { IScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
@@ -38,7 +39,7 @@ export interface TimerTargets {
   readonly schedulerRole: IRole;
 }
 
-/** Everything a change can set off: the table it comes from, timers, mail, and what mail links to. */
+/** Everything a change can set off: the table it comes from, timers, mail, what mail links to, events out. */
 export interface ReactionsProps {
   /** The case table; its stream feeds the reactions. */
   readonly table: ITable;
@@ -52,12 +53,15 @@ export interface ReactionsProps {
   readonly portalUrl: string;
   /** Leads' addresses, comma-separated; they get breaches and at-risk notices of unassigned cases. */
   readonly leadsEmail: string;
+  /** Every timeline event is published here (the integrations construct's bus). */
+  readonly eventBus: IEventBus;
 }
 
 /**
- * What casewatch does after a write lands: the table's stream feeds one function that reconciles each
- * case's SLA timers (EventBridge Scheduler schedules, docs/timers.md) and sends every mail (customer mail,
- * internal notices, surveys, docs/mail.md) and metric the change calls for. Records it gives up on go to the
+ * What casewatch does after a write lands: the table's stream feeds one function that publishes each
+ * timeline event on the case event bus (docs/integrations.md), reconciles each case's SLA timers
+ * (EventBridge Scheduler schedules, docs/timers.md) and sends every mail (customer mail, internal notices,
+ * surveys, docs/mail.md) and metric the change calls for. Records it gives up on go to the
  * stream failure queue, which is alarmed. Stateless: every effect is derived from the case's change.
  */
 export class Reactions extends Construct {
@@ -86,7 +90,7 @@ export class Reactions extends Construct {
     const fn = new CasewatchFunction(this, 'CaseStream', {
       entry: 'functions/case-stream/handler.ts',
       description:
-        'casewatch reactions: reconciles SLA timers, sends customer mail, notices and surveys, records metrics, from the table stream',
+        'casewatch reactions: publishes case events, reconciles SLA timers, sends customer mail, notices and surveys, records metrics, from the table stream',
       timeout: Duration.seconds(30),
       environment: {
         TABLE_NAME: props.table.tableName,
@@ -101,6 +105,7 @@ export class Reactions extends Construct {
         SES_CONFIGURATION_SET: props.mail.configurationSetName,
         CASEWATCH_SECRET_ARN: props.signingSecret.secretArn,
         PORTAL_URL: props.portalUrl,
+        EVENT_BUS_NAME: props.eventBus.eventBusName,
       },
     });
     this.streamFunction = fn;
@@ -117,6 +122,8 @@ export class Reactions extends Construct {
     // Each mail is claimed in the sent-mail ledger before it is sent, and released if the send fails.
     grantSentMailLedgerRelease(fn, props.table);
     grantSecretValue(fn, props.signingSecret);
+    // Timeline events out: PutEvents on the case event bus only.
+    props.eventBus.grantPutEventsTo(fn);
     this.grantTimerSchedules(fn, timers);
     this.streamMapping = this.readTableStream(fn, props.table, timers.scheduleGroup);
 

@@ -6,7 +6,15 @@ import { createHmac } from 'node:crypto';
  */
 export function deriveKey(
   secret: string | Uint8Array,
-  purpose: 'case-token' | 'cursor' | 'survey' | 'meeting' | 'reply-address' | 'message-id' | 'local-blob-url',
+  purpose:
+    | 'case-token'
+    | 'cursor'
+    | 'survey'
+    | 'meeting'
+    | 'webhook'
+    | 'reply-address'
+    | 'message-id'
+    | 'local-blob-url',
 ): Uint8Array {
   return new Uint8Array(createHmac('sha256', secret).update(`casewatch:${purpose}`).digest());
 }

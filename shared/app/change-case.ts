@@ -99,6 +99,7 @@ export async function changeCase(
           caseId,
           at: at ?? now,
           actor: by ?? eventActor(actor, current),
+          caseVersion: stored.version,
         }) as TimelineEvent,
     );
     const outcome = await deps.store.update(stored, current.version, timeline, {

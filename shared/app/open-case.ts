@@ -68,7 +68,15 @@ export async function openCase(
         ? eventActor(actor, c)
         : { role: 'consumer' as const, id: c.requester.email ?? 'consumer' };
     const timeline = events.map(
-      (e) => ({ ...e, id: deps.ids.next(), caseId: c.id, at: openedAt, actor: by }) as TimelineEvent,
+      (e) =>
+        ({
+          ...e,
+          id: deps.ids.next(),
+          caseId: c.id,
+          at: openedAt,
+          actor: by,
+          caseVersion: c.version,
+        }) as TimelineEvent,
     );
     const written = {
       ...(options.onceKey ? { onceKey: options.onceKey } : {}),

@@ -16,6 +16,7 @@ import type { OnceLedger } from '../ports/once-ledger.ts';
 import type { StoredChange } from '../ports/stored-change.ts';
 import type { SurveyTokens } from '../ports/survey-tokens.ts';
 import type { TimerScheduler } from '../ports/timer-scheduler.ts';
+import type { EventPublisher } from '../ports/webhooks.ts';
 import type { Actor } from './actor.ts';
 import { changeCase } from './change-case.ts';
 import type { CoreDeps } from './deps.ts';
@@ -32,6 +33,8 @@ export interface ReactionDeps extends CoreDeps {
   surveyTokens: SurveyTokens;
   /** Signs the link a meeting proposal's mail carries (docs/meetings.md#the-link). */
   meetingLinks: MeetingLinks;
+  /** Where the stream's timeline events are published (docs/integrations.md#events-out); none when absent. */
+  events?: EventPublisher;
   recordMetric?: RecordMetric;
   /**
    * An event's metrics are published once even when the stream delivers it again, so replays cannot

@@ -177,6 +177,9 @@ const EVENT_STAMP = {
   caseId: z.string(),
   at: InstantSchema,
   actor: EventActorSchema,
+  caseVersion: z.int().min(1).optional().meta({
+    description: 'the case version the write that recorded this event produced (absent on older events)',
+  }),
 };
 
 export type TimelineEvent = TimelineEventBody & z.infer<z.ZodObject<typeof EVENT_STAMP>>;

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { CaseViewSchema } from '../app/case-view.ts';
 import { SurveyAnswerSchema } from '../domain/survey.ts';
+import { WebhookSchema } from '../domain/webhook.ts';
 import {
   AttachmentDownloadSchema,
   CasePageSchema,
@@ -10,9 +11,12 @@ import {
   MeetingAnswerSchema,
   MeetingLinkViewSchema,
   MessageAnswerSchema,
+  RegisteredWebhookSchema,
   SurveySubmittedSchema,
   SurveyViewSchema,
   UploadSchema,
+  WebhookListSchema,
+  WebhookWithLogSchema,
 } from './responses.ts';
 import {
   AssignSchema,
@@ -26,6 +30,7 @@ import {
   PickSlotSchema,
   PostMessageSchema,
   ProposeMeetingSchema,
+  RegisterWebhookSchema,
   RescheduleMeetingSchema,
   SetSeveritySchema,
   WorkaroundSchema,
@@ -58,7 +63,16 @@ export interface Operation {
   operationId: string;
   summary: string;
   description: string;
-  tag: 'Cases' | 'Timeline' | 'Triage' | 'Requesters' | 'Surveys' | 'Meetings' | 'Leads' | 'Documentation';
+  tag:
+    | 'Cases'
+    | 'Timeline'
+    | 'Triage'
+    | 'Requesters'
+    | 'Surveys'
+    | 'Meetings'
+    | 'Leads'
+    | 'Webhooks'
+    | 'Documentation';
   /** Any one of them will do. */
   credentials: readonly Credential[];
   path?: z.ZodObject;
@@ -67,7 +81,7 @@ export interface Operation {
   headers?: z.ZodObject;
   body?: BodySpec;
   success: {
-    status: 200 | 201;
+    status: 200 | 201 | 204;
     description: string;
     schema?: z.ZodType;
     /** Other media types the same answer comes in (`text/html` for a browser). */
@@ -96,6 +110,9 @@ const surveyToken = z.string().meta({
 const meetingToken = z.string().meta({
   description: 'the token of the mailed meeting link: the only credential this route reads',
   param: { id: 'meetingToken' },
+});
+const onWebhook = z.object({
+  id: z.string().meta({ description: 'the webhook id (a ULID)', param: { id: 'webhookId' } }),
 });
 const onMeeting = z.object({
   id: caseId,
@@ -588,5 +605,61 @@ export const OPERATIONS: Record<string, Operation> = {
       404: 'a link casewatch never sent, or one that expired',
       409: 'the slot has started or is not one proposed, another slot is already picked, or the proposal was cancelled or expired',
     },
+  },
+  'POST /webhooks': {
+    operationId: 'registerWebhook',
+    summary: 'Register a webhook',
+    description:
+      'A lead registers a URL for some case event types (`*`: all), with optional filters (levels, seller, case type). The answer carries the webhook’s signing secret, shown this once: every delivery is signed with it (`Casewatch-Signature: t=<unix seconds>,v1=<HMAC-SHA256 hex of "<t>.<body>">`). The URL must be https and its host must resolve to public addresses only (no private, loopback, link-local or metadata address); the reason is given when it is refused.',
+    tag: 'Webhooks',
+    credentials: ['cognito'],
+    body: { schema: RegisterWebhookSchema, required: true },
+    success: { status: 201, description: 'the webhook, with its secret', schema: RegisteredWebhookSchema },
+    errors: {
+      400: 'an invalid body, an unknown event type, or a URL that is refused (with the reason)',
+      401: STAFF_ERRORS[401],
+      403: 'anyone but a lead',
+    },
+  },
+  'GET /webhooks': {
+    operationId: 'listWebhooks',
+    summary: 'List webhooks',
+    description: 'Every registered webhook (never a secret).',
+    tag: 'Webhooks',
+    credentials: ['cognito'],
+    success: { status: 200, description: 'the webhooks', schema: WebhookListSchema },
+    errors: { 401: STAFF_ERRORS[401], 403: 'anyone but a lead' },
+  },
+  'GET /webhooks/{id}': {
+    operationId: 'readWebhook',
+    summary: 'Read a webhook and its delivery log',
+    description:
+      'The webhook and its latest delivery attempts, newest first: when, which event, status code, error.',
+    tag: 'Webhooks',
+    credentials: ['cognito'],
+    path: onWebhook,
+    success: { status: 200, description: 'the webhook and its deliveries', schema: WebhookWithLogSchema },
+    errors: { 401: STAFF_ERRORS[401], 403: 'anyone but a lead', 404: 'no such webhook' },
+  },
+  'DELETE /webhooks/{id}': {
+    operationId: 'deleteWebhook',
+    summary: 'Delete a webhook',
+    description: 'It gets nothing more; retries already queued for it are dropped.',
+    tag: 'Webhooks',
+    credentials: ['cognito'],
+    path: onWebhook,
+    success: { status: 204, description: 'deleted' },
+    errors: { 401: STAFF_ERRORS[401], 403: 'anyone but a lead', 404: 'no such webhook' },
+  },
+  'POST /webhooks/{id}/resume': {
+    operationId: 'resumeWebhook',
+    summary: 'Resume a paused webhook',
+    description:
+      'A webhook whose delivery failed three times in a row is paused (and the leads mailed); resuming it delivers events from now on. What failed waits in the dead-letter queue.',
+    tag: 'Webhooks',
+    credentials: ['cognito'],
+    path: onWebhook,
+    success: { status: 200, description: 'the webhook, active', schema: WebhookSchema },
+    errors: { 401: STAFF_ERRORS[401], 403: 'anyone but a lead', 404: 'no such webhook' },
   },
 };

@@ -17,7 +17,7 @@ export const CORS = {
     'X-Case-Token',
     'X-Casewatch-Channel',
   ],
-  allowMethods: ['GET', 'POST', 'PUT', 'OPTIONS'],
+  allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
   /** What browser code may read: the case version, where a new case lives, how long to wait on a busy case. */
   exposeHeaders: ['ETag', 'Location', 'Retry-After'],
   /** How long a browser may cache a preflight answer. */

@@ -6,6 +6,7 @@ import {
   type ZodOpenApiPathsObject,
   type ZodOpenApiResponseObject,
 } from 'zod-openapi';
+import { CaseEventDetailSchema } from '../domain/case-events.ts';
 import { type Credential, type ErrorStatus, OPERATIONS, type Operation } from './api-contract.ts';
 import { GatewayMessageSchema, ProblemSchema } from './responses.ts';
 import { ROUTES, type RouteDefinition } from './routes.ts';
@@ -61,6 +62,11 @@ const TAGS = [
       'Conference calls and live meetings on a case: staff propose slots inside support hours, the requester picks one (by the mailed link or in the portal), both get a calendar invitation and a reminder.',
   },
   { name: 'Leads', description: 'The figures support leads watch beside the dashboard.' },
+  {
+    name: 'Webhooks',
+    description:
+      'Every case event, posted to the URLs leads register: signed with each webhook’s own secret, retried, paused after repeated failure (docs/integrations.md).',
+  },
   { name: 'Documentation', description: 'This document and its reference page.' },
 ];
 
@@ -165,7 +171,8 @@ function operation(
     responses: {
       [String(success.status)]: {
         description: success.description,
-        content,
+        // A 204 has no body, so no media type.
+        ...(Object.keys(content).length > 0 ? { content } : {}),
         ...(success.headers ? { headers: success.headers } : {}),
       },
       ...errorResponses(route, op, own),
@@ -220,6 +227,22 @@ export function buildOpenApiDocument(examples: ResponseExamples = {}): ReturnTyp
       tags: TAGS,
       components: { securitySchemes: SECURITY_SCHEMES },
       paths,
+      // What casewatch posts to a registered webhook (the same `detail` the event bus carries).
+      webhooks: {
+        caseEvent: {
+          post: {
+            operationId: 'caseEventDelivery',
+            summary: 'A case event, posted to a webhook',
+            description:
+              'One timeline event and the case after it, posted to every webhook that wants it. Headers: `Casewatch-Event-Id` (drop what you have seen: deliveries are at least once), `Casewatch-Event-Type`, `Casewatch-Delivery-Attempt`, `Casewatch-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the webhook’s secret>` — refuse a `t` more than 300 s away. Answer 2xx within 10 s; anything else is retried after 1 and 5 minutes, then the webhook pauses.',
+            tags: ['Webhooks'],
+            // casewatch calls the receiver; the signature header, not an API credential, is its proof.
+            security: [],
+            requestBody: { required: true, content: { [JSON_TYPE]: { schema: CaseEventDetailSchema } } },
+            responses: { '200': { description: 'received (any 2xx will do)' } },
+          },
+        },
+      },
     },
     { override: discriminate },
   );

@@ -7,6 +7,7 @@ import { SeverityLevelSchema } from '../domain/severity.ts';
 import { BACKLOG_STATUSES, CaseStatusSchema } from '../domain/status.ts';
 import { SURVEY_QUESTIONS, SurveyRatingsSchema } from '../domain/survey.ts';
 import { TimelineEventSchema } from '../domain/timeline.ts';
+import { WebhookSchema } from '../domain/webhook.ts';
 
 /*
  * What the API answers, as zod schemas: the API document describes them (`api-contract.ts`), the
@@ -243,3 +244,31 @@ export const MeetingLinkViewSchema = z
     join: MeetingJoinSchema,
   })
   .meta({ id: 'MeetingLinkView', description: 'The meeting behind a mailed link.' });
+
+export const DeliveryAttemptSchema = z
+  .strictObject({
+    webhookId: z.string(),
+    eventId: z.string(),
+    eventType: z.string(),
+    attempt: z.int().min(1),
+    at: InstantSchema,
+    status: z.int().nullable().meta({ description: 'the receiver’s HTTP status; null when none came' }),
+    ok: z.boolean(),
+    error: z.string().nullable(),
+    durationMs: z.number(),
+  })
+  .meta({ id: 'DeliveryAttempt', description: 'One try at posting one event to one webhook.' });
+
+export const RegisteredWebhookSchema = WebhookSchema.extend({
+  secret: z.string().meta({ description: 'the signing secret (`whsec_…`): shown this once, keep it safe' }),
+}).meta({ id: 'RegisteredWebhook', description: 'The webhook just registered, with its signing secret.' });
+
+export const WebhookWithLogSchema = WebhookSchema.extend({
+  deliveries: z
+    .array(DeliveryAttemptSchema)
+    .meta({ description: 'the latest attempts, newest first (up to 50)' }),
+}).meta({ id: 'WebhookWithLog', description: 'A webhook and its delivery log.' });
+
+export const WebhookListSchema = z
+  .strictObject({ items: z.array(WebhookSchema) })
+  .meta({ id: 'WebhookList', description: 'Every registered webhook.' });

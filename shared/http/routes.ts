@@ -16,11 +16,12 @@ export const ROUTE_GROUPS = [
   'cases-query',
   'case-requests',
   'case-triage',
+  'webhooks',
   'api-docs',
 ] as const;
 export type RouteGroup = (typeof ROUTE_GROUPS)[number];
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export interface RouteDefinition {
   method: HttpMethod;
@@ -72,6 +73,11 @@ export const ROUTES: readonly RouteDefinition[] = [
   route('PUT', '/cases/{id}/severity', 'case-triage', 'jwt'),
   route('PUT', '/cases/{id}/assignee', 'case-triage', 'jwt'),
   route('POST', '/cases/{id}/workaround', 'case-triage', 'jwt'),
+  route('POST', '/webhooks', 'webhooks', 'jwt'),
+  route('GET', '/webhooks', 'webhooks', 'jwt'),
+  route('GET', '/webhooks/{id}', 'webhooks', 'jwt'),
+  route('DELETE', '/webhooks/{id}', 'webhooks', 'jwt'),
+  route('POST', '/webhooks/{id}/resume', 'webhooks', 'jwt'),
   route('GET', '/openapi.json', 'api-docs', 'public', 'none'),
   route('GET', '/docs', 'api-docs', 'public', 'none'),
   route('GET', '/docs/{asset}', 'api-docs', 'public', 'none'),
@@ -83,6 +89,7 @@ export const ROUTE_GROUP_ENTRIES: Record<RouteGroup, string> = {
   'cases-query': 'functions/cases-query/handler.ts',
   'case-requests': 'functions/case-requests/handler.ts',
   'case-triage': 'functions/case-triage/handler.ts',
+  webhooks: 'functions/webhooks/handler.ts',
   'api-docs': 'functions/api-docs/handler.ts',
 };
 

@@ -13,6 +13,7 @@ import { parseInstant } from '../domain/instant.ts';
 import { MEETING_LIMITS } from '../domain/meeting.ts';
 import { QualificationsSchema, SeverityLevelSchema } from '../domain/severity.ts';
 import { CaseStatusSchema } from '../domain/status.ts';
+import { WebhookFiltersSchema } from '../domain/webhook.ts';
 
 /**
  * Request shapes of the API (docs/api.md) beyond the case itself (which is `OpenCaseInputSchema` in the
@@ -224,3 +225,24 @@ export const CancelMeetingSchema = z.strictObject({ reason: text(1_000).optional
 
 /** The `{token}` of a meeting link, as strict as the survey link's: anything else is a 404. */
 export const MeetingTokenSchema = SurveyTokenSchema;
+
+/** `POST /webhooks` (docs/integrations.md#webhooks): where, which event types, optional filters. */
+export const RegisterWebhookSchema = z.strictObject({
+  url: z
+    .url({ protocol: /^https?$/ })
+    .max(2_000)
+    .meta({
+      description: 'https; its host must resolve to public addresses only',
+      example: 'https://hooks.acme.example/casewatch',
+    }),
+  events: z
+    .array(z.string().min(1).max(64))
+    .min(1)
+    .max(64)
+    .meta({
+      description: 'event types (`case.opened`, `message.posted`, …), or `*` for all',
+      example: ['case.opened', 'sla.breached'],
+    }),
+  filters: WebhookFiltersSchema.optional(),
+  audience: z.enum(['external', 'internal']).optional(),
+});

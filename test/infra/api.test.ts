@@ -47,6 +47,8 @@ const NEEDS: Record<
     table: string[];
     /** The partitions its table actions are limited to, if they are. */
     tableKeys?: string[];
+    /** Other partitions it may only Query. */
+    queryKeys?: string[];
     indexes: string[];
     idempotency: string[];
     /** Its writes can answer a waiting escalation, whose figure item they then delete. */
@@ -84,6 +86,20 @@ const NEEDS: Record<
     indexes: [],
     idempotency: [],
     answersEscalations: true,
+  },
+  // Webhook items (register, list, read, delete, resume) and, read-only, each one's delivery log.
+  webhooks: {
+    table: [
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:Query',
+    ],
+    tableKeys: ['WEBHOOKS'],
+    queryKeys: ['WEBHOOK#*'],
+    indexes: [],
+    idempotency: [],
   },
 };
 
@@ -126,6 +142,28 @@ describe('routes, generated from the ROUTES table', () => {
     }
   });
 
+  it('serves the webhook routes, all behind the JWT authorizer, with DELETE among them', () => {
+    const routes = ROUTES.filter((r) => r.group === 'webhooks');
+    expect(routes.map((r) => r.routeKey).sort()).toEqual(
+      [
+        'DELETE /webhooks/{id}',
+        'GET /webhooks',
+        'GET /webhooks/{id}',
+        'POST /webhooks',
+        'POST /webhooks/{id}/resume',
+      ].sort(),
+    );
+    for (const route of routes) {
+      app.template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: route.routeKey,
+        AuthorizationType: 'JWT',
+      });
+    }
+    const description = app.resource(functionId('webhooks')).Properties.Description as string;
+    expect(description.length).toBeLessThanOrEqual(256);
+    expect(description).toMatch(/^casewatch webhooks: /);
+  });
+
   it('checks tokens issued by the user pool for the app client', () => {
     app.template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
     app.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
@@ -157,7 +195,7 @@ describe('routes, generated from the ROUTES table', () => {
 });
 
 describe('functions', () => {
-  it('has one function per route group, each nodejs22.x on arm64, and no other function but the timer workers, the mail inbound and feedback and the attachment arrival functions', () => {
+  it('has one function per route group, each nodejs22.x on arm64, and no other function but the timer workers, the mail inbound and feedback, the attachment arrival and the webhook sender functions', () => {
     // CDK's deploy-time BucketDeployment provider (the portal's) is CDK's, not one of casewatch's functions.
     const own = new Set(app.ownFunctionIds());
     const functions = app.resourcesOf('AWS::Lambda::Function').filter((f) => own.has(f.id));
@@ -167,6 +205,7 @@ describe('functions', () => {
       app.stack.mail.inboundFunction,
       app.stack.mailFeedback.feedbackFunction,
       app.stack.arrivals.arrivalFunction,
+      app.stack.integrations.senderFunction,
     ].map(app.logicalId);
     expect(functions.map((f) => f.id).sort()).toEqual([...ROUTE_GROUPS.map(functionId), ...workers].sort());
     for (const fn of functions) {
@@ -263,6 +302,7 @@ describe('least-privilege IAM', () => {
         'dynamodb:LeadingKeys'
       ];
     let deletes = 0;
+    let queryOnly = 0;
     for (const s of dynamo) {
       const actions = asList(s.Action);
       const resources = asList(s.Resource);
@@ -287,15 +327,38 @@ describe('least-privilege IAM', () => {
         // A waiting escalation's item, deleted by the write that answers it; nothing else.
         expect({ keys, actions }).toEqual({ keys: ['STATS#ESCALATIONS'], actions: ['dynamodb:DeleteItem'] });
         deletes++;
+      } else if (needs.queryKeys !== undefined && JSON.stringify(keys) === JSON.stringify(needs.queryKeys)) {
+        // Partitions it only reads: Query, nothing else.
+        expect(actions).toEqual(['dynamodb:Query']);
+        queryOnly++;
       } else {
         expect(keys).toEqual(needs.tableKeys);
         expect(needs.table).toEqual(expect.arrayContaining(actions));
       }
     }
     expect(deletes).toBe(needs.answersEscalations ? 1 : 0);
+    expect(queryOnly).toBe(needs.queryKeys ? 1 : 0);
   });
 
-  it('lets no function delete a case item: deletes only under a condition (idempotency, answered escalations, ledgers)', () => {
+  it('lets the webhooks function touch webhook items and read their delivery logs, exactly, and no case data', () => {
+    const grants = app.grantsOf(roleId('webhooks'), 'dynamodb:');
+    const keys = (k: string) =>
+      JSON.stringify({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [k] } });
+    const table = JSON.stringify(tableArn());
+    const key = (g: { action: string; condition?: string }) => `${g.action} ${g.condition}`;
+    expect(grants.sort((a, b) => key(a).localeCompare(key(b)))).toEqual(
+      [
+        ...['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'].map((a) => ({
+          action: `dynamodb:${a}`,
+          resource: table,
+          condition: keys('WEBHOOKS'),
+        })),
+        { action: 'dynamodb:Query', resource: table, condition: keys('WEBHOOK#*') },
+      ].sort((a, b) => key(a).localeCompare(key(b))),
+    );
+  });
+
+  it('lets no function delete a case item: deletes only under a condition (idempotency, answered escalations, ledgers, webhooks)', () => {
     for (const s of app.allStatements()) {
       if (asList(s.Action).includes('dynamodb:DeleteItem')) expect(s.Condition).toBeDefined();
     }

@@ -86,7 +86,7 @@ describe('the casewatch app', () => {
   });
 
   it('acknowledges exactly the reviewed findings, each where it arises', () => {
-    const { timers, reactions, mail, mailFeedback, arrivals } = stack;
+    const { timers, reactions, mail, mailFeedback, arrivals, integrations } = stack;
     const functions = [
       ...Object.values(stack.api.functions),
       reactions.streamFunction,
@@ -94,6 +94,7 @@ describe('the casewatch app', () => {
       mail.inboundFunction,
       mailFeedback.feedbackFunction,
       arrivals.arrivalFunction,
+      integrations.senderFunction,
     ];
     const perFunction = functions.flatMap((fn) => [
       `AwsSolutions-IAM5[Resource::*] @ ${fn.node.path}Role/XRayWrite`,
@@ -140,6 +141,7 @@ describe('the casewatch app', () => {
         'Mail/InboundDeadLetterQueue',
         'MailFeedback/DeadLetterQueue',
         'AttachmentArrivals/DeadLetterQueue',
+        'Integrations/DeadLetterQueue',
       ].map((queue) => `sqs_dlq_check @ ${STACK_NAME}/${queue}`),
       ...[stack.attachments.bucket, stack.attachments.accessLogsBucket, mail.inboundBucket].flatMap(
         (bucket) => [
@@ -229,6 +231,8 @@ describe('the casewatch app', () => {
         `AwsSolutions-IAM5[Resource::<${inboundBucketId}.Arn>/quarantine/*] @ ${mailObjects}`,
         `Serverless-SQSRedrivePolicy @ ${STACK_NAME}/Mail/InboundDeadLetterQueue`,
         `Serverless-SQSRedrivePolicy @ ${STACK_NAME}/MailFeedback/DeadLetterQueue`,
+        `Serverless-SQSRedrivePolicy @ ${STACK_NAME}/Integrations/DeadLetterQueue`,
+        `Serverless-LambdaEventSourceMappingDestination @ ${integrations.senderMapping.node.path}`,
         ...controlTower,
       ].sort(),
     );

@@ -316,7 +316,7 @@ describe('outbound mail', () => {
         (g) => g.resource.includes(':configuration-set/') && g.resource.includes(ids.configurationSet),
       ),
     ).toBe(true);
-    // Only the stream function sends mail.
+    // Only the stream function sends mail, and the webhook sender (the leads' notice of a paused webhook).
     const senders = app
       .resourcesOf('AWS::IAM::Policy')
       .filter((p) =>
@@ -324,7 +324,16 @@ describe('outbound mail', () => {
           asList(s.Action).some((a) => a.startsWith('ses:')),
         ),
       );
-    expect(senders.flatMap((p) => p.props.Roles)).toEqual([{ Ref: ids.streamRole }]);
+    expect(
+      senders
+        .flatMap((p) => p.props.Roles as unknown[])
+        .map((r) => JSON.stringify(r))
+        .sort(),
+    ).toEqual(
+      [ids.streamRole, app.roleId(app.stack.integrations.senderFunction)]
+        .map((id) => JSON.stringify({ Ref: id }))
+        .sort(),
+    );
   });
 
   it('outputs the rule set name with the manual activation step, and the configuration set name', () => {

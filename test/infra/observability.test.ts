@@ -101,13 +101,14 @@ afterAll(() => app.cleanup());
 
 /** Every queue work that was given up on ends up in, in the order the stack hands them over. */
 const deadLetterQueues = () => {
-  const { timers, reactions, mail, mailFeedback, arrivals } = app.stack;
+  const { timers, reactions, mail, mailFeedback, arrivals, integrations } = app.stack;
   return [
     timers.deadLetterQueue,
     reactions.streamFailureQueue,
     mail.deadLetterQueue,
     mailFeedback.deadLetterQueue,
     arrivals.deadLetterQueue,
+    integrations.deadLetterQueue,
   ];
 };
 

@@ -28,13 +28,14 @@ let ids: {
   schedulerRole: string;
   streamFn: string;
   streamRole: string;
+  bus: string;
 };
 let groupName: string;
 let mail: { secret: string; configurationSet: string; senderIdentity: string };
 
 beforeAll(() => {
   app = synthCasewatch();
-  const { timers, reactions, store } = app.stack;
+  const { timers, reactions, store, integrations } = app.stack;
   ids = {
     table: app.logicalId(store.table),
     group: app.logicalId(timers.scheduleGroup),
@@ -44,6 +45,7 @@ beforeAll(() => {
     schedulerRole: app.logicalId(timers.schedulerRole),
     streamFn: app.logicalId(reactions.streamFunction),
     streamRole: app.roleId(reactions.streamFunction),
+    bus: app.logicalId(integrations.eventBus),
   };
   groupName = timers.scheduleGroup.scheduleGroupName;
   mail = {
@@ -137,7 +139,7 @@ describe('the stream function', () => {
     expect(app.resource(id ?? '').DependsOn).toContain(ids.group);
   });
 
-  it('is told the queue, dead-letter queue, group, role, table and sender it works with', () => {
+  it('is told the queue, dead-letter queue, group, role, table, sender and event bus it works with', () => {
     expect(app.envOf(ids.streamFn)).toMatchObject({
       TABLE_NAME: { Ref: ids.table },
       TIMER_QUEUE_URL: { Ref: ids.queue },
@@ -151,7 +153,14 @@ describe('the stream function', () => {
       SES_CONFIGURATION_SET: { Ref: mail.configurationSet },
       CASEWATCH_SECRET_ARN: { Ref: mail.secret },
       PORTAL_URL: app.stack.resolve(app.stack.portal.url),
+      EVENT_BUS_NAME: { Ref: ids.bus },
     });
+  });
+
+  it('publishes timeline events with PutEvents, on the case event bus only', () => {
+    expect(app.grantsOf(ids.streamRole, 'events:')).toEqual([
+      { action: 'events:PutEvents', resource: JSON.stringify(getAtt(ids.bus)) },
+    ]);
   });
 
   it('manages schedules only in the timer group, and passes only the scheduler role, only to Scheduler', () => {
@@ -233,6 +242,7 @@ describe('the stream function', () => {
   it('uses no other service', () => {
     expect(app.servicesOf(ids.streamRole)).toEqual([
       'dynamodb',
+      'events',
       'iam',
       'logs',
       'scheduler',
@@ -256,9 +266,9 @@ describe('sender and leads from context', () => {
       SENDER_ADDRESS: 'support@mail.shop.test',
       LEADS_EMAIL: 'lead1@shop.test,lead2@shop.test',
     });
+    // The stream function's (the webhook sender's is the same grant: integrations.test.ts).
     const ses = custom
-      .resourcesOf('AWS::IAM::Policy')
-      .flatMap((p) => (p.props.PolicyDocument as { Statement: Statement[] }).Statement)
+      .statementsOf(custom.roleId(custom.stack.reactions.streamFunction))
       .filter((st) => asList(st.Action).some((a) => a.startsWith('ses:')));
     const [senderIdentity, ...otherIdentities] = Object.keys(
       custom.template.findResources('AWS::SES::EmailIdentity', {

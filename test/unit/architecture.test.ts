@@ -31,6 +31,7 @@ const domainFiles = sources('shared/domain');
 const DOMAIN_PACKAGES = new Map([
   ['zod', 'the schemas of the domain data'],
   ['stemmer', 'Porter stemming of one word, so the severity suggestion reads "notified" as "notify"'],
+  ['ipaddr.js', 'which range an IP address is in, so a webhook URL cannot point inside the network'],
 ]);
 
 /** docs/architecture.md: the domain is pure — no I/O, no AWS SDK, no ambient clock or configuration. */
@@ -50,10 +51,18 @@ describe('shared/domain stays pure', () => {
     );
   });
 
-  it('stemmer, the one package besides zod, imports nothing and reads no clock, environment or randomness', () => {
+  it('stemmer imports nothing and reads no clock, environment or randomness', () => {
     const source = readFileSync(join(root, 'node_modules/stemmer/index.js'), 'utf8');
     expect(source).not.toMatch(/\bimport\b|\brequire\s*\(|Date|process\.|Math\.random|performance|crypto/);
-    expect([...DOMAIN_PACKAGES.keys()]).toEqual(['zod', 'stemmer']);
+    expect([...DOMAIN_PACKAGES.keys()]).toEqual(['zod', 'stemmer', 'ipaddr.js']);
+  });
+
+  it('ipaddr.js imports nothing and reads no clock, environment or randomness', () => {
+    const source = readFileSync(join(root, 'node_modules/ipaddr.js/lib/ipaddr.js'), 'utf8');
+    // One comment says "performance gain": the code itself never reads a timer.
+    expect(source.replace(/\/\/.*$/gm, '')).not.toMatch(
+      /\bimport\b|\brequire\s*\(|Date|process\.|Math\.random|performance|crypto/,
+    );
   });
 
   it.each(domainFiles)('%s never reads the clock, the environment or randomness', (file) => {

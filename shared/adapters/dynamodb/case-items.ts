@@ -46,7 +46,10 @@ export type Entity =
   | 'upload'
   | 'attachment'
   /** An item of the leads' figures: read by the stats route, set off no reaction. */
-  | 'figure';
+  | 'figure'
+  /** A webhook and its delivery log (docs/integrations.md#webhooks): set off no reaction. */
+  | 'webhook'
+  | 'webhook-attempt';
 
 const PK = TABLE_KEYS.partitionKey;
 const SK = TABLE_KEYS.sortKey;

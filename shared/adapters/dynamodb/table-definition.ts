@@ -24,6 +24,8 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * | automatic mail spent from a budget in a window | pk `MAILBUDGET#<budget>` (`to:<address>`, `escalation:<caseId>`), sk the window's first instant, number `n`, TTL 2 days past it (`mail-budget.ts`) |
  * | an address that has written to us      | pk `SENDER#<address>`, sk `SENDER`, first and latest mail, TTL a year past the latest (`mail-addresses.ts`) |
  * | an address no mail goes to any more    | pk `SUPPRESSED#<address>`, sk `SUPPRESSED`, reason, instant and case (`mail-addresses.ts`) |
+ * | a registered webhook                   | pk `WEBHOOKS`, sk `<id>` (one Query lists them all; a desk has a handful) (`webhook-store.ts`) |
+ * | one delivery attempt of a webhook      | pk `WEBHOOK#<id>`, sk `ATTEMPT#<at>#<eventId>#<n>`, TTL 30 days (`webhook-store.ts`) |
  *
  * The backlog counters move in the same transaction as the case write that changes a case's status or
  * level (`ADD count ±1`), so they are exact without scans or recounts, and their stream records publish
