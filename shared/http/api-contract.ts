@@ -146,6 +146,14 @@ const ETag = z.string().meta({
 });
 const caseHeaders = z.object({ ETag });
 
+/** What every change to a meeting answers. */
+const MEETING_ANSWER = {
+  status: 200,
+  description: 'the meeting and its case',
+  schema: MeetingAnswerSchema,
+  headers: caseHeaders,
+} as const;
+
 const onCase = z.object({ id: caseId });
 
 /** The errors of a route on one case, as every such route answers them. */
@@ -522,12 +530,7 @@ export const OPERATIONS: Record<string, Operation> = {
     credentials: ['cognito', 'caseToken'],
     path: onMeeting,
     body: { schema: PickSlotSchema, required: true },
-    success: {
-      status: 200,
-      description: 'the meeting and its case',
-      schema: MeetingAnswerSchema,
-      headers: caseHeaders,
-    },
+    success: MEETING_ANSWER,
     errors: {
       400: 'an invalid body',
       ...CASE_ERRORS,
@@ -544,12 +547,7 @@ export const OPERATIONS: Record<string, Operation> = {
     credentials: ['cognito', 'caseToken'],
     path: onMeeting,
     body: { schema: RescheduleMeetingSchema, required: true },
-    success: {
-      status: 200,
-      description: 'the meeting and its case',
-      schema: MeetingAnswerSchema,
-      headers: caseHeaders,
-    },
+    success: MEETING_ANSWER,
     errors: {
       400: 'an invalid body, or a time outside support hours or in the past',
       ...CASE_ERRORS,
@@ -566,12 +564,7 @@ export const OPERATIONS: Record<string, Operation> = {
     credentials: ['cognito', 'caseToken'],
     path: onMeeting,
     body: { schema: CancelMeetingSchema, required: false },
-    success: {
-      status: 200,
-      description: 'the meeting and its case',
-      schema: MeetingAnswerSchema,
-      headers: caseHeaders,
-    },
+    success: MEETING_ANSWER,
     errors: {
       400: 'an invalid body',
       ...CASE_ERRORS,

@@ -45,6 +45,17 @@ const ended = (m: Meeting): Refusal => ({
     m.status === 'expired' ? 'this proposal expired: its last slot has passed' : 'this meeting was cancelled',
 });
 
+/** The meeting a change acts on, if the case and the meeting still take changes; else why not. */
+function liveMeeting(c: Case, meetingId: string): Meeting | Refusal {
+  const closed = refuseIfClosed(c);
+  if (closed) return closed;
+  const m = meetingOf(c, meetingId);
+  if (!m) return { refused: 'not-allowed', detail: 'no such meeting on this case' };
+  return isLiveMeeting(m) ? m : ended(m);
+}
+
+const isRefused = (x: Meeting | Refusal): x is Refusal => 'refused' in x;
+
 /**
  * An agent proposes a meeting: a public event that counts as an update to the customer (it meets a
  * first response or the update it answers), with the slots sorted by start.
@@ -89,11 +100,8 @@ export function proposeMeeting(c: Case, command: ProposeMeeting, at: Instant, po
  * that ended is refused.
  */
 export function pickSlot(c: Case, meetingId: string, start: Instant, at: Instant, by: EventActor): Outcome {
-  const closed = refuseIfClosed(c);
-  if (closed) return closed;
-  const m = meetingOf(c, meetingId);
-  if (!m) return { refused: 'not-allowed', detail: 'no such meeting on this case' };
-  if (!isLiveMeeting(m)) return ended(m);
+  const m = liveMeeting(c, meetingId);
+  if (isRefused(m)) return m;
   if (m.status === 'scheduled') {
     return m.scheduled?.start === start
       ? { refused: 'unchanged', detail: 'this slot is already picked' }
@@ -117,11 +125,8 @@ export function rescheduleMeeting(
   at: Instant,
   by: EventActor,
 ): Outcome {
-  const closed = refuseIfClosed(c);
-  if (closed) return closed;
-  const m = meetingOf(c, meetingId);
-  if (!m) return { refused: 'not-allowed', detail: 'no such meeting on this case' };
-  if (!isLiveMeeting(m)) return ended(m);
+  const m = liveMeeting(c, meetingId);
+  if (isRefused(m)) return m;
   if (m.status !== 'scheduled' || m.scheduled === null)
     return { refused: 'not-allowed', detail: 'no slot is picked yet: pick one of the proposed slots' };
   if (m.scheduled.start === slot.start && m.scheduled.durationMinutes === slot.durationMinutes)
@@ -142,11 +147,8 @@ export function cancelMeeting(
   at: Instant,
   by: EventActor,
 ): Outcome {
-  const closed = refuseIfClosed(c);
-  if (closed) return closed;
-  const m = meetingOf(c, meetingId);
-  if (!m) return { refused: 'not-allowed', detail: 'no such meeting on this case' };
-  if (!isLiveMeeting(m)) return ended(m);
+  const m = liveMeeting(c, meetingId);
+  if (isRefused(m)) return m;
   const sequence = m.status === 'scheduled' ? m.sequence + 1 : m.sequence;
   const cancelled: Meeting = { ...m, status: 'cancelled', sequence, endedAt: at };
   return {
