@@ -1698,8 +1698,8 @@ export type components = {
             topic: string;
             /** @enum {string} */
             status: "proposed" | "scheduled" | "cancelled" | "expired";
-            /** @description the agent who proposed it */
-            organizer: string;
+            /** @description the agent who proposed it, as support signs mail (`Alice`) */
+            organizerName: string;
             slots: {
                 /**
                  * Format: date-time
@@ -1888,8 +1888,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01M8PPCAM0E027M5WTTJF5JFMY",
-                     *           "number": "CW-H5XMJC",
+                     *           "id": "01M8PPCAM0537NA75PY7RFQB49",
+                     *           "number": "CW-CDDPM4",
                      *           "type": "seller",
                      *           "channel": "api",
                      *           "status": "new",
@@ -1941,8 +1941,8 @@ export interface operations {
                      *           }
                      *         },
                      *         {
-                     *           "id": "01M8PPCAM0E027M5WTTJF5JFN0",
-                     *           "number": "CW-8E2H5F",
+                     *           "id": "01M8PPCAM0537NA75PY7RFQB4B",
+                     *           "number": "CW-4BPG2V",
                      *           "type": "consumer",
                      *           "channel": "api",
                      *           "status": "new",
@@ -2104,8 +2104,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM0E027M5WTTJF5JFMY",
-                     *       "number": "CW-H5XMJC",
+                     *       "id": "01M8PPCAM0537NA75PY7RFQB49",
+                     *       "number": "CW-CDDPM4",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "new",
@@ -2292,8 +2292,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM0E027M5WTTJF5JFMY",
-                     *       "number": "CW-H5XMJC",
+                     *       "id": "01M8PPCAM0537NA75PY7RFQB49",
+                     *       "number": "CW-CDDPM4",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "new",
@@ -2385,7 +2385,7 @@ export interface operations {
                      *       "type": "https://casewatch.dev/problems/not-found",
                      *       "title": "Not found",
                      *       "status": 404,
-                     *       "detail": "no case 01M8PPCAM0E027M5WTTJF5JFMY"
+                     *       "detail": "no case 01M8PPCAM0537NA75PY7RFQB49"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2450,8 +2450,8 @@ export interface operations {
                      *           "type": "case.opened",
                      *           "channel": "api",
                      *           "level": 2,
-                     *           "id": "01M8PPCAM0E027M5WTTJF5JFMZ",
-                     *           "caseId": "01M8PPCAM0E027M5WTTJF5JFMY",
+                     *           "id": "01M8PPCAM0537NA75PY7RFQB4A",
+                     *           "caseId": "01M8PPCAM0537NA75PY7RFQB49",
                      *           "at": "2026-11-30T17:00:00.000Z",
                      *           "actor": {
                      *             "role": "seller",
@@ -2465,8 +2465,8 @@ export interface operations {
                      *           "to": "open",
                      *           "note": null,
                      *           "visibility": "public",
-                     *           "id": "01M8PPCAM0E027M5WTTJF5JFN3",
-                     *           "caseId": "01M8PPCAM0E027M5WTTJF5JFMY",
+                     *           "id": "01M8PPCAM0537NA75PY7RFQB4E",
+                     *           "caseId": "01M8PPCAM0537NA75PY7RFQB49",
                      *           "at": "2026-11-30T17:00:00.000Z",
                      *           "actor": {
                      *             "role": "system",
@@ -2479,8 +2479,8 @@ export interface operations {
                      *           "visibility": "public",
                      *           "body": "We are looking into it; retries are queued on our side.",
                      *           "channel": "api",
-                     *           "id": "01M8PPCAM0E027M5WTTJF5JFN5",
-                     *           "caseId": "01M8PPCAM0E027M5WTTJF5JFMY",
+                     *           "id": "01M8PPCAM0537NA75PY7RFQB4G",
+                     *           "caseId": "01M8PPCAM0537NA75PY7RFQB49",
                      *           "at": "2026-11-30T17:00:00.000Z",
                      *           "actor": {
                      *             "role": "agent",
@@ -2489,7 +2489,7 @@ export interface operations {
                      *           "caseVersion": 4
                      *         }
                      *       ],
-                     *       "cursor": "eyJ2IjoxLCJxIjoiQ1RQakc0aXBIVTJMaFpmbHJhVXc0dyIsInAiOlsiMDFNOFBQQ0FNMEUwMjdNNVdUVEpGNUpGTjUiXX0.U2Y6pXHsqbKwKPMsECihdw"
+                     *       "cursor": "eyJ2IjoxLCJxIjoiTEpaZWRJTjBoOXRPa0FQbFNJRE9ZTyIsInAiOlsiMDFNOFBQQ0FNMDUzN05BNzVQWTdSRlFCNEciXX0.J0SqFd4QVx3il0yqwdBERw"
                      *     }
                      */
                     "application/json": components["schemas"]["EventPage"];
@@ -2785,8 +2785,8 @@ export interface operations {
                      *       ],
                      *       "escalations": [
                      *         {
-                     *           "caseId": "01M8PPCAM0E027M5WTTJF5JFMY",
-                     *           "number": "CW-H5XMJC",
+                     *           "caseId": "01M8PPCAM0537NA75PY7RFQB49",
+                     *           "number": "CW-CDDPM4",
                      *           "subject": "Webhooks not delivered since 08:00",
                      *           "level": 1,
                      *           "assignee": "alice@support.example",
@@ -2803,8 +2803,8 @@ export interface operations {
                      *         },
                      *         "recent": [
                      *           {
-                     *             "caseId": "01M8PPCAM0E027M5WTTJF5JFN0",
-                     *             "number": "CW-8E2H5F",
+                     *             "caseId": "01M8PPCAM0537NA75PY7RFQB4B",
+                     *             "number": "CW-4BPG2V",
                      *             "submittedAt": "2026-11-30T17:01:00.000Z",
                      *             "ratings": {
                      *               "overall": 5,
@@ -2921,8 +2921,8 @@ export interface operations {
                      *         "visibility": "public",
                      *         "body": "We are looking into it; retries are queued on our side.",
                      *         "channel": "api",
-                     *         "id": "01M8PPCAM0E027M5WTTJF5JFN5",
-                     *         "caseId": "01M8PPCAM0E027M5WTTJF5JFMY",
+                     *         "id": "01M8PPCAM0537NA75PY7RFQB4G",
+                     *         "caseId": "01M8PPCAM0537NA75PY7RFQB49",
                      *         "at": "2026-11-30T17:00:00.000Z",
                      *         "actor": {
                      *           "role": "agent",
@@ -2931,8 +2931,8 @@ export interface operations {
                      *         "caseVersion": 4
                      *       },
                      *       "case": {
-                     *         "id": "01M8PPCAM0E027M5WTTJF5JFMY",
-                     *         "number": "CW-H5XMJC",
+                     *         "id": "01M8PPCAM0537NA75PY7RFQB49",
+                     *         "number": "CW-CDDPM4",
                      *         "type": "seller",
                      *         "channel": "api",
                      *         "status": "open",
@@ -3130,8 +3130,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM0E027M5WTTJF5JFMY",
-                     *       "number": "CW-H5XMJC",
+                     *       "id": "01M8PPCAM0537NA75PY7RFQB49",
+                     *       "number": "CW-CDDPM4",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "working",
@@ -3340,8 +3340,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM0E027M5WTTJF5JFMY",
-                     *       "number": "CW-H5XMJC",
+                     *       "id": "01M8PPCAM0537NA75PY7RFQB49",
+                     *       "number": "CW-CDDPM4",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "working",
@@ -3549,8 +3549,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "attachmentId": "01M8PPCAM0E027M5WTTJF5JFNB",
-                     *       "uploadUrl": "http://localhost:3000/_local/blobs/cases/01M8PPCAM0E027M5WTTJF5JFMY/01M8PPCAM0E027M5WTTJF5JFNB/webhook-log.txt?type=text%2Fplain&size=12&expires=1796058900&sig=KF640kzRvB2ZZT90xGso_9ER1HoAi5ipkgg_cGeQbDk",
+                     *       "attachmentId": "01M8PPCAM0537NA75PY7RFQB4P",
+                     *       "uploadUrl": "http://localhost:3000/_local/blobs/cases/01M8PPCAM0537NA75PY7RFQB49/01M8PPCAM0537NA75PY7RFQB4P/webhook-log.txt?type=text%2Fplain&size=12&expires=1796058900&sig=LvGisIxiMeRMV2XYAPxHIH5GIaQv_dQahSvhApckkPM",
                      *       "expiresAt": "2026-11-30T17:15:00.000Z"
                      *     }
                      */
@@ -3688,11 +3688,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "attachmentId": "01M8PPCAM0E027M5WTTJF5JFNB",
+                     *       "attachmentId": "01M8PPCAM0537NA75PY7RFQB4P",
                      *       "fileName": "webhook-log.txt",
                      *       "contentType": "text/plain",
                      *       "size": 12,
-                     *       "url": "http://localhost:3000/_local/blobs/cases/01M8PPCAM0E027M5WTTJF5JFMY/01M8PPCAM0E027M5WTTJF5JFNB/webhook-log.txt?response-content-type=text%2Fplain&response-content-disposition=attachment%3B+filename%3D%22webhook-log.txt%22%3B+filename*%3DUTF-8%27%27webhook-log.txt&expires=1796058900&sig=EQG9paaSuPIfNSRmrUL57TpaUHSkmdmRHrZmtmW--AA",
+                     *       "url": "http://localhost:3000/_local/blobs/cases/01M8PPCAM0537NA75PY7RFQB49/01M8PPCAM0537NA75PY7RFQB4P/webhook-log.txt?response-content-type=text%2Fplain&response-content-disposition=attachment%3B+filename%3D%22webhook-log.txt%22%3B+filename*%3DUTF-8%27%27webhook-log.txt&expires=1796058900&sig=GBtoaYIhFGF7_iBegq-00CYYf4Ly9exMHwER_wuzjyg",
                      *       "expiresAt": "2026-11-30T17:15:00.000Z"
                      *     }
                      */
@@ -3728,7 +3728,7 @@ export interface operations {
                      *       "type": "https://casewatch.dev/problems/not-found",
                      *       "title": "Not found",
                      *       "status": 404,
-                     *       "detail": "no attachment 01M8PPCAM0AAAAAAAAAAAAAAAA on case 01M8PPCAM0E027M5WTTJF5JFMY"
+                     *       "detail": "no attachment 01M8PPCAM0AAAAAAAAAAAAAAAA on case 01M8PPCAM0537NA75PY7RFQB49"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3790,7 +3790,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "submitted": true,
-                     *       "caseNumber": "CW-H5XMJC"
+                     *       "caseNumber": "CW-CDDPM4"
                      *     }
                      */
                     "application/json": components["schemas"]["SurveySubmitted"];
@@ -3932,7 +3932,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "caseNumber": "CW-8E2H5F",
+                     *       "caseNumber": "CW-4BPG2V",
                      *       "subject": "Charged twice for my subscription",
                      *       "questions": [
                      *         {
@@ -4039,7 +4039,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "submitted": true,
-                     *       "caseNumber": "CW-8E2H5F"
+                     *       "caseNumber": "CW-4BPG2V"
                      *     }
                      */
                     "application/json": components["schemas"]["SurveySubmitted"];
@@ -4197,7 +4197,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "meeting": {
-                     *         "id": "01M8PPCAM0E027M5WTTJF5JFND",
+                     *         "id": "01M8PPCAM0537NA75PY7RFQB4R",
                      *         "topic": "Walk through the webhook settings together",
                      *         "join": {
                      *           "url": "https://meet.example.com/cw-webhooks",
@@ -4223,8 +4223,8 @@ export interface operations {
                      *         "endedAt": null
                      *       },
                      *       "case": {
-                     *         "id": "01M8PPCAM0E027M5WTTJF5JFMY",
-                     *         "number": "CW-H5XMJC",
+                     *         "id": "01M8PPCAM0537NA75PY7RFQB49",
+                     *         "number": "CW-CDDPM4",
                      *         "type": "seller",
                      *         "channel": "api",
                      *         "status": "working",
@@ -4259,7 +4259,7 @@ export interface operations {
                      *         "survey": null,
                      *         "meetings": [
                      *           {
-                     *             "id": "01M8PPCAM0E027M5WTTJF5JFND",
+                     *             "id": "01M8PPCAM0537NA75PY7RFQB4R",
                      *             "topic": "Walk through the webhook settings together",
                      *             "join": {
                      *               "url": "https://meet.example.com/cw-webhooks",
@@ -4453,7 +4453,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "meeting": {
-                     *         "id": "01M8PPCAM0E027M5WTTJF5JFNK",
+                     *         "id": "01M8PPCAM0537NA75PY7RFQB4Y",
                      *         "topic": "Check the fix on your staging store",
                      *         "join": {
                      *           "url": "https://meet.example.com/cw-webhooks",
@@ -4478,8 +4478,8 @@ export interface operations {
                      *         "endedAt": null
                      *       },
                      *       "case": {
-                     *         "id": "01M8PPCAM0E027M5WTTJF5JFMY",
-                     *         "number": "CW-H5XMJC",
+                     *         "id": "01M8PPCAM0537NA75PY7RFQB49",
+                     *         "number": "CW-CDDPM4",
                      *         "type": "seller",
                      *         "channel": "api",
                      *         "status": "working",
@@ -4514,7 +4514,7 @@ export interface operations {
                      *         "survey": null,
                      *         "meetings": [
                      *           {
-                     *             "id": "01M8PPCAM0E027M5WTTJF5JFND",
+                     *             "id": "01M8PPCAM0537NA75PY7RFQB4R",
                      *             "topic": "Walk through the webhook settings together",
                      *             "join": {
                      *               "url": "https://meet.example.com/cw-webhooks",
@@ -4543,7 +4543,7 @@ export interface operations {
                      *             "endedAt": null
                      *           },
                      *           {
-                     *             "id": "01M8PPCAM0E027M5WTTJF5JFNK",
+                     *             "id": "01M8PPCAM0537NA75PY7RFQB4Y",
                      *             "topic": "Check the fix on your staging store",
                      *             "join": {
                      *               "url": "https://meet.example.com/cw-webhooks",
@@ -4728,7 +4728,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "meeting": {
-                     *         "id": "01M8PPCAM0E027M5WTTJF5JFND",
+                     *         "id": "01M8PPCAM0537NA75PY7RFQB4R",
                      *         "topic": "Walk through the webhook settings together",
                      *         "join": {
                      *           "url": "https://meet.example.com/cw-webhooks",
@@ -4757,8 +4757,8 @@ export interface operations {
                      *         "endedAt": null
                      *       },
                      *       "case": {
-                     *         "id": "01M8PPCAM0E027M5WTTJF5JFMY",
-                     *         "number": "CW-H5XMJC",
+                     *         "id": "01M8PPCAM0537NA75PY7RFQB49",
+                     *         "number": "CW-CDDPM4",
                      *         "type": "seller",
                      *         "channel": "api",
                      *         "status": "working",
@@ -4793,7 +4793,7 @@ export interface operations {
                      *         "survey": null,
                      *         "meetings": [
                      *           {
-                     *             "id": "01M8PPCAM0E027M5WTTJF5JFND",
+                     *             "id": "01M8PPCAM0537NA75PY7RFQB4R",
                      *             "topic": "Walk through the webhook settings together",
                      *             "join": {
                      *               "url": "https://meet.example.com/cw-webhooks",
@@ -4977,7 +4977,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "meeting": {
-                     *         "id": "01M8PPCAM0E027M5WTTJF5JFNK",
+                     *         "id": "01M8PPCAM0537NA75PY7RFQB4Y",
                      *         "topic": "Check the fix on your staging store",
                      *         "join": {
                      *           "url": "https://meet.example.com/cw-webhooks",
@@ -5002,8 +5002,8 @@ export interface operations {
                      *         "endedAt": "2026-11-30T17:00:00.000Z"
                      *       },
                      *       "case": {
-                     *         "id": "01M8PPCAM0E027M5WTTJF5JFMY",
-                     *         "number": "CW-H5XMJC",
+                     *         "id": "01M8PPCAM0537NA75PY7RFQB49",
+                     *         "number": "CW-CDDPM4",
                      *         "type": "seller",
                      *         "channel": "api",
                      *         "status": "working",
@@ -5038,7 +5038,7 @@ export interface operations {
                      *         "survey": null,
                      *         "meetings": [
                      *           {
-                     *             "id": "01M8PPCAM0E027M5WTTJF5JFND",
+                     *             "id": "01M8PPCAM0537NA75PY7RFQB4R",
                      *             "topic": "Walk through the webhook settings together",
                      *             "join": {
                      *               "url": "https://meet.example.com/cw-webhooks",
@@ -5067,7 +5067,7 @@ export interface operations {
                      *             "endedAt": null
                      *           },
                      *           {
-                     *             "id": "01M8PPCAM0E027M5WTTJF5JFNK",
+                     *             "id": "01M8PPCAM0537NA75PY7RFQB4Y",
                      *             "topic": "Check the fix on your staging store",
                      *             "join": {
                      *               "url": "https://meet.example.com/cw-webhooks",
@@ -5237,10 +5237,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "caseNumber": "CW-H5XMJC",
+                     *       "caseNumber": "CW-CDDPM4",
                      *       "topic": "Walk through the webhook settings together",
                      *       "status": "proposed",
-                     *       "organizer": "alice@support.example",
+                     *       "organizerName": "Alice",
                      *       "slots": [
                      *         {
                      *           "start": "2026-12-01T18:00:00.000Z",
@@ -5343,10 +5343,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "caseNumber": "CW-H5XMJC",
+                     *       "caseNumber": "CW-CDDPM4",
                      *       "topic": "Walk through the webhook settings together",
                      *       "status": "scheduled",
-                     *       "organizer": "alice@support.example",
+                     *       "organizerName": "Alice",
                      *       "slots": [
                      *         {
                      *           "start": "2026-12-01T18:00:00.000Z",
@@ -5501,8 +5501,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM0E027M5WTTJF5JFMY",
-                     *       "number": "CW-H5XMJC",
+                     *       "id": "01M8PPCAM0537NA75PY7RFQB49",
+                     *       "number": "CW-CDDPM4",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "open",
@@ -5703,8 +5703,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM0E027M5WTTJF5JFMY",
-                     *       "number": "CW-H5XMJC",
+                     *       "id": "01M8PPCAM0537NA75PY7RFQB49",
+                     *       "number": "CW-CDDPM4",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "open",
@@ -5895,8 +5895,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM0E027M5WTTJF5JFMY",
-                     *       "number": "CW-H5XMJC",
+                     *       "id": "01M8PPCAM0537NA75PY7RFQB49",
+                     *       "number": "CW-CDDPM4",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "working",
@@ -6076,7 +6076,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01M8PPFZT08FPCNVVYFG9VPK27",
+                     *           "id": "01M8PPFZT0QYS5QBW0YS7M8ZBQ",
                      *           "url": "http://127.0.0.1:9/casewatch",
                      *           "events": [
                      *             "case.opened",
@@ -6191,7 +6191,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPFZT08FPCNVVYFG9VPK27",
+                     *       "id": "01M8PPFZT0QYS5QBW0YS7M8ZBQ",
                      *       "url": "http://127.0.0.1:9/casewatch",
                      *       "events": [
                      *         "case.opened",
@@ -6206,7 +6206,7 @@ export interface operations {
                      *       "createdBy": "lena@support.example",
                      *       "pausedAt": null,
                      *       "pausedReason": null,
-                     *       "secret": "whsec_DPEM_tm-htB-DqRBU4VcU7jrlmOtFuSx33qhQ8vJ-iM"
+                     *       "secret": "whsec_M9H5nQvPdI7D3Ep-fZ6G6qW_nlNC2SnZLdhwGCIBTsc"
                      *     }
                      */
                     "application/json": components["schemas"]["RegisteredWebhook"];
@@ -6317,7 +6317,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPFZT08FPCNVVYFG9VPK27",
+                     *       "id": "01M8PPFZT0QYS5QBW0YS7M8ZBQ",
                      *       "url": "http://127.0.0.1:9/casewatch",
                      *       "events": [
                      *         "case.opened",
@@ -6334,8 +6334,8 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "deliveries": [
                      *         {
-                     *           "webhookId": "01M8PPFZT08FPCNVVYFG9VPK27",
-                     *           "eventId": "01M8PPFZT08FPCNVVYFG9VPK29",
+                     *           "webhookId": "01M8PPFZT0QYS5QBW0YS7M8ZBQ",
+                     *           "eventId": "01M8PPFZT0QYS5QBW0YS7M8ZBS",
                      *           "eventType": "case.opened",
                      *           "attempt": 2,
                      *           "at": "2026-11-30T17:03:00.000Z",
@@ -6345,8 +6345,8 @@ export interface operations {
                      *           "durationMs": 0
                      *         },
                      *         {
-                     *           "webhookId": "01M8PPFZT08FPCNVVYFG9VPK27",
-                     *           "eventId": "01M8PPFZT08FPCNVVYFG9VPK29",
+                     *           "webhookId": "01M8PPFZT0QYS5QBW0YS7M8ZBQ",
+                     *           "eventId": "01M8PPFZT0QYS5QBW0YS7M8ZBS",
                      *           "eventType": "case.opened",
                      *           "attempt": 1,
                      *           "at": "2026-11-30T17:02:00.000Z",
@@ -6395,7 +6395,7 @@ export interface operations {
                      *       "type": "https://casewatch.dev/problems/not-found",
                      *       "title": "Not found",
                      *       "status": 404,
-                     *       "detail": "no webhook 01M8PPFZT08FPCNVVYFG9VPK27"
+                     *       "detail": "no webhook 01M8PPFZT0QYS5QBW0YS7M8ZBQ"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6534,7 +6534,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPFZT08FPCNVVYFG9VPK27",
+                     *       "id": "01M8PPFZT0QYS5QBW0YS7M8ZBQ",
                      *       "url": "http://127.0.0.1:9/casewatch",
                      *       "events": [
                      *         "case.opened",

@@ -1,3 +1,4 @@
+import { agentDisplayName } from '../domain/agent-name.ts';
 import type { Case } from '../domain/case.ts';
 import * as decisions from '../domain/changes/meeting.ts';
 import { requesterActor } from '../domain/changes/survey.ts';
@@ -151,8 +152,8 @@ export interface MeetingLinkView {
   caseNumber: string;
   topic: string;
   status: MeetingStatus;
-  /** Who proposed it, as support signs. */
-  organizer: string;
+  /** Who proposed it, as support signs mail (`Alice`): a requester never sees an agent's address. */
+  organizerName: string;
   slots: { start: Instant; end: Instant; durationMinutes: number; open: boolean }[];
   scheduled: { start: Instant; end: Instant; durationMinutes: number } | null;
   join: MeetingJoin;
@@ -180,7 +181,7 @@ function linkView(c: Case, m: Meeting, now: Instant): MeetingLinkView {
     caseNumber: c.number,
     topic: m.topic,
     status: m.status,
-    organizer: m.organizer,
+    organizerName: agentDisplayName(m.organizer),
     slots: m.slots.map((s) => ({ ...withEnd(s), open: m.status === 'proposed' && s.start > now })),
     scheduled: m.scheduled ? withEnd(m.scheduled) : null,
     join: m.join,

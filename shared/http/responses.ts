@@ -232,7 +232,9 @@ export const MeetingLinkViewSchema = z
     caseNumber: z.string(),
     topic: z.string(),
     status: z.enum(MEETING_STATUSES),
-    organizer: z.string().meta({ description: 'the agent who proposed it' }),
+    organizerName: z
+      .string()
+      .meta({ description: 'the agent who proposed it, as support signs mail (`Alice`)' }),
     slots: z.array(
       SlotTimesSchema.extend({
         open: z

@@ -131,7 +131,9 @@ describe('a meeting from proposal to reminder', () => {
 
   it('the link reads the meeting and picks nothing by being opened', async () => {
     const view = dataOf(await api.client.GET('/meetings/{token}', { params: { path: { token } } }));
-    expect(view).toMatchObject({ status: 'proposed', scheduled: null, join: JOIN });
+    expect(view).toMatchObject({ status: 'proposed', scheduled: null, join: JOIN, organizerName: 'Alice' });
+    // The link holder sees the agent as support signs mail, never the agent's address.
+    expect(JSON.stringify(view)).not.toContain(AGENT_EMAIL);
     expect(view.slots.map((s) => s.open)).toEqual([true, true]);
     const c = dataOf(
       await api.client.GET('/cases/{id}', { params: { path: { id: caseId } }, headers: asAgent }),

@@ -110,7 +110,9 @@ describe('meetings in the portal', () => {
     expect(await choice.textContent()).toMatch(/2:00\s*–\s*2:45\sPM Pacific Time, support's time/);
     expect(await choice.textContent()).toContain('45 minutes');
     expect(await mainText(buyer.page)).toContain(`your case ${opened.number}`);
-    expect(await mainText(buyer.page)).toContain('alice@support.example');
+    // The agent as support signs mail, never their address.
+    expect(await mainText(buyer.page)).toContain('proposed by Alice from our support team');
+    expect(await mainText(buyer.page)).not.toContain('alice@support.example');
     expect(await mainText(buyer.page)).toContain('You will join by video link or by phone');
     expect((await meetingOf(opened.id, meeting.id))?.status).toBe('proposed');
     await buyer.page.screenshot({ path: '/tmp/portal-meeting-before.png', fullPage: true });

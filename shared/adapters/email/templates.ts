@@ -1,3 +1,4 @@
+import { agentDisplayName } from '../../domain/agent-name.ts';
 import type { Case } from '../../domain/case.ts';
 import { headerSafe, subjectTag } from '../../domain/email/addressing.ts';
 import { escapeHtml } from '../../domain/html.ts';
@@ -68,23 +69,6 @@ export function formatWhen(at: Instant, timeZone = DEFAULT_TIME_ZONE, reference?
 const WHAT = { 'first-response': 'first response', 'next-update': 'next update' } as const;
 
 const listFormat = new Intl.ListFormat('en', { style: 'long', type: 'conjunction' });
-
-/** Local parts that name a mailbox, not a person. */
-const ROLE_ACCOUNTS = new Set(['support', 'help', 'helpdesk', 'admin', 'noreply', 'info', 'team', 'agent']);
-
-/**
- * How an agent signs a customer mail: the first word of their address's local part, capitalised
- * (`dana.smith@support.example` → `Dana`), so requesters see a person but never an internal address;
- * `Support` when that word is not a plausible name (digits, one letter, a role account).
- */
-export function agentDisplayName(author: string): string {
-  const local = author.trim().split('@')[0] ?? '';
-  const word = local.split(/[.+_-]/)[0] ?? '';
-  const mailbox = (local.split('+')[0] ?? '').replace(/[._-]/g, '').toLowerCase();
-  const role = ROLE_ACCOUNTS.has(word.toLowerCase()) || ROLE_ACCOUNTS.has(mailbox);
-  if (role || !/^\p{L}{2,}$/u.test(word)) return 'Support';
-  return word.charAt(0).toUpperCase() + word.slice(1).toLowerCase();
-}
 
 /** A piece of the body: plain words (escaped in HTML), a quotation, or a link. */
 type Block =
@@ -430,4 +414,4 @@ function internalFields(c: Case): Block {
   };
 }
 
-export { escapeHtml };
+export { agentDisplayName, escapeHtml };

@@ -1,4 +1,5 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { agentDisplayName } from '../../../shared/domain/agent-name.ts';
 import { type Case, fieldErrors, type Meeting, type Problem, problemOf, serverNow } from '../api.ts';
 import { usePortal } from '../app-context.tsx';
 import {
@@ -193,7 +194,8 @@ function MeetingCard({ m, caseId, headers, audience, onStart, onChange }: { m: M
         `Booked “${next.topic}” for ${next.scheduled ? slotText(next.scheduled.start, slotEndOf(next.scheduled.start, next.scheduled.durationMinutes)) : 'the time picked'}. A calendar invitation is on its way to ${staff ? 'both of you' : 'your inbox'}.`,
     );
 
-  const organizer = staff ? m.organizer : `${m.organizer.split('@')[0]} (support)`;
+  // Requesters see the agent as support signs mail, never an internal address.
+  const organizer = staff ? m.organizer : `${agentDisplayName(m.organizer)} (support)`;
   const now = serverNow();
   return (
     <li className="meeting">

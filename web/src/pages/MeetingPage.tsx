@@ -100,7 +100,7 @@ export function MeetingPage() {
     <>
       <h1 tabIndex={-1}>{view.topic}</h1>
       <p className="sub">
-        A call about your case {view.caseNumber}, proposed by {view.organizer} from our support team.
+        A call about your case {view.caseNumber}, proposed by {view.organizerName} from our support team.
       </p>
       {view.status === 'proposed' && joinInWords(view.join) && (
         <p>
