@@ -1,3 +1,4 @@
+import { defaultBusinessHours } from '../../shared/domain/business-time.ts';
 import { instantOf, wallClockAt } from '../../shared/domain/local-date.ts';
 import { serverNow } from './api.ts';
 
@@ -44,12 +45,24 @@ export const STATUS_LABELS: Record<string, string> = {
 
 export const LEVEL_LABELS = ['Highest', 'High', 'Medium', 'Low'] as const;
 
-/**
- * Support's time zone: its hours (09:00–17:00 on working days) and the times agents type are in it
- * (the business calendar's, `shared/domain/business-time.ts`).
- */
-export const SUPPORT_TIME_ZONE = 'America/Los_Angeles';
-export const SUPPORT_ZONE_NAME = 'Pacific Time';
+/** Support's hours, from the business calendar the API checks slots against (one source of truth). */
+const SUPPORT_HOURS = defaultBusinessHours();
+
+/** Support's time zone: its hours and the times agents type are in it. */
+export const SUPPORT_TIME_ZONE = SUPPORT_HOURS.timeZone;
+/** The zone as people say it: `Pacific Time`. */
+export const SUPPORT_ZONE_NAME =
+  new Intl.DateTimeFormat('en-US', { timeZone: SUPPORT_TIME_ZONE, timeZoneName: 'longGeneric' })
+    .formatToParts(new Date())
+    .find((p) => p.type === 'timeZoneName')?.value ?? SUPPORT_TIME_ZONE;
+
+/** `9:00 AM–5:00 PM`: support's opening hours on a working day. */
+export const SUPPORT_HOURS_TEXT = [SUPPORT_HOURS.opensAtMinute, SUPPORT_HOURS.closesAtMinute]
+  .map((minute) => {
+    const h = Math.floor(minute / 60);
+    return `${((h + 11) % 12) + 1}:${String(minute % 60).padStart(2, '0')} ${h < 12 ? 'AM' : 'PM'}`;
+  })
+  .join('–');
 
 const slotFormats = new Map<string, Intl.DateTimeFormat>();
 function slotFormat(timeZone: string | undefined, part: 'date' | 'time'): Intl.DateTimeFormat {

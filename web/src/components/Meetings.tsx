@@ -4,6 +4,7 @@ import { type Case, fieldErrors, type Meeting, type Problem, problemOf, serverNo
 import { usePortal } from '../app-context.tsx';
 import {
   instantToSupportClock,
+  SUPPORT_HOURS_TEXT,
   SUPPORT_ZONE_NAME,
   slotEndOf,
   slotText,
@@ -17,7 +18,7 @@ import { Field, ProblemNotice } from './Field.tsx';
 export const MEETING_MINUTES = [15, 30, 45, 60, 90, 120] as const;
 /** Slots in one proposal, at most. */
 export const MAX_SLOTS = 5;
-const HOURS_HINT = `Times are ${SUPPORT_ZONE_NAME}: support's hours are 9:00 AM–5:00 PM on working days.`;
+const HOURS_HINT = `Times are ${SUPPORT_ZONE_NAME}: support's hours are ${SUPPORT_HOURS_TEXT} on working days.`;
 
 /** A slot in words: the reader's own time first, support's beside it where it differs. */
 export function SlotTime(props: { start: string; end: string }) {
