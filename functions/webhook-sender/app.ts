@@ -33,7 +33,7 @@ const RetrySchema = z.strictObject({
  * The webhook queue (docs/integrations.md#delivery): an event from the bus goes to every webhook that
  * wants it (attempt 1); a retry message is one more attempt for one webhook. A failed attempt is queued
  * again by `deliver` itself (with its delay), so a record throws only when the queue or table cannot be
- * reached — then SQS redelivers it, and after five receives dead-letters it.
+ * reached, or it cannot be read — then SQS redelivers it, and after five receives dead-letters it.
  */
 export function createHandler(deps: DeliveryDeps) {
   const processor = new BatchProcessor(EventType.SQS);
@@ -42,8 +42,7 @@ export function createHandler(deps: DeliveryDeps) {
     try {
       body = JSON.parse(record.body);
     } catch {
-      logger.error('dropping a webhook message that is not JSON', { messageId: record.messageId });
-      return;
+      throw new Error(`webhook message ${record.messageId} is not JSON`);
     }
     const retry = RetrySchema.safeParse(body);
     if (retry.success) {
@@ -52,7 +51,11 @@ export function createHandler(deps: DeliveryDeps) {
     }
     const event = BusEventSchema.safeParse(body);
     if (event.success) return dispatchEvent(deps, event.data.detail as CaseEventDetail);
-    logger.error('dropping a webhook message of no known shape', { messageId: record.messageId });
+    // Not dropped: a message this version cannot read (a newer publisher mid-deploy) is redelivered and,
+    // after five receives, kept in the dead-letter queue, from which it can be redriven.
+    throw new Error(
+      `webhook message ${record.messageId} has no known shape: ${event.error.message.slice(0, 500)}`,
+    );
   };
   return middy(
     async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>

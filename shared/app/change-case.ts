@@ -1,6 +1,7 @@
 import type { Case } from '../domain/case.ts';
 import { type DecidedEvent, isRefusal, type Outcome, type Refusal } from '../domain/changes/decision.ts';
 import { followEscalation } from '../domain/changes/escalation.ts';
+import { endMeetingsOfClosedCase } from '../domain/changes/meeting.ts';
 import { type Instant, toInstant } from '../domain/instant.ts';
 import { settleDue } from '../domain/settle.ts';
 import { SYSTEM_ACTOR, type TimelineEvent } from '../domain/timeline.ts';
@@ -86,6 +87,12 @@ export async function changeCase(
     }
     // A waiting escalation is answered by whatever a lead decides, and is moot once the case is closed.
     next = followEscalation(next, leadDecided);
+    // A case that closed (by anyone, or by itself) calls off its live meetings in the same write.
+    const ended = endMeetingsOfClosedCase(next, now);
+    if (ended.events.length > 0) {
+      next = ended.case;
+      events = [...events, ...ended.events];
+    }
     if (events.length === 0 && next === current) {
       if (refusal) throw refusedError(refusal, current);
       return { case: current, events: [] };

@@ -219,7 +219,9 @@ async function consequences(
     }
     case 'meeting.proposed': {
       const m = meetingOf(c, e.meetingId);
-      if (!m || !c.requester.email) return { notices: [], metrics: [] };
+      // Withdrawn or expired by the time the record is handled (a typo cancelled at once, a late retry):
+      // links to a dead proposal would only confuse.
+      if (!m || m.status !== 'proposed' || !c.requester.email) return { notices: [], metrics: [] };
       const linkToken = await deps.meetingLinks.issue({ caseId: c.id, meetingId: m.id });
       const requester = await requesterText();
       return {
@@ -242,9 +244,9 @@ async function consequences(
       // A proposal withdrawn before anyone picked a time has no invitation to cancel.
       if (!meeting || meeting.scheduled === null) return { notices: [], metrics: [] };
       const method = e.type === 'meeting.cancelled' ? 'CANCEL' : 'REQUEST';
-      // Staff's reason for cancelling is told to both; a requester's stays on the timeline (mail repeats
-      // no words a caller typed to an inbox, docs/mail.md#who-gets-what).
-      const byStaff = e.actor.role === 'agent' || e.actor.role === 'lead';
+      // Staff's (or casewatch's own) reason for cancelling is told to both; a requester's stays on the
+      // timeline (mail repeats no words a caller typed to an inbox, docs/mail.md#who-gets-what).
+      const byStaff = e.actor.role === 'agent' || e.actor.role === 'lead' || e.actor.role === 'system';
       const reason = e.type === 'meeting.cancelled' && byStaff ? e.reason : null;
       const notices: Notice[] = [
         { kind: 'meeting.staff-invitation', eventId, case: c, meeting, method, reason },
@@ -266,8 +268,10 @@ async function consequences(
       // Settled (or its record reached) only after the start — timers were down: a reminder now would
       // only confuse. The event is dated at its due instant either way (settleDue), so ask the clock.
       const late = toInstant(deps.clock.now()) >= e.startsAt;
-      if (!m || m.status !== 'scheduled' || late) return { notices: [], metrics: [] };
-      const meeting = { ...m, scheduled: m.scheduled && { ...m.scheduled, start: e.startsAt } };
+      // Moved since the reminder was recorded: the new time gets its own reminder.
+      const moved = m?.scheduled?.start !== e.startsAt;
+      if (!m || m.status !== 'scheduled' || late || moved) return { notices: [], metrics: [] };
+      const meeting = m;
       const notices: Notice[] = [{ kind: 'meeting.staff-reminder', eventId, case: c, meeting }];
       if (c.requester.email)
         notices.unshift({

@@ -169,10 +169,13 @@ export interface DeliveryDeps {
   sign: (secret: string, timestamp: number, body: string) => string;
 }
 
-/** An event from the bus: attempt 1 to every active webhook that wants it. */
+/**
+ * An event from the bus: attempt 1 to every active webhook that wants it, side by side, so one slow
+ * receiver costs the others nothing (each attempt is bounded by the delivery timeout).
+ */
 export async function dispatchEvent(deps: DeliveryDeps, detail: CaseEventDetail): Promise<void> {
   const webhooks = (await deps.webhooks.list()).filter((w) => wants(w, detail));
-  for (const w of webhooks) await deliver(deps, { webhookId: w.id, detail, attempt: 1 }, w);
+  await Promise.all(webhooks.map((w) => deliver(deps, { webhookId: w.id, detail, attempt: 1 }, w)));
 }
 
 /**

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { BusinessCalendar } from './business-time.ts';
 import { dateOf, epochOf, type Instant, InstantSchema, toInstant } from './instant.ts';
-import { wallClockAt } from './local-date.ts';
+import { instantOf, localDateAt, wallClockAt } from './local-date.ts';
 
 /*
  * Meetings on a case (docs/meetings.md): an agent proposes a few slots inside support's hours, the
@@ -95,6 +95,10 @@ export function slotProblem(slot: MeetingSlot, now: Instant, calendar: BusinessC
   if (start % MINUTE_MS !== 0) return 'does not start on a whole minute';
   if (!calendar.isBusinessTime(dateOf(slot.start))) {
     const { opensAtMinute, closesAtMinute, timeZone } = calendar.config;
+    // A day off first: Saturday 08:00 is a weekend, not "before opening".
+    const day = localDateAt(start, timeZone);
+    const opening = instantOf(day, Math.floor(opensAtMinute / 60), opensAtMinute % 60, timeZone);
+    if (!calendar.isBusinessTime(new Date(opening))) return 'falls on a weekend or a holiday';
     const local = wallClockAt(start, timeZone);
     const minute = local.hour * 60 + local.minute;
     if (minute < opensAtMinute)

@@ -168,13 +168,19 @@ describe('a meeting from proposal to reminder', () => {
         start: WEDNESDAY_START,
         end: '2026-12-02T22:45:00.000Z',
         status: 'CONFIRMED',
-        organizer: `mailto:${AGENT_EMAIL}`,
         location: JOIN.url,
       });
-      expect(invitation.attendees).toEqual(
-        expect.arrayContaining([`mailto:${BUYER}`, `mailto:${AGENT_EMAIL}`]),
+      // The organizer is the case's own reply address, so an accept or decline lands on the case.
+      expect(invitation.organizer).toMatch(
+        new RegExp(`^mailto:case\\+${caseId.toLowerCase()}\\.[a-z2-7]+@`, 'i'),
       );
     }
+    // The buyer's copy names no agent address; the agent's copy lists both.
+    expect(invitationIn(toBuyer).attendees).toEqual([`mailto:${BUYER}`]);
+    expect(invitationIn(toAgent).attendees).toEqual([`mailto:${BUYER}`, `mailto:${AGENT_EMAIL}`]);
+    expect(Buffer.from(toBuyer?.attachments?.[0]?.content ?? '', 'base64').toString()).not.toContain(
+      AGENT_EMAIL,
+    );
     expect(toBuyer?.subject).toContain('2:00 PM Pacific Time on Wednesday, December 2');
   });
 

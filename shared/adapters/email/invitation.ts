@@ -107,12 +107,22 @@ export function invitationIcs(invitation: Invitation): string {
 
 /**
  * The invitation a meeting notice carries (docs/meetings.md#invitations), or null for any other notice:
- * UID `meeting-<id>@<mail domain>` for the meeting's whole life, its SEQUENCE, the picked time, the
- * agent as organizer and both sides as attendees, the join details as location, link and description.
+ * UID `meeting-<id>@<mail domain>` for the meeting's whole life, its SEQUENCE, the picked time, and the
+ * join details as location, link and description. The organizer is the case's own reply address, named
+ * after the agent ("Alice (casewatch support)"): a calendar's accept or decline lands on the case, and the
+ * requester never sees an agent's address. The requester's copy lists the requester; the agent's copy
+ * lists both.
  */
 export function meetingInvitation(
   notice: Notice,
-  options: { mailDomain: string; brand: string; now: Date; organizerName: (email: string) => string },
+  options: {
+    mailDomain: string;
+    brand: string;
+    now: Date;
+    organizerName: (email: string) => string;
+    /** The case's signed reply address (`replyAddress`). */
+    organizerAddress: string;
+  },
 ): Invitation | null {
   if (notice.kind !== 'meeting.invitation' && notice.kind !== 'meeting.staff-invitation') return null;
   const { meeting: m, case: c } = notice;
@@ -121,6 +131,7 @@ export function meetingInvitation(
     ...(m.join.url ? [`Join: ${m.join.url}`] : []),
     ...(m.join.dialIn ? [`Dial-in: ${m.join.dialIn}`] : []),
   ];
+  const requester = c.requester.email ? [{ email: c.requester.email }] : [];
   return {
     method: notice.method,
     uid: `meeting-${m.id}@${options.mailDomain}`,
@@ -134,11 +145,11 @@ export function meetingInvitation(
     url: m.join.url,
     organizer: {
       name: `${options.organizerName(m.organizer)} (${options.brand} support)`,
-      email: m.organizer,
+      email: options.organizerAddress,
     },
-    attendees: [
-      ...(c.requester.email ? [{ email: c.requester.email }] : []),
-      { email: m.organizer, name: options.organizerName(m.organizer) },
-    ],
+    attendees:
+      notice.kind === 'meeting.invitation'
+        ? requester
+        : [...requester, { email: m.organizer, name: options.organizerName(m.organizer) }],
   };
 }

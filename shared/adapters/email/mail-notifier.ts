@@ -112,6 +112,7 @@ export function createMailNotifier(options: MailNotifierOptions): Notifier {
       brand: options.brand ?? 'casewatch',
       now,
       organizerName: agentDisplayName,
+      organizerAddress: replyAddress(c.id, options.replyKey, mailDomain),
     });
     return {
       from: options.from,

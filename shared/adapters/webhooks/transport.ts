@@ -1,7 +1,7 @@
 import { lookup as dnsLookup } from 'node:dns';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { LookupFunction } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
 import { addressProblem, type UrlPolicy } from '../../domain/webhook.ts';
 import type { HostResolver, WebhookTransport } from '../../ports/webhooks.ts';
 
@@ -13,14 +13,12 @@ export const systemResolver: HostResolver = {
     ),
 };
 
-/** Bodies we read back from a receiver: its status matters, its words only as far as a log line. */
-const MAX_ANSWER_BYTES = 4096;
-
 /**
  * Posts over node's own http/https with a lookup that refuses a forbidden address as the connection is
  * made (docs/integrations.md#urls): the address checked is the one connected to, so a host that
  * resolved to a public address at registration and to 169.254.169.254 now (DNS rebinding) is refused.
- * No redirects are followed (a 3xx is a failed delivery), and the receiver has `timeoutMs` to answer.
+ * No redirects are followed (a 3xx is a failed delivery), and the receiver has `timeoutMs` in all to send
+ * its status line; its body is never read.
  */
 export function createWebhookTransport(policy: UrlPolicy, timeoutMs: number): WebhookTransport {
   const guardedLookup: LookupFunction = (hostname, options, callback) => {
@@ -47,6 +45,12 @@ export function createWebhookTransport(policy: UrlPolicy, timeoutMs: number): We
         } catch {
           return ok({ error: 'not a URL' });
         }
+        // Node does not look up an IP literal, so the lookup guard would never see it: checked here.
+        const literal = target.hostname.replace(/^\[|\]$/g, '');
+        if (isIP(literal)) {
+          const problem = addressProblem(literal, policy);
+          if (problem) return ok({ error: `refused: ${problem}` });
+        }
         const send =
           target.protocol === 'https:' ? httpsRequest : target.protocol === 'http:' ? httpRequest : null;
         if (!send) return ok({ error: 'not an http(s) URL' });
@@ -60,16 +64,19 @@ export function createWebhookTransport(policy: UrlPolicy, timeoutMs: number): We
             lookup: guardedLookup,
             timeout: timeoutMs,
           },
+          // The status is the answer; the body is not read (a receiver cannot hold us by trickling it).
           (res) => {
-            let read = 0;
-            res.on('data', (chunk: Buffer) => {
-              read += chunk.length;
-              if (read > MAX_ANSWER_BYTES) res.destroy();
-            });
-            res.on('close', () => ok({ status: res.statusCode ?? 0 }));
-            res.on('error', () => ok({ status: res.statusCode ?? 0 }));
+            ok({ status: res.statusCode ?? 0 });
+            res.destroy();
           },
         );
+        // `timeout` above only notices a silent socket; this bounds the whole exchange, so a receiver
+        // that trickles its answer a byte at a time is cut off too.
+        const deadline = setTimeout(
+          () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+        req.on('close', () => clearTimeout(deadline));
         req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
         req.on('error', (error) => ok({ error: error.message }));
         req.end(body);

@@ -180,3 +180,29 @@ export function settleMeetingTimer(
     events: [{ type: 'meeting.expired', meetingId: m.id, actor: SYSTEM_ACTOR }],
   };
 }
+
+/** Why casewatch itself cancels a meeting: the case it was about closed. */
+export const CLOSED_CASE_REASON = 'the case was closed';
+
+/**
+ * A case that closes calls off its live meetings in the same write (docs/meetings.md#moving-and-cancelling):
+ * a closed case takes no further change, so nobody could cancel them later, and both calendars would keep
+ * a meeting about nothing. Scheduled ones get a CANCEL (SEQUENCE + 1); proposals are withdrawn.
+ */
+export function endMeetingsOfClosedCase(c: Case, at: Instant): { case: Case; events: DecidedEvent[] } {
+  if (c.status !== 'closed' || !c.meetings.some(isLiveMeeting)) return { case: c, events: [] };
+  const events: DecidedEvent[] = [];
+  const meetings = c.meetings.map((m) => {
+    if (!isLiveMeeting(m)) return m;
+    const sequence = m.status === 'scheduled' ? m.sequence + 1 : m.sequence;
+    events.push({
+      type: 'meeting.cancelled',
+      meetingId: m.id,
+      reason: CLOSED_CASE_REASON,
+      sequence,
+      actor: SYSTEM_ACTOR,
+    });
+    return { ...m, status: 'cancelled' as const, sequence, endedAt: at };
+  });
+  return { case: { ...c, meetings }, events };
+}

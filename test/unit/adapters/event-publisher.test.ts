@@ -46,6 +46,24 @@ describe('publishing to the EventBridge bus', () => {
     });
   });
 
+  it('cuts a call before it passes PutEvents’ 256 KB, keeping the order', async () => {
+    eventbridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [] });
+    // Five messages of 20,000 CJK characters: about 60 KB of JSON each.
+    const big = details
+      .slice(0, 5)
+      .map((d) => ({ ...d, event: { ...d.event, reason: '漢'.repeat(20_000) } }));
+    await publisher().publish(big as CaseEventDetail[]);
+    expect(sent().map((ids) => ids.length)).toEqual([4, 1]);
+    expect(sent().flat()).toEqual(big.map((d) => d.id));
+    for (const call of eventbridge.commandCalls(PutEventsCommand)) {
+      const bytes = (call.args[0].input.Entries ?? []).reduce(
+        (n, e) => n + Buffer.byteLength(e.Detail ?? ''),
+        0,
+      );
+      expect(bytes).toBeLessThan(256 * 1024);
+    }
+  });
+
   it('sends again only the entries that failed, in their order', async () => {
     eventbridge
       .on(PutEventsCommand)

@@ -5,6 +5,7 @@ import { createMailNotifier } from '../../../shared/adapters/email/mail-notifier
 import type { OutboundMail } from '../../../shared/adapters/email/mailer.ts';
 import { composeMime } from '../../../shared/adapters/email/mime.ts';
 import type { Actor } from '../../../shared/app/actor.ts';
+import { changeStatus } from '../../../shared/app/change-status.ts';
 import { ConflictError, ForbiddenError, ValidationError } from '../../../shared/app/errors.ts';
 import {
   cancelMeeting,
@@ -14,6 +15,7 @@ import {
   readMeetingByLink,
   rescheduleMeeting,
 } from '../../../shared/app/meetings.ts';
+import { postMessage } from '../../../shared/app/post-message.ts';
 import type { CustomerNotice, InternalNotice, Notice } from '../../../shared/ports/notifier.ts';
 import { agent, openConsumerCase } from '../../support/cases.ts';
 import { createMemoryOnceLedger } from '../../support/memory-once-ledger.ts';
@@ -126,12 +128,25 @@ describe('what the stream mails about a meeting', () => {
     for (const n of cancels) expect(n).toMatchObject({ reason: null });
   });
 
-  it('a proposal withdrawn before a pick mails no cancellation', async () => {
+  it('a proposal withdrawn before a pick mails no cancellation (there is no invitation to cancel)', async () => {
     const { sim, deps, c } = await setup();
     const { meeting } = await proposeMeeting(deps, agent, c.id, { topic: 't', join: JOIN, slots: [TUESDAY] });
+    await sim.drain();
     await cancelMeeting(deps, agent, c.id, meeting.id, null);
     await sim.drain();
     expect(kinds(sim.customerMail)).toEqual(['meeting.proposal']);
+  });
+
+  it('a proposal withdrawn before its record was handled mails nothing: no links to a dead proposal', async () => {
+    const { sim, deps, c } = await setup();
+    const { meeting } = await proposeMeeting(deps, agent, c.id, {
+      topic: 'typo',
+      join: JOIN,
+      slots: [TUESDAY],
+    });
+    await cancelMeeting(deps, agent, c.id, meeting.id, null);
+    await sim.drain();
+    expect(kinds(sim.customerMail)).toEqual([]);
   });
 
   it('the reminder is mailed at its instant to both; a reminder settled after the start is not', async () => {
@@ -159,8 +174,10 @@ describe('what the stream mails about a meeting', () => {
     await late.sim.drain();
     late.sim.clock.set(new Date('2026-12-01T19:00:00.000Z'));
     late.sim.scheduler.schedules.clear();
-    await cancelMeeting(late.deps, agent, late.c.id, second.meeting.id, null).catch(() => undefined);
+    // Someone writes on the case: the write settles the overdue reminder, the meeting still scheduled.
+    await postMessage(late.deps, agent, late.c.id, { body: 'Sorry we missed you.', channel: 'api' });
     await late.sim.drain();
+    expect((await late.deps.store.get(late.c.id))?.meetings[0]?.status).toBe('scheduled');
     // The reminder was settled at 19:00, after the 18:00 start (dated at its due instant, as every
     // settled deadline is), and mailed to no one.
     expect(late.sim.store.events.get(late.c.id)?.filter((e) => e.type === 'meeting.reminded')).toEqual([
@@ -168,6 +185,32 @@ describe('what the stream mails about a meeting', () => {
     ]);
     expect(kinds(late.sim.customerMail)).not.toContain('meeting.reminder');
     expect(kinds(late.sim.notices)).not.toContain('meeting.staff-reminder');
+  });
+});
+
+describe('a case that closes', () => {
+  it('calls off its live meetings in the same write: both calendars get a CANCEL, with casewatch’s reason', async () => {
+    const { sim, deps, c, buyer } = await setup();
+    const first = await proposeMeeting(deps, agent, c.id, { topic: 't', join: JOIN, slots: [TUESDAY] });
+    const second = await proposeMeeting(deps, agent, c.id, { topic: 'u', join: JOIN, slots: [WEDNESDAY] });
+    await pickMeetingSlot(deps, buyer, c.id, first.meeting.id, TUESDAY.start);
+    await sim.drain();
+    await changeStatus(deps, agent, c.id, { status: 'closed' });
+    await sim.drain();
+    const closed = await deps.store.get(c.id);
+    expect(closed?.meetings.map((m) => [m.status, m.sequence])).toEqual([
+      ['cancelled', 1],
+      ['cancelled', 0],
+    ]);
+    expect(sim.customerMail.filter((n) => n.kind === 'meeting.invitation' && n.method === 'CANCEL')).toEqual([
+      expect.objectContaining({
+        reason: 'the case was closed',
+        meeting: expect.objectContaining({ id: first.meeting.id }),
+      }),
+    ]);
+    // No reminder is left for a closed case's meeting.
+    expect(sim.schedules().filter((t) => t.kind.startsWith('meeting-'))).toEqual([]);
+    expect(second.meeting.status).toBe('proposed');
   });
 });
 

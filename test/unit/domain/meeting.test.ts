@@ -50,6 +50,9 @@ describe('a slot must lie wholly inside support hours', () => {
     ['Tuesday ending exactly at closing', slot('2026-12-01T16:30:00-08:00'), null],
     ['a Saturday', slot('2026-12-05T10:00:00-08:00'), 'falls on a weekend or a holiday'],
     ['Christmas Day (a Friday)', slot('2026-12-25T10:00:00-08:00'), 'falls on a weekend or a holiday'],
+    ['a Saturday, early', slot('2026-12-05T08:00:00-08:00'), 'falls on a weekend or a holiday'],
+    ['a Saturday, late', slot('2026-12-05T18:00:00-08:00'), 'falls on a weekend or a holiday'],
+    ['Christmas Day, before opening', slot('2026-12-25T08:30:00-08:00'), 'falls on a weekend or a holiday'],
     [
       'before opening',
       slot('2026-12-01T08:30:00-08:00'),
