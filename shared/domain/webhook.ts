@@ -127,9 +127,12 @@ export function urlProblem(url: string, addresses: readonly string[], policy: Ur
     addresses.every((a) => ipaddr.isValid(a) && ipaddr.process(a).range() === 'loopback');
   if (parsed.protocol !== 'https:' && !loopbackHttp) return 'only https URLs are accepted';
   if (addresses.length === 0) return `${parsed.hostname} does not resolve`;
+  // An address written in the URL is its own answer: "10.0.0.1 is a private address".
+  const host = parsed.hostname.replace(/^\[|\]$/g, '');
+  const literal = ipaddr.isValid(host);
   for (const address of addresses) {
     const problem = addressProblem(address, policy);
-    if (problem) return `${parsed.hostname} resolves to ${problem}`;
+    if (problem) return literal ? problem : `${parsed.hostname} resolves to ${problem}`;
   }
   return null;
 }

@@ -13,9 +13,16 @@ function image(raw: Record<string, unknown> | undefined): Item | null {
  * new value, or nothing of ours.
  */
 export function changeFromStreamRecord(record: DynamoDBRecord): StoredChange {
+  // Read the kind first, from the raw image: items nothing reacts to (webhooks, ledgers, figures) are
+  // never converted, so one the converter cannot read (DynamoDB Local's stream, read through the SDK,
+  // turns an empty map into `{}`) cannot hold up the stream.
+  const raw = (record.dynamodb?.NewImage ?? record.dynamodb?.OldImage) as
+    | Record<string, { S?: string }>
+    | undefined;
+  const entity = raw?.[ENTITY_ATTRIBUTE]?.S;
+  if (entity !== 'case' && entity !== 'event' && entity !== 'counter') return { kind: 'other' };
   const before = image(record.dynamodb?.OldImage);
   const after = image(record.dynamodb?.NewImage);
-  const entity = (after ?? before)?.[ENTITY_ATTRIBUTE];
   if (entity === 'case') {
     return {
       kind: 'case',

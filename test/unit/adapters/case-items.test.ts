@@ -264,6 +264,16 @@ describe('upload and file items', () => {
       expect(changeFromStreamRecord(record)).toEqual({ kind: 'other' });
     }
   });
+
+  it('a webhook record the converter could not read (an empty map as DynamoDB Local streams it) is not ours, not an error', () => {
+    const record = {
+      eventName: 'INSERT',
+      dynamodb: {
+        NewImage: { pk: { S: 'WEBHOOKS' }, sk: { S: 'W1' }, entity: { S: 'webhook' }, filters: {} },
+      },
+    } as unknown as DynamoDBRecord;
+    expect(changeFromStreamRecord(record)).toEqual({ kind: 'other' });
+  });
 });
 
 describe('createTableInput', () => {

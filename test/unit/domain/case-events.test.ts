@@ -190,6 +190,12 @@ describe('webhook URLs', () => {
       'a.example resolves to 100.64.0.1 is a carrier-grade NAT address',
     ],
     ['https://a.example/x', [], 'a.example does not resolve'],
+    ['https://10.1.2.3/x', ['10.1.2.3'], '10.1.2.3 is a private address'],
+    [
+      'https://[::ffff:169.254.169.254]/x',
+      ['::ffff:169.254.169.254'],
+      '::ffff:169.254.169.254 is a link-local address (as the cloud metadata service is)',
+    ],
     ['ftp://a.example/x', ['93.184.216.34'], 'only https URLs are accepted'],
   ])('%s → %j in AWS', (url, addresses, problem) => {
     expect(urlProblem(url, addresses, aws)).toBe(problem);

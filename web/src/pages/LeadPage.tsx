@@ -1,21 +1,30 @@
-import { type ReactNode, useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { Link, Navigate } from 'react-router';
 import type { components } from '../../../openapi/schema.d.ts';
 import { type Problem, problemOf } from '../api.ts';
 import { usePortal, useSignedIn } from '../app-context.tsx';
 import { SeverityBadge } from '../components/Badges.tsx';
 import { ProblemNotice } from '../components/Field.tsx';
+import { Tally } from '../components/Tally.tsx';
 import { LEVEL_LABELS, when } from '../format.ts';
 
 type LeadFigures = components['schemas']['LeadFigures'];
 type ComplianceWindow = components['schemas']['ComplianceWindow'];
+
+/**
+ * The webhooks section is for leads only and below the figures: its own chunk, fetched when the overview
+ * renders, so it adds nothing to every other page's first load (and the main chunk stays under Vite's
+ * 400 KB warning).
+ */
+const Webhooks = lazy(() => import('../components/Webhooks.tsx').then((m) => ({ default: m.Webhooks })));
 
 /** How often the overview reads the figures again while it is open. */
 const REFRESH_MS = 60_000;
 
 /**
  * Leads' overview, from `GET /stats`: the backlog by status × level (the exact counters the case writes
- * keep), first-response compliance per level, escalations waiting, each agent's load, and the surveys.
+ * keep), first-response compliance per level, escalations waiting, each agent's load, and the surveys;
+ * and the webhooks leads register (`/webhooks`), which do not wait for the figures.
  */
 export function LeadPage() {
   const { api } = usePortal();
@@ -76,6 +85,11 @@ export function LeadPage() {
           <Agents figures={figures} />
           <Surveys figures={figures} />
         </>
+      )}
+      {person.role === 'lead' && (
+        <Suspense fallback={<p aria-busy="true">Loading the webhooks…</p>}>
+          <Webhooks />
+        </Suspense>
       )}
     </>
   );
@@ -261,25 +275,5 @@ function Surveys({ figures }: { figures: LeadFigures }) {
         </>
       )}
     </section>
-  );
-}
-
-/** A table of figures with one header row: the overview's lists. */
-function Tally({ head, children }: { head: string[]; children: ReactNode }) {
-  return (
-    <div className="table-wrap">
-      <table className="tally">
-        <thead>
-          <tr>
-            {head.map((h) => (
-              <th scope="col" key={h}>
-                {h}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>{children}</tbody>
-      </table>
-    </div>
   );
 }
