@@ -1,14 +1,11 @@
 import { SESClient } from '@aws-sdk/client-ses';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDynamoWebhookStore } from '../shared/adapters/dynamodb/webhook-store.ts';
+import { createDeliveryDeps } from '../functions/webhook-composition.ts';
 import { createSesMailer } from '../shared/adapters/email/mailer.ts';
-import { createWebhookAlerts } from '../shared/adapters/email/webhook-alerts.ts';
-import { deriveKey } from '../shared/adapters/secret-keys.ts';
-import { createWebhookSecrets, signatureHeader } from '../shared/adapters/webhooks/signing.ts';
-import { createWebhookTransport, systemResolver } from '../shared/adapters/webhooks/transport.ts';
-import { type DeliveryDeps, deliver, dispatchEvent, type WebhookAdminDeps } from '../shared/app/webhooks.ts';
+import { systemResolver } from '../shared/adapters/webhooks/transport.ts';
+import { deliver, dispatchEvent, type WebhookAdminDeps } from '../shared/app/webhooks.ts';
 import type { CaseEventDetail } from '../shared/domain/case-events.ts';
-import { DELIVERY_POLICY, type UrlPolicy } from '../shared/domain/webhook.ts';
+import type { UrlPolicy } from '../shared/domain/webhook.ts';
 import type { Clock } from '../shared/ports/clock.ts';
 import type { Delivery, DeliveryQueue, EventPublisher } from '../shared/ports/webhooks.ts';
 import { LOCAL_CLIENT_CONFIG } from './dynamodb-local.ts';
@@ -53,8 +50,6 @@ export function createLocalWebhooks(options: {
   leads: string[];
 }): LocalWebhooks {
   const { clock } = options;
-  const webhooks = createDynamoWebhookStore({ client: options.documents, tableName: options.tableName });
-  const secrets = createWebhookSecrets(deriveKey(options.secret, 'webhook'));
   const ses = new SESClient({ ...LOCAL_CLIENT_CONFIG, endpoint: options.sesEndpoint });
   const pending: { dueAt: number; delivery: Delivery }[] = [];
   const deadLetters: { delivery: Delivery; reason: string }[] = [];
@@ -67,21 +62,18 @@ export function createLocalWebhooks(options: {
       deadLetters.push({ delivery, reason });
     },
   };
-  const deps: DeliveryDeps = {
-    webhooks,
-    secrets,
-    transport: createWebhookTransport(LOCAL_URL_POLICY, DELIVERY_POLICY.timeoutMs),
-    queue,
-    alerts: createWebhookAlerts({
-      mailer: createSesMailer({ client: ses }),
-      clock,
-      from: options.senderAddress,
-      mailDomain: options.mailDomain,
-      leads: options.leads,
-    }),
+  const deps = createDeliveryDeps({
+    documents: options.documents,
+    tableName: options.tableName,
+    secret: options.secret,
     clock,
-    sign: signatureHeader,
-  };
+    urlPolicy: LOCAL_URL_POLICY,
+    queue,
+    mailer: createSesMailer({ client: ses }),
+    from: options.senderAddress,
+    mailDomain: options.mailDomain,
+    leads: options.leads,
+  });
   return {
     publisher: {
       async publish(details) {
@@ -92,7 +84,12 @@ export function createLocalWebhooks(options: {
         }
       },
     },
-    admin: { webhooks, secrets, resolver: systemResolver, urlPolicy: LOCAL_URL_POLICY },
+    admin: {
+      webhooks: deps.webhooks,
+      secrets: deps.secrets,
+      resolver: systemResolver,
+      urlPolicy: LOCAL_URL_POLICY,
+    },
     async drain() {
       for (;;) {
         const now = clock.now().getTime();

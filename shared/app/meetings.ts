@@ -62,9 +62,7 @@ function refuseBadSlots(slots: readonly MeetingSlot[], now: Instant, deps: CoreD
 
 function hoursInWords(deps: CoreDeps): string {
   const { opensAtMinute, closesAtMinute, timeZone } = deps.policy.calendar.config;
-  const hhmm = (m: number) =>
-    `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
-  return `${hhmm(opensAtMinute)}–${hhmm(closesAtMinute)} ${timeZone} on working days`;
+  return `${clockTime(opensAtMinute)}–${clockTime(closesAtMinute)} ${timeZone} on working days`;
 }
 
 /** An agent or lead proposes 1–5 slots inside support hours; the proposal is an update to the customer. */

@@ -221,7 +221,7 @@ async function consequences(
       const m = meetingOf(c, e.meetingId);
       // Withdrawn or expired by the time the record is handled (a typo cancelled at once, a late retry):
       // links to a dead proposal would only confuse.
-      if (!m || m.status !== 'proposed' || !c.requester.email) return { notices: [], metrics: [] };
+      if (m?.status !== 'proposed' || !c.requester.email) return { notices: [], metrics: [] };
       const linkToken = await deps.meetingLinks.issue({ caseId: c.id, meetingId: m.id });
       const requester = await requesterText();
       return {
@@ -270,7 +270,7 @@ async function consequences(
       const late = toInstant(deps.clock.now()) >= e.startsAt;
       // Moved since the reminder was recorded: the new time gets its own reminder.
       const moved = m?.scheduled?.start !== e.startsAt;
-      if (!m || m.status !== 'scheduled' || late || moved) return { notices: [], metrics: [] };
+      if (m?.status !== 'scheduled' || late || moved) return { notices: [], metrics: [] };
       const meeting = m;
       const notices: Notice[] = [{ kind: 'meeting.staff-reminder', eventId, case: c, meeting }];
       if (c.requester.email)

@@ -41,7 +41,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from './errors.ts';
  * that event's write left it — the case record of the same write when the batch holds it (same
  * partition, same shard, so it travels with its events), else the case as stored now.
  */
-export async function detailsOf(
+async function detailsOf(
   deps: Pick<CoreDeps, 'store'>,
   changes: readonly StoredChange[],
 ): Promise<CaseEventDetail[]> {
@@ -49,11 +49,17 @@ export async function detailsOf(
   for (const change of changes)
     if (change.kind === 'case' && change.after)
       images.set(`${change.after.id}#${change.after.version}`, change.after);
+  // One read per case, however many of its events the batch holds without their case record.
+  const stored = new Map<string, ReturnType<typeof deps.store.get>>();
   const details: CaseEventDetail[] = [];
   for (const change of changes) {
     if (change.kind !== 'event') continue;
     const e = change.event;
-    const c = images.get(`${e.caseId}#${e.caseVersion}`) ?? (await deps.store.get(e.caseId));
+    let c = images.get(`${e.caseId}#${e.caseVersion}`) ?? null;
+    if (!c) {
+      if (!stored.has(e.caseId)) stored.set(e.caseId, deps.store.get(e.caseId));
+      c = (await stored.get(e.caseId)) ?? null;
+    }
     if (c) details.push(caseEventDetail(e, c));
   }
   return details;

@@ -144,6 +144,7 @@ export function slotsProblems(
 
 /** When an unpicked proposal expires: when its last slot starts (nobody can pick it after that). */
 export function proposalExpiresAt(m: Meeting): Instant {
+  // biome-ignore lint/complexity/useMathMinMax: ISO instants, compared as strings (string order is time order)
   return m.slots.reduce((last, s) => (s.start > last ? s.start : last), m.slots[0]?.start ?? m.proposedAt);
 }
 

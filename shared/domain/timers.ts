@@ -22,8 +22,7 @@ export const TIMER_KINDS = [
 ] as const;
 export type TimerKind = (typeof TIMER_KINDS)[number];
 
-/** The timers that stand for a promise of the support policy (the SLA), not for a meeting. */
-export const SLA_TIMER_KINDS = TIMER_KINDS.filter((k) => !k.startsWith('meeting-'));
+/** Does the timer stand for a promise of the support policy (the SLA), not for a meeting? */
 export const isSlaTimer = (kind: TimerKind) => !kind.startsWith('meeting-');
 
 /**

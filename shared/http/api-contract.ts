@@ -177,6 +177,9 @@ const STAFF_ERRORS = {
   412: WRITE_ERRORS[412],
 } as const;
 
+/** The errors of a leads-only route (the webhooks). */
+const LEAD_ERRORS = { 401: STAFF_ERRORS[401], 403: 'anyone but a lead' } as const;
+
 export const OPERATIONS: Record<string, Operation> = {
   'POST /cases': {
     operationId: 'openCase',
@@ -610,8 +613,7 @@ export const OPERATIONS: Record<string, Operation> = {
     success: { status: 201, description: 'the webhook, with its secret', schema: RegisteredWebhookSchema },
     errors: {
       400: 'an invalid body, an unknown event type, or a URL that is refused (with the reason)',
-      401: STAFF_ERRORS[401],
-      403: 'anyone but a lead',
+      ...LEAD_ERRORS,
     },
   },
   'GET /webhooks': {
@@ -621,7 +623,7 @@ export const OPERATIONS: Record<string, Operation> = {
     tag: 'Webhooks',
     credentials: ['cognito'],
     success: { status: 200, description: 'the webhooks', schema: WebhookListSchema },
-    errors: { 401: STAFF_ERRORS[401], 403: 'anyone but a lead' },
+    errors: LEAD_ERRORS,
   },
   'GET /webhooks/{id}': {
     operationId: 'readWebhook',
@@ -632,7 +634,7 @@ export const OPERATIONS: Record<string, Operation> = {
     credentials: ['cognito'],
     path: onWebhook,
     success: { status: 200, description: 'the webhook and its deliveries', schema: WebhookWithLogSchema },
-    errors: { 401: STAFF_ERRORS[401], 403: 'anyone but a lead', 404: 'no such webhook' },
+    errors: { ...LEAD_ERRORS, 404: 'no such webhook' },
   },
   'DELETE /webhooks/{id}': {
     operationId: 'deleteWebhook',
@@ -642,7 +644,7 @@ export const OPERATIONS: Record<string, Operation> = {
     credentials: ['cognito'],
     path: onWebhook,
     success: { status: 204, description: 'deleted' },
-    errors: { 401: STAFF_ERRORS[401], 403: 'anyone but a lead', 404: 'no such webhook' },
+    errors: { ...LEAD_ERRORS, 404: 'no such webhook' },
   },
   'POST /webhooks/{id}/resume': {
     operationId: 'resumeWebhook',
@@ -653,6 +655,6 @@ export const OPERATIONS: Record<string, Operation> = {
     credentials: ['cognito'],
     path: onWebhook,
     success: { status: 200, description: 'the webhook, active', schema: WebhookSchema },
-    errors: { 401: STAFF_ERRORS[401], 403: 'anyone but a lead', 404: 'no such webhook' },
+    errors: { ...LEAD_ERRORS, 404: 'no such webhook' },
   },
 };

@@ -1,9 +1,8 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { signatureProblem } from '../../shared/adapters/webhooks/signing.ts';
+import { useWebhookReceiver } from '../support/webhook-receiver.ts';
 import { lookAt, type PageWatch, useBrowser } from './support/browser.ts';
 import { consumerCase, dataOf, type LocalApi, useLocalApi } from './support/local-api.ts';
 
@@ -14,13 +13,6 @@ import { consumerCase, dataOf, type LocalApi, useLocalApi } from './support/loca
  * the lead resumes; a webhook is deleted after a confirm step.
  */
 
-interface Received {
-  method: string;
-  path: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
 let api: LocalApi;
 useLocalApi(
   (started) => {
@@ -30,29 +22,9 @@ useLocalApi(
 );
 const browser = useBrowser();
 
-let receiver: Server;
-let base: string;
-const received: Received[] = [];
-beforeAll(async () => {
-  receiver = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const path = req.url ?? '/';
-      received.push({
-        method: req.method ?? '',
-        path,
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
-      });
-      // `/broken` keeps failing; anything else is taken.
-      res.writeHead(path.startsWith('/broken') ? 500 : 200).end();
-    });
-  });
-  await new Promise<void>((ok) => receiver.listen(0, '127.0.0.1', ok));
-  base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
-});
-afterAll(() => new Promise<void>((ok) => receiver.close(() => ok())));
+/** Answers 500 on `/broken…`, 200 elsewhere. */
+const receiver = useWebhookReceiver();
+const { received } = receiver;
 
 const origin = () => api.runtime.apiUrl;
 
@@ -115,7 +87,7 @@ describe('webhooks in the portal', () => {
     lead.errors.length = 0;
 
     // One for the receiver, on case.opened: its secret is shown once, focused, with a way to copy it.
-    const hookUrl = `${base}/hook`;
+    const hookUrl = `${receiver.base}/hook`;
     await addWebhook(page, hookUrl, ['case.opened']);
     const box = page.getByRole('region', { name: /Signing secret for .*: shown only this once/ });
     await box.waitFor();
@@ -177,7 +149,7 @@ describe('webhooks in the portal', () => {
     await section(page).screenshot({ path: '/tmp/portal-webhooks-log.png' });
 
     // A second webhook, whose receiver answers 500: three attempts (now, +1 min, +5 min), then paused.
-    const brokenUrl = `${base}/broken`;
+    const brokenUrl = `${receiver.base}/broken`;
     await addWebhook(page, brokenUrl, ['case.opened']);
     await page.getByRole('button', { name: 'I have stored it' }).click();
     await rowOf(page, brokenUrl).waitFor();

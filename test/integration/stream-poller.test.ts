@@ -230,7 +230,7 @@ describe('shard lineage (DynamoDB Local rotates shards; simulated here)', () => 
     client.destroy();
   });
   it('goes on after its checkpoint when DynamoDB Local trims the position an iterator held', async () => {
-    const { client, mock, arn, record, pollerOf } = fakeStream();
+    const { client, mock, record, pollerOf } = fakeStream();
     mock.on(DescribeStreamCommand).resolves({
       StreamDescription: {
         Shards: [{ ShardId: 'shard-a', SequenceNumberRange: { StartingSequenceNumber: '1' } }],

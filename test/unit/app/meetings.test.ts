@@ -226,7 +226,12 @@ describe('the invitation mail', () => {
     await sim.drain();
     const sent: OutboundMail[] = [];
     const notifier = createMailNotifier({
-      mailer: { send: async (m) => (sent.push(m), { providerMessageId: null }) },
+      mailer: {
+        send: async (m) => {
+          sent.push(m);
+          return { providerMessageId: null };
+        },
+      },
       ledger: createMemoryOnceLedger(),
       clock: sim.clock,
       from: 'casewatch support <support@support.example>',

@@ -3,6 +3,7 @@ import type { components } from '../../../openapi/schema.d.ts';
 import { fieldErrors, type Problem, problemOf, serverNow } from '../api.ts';
 import { usePortal, useSignedIn } from '../app-context.tsx';
 import { LEVEL_LABELS, span, when } from '../format.ts';
+import { usePolled } from '../hooks.ts';
 import { Field, ProblemNotice } from './Field.tsx';
 import { Tally } from './Tally.tsx';
 
@@ -62,33 +63,27 @@ const REFRESH_MS = 60_000;
 export function Webhooks() {
   const { api } = usePortal();
   const person = useSignedIn();
-  const [items, setItems] = useState<Webhook[] | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
   const [said, setSaid] = useState<string | null>(null);
   const [registered, setRegistered] = useState<Registered | null>(null);
   const [adding, setAdding] = useState(false);
   const heading = useRef<HTMLHeadingElement>(null);
   const headers: AuthHeaders = { authorization: `Bearer ${person?.idToken}` };
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: read again per person, and every minute
-  useEffect(() => {
-    if (!person) return;
-    let live = true;
-    const load = async () => {
-      const { data, error, response } = await api.GET('/webhooks', { headers });
-      if (!live) return;
-      if (data) {
-        setItems(data.items);
-        setProblem(null);
-      } else setProblem(problemOf(error, response));
-    };
-    void load();
-    const timer = setInterval(load, REFRESH_MS);
-    return () => {
-      live = false;
-      clearInterval(timer);
-    };
-  }, [person?.idToken]);
+  const {
+    value: items,
+    setValue: setItems,
+    problem,
+    setProblem,
+  } = usePolled<Webhook[]>(
+    person
+      ? async () => {
+          const answer = await api.GET('/webhooks', { headers });
+          return { ...answer, data: answer.data?.items };
+        }
+      : null,
+    person?.idToken,
+    REFRESH_MS,
+  );
 
   const replace = (w: Webhook) => setItems((all) => (all ?? []).map((x) => (x.id === w.id ? w : x)));
 

@@ -1,12 +1,12 @@
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { lazy, Suspense } from 'react';
 import { Link, Navigate } from 'react-router';
 import type { components } from '../../../openapi/schema.d.ts';
-import { type Problem, problemOf } from '../api.ts';
 import { usePortal, useSignedIn } from '../app-context.tsx';
 import { SeverityBadge } from '../components/Badges.tsx';
 import { ProblemNotice } from '../components/Field.tsx';
 import { Tally } from '../components/Tally.tsx';
 import { LEVEL_LABELS, when } from '../format.ts';
+import { usePolled } from '../hooks.ts';
 
 type LeadFigures = components['schemas']['LeadFigures'];
 type ComplianceWindow = components['schemas']['ComplianceWindow'];
@@ -29,30 +29,11 @@ const REFRESH_MS = 60_000;
 export function LeadPage() {
   const { api } = usePortal();
   const person = useSignedIn();
-  const [figures, setFigures] = useState<LeadFigures | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: read again per person, and every minute
-  useEffect(() => {
-    if (!person) return;
-    let live = true;
-    const load = async () => {
-      const { data, error, response } = await api.GET('/stats', {
-        headers: { authorization: `Bearer ${person.idToken}` },
-      });
-      if (!live) return;
-      if (data) {
-        setFigures(data);
-        setProblem(null);
-      } else setProblem(problemOf(error, response));
-    };
-    void load();
-    const timer = setInterval(load, REFRESH_MS);
-    return () => {
-      live = false;
-      clearInterval(timer);
-    };
-  }, [person?.idToken]);
+  const { value: figures, problem } = usePolled<LeadFigures>(
+    person ? () => api.GET('/stats', { headers: { authorization: `Bearer ${person.idToken}` } }) : null,
+    person?.idToken,
+    REFRESH_MS,
+  );
 
   if (!person) return <Navigate to="/sign-in?next=/lead" replace />;
   return (
