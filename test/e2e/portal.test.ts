@@ -101,6 +101,9 @@ describe('the portal, in a real browser', () => {
     await buyer.page.reload();
     await expect.poll(() => timeline(buyer.page)).toContain('the duplicate charge is refunded');
     expect(await mainText(buyer.page)).not.toContain('R-8812');
+    // The agent is named as support signs mail, never by their internal address.
+    expect(await timeline(buyer.page)).toContain('Alice (support)');
+    expect(await mainText(buyer.page)).not.toContain('alice@support.example');
     await buyer.page.getByLabel('Your message').fill('Thank you, I see the refund pending.');
     await buyer.page.getByRole('button', { name: 'Send' }).click();
     await expect.poll(() => timeline(buyer.page)).toContain('I see the refund pending');

@@ -1,3 +1,4 @@
+import { agentDisplayName } from '../../../shared/domain/agent-name.ts';
 import type { Meeting, TimelineEvent } from '../api.ts';
 import { LEVEL_LABELS, when } from '../format.ts';
 
@@ -7,7 +8,8 @@ function who(e: TimelineEvent, audience: Audience): string {
   const { role, id } = e.actor;
   if (role === 'system') return 'casewatch';
   if (audience === 'requester') {
-    if (role === 'agent' || role === 'lead') return `${id.split('@')[0]} (support)`;
+    // As support signs mail and the meetings list names the organizer, never an internal address.
+    if (role === 'agent' || role === 'lead') return `${agentDisplayName(id)} (support)`;
     return 'You';
   }
   return `${id} (${role})`;
