@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import openapiTS, { astToString } from 'openapi-typescript';
 import * as z from 'zod';
 import { detailSchemaOf, EVENT_SCHEMA_VERSION } from '../shared/domain/case-events.ts';
-import { EVENT_TYPES } from '../shared/domain/webhook.ts';
+import { EVENT_TYPES } from '../shared/domain/timeline.ts';
 import { buildOpenApiDocument, type ResponseExamples } from '../shared/http/openapi.ts';
 
 /** Where the generated contract lives: read by the API (`/openapi.json`), linted, and typed for clients. */

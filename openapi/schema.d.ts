@@ -534,7 +534,7 @@ export type webhooks = {
         put?: never;
         /**
          * A case event, posted to a webhook
-         * @description One timeline event and the case after it, posted to every webhook that wants it. Headers: `Casewatch-Event-Id` (drop what you have seen: deliveries are at least once), `Casewatch-Event-Type`, `Casewatch-Delivery-Attempt`, `Casewatch-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the webhook’s secret>` — refuse a `t` more than 300 s away. Answer 2xx within 10 s; anything else is retried after 1 and 5 minutes, then the webhook pauses.
+         * @description One timeline event and the case after it, posted to every webhook that wants it, at least once: verify `Casewatch-Signature` over the raw body and drop an event id you have seen. Answer 2xx within 10 s; anything else (or no answer) is retried after 1 and 5 minutes, then the webhook pauses and the leads are mailed.
          */
         post: operations["caseEventDelivery"];
         delete?: never;
@@ -657,7 +657,8 @@ export type components = {
             schemaVersion: "1";
             /** @description the timeline event’s id (a ULID): the same on every delivery, drop what you have seen */
             id: string;
-            type: string;
+            /** @enum {string} */
+            type: "case.opened" | "message.posted" | "status.changed" | "severity.changed" | "assignee.changed" | "escalation.requested" | "workaround.recorded" | "details.added" | "attachment.added" | "sla.met" | "sla.at_risk" | "sla.breached" | "case.closed" | "survey.sent" | "mail.bounced" | "mail.complained" | "meeting.proposed" | "meeting.scheduled" | "meeting.rescheduled" | "meeting.cancelled" | "meeting.expired" | "meeting.reminded" | "survey.submitted";
             caseId: string;
             /** @description the case version this event produced: order a case’s events by it (null for events stored before it was recorded) */
             caseVersion: number | null;
@@ -1260,7 +1261,8 @@ export type components = {
             number: string;
             /** @enum {string} */
             type: "seller" | "consumer";
-            status: string;
+            /** @enum {string} */
+            status: "new" | "open" | "working" | "pending_internal" | "pending_closure" | "on_hold" | "closed";
             level: 0 | 1 | 2 | 3;
             subject: string;
             requesterEmail: string | null;
@@ -1340,8 +1342,11 @@ export type components = {
         /** @description The severity (docs/severity.md) and what the case suggests. */
         CaseSeverity: {
             level: 0 | 1 | 2 | 3;
-            /** @description Highest, High, Medium or Low */
-            label: string;
+            /**
+             * @description the level in words
+             * @enum {string}
+             */
+            label: "Highest" | "High" | "Medium" | "Low";
             /**
              * @description who set the level: the suggestion, until an agent or a lead decides
              * @enum {string}
@@ -1437,8 +1442,12 @@ export type components = {
         };
         /** @description RFC 9457 problem details (`application/problem+json`). */
         Problem: {
-            /** @example https://casewatch.dev/problems/invalid-request */
-            type: string;
+            /**
+             * @description the kind of problem, one per status
+             * @example https://casewatch.dev/problems/invalid-request
+             * @enum {string}
+             */
+            type: "https://casewatch.dev/problems/invalid-request" | "https://casewatch.dev/problems/unauthenticated" | "https://casewatch.dev/problems/forbidden" | "https://casewatch.dev/problems/not-found" | "https://casewatch.dev/problems/method-not-allowed" | "https://casewatch.dev/problems/conflict" | "https://casewatch.dev/problems/precondition-failed" | "https://casewatch.dev/problems/payload-too-large" | "https://casewatch.dev/problems/unsupported-media-type" | "https://casewatch.dev/problems/internal-error" | "https://casewatch.dev/problems/error";
             title: string;
             status: number;
             /** @description what went wrong, in words */
@@ -1617,8 +1626,7 @@ export type components = {
         };
         /** @description The message on its case, or the follow-up case it opened. */
         MessageAnswer: {
-            /** @description the `message.posted` event */
-            message: components["schemas"]["TimelineEvent"];
+            message: components["schemas"]["MessagePostedEvent"];
             case: components["schemas"]["Case"];
         } | {
             message: null;
@@ -1740,7 +1748,7 @@ export type components = {
             id: string;
             url: string;
             /** @description the event types it gets (`*`: every type) */
-            events: string[];
+            events: ("case.opened" | "message.posted" | "status.changed" | "severity.changed" | "assignee.changed" | "escalation.requested" | "workaround.recorded" | "details.added" | "attachment.added" | "sla.met" | "sla.at_risk" | "sla.breached" | "case.closed" | "survey.sent" | "mail.bounced" | "mail.complained" | "meeting.proposed" | "meeting.scheduled" | "meeting.rescheduled" | "meeting.cancelled" | "meeting.expired" | "meeting.reminded" | "survey.submitted" | "*")[];
             filters: components["schemas"]["WebhookFilters"];
             /**
              * @description `external` (default) gets public events only, as the requester sees them; `internal` (your own systems) gets staff notes and SLA events too
@@ -1770,7 +1778,7 @@ export type components = {
             id: string;
             url: string;
             /** @description the event types it gets (`*`: every type) */
-            events: string[];
+            events: ("case.opened" | "message.posted" | "status.changed" | "severity.changed" | "assignee.changed" | "escalation.requested" | "workaround.recorded" | "details.added" | "attachment.added" | "sla.met" | "sla.at_risk" | "sla.breached" | "case.closed" | "survey.sent" | "mail.bounced" | "mail.complained" | "meeting.proposed" | "meeting.scheduled" | "meeting.rescheduled" | "meeting.cancelled" | "meeting.expired" | "meeting.reminded" | "survey.submitted" | "*")[];
             filters: components["schemas"]["WebhookFilters"];
             /**
              * @description `external` (default) gets public events only, as the requester sees them; `internal` (your own systems) gets staff notes and SLA events too
@@ -1794,7 +1802,7 @@ export type components = {
             id: string;
             url: string;
             /** @description the event types it gets (`*`: every type) */
-            events: string[];
+            events: ("case.opened" | "message.posted" | "status.changed" | "severity.changed" | "assignee.changed" | "escalation.requested" | "workaround.recorded" | "details.added" | "attachment.added" | "sla.met" | "sla.at_risk" | "sla.breached" | "case.closed" | "survey.sent" | "mail.bounced" | "mail.complained" | "meeting.proposed" | "meeting.scheduled" | "meeting.rescheduled" | "meeting.cancelled" | "meeting.expired" | "meeting.reminded" | "survey.submitted" | "*")[];
             filters: components["schemas"]["WebhookFilters"];
             /**
              * @description `external` (default) gets public events only, as the requester sees them; `internal` (your own systems) gets staff notes and SLA events too
@@ -1819,7 +1827,8 @@ export type components = {
         DeliveryAttempt: {
             webhookId: string;
             eventId: string;
-            eventType: string;
+            /** @enum {string} */
+            eventType: "case.opened" | "message.posted" | "status.changed" | "severity.changed" | "assignee.changed" | "escalation.requested" | "workaround.recorded" | "details.added" | "attachment.added" | "sla.met" | "sla.at_risk" | "sla.breached" | "case.closed" | "survey.sent" | "mail.bounced" | "mail.complained" | "meeting.proposed" | "meeting.scheduled" | "meeting.rescheduled" | "meeting.cancelled" | "meeting.expired" | "meeting.reminded" | "survey.submitted";
             attempt: number;
             /**
              * Format: date-time
@@ -1863,11 +1872,17 @@ export interface operations {
     listCases: {
         parameters: {
             query?: {
+                /** @description how many items a page holds at most (a page may hold fewer and still have a cursor) */
                 limit?: number;
+                /** @description the `cursor` of the page before, as it came (opaque and signed); only valid with the filters that made it */
                 cursor?: string;
+                /** @description only cases in this status */
                 status?: "new" | "open" | "working" | "pending_internal" | "pending_closure" | "on_hold" | "closed";
+                /** @description only cases at this level: 0 (highest) to 3 (low), as `severity.level` reads */
                 severity?: "0" | "1" | "2" | "3";
+                /** @description only the cases of this agent (an email) */
                 assignee?: string;
+                /** @description only seller cases, or only consumer cases */
                 type?: "seller" | "consumer";
                 /** @description only the cases of this requester (sellers: of this colleague) */
                 requester?: string;
@@ -2425,7 +2440,9 @@ export interface operations {
     listEvents: {
         parameters: {
             query?: {
+                /** @description how many items a page holds at most (a page may hold fewer and still have a cursor) */
                 limit?: number;
+                /** @description the `cursor` of the page before, as it came (opaque and signed); only valid with the filters that made it */
                 cursor?: string;
             };
             header?: never;
@@ -2908,9 +2925,10 @@ export interface operations {
             };
         };
         responses: {
-            /** @description the message, or the follow-up case it opened */
+            /** @description the message, or the follow-up case it opened; `ETag` is the version of the case in the answer */
             201: {
                 headers: {
+                    ETag: components["headers"]["etag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3060,6 +3078,8 @@ export interface operations {
             /** @description a stale `If-Match`: the case changed since the caller read it; nothing was written */
             412: {
                 headers: {
+                    /** @description the version the case is at now (when known): read it again, or retry with this `If-Match` */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3265,6 +3285,8 @@ export interface operations {
             /** @description a stale `If-Match`: the case changed since the caller read it; nothing was written */
             412: {
                 headers: {
+                    /** @description the version the case is at now (when known): read it again, or retry with this `If-Match` */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3479,6 +3501,8 @@ export interface operations {
             /** @description a stale `If-Match`: the case changed since the caller read it; nothing was written */
             412: {
                 headers: {
+                    /** @description the version the case is at now (when known): read it again, or retry with this `If-Match` */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3629,6 +3653,8 @@ export interface operations {
             /** @description a stale `If-Match`: the case changed since the caller read it; nothing was written */
             412: {
                 headers: {
+                    /** @description the version the case is at now (when known): read it again, or retry with this `If-Match` */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4382,6 +4408,8 @@ export interface operations {
             /** @description a stale `If-Match`: the case changed since the caller read it; nothing was written */
             412: {
                 headers: {
+                    /** @description the version the case is at now (when known): read it again, or retry with this `If-Match` */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4422,7 +4450,10 @@ export interface operations {
     pickMeetingSlot: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description the case version the change is meant for (its `ETag`); if the case changed meanwhile nothing is written and the answer is 412. Without it, a change that races another is applied to the fresh case. */
+                "If-Match"?: components["parameters"]["ifMatch"];
+            };
             path: {
                 /** @description the case id (a ULID) */
                 id: components["parameters"]["caseId"];
@@ -4662,6 +4693,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description a stale `If-Match`: the case changed since the caller read it; nothing was written */
+            412: {
+                headers: {
+                    /** @description the version the case is at now (when known): read it again, or retry with this `If-Match` */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description a body over 10 MiB, refused by API Gateway (a JSON body over 256 KiB is a 400) */
             413: {
                 headers: {
@@ -4696,7 +4738,10 @@ export interface operations {
     rescheduleMeeting: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description the case version the change is meant for (its `ETag`); if the case changed meanwhile nothing is written and the answer is 412. Without it, a change that races another is applied to the fresh case. */
+                "If-Match"?: components["parameters"]["ifMatch"];
+            };
             path: {
                 /** @description the case id (a ULID) */
                 id: components["parameters"]["caseId"];
@@ -4916,6 +4961,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description a stale `If-Match`: the case changed since the caller read it; nothing was written */
+            412: {
+                headers: {
+                    /** @description the version the case is at now (when known): read it again, or retry with this `If-Match` */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description a body over 10 MiB, refused by API Gateway (a JSON body over 256 KiB is a 400) */
             413: {
                 headers: {
@@ -4950,7 +5006,10 @@ export interface operations {
     cancelMeeting: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description the case version the change is meant for (its `ETag`); if the case changed meanwhile nothing is written and the answer is 412. Without it, a change that races another is applied to the fresh case. */
+                "If-Match"?: components["parameters"]["ifMatch"];
+            };
             path: {
                 /** @description the case id (a ULID) */
                 id: components["parameters"]["caseId"];
@@ -5183,6 +5242,17 @@ export interface operations {
                      *       "detail": "this meeting was cancelled"
                      *     }
                      */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a stale `If-Match`: the case changed since the caller read it; nothing was written */
+            412: {
+                headers: {
+                    /** @description the version the case is at now (when known): read it again, or retry with this `If-Match` */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -5638,6 +5708,8 @@ export interface operations {
             /** @description a stale `If-Match`: the case changed since the caller read it; nothing was written */
             412: {
                 headers: {
+                    /** @description the version the case is at now (when known): read it again, or retry with this `If-Match` */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5828,6 +5900,8 @@ export interface operations {
             /** @description a stale `If-Match`: the case changed since the caller read it; nothing was written */
             412: {
                 headers: {
+                    /** @description the version the case is at now (when known): read it again, or retry with this `If-Match` */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6020,6 +6094,8 @@ export interface operations {
             /** @description a stale `If-Match`: the case changed since the caller read it; nothing was written */
             412: {
                 headers: {
+                    /** @description the version the case is at now (when known): read it again, or retry with this `If-Match` */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6175,7 +6251,7 @@ export interface operations {
                      *       "sla.breached"
                      *     ]
                      */
-                    events: string[];
+                    events: ("case.opened" | "message.posted" | "status.changed" | "severity.changed" | "assignee.changed" | "escalation.requested" | "workaround.recorded" | "details.added" | "attachment.added" | "sla.met" | "sla.at_risk" | "sla.breached" | "case.closed" | "survey.sent" | "mail.bounced" | "mail.complained" | "meeting.proposed" | "meeting.scheduled" | "meeting.rescheduled" | "meeting.cancelled" | "meeting.expired" | "meeting.reminded" | "survey.submitted" | "*")[];
                     filters?: components["schemas"]["WebhookFilters"];
                     /** @enum {string} */
                     audience?: "external" | "internal";
@@ -6183,9 +6259,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description the webhook, with its secret */
+            /** @description the webhook, with its secret (never cached: `Cache-Control: no-store`) */
             201: {
                 headers: {
+                    /** @description where the webhook lives */
+                    Location: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6722,6 +6800,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description a file of the reference page (its renderer) */
                 asset: string;
             };
             cookie?: never;
@@ -6780,7 +6859,16 @@ export interface operations {
     caseEventDelivery: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the webhook’s secret>`; refuse a `t` more than 300 s away */
+                "Casewatch-Signature": string;
+                /** @description the event’s id, the same on every retry: drop what you have seen */
+                "Casewatch-Event-Id": string;
+                /** @description the event’s type, as `detail.type` */
+                "Casewatch-Event-Type": "case.opened" | "message.posted" | "status.changed" | "severity.changed" | "assignee.changed" | "escalation.requested" | "workaround.recorded" | "details.added" | "attachment.added" | "sla.met" | "sla.at_risk" | "sla.breached" | "case.closed" | "survey.sent" | "mail.bounced" | "mail.complained" | "meeting.proposed" | "meeting.scheduled" | "meeting.rescheduled" | "meeting.cancelled" | "meeting.expired" | "meeting.reminded" | "survey.submitted";
+                /** @description 1 for the first try, 2 and 3 for the retries after 1 and 5 minutes */
+                "Casewatch-Delivery-Attempt": string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6792,6 +6880,13 @@ export interface operations {
         responses: {
             /** @description received (any 2xx will do) */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description not received: retried after 1 and 5 minutes, then the webhook pauses */
+            default: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -88,15 +88,23 @@ export const requestRoutes: Record<string, Route<RequestDeps>> = {
       ifMatchVersion(event),
     );
     if (posted.kind === 'posted') {
-      return json(201, { message: posted.event, case: toCaseView(posted.case, deps.policy) });
+      return json(
+        201,
+        { message: posted.event, case: toCaseView(posted.case, deps.policy) },
+        { etag: `"${posted.case.version}"` },
+      );
     }
     const { case: opened, caseToken } = posted.opened;
-    return json(201, {
-      message: null,
-      case: toCaseView(opened, deps.policy),
-      ...(caseToken ? { caseToken } : {}),
-      notice: `case ${posted.closedCaseNumber} is closed, so your message opened a new case, ${opened.number}, linked to it`,
-    });
+    return json(
+      201,
+      {
+        message: null,
+        case: toCaseView(opened, deps.policy),
+        ...(caseToken ? { caseToken } : {}),
+        notice: `case ${posted.closedCaseNumber} is closed, so your message opened a new case, ${opened.number}, linked to it`,
+      },
+      { etag: `"${opened.version}"` },
+    );
   },
   'POST /cases/{id}/status': async ({ event, actor, deps }) => {
     const id = caseIdParam(event);
@@ -162,7 +170,14 @@ export const requestRoutes: Record<string, Route<RequestDeps>> = {
     const { start } = jsonBody(event, PickSlotSchema);
     return meetingAnswer(
       200,
-      await pickMeetingSlot(deps, actor, caseIdParam(event), meetingIdParam(event), start),
+      await pickMeetingSlot(
+        deps,
+        actor,
+        caseIdParam(event),
+        meetingIdParam(event),
+        start,
+        ifMatchVersion(event),
+      ),
       deps,
     );
   },
@@ -170,7 +185,14 @@ export const requestRoutes: Record<string, Route<RequestDeps>> = {
     const slot = jsonBody(event, RescheduleMeetingSchema);
     return meetingAnswer(
       200,
-      await rescheduleMeeting(deps, actor, caseIdParam(event), meetingIdParam(event), slot),
+      await rescheduleMeeting(
+        deps,
+        actor,
+        caseIdParam(event),
+        meetingIdParam(event),
+        slot,
+        ifMatchVersion(event),
+      ),
       deps,
     );
   },
@@ -178,7 +200,14 @@ export const requestRoutes: Record<string, Route<RequestDeps>> = {
     const { reason } = jsonBody(event, CancelMeetingSchema);
     return meetingAnswer(
       200,
-      await cancelMeeting(deps, actor, caseIdParam(event), meetingIdParam(event), reason ?? null),
+      await cancelMeeting(
+        deps,
+        actor,
+        caseIdParam(event),
+        meetingIdParam(event),
+        reason ?? null,
+        ifMatchVersion(event),
+      ),
       deps,
     );
   },

@@ -2,7 +2,7 @@ import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempo
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Actor } from '../../shared/app/actor.ts';
 import { type ApiDeps, createApiHandler, type Route } from '../../shared/http/api-handler.ts';
-import { bodyText, header } from '../../shared/http/request.ts';
+import { bodyText, idempotencyKey } from '../../shared/http/request.ts';
 import { intakeRoutes, openCaseRoute } from './routes.ts';
 
 export type IntakeDeps = ApiDeps & {
@@ -41,7 +41,7 @@ interface CreateRequest {
  */
 function idempotentCreate(deps: IntakeDeps): Route<IntakeDeps> {
   return async (ctx) => {
-    const key = header(ctx.event, 'idempotency-key');
+    const key = idempotencyKey(ctx.event);
     if (key === undefined) return openCaseRoute(ctx);
     const config = new IdempotencyConfig({ expiresAfterSeconds: 24 * 3600 });
     config.registerLambdaContext(ctx.context);

@@ -73,7 +73,7 @@ export async function requestAttachmentUpload(
 ): Promise<UploadUrl> {
   const c = visibleOr404(actor, await deps.store.get(caseId), caseId);
   if (ifMatch !== undefined && c.version !== ifMatch)
-    throw new PreconditionFailedError(`the case is at version ${c.version}, not ${ifMatch}`);
+    throw new PreconditionFailedError(`the case is at version ${c.version}, not ${ifMatch}`, c.version);
   if (actor.kind !== 'staff' && !isRequester(actor, c))
     throw new ForbiddenError('only the requester and staff attach files');
   if (request.internal && actor.kind !== 'staff')

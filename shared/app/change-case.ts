@@ -57,7 +57,10 @@ export async function changeCase(
     const current = visibleOr404(actor, held ?? (await deps.store.get(caseId)), caseId);
     held = undefined;
     if (ifMatch !== undefined && current.version !== ifMatch) {
-      throw new PreconditionFailedError(`the case is at version ${current.version}, not ${ifMatch}`);
+      throw new PreconditionFailedError(
+        `the case is at version ${current.version}, not ${ifMatch}`,
+        current.version,
+      );
     }
     const now = toInstant(deps.clock.now());
     const settle = options.settle !== false;

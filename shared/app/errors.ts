@@ -73,4 +73,11 @@ export function refusedError(refusal: Refusal, c: Case): ConflictError {
 export class PreconditionFailedError extends CasewatchError {
   public readonly status = 412;
   public readonly title = 'Precondition failed';
+  /** The version the case is at, when known: answered as `ETag`, so a client can re-read or retry. */
+  public readonly currentVersion: number | undefined;
+
+  public constructor(detail: string, currentVersion?: number) {
+    super(detail);
+    this.currentVersion = currentVersion;
+  }
 }

@@ -92,9 +92,10 @@ export async function pickMeetingSlot(
   caseId: string,
   meetingId: string,
   start: Instant,
+  ifMatch?: number,
 ): Promise<MeetingChange> {
   try {
-    const result = await changeCase(deps, actor, caseId, undefined, (c, now) => {
+    const result = await changeCase(deps, actor, caseId, ifMatch, (c, now) => {
       mayTakePart(actor, c);
       meetingIn(c, meetingId);
       return decisions.pickSlot(c, meetingId, start, now, eventActor(actor, c));
@@ -115,13 +116,14 @@ export async function rescheduleMeeting(
   caseId: string,
   meetingId: string,
   slot: MeetingSlot,
+  ifMatch?: number,
 ): Promise<MeetingChange> {
   const problem = slotProblem(slot, toInstant(deps.clock.now()), deps.policy.calendar);
   if (problem)
     throw new ValidationError(`the new time ${problem}; support hours are ${hoursInWords(deps)}`, [
       { field: 'start', message: `the new time ${problem}` },
     ]);
-  const result = await changeCase(deps, actor, caseId, undefined, (c, now) => {
+  const result = await changeCase(deps, actor, caseId, ifMatch, (c, now) => {
     mayTakePart(actor, c);
     meetingIn(c, meetingId);
     return decisions.rescheduleMeeting(c, meetingId, slot, now, eventActor(actor, c));
@@ -136,8 +138,9 @@ export async function cancelMeeting(
   caseId: string,
   meetingId: string,
   reason: string | null,
+  ifMatch?: number,
 ): Promise<MeetingChange> {
-  const result = await changeCase(deps, actor, caseId, undefined, (c, now) => {
+  const result = await changeCase(deps, actor, caseId, ifMatch, (c, now) => {
     mayTakePart(actor, c);
     meetingIn(c, meetingId);
     return decisions.cancelMeeting(c, meetingId, reason, now, eventActor(actor, c));

@@ -1,8 +1,8 @@
 import { type CaseEventDetail, caseEventDetail, externalView } from '../domain/case-events.ts';
 import { toInstant } from '../domain/instant.ts';
+import { EVENT_TYPES } from '../domain/timeline.ts';
 import {
   DELIVERY_POLICY,
-  EVENT_TYPES,
   retryDelaySeconds,
   type UrlPolicy,
   urlProblem,
@@ -97,6 +97,9 @@ function leadOnly(actor: Actor): Extract<Actor, { kind: 'staff' }> {
   return actor;
 }
 
+/** What a webhook may subscribe to: every event type, or `*` for all. */
+const SUBSCRIBABLE: readonly string[] = [...EVENT_TYPES, '*'];
+
 /** A lead registers a webhook; the answer carries its signing secret, shown this once. */
 export async function registerWebhook(
   deps: WebhookAdminDeps,
@@ -104,11 +107,13 @@ export async function registerWebhook(
   input: RegisterWebhookInput,
 ): Promise<Webhook & { secret: string }> {
   const lead = leadOnly(actor);
-  const unknown = input.events.filter((t) => t !== '*' && !EVENT_TYPES.includes(t as never));
+  const known = new Set<string>(SUBSCRIBABLE);
+  const unknown = input.events.filter((t) => !known.has(t));
   if (unknown.length > 0)
     throw new ValidationError(`unknown event types: ${unknown.join(', ')}`, [
       { field: 'events', message: `known types: ${EVENT_TYPES.join(', ')} (or * for all)` },
     ]);
+  const events = input.events.filter((t): t is Webhook['events'][number] => known.has(t));
   const host = new URL(input.url).hostname.replace(/^\[|\]$/g, '');
   const problem = urlProblem(input.url, await deps.resolver.addresses(host), deps.urlPolicy);
   if (problem)
@@ -116,7 +121,7 @@ export async function registerWebhook(
   const webhook: Webhook = {
     id: deps.ids.next(),
     url: input.url,
-    events: [...new Set(input.events)],
+    events: [...new Set(events)],
     filters: input.filters ?? {},
     audience: input.audience ?? 'external',
     status: 'active',

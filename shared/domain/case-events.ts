@@ -2,7 +2,10 @@ import * as z from 'zod';
 import type { Case } from './case.ts';
 import { InstantSchema } from './instant.ts';
 import { SeverityLevelSchema } from './severity.ts';
+import { CaseStatusSchema } from './status.ts';
 import {
+  EVENT_TYPES,
+  eventSchemaOf,
   isPublicEvent,
   publicView,
   type TimelineEvent,
@@ -27,7 +30,7 @@ export const PublishedCaseSchema = z
     id: z.string(),
     number: z.string(),
     type: z.enum(['seller', 'consumer']),
-    status: z.string(),
+    status: CaseStatusSchema,
     level: SeverityLevelSchema,
     subject: z.string(),
     requesterEmail: z.string().nullable(),
@@ -45,7 +48,7 @@ const detailOf = (event: z.ZodType) =>
     id: z.string().meta({
       description: 'the timeline event’s id (a ULID): the same on every delivery, drop what you have seen',
     }),
-    type: z.string(),
+    type: z.enum(EVENT_TYPES),
     caseId: z.string(),
     caseVersion: z.int().min(1).nullable().meta({
       description:
@@ -68,11 +71,7 @@ export type CaseEventDetail = Omit<z.infer<typeof CaseEventDetailSchema>, 'event
 
 /** The schema of one detail-type's `detail`: the same envelope, `event` of that type only. */
 export function detailSchemaOf(type: TimelineEventType): z.ZodType {
-  const variant = (TimelineEventSchema as unknown as { options: z.ZodObject[] }).options.find(
-    (o) => (o.shape.type as z.ZodLiteral).value === type,
-  );
-  if (!variant) throw new RangeError(`no timeline event type ${type}`);
-  return detailOf(variant).extend({ type: z.literal(type) });
+  return detailOf(eventSchemaOf(type)).extend({ type: z.literal(type) });
 }
 
 export function publishedCase(c: Case): PublishedCase {

@@ -66,7 +66,7 @@ export type SeveritySource = z.infer<typeof SeveritySourceSchema>;
 export const CaseSeveritySchema = z
   .strictObject({
     level: SeverityLevelSchema,
-    label: z.string().meta({ description: 'Highest, High, Medium or Low' }),
+    label: z.enum(Object.values(SEVERITY_LABELS)).meta({ description: 'the level in words' }),
     source: SeveritySourceSchema.meta({
       description: 'who set the level: the suggestion, until an agent or a lead decides',
     }),

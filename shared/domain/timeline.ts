@@ -170,6 +170,11 @@ export const TimelineEventBodySchema = z.discriminatedUnion('type', BODIES);
 export type TimelineEventBody = z.infer<typeof TimelineEventBodySchema>;
 export type TimelineEventType = TimelineEventBody['type'];
 
+/** Every timeline event type: the detail-types casewatch publishes, the names a webhook subscribes to. */
+export const EVENT_TYPES = (
+  TimelineEventBodySchema as unknown as { options: { shape: { type: z.ZodLiteral } }[] }
+).options.map((o) => o.shape.type.value as TimelineEventType);
+
 /** Who, when, which case: what every stored event adds to its body. */
 const EVENT_STAMP = {
   /** Sortable unique id (ULID): timeline order is id order. */
@@ -202,6 +207,15 @@ export const TimelineEventSchema = z
     id: 'TimelineEvent',
     description: 'One entry of a case timeline, told apart by `type`.',
   }) as unknown as z.ZodType<TimelineEvent>;
+
+/** The schema of one event type, stamped as the API shows it (its own component in the API document). */
+export function eventSchemaOf(type: TimelineEventType): z.ZodObject {
+  const variant = (TimelineEventSchema as unknown as { options: z.ZodObject[] }).options.find(
+    (o) => (o.shape.type as z.ZodLiteral).value === type,
+  );
+  if (!variant) throw new RangeError(`no timeline event type ${type}`);
+  return variant;
+}
 
 /**
  * What the requester may see: their own and public messages and files, and the case's customer-visible

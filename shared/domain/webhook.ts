@@ -3,17 +3,12 @@ import * as z from 'zod';
 import type { CaseEventDetail } from './case-events.ts';
 import { InstantSchema } from './instant.ts';
 import { SeverityLevelSchema } from './severity.ts';
-import { TimelineEventBodySchema, type TimelineEventType } from './timeline.ts';
+import { EVENT_TYPES } from './timeline.ts';
 
 /*
  * Webhooks (docs/integrations.md#webhooks): leads register a URL for some event types, casewatch posts
  * each matching case event to it, signed, retried, and pauses a webhook that keeps failing.
  */
-
-/** Every timeline event type, the names a webhook subscribes to. */
-export const EVENT_TYPES = (
-  TimelineEventBodySchema as unknown as { options: { shape: { type: z.ZodLiteral } }[] }
-).options.map((o) => o.shape.type.value as TimelineEventType);
 
 export const WebhookFiltersSchema = z
   .strictObject({
@@ -32,7 +27,9 @@ export const WebhookSchema = z
   .strictObject({
     id: z.string(),
     url: z.string(),
-    events: z.array(z.string()).meta({ description: 'the event types it gets (`*`: every type)' }),
+    events: z
+      .array(z.enum([...EVENT_TYPES, '*']))
+      .meta({ description: 'the event types it gets (`*`: every type)' }),
     filters: WebhookFiltersSchema,
     audience: z.enum(['external', 'internal']).meta({
       description:

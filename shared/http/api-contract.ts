@@ -23,8 +23,10 @@ import {
   AttachmentSchema,
   CancelMeetingSchema,
   ChangeStatusSchema,
+  ChannelHeaderSchema,
   CreateCaseSchema,
   EscalationSchema,
+  IdempotencyKeySchema,
   ListCasesQuerySchema,
   PageQuerySchema,
   PickSlotSchema,
@@ -129,14 +131,11 @@ const IfMatch = z
     example: '"3"',
     param: { id: 'ifMatch' },
   });
-const Channel = z
-  .enum(['portal', 'api'])
-  .optional()
-  .meta({
-    description:
-      'how the request arrives, recorded on the timeline: the portal says `portal`; anything else is `api`',
-    param: { id: 'channel' },
-  });
+const Channel = ChannelHeaderSchema.optional().meta({
+  description:
+    'how the request arrives, recorded on the timeline: the portal says `portal`; anything else is `api`',
+  param: { id: 'channel' },
+});
 const writeHeaders = z.object({ 'If-Match': IfMatch });
 
 const ETag = z.string().meta({
@@ -189,12 +188,9 @@ export const OPERATIONS: Record<string, Operation> = {
     tag: 'Cases',
     credentials: ['anonymous', 'cognito'],
     headers: z.object({
-      'Idempotency-Key': z
-        .string()
-        .min(1)
-        .max(255)
-        .optional()
-        .meta({ description: 'makes a retry of the same create answer the first case (kept 24 hours)' }),
+      'Idempotency-Key': IdempotencyKeySchema.optional().meta({
+        description: 'makes a retry of the same create answer the first case (kept 24 hours)',
+      }),
       'X-Casewatch-Channel': Channel,
     }),
     body: { schema: CreateCaseSchema, required: true },
@@ -278,8 +274,10 @@ export const OPERATIONS: Record<string, Operation> = {
     body: { schema: PostMessageSchema, required: true },
     success: {
       status: 201,
-      description: 'the message, or the follow-up case it opened',
+      description:
+        'the message, or the follow-up case it opened; `ETag` is the version of the case in the answer',
       schema: MessageAnswerSchema,
+      headers: caseHeaders,
     },
     errors: {
       400: 'an invalid body',
@@ -455,7 +453,11 @@ export const OPERATIONS: Record<string, Operation> = {
     description: 'The renderer the reference page loads.',
     tag: 'Documentation',
     credentials: [],
-    path: z.object({ asset: z.string().meta({ example: 'redoc.standalone.js' }) }),
+    path: z.object({
+      asset: z
+        .string()
+        .meta({ description: 'a file of the reference page (its renderer)', example: 'redoc.standalone.js' }),
+    }),
     success: {
       status: 200,
       description: 'the file',
@@ -532,6 +534,7 @@ export const OPERATIONS: Record<string, Operation> = {
     tag: 'Meetings',
     credentials: ['cognito', 'caseToken'],
     path: onMeeting,
+    headers: writeHeaders,
     body: { schema: PickSlotSchema, required: true },
     success: MEETING_ANSWER,
     errors: {
@@ -539,6 +542,7 @@ export const OPERATIONS: Record<string, Operation> = {
       ...CASE_ERRORS,
       404: 'no such case or meeting, or a case the caller may not see',
       409: 'the slot has started or is not one proposed, another slot is already picked, or the proposal was cancelled or expired',
+      412: WRITE_ERRORS[412],
     },
   },
   'POST /cases/{id}/meetings/{meetingId}/reschedule': {
@@ -549,6 +553,7 @@ export const OPERATIONS: Record<string, Operation> = {
     tag: 'Meetings',
     credentials: ['cognito', 'caseToken'],
     path: onMeeting,
+    headers: writeHeaders,
     body: { schema: RescheduleMeetingSchema, required: true },
     success: MEETING_ANSWER,
     errors: {
@@ -556,6 +561,7 @@ export const OPERATIONS: Record<string, Operation> = {
       ...CASE_ERRORS,
       404: 'no such case or meeting, or a case the caller may not see',
       409: 'no slot is picked yet, it is at that time already, or the meeting was cancelled',
+      412: WRITE_ERRORS[412],
     },
   },
   'POST /cases/{id}/meetings/{meetingId}/cancel': {
@@ -566,6 +572,7 @@ export const OPERATIONS: Record<string, Operation> = {
     tag: 'Meetings',
     credentials: ['cognito', 'caseToken'],
     path: onMeeting,
+    headers: writeHeaders,
     body: { schema: CancelMeetingSchema, required: false },
     success: MEETING_ANSWER,
     errors: {
@@ -573,6 +580,7 @@ export const OPERATIONS: Record<string, Operation> = {
       ...CASE_ERRORS,
       404: 'no such case or meeting, or a case the caller may not see',
       409: 'the meeting was already cancelled, or the proposal expired',
+      412: WRITE_ERRORS[412],
     },
   },
   'GET /meetings/{token}': {
@@ -610,7 +618,16 @@ export const OPERATIONS: Record<string, Operation> = {
     tag: 'Webhooks',
     credentials: ['cognito'],
     body: { schema: RegisterWebhookSchema, required: true },
-    success: { status: 201, description: 'the webhook, with its secret', schema: RegisteredWebhookSchema },
+    success: {
+      status: 201,
+      description: 'the webhook, with its secret (never cached: `Cache-Control: no-store`)',
+      schema: RegisteredWebhookSchema,
+      headers: z.object({
+        Location: z
+          .string()
+          .meta({ description: 'where the webhook lives', example: '/webhooks/01M8PPCAM0A8TM6CPX36M5ZZ28' }),
+      }),
+    },
     errors: {
       400: 'an invalid body, an unknown event type, or a URL that is refused (with the reason)',
       ...LEAD_ERRORS,

@@ -7,9 +7,27 @@ import {
   type ZodOpenApiResponseObject,
 } from 'zod-openapi';
 import { CaseEventDetailSchema } from '../domain/case-events.ts';
+import { EVENT_TYPES } from '../domain/timeline.ts';
 import { type Credential, type ErrorStatus, OPERATIONS, type Operation } from './api-contract.ts';
 import { GatewayMessageSchema, ProblemSchema } from './responses.ts';
 import { ROUTES, type RouteDefinition } from './routes.ts';
+
+/** The headers of every webhook delivery (shared/app/webhooks.ts sends them). */
+const DELIVERY_HEADERS = z.object({
+  'Casewatch-Signature': z.string().meta({
+    description:
+      '`t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the webhook’s secret>`; refuse a `t` more than 300 s away',
+    example: 't=1796570490,v1=5d41402abc4b2a76b9719d911017c592…',
+  }),
+  'Casewatch-Event-Id': z
+    .string()
+    .meta({ description: 'the event’s id, the same on every retry: drop what you have seen' }),
+  'Casewatch-Event-Type': z.enum(EVENT_TYPES).meta({ description: 'the event’s type, as `detail.type`' }),
+  'Casewatch-Delivery-Attempt': z
+    .string()
+    .regex(/^[1-3]$/)
+    .meta({ description: '1 for the first try, 2 and 3 for the retries after 1 and 5 minutes' }),
+});
 
 /*
  * The OpenAPI 3.1 document, generated from the route table and the API contract (the zod schemas the
@@ -77,6 +95,13 @@ const RetryAfter = z.object({
     .meta({ description: 'seconds to wait before retrying, when waiting is the answer', example: '1' }),
 });
 
+const CurrentVersion = z.object({
+  ETag: z.string().optional().meta({
+    description: 'the version the case is at now (when known): read it again, or retry with this `If-Match`',
+    example: '"6"',
+  }),
+});
+
 const HTML_PAGE = z.string().meta({ description: 'the same answer as a page, for a browser' });
 
 function security(credentials: readonly Credential[]): Record<string, string[]>[] {
@@ -104,7 +129,8 @@ function errorResponses(route: RouteDefinition, op: Operation, examples: Record<
     }
     const answer = problemAnswer(description, examples[code]);
     if (op.htmlErrors) answer.content = { ...answer.content, 'text/html': { schema: HTML_PAGE } };
-    responses[code] = { ...answer, ...(status === 409 ? { headers: RetryAfter } : {}) };
+    const headers = status === 409 ? RetryAfter : status === 412 ? CurrentVersion : undefined;
+    responses[code] = { ...answer, ...(headers ? { headers } : {}) };
   }
   responses['413'] = {
     description: 'a body over 10 MiB, refused by API Gateway (a JSON body over 256 KiB is a 400)',
@@ -234,12 +260,18 @@ export function buildOpenApiDocument(examples: ResponseExamples = {}): ReturnTyp
             operationId: 'caseEventDelivery',
             summary: 'A case event, posted to a webhook',
             description:
-              'One timeline event and the case after it, posted to every webhook that wants it. Headers: `Casewatch-Event-Id` (drop what you have seen: deliveries are at least once), `Casewatch-Event-Type`, `Casewatch-Delivery-Attempt`, `Casewatch-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the webhook’s secret>` — refuse a `t` more than 300 s away. Answer 2xx within 10 s; anything else is retried after 1 and 5 minutes, then the webhook pauses.',
+              'One timeline event and the case after it, posted to every webhook that wants it, at least once: verify `Casewatch-Signature` over the raw body and drop an event id you have seen. Answer 2xx within 10 s; anything else (or no answer) is retried after 1 and 5 minutes, then the webhook pauses and the leads are mailed.',
             tags: ['Webhooks'],
             // casewatch calls the receiver; the signature header, not an API credential, is its proof.
             security: [],
+            requestParams: { header: DELIVERY_HEADERS },
             requestBody: { required: true, content: { [JSON_TYPE]: { schema: CaseEventDetailSchema } } },
-            responses: { '200': { description: 'received (any 2xx will do)' } },
+            responses: {
+              '200': { description: 'received (any 2xx will do)' },
+              default: {
+                description: 'not received: retried after 1 and 5 minutes, then the webhook pauses',
+              },
+            },
           },
         },
       },

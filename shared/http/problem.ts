@@ -1,5 +1,11 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { CasewatchError, ConflictError, type FieldError, ValidationError } from '../app/errors.ts';
+import {
+  CasewatchError,
+  ConflictError,
+  type FieldError,
+  PreconditionFailedError,
+  ValidationError,
+} from '../app/errors.ts';
 import { InvalidCursorError } from '../ports/case-store.ts';
 
 /** RFC 9457 problem details, the body of every error casewatch answers. */
@@ -13,6 +19,8 @@ export interface Problem {
   allowed?: string[];
   /** Not in the body: sent as `Retry-After` (seconds). */
   retryAfter?: number;
+  /** Not in the body: a 412's current case version, sent as `ETag`. */
+  currentVersion?: number;
 }
 
 const PROBLEM_TYPES: Record<number, string> = {
@@ -28,13 +36,19 @@ const PROBLEM_TYPES: Record<number, string> = {
   500: 'internal-error',
 };
 
+const PROBLEM_BASE = 'https://casewatch.dev/problems/';
+
+/** Every `type` a problem casewatch answers may have: one per status, `error` for any other. */
+export const PROBLEM_TYPE_URIS = [...Object.values(PROBLEM_TYPES), 'error'].map((t) => `${PROBLEM_BASE}${t}`);
+
 export function problemResponse(problem: Problem): APIGatewayProxyStructuredResultV2 {
-  const { retryAfter, ...body } = problem;
+  const { retryAfter, currentVersion, ...body } = problem;
   return {
     statusCode: problem.status,
     headers: {
       'content-type': 'application/problem+json',
       ...(retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) }),
+      ...(currentVersion === undefined ? {} : { etag: `"${currentVersion}"` }),
     },
     body: JSON.stringify(body),
   };
@@ -42,7 +56,7 @@ export function problemResponse(problem: Problem): APIGatewayProxyStructuredResu
 
 export function problem(status: number, title: string, detail: string, errors?: FieldError[]): Problem {
   return {
-    type: `https://casewatch.dev/problems/${PROBLEM_TYPES[status] ?? 'error'}`,
+    type: `${PROBLEM_BASE}${PROBLEM_TYPES[status] ?? 'error'}`,
     title,
     status,
     detail,
@@ -59,9 +73,11 @@ export function problemFor(error: unknown): Problem {
   if (error instanceof ValidationError) return problem(400, error.title, error.message, error.errors);
   if (error instanceof CasewatchError) {
     const allowed = error instanceof ConflictError ? error.refused?.refusal.allowed : undefined;
+    const currentVersion = error instanceof PreconditionFailedError ? error.currentVersion : undefined;
     return {
       ...problem(error.status, error.title, error.message),
       ...(allowed === undefined ? {} : { allowed }),
+      ...(currentVersion === undefined ? {} : { currentVersion }),
       ...(error.retryAfterSeconds === undefined ? {} : { retryAfter: error.retryAfterSeconds }),
     };
   }

@@ -2,6 +2,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type * as z from 'zod';
 import { type FieldError, NotFoundError, ValidationError } from '../app/errors.ts';
 import { CASE_ID_PATTERN, CASE_NUMBER_PATTERN, type Channel } from '../domain/case.ts';
+import { ChannelHeaderSchema, IdempotencyKeySchema } from './schemas.ts';
 
 /** Largest body accepted (JSON, or the survey form); cases and messages are text, attachments go to the blob store. */
 const MAX_BODY_BYTES = 256 * 1024;
@@ -100,11 +101,29 @@ export function meetingIdParam(event: APIGatewayProxyEventV2): string {
 }
 
 /**
- * How a request arrived: the portal says so (`X-Casewatch-Channel: portal`); anything else is the API.
- * It only labels the timeline, so a client claiming it gains nothing.
+ * How a request arrived: the portal says so (`X-Casewatch-Channel: portal`); no header is the API, and a
+ * value that is neither is a 400. It only labels the timeline, so a client claiming it gains nothing.
  */
 export function channelOf(event: APIGatewayProxyEventV2): Channel {
-  return header(event, 'x-casewatch-channel')?.trim().toLowerCase() === 'portal' ? 'portal' : 'api';
+  const value = header(event, 'x-casewatch-channel');
+  if (value === undefined) return 'api';
+  const channel = ChannelHeaderSchema.safeParse(value.trim().toLowerCase());
+  if (!channel.success)
+    throw new ValidationError('X-Casewatch-Channel is `portal` or `api`', [
+      { field: 'X-Casewatch-Channel', message: 'invalid' },
+    ]);
+  return channel.data;
+}
+
+/** `Idempotency-Key`: absent → undefined; empty or longer than 255 characters is a 400. */
+export function idempotencyKey(event: APIGatewayProxyEventV2): string | undefined {
+  const value = header(event, 'idempotency-key');
+  if (value === undefined) return undefined;
+  if (!IdempotencyKeySchema.safeParse(value).success)
+    throw new ValidationError('Idempotency-Key must be 1 to 255 characters', [
+      { field: 'Idempotency-Key', message: 'invalid' },
+    ]);
+  return value;
 }
 
 /** A case as the client names it: by its id, or (to read it) by its number, `CW-…` in any letter case. */

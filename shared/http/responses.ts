@@ -6,8 +6,9 @@ import { MEETING_STATUSES, MeetingJoinSchema, MeetingSchema } from '../domain/me
 import { SeverityLevelSchema } from '../domain/severity.ts';
 import { BACKLOG_STATUSES, CaseStatusSchema } from '../domain/status.ts';
 import { SURVEY_QUESTIONS, SurveyRatingsSchema } from '../domain/survey.ts';
-import { TimelineEventSchema } from '../domain/timeline.ts';
+import { EVENT_TYPES, eventSchemaOf, TimelineEventSchema } from '../domain/timeline.ts';
 import { WebhookSchema } from '../domain/webhook.ts';
+import { PROBLEM_TYPE_URIS } from './problem.ts';
 
 /*
  * What the API answers, as zod schemas: the API document describes them (`api-contract.ts`), the
@@ -17,7 +18,10 @@ import { WebhookSchema } from '../domain/webhook.ts';
 /** RFC 9457 problem details: the body of every error casewatch itself answers. */
 export const ProblemSchema = z
   .strictObject({
-    type: z.string().meta({ example: 'https://casewatch.dev/problems/invalid-request' }),
+    type: z.enum(PROBLEM_TYPE_URIS).meta({
+      description: 'the kind of problem, one per status',
+      example: 'https://casewatch.dev/problems/invalid-request',
+    }),
     title: z.string(),
     status: z.int().min(400).max(599),
     detail: z.string().meta({ description: 'what went wrong, in words' }),
@@ -68,7 +72,7 @@ export const CreatedCaseSchema = CaseViewSchema.extend({
 
 /** A message landed on its case. */
 const PostedMessageSchema = z.strictObject({
-  message: TimelineEventSchema.meta({ description: 'the `message.posted` event' }),
+  message: eventSchemaOf('message.posted'),
   case: CaseViewSchema,
 });
 
@@ -251,7 +255,7 @@ export const DeliveryAttemptSchema = z
   .strictObject({
     webhookId: z.string(),
     eventId: z.string(),
-    eventType: z.string(),
+    eventType: z.enum(EVENT_TYPES),
     attempt: z.int().min(1),
     at: InstantSchema,
     status: z.int().nullable().meta({ description: 'the receiver’s HTTP status; null when none came' }),

@@ -13,6 +13,7 @@ import { parseInstant } from '../domain/instant.ts';
 import { MEETING_LIMITS } from '../domain/meeting.ts';
 import { QualificationsSchema, SeverityLevelSchema } from '../domain/severity.ts';
 import { CaseStatusSchema } from '../domain/status.ts';
+import { EVENT_TYPES } from '../domain/timeline.ts';
 import { WebhookFiltersSchema } from '../domain/webhook.ts';
 
 /**
@@ -21,22 +22,38 @@ import { WebhookFiltersSchema } from '../domain/webhook.ts';
  */
 
 const page = {
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().min(1).max(4096).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20).meta({
+    description: 'how many items a page holds at most (a page may hold fewer and still have a cursor)',
+  }),
+  cursor: z.string().min(1).max(4096).optional().meta({
+    description:
+      'the `cursor` of the page before, as it came (opaque and signed); only valid with the filters that made it',
+  }),
 };
 
 export const ListCasesQuerySchema = z.strictObject({
   ...page,
-  status: CaseStatusSchema.optional(),
-  severity: z.enum(['0', '1', '2', '3']).transform(Number).pipe(SeverityLevelSchema).optional(),
-  assignee: z.email().optional(),
-  type: z.enum(CASE_TYPES).optional(),
+  status: CaseStatusSchema.optional().meta({ description: 'only cases in this status' }),
+  severity: z
+    .enum(['0', '1', '2', '3'])
+    .transform(Number)
+    .pipe(SeverityLevelSchema)
+    .optional()
+    .meta({ description: 'only cases at this level: 0 (highest) to 3 (low), as `severity.level` reads' }),
+  assignee: EmailAddressSchema.optional().meta({ description: 'only the cases of this agent (an email)' }),
+  type: z.enum(CASE_TYPES).optional().meta({ description: 'only seller cases, or only consumer cases' }),
   requester: EmailAddressSchema.optional().meta({
     description: 'only the cases of this requester (sellers: of this colleague)',
   }),
 });
 
 export const PageQuerySchema = z.strictObject(page);
+
+/** `Idempotency-Key` on `POST /cases`: any text a client makes up, 1–255 characters (docs/api.md#idempotency). */
+export const IdempotencyKeySchema = z.string().min(1).max(255);
+
+/** `X-Casewatch-Channel`: who is writing, as the timeline labels it; no header is the API. */
+export const ChannelHeaderSchema = z.enum(['portal', 'api']);
 
 export const PostMessageSchema = z.strictObject({ body: text(20_000), internal: z.boolean().optional() });
 
@@ -236,7 +253,15 @@ export const RegisterWebhookSchema = z.strictObject({
       example: 'https://hooks.acme.example/casewatch',
     }),
   events: z
-    .array(z.string().min(1).max(64))
+    // Any string here, so an unknown type is refused with the list of known ones (shared/app/webhooks.ts);
+    // the document still lists them, for clients generated from it.
+    .array(
+      z
+        .string()
+        .min(1)
+        .max(64)
+        .meta({ enum: [...EVENT_TYPES, '*'] }),
+    )
     .min(1)
     .max(64)
     .meta({

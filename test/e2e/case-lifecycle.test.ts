@@ -228,6 +228,26 @@ describe('idempotent create', () => {
     expect(noKey.data?.id).not.toBe(first.data?.id);
   });
 
+  it('an empty key, or one longer than 255 characters, is a 400 that names the header; nothing is opened', async () => {
+    for (const bad of ['', 'k'.repeat(256)]) {
+      const refused = await api.call('POST', '/cases', {
+        token: seller,
+        headers: { 'Idempotency-Key': bad },
+        body: sellerCase({ subject: `Key of ${bad.length}` }),
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.body.errors).toEqual([{ field: 'Idempotency-Key', message: 'invalid' }]);
+    }
+    const listed = await api.client.GET('/cases', { params: { query: { limit: 100 } }, headers: asSeller });
+    expect(JSON.stringify(listed.data)).not.toContain('Key of ');
+    const longest = await api.client.POST('/cases', {
+      params: key('k'.repeat(255)),
+      headers: asSeller,
+      body: sellerCase(),
+    });
+    expect(longest.response.status).toBe(201);
+  });
+
   it('two callers using the same key get their own cases', async () => {
     const params = key('shared-key');
     const a = await api.client.POST('/cases', { params, body: consumerCase({ email: 'a@example.com' }) });

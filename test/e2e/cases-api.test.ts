@@ -434,6 +434,42 @@ describe('symmetric shapes: what a client sends looks like what it reads back', 
       ['From the portal', 'portal'],
     ]);
   });
+
+  it('a channel that is neither portal nor api is a 400, not quietly relabelled', async () => {
+    const c = dataOf(await api.client.POST('/cases', { body: consumerCase() }));
+    const claimed = await api.call('POST', `/cases/${c.id}/messages`, {
+      token: agent,
+      headers: { 'X-Casewatch-Channel': 'email' },
+      body: { body: 'Pretending to be mail' },
+    });
+    expect(claimed.status).toBe(400);
+    expect(claimed.body.errors).toEqual([{ field: 'X-Casewatch-Channel', message: 'invalid' }]);
+    const opened = await api.call('POST', '/cases', {
+      headers: { 'X-Casewatch-Channel': 'email' },
+      body: consumerCase(),
+    });
+    expect(opened.status).toBe(400);
+    const page = dataOf(
+      await api.client.GET('/cases/{id}/events', { params: { path: { id: c.id } }, headers: asAgent }),
+    );
+    expect(page.items.filter((e) => e.type === 'message.posted')).toEqual([]);
+  });
+
+  it('a posted message answers the case’s new version as its ETag, ready for the next If-Match', async () => {
+    const c = dataOf(await api.client.POST('/cases', { body: consumerCase() }));
+    const posted = await api.client.POST('/cases/{id}/messages', {
+      params: { path: { id: c.id } },
+      headers: asAgent,
+      body: { body: 'First answer' },
+    });
+    expect(posted.response.headers.get('etag')).toBe(`"${posted.data?.case.version}"`);
+    const next = await api.client.POST('/cases/{id}/messages', {
+      params: { path: { id: c.id }, header: { 'If-Match': posted.response.headers.get('etag') as string } },
+      headers: asAgent,
+      body: { body: 'Second answer' },
+    });
+    expect(next.response.status).toBe(201);
+  });
 });
 
 describe('the look-ups web clients need', () => {

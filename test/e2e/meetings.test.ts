@@ -206,6 +206,22 @@ describe('a meeting from proposal to reminder', () => {
   });
 
   it('the buyer moves it: an updated invitation with the same UID and SEQUENCE 1, and a new reminder', async () => {
+    // A move meant for a case that has changed since is refused, as every write to a case is.
+    const before = await api.client.GET('/cases/{id}', {
+      params: { path: { id: caseId } },
+      headers: asBuyer,
+    });
+    const stale = await api.client.POST('/cases/{id}/meetings/{meetingId}/reschedule', {
+      params: { path: { id: caseId, meetingId } },
+      headers: { ...asBuyer, 'If-Match': '"1"' },
+      body: { start: '2026-12-03T09:30:00-08:00', durationMinutes: 30 },
+    });
+    expect(stale.response.status).toBe(412);
+    expect(stale.response.headers.get('etag')).toBe(before.response.headers.get('etag'));
+    const after = await api.client.GET('/cases/{id}', { params: { path: { id: caseId } }, headers: asBuyer });
+    expect(after.response.headers.get('etag')).toBe(before.response.headers.get('etag'));
+    expect(after.data?.meetings.find((m) => m.id === meetingId)?.sequence).toBe(0);
+
     const moved = dataOf(
       await api.client.POST('/cases/{id}/meetings/{meetingId}/reschedule', {
         params: { path: { id: caseId, meetingId } },
@@ -226,10 +242,14 @@ describe('a meeting from proposal to reminder', () => {
   });
 
   it('the agent cancels it: METHOD:CANCEL, same UID, SEQUENCE 2; no reminder is left', async () => {
+    const current = await api.client.GET('/cases/{id}', {
+      params: { path: { id: caseId } },
+      headers: asAgent,
+    });
     const cancelled = dataOf(
       await api.client.POST('/cases/{id}/meetings/{meetingId}/cancel', {
         params: { path: { id: caseId, meetingId } },
-        headers: asAgent,
+        headers: { ...asAgent, 'If-Match': current.response.headers.get('etag') as string },
         body: { reason: 'Refunded in the meantime' },
       }),
     );

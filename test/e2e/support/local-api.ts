@@ -80,6 +80,7 @@ const contractCheck: Middleware = {
       response.status,
       response.headers.get('content-type'),
       body,
+      response.headers,
     );
     if (violation) throw new Error(`the API document does not describe this answer: ${violation}`);
     return response;
@@ -250,6 +251,7 @@ export class LocalApi {
       response.status,
       response.headers.get('content-type'),
       parsed,
+      response.headers,
     );
     if (violation) throw new Error(`the API document does not describe this answer: ${violation}`);
     return { status: response.status, body: parsed as T, headers: response.headers };

@@ -50,13 +50,37 @@ describe('an answer is checked against the API document', () => {
     ).toMatch(/status/);
   });
 
+  it('an ETag or Location the document does not list fails, and so does a documented one not sent', () => {
+    const read = (h: Record<string, string>) =>
+      contractViolation('GET', `/cases/${view.id}`, 200, JSON_TYPE, view, new Headers(h));
+    expect(read({ etag: '"1"' })).toBeNull();
+    expect(read({})).toMatch(/lacks the documented etag/);
+    expect(read({ etag: '"1"', location: '/cases/x' })).toMatch(/sent location/);
+    const events = (h: Record<string, string>) =>
+      contractViolation(
+        'GET',
+        `/cases/${view.id}/events`,
+        200,
+        JSON_TYPE,
+        { items: [], cursor: null },
+        new Headers(h),
+      );
+    expect(events({})).toBeNull();
+    expect(events({ etag: '"1"' })).toMatch(/sent etag, which the document does not list/);
+  });
+
   it('a status or media type the route does not list fails', () => {
     expect(contractViolation('GET', `/cases/${view.id}`, 418, JSON_TYPE, {})).toMatch(/418/);
     expect(contractViolation('GET', `/cases/${view.id}`, 200, 'text/plain', 'hi')).toMatch(/text\/plain/);
   });
 
   it('a problem must be problem+json, with its fields', () => {
-    const problem = { type: 'x', title: 'Not found', status: 404, detail: 'no case' };
+    const problem = {
+      type: 'https://casewatch.dev/problems/not-found',
+      title: 'Not found',
+      status: 404,
+      detail: 'no case',
+    };
     expect(
       contractViolation('GET', `/cases/${view.id}`, 404, 'application/problem+json', problem),
     ).toBeNull();
@@ -64,6 +88,9 @@ describe('an answer is checked against the API document', () => {
     expect(
       contractViolation('GET', `/cases/${view.id}`, 404, 'application/problem+json', { message: 'no' }),
     ).not.toBeNull();
+    expect(
+      contractViolation('GET', `/cases/${view.id}`, 404, 'application/problem+json', { ...problem, type: 'x' }),
+    ).toMatch(/type/);
   });
 
   it('the JWT authorizer’s own 401 is documented on the routes it guards, as its exact body', () => {

@@ -10,14 +10,13 @@ import {
   signatureProblem,
 } from '../../../shared/adapters/webhooks/signing.ts';
 import { caseEventDetail, externalView } from '../../../shared/domain/case-events.ts';
-import type { TimelineEvent, TimelineEventBody, TimelineEventType } from '../../../shared/domain/timeline.ts';
 import {
-  addressProblem,
   EVENT_TYPES,
-  urlProblem,
-  type Webhook,
-  wants,
-} from '../../../shared/domain/webhook.ts';
+  type TimelineEvent,
+  type TimelineEventBody,
+  type TimelineEventType,
+} from '../../../shared/domain/timeline.ts';
+import { addressProblem, urlProblem, type Webhook, wants } from '../../../shared/domain/webhook.ts';
 import { newSellerCase } from '../../support/cases.ts';
 
 const at = '2026-11-30T17:00:00.000Z';
