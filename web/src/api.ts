@@ -4,7 +4,13 @@ import type { components, paths } from '../../openapi/schema.d.ts';
 /** The API's own types, from the document it serves: nothing here is written by hand. */
 export type Case = components['schemas']['Case'];
 export type TimelineEvent = components['schemas']['TimelineEvent'];
-export type Problem = components['schemas']['Problem'];
+/**
+ * A problem as the portal shows it: one the API answered (its `type` one of casewatch's problem types),
+ * or one the portal makes itself for an answer that is not problem+json (`about:blank`, as RFC 9457 has it).
+ */
+export type Problem = Omit<components['schemas']['Problem'], 'type'> & {
+  type: components['schemas']['Problem']['type'] | 'about:blank';
+};
 export type Meeting = components['schemas']['Meeting'];
 export type MeetingLinkView = components['schemas']['MeetingLinkView'];
 export type NewSellerCase = components['schemas']['NewSellerCase'];

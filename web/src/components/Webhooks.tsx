@@ -494,7 +494,7 @@ function AddWebhookForm({
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    const events = all ? ['*'] : EVENT_TYPES.filter((t) => types.has(t));
+    const events: (EventType | '*')[] = all ? ['*'] : EVENT_TYPES.filter((t) => types.has(t));
     if (events.length === 0) {
       setProblem({
         type: 'about:blank',
