@@ -123,7 +123,10 @@ export async function startSmtpServer(
           return;
         }
         const recipients = session.envelope.rcptTo.map((r) => r.address);
-        receive(Buffer.concat(chunks), recipients).then(
+        // As the receiving MTA (SES in AWS) does: the envelope sender on top, `<>` for a bounce.
+        const mailFrom = session.envelope.mailFrom;
+        const returnPath = `Return-Path: <${mailFrom === false ? '' : mailFrom.address}>\r\n`;
+        receive(Buffer.concat([Buffer.from(returnPath), ...chunks]), recipients).then(
           () => callback(),
           (error: unknown) =>
             callback(Object.assign(new Error(`temporary failure: ${String(error)}`), { responseCode: 451 })),

@@ -1,6 +1,7 @@
 import type { Case, OpenCaseInput } from '../domain/case.ts';
 import { postMessage as post } from '../domain/changes/post-message.ts';
-import { caseIdFromMessageIds, withoutSubjectTags } from '../domain/email/addressing.ts';
+import { caseIdFromMessageIds } from '../domain/email/addressing.ts';
+import { caseSubjectOfMail } from '../domain/email/mail-subject.ts';
 import { mailAttachmentName } from '../domain/file-name.ts';
 import { toInstant } from '../domain/instant.ts';
 import { attachmentKey, type BlobStore } from '../ports/blob-store.ts';
@@ -172,8 +173,8 @@ async function receive(
   }
 
   // A person wrote to us from this address: our mail to it may repeat what their cases say. (List mail
-  // may come from a group's address, not a person's.)
-  if (!mail.automatic) await deps.correspondents.noteWrote(mail.from, receivedAt);
+  // may come from a group's address, not a person's; and anyone can put any address in `From`.)
+  if (!mail.automatic && mail.authenticated) await deps.correspondents.noteWrote(mail.from, receivedAt);
 
   // Who is a seller is asked only when it matters (a lookup per mail would tie all mail to Cognito).
   let seller: Promise<string | null> | undefined;
@@ -243,10 +244,15 @@ async function threadTarget(
   const byId = (id: string | null) => async () => (id ? deps.store.get(id) : null);
   const candidates: (() => Promise<Case | null>)[] = [
     ...signedCaseIds(deps, mail).map(byId),
-    async () => (mail.caseTag ? deps.store.getByNumber(mail.caseTag) : null),
-    // As weak as the tag (anyone can type it), so only with the sender check: replies to mail sent
-    // before Message-IDs were signed, or under a signing secret since rotated.
-    byId(caseIdFromMessageIds(answered(mail), deps.mailDomain)),
+    // Keys anyone can type (the tag; our Message-IDs as sent before they were signed, or under a secret
+    // since rotated) count only with a `From` the sender's domain vouches for: else a forged `From` and a
+    // case number would be enough to write on someone's case.
+    ...(mail.authenticated
+      ? [
+          async () => (mail.caseTag ? deps.store.getByNumber(mail.caseTag) : null),
+          byId(caseIdFromMessageIds(answered(mail), deps.mailDomain)),
+        ]
+      : []),
   ];
   for (const candidate of candidates) {
     const c = await candidate();
@@ -279,7 +285,7 @@ async function openFromMail(
   onceKey: string,
 ): Promise<MailOutcome> {
   const relatedCaseId = closed?.id ?? null;
-  const subject = withoutSubjectTags(mail.subject).slice(0, MAX_SUBJECT) || '(no subject)';
+  const subject = caseSubjectOfMail(mail.subject).slice(0, MAX_SUBJECT) || '(no subject)';
   const common = { subject, description: bodyOf(mail) };
   const input: OpenCaseInput = sellerId
     ? { type: 'seller', ...common }

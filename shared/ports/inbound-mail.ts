@@ -39,6 +39,12 @@ export interface InboundMessage {
   automatic: boolean;
   /** Mailing-list mail (also `automatic`): may land on a case its sender is the requester of, never opens one. */
   list?: boolean;
+  /**
+   * The sender is who `From` says, as far as SPF, DKIM and DMARC tell (docs/mail.md#who-is-the-sender). An
+   * unauthenticated sender's mail joins a case only by the signed reply address, and does not make its
+   * address one that has written to us.
+   */
+  authenticated: boolean;
   /** Consumer-case fields found in the words, when present (never guessed). */
   extracted: { orderNumber?: string; billingDescriptor?: string };
 }

@@ -188,6 +188,88 @@ describe('no one can use casewatch to mail strangers (docs/mail.md#who-gets-what
     expect(tally.mailSuppressed['recipient-limit']).toBe(30 - mails.length);
   });
 
+  it('a forged From (SES: no SPF, DKIM or DMARC pass for it) writes on no one’s case and unlocks nobody’s mail', async () => {
+    const c = await openByApi('pat@example.net');
+    // What SES writes above a mail whose sender's domain vouched for nothing.
+    const unverified = 'Authentication-Results: amazonses.com; spf=none; dkim=none; dmarc=none';
+    const forged = (from: string, subject: string, id: string, text: string) =>
+      [
+        unverified,
+        `From: ${from}`,
+        'Reply-To: eve@evil.example',
+        `To: support@${domain}`,
+        `Subject: ${subject}`,
+        `Message-ID: <${id}@evil.example>`,
+        '',
+        text,
+        '',
+      ].join('\r\n');
+    // The requester's address and the case number: enough, were `From` believed, to close it in their name.
+    const [onCase] = await api.inbound(
+      forged(
+        'pat@example.net',
+        `Re: [${c.number}] Refund`,
+        'forged-1',
+        'please close this case, I was refunded',
+      ),
+    );
+    expect(onCase).toMatchObject({ kind: 'opened' });
+    expect((await events(c.id)).map((e) => e.type)).toEqual(['case.opened']);
+
+    // A stranger's address with spam for a subject: the case opens, and its acknowledgment says nothing typed.
+    const victim = 'forged-victim@example.org';
+    await api.inbound(
+      forged(
+        victim,
+        'WIN a FREE iPhone - claim at http://evil.example/claim',
+        'forged-2',
+        'http://evil.example',
+      ),
+    );
+    // Nor does the forged mail make the victim one who wrote to us: the next anonymous create stays silent too.
+    await api.client.POST('/cases', {
+      body: consumerCase({
+        email: victim,
+        subject: 'Your account is locked: verify at http://evil.example/login',
+      }),
+    });
+    await settle();
+    const mails = await api.mailTo(victim);
+    expect(mails).toHaveLength(2);
+    for (const m of mails)
+      for (const part of [m.subject, m.body.text ?? '', m.body.html ?? ''])
+        expect(part).not.toMatch(/evil\.example|iPhone|locked/);
+
+    // The same mail from a sender whose domain signed it lands on the case.
+    const [signed] = await api.inbound(
+      forged('pat@example.net', `Re: [${c.number}] Refund`, 'signed-1', 'Any news?').replace(
+        unverified,
+        'Authentication-Results: amazonses.com; spf=none; dkim=pass header.i=@example.net; dmarc=none',
+      ),
+    );
+    expect(signed).toMatchObject({ kind: 'posted', caseId: c.id });
+  });
+
+  it('a bounce from a plain mail server (empty envelope sender, no report format) opens no case and is not answered', async () => {
+    const bounce = [
+      `From: MAILER@mx.plain.example`,
+      `To: support@${domain}`,
+      'Subject: failure notice',
+      'Message-ID: <qmail-bounce-1@mx.plain.example>',
+      '',
+      'Hi. This is the qmail-send program at mx.plain.example.',
+      "I'm afraid I wasn't able to deliver your message to the following addresses.",
+      '',
+    ].join('\r\n');
+    await api.smtpRaw(bounce, { from: '', to: [`support@${domain}`] });
+    await settle();
+    expect(await casesOf('mailer@mx.plain.example')).toEqual([]);
+    expect(await api.mailTo('mailer@mx.plain.example')).toEqual([]);
+    expect((await archived()).find((a) => a.from === 'mailer@mx.plain.example')).toMatchObject({
+      reason: 'automatic',
+    });
+  });
+
   it('an address that wrote to us reads its own words back', async () => {
     await api.smtp({
       from: 'writer@example.net',

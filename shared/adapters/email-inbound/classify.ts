@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type AddressObject, type ParsedMail, simpleParser } from 'mailparser';
-import { caseNumberFromSubject } from '../../domain/email/addressing.ts';
+import { caseNumberFromSubject, withoutLinkCredentials } from '../../domain/email/addressing.ts';
+import { subjectKind } from '../../domain/email/mail-subject.ts';
 import { mailAttachmentName } from '../../domain/file-name.ts';
 import type { InboundMail, InboundMessage } from '../../ports/inbound-mail.ts';
 import { extractFields } from './extract-fields.ts';
@@ -22,7 +23,13 @@ import { stripQuotedHistory } from './quoted-history.ts';
  *   - `Received-SPF: pass|fail|softfail|neutral|none|temperror|permerror …` (SPF when Authentication-Results
  *     has none)
  * Result mapping: pass → PASS, fail → FAIL, temperror/permerror → PROCESSING_FAILED, anything else → GRAY.
- * Only FAIL quarantines: a gray or unavailable verdict is not evidence of abuse.
+ * Only FAIL quarantines: a gray or unavailable verdict is not evidence of abuse. A DMARC pass outweighs an
+ * SPF or DKIM failure: it means an aligned check passed, and a forwarder breaks SPF as a matter of course.
+ *
+ * Whether the sender is who `From` says (`authenticated`, docs/mail.md#who-is-the-sender): a DMARC pass, or
+ * a DKIM or SPF pass for the `From` domain (or a parent or child of it) — what DMARC would have checked,
+ * for the many domains that publish no DMARC policy. A mail about which nothing at all is reported (the
+ * local runtime, which has no SES) counts as authenticated; SES reports on every message it receives.
  */
 export type Verdict = 'PASS' | 'FAIL' | 'GRAY' | 'PROCESSING_FAILED';
 export type VerdictName = 'spam' | 'virus' | 'spf' | 'dkim' | 'dmarc';
@@ -63,13 +70,16 @@ function classify(mail: ParsedMail, raw: Buffer, options: ReadInboundOptions): I
 
   const subject = (mail.subject ?? '').trim();
   const verdicts = { ...verdictsFromHeaders(headers), ...options.verdicts };
-  const failed = VERDICT_ORDER.find((name) => verdicts[name] === 'FAIL');
+  const outweighed = (name: VerdictName) => verdicts.dmarc === 'PASS' && (name === 'spf' || name === 'dkim');
+  const failed = VERDICT_ORDER.find((name) => verdicts[name] === 'FAIL' && !outweighed(name));
   if (failed !== undefined)
     return { kind: 'quarantine', reason: failed, from: sender.address.toLowerCase(), subject };
 
   // The text part when there is one with words in it, else the HTML: the client's own text is the truer copy.
-  const text = stripQuotedHistory(
-    mail.text?.trim() || typeof mail.html !== 'string' ? (mail.text ?? '') : htmlReplyText(mail.html),
+  const source =
+    mail.text?.trim() || typeof mail.html !== 'string' ? (mail.text ?? '') : htmlReplyText(mail.html);
+  const text = withoutLinkCredentials(
+    stripQuotedHistory(source.replace(INLINE_IMAGE_PLACEHOLDER, ''), subjectKind(subject)),
   );
   const to = [...addresses(mail.to), ...addresses(mail.cc)];
   const tokenCandidates = [...(options.recipients ?? []), ...to.map((a) => a.original)];
@@ -97,8 +107,16 @@ function classify(mail: ParsedMail, raw: Buffer, options: ReadInboundOptions): I
     messageKey: messageKey(mail, headers, raw, sender.address.toLowerCase(), subject),
     automatic: isAutomatic(mail, headers, sender.address, subject),
     list: isListMail(headers),
-    // `stripQuotedHistory` answers normalised text already.
-    extracted: extractFields(subject, text),
+    authenticated: isAuthenticated(verdicts, headers, sender.address),
+    // The sender's own words: an interleaved reply keeps quoted lines of our mail, whose examples
+    // ("e.g. FSPRG*ACME") are not the customer's purchase.
+    extracted: extractFields(
+      subject,
+      text
+        .split('\n')
+        .filter((l) => !l.trimStart().startsWith('>'))
+        .join('\n'),
+    ),
   };
   if (fromName) result.fromName = fromName;
   if (mail.messageId) result.messageId = mail.messageId;
@@ -198,8 +216,14 @@ function verdictsFromHeaders(headers: Map<string, string[]>): Verdicts {
   return verdicts;
 }
 
+/**
+ * Subjects of out-of-office and other automatic replies that carry none of the headers saying so, in the
+ * languages casewatch's customers write (Lotus Notes' "AUTO:", Outlook's "Automatische Antwort:", …).
+ */
 const AUTO_REPLY_SUBJECT =
-  /^(automatic reply|auto[- ]?reply|auto[- ]?response|out of (the )?office|abwesenheitsnotiz|réponse automatique|autosvar)\b/i;
+  /^(automatic reply|auto[- ]?reply|auto[- ]?response|auto:|out of (the )?office|abwesenheitsnotiz|automatische antwort|réponse automatique|absence du bureau|respuesta automática|fuera de la oficina|risposta automatica|fuori sede|resposta automática|automatisch antwoord|autosvar|автоответ|автоматический ответ|自動応答|自動返信|不在通知)/iu;
+/** Outlook's `[cid:image001.png@…]`: where an inline image sat in the HTML, left in the text part. */
+const INLINE_IMAGE_PLACEHOLDER = /\[cid:[^\]\s]{1,200}\]/g;
 const BOUNCE_SENDER = /^(mailer-daemon|postmaster)@/i;
 
 /** Distributed by a mailing list (RFC 2369 / 2919 headers, `Precedence: list`). */
@@ -225,7 +249,47 @@ function isAutomatic(
   if (precedence !== undefined && /^(bulk|list|junk|auto_reply)\b/.test(precedence)) return true;
   for (const name of ['x-autoreply', 'x-autorespond', 'x-autoresponder', 'list-id', 'list-unsubscribe'])
     if (headers.has(name)) return true;
+  // Exchange marks what it sends on its own (out-of-office, receipts) so that others do not answer it.
+  if (/\b(all|oof|autoreply)\b/.test(first('x-auto-response-suppress') ?? '')) return true;
   if (/^multipart\/report\b/.test(first('content-type') ?? '')) return true;
   if (mail.attachments.some((a) => a.contentType === 'message/delivery-status')) return true;
   return AUTO_REPLY_SUBJECT.test(subject);
+}
+
+/** The domain of an address or a DKIM `header.i`/`header.d` value, lower-cased. */
+const domainOf = (value: string) =>
+  value
+    .slice(value.lastIndexOf('@') + 1)
+    .toLowerCase()
+    .replace(/[>\s;]+$/, '');
+
+/** Relaxed alignment, as DMARC has it, approximated: the same domain, or one a subdomain of the other. */
+const aligned = (a: string, b: string) => a !== '' && (a === b || a.endsWith(`.${b}`) || b.endsWith(`.${a}`));
+
+function isAuthenticated(verdicts: Verdicts, headers: Map<string, string[]>, from: string): boolean {
+  if (verdicts.dmarc === 'PASS') return true;
+  const results = headers.get('authentication-results') ?? [];
+  const auth = results.find((r) => /^\s*amazonses\.com\s*;/i.test(r)) ?? results[0];
+  if (auth === undefined)
+    return verdicts.spf === undefined && verdicts.dkim === undefined && verdicts.dmarc === undefined;
+  const fromDomain = domainOf(from);
+  // `dkim=pass header.i=@example.com` (or `header.d=`); `spf=pass (…) client-ip=…; envelope-from=a@example.com`
+  // (or `smtp.mailfrom=`): a method's properties may follow it in segments of their own.
+  let method: string | undefined;
+  for (const segment of auth.split(';')) {
+    const result = /^\s*(spf|dkim|dmarc|[a-z-]+)=(\w+)/i.exec(segment);
+    if (result && ['spf', 'dkim', 'dmarc', 'arc', 'auth', 'iprev'].includes(result[1]?.toLowerCase() ?? ''))
+      method = result[2]?.toLowerCase() === 'pass' ? result[1]?.toLowerCase() : undefined;
+    const keys =
+      method === 'dkim'
+        ? ['header.d', 'header.i']
+        : method === 'spf'
+          ? ['smtp.mailfrom', 'envelope-from']
+          : [];
+    for (const key of keys) {
+      const value = new RegExp(`(?:^|\\s)${key.replace('.', '\\.')}=([^\\s;]+)`, 'i').exec(segment)?.[1];
+      if (value !== undefined && aligned(domainOf(value), fromDomain)) return true;
+    }
+  }
+  return false;
 }

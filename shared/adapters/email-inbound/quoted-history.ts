@@ -3,6 +3,7 @@ import {
   ATTRIBUTION_VERB,
   ATTRIBUTIONS,
   CLIENT_FOOTERS,
+  FORWARD_INTROS,
   headerFieldKind,
   SEPARATORS,
 } from './reply-patterns.ts';
@@ -79,13 +80,24 @@ function isHeaderBlock(lines: readonly string[], i: number): boolean {
   return kinds.has('from') && kinds.size >= 3;
 }
 
+/**
+ * Does an attribution name the original as clients write it — an address, a time or a date — and not only
+ * in words? "On Friday your colleague wrote:" is the customer's own sentence; "On Fri, 4 Dec 2026 at 10:02,
+ * Alice <a@b> wrote:" is a client's.
+ */
+function citesOriginal(lines: readonly string[], i: number, length: number): boolean {
+  const joined = lines.slice(i, i + length).join(' ');
+  return /@|\d{1,2}:\d{2}|\d{4}|\d{1,2}[./]\d{1,2}/.test(joined);
+}
+
 /** Where the history that is not `>`-quoted begins: everything from that line on goes. */
 function unquotedHistoryStart(lines: readonly string[]): number {
   for (let i = 0; i < lines.length; i++) {
     const line = (lines[i] ?? '').trim();
     if (line === HISTORY_MARKER || SEPARATORS.some((p) => p.test(line)) || isHeaderBlock(lines, i)) return i;
     const attribution = attributionLength(lines, i);
-    if (attribution > 0 && !introducesQuote(lines, i, attribution)) return i;
+    if (attribution > 0 && !introducesQuote(lines, i, attribution) && citesOriginal(lines, i, attribution))
+      return i;
   }
   return lines.length;
 }
@@ -123,13 +135,31 @@ function normaliseText(text: string): string {
  *     one block under the quote (bottom-posting). An interleaved reply (new text, quote, new text) keeps the
  *     quoted lines between its answers, and those before the first, since answers mean little without them;
  *   - client footers ("Sent from my iPhone", "Get Outlook for iOS") and rules left at the end.
- * A signature under a "-- " line below everything stays, after the new text. When nothing is left the full text
- * is kept, so a forward without a comment never loses its content.
+ * A signature under a "-- " line below everything stays, after the new text.
+ *
+ * A forward is not history: from a forward's first line ("Begin forwarded message:", "---------- Forwarded
+ * message ---------") on, the text is kept, after the sender's own words, and a mail its subject calls a
+ * forward ("Fwd:", "WG:", "TR:" …) keeps its whole text. When nothing new is left of a reply, nothing is
+ * what it says (a photo sent with a quote under it); of anything else, the full text is kept.
  */
-export function stripQuotedHistory(text: string): string {
+export function stripQuotedHistory(text: string, kind: 'reply' | 'forward' | null = null): string {
   const full = normaliseText(text.replaceAll(HISTORY_MARKER, ''));
   const all = normaliseText(text).split('\n');
-  let lines = all.slice(0, unquotedHistoryStart(all));
+  const historyStart = unquotedHistoryStart(all);
+  const forwardStart = all.findIndex((l) => FORWARD_INTROS.some((p) => p.test(l.trim())));
+  if (forwardStart !== -1 && forwardStart <= historyStart) {
+    const own = forwardStart > 0 ? stripQuotedHistory(all.slice(0, forwardStart).join('\n'), 'reply') : '';
+    // Apple Mail quotes what it forwards; it is the sender's to pass on, so it reads unquoted.
+    const forwarded = all.slice(forwardStart).map((l) => l.replace(/^>\s?/, ''));
+    return normaliseText([own, forwarded.join('\n').replaceAll(HISTORY_MARKER, '')].join('\n\n'));
+  }
+  if (kind === 'forward') return full;
+  return stripReply(all, historyStart, kind === 'reply' || all.some(isQuoted) ? '' : full);
+}
+
+/** The new text of a reply whose unquoted history starts at `historyStart`; `empty` when none is left. */
+function stripReply(all: string[], historyStart: number, empty: string): string {
+  let lines = all.slice(0, historyStart);
 
   // A signature at the very end, under all quotes (Mutt, Thunderbird), is set aside and put back after the text.
   const delimiter = lines.lastIndexOf('--');
@@ -160,5 +190,5 @@ export function stripQuotedHistory(text: string): string {
   body = trimTail(body);
   if (body.some((l) => !isBlank(l)) && signature.length > 0) body = [...body, '', ...signature];
   const result = normaliseText(body.join('\n'));
-  return result === '' ? full : result;
+  return result === '' ? empty : result;
 }

@@ -46,7 +46,15 @@ export const ATTRIBUTION_VERB =
 /** Separators some clients put above the original ("-----Original Message-----" and its translations). */
 export const SEPARATORS: readonly RegExp[] = [
   /^-{2,}\s*(Original Message|Ursprüngliche Nachricht|Ursprüngliche Mail|Originalnachricht|Message d'origine|Mail original|Message original|Mensaje original|Messaggio originale|Исходное сообщение|Оригинальное сообщение|元のメッセージ)\s*-{2,}$/i,
+];
+
+/**
+ * Where a forwarded message begins (Gmail's "---------- Forwarded message ---------", Apple Mail's "Begin
+ * forwarded message:" and their translations): what follows is what the sender passes on, not history.
+ */
+export const FORWARD_INTROS: readonly RegExp[] = [
   /^-{2,}\s*(Forwarded message|Weitergeleitete Nachricht|Message transféré|Mensaje reenviado|Messaggio inoltrato|Пересылаемое сообщение|転送メッセージ)\s*-{2,}$/i,
+  /^(Begin forwarded message|Anfang der weitergeleiteten Nachricht|Début du message réexpédié|Début du message transféré|Inicio del mensaje reenviado|Comienzo del mensaje reenviado|Inizio messaggio inoltrato|Начало переадресованного сообщения|転送されたメッセージ)\s?[:：]$/i,
 ];
 
 /** The kind of each field label in an Outlook-style block of the original's headers, by language. */

@@ -1,6 +1,7 @@
 import { agentDisplayName } from '../../domain/agent-name.ts';
 import type { Case } from '../../domain/case.ts';
 import { headerSafe, subjectTag } from '../../domain/email/addressing.ts';
+import { NOTICE_SUBJECTS } from '../../domain/email/mail-subject.ts';
 import { escapeHtml } from '../../domain/html.ts';
 import { epochOf, type Instant } from '../../domain/instant.ts';
 import { type Meeting, type MeetingSlot, proposalExpiresAt } from '../../domain/meeting.ts';
@@ -149,7 +150,7 @@ export function renderNotice(notice: Notice, context: TemplateContext = {}): Ren
   switch (notice.kind) {
     case 'acknowledgment':
       return mail(
-        subjectLine(c, about('We received your case')),
+        subjectLine(c, about(NOTICE_SUBJECTS.acknowledgment)),
         [
           { p: `Thank you for contacting ${brand} support. Your case number is ${c.number}.` },
           ...(notice.relatedCaseNumber
@@ -196,7 +197,7 @@ export function renderNotice(notice: Notice, context: TemplateContext = {}): Ren
       );
     case 'pending-closure':
       return mail(
-        subjectLine(c, about('Is your issue resolved?', ' '), true),
+        subjectLine(c, about(NOTICE_SUBJECTS.pendingClosure, ' '), true),
         [
           {
             p: `We believe case ${c.number} is resolved. Unless we hear from you, it will close automatically at ${when(notice.autoCloseAt)}.`,
@@ -210,7 +211,7 @@ export function renderNotice(notice: Notice, context: TemplateContext = {}): Ren
       );
     case 'closure':
       return mail(
-        subjectLine(c, about('Case closed'), true),
+        subjectLine(c, about(NOTICE_SUBJECTS.closed), true),
         [
           {
             p: notice.auto
@@ -225,7 +226,7 @@ export function renderNotice(notice: Notice, context: TemplateContext = {}): Ren
       );
     case 'survey':
       return mail(
-        subjectLine(c, about('How did we do?', ' '), true),
+        subjectLine(c, about(NOTICE_SUBJECTS.survey, ' '), true),
         [
           {
             p: `Please tell us how we handled case ${c.number}: three quick ratings and an optional comment.`,

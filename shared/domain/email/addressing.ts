@@ -157,3 +157,17 @@ export function headerSafe(text: string): string {
   }
   return out.replace(/ {2,}/g, ' ').trim();
 }
+
+/** A signed token as our links carry them (case tokens, survey and meeting links): a compact JWS. */
+const LINK_CREDENTIAL = /\beyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}/g;
+/** The fragment a portal link carries its token in, whatever the token looks like. */
+const TOKEN_FRAGMENT = /([#&]token=)[^\s"'<>)\]]+/g;
+
+/**
+ * Text with the credentials our links carry taken out (`#token=…` fragments, signed tokens): a reply quoting
+ * our mail, or a forward of it, must not put the requester's case token on a timeline, where the event bus
+ * and webhooks would carry it further.
+ */
+export function withoutLinkCredentials(text: string): string {
+  return text.replace(TOKEN_FRAGMENT, '$1[removed]').replace(LINK_CREDENTIAL, '[removed]');
+}

@@ -89,7 +89,10 @@ describe('an answer is checked against the API document', () => {
       contractViolation('GET', `/cases/${view.id}`, 404, 'application/problem+json', { message: 'no' }),
     ).not.toBeNull();
     expect(
-      contractViolation('GET', `/cases/${view.id}`, 404, 'application/problem+json', { ...problem, type: 'x' }),
+      contractViolation('GET', `/cases/${view.id}`, 404, 'application/problem+json', {
+        ...problem,
+        type: 'x',
+      }),
     ).toMatch(/type/);
   });
 

@@ -56,6 +56,7 @@ function mail(overrides: Partial<InboundMessage>): InboundMessage {
     attachments: [],
     references: [],
     automatic: false,
+    authenticated: true,
     extracted: {},
     ...overrides,
   };
@@ -161,7 +162,7 @@ describe('receiveMail: threading (docs/mail.md#threading-keys-and-the-sender-che
       channel: 'email',
       orderNumber: 'FS-1',
       billingDescriptor: 'FSPRG',
-      subject: 'Re: x',
+      subject: 'x',
     });
     await sim.drain();
     const followUpMail = sim.customerMail.filter((m) => m.case.id === followUp?.id);

@@ -21,6 +21,10 @@ type Expectation =
       attachments: number;
       textContains: string;
       textNotContains?: string;
+      /** The text exactly, when it matters that nothing else is there. */
+      text?: string;
+      /** Whether SPF, DKIM and DMARC vouch for the sender, when the fixture is about that. */
+      authenticated?: boolean;
     };
 
 const expected = JSON.parse(readFileSync(new URL('expected.json', dir), 'utf8')) as Record<
@@ -61,6 +65,8 @@ describe('inbound mail corpus', () => {
     }
     expect(got.text).toContain(want.textContains);
     if (want.textNotContains !== undefined) expect(got.text).not.toContain(want.textNotContains);
+    if (want.text !== undefined) expect(got.text).toBe(want.text);
+    if (want.authenticated !== undefined) expect(got.authenticated).toBe(want.authenticated);
     expect(got.to.every((a) => a === a.toLowerCase())).toBe(true);
   });
 });
@@ -74,12 +80,20 @@ describe('verdicts passed in (the SES Lambda event)', () => {
     ['spf', 'FAIL'],
     ['dkim', 'FAIL'],
     ['dmarc', 'FAIL'],
-  ] as const)('%s=%s quarantines a clean-looking message', async (name, verdict) => {
-    expect(await readInbound(clean, { verdicts: { [name]: verdict } })).toMatchObject({
+  ] as const)('%s=%s quarantines a clean-looking message (DMARC not passing)', async (name, verdict) => {
+    expect(await readInbound(clean, { verdicts: { dmarc: 'GRAY', [name]: verdict } })).toMatchObject({
       kind: 'quarantine',
       reason: name,
     });
   });
+
+  it.each(['spf', 'dkim'] as const)(
+    'a DMARC pass outweighs %s=FAIL (forwarding breaks SPF; another signature may pass)',
+    async (name) => {
+      const got = await readInbound(clean, { verdicts: { dmarc: 'PASS', [name]: 'FAIL' } });
+      expect(got).toMatchObject({ kind: 'mail', authenticated: true });
+    },
+  );
 
   it('names the virus before anything else when several fail', async () => {
     const got = await readInbound(clean, { verdicts: { spam: 'FAIL', virus: 'FAIL', dmarc: 'FAIL' } });

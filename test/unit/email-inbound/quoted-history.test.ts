@@ -211,13 +211,48 @@ describe('quoted history, for any new text', () => {
     );
   });
 
-  it('never loses a mail that has words: the result is never empty', () => {
+  it('never loses a mail that quotes nothing: the result is never empty', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 300 }), (text) => {
-        fc.pre(text.trim() !== '');
+        fc.pre(text.trim() !== '' && !text.split(/\r\n?|\n/).some((l) => l.trimStart().startsWith('>')));
         expect(stripQuotedHistory(text)).not.toBe('');
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('a forward is never emptied, however its sender wrote nothing', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), (text) => {
+        fc.pre(text.trim() !== '');
+        expect(stripQuotedHistory(text, 'forward')).not.toBe('');
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a reply with nothing new under its quote is empty, not our own mail again (a photo sent by itself)', () => {
+    const quoted =
+      'Sent from my iPhone\n\n> On Dec 6, 2026, at 10:00, casewatch support <support@mail.example> wrote:\n>\n> Your case number is CW-7M24W0.\n> View case CW-7M24W0: https://portal.example/case/CW-7M24W0#token=abc';
+    expect(stripQuotedHistory(quoted, 'reply')).toBe('');
+    expect(stripQuotedHistory(quoted)).toBe('');
+  });
+
+  it('keeps what is forwarded, under the sender’s own words, in Gmail’s and Apple Mail’s layouts', () => {
+    const gmail =
+      'I never ordered this, please refund.\n\n---------- Forwarded message ---------\nFrom: ACME Store <orders@acme.example>\nDate: Fri, Dec 4, 2026 at 9:12 AM\nSubject: Your receipt\nTo: <pat@example.net>\n\nOrder FS-2612-0042, charged as FSPRG*ACMEPHOTO.';
+    expect(stripQuotedHistory(gmail, 'forward')).toBe(gmail);
+    expect(stripQuotedHistory(gmail)).toBe(gmail);
+    const apple =
+      'Charged again today!!\n\nSent from my iPhone\n\nBegin forwarded message:\n\n> From: ACME Store <orders@acme.example>\n> Date: December 4, 2026 at 09:12:00 PST\n> Subject: Your receipt\n>\n> Order FS-2612-0043.';
+    expect(stripQuotedHistory(apple, 'forward')).toBe(
+      'Charged again today!!\n\nBegin forwarded message:\n\nFrom: ACME Store <orders@acme.example>\nDate: December 4, 2026 at 09:12:00 PST\nSubject: Your receipt\n\nOrder FS-2612-0043.',
+    );
+  });
+
+  it('a customer’s own sentence that reads like an attribution does not cut their message', () => {
+    const text =
+      'Hi,\nOn Friday your colleague wrote:\n"you will get the key today"\nbut nothing arrived. My order number is FS-31337.';
+    expect(stripQuotedHistory(text, 'reply')).toBe(text);
   });
 });

@@ -1,0 +1,51 @@
+import { withoutSubjectTags } from './addressing.ts';
+
+/*
+ * Subjects of inbound mail (docs/mail.md#new-cases-by-mail): what a client put before the subject it
+ * answers or passes on, and what casewatch's own notices put there, so that a case opened by mail is named
+ * by what it is about, not "Re: Case closed: Fwd: …".
+ */
+
+/** What casewatch's notices to a requester say before the case's subject (shared/adapters/email/templates.ts). */
+export const NOTICE_SUBJECTS = {
+  acknowledgment: 'We received your case',
+  pendingClosure: 'Is your issue resolved?',
+  closed: 'Case closed',
+  survey: 'How did we do?',
+} as const;
+
+/**
+ * "Re:" and its forms in the languages casewatch's customers write (Outlook's German "AW:", Italian "R:",
+ * Nordic "SV:"/"VS:", Portuguese "RES:", Russian "Ответ:", Japanese "返信:", Chinese "回复:"), with the
+ * counter some clients add ("Re[2]:"), full-width colons included.
+ */
+const REPLY_PREFIX = /^(re|aw|sv|vs|antw|réf|rif|res|r|ответ|返信|回复|答复)(\[\d+\])?\s*[:：]\s*/iu;
+/** "Fwd:" and its forms: "WG:" (German), "TR:" (French), "RV:" (Spanish), "I:" (Italian), "Пересл:", "転送:". */
+const FORWARD_PREFIX = /^(fwd?|wg|tr|rv|i|enc|vb|vl|pd|пересл|転送|转发)(\[\d+\])?\s*[:：]\s*/iu;
+
+/** Whether the subject says the mail answers another (`reply`), passes one on (`forward`), or neither. */
+export function subjectKind(subject: string): 'reply' | 'forward' | null {
+  const s = withoutSubjectTags(subject);
+  if (FORWARD_PREFIX.test(s)) return 'forward';
+  if (REPLY_PREFIX.test(s)) return 'reply';
+  return null;
+}
+
+/**
+ * The subject a case opened by this mail gets: without our `[CW-…]` tags, the clients' reply and forward
+ * prefixes and the words our own notices put first — whatever is left of what the sender wrote about.
+ */
+export function caseSubjectOfMail(subject: string): string {
+  const own = Object.values(NOTICE_SUBJECTS);
+  let s = withoutSubjectTags(subject);
+  for (;;) {
+    const before = s;
+    s = s.replace(REPLY_PREFIX, '').replace(FORWARD_PREFIX, '').trimStart();
+    for (const phrase of own) {
+      const separator = phrase.endsWith('?') ? ' ' : ': ';
+      if (s.toLowerCase().startsWith(`${phrase}${separator}`.toLowerCase()))
+        s = s.slice(phrase.length + separator.length).trimStart();
+    }
+    if (s === before) return s.trim();
+  }
+}
