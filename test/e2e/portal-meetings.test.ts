@@ -187,7 +187,7 @@ describe('meetings in the portal', () => {
   });
 
   it('the buyer picks, moves and cancels on their case page', async () => {
-    const { opened } = await caseWithProposal('sam@example.org', 'Subscription renewed twice');
+    const { opened, meeting } = await caseWithProposal('sam@example.org', 'Subscription renewed twice');
     const buyer = await browser.open(origin());
     await buyer.page.goto(`${origin()}/case/${opened.number}#token=${opened.caseToken}`);
     const meetings = buyer.page.locator('section').filter({
@@ -196,11 +196,20 @@ describe('meetings in the portal', () => {
     await meetings.getByRole('heading', { name: 'Walk through the refund together' }).waitFor();
     await lookAt(buyer.page, 'case-buyer-meeting-proposed');
 
-    await meetings.getByRole('button', { name: /Tuesday, December 1/ }).click();
+    // Times name the reader's zone, as the timeline does.
+    expect(await meetings.textContent()).toMatch(
+      /Tuesday, December 1, 6:00\s*–\s*6:30\sPM your time \(UTC\)/,
+    );
+    // A tap chooses a time; only "Confirm this time" books it.
+    await meetings.getByRole('radio', { name: /Tuesday, December 1/ }).check();
+    await lookAt(buyer.page, 'case-buyer-meeting-chosen');
+    expect((await meetingOf(opened.id, meeting.id))?.status).toBe('proposed');
+    await meetings.getByRole('button', { name: 'Confirm this time' }).click();
     await meetings
       .getByRole('status')
       .filter({ hasText: 'Booked “Walk through the refund together”' })
       .waitFor();
+    expect((await meetingOf(opened.id, meeting.id))?.status).toBe('scheduled');
     expect(await meetings.textContent()).toMatch(/When\s*Tuesday, December 1, 6:00\s*–\s*6:30\sPM/);
     await expect
       .poll(() => timeline(buyer.page))
@@ -232,6 +241,33 @@ describe('meetings in the portal', () => {
     expect(buyer.errors).toEqual([]);
   }, 60_000);
 
+  it('a booking notice goes once the meeting is cancelled by closing the case', async () => {
+    const { opened } = await caseWithProposal('kim@example.org', 'Refund for an upgrade');
+    const buyer = await browser.open(origin());
+    await buyer.page.goto(`${origin()}/case/${opened.number}#token=${opened.caseToken}`);
+    const meetings = buyer.page.locator('section').filter({
+      has: buyer.page.getByRole('heading', { name: 'Meetings' }),
+    });
+    await meetings.getByRole('radio', { name: /Wednesday, December 2/ }).check();
+    await meetings.getByRole('button', { name: 'Confirm this time' }).click();
+    const booked = buyer.page
+      .getByRole('status')
+      .filter({ hasText: 'Booked “Walk through the refund together”' });
+    await booked.waitFor();
+
+    // Support closes the case, which cancels the meeting: the page follows, and the notice goes.
+    dataOf(
+      await api.client.POST('/cases/{id}/status', {
+        params: { path: { id: opened.id } },
+        headers: credential({ token: agent }),
+        body: { status: 'closed' },
+      }),
+    );
+    await expect.poll(() => booked.count(), { timeout: 25_000, interval: 250 }).toBe(0);
+    expect(await mainText(buyer.page)).not.toContain('invitation is on its way');
+    expect(buyer.errors).toEqual([]);
+  }, 60_000);
+
   it('an agent proposes from the case page; a Saturday time is refused under its own row', async () => {
     const opened = dataOf(
       await api.client.POST('/cases', { body: consumerCase({ subject: 'Cannot download the installer' }) }),
@@ -240,6 +276,10 @@ describe('meetings in the portal', () => {
     await signIn(staff, 'alice@support.example', `/case/${opened.number}`);
     const form = staff.page.locator('form.propose');
     await form.getByLabel('Topic').fill('Install it together');
+    // The link and the dial-in are one choice: one of them is needed, and both say so.
+    const join = form.getByRole('group', { name: 'How to join: one of these is needed' });
+    expect(await join.getByLabel('Dial-in').getAttribute('aria-describedby')).toBeTruthy();
+    expect(await join.textContent()).toContain('One of these is needed');
     await form.getByLabel('Conference link (https)').fill('https://meet.example.com/cw-install');
     await form.getByLabel('Time 1', { exact: true }).fill('2026-12-03T10:00');
     await form.getByRole('button', { name: 'Add another time' }).click();
@@ -261,8 +301,8 @@ describe('meetings in the portal', () => {
       has: staff.page.getByRole('heading', { name: 'Meetings' }),
     });
     await meetings.getByRole('heading', { name: 'Install it together' }).waitFor();
-    expect(await meetings.getByRole('button', { name: /Thursday, December 3/ }).count()).toBe(1);
-    expect(await meetings.getByRole('button', { name: /Friday, December 4/ }).count()).toBe(1);
+    expect(await meetings.getByRole('radio', { name: /Thursday, December 3/ }).count()).toBe(1);
+    expect(await meetings.getByRole('radio', { name: /Friday, December 4/ }).count()).toBe(1);
     await expect.poll(() => timeline(staff.page)).toContain('Proposed a meeting, “Install it together”');
     expect(await form.getByLabel('Topic').inputValue()).toBe('');
     await staff.page.screenshot({ path: '/tmp/portal-meeting-proposed.png', fullPage: true });

@@ -75,7 +75,8 @@ describe('the portal, in a real browser', () => {
     // The buyer's own page, by the private link.
     await buyer.page.goto(caseLink);
     await buyer.page.getByRole('heading', { name: 'Charged twice for my subscription' }).waitFor();
-    await expect.poll(() => timeline(buyer.page)).toContain('Opened the case (in the portal).');
+    // Requesters read plain words: how the case came in is staff's business.
+    await expect.poll(() => timeline(buyer.page)).toContain('Opened the case.');
     await lookAt(buyer.page, 'case-buyer-new');
 
     // The agent finds it in the queue, takes it, and replies.
@@ -253,9 +254,10 @@ describe('the portal, in a real browser', () => {
 
     await buyer.page.reload();
     await buyer.page.getByRole('heading', { name: 'How did we do?' }).waitFor();
-    expect(await buyer.page.locator('.facts').textContent()).toContain('Closed');
+    expect(await buyer.page.locator('.facts').first().textContent()).toContain('Closed');
     // The agent's status note was internal: the buyer sees the move, neither the note nor an "internal" mark.
-    await expect.poll(() => timeline(buyer.page)).toContain('to pending closure');
+    // In the status box's words.
+    await expect.poll(() => timeline(buyer.page)).toContain('to Waiting for your confirmation');
     expect(await timeline(buyer.page)).not.toContain('We resent the key');
     expect(await buyer.page.locator('.internal-badge').count()).toBe(0);
     await lookAt(buyer.page, 'case-buyer-survey');

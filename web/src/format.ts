@@ -64,6 +64,12 @@ export const SUPPORT_HOURS_TEXT = [SUPPORT_HOURS.opensAtMinute, SUPPORT_HOURS.cl
   })
   .join('–');
 
+const zoneFormat = new Intl.DateTimeFormat(undefined, { timeZoneName: 'short' });
+/** The reader's zone at an instant, named as the timeline names it (`UTC`, `PST`, `GMT+2`). */
+export function zoneName(at: Date): string {
+  return zoneFormat.formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? '';
+}
+
 const slotFormats = new Map<string, Intl.DateTimeFormat>();
 function slotFormat(timeZone: string | undefined, part: 'date' | 'time'): Intl.DateTimeFormat {
   const key = `${timeZone ?? ''}|${part}`;
@@ -92,7 +98,10 @@ function dayAndTimes(start: Date, end: Date, timeZone: string | undefined) {
  * and, where support's wall clock differs, in support's (`6:00 – 6:30 PM Pacific Time`, its day named
  * only when that differs too); `support` is null for a reader in support's zone.
  */
-export function slotWords(start: string, end: string): { yours: string; support: string | null } {
+export function slotWords(
+  start: string,
+  end: string,
+): { yours: string; zone: string; support: string | null } {
   const from = new Date(start);
   const to = new Date(end);
   const yours = dayAndTimes(from, to, undefined);
@@ -100,6 +109,7 @@ export function slotWords(start: string, end: string): { yours: string; support:
   const same = yours.day === theirs.day && yours.times === theirs.times;
   return {
     yours: `${yours.day}, ${yours.times}`,
+    zone: zoneName(from),
     support: same
       ? null
       : `${theirs.day === yours.day ? '' : `${theirs.day}, `}${theirs.times} ${SUPPORT_ZONE_NAME}`,
@@ -112,10 +122,10 @@ export function supportSlotText(start: string, end: string): string {
   return `${day}, ${times} ${SUPPORT_ZONE_NAME}`;
 }
 
-/** A meeting's time in one line: `Tuesday, December 1, 10:00 – 10:30 AM your time (6:00 – 6:30 PM Pacific Time)`. */
+/** A meeting's time in one line: `Tuesday, December 1, 10:00 – 10:30 AM your time (UTC; 6:00 – 6:30 PM Pacific Time)`. */
 export function slotText(start: string, end: string): string {
-  const { yours, support } = slotWords(start, end);
-  return `${yours} your time${support ? ` (${support})` : ''}`;
+  const { yours, zone, support } = slotWords(start, end);
+  return `${yours} your time (${zone}${support ? `; ${support}` : ''})`;
 }
 
 /** The end of a slot that starts at `start` and lasts `minutes`, as an ISO instant. */

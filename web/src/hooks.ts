@@ -34,20 +34,35 @@ export interface Polled<T> {
   setProblem: Dispatch<SetStateAction<Problem | null>>;
 }
 
+export interface PollOptions<T> {
+  /** Read again as soon as the window gets focus back (someone returns to the tab). */
+  onFocus?: boolean;
+  /**
+   * Which value to keep when a read lands: a read that started before a write and ends after it must
+   * not put back what the write replaced. Default: the new one.
+   */
+  keep?: (current: T | null, read: T) => T;
+}
+
 /**
- * A value read from the API now and every `everyMs` after, read afresh whenever `key` changes (the
- * signed-in person); nothing is read while `read` is null. A failed read keeps the last value and says why.
+ * A value read from the API now and every `everyMs` after (and, with `onFocus`, when the window gets
+ * focus back), read afresh whenever `key` changes (the signed-in person); nothing is read while `read`
+ * is null. A failed read keeps the last value and says why.
  */
 export function usePolled<T>(
   read: (() => Promise<Answer<T>>) | null,
   key: unknown,
   everyMs: number,
+  options: PollOptions<T> = {},
 ): Polled<T> {
   const [value, setValue] = useState<T | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const latest = useRef(read);
   latest.current = read;
+  const keep = useRef(options.keep);
+  keep.current = options.keep;
   const enabled = read !== null;
+  const onFocus = options.onFocus === true;
   // biome-ignore lint/correctness/useExhaustiveDependencies: `key` is what makes a new reader (the person); `read` itself is new every render
   useEffect(() => {
     if (!enabled) return;
@@ -56,16 +71,20 @@ export function usePolled<T>(
       const answer = await latest.current?.();
       if (!live || !answer) return;
       if (answer.data !== undefined) {
-        setValue(answer.data);
+        const data = answer.data;
+        setValue((current) => keep.current?.(current, data) ?? data);
         setProblem(null);
       } else setProblem(problemOf(answer.error, answer.response));
     };
     void load();
     const timer = setInterval(load, everyMs);
+    const focused = () => void load();
+    if (onFocus) window.addEventListener('focus', focused);
     return () => {
       live = false;
       clearInterval(timer);
+      if (onFocus) window.removeEventListener('focus', focused);
     };
-  }, [key, everyMs, enabled]);
+  }, [key, everyMs, enabled, onFocus]);
   return { value, setValue, problem, setProblem };
 }

@@ -2,6 +2,15 @@ import { useEffect } from 'react';
 import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { usePortal, useSignedIn } from '../app-context.tsx';
 
+/**
+ * Where to come back to after signing in: the path, its query (a queue's filters) and its fragment,
+ * unless the fragment holds a case token (`#token=…`), which must not travel in a query servers see.
+ */
+export function hereForSignIn(location: { pathname: string; search: string; hash: string }): string {
+  const hash = new URLSearchParams(location.hash.slice(1)).has('token') ? '' : location.hash;
+  return `${location.pathname}${location.search}${hash}`;
+}
+
 /** The frame of every page: a skip link, the header with what this person can reach, and the page. */
 export function Layout() {
   const { auth } = usePortal();
@@ -66,7 +75,7 @@ export function Layout() {
               </button>
             </>
           ) : (
-            <Link to={`/sign-in?next=${encodeURIComponent(location.pathname)}`}>Sign in</Link>
+            <Link to={`/sign-in?next=${encodeURIComponent(hereForSignIn(location))}`}>Sign in</Link>
           )}
         </div>
       </header>

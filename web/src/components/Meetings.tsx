@@ -22,11 +22,11 @@ const HOURS_HINT = `Times are ${SUPPORT_ZONE_NAME}: support's hours are ${SUPPOR
 
 /** A slot in words: the reader's own time first, support's beside it where it differs. */
 export function SlotTime(props: { start: string; end: string }) {
-  const { yours, support } = slotWords(props.start, props.end);
+  const { yours, zone, support } = slotWords(props.start, props.end);
   return (
     <span className="slot-time">
       <span className="slot-yours">
-        <strong>{yours}</strong> your time
+        <strong>{yours}</strong> your time ({zone})
       </span>
       {support && <span className="slot-support">{support}, support's time</span>}
     </span>
@@ -136,15 +136,19 @@ export function CaseMeetings(props: {
   audience: Audience;
   onChange: (c: Case) => Promise<void>;
 }) {
-  const [said, setSaid] = useState<string | null>(null);
+  // What the last action here said holds only while the meetings are as that action left them: once
+  // one changes otherwise (cancelled by a close, picked by the other side), it is old news.
+  const [said, setSaid] = useState<{ text: string; state: string } | null>(null);
+  const state = meetingsState(props.c.meetings);
+  const saying = said && said.state === state ? said.text : null;
   const live = props.c.meetings.filter((m) => m.status === 'proposed' || m.status === 'scheduled');
-  if (live.length === 0 && !said) return null;
+  if (live.length === 0 && !saying) return null;
   return (
     <section aria-labelledby="meetings">
       <h2 id="meetings">Meetings</h2>
-      {said && (
+      {saying && (
         <div className="notice" role="status">
-          {said}
+          {saying}
         </div>
       )}
       {live.length === 0 && <p>No meeting is planned.</p>}
@@ -158,7 +162,7 @@ export function CaseMeetings(props: {
             audience={props.audience}
             onStart={() => setSaid(null)}
             onChange={async (c, text) => {
-              setSaid(text);
+              setSaid({ text, state: meetingsState(c.meetings) });
               await props.onChange(c);
             }}
           />
@@ -168,9 +172,14 @@ export function CaseMeetings(props: {
   );
 }
 
+/** The meetings' states in one string: which, in what status, how often moved. */
+const meetingsState = (meetings: readonly Meeting[]) =>
+  meetings.map((m) => `${m.id}:${m.status}:${m.sequence}`).join(',');
+
 function MeetingCard({ m, caseId, headers, audience, onStart, onChange }: { m: Meeting } & MeetingActions) {
   const { api } = usePortal();
   const [problem, setProblem] = useState<Problem | null>(null);
+  const [choice, setChoice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [mode, setMode] = useState<'idle' | 'move' | 'cancel'>('idle');
   const path = { params: { path: { id: caseId, meetingId: m.id } }, headers };
@@ -208,30 +217,49 @@ function MeetingCard({ m, caseId, headers, audience, onStart, onChange }: { m: M
       <ProblemNotice problem={problem} />
       {m.status === 'proposed' ? (
         <>
-          <p id={`pick-${m.id}`}>
-            {staff ? 'Pick a time for the requester (after a call):' : 'Pick the time that suits you:'}
-          </p>
-          <ul className="slot-buttons" aria-labelledby={`pick-${m.id}`}>
-            {m.slots.map((s) => {
-              const passed = Date.parse(s.start) <= now;
-              return (
-                <li key={s.start}>
-                  <button
-                    type="button"
-                    className="button secondary slot-button"
-                    disabled={busy || passed}
-                    onClick={() => pick(s.start)}
-                  >
-                    <SlotTime start={s.start} end={slotEndOf(s.start, s.durationMinutes)} />
-                    <span className="slot-length">
-                      {minutesInWords(s.durationMinutes)}
-                      {passed ? ' · this time has passed' : ''}
+          <form
+            className="form meeting-pick"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (choice) void pick(choice);
+            }}
+          >
+            <fieldset className="slot-choices">
+              <legend>
+                {staff ? 'Pick a time for the requester (after a call)' : 'Pick the time that suits you'}
+              </legend>
+              {m.slots.map((s) => {
+                const passed = Date.parse(s.start) <= now;
+                return (
+                  <label key={s.start} className={passed ? 'slot-choice closed' : 'slot-choice'}>
+                    <input
+                      className="slot-radio"
+                      type="radio"
+                      name={`slot-${m.id}`}
+                      value={s.start}
+                      checked={choice === s.start}
+                      disabled={busy || passed}
+                      onChange={() => setChoice(s.start)}
+                    />
+                    <span>
+                      <SlotTime start={s.start} end={slotEndOf(s.start, s.durationMinutes)} />
+                      <span className="slot-length">
+                        {minutesInWords(s.durationMinutes)}
+                        {passed ? ' · this time has passed' : ''}
+                      </span>
                     </span>
-                  </button>
-                </li>
-              );
-            })}
-          </ul>
+                  </label>
+                );
+              })}
+            </fieldset>
+            <p className="hint">
+              Nothing is booked until you confirm; a calendar invitation then goes to{' '}
+              {staff ? 'both of you' : 'your inbox'}.
+            </p>
+            <button type="submit" className="button" disabled={busy || !choice}>
+              {busy ? 'Booking…' : 'Confirm this time'}
+            </button>
+          </form>
           <MeetingFacts join={m.join} />
         </>
       ) : (
@@ -459,20 +487,32 @@ export function ProposeMeetingForm(props: {
       <Field label="Topic" error={errors.topic}>
         {(a) => <input {...a} required value={topic} onChange={(e) => setTopic(e.target.value)} />}
       </Field>
-      <Field label="Conference link (https)" error={errors['join.url'] ?? errors.join}>
-        {(a) => (
-          <input
-            {...a}
-            type="url"
-            placeholder="https://"
-            value={url}
-            onChange={(e) => setUrl(e.target.value)}
-          />
-        )}
-      </Field>
-      <Field label="Dial-in (optional)" error={errors['join.dialIn']}>
-        {(a) => <textarea {...a} rows={2} value={dialIn} onChange={(e) => setDialIn(e.target.value)} />}
-      </Field>
+      <fieldset className={errors.join ? 'join-ways has-error' : 'join-ways'}>
+        <legend>How to join: one of these is needed</legend>
+        {errors.join && <div className="error">{errors.join}</div>}
+        <Field
+          label="Conference link (https)"
+          hint="One of these is needed: this link, a dial-in, or both."
+          error={errors['join.url']}
+        >
+          {(a) => (
+            <input
+              {...a}
+              type="url"
+              placeholder="https://"
+              value={url}
+              onChange={(e) => setUrl(e.target.value)}
+            />
+          )}
+        </Field>
+        <Field
+          label="Dial-in"
+          hint="One of these is needed: a dial-in, the link above, or both."
+          error={errors['join.dialIn']}
+        >
+          {(a) => <textarea {...a} rows={2} value={dialIn} onChange={(e) => setDialIn(e.target.value)} />}
+        </Field>
+      </fieldset>
       <fieldset className="slot-rows">
         <legend>Times to offer</legend>
         <p className="hint">{HOURS_HINT}</p>

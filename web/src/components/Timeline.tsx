@@ -1,22 +1,52 @@
+import { Fragment, type ReactNode } from 'react';
 import { agentDisplayName } from '../../../shared/domain/agent-name.ts';
 import type { Meeting, TimelineEvent } from '../api.ts';
-import { LEVEL_LABELS, when } from '../format.ts';
+import { LEVEL_LABELS, STATUS_LABELS, when } from '../format.ts';
 
 type Audience = 'requester' | 'staff';
 
-function who(e: TimelineEvent, audience: Audience): string {
+/**
+ * Who did it: "You" only for the reader themselves (the signed-in person, or the requester a case link
+ * belongs to); a colleague of a seller by their address; support as it signs mail, never an internal
+ * address.
+ */
+function who(e: TimelineEvent, audience: Audience, viewer: string | null): string {
   const { role, id } = e.actor;
   if (role === 'system') return 'casewatch';
   if (audience === 'requester') {
-    // As support signs mail and the meetings list names the organizer, never an internal address.
     if (role === 'agent' || role === 'lead') return `${agentDisplayName(id)} (support)`;
-    return 'You';
+    return viewer !== null && id.toLowerCase() === viewer.toLowerCase() ? 'You' : id;
   }
   return `${id} (${role})`;
 }
 
-function statusWords(status: string): string {
-  return status.replace(/_/g, ' ');
+/** A status as its reader knows it: the requester's words (as the status box says it), staff's own. */
+function statusWords(status: string, audience: Audience): string {
+  return audience === 'requester' ? (STATUS_LABELS[status] ?? status) : status.replace(/_/g, ' ');
+}
+
+/** `https://…` and `http://…` in a message, up to a space or a closing bracket; trailing punctuation stays text. */
+const URL_PATTERN = /\bhttps?:\/\/[^\s<>"'()[\]{}]+/g;
+const TRAILING = /[.,;:!?]+$/;
+
+/** Text with its web addresses as links (React elements: the text is never read as HTML). */
+export function Linked({ text }: { text: string }): ReactNode {
+  const parts: ReactNode[] = [];
+  let last = 0;
+  for (const match of text.matchAll(URL_PATTERN)) {
+    const url = match[0].replace(TRAILING, '');
+    const at = match.index;
+    if (at > last) parts.push(<Fragment key={`text-${last}`}>{text.slice(last, at)}</Fragment>);
+    parts.push(
+      <a key={`link-${at}`} href={url} target="_blank" rel="noopener noreferrer nofollow">
+        {url}
+      </a>,
+    );
+    last = at + url.length;
+  }
+  if (parts.length === 0) return text;
+  if (last < text.length) parts.push(<Fragment key={`text-${last}`}>{text.slice(last)}</Fragment>);
+  return parts;
 }
 
 /** A meeting time on the timeline: `Tue, Dec 1, 10:00 AM PST (30 min)`. */
@@ -24,12 +54,24 @@ const slotShort = (slot: { start: string; durationMinutes: number }) =>
   `${when(slot.start)} (${slot.durationMinutes} min)`;
 
 /** One event in words: what happened, by whom; messages and notes in full. */
-function EventBody({ e, meetings }: { e: TimelineEvent; meetings: readonly Meeting[] }) {
+function EventBody({
+  e,
+  meetings,
+  audience,
+  closeNote,
+}: {
+  e: TimelineEvent;
+  meetings: readonly Meeting[];
+  audience: Audience;
+  /** On a close: the note the move to closed carried (that move is not shown twice). */
+  closeNote?: string | null | undefined;
+}) {
   // Events after the proposal name the meeting by id: its topic comes from the case.
   const topic = 'meetingId' in e ? meetings.find((m) => m.id === e.meetingId)?.topic : undefined;
   const meeting = topic ? `the meeting “${topic}”` : 'the meeting';
   switch (e.type) {
     case 'case.opened':
+      if (audience === 'requester') return <p>Opened the case.</p>;
       return (
         <p>
           Opened the case (
@@ -37,14 +79,23 @@ function EventBody({ e, meetings }: { e: TimelineEvent; meetings: readonly Meeti
         </p>
       );
     case 'message.posted':
-      return <p className="message-body">{e.body}</p>;
+      return (
+        <p className="message-body">
+          <Linked text={e.body} />
+        </p>
+      );
     case 'status.changed':
       return (
         <>
           <p>
-            Moved the case from <em>{statusWords(e.from)}</em> to <em>{statusWords(e.to)}</em>.
+            Moved the case from <em>{statusWords(e.from, audience)}</em> to{' '}
+            <em>{statusWords(e.to, audience)}</em>.
           </p>
-          {e.note && <p className="message-body">{e.note}</p>}
+          {e.note && (
+            <p className="message-body">
+              <Linked text={e.note} />
+            </p>
+          )}
         </>
       );
     case 'severity.changed':
@@ -93,7 +144,16 @@ function EventBody({ e, meetings }: { e: TimelineEvent; meetings: readonly Meeti
         </p>
       );
     case 'case.closed':
-      return <p>{e.auto ? 'The case closed by itself after a quiet period.' : 'Closed the case.'}</p>;
+      return (
+        <>
+          <p>{e.auto ? 'The case closed by itself after a quiet period.' : 'Closed the case.'}</p>
+          {closeNote && (
+            <p className="message-body">
+              <Linked text={closeNote} />
+            </p>
+          )}
+        </>
+      );
     case 'survey.sent':
       return <p>Sent the end-of-case survey.</p>;
     case 'survey.submitted':
@@ -158,19 +218,40 @@ function isInternal(e: TimelineEvent, audience: Audience): boolean {
   return e.type !== 'status.changed' || Boolean(e.note);
 }
 
+/**
+ * A close is one event on screen: the move to closed (the status change) is said by the `case.closed`
+ * that follows it, with its note. Gives the moves folded so, and each close's note.
+ */
+function foldCloses(events: readonly TimelineEvent[], audience: Audience) {
+  const folded = new Set<string>();
+  const notes = new Map<string, { note: string | null; internal: boolean }>();
+  events.forEach((e, i) => {
+    if (e.type !== 'status.changed' || e.to !== 'closed') return;
+    const close = events.slice(i + 1).find((x) => x.type === 'case.closed');
+    if (!close || close.at !== e.at || notes.has(close.id)) return;
+    folded.add(e.id);
+    notes.set(close.id, { note: e.note, internal: isInternal(e, audience) });
+  });
+  return { folded, notes };
+}
+
 /** The case's history, oldest first; staff see internal notes marked as such. */
 export function Timeline(props: {
   events: TimelineEvent[];
   audience: Audience;
+  /** The reader's email: their own doings read "You" (requesters). */
+  viewer?: string | null;
   /** The case's meetings, to name a meeting by its topic. */
   meetings?: readonly Meeting[];
   onDownload?: (attachmentId: string, fileName: string) => void;
 }) {
   if (props.events.length === 0) return <p>Nothing has happened yet.</p>;
+  const { folded, notes } = foldCloses(props.events, props.audience);
   return (
     <ol className="timeline">
       {props.events.map((e) => {
-        const internal = isInternal(e, props.audience);
+        if (folded.has(e.id)) return null;
+        const internal = isInternal(e, props.audience) || notes.get(e.id)?.internal === true;
         const message = e.type === 'message.posted';
         return (
           <li
@@ -185,14 +266,19 @@ export function Timeline(props: {
               .join(' ')}
           >
             <div className="event-meta">
-              <span className="event-who">{who(e, props.audience)}</span>
+              <span className="event-who">{who(e, props.audience, props.viewer ?? null)}</span>
               {internal && <span className="badge internal-badge">Internal note</span>}
               {e.type === 'message.posted' && e.channel !== 'api' && (
                 <span className="channel">via {e.channel === 'email' ? 'email' : 'portal'}</span>
               )}
               <time dateTime={e.at}>{when(e.at)}</time>
             </div>
-            <EventBody e={e} meetings={props.meetings ?? []} />
+            <EventBody
+              e={e}
+              meetings={props.meetings ?? []}
+              audience={props.audience}
+              closeNote={notes.get(e.id)?.note}
+            />
             {e.type === 'attachment.added' && props.onDownload && (
               <button
                 type="button"

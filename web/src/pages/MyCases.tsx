@@ -14,7 +14,7 @@ export function MyCases() {
   const [problem, setProblem] = useState<Problem | null>(null);
 
   async function load(after: string | null) {
-    if (!person) return;
+    if (person?.role !== 'seller') return;
     const { data, error, response } = await api.GET('/cases', {
       params: { query: { limit: 50, ...(after ? { cursor: after } : {}) } },
       headers: { authorization: `Bearer ${person.idToken}` },
@@ -30,6 +30,8 @@ export function MyCases() {
   }, [person?.idToken]);
 
   if (!person) return <Navigate to="/sign-in?next=/my-cases" replace />;
+  // "Our cases" is a seller's page: support's list of every case is the queue.
+  if (person.role !== 'seller') return <Navigate to="/queue" replace />;
   return (
     <>
       <h1 tabIndex={-1}>Our cases</h1>

@@ -1,9 +1,10 @@
 import { type FormEvent, memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { Link, Navigate, useSearchParams } from 'react-router';
+import { Link, Navigate, useLocation, useSearchParams } from 'react-router';
 import { type Case, type Problem, problemOf } from '../api.ts';
 import { usePortal, useSignedIn } from '../app-context.tsx';
 import { SeverityBadge, SlaBadge } from '../components/Badges.tsx';
 import { Field, ProblemNotice } from '../components/Field.tsx';
+import { hereForSignIn } from '../components/Layout.tsx';
 import { countdown } from '../format.ts';
 import { useNow } from '../hooks.ts';
 import { nextDeadline } from '../sla.ts';
@@ -13,6 +14,26 @@ type Filter = (typeof FILTERS)[number];
 const PAGE = 100;
 /** "Show all" stops here: past it, filters are the better tool. */
 const SHOW_ALL_LIMIT = 5_000;
+/** How often the first page is read again (and when the window gets focus back), unless more is loaded. */
+export const QUEUE_REFRESH_MS = 15_000;
+const FILTER_NAMES: Record<string, string> = {
+  status: 'Status',
+  severity: 'Severity',
+  assignee: 'Assignee',
+  type: 'Type',
+  requester: 'Requester',
+};
+
+/** A refused filter said by name: `The filter "Status" is not valid: …`. */
+function filterProblem(problem: Problem): Problem {
+  const bad = (problem.errors ?? []).filter((e) => FILTERS.includes(e.field as Filter));
+  if (bad.length === 0) return problem;
+  return {
+    ...problem,
+    title: bad.length === 1 ? 'A filter is not valid' : 'Some filters are not valid',
+    detail: bad.map((e) => `${FILTER_NAMES[e.field] ?? e.field}: ${e.message}`).join('; '),
+  };
+}
 
 type Query = Partial<Record<Filter, string>>;
 
@@ -21,19 +42,19 @@ const QueueRow = memo(function QueueRow({ c, minute }: { c: Case; minute: number
   const deadline = nextDeadline(c);
   return (
     <tr>
-      <td>
+      <td className="case-number" data-label="Case">
         <Link to={`/case/${c.number}`}>{c.number}</Link>
       </td>
-      <td>
+      <td className="subject" data-label="Subject">
         {c.subject}
         <div className="sub">{c.requester.email ?? ''}</div>
       </td>
-      <td>
+      <td data-label="Severity">
         <SeverityBadge level={c.severity.level} />
       </td>
-      <td>{c.status.replace(/_/g, ' ')}</td>
-      <td>{c.assignee ?? '—'}</td>
-      <td>
+      <td data-label="Status">{c.status.replace(/_/g, ' ')}</td>
+      <td data-label="Assignee">{c.assignee ?? '—'}</td>
+      <td data-label="Next deadline">
         {deadline ? (
           <>
             <span className="deadline">{countdown(deadline.dueAt, minute * 60_000)}</span>{' '}
@@ -51,6 +72,7 @@ const QueueRow = memo(function QueueRow({ c, minute }: { c: Case; minute: number
 export function Queue() {
   const { api } = usePortal();
   const person = useSignedIn();
+  const location = useLocation();
   const [params, setParams] = useSearchParams();
   const [cases, setCases] = useState<Case[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
@@ -59,6 +81,8 @@ export function Queue() {
   // Countdowns show minutes: rows re-render when the minute changes, not on every tick.
   const minute = Math.floor(useNow(10_000) / 60_000);
   const renderStarted = useRef<number | null>(null);
+  /** The person loaded more than the first page: re-reading it would take those rows away. */
+  const paged = useRef(false);
   const query: Query = Object.fromEntries(
     FILTERS.flatMap((f) => (params.get(f) ? [[f, params.get(f) as string]] : [])),
   );
@@ -83,9 +107,14 @@ export function Queue() {
         headers: { authorization: `Bearer ${person.idToken}` },
       });
       if (!data) {
-        setProblem(problemOf(error, response));
+        setProblem(filterProblem(problemOf(error, response)));
         return null;
       }
+      setProblem(null);
+      // Closed cases sort after every other (docs/api.md#pages): unless the status filter asks for them,
+      // the queue ends where they begin.
+      if (!query.status && data.items.some((c) => c.status === 'closed'))
+        return { items: data.items.filter((c) => c.status !== 'closed'), cursor: null };
       return data;
     },
     [api, person, key],
@@ -100,9 +129,30 @@ export function Queue() {
   }, []);
 
   useEffect(() => {
+    let live = true;
+    paged.current = false;
     setLoading(true);
     setProblem(null);
-    void fetchPage(null).then((page) => page && show(page.items, page.cursor));
+    const first = async () => {
+      const page = await fetchPage(null);
+      if (!live) return;
+      if (page) show(page.items, page.cursor);
+      else setLoading(false);
+    };
+    void first();
+    // The first page again, every so often and when the window gets focus back, while nothing more is
+    // loaded: new cases and moved deadlines show, the filters stay.
+    const again = () => {
+      if (!paged.current)
+        void fetchPage(null).then((page) => live && page && !paged.current && show(page.items, page.cursor));
+    };
+    const timer = setInterval(again, QUEUE_REFRESH_MS);
+    window.addEventListener('focus', again);
+    return () => {
+      live = false;
+      clearInterval(timer);
+      window.removeEventListener('focus', again);
+    };
   }, [fetchPage, show]);
 
   useLayoutEffect(() => {
@@ -121,6 +171,7 @@ export function Queue() {
   }, [cases]);
 
   async function more(all: boolean) {
+    paged.current = true;
     setLoading(true);
     let items = cases;
     let next = cursor;
@@ -133,7 +184,8 @@ export function Queue() {
     show(items, next);
   }
 
-  if (!person) return <Navigate to="/sign-in?next=/queue" replace />;
+  if (!person)
+    return <Navigate to={`/sign-in?next=${encodeURIComponent(hereForSignIn(location))}`} replace />;
   if (person.role === 'seller') return <Navigate to="/my-cases" replace />;
 
   function applyFilters(event: FormEvent<HTMLFormElement>) {

@@ -11,7 +11,7 @@ import { attachFiles } from '../uploads.ts';
 import type { LoadedCase } from './CasePage.tsx';
 
 /** The case as its requester sees it: where it stands, the public timeline, and what they can do. */
-export function RequesterCase({ c, events, credential, replace, reload, download }: LoadedCase) {
+export function RequesterCase({ c, events, credential, viewer, replace, reload, download }: LoadedCase) {
   const { api } = usePortal();
   const headers = credentialHeaders(credential);
   const closed = c.status === 'closed';
@@ -134,6 +134,33 @@ export function RequesterCase({ c, events, credential, replace, reload, download
       )}
       <ProblemNotice problem={problem} />
 
+      <section aria-labelledby="wrote">
+        <h2 id="wrote">What you told us</h2>
+        <p className="message-body">{c.description}</p>
+        {c.stepsToReproduce && (
+          <>
+            <h3>Steps to reproduce</h3>
+            <p className="message-body">{c.stepsToReproduce}</p>
+          </>
+        )}
+        {(c.orderNumber || c.billingDescriptor) && (
+          <dl className="facts compact">
+            {c.orderNumber && (
+              <div>
+                <dt>Order or invoice number</dt>
+                <dd>{c.orderNumber}</dd>
+              </div>
+            )}
+            {c.billingDescriptor && (
+              <div>
+                <dt>Billing descriptor</dt>
+                <dd>{c.billingDescriptor}</dd>
+              </div>
+            )}
+          </dl>
+        )}
+      </section>
+
       <CaseMeetings c={c} headers={headers} audience="requester" onChange={replace} />
 
       {c.survey && (
@@ -172,6 +199,7 @@ export function RequesterCase({ c, events, credential, replace, reload, download
         <Timeline
           events={events}
           audience="requester"
+          viewer={viewer}
           meetings={c.meetings}
           onDownload={(id) => download(id)}
         />

@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import {
   type Case,
   type CaseStatus,
@@ -6,6 +6,7 @@ import {
   type Level,
   type Problem,
   problemOf,
+  type TimelineEvent,
 } from '../api.ts';
 import { usePortal, useSignedIn } from '../app-context.tsx';
 import { SeverityBadge, SlaBadge } from '../components/Badges.tsx';
@@ -28,14 +29,29 @@ const STATUSES: CaseStatus[] = [
 ];
 const LEVELS: Level[] = [0, 1, 2, 3];
 
+/** Where a case in `from` may be moved: every status but the one it is in (the API says which it refuses). */
+const movesFrom = (from: CaseStatus) => STATUSES.filter((s) => s !== from);
+/** The move offered first: "pending closure" once someone works on it, else "working". */
+const suggestedMove = (from: CaseStatus): CaseStatus => (from === 'working' ? 'pending_closure' : 'working');
+
+/** Whether everything on `fresh` that `seen` lacks was casewatch's own doing (timers, reactions). */
+function onlyCasewatchSince(seen: readonly TimelineEvent[], fresh: readonly TimelineEvent[]): boolean {
+  const known = new Set(seen.map((e) => e.id));
+  return fresh.every((e) => known.has(e.id) || e.actor.role === 'system');
+}
+
 type Answer = { data?: unknown; error?: unknown; response: Response };
 
 /** The case as support works it: everything on the timeline, and every decision staff make. */
-export function StaffCase({ c, events, credential, replace, reload, download }: LoadedCase) {
+export function StaffCase({ c, events, credential, viewer, replace, reload, download }: LoadedCase) {
   const { api } = usePortal();
   const person = useSignedIn();
   const now = useNow(5_000);
-  const headers = { ...credentialHeaders(credential), 'if-match': `"${c.version}"` };
+  const pathAt = (version: number) => ({
+    params: { path: { id: c.id } },
+    headers: { ...credentialHeaders(credential), 'if-match': `"${version}"` },
+  });
+  type Path = ReturnType<typeof pathAt>;
   const [problem, setProblem] = useState<Problem | null>(null);
   const [conflict, setConflict] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -43,7 +59,12 @@ export function StaffCase({ c, events, credential, replace, reload, download }: 
   const [files, setFiles] = useState<File[]>([]);
   const [fileInputKey, setFileInputKey] = useState(0);
   const [assignee, setAssignee] = useState('');
-  const [status, setStatus] = useState<CaseStatus>(c.status === 'working' ? 'pending_closure' : 'working');
+  const [status, setStatus] = useState<CaseStatus>(suggestedMove(c.status));
+  // The select offers every status but the case's own: when that changes (a move here, or one the
+  // page read), the choice starts again from the suggestion, so what is shown is what is sent.
+  useEffect(() => setStatus(suggestedMove(c.status)), [c.status]);
+  const moves = movesFrom(c.status);
+  const moveTo = moves.includes(status) ? status : suggestedMove(c.status);
   const [statusNote, setStatusNote] = useState('');
   const [statusPublic, setStatusPublic] = useState(true);
   const [level, setLevel] = useState<Level>(c.severity.level);
@@ -52,17 +73,24 @@ export function StaffCase({ c, events, credential, replace, reload, download }: 
   const [proposeProblem, setProposeProblem] = useState<Problem | null>(null);
 
   /**
-   * Every write carries the version on screen (`If-Match`): a case someone else changed meanwhile is a
-   * 412, said as such, and nothing typed here is lost.
+   * Every write carries the version on screen (`If-Match`; the page reads the case again every 15 s): a
+   * case someone else changed meanwhile is a 412, said as such, and nothing typed here is lost. When all
+   * that changed was casewatch's own doing (a timer, the survey recorded), the write is sent once more on
+   * the fresh version: nobody raced it.
    */
   async function write(
-    request: () => Promise<Answer>,
+    request: (path: Path) => Promise<Answer>,
     pick: (data: never) => Case,
     refused: (problem: Problem | null) => void = setProblem,
   ): Promise<boolean> {
     setBusy(true);
     refused(null);
-    const { data, error, response } = await request();
+    let answer = await request(pathAt(c.version));
+    if (answer.response.status === 412) {
+      const fresh = await reload();
+      if (fresh && onlyCasewatchSince(events, fresh.events)) answer = await request(pathAt(fresh.c.version));
+    }
+    const { data, error, response } = answer;
     setBusy(false);
     if (response.status === 412) {
       setConflict(true);
@@ -77,13 +105,11 @@ export function StaffCase({ c, events, credential, replace, reload, download }: 
     return true;
   }
 
-  const path = { params: { path: { id: c.id } }, headers };
-
   async function sendMessage(internal: boolean) {
     const text = reply;
     const ok = text.trim()
       ? await write(
-          () =>
+          (path) =>
             api.POST('/cases/{id}/messages', {
               ...path,
               body: { body: text, ...(internal ? { internal } : {}) },
@@ -109,7 +135,7 @@ export function StaffCase({ c, events, credential, replace, reload, download }: 
   async function assign(to: string) {
     if (
       await write(
-        () => api.PUT('/cases/{id}/assignee', { ...path, body: { assignee: to } }),
+        (path) => api.PUT('/cases/{id}/assignee', { ...path, body: { assignee: to } }),
         (d: Case) => d,
       )
     )
@@ -118,10 +144,10 @@ export function StaffCase({ c, events, credential, replace, reload, download }: 
 
   async function changeStatus(event: FormEvent) {
     event.preventDefault();
-    const body = { status, ...(statusNote.trim() ? { note: statusNote, public: statusPublic } : {}) };
+    const body = { status: moveTo, ...(statusNote.trim() ? { note: statusNote, public: statusPublic } : {}) };
     if (
       await write(
-        () => api.POST('/cases/{id}/status', { ...path, body }),
+        (path) => api.POST('/cases/{id}/status', { ...path, body }),
         (d: Case) => d,
       )
     )
@@ -131,7 +157,7 @@ export function StaffCase({ c, events, credential, replace, reload, download }: 
   async function setSeverity(to: Level, reason: string) {
     if (
       await write(
-        () => api.PUT('/cases/{id}/severity', { ...path, body: { level: to, reason } }),
+        (path) => api.PUT('/cases/{id}/severity', { ...path, body: { level: to, reason } }),
         (d: Case) => d,
       )
     )
@@ -143,7 +169,7 @@ export function StaffCase({ c, events, credential, replace, reload, download }: 
     const body = workaround.trim() ? { note: workaround } : {};
     if (
       await write(
-        () => api.POST('/cases/{id}/workaround', { ...path, body }),
+        (path) => api.POST('/cases/{id}/workaround', { ...path, body }),
         (d: Case) => d,
       )
     )
@@ -153,11 +179,12 @@ export function StaffCase({ c, events, credential, replace, reload, download }: 
   /** A proposal's refusal is shown in its form, each slot's under its row. */
   const propose = (proposal: Proposal) =>
     write(
-      () => api.POST('/cases/{id}/meetings', { ...path, body: proposal }),
+      (path) => api.POST('/cases/{id}/meetings', { ...path, body: proposal }),
       (d: { case: Case }) => d.case,
       setProposeProblem,
     );
 
+  const closed = c.status === 'closed';
   const deadline = nextDeadline(c);
   const suggested = c.severity.suggested;
   const mine = person && c.assignee === person.email;
@@ -186,6 +213,12 @@ export function StaffCase({ c, events, credential, replace, reload, download }: 
           </button>
         </div>
       )}
+      {closed && (
+        <div className="notice closed-notice" role="status">
+          <strong>This case is closed</strong> and can no longer be changed. If the requester writes again,
+          their message opens a new case, linked to this one.
+        </div>
+      )}
       <ProblemNotice problem={problem} />
       {problem?.allowed && problem.allowed.length > 0 && (
         <p className="hint">
@@ -193,7 +226,7 @@ export function StaffCase({ c, events, credential, replace, reload, download }: 
         </p>
       )}
 
-      <div className="case-grid">
+      <div className={closed ? 'case-grid case-closed' : 'case-grid'}>
         <div className="case-main">
           <dl className="facts">
             <div>
@@ -262,203 +295,217 @@ export function StaffCase({ c, events, credential, replace, reload, download }: 
             <Timeline
               events={events}
               audience="staff"
+              viewer={viewer}
               meetings={c.meetings}
               onDownload={(id) => download(id)}
             />
           </section>
-          <section aria-labelledby="reply">
-            <h2 id="reply">Reply or add a note</h2>
-            <form className="form" onSubmit={(e) => e.preventDefault()}>
-              <Field label="Message" error={problem?.errors?.find((e) => e.field === 'body')?.message}>
-                {(a) => <textarea {...a} rows={5} value={reply} onChange={(e) => setReply(e.target.value)} />}
-              </Field>
-              <Field
-                label="Attach files (optional)"
-                hint="Files go with the message: public with a reply, internal with a note."
-              >
-                {(a) => (
-                  <input
-                    {...a}
-                    key={fileInputKey}
-                    type="file"
-                    multiple
-                    onChange={(e) => setFiles([...(e.target.files ?? [])])}
-                  />
-                )}
-              </Field>
-              <div className="actions">
-                <button
-                  type="button"
-                  className="button"
-                  disabled={busy || (!reply.trim() && !files.length)}
-                  onClick={() => sendMessage(false)}
+          {!closed && (
+            <section aria-labelledby="reply">
+              <h2 id="reply">Reply or add a note</h2>
+              <form className="form" onSubmit={(e) => e.preventDefault()}>
+                <Field label="Message" error={problem?.errors?.find((e) => e.field === 'body')?.message}>
+                  {(a) => (
+                    <textarea {...a} rows={5} value={reply} onChange={(e) => setReply(e.target.value)} />
+                  )}
+                </Field>
+                <Field
+                  label="Attach files (optional)"
+                  hint="Files go with the message: public with a reply, internal with a note."
                 >
-                  Send reply to requester
-                </button>
-                <button
-                  type="button"
-                  className="button secondary"
-                  disabled={busy || (!reply.trim() && !files.length)}
-                  onClick={() => sendMessage(true)}
-                >
-                  Add internal note
-                </button>
-              </div>
-            </form>
-          </section>
+                  {(a) => (
+                    <input
+                      {...a}
+                      key={fileInputKey}
+                      type="file"
+                      multiple
+                      onChange={(e) => setFiles([...(e.target.files ?? [])])}
+                    />
+                  )}
+                </Field>
+                <div className="actions">
+                  <button
+                    type="button"
+                    className="button"
+                    disabled={busy || (!reply.trim() && !files.length)}
+                    onClick={() => sendMessage(false)}
+                  >
+                    Send reply to requester
+                  </button>
+                  <button
+                    type="button"
+                    className="button secondary"
+                    disabled={busy || (!reply.trim() && !files.length)}
+                    onClick={() => sendMessage(true)}
+                  >
+                    Add internal note
+                  </button>
+                </div>
+              </form>
+            </section>
+          )}
         </div>
 
-        <aside className="case-side" aria-label="Decisions">
-          <section aria-labelledby="assign">
-            <h2 id="assign">Assignee</h2>
-            {person && !mine && c.status !== 'closed' && (
-              <button type="button" className="button" disabled={busy} onClick={() => assign(person.email)}>
-                Take this case
-              </button>
-            )}
-            <form
-              className="form inline"
-              onSubmit={(e) => {
-                e.preventDefault();
-                void assign(assignee);
-              }}
-            >
-              <Field
-                label="Assign to (email)"
-                error={problem?.errors?.find((e) => e.field === 'assignee')?.message}
-              >
-                {(a) => (
-                  <input {...a} type="email" value={assignee} onChange={(e) => setAssignee(e.target.value)} />
-                )}
-              </Field>
-              <button type="submit" className="button secondary" disabled={busy || !assignee}>
-                Assign
-              </button>
-            </form>
-          </section>
-
-          <section aria-labelledby="severity">
-            <h2 id="severity">Severity</h2>
-            <p>
-              Now: <SeverityBadge level={c.severity.level} /> (
-              {c.severity.source === 'suggested' ? 'suggested' : `set by ${c.severity.source}`})
-            </p>
-            <div className="suggestion">
-              <p>
-                Suggested: <strong>{LEVEL_LABELS[suggested.level]}</strong>
-                {suggested.reasons.length > 0 ? ', because:' : ' (no indicators)'}
-              </p>
-              {suggested.reasons.length > 0 && (
-                <ul className="suggestion-reasons">
-                  {suggested.reasons.map((r) => (
-                    <li key={r}>{r}</li>
-                  ))}
-                </ul>
-              )}
-              {c.severity.source === 'suggested' && c.status !== 'closed' && (
-                <button
-                  type="button"
-                  className="button"
-                  disabled={busy}
-                  onClick={() => setSeverity(suggested.level, 'accepted the suggested level')}
-                >
-                  Accept {LEVEL_LABELS[suggested.level]}
+        {!closed && (
+          <aside className="case-side" aria-label="Decisions">
+            <section aria-labelledby="assign">
+              <h2 id="assign">Assignee</h2>
+              {person && !mine && (
+                <button type="button" className="button" disabled={busy} onClick={() => assign(person.email)}>
+                  Take this case
                 </button>
               )}
-            </div>
-            <form
-              className="form"
-              onSubmit={(e) => {
-                e.preventDefault();
-                void setSeverity(level, severityReason);
-              }}
-            >
-              <Field label="Level">
-                {(a) => (
-                  <select {...a} value={level} onChange={(e) => setLevel(Number(e.target.value) as Level)}>
-                    {LEVELS.map((l) => (
-                      <option key={l} value={l}>
-                        {l} – {LEVEL_LABELS[l]}
-                      </option>
-                    ))}
-                  </select>
-                )}
-              </Field>
-              <Field label="Why" error={problem?.errors?.find((e) => e.field === 'reason')?.message}>
-                {(a) => (
-                  <input {...a} value={severityReason} onChange={(e) => setSeverityReason(e.target.value)} />
-                )}
-              </Field>
-              <button type="submit" className="button secondary" disabled={busy || !severityReason.trim()}>
-                Set severity
-              </button>
-            </form>
-          </section>
+              <form
+                className="form inline"
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  void assign(assignee);
+                }}
+              >
+                <Field
+                  label="Assign to (email)"
+                  error={problem?.errors?.find((e) => e.field === 'assignee')?.message}
+                >
+                  {(a) => (
+                    <input
+                      {...a}
+                      type="email"
+                      value={assignee}
+                      onChange={(e) => setAssignee(e.target.value)}
+                    />
+                  )}
+                </Field>
+                <button type="submit" className="button secondary" disabled={busy || !assignee}>
+                  Assign
+                </button>
+              </form>
+            </section>
 
-          <section aria-labelledby="status">
-            <h2 id="status">Status</h2>
-            <form className="form" onSubmit={changeStatus}>
-              <Field label="Move to">
-                {(a) => (
-                  <select {...a} value={status} onChange={(e) => setStatus(e.target.value as CaseStatus)}>
-                    {STATUSES.filter((s) => s !== c.status).map((s) => (
-                      <option key={s} value={s}>
-                        {s.replace(/_/g, ' ')}
-                      </option>
+            <section aria-labelledby="severity">
+              <h2 id="severity">Severity</h2>
+              <p>
+                Now: <SeverityBadge level={c.severity.level} /> (
+                {c.severity.source === 'suggested' ? 'suggested' : `set by ${c.severity.source}`})
+              </p>
+              <div className="suggestion">
+                <p>
+                  Suggested: <strong>{LEVEL_LABELS[suggested.level]}</strong>
+                  {suggested.reasons.length > 0 ? ', because:' : ' (no indicators)'}
+                </p>
+                {suggested.reasons.length > 0 && (
+                  <ul className="suggestion-reasons">
+                    {suggested.reasons.map((r) => (
+                      <li key={r}>{r}</li>
                     ))}
-                  </select>
+                  </ul>
                 )}
-              </Field>
-              <Field label="Note (optional)">
-                {(a) => (
-                  <textarea
-                    {...a}
-                    rows={2}
-                    value={statusNote}
-                    onChange={(e) => setStatusNote(e.target.value)}
-                  />
+                {c.severity.source === 'suggested' && (
+                  <button
+                    type="button"
+                    className="button"
+                    disabled={busy}
+                    onClick={() => setSeverity(suggested.level, 'accepted the suggested level')}
+                  >
+                    Accept {LEVEL_LABELS[suggested.level]}
+                  </button>
                 )}
-              </Field>
-              <label className="choice">
-                <input
-                  type="checkbox"
-                  checked={statusPublic}
-                  onChange={(e) => setStatusPublic(e.target.checked)}
-                />{' '}
-                The requester sees the note (counts as an update)
-              </label>
-              <button type="submit" className="button secondary" disabled={busy}>
-                Change status
-              </button>
-            </form>
-          </section>
+              </div>
+              <form
+                className="form"
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  void setSeverity(level, severityReason);
+                }}
+              >
+                <Field label="Level">
+                  {(a) => (
+                    <select {...a} value={level} onChange={(e) => setLevel(Number(e.target.value) as Level)}>
+                      {LEVELS.map((l) => (
+                        <option key={l} value={l}>
+                          {l} – {LEVEL_LABELS[l]}
+                        </option>
+                      ))}
+                    </select>
+                  )}
+                </Field>
+                <Field label="Why" error={problem?.errors?.find((e) => e.field === 'reason')?.message}>
+                  {(a) => (
+                    <input
+                      {...a}
+                      value={severityReason}
+                      onChange={(e) => setSeverityReason(e.target.value)}
+                    />
+                  )}
+                </Field>
+                <button type="submit" className="button secondary" disabled={busy || !severityReason.trim()}>
+                  Set severity
+                </button>
+              </form>
+            </section>
 
-          {c.status !== 'closed' && (
+            <section aria-labelledby="status">
+              <h2 id="status">Status</h2>
+              <form className="form" onSubmit={changeStatus}>
+                <Field label="Move to">
+                  {(a) => (
+                    <select {...a} value={moveTo} onChange={(e) => setStatus(e.target.value as CaseStatus)}>
+                      {moves.map((s) => (
+                        <option key={s} value={s}>
+                          {s.replace(/_/g, ' ')}
+                        </option>
+                      ))}
+                    </select>
+                  )}
+                </Field>
+                <Field label="Note (optional)">
+                  {(a) => (
+                    <textarea
+                      {...a}
+                      rows={2}
+                      value={statusNote}
+                      onChange={(e) => setStatusNote(e.target.value)}
+                    />
+                  )}
+                </Field>
+                <label className="choice">
+                  <input
+                    type="checkbox"
+                    checked={statusPublic}
+                    onChange={(e) => setStatusPublic(e.target.checked)}
+                  />{' '}
+                  The requester sees the note (counts as an update)
+                </label>
+                <button type="submit" className="button secondary" disabled={busy}>
+                  Change status
+                </button>
+              </form>
+            </section>
+
             <section aria-labelledby="propose">
               <h2 id="propose">Propose a meeting</h2>
               <ProposeMeetingForm busy={busy} problem={proposeProblem} onPropose={propose} />
             </section>
-          )}
 
-          <section aria-labelledby="workaround">
-            <h2 id="workaround">Workaround</h2>
-            <form className="form" onSubmit={recordWorkaround}>
-              <Field label="Workaround or resolution">
-                {(a) => (
-                  <textarea
-                    {...a}
-                    rows={2}
-                    value={workaround}
-                    onChange={(e) => setWorkaround(e.target.value)}
-                  />
-                )}
-              </Field>
-              <button type="submit" className="button secondary" disabled={busy}>
-                Record workaround
-              </button>
-            </form>
-          </section>
-        </aside>
+            <section aria-labelledby="workaround">
+              <h2 id="workaround">Workaround</h2>
+              <form className="form" onSubmit={recordWorkaround}>
+                <Field label="Workaround or resolution">
+                  {(a) => (
+                    <textarea
+                      {...a}
+                      rows={2}
+                      value={workaround}
+                      onChange={(e) => setWorkaround(e.target.value)}
+                    />
+                  )}
+                </Field>
+                <button type="submit" className="button secondary" disabled={busy}>
+                  Record workaround
+                </button>
+              </form>
+            </section>
+          </aside>
+        )}
       </div>
     </>
   );
