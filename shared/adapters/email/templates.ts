@@ -93,7 +93,20 @@ function textOf(blocks: Block[]): string {
     .join('\n\n')}\n`;
 }
 
-const lines = (s: string) => escapeHtml(s).replace(/\r?\n/g, '<br>\n');
+/** A web address in someone's words, up to where prose takes over again (trailing punctuation stays text). */
+const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"'`]+[^\s<>"'`.,;:!?)\]}]/gi;
+
+/** Words as HTML: escaped, line breaks kept, and their web addresses made links a phone can tap. */
+function lines(s: string): string {
+  let out = '';
+  let at = 0;
+  for (const m of s.matchAll(URL_IN_TEXT)) {
+    const url = m[0];
+    out += `${escapeHtml(s.slice(at, m.index))}<a href="${escapeHtml(url)}">${escapeHtml(url)}</a>`;
+    at = m.index + url.length;
+  }
+  return (out + escapeHtml(s.slice(at))).replace(/\r?\n/g, '<br>\n');
+}
 const safeHref = (url: string) => /^https?:\/\//i.test(url);
 
 function htmlOf(blocks: Block[]): string {
@@ -111,7 +124,8 @@ function htmlOf(blocks: Block[]): string {
         .join('')}</table>`;
     })
     .join('\n');
-  return `<!doctype html>\n<html><head><meta charset="utf-8"></head><body style="font-family:sans-serif">\n${body}\n</body></html>\n`;
+  // A phone shows it at its own width; a long address wraps instead of widening the mail.
+  return `<!doctype html>\n<html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"></head><body style="font-family:sans-serif;overflow-wrap:anywhere;word-break:break-word">\n${body}\n</body></html>\n`;
 }
 
 /** `[CW-XXXXXX] <what>`, on one header line whatever the case's subject holds. */

@@ -152,6 +152,40 @@ describe('templates', () => {
     expect(m.automatic).toBe(false);
   });
 
+  it('makes the web addresses in an agent’s words links, and the mail fit a phone', () => {
+    const url = 'https://tracking.example/shipments/1Z999AA10123456784?lang=en&ref=case';
+    const m = renderNotice({
+      kind: 'agent.message',
+      eventId: 'E1',
+      case: c,
+      body: `Your parcel: ${url}. Or see (https://help.example/refunds).`,
+      author: 'dana.smith@support.example',
+      requesterText: true,
+    });
+    expect(m.html).toContain(`<a href="${escapeHtml(url)}">${escapeHtml(url)}</a>.`);
+    expect(m.html).toContain('(<a href="https://help.example/refunds">https://help.example/refunds</a>).');
+    expect(m.html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
+    expect(m.html).toMatch(/<body style="[^"]*overflow-wrap:anywhere/);
+  });
+
+  it('a link never lets the words out of their attribute or element', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 80 }), fc.string({ maxLength: 80 }), (before, after) => {
+        const m = renderNotice({
+          kind: 'agent.message',
+          eventId: 'E1',
+          case: c,
+          body: `${before}https://x.example/${after}"><script>x</script>`,
+          author: 'dana@support.example',
+          requesterText: true,
+        });
+        expect(m.html).not.toContain('<script>');
+        for (const href of m.html.matchAll(/<a href="([^"]*)"/g)) expect(href[1]).not.toMatch(/[<>"]/);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('signs agent messages with a first name, or Support', () => {
     expect(agentDisplayName('dana@support.example')).toBe('Dana');
     expect(agentDisplayName('DANA.SMITH@support.example')).toBe('Dana');
