@@ -145,6 +145,7 @@ export class CasewatchStack extends Stack {
       userPool: this.identity.userPool,
       attachmentsBucket: this.attachments.bucket,
       accessLogsBucket: this.attachments.accessLogsBucket,
+      leadsEmail,
     });
     this.mailFeedback = new MailFeedback(this, 'MailFeedback', {
       table: this.store.table,

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import * as z from 'zod';
-import { addressList } from '../shared/adapters/email/mail-notifier.ts';
+import { addressList } from '../shared/domain/email/addressing.ts';
 import { isMailDomain } from '../shared/domain/email/addressing.ts';
 import { parseInstant } from '../shared/domain/instant.ts';
 

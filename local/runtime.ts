@@ -377,6 +377,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         correspondents,
         ledger: once,
         mailDomain,
+        leads,
         caseOfReplyAddress: (address) => parseReplyAddress(address, replyKey, mailDomain),
         caseOfMessageIds: (ids) => caseOfSignedMessageIds(ids, messageIdKey, mailDomain),
         fetchRaw,

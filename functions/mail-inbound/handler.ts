@@ -8,6 +8,7 @@ import { parseReplyAddress } from '../../shared/adapters/email/reply-address.ts'
 import { createS3BlobStore } from '../../shared/adapters/s3/s3-blob-store.ts';
 import { createS3MailArchive } from '../../shared/adapters/s3/s3-mail-archive.ts';
 import { deriveKey } from '../../shared/adapters/secret-keys.ts';
+import { addressList } from '../../shared/domain/email/addressing.ts';
 import { awsCoreDeps, documents, env, signingSecret } from '../aws-composition.ts';
 import { createTokens } from '../composition.ts';
 import { createHandler } from './app.ts';
@@ -41,6 +42,8 @@ export const handler = createHandler({
   ledger: createDynamoOnceLedger({ client: documents, tableName }),
   mailDomain,
   senderAddress: env('SENDER_ADDRESS'),
+  // Empty when the stack names no leads (the context value is optional).
+  leads: addressList(process.env.LEADS_EMAIL ?? ''),
   caseOfReplyAddress: (address) => parseReplyAddress(address, replyKey, mailDomain),
   caseOfMessageIds: (ids) => caseOfSignedMessageIds(ids, messageIdKey, mailDomain),
   async fetchRaw(messageId) {

@@ -99,6 +99,8 @@ export interface MailProps {
   readonly attachmentsBucket: IBucket;
   /** Server access logs of the inbound bucket go here. */
   readonly accessLogsBucket: IBucket;
+  /** Leads' addresses, comma-separated: their replies to our notices are internal notes, not cases. */
+  readonly leadsEmail: string;
 }
 
 /**
@@ -306,6 +308,7 @@ export class Mail extends Construct implements MailSender {
         ATTACHMENTS_BUCKET: props.attachmentsBucket.bucketName,
         MAIL_DOMAIN: props.mailDomain,
         SENDER_ADDRESS: props.senderAddress,
+        LEADS_EMAIL: props.leadsEmail,
         CASEWATCH_SECRET_ARN: props.signingSecret.secretArn,
         USER_POOL_ID: props.userPool.userPoolId,
       },

@@ -35,6 +35,11 @@ export interface MailDeps extends AppDeps {
   mailDomain: string;
   /** The address casewatch sends from: mail from it is our own, coming back. */
   senderAddress?: string;
+  /**
+   * The leads' addresses. They, a case's assignee and its meetings' organizers get our notices about it;
+   * what they answer to one is an internal note on the case (docs/mail.md#staff-replies), never a case.
+   */
+  leads?: readonly string[];
   /** The case a signed reply address routes to; null when its token is not genuine (HMAC, in an adapter). */
   caseOfReplyAddress(address: string): string | null;
   /**
@@ -51,7 +56,10 @@ export type MailOutcome =
    * again; this copy is archived as `duplicate` (absent when it is the very receipt handled before).
    */
   | { kind: 'duplicate'; archiveId?: string }
-  /** Machine mail about a case (an auto-reply to our mail): an internal note on it, nothing else. */
+  /**
+   * An internal note on a case: machine mail about it (an auto-reply to our mail), or a staff member's
+   * answer to one of our notices.
+   */
   | { kind: 'noted'; caseId: string; caseNumber: string }
   | { kind: 'posted'; caseId: string; caseNumber: string }
   | {
@@ -172,6 +180,9 @@ async function receive(
     return archive(deps, raw, 'automatic', receivedAt, mail.from, mail.subject);
   }
 
+  const staff = await staffAnswering(deps, mail);
+  if (staff) return noteFromStaff(deps, raw, mail, staff, onceKey);
+
   // A person wrote to us from this address: our mail to it may repeat what their cases say. (List mail
   // may come from a group's address, not a person's; and anyone can put any address in `From`.)
   if (!mail.automatic && mail.authenticated) await deps.correspondents.noteWrote(mail.from, receivedAt);
@@ -233,6 +244,52 @@ async function machineMailCase(deps: MailDeps, mail: InboundMessage): Promise<Ca
   const id = signedCaseIds(deps, mail).find((key) => key !== null);
   const c = id ? await deps.store.get(id) : null;
   return c && c.status !== 'closed' ? c : null;
+}
+
+/**
+ * A staff member answering our mail about a case (an at-risk or breach notice, an escalation, a meeting's):
+ * the mail names the case by a key nobody can forge, its sender is authenticated, and it is the case's
+ * assignee, one of its meetings' organizers, or a lead — and not the case's requester.
+ */
+async function staffAnswering(
+  deps: MailDeps,
+  mail: InboundMessage,
+): Promise<{ case: Case; actor: Extract<Actor, { kind: 'staff' }> } | null> {
+  if (!mail.authenticated) return null;
+  const id = signedCaseIds(deps, mail).find((key) => key !== null);
+  const c = id ? await deps.store.get(id) : null;
+  if (!c || c.requester.email?.toLowerCase() === mail.from) return null;
+  const isLead = (deps.leads ?? []).some((a) => a.toLowerCase() === mail.from);
+  const works =
+    c.assignee?.toLowerCase() === mail.from ||
+    c.meetings.some((m) => m.organizer.toLowerCase() === mail.from);
+  if (!isLead && !works) return null;
+  return { case: c, actor: { kind: 'staff', role: isLead ? 'lead' : 'agent', email: mail.from } };
+}
+
+/** What a staff member answers to a notice lands as their internal note; a closed case keeps the mail only. */
+async function noteFromStaff(
+  deps: MailDeps,
+  raw: Buffer,
+  mail: InboundMessage,
+  staff: { case: Case; actor: Extract<Actor, { kind: 'staff' }> },
+  onceKey: string,
+): Promise<MailOutcome> {
+  const { case: c, actor } = staff;
+  try {
+    const posted = await postMessage(deps, actor, c.id, {
+      body: bodyOf(mail),
+      internal: true,
+      channel: 'email',
+      attachments: await storeAttachments(deps, c.id, mail),
+      onceKey,
+    });
+    const at = posted.kind === 'posted' ? posted.case : c;
+    return { kind: 'noted', caseId: at.id, caseNumber: at.number };
+  } catch (error) {
+    if (!(error instanceof ConflictError && error.refused)) throw error;
+    return archive(deps, raw, 'closed', toInstant(deps.clock.now()), mail.from, mail.subject);
+  }
 }
 
 /** The first case one of the message's keys names whose requester (or seller) sent it. */

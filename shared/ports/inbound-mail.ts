@@ -64,7 +64,9 @@ export type ArchiveReason =
   /** Auto-replies, bounces, list mail: kept for the record, never answered, never a case. */
   | 'automatic'
   /** Another delivery of a message already handled (the same sender and Message-ID). */
-  | 'duplicate';
+  | 'duplicate'
+  /** A staff member's answer to one of our notices about a case closed since: nothing may be added to it. */
+  | 'closed';
 
 export interface ArchivedMail {
   id: string;

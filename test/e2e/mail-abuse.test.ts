@@ -286,6 +286,58 @@ describe('no one can use casewatch to mail strangers (docs/mail.md#who-gets-what
   });
 });
 
+describe('staff answering our notices (docs/mail.md#staff-replies)', () => {
+  it('a lead answering an escalation notice from their phone adds an internal note, and opens no case', async () => {
+    const c = await openByApi('escalating@example.com');
+    dataOf(
+      await api.client.POST('/cases/{id}/escalations', {
+        params: { path: { id: c.id } },
+        headers: credential({ caseToken: c.caseToken }),
+        body: { reason: 'Nobody has answered in two days.' },
+      }),
+    );
+    await settle();
+    const notice = (await api.sent()).find(
+      (m) => m.tags.case === c.id && m.tags.casewatch === 'escalation.requested',
+    );
+    if (!notice) throw new Error('no escalation notice');
+    const lead = notice.to[0] as string;
+    const before = (await api.mailTo(lead)).length;
+    const [result] = await api.inbound(
+      [
+        `From: ${lead}`,
+        `To: support@${domain}`,
+        `Subject: Re: [${c.number}] Escalation requested`,
+        `In-Reply-To: ${notice.messageId}`,
+        `Message-ID: <lead-answer-1@support.example>`,
+        '',
+        'Approved: refund both charges today.',
+        '',
+        'Sent from my iPhone',
+        '',
+      ].join('\r\n'),
+    );
+    expect(result).toMatchObject({ kind: 'noted', caseId: c.id });
+    await settle();
+    expect((await events(c.id)).at(-1)).toMatchObject({
+      type: 'message.posted',
+      visibility: 'internal',
+      body: 'Approved: refund both charges today.',
+      actor: { role: 'lead', id: lead },
+    });
+    expect(await casesOf(lead)).toEqual([]);
+    expect(await api.mailTo(lead)).toHaveLength(before);
+    // What the requester sees is unchanged: the note is internal.
+    const seen = dataOf(
+      await api.client.GET('/cases/{id}/events', {
+        params: { path: { id: c.id } },
+        headers: credential({ caseToken: c.caseToken }),
+      }),
+    ).items;
+    expect(JSON.stringify(seen)).not.toContain('refund both charges');
+  });
+});
+
 describe('bounces and complaints (docs/mail.md#bounces-and-complaints)', () => {
   /** The EventBridge event SES publishes for a mail of ours, as `POST /_local/mail-events` takes it. */
   async function feedback(

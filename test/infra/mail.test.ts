@@ -210,7 +210,7 @@ describe('the inbound bucket', () => {
 });
 
 describe('the inbound function', () => {
-  it('is told where mail, quarantine, attachments, cases, the key and the user pool are, and its own address', () => {
+  it('is told where mail, quarantine, attachments, cases, the key and the user pool are, its own address and the leads', () => {
     expect(app.envOf(ids.fn)).toEqual({
       NODE_OPTIONS: '--enable-source-maps',
       POWERTOOLS_SERVICE_NAME: 'casewatch',
@@ -221,6 +221,7 @@ describe('the inbound function', () => {
       ATTACHMENTS_BUCKET: { Ref: ids.attachments },
       MAIL_DOMAIN: DEFAULT_MAIL_DOMAIN,
       SENDER_ADDRESS: DEFAULT_SENDER_ADDRESS,
+      LEADS_EMAIL: '',
       CASEWATCH_SECRET_ARN: { Ref: ids.secret },
       USER_POOL_ID: { Ref: ids.userPool },
     });

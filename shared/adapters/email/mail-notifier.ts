@@ -61,14 +61,6 @@ export interface MailNotifierOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-/** `LEADS_EMAIL` (docs/mail.md#audiences): comma-separated addresses, blanks and stray spaces dropped. */
-export function addressList(text: string): string[] {
-  return text
-    .split(',')
-    .map((a) => a.trim())
-    .filter(Boolean);
-}
-
 const CONFIRM_ATTEMPTS = 3;
 
 /**

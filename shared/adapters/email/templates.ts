@@ -157,6 +157,9 @@ export function renderNotice(notice: Notice, context: TemplateContext = {}): Ren
     p: `Reply to this email to add to case ${c.number}; please keep ${subjectTag(c.number)} in the subject.`,
   };
   const sign: Block = { p: `— ${brand} support` };
+  const staffReplyHint: Block = {
+    p: 'Reply to this email to add an internal note to the case; the customer does not see it. Answer the customer in the portal.',
+  };
   // What the requester typed goes only to an address that wrote to us (docs/mail.md#who-gets-what).
   const about = (what: string, separator = ': ') =>
     'requesterText' in notice && notice.requesterText ? `${what}${separator}${c.subject}` : what;
@@ -259,6 +262,7 @@ export function renderNotice(notice: Notice, context: TemplateContext = {}): Ren
           },
           internalFields(c),
           ...caseLink,
+          staffReplyHint,
         ],
         audience,
       );
@@ -271,6 +275,7 @@ export function renderNotice(notice: Notice, context: TemplateContext = {}): Ren
           },
           internalFields(c),
           ...caseLink,
+          staffReplyHint,
         ],
         audience,
       );
@@ -282,6 +287,7 @@ export function renderNotice(notice: Notice, context: TemplateContext = {}): Ren
           { quote: notice.reason },
           internalFields(c),
           ...caseLink,
+          staffReplyHint,
         ],
         audience,
       );
@@ -294,6 +300,7 @@ export function renderNotice(notice: Notice, context: TemplateContext = {}): Ren
           },
           internalFields(c),
           ...caseLink,
+          staffReplyHint,
         ],
         audience,
       );

@@ -171,3 +171,11 @@ const TOKEN_FRAGMENT = /([#&]token=)[^\s"'<>)\]]+/g;
 export function withoutLinkCredentials(text: string): string {
   return text.replace(TOKEN_FRAGMENT, '$1[removed]').replace(LINK_CREDENTIAL, '[removed]');
 }
+
+/** `LEADS_EMAIL` (docs/mail.md#audiences): comma-separated addresses, blanks and stray spaces dropped. */
+export function addressList(text: string): string[] {
+  return text
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
+}

@@ -3,6 +3,7 @@ import { caseOfSignedMessageIds, signedMessageId } from '../../../shared/adapter
 import { parseReplyAddress, replyAddress } from '../../../shared/adapters/email/reply-address.ts';
 import { changeStatus } from '../../../shared/app/change-status.ts';
 import { type MailDeps, MessageInFlightError, receiveMail } from '../../../shared/app/receive-mail.ts';
+import { assignCase } from '../../../shared/app/triage.ts';
 import type { ArchivedMail, InboundMessage } from '../../../shared/ports/inbound-mail.ts';
 import type { OnceLedger } from '../../../shared/ports/once-ledger.ts';
 import { agent, openConsumerCase } from '../../support/cases.ts';
@@ -37,6 +38,7 @@ function setup(options: { sellers?: Record<string, string>; maxAnswers?: number;
     correspondents: sim.correspondents,
     ledger: options.ledger ?? createMemoryOnceLedger(),
     mailDomain: DOMAIN,
+    leads: ['Lee@Support.example'],
     caseOfReplyAddress: (address) => parseReplyAddress(address, KEY, DOMAIN),
     caseOfMessageIds: (ids) => caseOfSignedMessageIds(ids, MESSAGE_ID_KEY, DOMAIN),
   };
@@ -71,6 +73,86 @@ const consumerCase = (deps: MailDeps, email = 'buyer@example.com') =>
   });
 
 const raw = Buffer.from('raw');
+
+describe('receiveMail: staff answering our notices (docs/mail.md#staff-replies)', () => {
+  it('the assignee answering a breach notice adds an internal note by them, opens nothing and mails no one', async () => {
+    const { sim, deps } = setup();
+    const c = await consumerCase(deps);
+    await assignCase(deps, agent, c.id, 'alice@support.example');
+    const outcome = await receiveMail(
+      deps,
+      raw,
+      mail({
+        from: 'alice@support.example',
+        inReplyTo: ours(c.id, 'E7-sla-breached'),
+        text: 'On it, calling them now.',
+      }),
+    );
+    expect(outcome).toEqual({ kind: 'noted', caseId: c.id, caseNumber: c.number });
+    const last = (sim.store.events.get(c.id) ?? []).at(-1);
+    expect(last).toMatchObject({
+      type: 'message.posted',
+      visibility: 'internal',
+      body: 'On it, calling them now.',
+      channel: 'email',
+      actor: { role: 'agent', id: 'alice@support.example' },
+    });
+    expect(sim.store.cases.size).toBe(1);
+    expect(await deps.correspondents.hasWritten('alice@support.example')).toBe(false);
+  });
+
+  it('a lead (by the configured addresses, any letter case) answers as a lead', async () => {
+    const { sim, deps } = setup();
+    const c = await consumerCase(deps);
+    const outcome = await receiveMail(
+      deps,
+      raw,
+      mail({
+        from: 'lee@support.example',
+        inReplyTo: ours(c.id, 'E8-escalation-requested'),
+        text: 'Approved.',
+      }),
+    );
+    expect(outcome).toMatchObject({ kind: 'noted', caseId: c.id });
+    expect((sim.store.events.get(c.id) ?? []).at(-1)).toMatchObject({
+      visibility: 'internal',
+      actor: { role: 'lead', id: 'lee@support.example' },
+    });
+  });
+
+  it('nobody else, and nobody unauthenticated, is taken for staff: an unassigned agent, a forged assignee', async () => {
+    const { sim, deps } = setup();
+    const c = await consumerCase(deps);
+    await assignCase(deps, agent, c.id, 'alice@support.example');
+    const stranger = await receiveMail(
+      deps,
+      raw,
+      mail({ from: 'bob@support.example', inReplyTo: ours(c.id, 'E7-sla-breached'), text: 'x' }),
+    );
+    const forged = await receiveMail(
+      deps,
+      raw,
+      mail({ from: 'alice@support.example', authenticated: false, inReplyTo: ours(c.id, 'E7-sla-breached') }),
+    );
+    for (const outcome of [stranger, forged]) expect(outcome).toMatchObject({ kind: 'opened' });
+    expect((sim.store.events.get(c.id) ?? []).filter((e) => e.type === 'message.posted')).toEqual([]);
+  });
+
+  it('an answer about a case closed since is kept, not added, and opens nothing', async () => {
+    const { sim, deps, archived } = setup();
+    const c = await consumerCase(deps);
+    await assignCase(deps, agent, c.id, 'alice@support.example');
+    await changeStatus(deps, agent, c.id, { status: 'closed' });
+    const outcome = await receiveMail(
+      deps,
+      raw,
+      mail({ from: 'alice@support.example', inReplyTo: ours(c.id, 'E7-sla-breached'), text: 'late' }),
+    );
+    expect(outcome).toMatchObject({ kind: 'archived', reason: 'closed' });
+    expect(archived.at(-1)).toMatchObject({ reason: 'closed', from: 'alice@support.example' });
+    expect(sim.store.cases.size).toBe(1);
+  });
+});
 
 describe('receiveMail: threading (docs/mail.md#threading-keys-and-the-sender-check)', () => {
   it('threads by reply address, by our Message-ID, and by subject tag when the requester writes', async () => {
