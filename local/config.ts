@@ -1,7 +1,6 @@
 import { createServer } from 'node:net';
 import * as z from 'zod';
-import { addressList } from '../shared/domain/email/addressing.ts';
-import { isMailDomain } from '../shared/domain/email/addressing.ts';
+import { addressList, isMailDomain } from '../shared/domain/email/addressing.ts';
 import { parseInstant } from '../shared/domain/instant.ts';
 
 /** Where local mail says it comes from and where replies go (any domain works: nothing leaves the machine). */

@@ -8,11 +8,11 @@ import {
 } from '../../shared/adapters/dynamodb/mail-addresses.ts';
 import { createDynamoMailBudget } from '../../shared/adapters/dynamodb/mail-budget.ts';
 import { createDynamoOnceLedger } from '../../shared/adapters/dynamodb/once-ledger.ts';
-import { addressList } from '../../shared/domain/email/addressing.ts';
 import { createSesMailer } from '../../shared/adapters/email/mailer.ts';
 import { createEventBridgePublisher } from '../../shared/adapters/eventbridge/event-publisher.ts';
 import { logger } from '../../shared/adapters/powertools/observability.ts';
 import { createEventBridgeScheduler } from '../../shared/adapters/scheduler/eventbridge-scheduler.ts';
+import { addressList } from '../../shared/domain/email/addressing.ts';
 import { awsCoreDeps, documents, env, signingSecret } from '../aws-composition.ts';
 import { createHandler } from './app.ts';
 import { createReactionDeps } from './reaction-deps.ts';

@@ -1,9 +1,9 @@
 import { SESClient } from '@aws-sdk/client-ses';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { addressList } from '../../shared/domain/email/addressing.ts';
 import { createSesMailer } from '../../shared/adapters/email/mailer.ts';
 import { createSqsDeliveryQueue } from '../../shared/adapters/sqs/webhook-queue.ts';
 import { systemClock } from '../../shared/adapters/system-clock.ts';
+import { addressList } from '../../shared/domain/email/addressing.ts';
 import { documents, env, signingSecret } from '../aws-composition.ts';
 import { createDeliveryDeps } from '../webhook-composition.ts';
 import { createHandler } from './app.ts';
