@@ -59,6 +59,12 @@ describe('charset tables beside the mail-inbound bundle', () => {
     expect(existsSync(join(dir, 'out', 'charsets', 'encoding-japanese.cjs'))).toBe(true);
   });
 
+  it('hold one libmime, its CommonJS build, for mailparser and mailsplit alike', () => {
+    const libmime = inputs.filter((i) => i.includes('node_modules/libmime/'));
+    expect(libmime.length).toBeGreaterThan(0);
+    expect(libmime.filter((i) => !i.includes('/dist/cjs/'))).toEqual([]);
+  });
+
   it('read mail in each double-byte and Japanese charset as the unbundled parser does', async () => {
     const samples: [string, string][] = [
       ['gbk', '您好，我的订单没有收到发票。'],
