@@ -6,7 +6,8 @@ import { deriveKey } from '../shared/adapters/secret-keys.ts';
 import { createWebhookSecrets, signatureHeader } from '../shared/adapters/webhooks/signing.ts';
 import { createWebhookTransport } from '../shared/adapters/webhooks/transport.ts';
 import type { DeliveryDeps } from '../shared/app/webhooks.ts';
-import { DELIVERY_POLICY, type UrlPolicy } from '../shared/domain/webhook.ts';
+import { DELIVERY_POLICY } from '../shared/domain/webhook.ts';
+import type { UrlPolicy } from '../shared/domain/webhook-url.ts';
 import type { Clock } from '../shared/ports/clock.ts';
 import type { DeliveryQueue, WebhookSecrets, WebhookStore } from '../shared/ports/webhooks.ts';
 

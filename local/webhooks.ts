@@ -5,7 +5,7 @@ import { createSesMailer } from '../shared/adapters/email/mailer.ts';
 import { systemResolver } from '../shared/adapters/webhooks/transport.ts';
 import { deliver, dispatchEvent, type WebhookAdminDeps } from '../shared/app/webhooks.ts';
 import type { CaseEventDetail } from '../shared/domain/case-events.ts';
-import type { UrlPolicy } from '../shared/domain/webhook.ts';
+import type { UrlPolicy } from '../shared/domain/webhook-url.ts';
 import type { Clock } from '../shared/ports/clock.ts';
 import type { Delivery, DeliveryQueue, EventPublisher } from '../shared/ports/webhooks.ts';
 import { LOCAL_CLIENT_CONFIG } from './dynamodb-local.ts';

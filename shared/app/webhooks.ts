@@ -4,12 +4,11 @@ import { EVENT_TYPES } from '../domain/timeline.ts';
 import {
   DELIVERY_POLICY,
   retryDelaySeconds,
-  type UrlPolicy,
-  urlProblem,
   type Webhook,
   type WebhookFilters,
   wants,
 } from '../domain/webhook.ts';
+import { type UrlPolicy, urlProblem } from '../domain/webhook-url.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { IdGenerator } from '../ports/ids.ts';
 import type { StoredChange } from '../ports/stored-change.ts';

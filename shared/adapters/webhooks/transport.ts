@@ -2,7 +2,7 @@ import { lookup as dnsLookup } from 'node:dns';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
-import { addressProblem, type UrlPolicy } from '../../domain/webhook.ts';
+import { addressProblem, type UrlPolicy } from '../../domain/webhook-url.ts';
 import type { HostResolver, WebhookTransport } from '../../ports/webhooks.ts';
 
 /** Every address a host resolves to (A and AAAA), by the system resolver. */

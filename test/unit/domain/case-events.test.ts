@@ -16,7 +16,8 @@ import {
   type TimelineEventBody,
   type TimelineEventType,
 } from '../../../shared/domain/timeline.ts';
-import { addressProblem, urlProblem, type Webhook, wants } from '../../../shared/domain/webhook.ts';
+import { type Webhook, wants } from '../../../shared/domain/webhook.ts';
+import { addressProblem, urlProblem } from '../../../shared/domain/webhook-url.ts';
 import { newSellerCase } from '../../support/cases.ts';
 
 const at = '2026-11-30T17:00:00.000Z';
