@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { lookAt, type PageWatch, useBrowser } from './support/browser.ts';
+import { surveyLinkIn } from '../support/mail-links.ts';
+import { lookAt, type PageWatch, signIn as signInAt, useBrowser } from './support/browser.ts';
 import {
   consumerCase,
   credential,
@@ -32,18 +33,27 @@ const PHONE = { width: 390, height: 844 };
 /** A case page reads the case again every 15 s: a change shows within that and a little. */
 const REFRESH_WAIT = { timeout: 25_000, interval: 250 };
 
-async function signIn(watch: PageWatch, role: 'agent' | 'seller', email: string, next: string) {
-  const { page } = watch;
-  await page.goto(`${origin()}/sign-in?next=${encodeURIComponent(next)}`);
-  await page.getByRole('radio', { name: role === 'agent' ? 'Support agent' : 'Seller' }).check();
-  await page.getByLabel('Email').fill(email);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${origin()}${next}`);
-}
+const signIn = (watch: PageWatch, role: 'agent' | 'lead' | 'seller', email: string, next: string) =>
+  signInAt(watch, origin(), role, email, next);
 
 const mainText = async (page: Page) => (await page.locator('main').textContent()) ?? '';
 const timeline = async (page: Page) => (await page.locator('.timeline').textContent()) ?? '';
 const asAgent = () => ({ headers: credential({ token: agent }) });
+/**
+ * What has keyboard focus, as `tag: text` (`h1: CW-…: Subject`, `button: Filter`, `input#id`), or `body`
+ * when nothing has: where focus falls when the element that had it goes away or is disabled.
+ */
+const focused = (page: Page) =>
+  page.evaluate<string>(`(() => {
+    const e = document.activeElement;
+    if (!e || e === document.body) return 'body';
+    const tag = e.tagName.toLowerCase();
+    return tag === 'input' || tag === 'textarea' || tag === 'select'
+      ? tag + '#' + e.id
+      : tag + ': ' + (e.textContent ?? '').trim();
+  })()`);
+/** A polite announcement, in the page's live regions (`role="status"`). */
+const announced = (page: Page, text: string | RegExp) => page.getByRole('status').filter({ hasText: text });
 /** The page's `getComputedStyle`, typed here (this file is type-checked without the DOM). */
 type Styles = { getComputedStyle: (e: unknown, pseudo?: string) => { whiteSpace: string; content: string } };
 
@@ -150,6 +160,69 @@ describe('the staff case page', () => {
     // The one 412 the browser logged is the write that was sent again on the fresh version.
     expect(staff.errors.filter((e) => !e.includes('412'))).toEqual([]);
   });
+
+  it('keeps keyboard focus through every action, and says what each did', async () => {
+    const opened = dataOf(
+      await api.client.POST('/cases', { body: consumerCase({ subject: 'Keyboard only' }) }),
+    );
+    const staff = await browser.open(origin(), DESKTOP);
+    const { page } = staff;
+    await signIn(staff, 'agent', 'alice@support.example', `/case/${opened.number}`);
+    // The "Loading…" heading that had focus is replaced: the loaded page's heading takes it.
+    await expect.poll(() => focused(page)).toBe(`h1: ${opened.number}: Keyboard only`);
+    // A reload too (the page read afresh, focus from the start).
+    await page.reload();
+    await page.getByRole('heading', { name: `${opened.number}: Keyboard only` }).waitFor();
+    await expect.poll(() => focused(page)).toBe(`h1: ${opened.number}: Keyboard only`);
+
+    /** Presses Enter on `button`, as a keyboard user does, and waits for what it says it did. */
+    const press = async (name: string | RegExp, said: string | RegExp) => {
+      const button = page.getByRole('button', { name, exact: typeof name === 'string' });
+      await button.focus();
+      await page.keyboard.press('Enter');
+      await announced(page, said).waitFor();
+    };
+
+    // "Take this case" goes once the case is taken: its section's heading takes focus.
+    await press('Take this case', 'You took the case.');
+    expect(await focused(page)).toBe('h2: Assignee');
+    // So does "Accept …" once the suggestion is accepted.
+    await press(/^Accept /, /^Severity set to \d – /);
+    expect(await focused(page)).toBe('h2: Severity');
+
+    // Every other action keeps focus on its button, through the busy state and after.
+    await page.getByLabel('Level').selectOption('1');
+    await page.getByLabel('Why').fill('Affects a whole store');
+    await press('Set severity', 'Severity set to 1 – High.');
+    expect(await focused(page)).toBe('button: Set severity');
+    // Its field is empty again: the button says it cannot act yet, and keeps focus.
+    expect(await page.getByRole('button', { name: 'Set severity' }).getAttribute('aria-disabled')).toBe(
+      'true',
+    );
+    await page.keyboard.press('Enter');
+    expect(await focused(page)).toBe('button: Set severity');
+
+    await page.getByLabel('Message').fill('We are on it.');
+    await press('Send reply to requester', 'Reply sent to the requester.');
+    expect(await focused(page)).toBe('button: Send reply to requester');
+    await page.getByLabel('Message').fill('Checked the payment logs.');
+    await press('Add internal note', 'Internal note added.');
+    expect(await focused(page)).toBe('button: Add internal note');
+
+    await press('Change status', /^Status changed to /);
+    expect(await focused(page)).toBe('button: Change status');
+
+    const form = page.locator('form.propose');
+    await form.getByLabel('Topic').fill('Walk through the refund');
+    await form.getByLabel('Conference link (https)').fill('https://meet.example.com/cw-refund');
+    await form.getByLabel('Time 1', { exact: true }).fill('2026-12-03T10:00');
+    await press('Propose the meeting', 'Meeting proposed: “Walk through the refund”, 1 time offered.');
+    expect(await focused(page)).toBe('button: Propose the meeting');
+
+    await expect.poll(() => timeline(page)).toContain('Checked the payment logs.');
+    await lookAt(page, 'case-agent-keyboard');
+    expect(staff.errors).toEqual([]);
+  }, 60_000);
 });
 
 describe("the requester's case page", () => {
@@ -217,7 +290,101 @@ describe("the requester's case page", () => {
     expect((await timeline(buyer.page)).match(/Closed the case/g)).toHaveLength(1);
     expect(await timeline(buyer.page)).not.toContain('to Closed');
     await lookAt(buyer.page, 'case-buyer-closed-survey');
+
+    // Sent: the form and its button go, the thanks take focus.
+    const survey = buyer.page.locator('form.survey');
+    for (const group of await survey.getByRole('group').all())
+      await group.getByRole('radio', { name: /^4/ }).check();
+    await survey.getByRole('button', { name: 'Send my answers' }).focus();
+    await buyer.page.keyboard.press('Enter');
+    await buyer.page.getByText('Thank you: your answers about this case are in.').waitFor();
+    await expect.poll(() => focused(buyer.page)).toBe('p: Thank you: your answers about this case are in.');
     expect(buyer.errors).toEqual([]);
+  }, 60_000);
+
+  it('asks the survey on a phone: one row of big choices, and says what is missing before sending', async () => {
+    const email = 'thumbs@example.org';
+    const opened = dataOf(
+      await api.client.POST('/cases', { body: consumerCase({ email, subject: 'Rated on a phone' }) }),
+    );
+    dataOf(
+      await api.client.POST('/cases/{id}/status', {
+        params: { path: { id: opened.id } },
+        ...asAgent(),
+        body: { status: 'closed' },
+      }),
+    );
+    let link: ReturnType<typeof surveyLinkIn> = null;
+    await expect
+      .poll(
+        async () => {
+          const mail = (await api.mailTo(email)).find((m) => m.subject.includes('How did we do?'));
+          link = surveyLinkIn(mail?.body.text);
+          return link !== null;
+        },
+        { timeout: 20_000, interval: 200 },
+      )
+      .toBe(true);
+    const phone = await browser.open(origin(), PHONE);
+    const { page } = phone;
+    await page.goto((link as unknown as { url: URL }).url.href);
+    const heading = `How did we do with ${opened.number}?`;
+    await page.getByRole('heading', { name: heading }).waitFor();
+    // The heading that had focus while loading ("Survey") is the loaded page's heading, still focused.
+    await expect.poll(() => focused(page)).toBe(`h1: ${heading}`);
+
+    // Each question's five choices are one row of labels at least 44 px tall, "5 (excellent)" included.
+    for (const group of await page.getByRole('group').all()) {
+      const boxes = [];
+      for (const n of [1, 2, 3, 4, 5]) {
+        const radio = page.getByRole('radio', { name: new RegExp(`^${n}`) });
+        const label = group.locator('label').filter({ has: radio });
+        boxes.push(await label.boundingBox());
+      }
+      expect(new Set(boxes.map((b) => Math.round(b?.y ?? -1))).size).toBe(1);
+      for (const box of boxes) {
+        expect(box?.height ?? 0).toBeGreaterThanOrEqual(44);
+        expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(PHONE.width);
+      }
+    }
+    expect(await page.getByRole('radio', { name: /^5 \(excellent\)$/ }).count()).toBe(3);
+
+    // Until every question is answered, the button says why it cannot send, next to it.
+    const send = page.getByRole('button', { name: 'Send my answers' });
+    expect(await send.getAttribute('aria-disabled')).toBe('true');
+    const why = async () =>
+      (await page.locator(`[id="${await send.getAttribute('aria-describedby')}"]`).textContent()) ?? '';
+    expect(await why()).toBe('Pick a rating for each question to send your answers.');
+    await page
+      .getByRole('group', { name: /quality of support/ })
+      .getByText('5', { exact: true })
+      .click();
+    await page
+      .getByRole('group', { name: /timeliness/ })
+      .getByText('(poor)')
+      .click();
+    expect(await why()).toBe('Still to rate before you can send: friendliness and professionalism.');
+    await lookAt(page, 'survey-390');
+    await page
+      .getByRole('group', { name: /friendliness/ })
+      .getByText('4', { exact: true })
+      .click();
+    expect(await send.getAttribute('aria-disabled')).toBeNull();
+    expect(await send.getAttribute('aria-describedby')).toBeNull();
+
+    // Sent: the thanks take the focus the gone button had.
+    await send.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => focused(page)).toBe('p: Thank you, your answers are in.');
+    const c = dataOf(
+      await api.client.GET('/cases/{id}', { params: { path: { id: opened.id } }, ...asAgent() }),
+    );
+    expect(c.survey?.ratings).toEqual({ overall: 5, timeliness: 1, friendliness: 4 });
+
+    const desk = await browser.open(origin(), DESKTOP);
+    await desk.page.goto((link as unknown as { url: URL }).url.href);
+    await desk.page.getByText('Thank you, your answers are in.').waitFor();
+    expect(phone.errors).toEqual([]);
   }, 60_000);
 
   it("a seller reads a colleague's doings under the colleague's address, their own as You", async () => {
@@ -306,7 +473,9 @@ describe('the queue', () => {
   it('reads its first page again, and sends staff from /my-cases to it', async () => {
     const staff = await browser.open(origin(), DESKTOP);
     await signIn(staff, 'agent', 'alice@support.example', '/queue?requester=late@example.org');
-    await expect.poll(async () => (await staff.page.locator('.count').textContent()) ?? '').toBe('0 cases');
+    await expect
+      .poll(async () => (await staff.page.locator('.count').textContent()) ?? '')
+      .toBe('No cases match these filters.');
     const opened = dataOf(
       await api.client.POST('/cases', {
         body: consumerCase({ email: 'late@example.org', subject: 'Came later' }),
@@ -319,6 +488,47 @@ describe('the queue', () => {
     await staff.page.waitForURL(`${origin()}/queue`);
     await staff.page.getByRole('heading', { name: 'Queue' }).waitFor();
   }, 60_000);
+
+  it('keeps focus on Filter; an empty result says so and offers to clear the filters', async () => {
+    const opened = dataOf(
+      await api.client.POST('/cases', { body: consumerCase({ email: 'filtered@example.org' }) }),
+    );
+    const staff = await browser.open(origin(), DESKTOP);
+    const { page } = staff;
+    await signIn(staff, 'agent', 'alice@support.example', '/queue?requester=filtered@example.org');
+    await page.getByRole('link', { name: opened.number }).waitFor();
+
+    // Filtering from the keyboard: the form is the same form after, and "Filter" keeps focus.
+    await page.getByLabel('Requester (email)').fill('nobody-at-all@example.org');
+    await page.getByLabel('Severity').selectOption('0');
+    const filter = page.getByRole('button', { name: 'Filter', exact: true });
+    await filter.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/requester=nobody-at-all/);
+    const count = page.locator('.count');
+    await expect.poll(async () => (await count.textContent()) ?? '').toBe('No cases match these filters.');
+    expect(await focused(page)).toBe('button: Filter');
+    expect(await page.getByLabel('Severity').inputValue()).toBe('0');
+    // No bare table header: the empty table is hidden, and the way out is offered.
+    expect(await page.locator('table.queue').isVisible()).toBe(false);
+    expect(await count.getAttribute('role')).toBe('status');
+    await lookAt(page, 'queue-empty');
+    const phone = await browser.open(origin(), PHONE);
+    await signIn(phone, 'agent', 'alice@support.example', '/queue?requester=nobody-at-all@example.org');
+    await phone.page.getByRole('button', { name: 'Clear filters' }).waitFor();
+    await lookAt(phone.page, 'queue-empty-390');
+
+    // "Clear filters" goes with the empty result: the count takes focus, and says what came.
+    await page.getByRole('button', { name: 'Clear filters' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${origin()}/queue`);
+    await expect.poll(async () => (await count.textContent()) ?? '').toMatch(/^\d+ cases?/);
+    expect(await focused(page)).toMatch(/^p: \d+ cases?/);
+    expect(await page.getByLabel('Requester (email)').inputValue()).toBe('');
+    expect(await page.getByLabel('Severity').inputValue()).toBe('');
+    expect(await page.locator('table.queue').isVisible()).toBe(true);
+    expect(staff.errors).toEqual([]);
+  });
 
   it('shows each case as a card at 390 px, and keeps case numbers whole', async () => {
     const opened = dataOf(
@@ -355,6 +565,75 @@ describe('the queue', () => {
     await desk.page.getByRole('columnheader', { name: 'Severity' }).waitFor();
     expect(await desk.page.getByRole('columnheader', { name: 'Severity' }).isVisible()).toBe(true);
     await lookAt(desk.page, 'queue-1440');
+  });
+});
+
+describe('opening a case', () => {
+  it('a refused form focuses a summary that links each field; the new case offers its link to copy and open', async () => {
+    const buyer = await browser.open(origin(), DESKTOP);
+    const { page } = buyer;
+    await page.goto(`${origin()}/new`);
+    await page.getByRole('heading', { name: 'Open a case' }).waitFor();
+    await page.getByLabel('Your email').fill('keeper@example.org');
+    const submit = page.getByRole('button', { name: 'Open the case' });
+    await submit.focus();
+    await page.keyboard.press('Enter');
+    // The summary at the top takes focus and names every refused field, each a link to it.
+    const summary = page.locator('.error-summary');
+    await summary.waitFor();
+    await expect.poll(() => focused(page)).toMatch(/^div: Please check these \d+ fields/);
+    const links = summary.getByRole('link');
+    expect(await links.count()).toBeGreaterThanOrEqual(4);
+    expect(await links.first().textContent()).toMatch(/^Subject: /);
+    await lookAt(page, 'new-case-error-summary');
+    await summary.getByRole('link', { name: /^What happened: / }).click();
+    expect(await focused(page)).toBe('textarea#new-description');
+    buyer.errors.length = 0;
+
+    await page.getByLabel('Subject').fill('Charged in the wrong currency');
+    await page.getByLabel('Order or invoice number').fill('FS-7710');
+    await page.getByLabel('Billing descriptor').fill('FSPRG*MAPS');
+    await page.getByLabel('What happened').fill('I was charged in USD although the shop showed EUR.');
+    await submit.focus();
+    await page.keyboard.press('Enter');
+    // The form (and its button) are gone: the result's heading has focus.
+    const heading = page.getByRole('heading', { name: /^Your case is open: CW-/ });
+    await heading.waitFor();
+    expect(await focused(page)).toMatch(/^h1: Your case is open: CW-/);
+    expect(await mainText(page)).toContain('without an account, it is the only way back to your case');
+    expect(await mainText(page)).toContain('We have also mailed it to you at keeper@example.org');
+    const link = (await page.locator('.case-link a').getAttribute('href')) ?? '';
+    expect(link).toMatch(/\/case\/CW-[0-9A-Z]+#token=/);
+
+    // Copy link: on the clipboard, and the page says so next to the button.
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: origin() });
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    await announced(page, 'Copied: the link is on your clipboard.').waitFor();
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(link);
+    await lookAt(page, 'new-case-opened-copied');
+    // Where the clipboard is refused, the link is selected for copying by hand.
+    await page.evaluate("navigator.clipboard.writeText = () => Promise.reject(new Error('refused'))");
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    await announced(page, /the link is selected/).waitFor();
+    expect(await page.evaluate('getSelection().toString()')).toBe(link);
+
+    const phone = await browser.open(origin(), PHONE);
+    await phone.page.goto(`${origin()}/new`);
+    await phone.page.getByLabel('Your email').fill('keeper@example.org');
+    await phone.page.getByLabel('Subject').fill('Charged twice, seen on a phone');
+    await phone.page.getByLabel('Order or invoice number').fill('FS-7711');
+    await phone.page.getByLabel('Billing descriptor').fill('FSPRG*MAPS');
+    await phone.page.getByLabel('What happened').fill('Two charges.');
+    await phone.page.getByRole('button', { name: 'Open the case' }).click();
+    await phone.page.getByRole('heading', { name: /^Your case is open: CW-/ }).waitFor();
+    await lookAt(phone.page, 'new-case-opened-390');
+
+    // Open my case: the case page, by the same private link.
+    await page.getByRole('link', { name: 'Open my case' }).click();
+    await page.waitForURL(link);
+    await page.getByRole('heading', { name: 'Charged in the wrong currency' }).waitFor();
+    await expect.poll(() => focused(page)).toBe('h1: Charged in the wrong currency');
+    expect(buyer.errors).toEqual([]);
   });
 });
 

@@ -2,7 +2,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { meetingLinksIn } from '../support/mail-links.ts';
-import { lookAt, type PageWatch, useBrowser } from './support/browser.ts';
+import { lookAt, type PageWatch, signIn as signInAt, useBrowser } from './support/browser.ts';
 import { consumerCase, credential, dataOf, type LocalApi, useLocalApi } from './support/local-api.ts';
 
 /*
@@ -29,14 +29,8 @@ const MAIL_WAIT = { timeout: 20_000, interval: 200 };
 const TUESDAY_10 = '2026-12-01T18:00:00.000Z';
 const WEDNESDAY_14 = '2026-12-02T22:00:00.000Z';
 
-async function signIn(watch: PageWatch, email: string, next: string) {
-  const { page } = watch;
-  await page.goto(`${origin()}/sign-in?next=${encodeURIComponent(next)}`);
-  await page.getByRole('radio', { name: 'Support agent' }).check();
-  await page.getByLabel('Email').fill(email);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${origin()}${next}`);
-}
+const signIn = (watch: PageWatch, email: string, next: string) =>
+  signInAt(watch, origin(), 'agent', email, next);
 
 const mainText = async (page: Page) => (await page.locator('main').textContent()) ?? '';
 const timeline = async (page: Page) => (await page.locator('.timeline').textContent()) ?? '';

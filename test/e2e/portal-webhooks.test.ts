@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { signatureProblem } from '../../shared/adapters/webhooks/signing.ts';
 import { useWebhookReceiver } from '../support/webhook-receiver.ts';
-import { lookAt, type PageWatch, useBrowser } from './support/browser.ts';
+import { lookAt, type PageWatch, signIn as signInAt, useBrowser } from './support/browser.ts';
 import { consumerCase, dataOf, type LocalApi, useLocalApi } from './support/local-api.ts';
 
 /*
@@ -28,14 +28,7 @@ const { received } = receiver;
 
 const origin = () => api.runtime.apiUrl;
 
-async function signInLead(watch: PageWatch) {
-  const { page } = watch;
-  await page.goto(`${origin()}/sign-in?next=${encodeURIComponent('/lead')}`);
-  await page.getByRole('radio', { name: 'Support lead' }).check();
-  await page.getByLabel('Email').fill('lena@support.example');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${origin()}/lead`);
-}
+const signInLead = (watch: PageWatch) => signInAt(watch, origin(), 'lead', 'lena@support.example', '/lead');
 
 /** Every WCAG A/AA violation axe finds, whatever its impact (`lookAt` fails on serious ones only). */
 async function axeViolations(page: Page): Promise<string[]> {
@@ -215,6 +208,39 @@ describe('webhooks in the portal', () => {
     expect(lead.errors).toEqual([]);
     expect(lead.foreign).toEqual([]);
   }, 120_000);
+
+  it('says every missing field at once, each next to its field, and focuses the first', async () => {
+    const lead = await browser.open(origin());
+    const { page } = lead;
+    await signInLead(lead);
+    const form = section(page).locator('details.add-webhook');
+    await form.locator('summary').click();
+    await form.getByRole('button', { name: 'Add the webhook' }).click();
+    // The URL and the events are both missing: both are said, under their own fields.
+    const url = form.getByLabel('URL');
+    const urlError = form
+      .locator('.field')
+      .filter({ has: page.getByLabel('URL') })
+      .locator('.error');
+    await urlError.filter({ hasText: 'Enter the URL casewatch posts the events to.' }).waitFor();
+    expect(await url.getAttribute('aria-invalid')).toBe('true');
+    const events = form.getByRole('group', { name: 'Events', exact: true });
+    expect(await events.locator(':scope > .error').textContent()).toBe(
+      'Pick at least one event type, or all events.',
+    );
+    expect(await form.getByRole('alert').textContent()).toContain('Enter the URL');
+    expect(await form.getByRole('alert').textContent()).toContain('Pick at least one event type');
+    // Focus is where the first thing to fix is.
+    expect(await page.evaluate('document.activeElement?.getAttribute("type")')).toBe('url');
+    await lookAt(page, 'webhooks-missing');
+
+    // With a URL but no events, only the events are said.
+    await url.fill('https://hooks.example.com/none');
+    await form.getByRole('button', { name: 'Add the webhook' }).click();
+    await expect.poll(() => urlError.count()).toBe(0);
+    expect(await events.locator(':scope > .error').count()).toBe(1);
+    expect(lead.errors).toEqual([]);
+  });
 
   it('fits a phone', async () => {
     const phone = await browser.open(origin(), { width: 360, height: 740 });

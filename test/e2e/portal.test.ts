@@ -8,7 +8,7 @@ import { caseNumberFrom, newCase } from '../../shared/domain/case.ts';
 import { toInstant } from '../../shared/domain/instant.ts';
 import { createSlaPolicy } from '../../shared/domain/sla-policy.ts';
 import { caseLinkIn, surveyLinkIn } from '../support/mail-links.ts';
-import { lookAt, type PageWatch, useBrowser } from './support/browser.ts';
+import { lookAt, type PageWatch, signIn as signInAt, useBrowser } from './support/browser.ts';
 import { consumerCase, credential, dataOf, type LocalApi, useLocalApi } from './support/local-api.ts';
 
 let api: LocalApi;
@@ -24,18 +24,8 @@ const origin = () => api.runtime.apiUrl;
 /** Mail goes out from the table's stream, a moment after the write that calls for it. */
 const MAIL_WAIT = { timeout: 20_000, interval: 200 };
 
-async function signIn(watch: PageWatch, role: 'agent' | 'lead' | 'seller', email: string, next: string) {
-  const { page } = watch;
-  await page.goto(`${origin()}/sign-in?next=${encodeURIComponent(next)}`);
-  await page
-    .getByRole('radio', {
-      name: role === 'agent' ? 'Support agent' : role === 'lead' ? 'Support lead' : 'Seller',
-    })
-    .check();
-  await page.getByLabel('Email').fill(email);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${origin()}${next}`);
-}
+const signIn = (watch: PageWatch, role: 'agent' | 'lead' | 'seller', email: string, next: string) =>
+  signInAt(watch, origin(), role, email, next);
 
 /** The text of the page's main region. */
 const mainText = async (page: Page) => (await page.locator('main').textContent()) ?? '';
@@ -108,6 +98,9 @@ describe('the portal, in a real browser', () => {
     await buyer.page.getByLabel('Your message').fill('Thank you, I see the refund pending.');
     await buyer.page.getByRole('button', { name: 'Send' }).click();
     await expect.poll(() => timeline(buyer.page)).toContain('I see the refund pending');
+    // Sent and emptied, the button says it cannot act yet, and keeps focus.
+    expect(await buyer.page.evaluate('document.activeElement?.textContent')).toBe('Send');
+    expect(await buyer.page.getByRole('button', { name: 'Send' }).getAttribute('aria-disabled')).toBe('true');
     await lookAt(buyer.page, 'case-buyer-replied');
 
     // What the portal wrote is labelled as the portal's.
@@ -178,6 +171,8 @@ describe('the portal, in a real browser', () => {
     await lookAt(second.page, 'case-conflict');
     await second.page.getByRole('button', { name: 'Reload the case' }).click();
     await expect.poll(() => timeline(second.page)).toContain('Assigned the case to alice@support.example.');
+    // The notice and its button are gone: the page's heading has focus.
+    await expect.poll(() => second.page.evaluate('document.activeElement?.tagName')).toBe('H1');
     await second.page.getByRole('button', { name: 'Send reply to requester' }).click();
     await expect.poll(() => timeline(second.page)).toContain('Looking into it now.');
     expect(await second.page.getByLabel('Message').inputValue()).toBe('');
@@ -389,6 +384,14 @@ describe('the queue at scale', () => {
 
     const agent = await browser.open(origin());
     await signIn(agent, 'agent', 'alice@support.example', '/queue?requester=seed@example.com');
+    // "Load 100 more" from the keyboard: focus moves to the first of the rows it brought.
+    const rows = agent.page.locator('table.queue tbody tr');
+    const more = agent.page.getByRole('button', { name: 'Load 100 more' });
+    await more.focus({ timeout: 30_000 });
+    await agent.page.keyboard.press('Enter');
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(200);
+    const hundredFirst = (await rows.nth(100).getByRole('link').textContent()) ?? '';
+    await expect.poll(() => agent.page.evaluate('document.activeElement?.textContent')).toBe(hundredFirst);
     await agent.page.getByRole('button', { name: 'Show all' }).click({ timeout: 30_000 });
     await expect
       .poll(() => agent.page.locator('table.queue tbody tr').count(), { timeout: 60_000 })

@@ -88,3 +88,18 @@ export function usePolled<T>(
   }, [key, everyMs, enabled, onFocus]);
   return { value, setValue, problem, setProblem };
 }
+
+/** Whether keyboard focus is nowhere (on the page's body): where it lands when its element goes away. */
+export const focusIsLost = (): boolean =>
+  document.activeElement === null || document.activeElement === document.body;
+
+/**
+ * A page that first shows a "Loading…" heading: that heading took focus on arrival (Layout) and is
+ * replaced when the page is ready, so focus would fall to the body. Once `ready`, the page's own heading
+ * (`main h1`) takes it, unless the person has moved focus somewhere else meanwhile.
+ */
+export function useHeadingFocusWhenReady(ready: boolean): void {
+  useEffect(() => {
+    if (ready && focusIsLost()) document.querySelector<HTMLElement>('main h1')?.focus();
+  }, [ready]);
+}

@@ -84,3 +84,21 @@ export async function lookAt(page: Page, name: string): Promise<void> {
   );
   expect(overflow, `${name} is wider than the window`).toBeLessThanOrEqual(0);
 }
+
+const ROLE_CHOICE = { agent: 'Support agent', lead: 'Support lead', seller: 'Seller' } as const;
+
+/** Signs in on the local sign-in page as `role` with `email`, and waits to land on `next` at `origin`. */
+export async function signIn(
+  watch: PageWatch,
+  origin: string,
+  role: keyof typeof ROLE_CHOICE,
+  email: string,
+  next: string,
+): Promise<void> {
+  const { page } = watch;
+  await page.goto(`${origin}/sign-in?next=${encodeURIComponent(next)}`);
+  await page.getByRole('radio', { name: ROLE_CHOICE[role] }).check();
+  await page.getByLabel('Email').fill(email);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${origin}${next}`);
+}

@@ -6,11 +6,14 @@ import { type ReactNode, useId } from 'react';
  */
 export function Field(props: {
   label: string;
+  /** The input's id, when something else links to it (an error summary); else one of its own. */
+  id?: string;
   error?: string | undefined;
   hint?: ReactNode;
   children: (input: { id: string; 'aria-describedby'?: string; 'aria-invalid'?: boolean }) => ReactNode;
 }) {
-  const id = useId();
+  const ownId = useId();
+  const id = props.id ?? ownId;
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
   const describedBy = [props.hint ? hintId : null, props.error ? errorId : null].filter(Boolean).join(' ');
@@ -43,5 +46,25 @@ export function ProblemNotice({ problem }: { problem: { title: string; detail?: 
     <div className="notice error-notice" role="alert">
       <strong>{problem.title}.</strong> {problem.detail}
     </div>
+  );
+}
+
+/**
+ * "Attach files (optional)": the files picked go to `onFiles`; a new `inputKey` empties the picker once
+ * they are sent.
+ */
+export function FilesField(props: { inputKey: number; onFiles: (files: File[]) => void; hint?: string }) {
+  return (
+    <Field label="Attach files (optional)" {...(props.hint ? { hint: props.hint } : {})}>
+      {(a) => (
+        <input
+          {...a}
+          key={props.inputKey}
+          type="file"
+          multiple
+          onChange={(e) => props.onFiles([...(e.target.files ?? [])])}
+        />
+      )}
+    </Field>
   );
 }

@@ -12,6 +12,7 @@ import {
   supportClockToInstant,
   supportSlotText,
 } from '../format.ts';
+import { ActionButton } from './ActionButton.tsx';
 import { Field, ProblemNotice } from './Field.tsx';
 
 /** The lengths an agent offers (the API takes 15–120 minutes). */
@@ -463,6 +464,7 @@ export function ProposeMeetingForm(props: {
 
   async function submit(event: FormEvent) {
     event.preventDefault();
+    if (props.busy) return;
     setStale(false);
     const proposal: Proposal = {
       topic,
@@ -578,9 +580,9 @@ export function ProposeMeetingForm(props: {
           </button>
         )}
       </fieldset>
-      <button type="submit" className="button" disabled={props.busy}>
+      <ActionButton type="submit" className="button" unavailable={props.busy}>
         Propose the meeting
-      </button>
+      </ActionButton>
     </form>
   );
 }

@@ -1,4 +1,5 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useId, useState } from 'react';
+import { ActionButton } from './ActionButton.tsx';
 
 export interface SurveyQuestion {
   topic: 'overall' | 'timeliness' | 'friendliness';
@@ -6,20 +7,36 @@ export interface SurveyQuestion {
 }
 export type Ratings = Record<SurveyQuestion['topic'], number>;
 
-/** The end-of-case survey: each question rated 1 (poor) to 5 (excellent), and a comment. */
+/** Each question in a few words, for saying which ones are still unanswered. */
+const TOPIC_WORDS: Record<SurveyQuestion['topic'], string> = {
+  overall: 'quality of support',
+  timeliness: 'timeliness and accuracy',
+  friendliness: 'friendliness and professionalism',
+};
+
+/** The scale's two ends in words. */
+const SCALE_WORDS: Record<number, string> = { 1: 'poor', 5: 'excellent' };
+
+/**
+ * The end-of-case survey: each question rated 1 (poor) to 5 (excellent), and a comment. Each choice is a
+ * tile at least 44 px tall (a thumb's tap target) and the five fit one row on a phone; until every
+ * question is answered, the button says what is still missing next to it.
+ */
 export function SurveyForm(props: {
   questions: readonly SurveyQuestion[];
   busy: boolean;
   errors: Record<string, string>;
   onSubmit: (answer: { ratings: Ratings; comment?: string }) => void;
 }) {
+  const id = useId();
   const [ratings, setRatings] = useState<Partial<Ratings>>({});
   const [comment, setComment] = useState('');
-  const complete = props.questions.every((q) => ratings[q.topic] !== undefined);
+  const missing = props.questions.filter((q) => ratings[q.topic] === undefined);
+  const complete = missing.length === 0;
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    if (!complete) return;
+    if (!complete || props.busy) return;
     props.onSubmit({ ratings: ratings as Ratings, ...(comment.trim() ? { comment } : {}) });
   }
 
@@ -30,16 +47,19 @@ export function SurveyForm(props: {
           <legend>{q.question}</legend>
           <div className="scale">
             {[1, 2, 3, 4, 5].map((n) => (
-              <label key={n} className="choice">
-                <input
-                  type="radio"
-                  name={q.topic}
-                  value={n}
-                  checked={ratings[q.topic] === n}
-                  onChange={() => setRatings((r) => ({ ...r, [q.topic]: n }))}
-                />{' '}
-                {n}
-                {n === 1 ? ' (poor)' : n === 5 ? ' (excellent)' : ''}
+              <label key={n} className="scale-choice">
+                <span className="scale-pick">
+                  <input
+                    className="scale-radio"
+                    type="radio"
+                    name={`${id}-${q.topic}`}
+                    value={n}
+                    checked={ratings[q.topic] === n}
+                    onChange={() => setRatings((r) => ({ ...r, [q.topic]: n }))}
+                  />
+                  <span className="scale-number">{n}</span>
+                </span>
+                {SCALE_WORDS[n] && <span className="scale-word">({SCALE_WORDS[n]})</span>}
               </label>
             ))}
           </div>
@@ -49,12 +69,31 @@ export function SurveyForm(props: {
         </fieldset>
       ))}
       <div className="field">
-        <label htmlFor="survey-comment">Anything else you want to tell us? (optional)</label>
-        <textarea id="survey-comment" rows={3} value={comment} onChange={(e) => setComment(e.target.value)} />
+        <label htmlFor={`${id}-comment`}>Anything else you want to tell us? (optional)</label>
+        <textarea
+          id={`${id}-comment`}
+          rows={3}
+          value={comment}
+          onChange={(e) => setComment(e.target.value)}
+        />
       </div>
-      <button type="submit" className="button" disabled={props.busy || !complete}>
-        Send my answers
-      </button>
+      <div className="submit-row">
+        <ActionButton
+          type="submit"
+          className="button"
+          unavailable={props.busy || !complete}
+          {...(complete ? {} : { 'aria-describedby': `${id}-missing` })}
+        >
+          {props.busy ? 'Sending…' : 'Send my answers'}
+        </ActionButton>
+        {!complete && (
+          <p className="hint still-missing" id={`${id}-missing`}>
+            {missing.length === props.questions.length
+              ? 'Pick a rating for each question to send your answers.'
+              : `Still to rate before you can send: ${missing.map((q) => TOPIC_WORDS[q.topic]).join(', ')}.`}
+          </p>
+        )}
+      </div>
     </form>
   );
 }

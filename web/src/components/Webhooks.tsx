@@ -4,6 +4,7 @@ import { fieldErrors, type Problem, problemOf, serverNow } from '../api.ts';
 import { usePortal, useSignedIn } from '../app-context.tsx';
 import { LEVEL_LABELS, span, when } from '../format.ts';
 import { usePolled } from '../hooks.ts';
+import { ActionButton } from './ActionButton.tsx';
 import { Field, ProblemNotice } from './Field.tsx';
 import { Tally } from './Tally.tsx';
 
@@ -20,9 +21,8 @@ type EventType = components['schemas']['TimelineEvent']['type'];
 type Group = 'Cases' | 'SLA' | 'Meetings' | 'Mail and surveys';
 /**
  * Every event type, by what it is about. Listed here from the API document's types rather than imported
- * from `shared/domain/webhook.ts`, whose `EVENT_TYPES` come from the zod schemas (zod and ipaddr.js
- * would join the portal's bundle); the `Record` makes the type check fail when the document gains or
- * loses a type.
+ * from `shared/domain/timeline.ts`, whose `EVENT_TYPES` come from the zod schemas (zod would join the
+ * portal's bundle); the `Record` makes the type check fail when the document gains or loses a type.
  */
 const EVENT_GROUPS: Record<EventType, Group> = {
   'case.opened': 'Cases',
@@ -464,6 +464,7 @@ function SecretBox({ registered, onDone }: { registered: Registered; onDone: () 
 }
 
 const NO_EVENTS = 'Pick at least one event type, or all events.';
+const NO_URL = 'Enter the URL casewatch posts the events to.';
 
 /** `POST /webhooks`: URL, event types, optional filters, audience; a refused URL says why under its field. */
 function AddWebhookForm({
@@ -485,6 +486,12 @@ function AddWebhookForm({
   const [busy, setBusy] = useState(false);
   const errors = fieldErrors(problem);
   const id = useId();
+  const form = useRef<HTMLFormElement>(null);
+  // A refusal moves focus to the first field it names (the URL, else the events), where its reason is.
+  useEffect(() => {
+    if (problem?.errors?.length)
+      form.current?.querySelector<HTMLElement>('[aria-invalid="true"], fieldset.has-error input')?.focus();
+  }, [problem]);
 
   const toggle = <T,>(set: Set<T>, value: T): Set<T> => {
     const next = new Set(set);
@@ -494,14 +501,20 @@ function AddWebhookForm({
 
   async function submit(event: FormEvent) {
     event.preventDefault();
+    if (busy) return;
     const events: (EventType | '*')[] = all ? ['*'] : EVENT_TYPES.filter((t) => types.has(t));
-    if (events.length === 0) {
+    // What is missing is said all at once, each next to its field, before anything is sent.
+    const missing = [
+      ...(url.trim() ? [] : [{ field: 'url', message: NO_URL }]),
+      ...(events.length === 0 ? [{ field: 'events', message: NO_EVENTS }] : []),
+    ];
+    if (missing.length > 0) {
       setProblem({
         type: 'about:blank',
         title: 'Invalid request',
         status: 400,
-        detail: NO_EVENTS,
-        errors: [{ field: 'events', message: NO_EVENTS }],
+        detail: missing.map((m) => m.message).join(' '),
+        errors: missing,
       });
       return;
     }
@@ -531,7 +544,7 @@ function AddWebhookForm({
   const eventsError = errors.events;
   const filterError = Object.entries(errors).find(([field]) => field.startsWith('filters'))?.[1];
   return (
-    <form className="form webhook-form" onSubmit={submit} noValidate>
+    <form className="form webhook-form" onSubmit={submit} noValidate ref={form}>
       {problem && (
         <div className="notice error-notice" role="alert">
           <strong>The webhook was not added:</strong> {problem.detail}
@@ -646,9 +659,9 @@ function AddWebhookForm({
           </span>
         </label>
       </fieldset>
-      <button type="submit" className="button" disabled={busy}>
+      <ActionButton type="submit" className="button" unavailable={busy}>
         Add the webhook
-      </button>
+      </ActionButton>
     </form>
   );
 }

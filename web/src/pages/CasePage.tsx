@@ -10,7 +10,7 @@ import {
 } from '../api.ts';
 import { usePortal, useSignedIn } from '../app-context.tsx';
 import { ProblemNotice } from '../components/Field.tsx';
-import { fragmentParam, usePolled } from '../hooks.ts';
+import { fragmentParam, useHeadingFocusWhenReady, usePolled } from '../hooks.ts';
 import { downloadFile } from '../uploads.ts';
 import { RequesterCase } from './RequesterCase.tsx';
 import { StaffCase } from './StaffCase.tsx';
@@ -117,6 +117,8 @@ export function CasePage() {
     !c.survey &&
     serverNow() - Date.parse(c.updatedAt) < JUST_CLOSED_FOR_MS;
   useEffect(() => setSoon(justClosed), [justClosed]);
+  // The "Loading…" heading had focus and is gone: the case's own heading takes it.
+  useHeadingFocusWhenReady(view !== null || problem !== null);
 
   if (!credential) {
     return (

@@ -1,7 +1,8 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { fieldErrors, type Problem, problemOf, type Qualifications } from '../api.ts';
 import { usePortal, useSignedIn } from '../app-context.tsx';
+import { ActionButton } from '../components/ActionButton.tsx';
 import { Field, ProblemNotice } from '../components/Field.tsx';
 import { attachFiles } from '../uploads.ts';
 
@@ -77,9 +78,20 @@ export function NewCase() {
   const [busy, setBusy] = useState(false);
   const [opened, setOpened] = useState<{
     number: string;
+    /** The case page's path, with the case token in the fragment for a buyer. */
+    path: string;
     link: string;
+    /** Where the link was mailed (a buyer's address). */
+    email: string | null;
     failed: { fileName: string; reason: string }[];
   } | null>(null);
+  const summary = useRef<HTMLDivElement>(null);
+
+  // Refused fields: the summary at the top, which links to each of them, takes focus (the button keeps it
+  // for any other refusal, which is announced).
+  useEffect(() => {
+    if (problem?.status === 400) summary.current?.focus();
+  }, [problem]);
 
   if (person && !seller) {
     return (
@@ -93,6 +105,28 @@ export function NewCase() {
   }
 
   const errors = fieldErrors(problem);
+  /** The refused fields in the form's order, each with the id the summary links to. */
+  const invalid = [
+    ...(seller
+      ? []
+      : [{ id: 'new-email', label: 'Your email', message: errors['requester.email'] ?? errors.email }]),
+    { id: 'new-subject', label: 'Subject', message: errors.subject },
+    ...(seller
+      ? []
+      : [
+          { id: 'new-order', label: 'Order or invoice number', message: errors.orderNumber },
+          { id: 'new-descriptor', label: 'Billing descriptor', message: errors.billingDescriptor },
+        ]),
+    { id: 'new-description', label: 'What happened', message: errors.description },
+    { id: 'new-steps', label: 'Steps to reproduce', message: errors.stepsToReproduce },
+    ...(seller
+      ? BREADTH.map(({ key, label }) => ({
+          id: `new-${key}`,
+          label,
+          message: errors[`qualifications.${key}`],
+        }))
+      : []),
+  ].filter((f): f is { id: string; label: string; message: string } => Boolean(f.message));
   const set = (key: keyof typeof form) => (e: { target: { value: string } }) =>
     setForm((f) => ({ ...f, [key]: e.target.value }));
 
@@ -109,6 +143,7 @@ export function NewCase() {
 
   async function submit(event: FormEvent) {
     event.preventDefault();
+    if (busy) return;
     setBusy(true);
     setProblem(null);
     const common = {
@@ -145,19 +180,20 @@ export function NewCase() {
       navigate(`/case/${data.number}`);
       return;
     }
-    const link = `${location.origin}/case/${data.number}${data.caseToken ? `#token=${data.caseToken}` : ''}`;
-    setOpened({ number: data.number, link, failed });
+    const path = `/case/${data.number}${data.caseToken ? `#token=${data.caseToken}` : ''}`;
+    setOpened({
+      number: data.number,
+      path,
+      link: `${location.origin}${path}`,
+      email: seller ? null : form.email.trim(),
+      failed,
+    });
   }
 
   if (opened) {
     return (
       <>
-        <h1 tabIndex={-1}>Your case is open: {opened.number}</h1>
-        <p>We have mailed you a confirmation. Keep this private link to follow the case and reply:</p>
-        <p className="case-link">
-          <a href={opened.link}>{opened.link}</a>
-        </p>
-        <p className="hint">Anyone with the link can read and answer the case, so do not share it.</p>
+        <CaseOpened {...opened} />
         {opened.failed.length > 0 && (
           <div className="notice error-notice" role="alert">
             Some files were not attached:
@@ -185,13 +221,39 @@ export function NewCase() {
       </p>
       <ProblemNotice problem={problem && problem.status !== 400 ? problem : null} />
       {problem?.status === 400 && (
-        <div className="notice error-notice" role="alert">
-          Please check the highlighted fields.
+        <div className="notice error-notice error-summary" ref={summary} tabIndex={-1}>
+          <h2>
+            {invalid.length > 1
+              ? `Please check these ${invalid.length} fields`
+              : invalid.length === 1
+                ? 'Please check this field'
+                : 'Please check the form'}
+          </h2>
+          {invalid.length > 0 ? (
+            <ul className="error-summary-list">
+              {invalid.map((f) => (
+                <li key={f.id}>
+                  <a
+                    href={`#${f.id}`}
+                    onClick={(e) => {
+                      e.preventDefault();
+                      document.getElementById(f.id)?.focus();
+                    }}
+                  >
+                    {f.label}: {f.message}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p>{problem.detail}</p>
+          )}
         </div>
       )}
       <form onSubmit={submit} className="form" noValidate>
         {!seller && (
           <Field
+            id="new-email"
             label="Your email"
             error={errors['requester.email'] ?? errors.email}
             hint="We send updates here."
@@ -201,12 +263,13 @@ export function NewCase() {
             )}
           </Field>
         )}
-        <Field label="Subject" error={errors.subject}>
+        <Field id="new-subject" label="Subject" error={errors.subject}>
           {(a) => <input {...a} value={form.subject} onChange={set('subject')} maxLength={200} />}
         </Field>
         {!seller && (
           <>
             <Field
+              id="new-order"
               label="Order or invoice number"
               error={errors.orderNumber}
               hint="On your receipt or invoice."
@@ -214,6 +277,7 @@ export function NewCase() {
               {(a) => <input {...a} value={form.orderNumber} onChange={set('orderNumber')} />}
             </Field>
             <Field
+              id="new-descriptor"
               label="Billing descriptor"
               error={errors.billingDescriptor}
               hint={
@@ -228,10 +292,11 @@ export function NewCase() {
             </Field>
           </>
         )}
-        <Field label="What happened" error={errors.description}>
+        <Field id="new-description" label="What happened" error={errors.description}>
           {(a) => <textarea {...a} rows={6} value={form.description} onChange={set('description')} />}
         </Field>
         <Field
+          id="new-steps"
           label="Steps to reproduce (optional)"
           error={errors.stepsToReproduce}
           hint="What you did, step by step, and what you saw."
@@ -277,7 +342,7 @@ export function NewCase() {
             <fieldset className="numbers">
               <legend>How many are affected?</legend>
               {BREADTH.map(({ key, label, step }) => (
-                <Field key={key} label={label} error={errors[`qualifications.${key}`]}>
+                <Field key={key} id={`new-${key}`} label={label} error={errors[`qualifications.${key}`]}>
                   {(a) => (
                     <input
                       {...a}
@@ -299,10 +364,70 @@ export function NewCase() {
             <input {...a} type="file" multiple onChange={(e) => setFiles([...(e.target.files ?? [])])} />
           )}
         </Field>
-        <button type="submit" className="button" disabled={busy}>
+        <ActionButton type="submit" className="button" unavailable={busy}>
           {busy ? 'Opening…' : 'Open the case'}
-        </button>
+        </ActionButton>
       </form>
+    </>
+  );
+}
+
+/**
+ * The new case's page: its private link, which a buyer without an account has no other way back to than
+ * this and the mail, with a way to copy it and to open the case. Its heading takes focus (the form that
+ * had it is gone).
+ */
+function CaseOpened(props: { number: string; path: string; link: string; email: string | null }) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  const linkText = useRef<HTMLAnchorElement>(null);
+  const [copied, setCopied] = useState('');
+  const buyer = props.path.includes('#token=');
+  useEffect(() => heading.current?.focus(), []);
+
+  async function copy() {
+    setCopied('');
+    try {
+      await navigator.clipboard.writeText(props.link);
+      setCopied('Copied: the link is on your clipboard.');
+    } catch {
+      if (linkText.current) getSelection()?.selectAllChildren(linkText.current);
+      setCopied('Copying did not work here: the link is selected, press Ctrl+C (⌘C on a Mac) to copy it.');
+    }
+  }
+
+  return (
+    <>
+      <h1 tabIndex={-1} ref={heading}>
+        Your case is open: <span className="case-number">{props.number}</span>
+      </h1>
+      {buyer ? (
+        <p>
+          <strong>Keep this link: without an account, it is the only way back to your case</strong> to follow
+          it and reply. We have also mailed it to you{props.email ? ` at ${props.email}` : ''}, with a
+          confirmation.
+        </p>
+      ) : (
+        <p>We have mailed you a confirmation. The case is also under “Our cases”.</p>
+      )}
+      <p className="case-link">
+        <a href={props.link} ref={linkText}>
+          {props.link}
+        </a>
+      </p>
+      <div className="actions">
+        <button type="button" className="button" onClick={copy}>
+          Copy link
+        </button>
+        <Link to={props.path} className="button secondary">
+          Open my case
+        </Link>
+      </div>
+      <p role="status" className={copied ? 'copied' : 'copied empty'}>
+        {copied}
+      </p>
+      {buyer && (
+        <p className="hint">Anyone with the link can read and answer the case, so do not share it.</p>
+      )}
     </>
   );
 }

@@ -2,6 +2,7 @@ import { type FormEvent, memo, useCallback, useEffect, useLayoutEffect, useRef, 
 import { Link, Navigate, useLocation, useSearchParams } from 'react-router';
 import { type Case, type Problem, problemOf } from '../api.ts';
 import { usePortal, useSignedIn } from '../app-context.tsx';
+import { ActionButton } from '../components/ActionButton.tsx';
 import { SeverityBadge, SlaBadge } from '../components/Badges.tsx';
 import { Field, ProblemNotice } from '../components/Field.tsx';
 import { hereForSignIn } from '../components/Layout.tsx';
@@ -87,6 +88,17 @@ export function Queue() {
     FILTERS.flatMap((f) => (params.get(f) ? [[f, params.get(f) as string]] : [])),
   );
   const key = JSON.stringify(query);
+  /**
+   * The filters as being chosen: the form stays the same form when they are applied (rebuilding it would
+   * drop the focus on "Filter"), and follows the URL when that changes otherwise (My cases, Clear, Back).
+   */
+  const [draft, setDraft] = useState<Query>(query);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for the query
+  useEffect(() => setDraft(query), [key]);
+  const count = useRef<HTMLParagraphElement>(null);
+  const table = useRef<HTMLTableSectionElement>(null);
+  /** After "Load more" or "Show all": the row that takes focus, the first of those just loaded. */
+  const focusRow = useRef<number | null>(null);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for the query
   const fetchPage = useCallback(
@@ -170,7 +182,17 @@ export function Queue() {
     });
   }, [cases]);
 
+  // The first new row's case link takes the focus the load buttons had (they go once all is loaded).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the rows change, by design
+  useEffect(() => {
+    if (focusRow.current === null) return;
+    const row = focusRow.current;
+    focusRow.current = null;
+    table.current?.rows[row]?.querySelector<HTMLElement>('a')?.focus();
+  }, [cases]);
+
   async function more(all: boolean) {
+    if (loading) return;
     paged.current = true;
     setLoading(true);
     let items = cases;
@@ -181,6 +203,7 @@ export function Queue() {
       items = [...items, ...page.items];
       next = page.cursor;
     } while (all && next && items.length < SHOW_ALL_LIMIT);
+    if (items.length > cases.length) focusRow.current = cases.length;
     show(items, next);
   }
 
@@ -190,22 +213,25 @@ export function Queue() {
 
   function applyFilters(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
     const next = new URLSearchParams();
     for (const f of FILTERS) {
-      const value = String(form.get(f) ?? '').trim();
+      const value = (draft[f] ?? '').trim();
       if (value) next.set(f, value);
     }
     setParams(next);
   }
+  const choose = (f: Filter) => (e: { target: { value: string } }) =>
+    setDraft((d) => ({ ...d, [f]: e.target.value }));
+  const filtered = Object.keys(query).length > 0;
+  const empty = !loading && !problem && cases.length === 0;
 
   return (
     <>
       <h1 tabIndex={-1}>Queue</h1>
-      <form className="filters" onSubmit={applyFilters} aria-label="Filters" key={key}>
+      <form className="filters" onSubmit={applyFilters} aria-label="Filters">
         <Field label="Status">
           {(a) => (
-            <select {...a} name="status" defaultValue={query.status ?? ''}>
+            <select {...a} name="status" value={draft.status ?? ''} onChange={choose('status')}>
               <option value="">any</option>
               {['new', 'open', 'working', 'pending_internal', 'pending_closure', 'on_hold', 'closed'].map(
                 (s) => (
@@ -219,7 +245,7 @@ export function Queue() {
         </Field>
         <Field label="Severity">
           {(a) => (
-            <select {...a} name="severity" defaultValue={query.severity ?? ''}>
+            <select {...a} name="severity" value={draft.severity ?? ''} onChange={choose('severity')}>
               <option value="">any</option>
               <option value="0">0 – Highest</option>
               <option value="1">1 – High</option>
@@ -230,7 +256,7 @@ export function Queue() {
         </Field>
         <Field label="Type">
           {(a) => (
-            <select {...a} name="type" defaultValue={query.type ?? ''}>
+            <select {...a} name="type" value={draft.type ?? ''} onChange={choose('type')}>
               <option value="">any</option>
               <option value="seller">seller</option>
               <option value="consumer">consumer</option>
@@ -238,10 +264,26 @@ export function Queue() {
           )}
         </Field>
         <Field label="Assignee (email)">
-          {(a) => <input {...a} name="assignee" type="email" defaultValue={query.assignee ?? ''} />}
+          {(a) => (
+            <input
+              {...a}
+              name="assignee"
+              type="email"
+              value={draft.assignee ?? ''}
+              onChange={choose('assignee')}
+            />
+          )}
         </Field>
         <Field label="Requester (email)">
-          {(a) => <input {...a} name="requester" type="email" defaultValue={query.requester ?? ''} />}
+          {(a) => (
+            <input
+              {...a}
+              name="requester"
+              type="email"
+              value={draft.requester ?? ''}
+              onChange={choose('requester')}
+            />
+          )}
         </Field>
         <div className="filter-actions">
           <button type="submit" className="button">
@@ -260,12 +302,32 @@ export function Queue() {
         </div>
       </form>
       <ProblemNotice problem={problem} />
-      <p className="count" role="status" aria-live="polite">
+      <p className="count" role="status" aria-live="polite" tabIndex={-1} ref={count}>
         {loading
           ? 'Loading…'
-          : `${cases.length} case${cases.length === 1 ? '' : 's'}${cursor ? ' shown, more below' : ''}`}
+          : empty
+            ? filtered
+              ? 'No cases match these filters.'
+              : 'No open cases.'
+            : `${cases.length} case${cases.length === 1 ? '' : 's'}${cursor ? ' shown, more below' : ''}`}
       </p>
-      <div className="table-wrap">
+      {empty && filtered && (
+        <div className="empty-result">
+          <p>Change the filters above, or clear them to see every open case.</p>
+          <button
+            type="button"
+            className="button secondary"
+            onClick={() => {
+              setParams(new URLSearchParams());
+              // This button goes with the empty result: the count, which says what came, takes focus.
+              count.current?.focus();
+            }}
+          >
+            Clear filters
+          </button>
+        </div>
+      )}
+      <div className="table-wrap" hidden={empty}>
         <table className="queue">
           <caption className="visually-hidden">Cases, earliest deadline first</caption>
           <thead>
@@ -278,7 +340,7 @@ export function Queue() {
               <th scope="col">Next deadline</th>
             </tr>
           </thead>
-          <tbody>
+          <tbody ref={table}>
             {cases.map((c) => (
               <QueueRow key={c.id} c={c} minute={minute} />
             ))}
@@ -287,12 +349,12 @@ export function Queue() {
       </div>
       {cursor && (
         <div className="actions">
-          <button type="button" className="button secondary" disabled={loading} onClick={() => more(false)}>
+          <ActionButton className="button secondary" unavailable={loading} onClick={() => more(false)}>
             Load {PAGE} more
-          </button>
-          <button type="button" className="button secondary" disabled={loading} onClick={() => more(true)}>
+          </ActionButton>
+          <ActionButton className="button secondary" unavailable={loading} onClick={() => more(true)}>
             Show all
-          </button>
+          </ActionButton>
         </div>
       )}
     </>

@@ -1,8 +1,9 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { SURVEY_QUESTIONS } from '../../../shared/domain/survey-questions.ts';
 import { credentialHeaders, fieldErrors, type Problem, problemOf } from '../api.ts';
 import { usePortal } from '../app-context.tsx';
-import { Field, ProblemNotice } from '../components/Field.tsx';
+import { ActionButton } from '../components/ActionButton.tsx';
+import { Field, FilesField, ProblemNotice } from '../components/Field.tsx';
 import { CaseMeetings } from '../components/Meetings.tsx';
 import { SurveyForm } from '../components/SurveyForm.tsx';
 import { Timeline } from '../components/Timeline.tsx';
@@ -24,9 +25,17 @@ export function RequesterCase({ c, events, credential, viewer, replace, reload, 
   const [notice, setNotice] = useState<{ text: string; link?: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const [surveyProblem, setSurveyProblem] = useState<Problem | null>(null);
+  /** The survey was sent from this page: its thanks take the focus the gone form had. */
+  const [answered, setAnswered] = useState(false);
+  const thanks = useRef<HTMLParagraphElement>(null);
+  const surveyIn = Boolean(c.survey?.submittedAt);
+  useEffect(() => {
+    if (answered && surveyIn) thanks.current?.focus();
+  }, [answered, surveyIn]);
 
   async function send(event: FormEvent) {
     event.preventDefault();
+    if (busy || (!reply.trim() && files.length === 0)) return;
     setBusy(true);
     setProblem(null);
     setNotice(null);
@@ -68,6 +77,7 @@ export function RequesterCase({ c, events, credential, viewer, replace, reload, 
 
   async function escalate(event: FormEvent) {
     event.preventDefault();
+    if (!reason.trim()) return;
     setProblem(null);
     const { data, error, response } = await api.POST('/cases/{id}/escalations', {
       params: { path: { id: c.id } },
@@ -167,7 +177,9 @@ export function RequesterCase({ c, events, credential, viewer, replace, reload, 
         <section aria-labelledby="survey">
           <h2 id="survey">How did we do?</h2>
           {c.survey.submittedAt ? (
-            <p role="status">Thank you: your answers about this case are in.</p>
+            <p role="status" tabIndex={-1} ref={thanks} className="result">
+              Thank you: your answers about this case are in.
+            </p>
           ) : (
             <>
               <p>Three quick questions about this case, and a comment if you like.</p>
@@ -186,6 +198,7 @@ export function RequesterCase({ c, events, credential, viewer, replace, reload, 
                   });
                   setBusy(false);
                   if (!data) return setSurveyProblem(problemOf(error, response));
+                  setAnswered(true);
                   await reload();
                 }}
               />
@@ -212,20 +225,14 @@ export function RequesterCase({ c, events, credential, viewer, replace, reload, 
           <Field label="Your message" error={problem?.errors?.find((e) => e.field === 'body')?.message}>
             {(a) => <textarea {...a} rows={5} value={reply} onChange={(e) => setReply(e.target.value)} />}
           </Field>
-          <Field label="Attach files (optional)">
-            {(a) => (
-              <input
-                {...a}
-                key={fileInputKey}
-                type="file"
-                multiple
-                onChange={(e) => setFiles([...(e.target.files ?? [])])}
-              />
-            )}
-          </Field>
-          <button type="submit" className="button" disabled={busy || (!reply.trim() && files.length === 0)}>
+          <FilesField inputKey={fileInputKey} onFiles={setFiles} />
+          <ActionButton
+            type="submit"
+            className="button"
+            unavailable={busy || (!reply.trim() && files.length === 0)}
+          >
             {busy ? 'Sending…' : 'Send'}
-          </button>
+          </ActionButton>
         </form>
       </section>
 
@@ -240,9 +247,9 @@ export function RequesterCase({ c, events, credential, viewer, replace, reload, 
                   <textarea {...a} rows={3} value={reason} onChange={(e) => setReason(e.target.value)} />
                 )}
               </Field>
-              <button type="submit" className="button secondary" disabled={!reason.trim()}>
+              <ActionButton type="submit" className="button secondary" unavailable={!reason.trim()}>
                 Ask for an escalation
-              </button>
+              </ActionButton>
             </form>
           </details>
           {confirmClose ? (

@@ -9,12 +9,13 @@ import {
   type TimelineEvent,
 } from '../api.ts';
 import { usePortal, useSignedIn } from '../app-context.tsx';
+import { ActionButton } from '../components/ActionButton.tsx';
 import { SeverityBadge, SlaBadge } from '../components/Badges.tsx';
-import { Field, ProblemNotice } from '../components/Field.tsx';
+import { Field, FilesField, ProblemNotice } from '../components/Field.tsx';
 import { CaseMeetings, type Proposal, ProposeMeetingForm } from '../components/Meetings.tsx';
 import { Timeline } from '../components/Timeline.tsx';
 import { countdown, LEVEL_LABELS, when } from '../format.ts';
-import { useNow } from '../hooks.ts';
+import { focusIsLost, useNow } from '../hooks.ts';
 import { nextDeadline } from '../sla.ts';
 import { attachFiles } from '../uploads.ts';
 import type { LoadedCase } from './CasePage.tsx';
@@ -71,6 +72,8 @@ export function StaffCase({ c, events, credential, viewer, replace, reload, down
   const [severityReason, setSeverityReason] = useState('');
   const [workaround, setWorkaround] = useState('');
   const [proposeProblem, setProposeProblem] = useState<Problem | null>(null);
+  /** What the last action did, for the polite live region (focus stays on the control that did it). */
+  const [said, setSaid] = useState('');
 
   /**
    * Every write carries the version on screen (`If-Match`; the page reads the case again every 15 s): a
@@ -83,7 +86,13 @@ export function StaffCase({ c, events, credential, viewer, replace, reload, down
     pick: (data: never) => Case,
     refused: (problem: Problem | null) => void = setProblem,
   ): Promise<boolean> {
+    if (busy) return false;
+    // The control stays focused (busy buttons are aria-disabled, not disabled); one the change removes
+    // ("Take this case" once taken, the side panel once closed) hands focus to its section's heading.
+    const from = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    const landing = from?.closest('section')?.querySelector('h2')?.id;
     setBusy(true);
+    setSaid('');
     refused(null);
     let answer = await request(pathAt(c.version));
     if (answer.response.status === 412) {
@@ -102,6 +111,10 @@ export function StaffCase({ c, events, credential, viewer, replace, reload, down
     }
     setConflict(false);
     await replace(pick(data as never));
+    if (from && !from.isConnected && focusIsLost())
+      (
+        (landing ? document.getElementById(landing) : null) ?? document.querySelector<HTMLElement>('main h1')
+      )?.focus();
     return true;
   }
 
@@ -119,6 +132,12 @@ export function StaffCase({ c, events, credential, viewer, replace, reload, down
       : true;
     if (!ok) return;
     const failed = await attachFiles(api, c.id, files, credential, { internal });
+    const attached = files.length - failed.length;
+    setSaid(
+      `${internal ? 'Internal note added' : 'Reply sent to the requester'}${
+        attached > 0 ? `, with ${attached} file${attached === 1 ? '' : 's'}` : ''
+      }.`,
+    );
     if (failed.length > 0)
       setProblem({
         type: 'about:blank',
@@ -138,20 +157,25 @@ export function StaffCase({ c, events, credential, viewer, replace, reload, down
         (path) => api.PUT('/cases/{id}/assignee', { ...path, body: { assignee: to } }),
         (d: Case) => d,
       )
-    )
+    ) {
       setAssignee('');
+      setSaid(to === person?.email ? 'You took the case.' : `Assigned the case to ${to}.`);
+    }
   }
 
   async function changeStatus(event: FormEvent) {
     event.preventDefault();
+    if (busy) return;
     const body = { status: moveTo, ...(statusNote.trim() ? { note: statusNote, public: statusPublic } : {}) };
     if (
       await write(
         (path) => api.POST('/cases/{id}/status', { ...path, body }),
         (d: Case) => d,
       )
-    )
+    ) {
       setStatusNote('');
+      setSaid(`Status changed to ${moveTo.replace(/_/g, ' ')}.`);
+    }
   }
 
   async function setSeverity(to: Level, reason: string) {
@@ -160,29 +184,40 @@ export function StaffCase({ c, events, credential, viewer, replace, reload, down
         (path) => api.PUT('/cases/{id}/severity', { ...path, body: { level: to, reason } }),
         (d: Case) => d,
       )
-    )
+    ) {
       setSeverityReason('');
+      setSaid(`Severity set to ${to} – ${LEVEL_LABELS[to]}.`);
+    }
   }
 
   async function recordWorkaround(event: FormEvent) {
     event.preventDefault();
+    if (busy) return;
     const body = workaround.trim() ? { note: workaround } : {};
     if (
       await write(
         (path) => api.POST('/cases/{id}/workaround', { ...path, body }),
         (d: Case) => d,
       )
-    )
+    ) {
       setWorkaround('');
+      setSaid('Workaround recorded.');
+    }
   }
 
   /** A proposal's refusal is shown in its form, each slot's under its row. */
-  const propose = (proposal: Proposal) =>
-    write(
+  const propose = async (proposal: Proposal) => {
+    const ok = await write(
       (path) => api.POST('/cases/{id}/meetings', { ...path, body: proposal }),
       (d: { case: Case }) => d.case,
       setProposeProblem,
     );
+    if (ok)
+      setSaid(
+        `Meeting proposed: “${proposal.topic}”, ${proposal.slots.length} time${proposal.slots.length === 1 ? '' : 's'} offered.`,
+      );
+    return ok;
+  };
 
   const closed = c.status === 'closed';
   const deadline = nextDeadline(c);
@@ -207,6 +242,8 @@ export function StaffCase({ c, events, credential, viewer, replace, reload, down
             onClick={async () => {
               await reload();
               setConflict(false);
+              // This button goes with the notice: the page's heading takes its focus.
+              document.querySelector<HTMLElement>('main h1')?.focus();
             }}
           >
             Reload the case
@@ -219,6 +256,9 @@ export function StaffCase({ c, events, credential, viewer, replace, reload, down
           their message opens a new case, linked to this one.
         </div>
       )}
+      <div className="visually-hidden" role="status" aria-live="polite">
+        {said}
+      </div>
       <ProblemNotice problem={problem} />
       {problem?.allowed && problem.allowed.length > 0 && (
         <p className="hint">
@@ -302,44 +342,35 @@ export function StaffCase({ c, events, credential, viewer, replace, reload, down
           </section>
           {!closed && (
             <section aria-labelledby="reply">
-              <h2 id="reply">Reply or add a note</h2>
+              <h2 id="reply" tabIndex={-1}>
+                Reply or add a note
+              </h2>
               <form className="form" onSubmit={(e) => e.preventDefault()}>
                 <Field label="Message" error={problem?.errors?.find((e) => e.field === 'body')?.message}>
                   {(a) => (
                     <textarea {...a} rows={5} value={reply} onChange={(e) => setReply(e.target.value)} />
                   )}
                 </Field>
-                <Field
-                  label="Attach files (optional)"
+                <FilesField
+                  inputKey={fileInputKey}
+                  onFiles={setFiles}
                   hint="Files go with the message: public with a reply, internal with a note."
-                >
-                  {(a) => (
-                    <input
-                      {...a}
-                      key={fileInputKey}
-                      type="file"
-                      multiple
-                      onChange={(e) => setFiles([...(e.target.files ?? [])])}
-                    />
-                  )}
-                </Field>
+                />
                 <div className="actions">
-                  <button
-                    type="button"
+                  <ActionButton
                     className="button"
-                    disabled={busy || (!reply.trim() && !files.length)}
+                    unavailable={busy || (!reply.trim() && !files.length)}
                     onClick={() => sendMessage(false)}
                   >
                     Send reply to requester
-                  </button>
-                  <button
-                    type="button"
+                  </ActionButton>
+                  <ActionButton
                     className="button secondary"
-                    disabled={busy || (!reply.trim() && !files.length)}
+                    unavailable={busy || (!reply.trim() && !files.length)}
                     onClick={() => sendMessage(true)}
                   >
                     Add internal note
-                  </button>
+                  </ActionButton>
                 </div>
               </form>
             </section>
@@ -349,17 +380,19 @@ export function StaffCase({ c, events, credential, viewer, replace, reload, down
         {!closed && (
           <aside className="case-side" aria-label="Decisions">
             <section aria-labelledby="assign">
-              <h2 id="assign">Assignee</h2>
+              <h2 id="assign" tabIndex={-1}>
+                Assignee
+              </h2>
               {person && !mine && (
-                <button type="button" className="button" disabled={busy} onClick={() => assign(person.email)}>
+                <ActionButton className="button" unavailable={busy} onClick={() => assign(person.email)}>
                   Take this case
-                </button>
+                </ActionButton>
               )}
               <form
                 className="form inline"
                 onSubmit={(e) => {
                   e.preventDefault();
-                  void assign(assignee);
+                  if (assignee) void assign(assignee);
                 }}
               >
                 <Field
@@ -375,14 +408,16 @@ export function StaffCase({ c, events, credential, viewer, replace, reload, down
                     />
                   )}
                 </Field>
-                <button type="submit" className="button secondary" disabled={busy || !assignee}>
+                <ActionButton type="submit" className="button secondary" unavailable={busy || !assignee}>
                   Assign
-                </button>
+                </ActionButton>
               </form>
             </section>
 
             <section aria-labelledby="severity">
-              <h2 id="severity">Severity</h2>
+              <h2 id="severity" tabIndex={-1}>
+                Severity
+              </h2>
               <p>
                 Now: <SeverityBadge level={c.severity.level} /> (
                 {c.severity.source === 'suggested' ? 'suggested' : `set by ${c.severity.source}`})
@@ -400,21 +435,20 @@ export function StaffCase({ c, events, credential, viewer, replace, reload, down
                   </ul>
                 )}
                 {c.severity.source === 'suggested' && (
-                  <button
-                    type="button"
+                  <ActionButton
                     className="button"
-                    disabled={busy}
+                    unavailable={busy}
                     onClick={() => setSeverity(suggested.level, 'accepted the suggested level')}
                   >
                     Accept {LEVEL_LABELS[suggested.level]}
-                  </button>
+                  </ActionButton>
                 )}
               </div>
               <form
                 className="form"
                 onSubmit={(e) => {
                   e.preventDefault();
-                  void setSeverity(level, severityReason);
+                  if (severityReason.trim()) void setSeverity(level, severityReason);
                 }}
               >
                 <Field label="Level">
@@ -437,14 +471,20 @@ export function StaffCase({ c, events, credential, viewer, replace, reload, down
                     />
                   )}
                 </Field>
-                <button type="submit" className="button secondary" disabled={busy || !severityReason.trim()}>
+                <ActionButton
+                  type="submit"
+                  className="button secondary"
+                  unavailable={busy || !severityReason.trim()}
+                >
                   Set severity
-                </button>
+                </ActionButton>
               </form>
             </section>
 
             <section aria-labelledby="status">
-              <h2 id="status">Status</h2>
+              <h2 id="status" tabIndex={-1}>
+                Status
+              </h2>
               <form className="form" onSubmit={changeStatus}>
                 <Field label="Move to">
                   {(a) => (
@@ -475,19 +515,23 @@ export function StaffCase({ c, events, credential, viewer, replace, reload, down
                   />{' '}
                   The requester sees the note (counts as an update)
                 </label>
-                <button type="submit" className="button secondary" disabled={busy}>
+                <ActionButton type="submit" className="button secondary" unavailable={busy}>
                   Change status
-                </button>
+                </ActionButton>
               </form>
             </section>
 
             <section aria-labelledby="propose">
-              <h2 id="propose">Propose a meeting</h2>
+              <h2 id="propose" tabIndex={-1}>
+                Propose a meeting
+              </h2>
               <ProposeMeetingForm busy={busy} problem={proposeProblem} onPropose={propose} />
             </section>
 
             <section aria-labelledby="workaround">
-              <h2 id="workaround">Workaround</h2>
+              <h2 id="workaround" tabIndex={-1}>
+                Workaround
+              </h2>
               <form className="form" onSubmit={recordWorkaround}>
                 <Field label="Workaround or resolution">
                   {(a) => (
@@ -499,9 +543,9 @@ export function StaffCase({ c, events, credential, viewer, replace, reload, down
                     />
                   )}
                 </Field>
-                <button type="submit" className="button secondary" disabled={busy}>
+                <ActionButton type="submit" className="button secondary" unavailable={busy}>
                   Record workaround
-                </button>
+                </ActionButton>
               </form>
             </section>
           </aside>

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { fieldErrors, type Problem, problemOf } from '../api.ts';
 import { usePortal } from '../app-context.tsx';
 import { ProblemNotice } from '../components/Field.tsx';
@@ -20,6 +20,7 @@ export function SurveyPage() {
   const [problem, setProblem] = useState<Problem | null>(null);
   const [busy, setBusy] = useState(false);
   const [thanks, setThanks] = useState(false);
+  const thanksLine = useRef<HTMLParagraphElement>(null);
 
   useEffect(() => {
     if (!token) return;
@@ -28,6 +29,11 @@ export function SurveyPage() {
       else setProblem(problemOf(error, response));
     });
   }, [api, token]);
+
+  // Sent: the form (and the button that had focus) is gone; the thanks take focus instead.
+  useEffect(() => {
+    if (thanks) thanksLine.current?.focus();
+  }, [thanks]);
 
   if (!token || problem?.status === 404) {
     return (
@@ -45,10 +51,14 @@ export function SurveyPage() {
     );
   return (
     <>
-      <h1 tabIndex={-1}>How did we do with {survey.caseNumber}?</h1>
+      <h1 tabIndex={-1}>
+        How did we do with <span className="case-number">{survey.caseNumber}</span>?
+      </h1>
       <p>“{survey.subject}”</p>
       {survey.submitted || thanks ? (
-        <p role="status">Thank you, your answers are in.</p>
+        <p role="status" tabIndex={-1} ref={thanksLine} className="result">
+          Thank you, your answers are in.
+        </p>
       ) : (
         <>
           <ProblemNotice problem={problem} />
