@@ -381,6 +381,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         caseOfReplyAddress: (address) => parseReplyAddress(address, replyKey, mailDomain),
         caseOfMessageIds: (ids) => caseOfSignedMessageIds(ids, messageIdKey, mailDomain),
         fetchRaw,
+        // No SES here to check senders: a mail with no verdicts is taken as its sender's.
+        trustUnreportedSenders: true,
       }),
     );
     // Bounces and complaints: the function the configuration set's EventBridge events invoke in AWS, fed

@@ -9,6 +9,11 @@ import { METRICS } from '../../shared/ports/metrics.ts';
 export interface InboundHandlerDeps extends MailDeps {
   /** The raw RFC 5322 message SES stored for this message id (S3 in AWS; a map locally). */
   fetchRaw(messageId: string): Promise<Buffer>;
+  /**
+   * Take a sender nothing is reported about for who `From` says (docs/mail.md#who-is-the-sender): only the
+   * local runtime, which has no SES to check senders.
+   */
+  trustUnreportedSenders?: boolean;
 }
 
 export type InboundResult = { messageId: string } & MailOutcome;
@@ -50,6 +55,7 @@ export function createHandler(deps: InboundHandlerDeps) {
       const mail = await readInbound(raw, {
         verdicts: verdictsOf(record),
         recipients: record.ses.receipt?.recipients ?? record.ses.mail.destination ?? [],
+        trustUnreported: deps.trustUnreportedSenders === true,
       });
       const outcome = await receiveMail(deps, raw, mail);
       await deps.ledger.confirm(key, null);

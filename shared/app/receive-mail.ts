@@ -81,9 +81,10 @@ const MAX_NOTE = 2_000;
  * dropped: a message that lands nowhere else is archived.
  *
  * A message threads onto a case only when one of its keys names the case — the signed reply address,
- * our signed Message-IDs in `In-Reply-To` / `References`, the `[CW-…]` subject tag, or one of our
- * Message-IDs whose signature does not verify (as sent before they were signed) — *and* its sender is the
- * case's requester (or, for a seller case, someone of the same seller). Keys are tried in that order; a
+ * our signed Message-IDs in `In-Reply-To` / `References`, and, from an authenticated sender only, the
+ * `[CW-…]` subject tag or one of our Message-IDs whose signature does not verify (as sent before they
+ * were signed) — *and* its sender is the case's requester (or, for a seller case, someone of the same
+ * seller). Staff answering our notices about a case add an internal note instead (`staffAnswering`). Keys are tried in that order; a
  * forged token is simply not a key. Anything else opens a new case. Machine mail only ever goes by the
  * first two, the keys nobody can forge.
  *
@@ -342,7 +343,8 @@ async function openFromMail(
   onceKey: string,
 ): Promise<MailOutcome> {
   const relatedCaseId = closed?.id ?? null;
-  const subject = caseSubjectOfMail(mail.subject).slice(0, MAX_SUBJECT) || '(no subject)';
+  const subject =
+    caseSubjectOfMail(mail.subject, mail.answering === true).slice(0, MAX_SUBJECT) || '(no subject)';
   const common = { subject, description: bodyOf(mail) };
   const input: OpenCaseInput = sellerId
     ? { type: 'seller', ...common }

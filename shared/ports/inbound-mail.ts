@@ -31,6 +31,11 @@ export interface InboundMessage {
   messageKey: string;
   inReplyTo?: string;
   references: string[];
+  /**
+   * The mail names one of ours — `In-Reply-To`/`References`, or our subject tag — so short subject prefixes
+   * such as Italian "R:" read as prefixes (docs/mail.md#new-cases-from-mail).
+   */
+  answering?: boolean;
   /** The case number from a `[CW-XXXXXX]` or `[#CW-XXXXXX]` subject tag. */
   caseTag?: string;
   /** A `case+…@…` recipient (the signed reply address), exactly as addressed. */

@@ -302,11 +302,15 @@ describe('staff answering our notices (docs/mail.md#staff-replies)', () => {
     );
     if (!notice) throw new Error('no escalation notice');
     const lead = notice.to[0] as string;
-    const before = (await api.mailTo(lead)).length;
+    const inbox = await api.mailTo(lead);
+    const before = inbox.length;
+    // Reply goes where the notice says: the case's signed reply address, on the domain SES receives for.
+    const replyTo = inbox.find((m) => m.subject.includes('Escalation requested'))?.replyTo[0] as string;
+    expect(replyTo).toMatch(new RegExp(`^case\\+${c.id}\\.[a-z2-7]+@${domain.replace(/\./g, '\\.')}$`));
     const [result] = await api.inbound(
       [
         `From: ${lead}`,
-        `To: support@${domain}`,
+        `To: ${replyTo}`,
         `Subject: Re: [${c.number}] Escalation requested`,
         `In-Reply-To: ${notice.messageId}`,
         `Message-ID: <lead-answer-1@support.example>`,

@@ -19,7 +19,7 @@ import { stripQuotedHistory } from './quoted-history.ts';
  * S3, or locally) the verdicts come from the headers SES adds on receipt:
  *   - `X-SES-Spam-Verdict: PASS|FAIL|GRAY|PROCESSING_FAILED`, `X-SES-Virus-Verdict: …`
  *   - `Authentication-Results: amazonses.com; spf=pass …; dkim=pass …; dmarc=pass …` (the first one whose
- *     authserv-id is amazonses.com; if none is, the topmost one)
+ *     authserv-id is amazonses.com; another's is the sender's own word and is not read)
  *   - `Received-SPF: pass|fail|softfail|neutral|none|temperror|permerror …` (SPF when Authentication-Results
  *     has none)
  * Result mapping: pass → PASS, fail → FAIL, temperror/permerror → PROCESSING_FAILED, anything else → GRAY.
@@ -28,8 +28,9 @@ import { stripQuotedHistory } from './quoted-history.ts';
  *
  * Whether the sender is who `From` says (`authenticated`, docs/mail.md#who-is-the-sender): a DMARC pass, or
  * a DKIM or SPF pass for the `From` domain (or a parent or child of it) — what DMARC would have checked,
- * for the many domains that publish no DMARC policy. A mail about which nothing at all is reported (the
- * local runtime, which has no SES) counts as authenticated; SES reports on every message it receives.
+ * for the many domains that publish no DMARC policy, read from SES's own header only (`passedDomains`).
+ * A mail about which nothing at all is reported counts as authenticated only with `trustUnreported` (the
+ * local runtime, which has no SES); SES reports on every message it receives.
  */
 export type Verdict = 'PASS' | 'FAIL' | 'GRAY' | 'PROCESSING_FAILED';
 export type VerdictName = 'spam' | 'virus' | 'spf' | 'dkim' | 'dmarc';
@@ -39,6 +40,11 @@ export interface ReadInboundOptions {
   verdicts?: Verdicts;
   /** Envelope recipients (the Lambda event's `receipt.recipients`); a Bcc'd reply address shows only here. */
   recipients?: string[];
+  /**
+   * A mail nothing is reported about (no verdicts, no SES `Authentication-Results`) counts as its sender's:
+   * only the local runtime, which has no SES, says so. In AWS SES reports on every message.
+   */
+  trustUnreported?: boolean;
 }
 
 export type {
@@ -78,9 +84,10 @@ function classify(mail: ParsedMail, raw: Buffer, options: ReadInboundOptions): I
   // The text part when there is one with words in it, else the HTML: the client's own text is the truer copy.
   const source =
     mail.text?.trim() || typeof mail.html !== 'string' ? (mail.text ?? '') : htmlReplyText(mail.html);
-  const text = withoutLinkCredentials(
-    stripQuotedHistory(source.replace(INLINE_IMAGE_PLACEHOLDER, ''), subjectKind(subject)),
-  );
+  // A mail that names one of ours (a reply's headers, or our tag) answers it, whatever its subject says.
+  const answering = Boolean(mail.inReplyTo || mail.references || caseNumberFromSubject(subject));
+  const kind = subjectKind(subject, answering) ?? (mail.inReplyTo || mail.references ? 'reply' : null);
+  const text = withoutLinkCredentials(stripQuotedHistory(source.replace(INLINE_IMAGE_PLACEHOLDER, ''), kind));
   const to = [...addresses(mail.to), ...addresses(mail.cc)];
   const tokenCandidates = [...(options.recipients ?? []), ...to.map((a) => a.original)];
   const replyTokenAddress = tokenCandidates.map((a) => a.trim()).find((a) => REPLY_TOKEN_ADDRESS.test(a));
@@ -107,7 +114,7 @@ function classify(mail: ParsedMail, raw: Buffer, options: ReadInboundOptions): I
     messageKey: messageKey(mail, headers, raw, sender.address.toLowerCase(), subject),
     automatic: isAutomatic(mail, headers, sender.address, subject),
     list: isListMail(headers),
-    authenticated: isAuthenticated(verdicts, headers, sender.address),
+    authenticated: isAuthenticated(verdicts, headers, sender.address, options.trustUnreported === true),
     // The sender's own words: an interleaved reply keeps quoted lines of our mail, whose examples
     // ("e.g. FSPRG*ACME") are not the customer's purchase.
     extracted: extractFields(
@@ -119,6 +126,7 @@ function classify(mail: ParsedMail, raw: Buffer, options: ReadInboundOptions): I
     ),
   };
   if (fromName) result.fromName = fromName;
+  if (answering) result.answering = true;
   if (mail.messageId) result.messageId = mail.messageId;
   if (mail.inReplyTo) result.inReplyTo = mail.inReplyTo.trim().split(/\s+/)[0] ?? mail.inReplyTo;
   if (caseTag !== undefined) result.caseTag = caseTag;
@@ -197,8 +205,8 @@ function verdictsFromHeaders(headers: Map<string, string[]>): Verdicts {
   const virus = toVerdict(headers.get('x-ses-virus-verdict')?.[0]?.split(/\s/)[0]);
   if (virus) verdicts.virus = virus;
 
-  const results = headers.get('authentication-results') ?? [];
-  const auth = results.find((r) => /^\s*amazonses\.com\s*;/i.test(r)) ?? results[0];
+  // SES's own results only: a sender may write an Authentication-Results of their own, and it would be below.
+  const auth = (headers.get('authentication-results') ?? []).find((r) => /^\s*amazonses\.com\s*;/i.test(r));
   if (auth !== undefined) {
     for (const method of ['spf', 'dkim', 'dmarc'] as const) {
       // Several DKIM signatures may be reported; any failure of the method counts as its verdict.
@@ -256,40 +264,72 @@ function isAutomatic(
   return AUTO_REPLY_SUBJECT.test(subject);
 }
 
-/** The domain of an address or a DKIM `header.i`/`header.d` value, lower-cased. */
-const domainOf = (value: string) =>
-  value
-    .slice(value.lastIndexOf('@') + 1)
-    .toLowerCase()
-    .replace(/[>\s;]+$/, '');
+/** A domain as the results name it: letters, digits, dots and hyphens, nothing an attacker could smuggle. */
+const DOMAIN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/;
+
+/** The domain of `value` (an address, `@domain` or a domain), or null when it is not a plain one. */
+function domainIn(value: string): string | null {
+  const domain = value.slice(value.lastIndexOf('@') + 1).toLowerCase();
+  return DOMAIN.test(domain) ? domain : null;
+}
 
 /** Relaxed alignment, as DMARC has it, approximated: the same domain, or one a subdomain of the other. */
-const aligned = (a: string, b: string) => a !== '' && (a === b || a.endsWith(`.${b}`) || b.endsWith(`.${a}`));
+const aligned = (a: string, b: string) => a === b || a.endsWith(`.${b}`) || b.endsWith(`.${a}`);
 
-function isAuthenticated(verdicts: Verdicts, headers: Map<string, string[]>, from: string): boolean {
-  if (verdicts.dmarc === 'PASS') return true;
-  const results = headers.get('authentication-results') ?? [];
-  const auth = results.find((r) => /^\s*amazonses\.com\s*;/i.test(r)) ?? results[0];
-  if (auth === undefined)
-    return verdicts.spf === undefined && verdicts.dkim === undefined && verdicts.dmarc === undefined;
-  const fromDomain = domainOf(from);
-  // `dkim=pass header.i=@example.com` (or `header.d=`); `spf=pass (…) client-ip=…; envelope-from=a@example.com`
-  // (or `smtp.mailfrom=`): a method's properties may follow it in segments of their own.
-  let method: string | undefined;
-  for (const segment of auth.split(';')) {
-    const result = /^\s*(spf|dkim|dmarc|[a-z-]+)=(\w+)/i.exec(segment);
-    if (result && ['spf', 'dkim', 'dmarc', 'arc', 'auth', 'iprev'].includes(result[1]?.toLowerCase() ?? ''))
-      method = result[2]?.toLowerCase() === 'pass' ? result[1]?.toLowerCase() : undefined;
-    const keys =
-      method === 'dkim'
-        ? ['header.d', 'header.i']
-        : method === 'spf'
-          ? ['smtp.mailfrom', 'envelope-from']
-          : [];
-    for (const key of keys) {
-      const value = new RegExp(`(?:^|\\s)${key.replace('.', '\\.')}=([^\\s;]+)`, 'i').exec(segment)?.[1];
-      if (value !== undefined && aligned(domainOf(value), fromDomain)) return true;
+/**
+ * The domains SES's own `Authentication-Results` says passed DKIM (`header.d=`, `header.i=`) and SPF
+ * (`smtp.mailfrom=`, or SES's `envelope-from=` in the segment after `spf=`). The sender chooses its
+ * envelope sender and HELO name and SES writes them into this header, so only what sits where SES puts
+ * the property counts: quoted strings and comments are dropped first, each property is read only in its
+ * method's own segment (the envelope sender only as the first word of the segment after it), and a value
+ * that is not a plain domain or address counts for nothing.
+ */
+function passedDomains(header: string): { dkim: string[]; spf: string[] } {
+  let plain = header.replace(/"(?:[^"\\]|\\.)*"/g, '""');
+  // Comments nest: "(a (b) c)".
+  while (/\([^()]*\)/.test(plain)) plain = plain.replace(/\([^()]*\)/g, ' ');
+  const segments = plain.split(';').map((part) => part.trim().split(/\s+/));
+  const out = { dkim: [] as string[], spf: [] as string[] };
+  const take = (list: string[], token: string | undefined, keys: string[]) => {
+    const [key, value, ...rest] = (token ?? '').split('=');
+    if (rest.length > 0 || value === undefined || !keys.includes((key ?? '').toLowerCase())) return;
+    const domain = domainIn(value);
+    if (domain) list.push(domain);
+  };
+  for (const [i, words] of segments.entries()) {
+    const method = /^(spf|dkim)=pass$/i.exec(words[0] ?? '')?.[1]?.toLowerCase();
+    if (method === 'dkim') for (const w of words.slice(1)) take(out.dkim, w, ['header.d', 'header.i']);
+    if (method === 'spf') {
+      for (const w of words.slice(1)) take(out.spf, w, ['smtp.mailfrom']);
+      take(out.spf, segments[i + 1]?.[0], ['envelope-from']);
     }
   }
-  return false;
+  return out;
+}
+
+function isAuthenticated(
+  verdicts: Verdicts,
+  headers: Map<string, string[]>,
+  from: string,
+  trustUnreported: boolean,
+): boolean {
+  if (verdicts.dmarc === 'PASS') return true;
+  // SES's own header only: it is the topmost, above anything the sender wrote.
+  const top = headers.get('authentication-results')?.[0];
+  const ses = top !== undefined && /^\s*amazonses\.com\s*;/i.test(top) ? top : undefined;
+  if (ses === undefined)
+    return (
+      trustUnreported &&
+      verdicts.spf === undefined &&
+      verdicts.dkim === undefined &&
+      verdicts.dmarc === undefined
+    );
+  const fromDomain = domainIn(from);
+  if (fromDomain === null) return false;
+  const passed = passedDomains(ses);
+  // A pass the header claims counts only when the method's verdict (the receipt's, in AWS) agrees.
+  return (
+    (verdicts.dkim === 'PASS' && passed.dkim.some((d) => aligned(d, fromDomain))) ||
+    (verdicts.spf === 'PASS' && passed.spf.some((d) => aligned(d, fromDomain)))
+  );
 }

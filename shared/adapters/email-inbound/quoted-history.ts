@@ -81,13 +81,13 @@ function isHeaderBlock(lines: readonly string[], i: number): boolean {
 }
 
 /**
- * Does an attribution name the original as clients write it — an address, a time or a date — and not only
- * in words? "On Friday your colleague wrote:" is the customer's own sentence; "On Fri, 4 Dec 2026 at 10:02,
- * Alice <a@b> wrote:" is a client's.
+ * Does an attribution name the original as clients write it — an address, a year or a numeric date — and
+ * not only in words? "On Friday at 10:30 your colleague wrote:" is the customer's own sentence; "On Fri, 4
+ * Dec 2026 at 10:02, Alice <a@b> wrote:" and "On 12/4/26 10:02, Alice wrote:" are a client's.
  */
 function citesOriginal(lines: readonly string[], i: number, length: number): boolean {
   const joined = lines.slice(i, i + length).join(' ');
-  return /@|\d{1,2}:\d{2}|\d{4}|\d{1,2}[./]\d{1,2}/.test(joined);
+  return /@|\b\d{4}\b|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}/.test(joined);
 }
 
 /** Where the history that is not `>`-quoted begins: everything from that line on goes. */
@@ -139,8 +139,9 @@ function normaliseText(text: string): string {
  *
  * A forward is not history: from a forward's first line ("Begin forwarded message:", "---------- Forwarded
  * message ---------") on, the text is kept, after the sender's own words, and a mail its subject calls a
- * forward ("Fwd:", "WG:", "TR:" …) keeps its whole text. When nothing new is left of a reply, nothing is
- * what it says (a photo sent with a quote under it); of anything else, the full text is kept.
+ * forward ("Fwd:", "WG:", "TR:" …) keeps its whole text. When nothing new is left of a reply (`kind`:
+ * its subject or its headers say it answers a mail), nothing is what it says (a photo sent with a quote
+ * under it); of anything else, the full text is kept, so a new mail that quotes something keeps it.
  */
 export function stripQuotedHistory(text: string, kind: 'reply' | 'forward' | null = null): string {
   const full = normaliseText(text.replaceAll(HISTORY_MARKER, ''));
@@ -154,7 +155,7 @@ export function stripQuotedHistory(text: string, kind: 'reply' | 'forward' | nul
     return normaliseText([own, forwarded.join('\n').replaceAll(HISTORY_MARKER, '')].join('\n\n'));
   }
   if (kind === 'forward') return full;
-  return stripReply(all, historyStart, kind === 'reply' || all.some(isQuoted) ? '' : full);
+  return stripReply(all, historyStart, kind === 'reply' ? '' : full);
 }
 
 /** The new text of a reply whose unquoted history starts at `historyStart`; `empty` when none is left. */

@@ -122,7 +122,10 @@ export function createMailNotifier(options: MailNotifierOptions): Notifier {
               mailDomain,
             ),
       ...(threaded ? { inReplyTo: root, references: [root] } : {}),
-      ...(customer ? { replyTo: replyAddress(c.id, options.replyKey, mailDomain) } : {}),
+      // The case's signed reply address, on the mail domain SES receives for: a customer's reply, and a
+      // staff member's answer to a notice (an internal note, docs/mail.md#staff-replies), come back to the
+      // case — the sender address may be on a domain casewatch does not receive mail for.
+      replyTo: replyAddress(c.id, options.replyKey, mailDomain),
       automatic: rendered.automatic,
       date: now,
       ...(invitation ? { calendar: { method: invitation.method, content: invitationIcs(invitation) } } : {}),

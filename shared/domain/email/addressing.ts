@@ -158,10 +158,16 @@ export function headerSafe(text: string): string {
   return out.replace(/ {2,}/g, ' ').trim();
 }
 
-/** A signed token as our links carry them (case tokens, survey and meeting links): a compact JWS. */
-const LINK_CREDENTIAL = /\beyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}/g;
-/** The fragment a portal link carries its token in, whatever the token looks like. */
-const TOKEN_FRAGMENT = /([#&]token=)[^\s"'<>)\]]+/g;
+/**
+ * A signed token as our links carry them (case tokens, survey and meeting links): a compact JWS, whose
+ * header starts `eyJ`. Matched wherever a word starts with it (not inside "MoneyJar…") — after `=` or a
+ * percent-encoded `%3D` (Outlook's
+ * SafeLinks rewrite the link), or with its later parts wrapped onto the next line — so its header and
+ * what follows on the line go, and what is left cannot be put together again.
+ */
+const LINK_CREDENTIAL = /(?:(?<![A-Za-z0-9])|(?<=%3[Dd]))eyJ[\w-]{8,}(?:\.[\w-]*){0,2}/g;
+/** The fragment a portal link carries its token in, whatever the token looks like, percent-encoded too. */
+const TOKEN_FRAGMENT = /((?:#|&|%23|%26)token(?:=|%3D))[^\s"'<>)\]]+/gi;
 
 /**
  * Text with the credentials our links carry taken out (`#token=…` fragments, signed tokens): a reply quoting

@@ -67,8 +67,51 @@ describe('who the sender is (docs/mail.md#who-is-the-sender)', () => {
     );
   });
 
-  it('a mail nothing is reported about (the local runtime, no SES) counts as its sender’s', async () => {
-    expect(mailOf(await readInbound(raw('pat@example.com'))).authenticated).toBe(true);
+  it('a mail nothing is reported about counts as its sender’s only where told so (the local runtime, no SES)', async () => {
+    expect(mailOf(await readInbound(raw('pat@example.com'), { trustUnreported: true })).authenticated).toBe(
+      true,
+    );
+    expect(mailOf(await readInbound(raw('pat@example.com'))).authenticated).toBe(false);
+  });
+
+  it('believes only SES’s own header, the topmost: one the sender wrote below it, or alone, proves nothing', async () => {
+    const forged = `${AR} spf=pass smtp.mailfrom=victim.example; dkim=pass header.d=victim.example; dmarc=pass`;
+    const below = raw('ceo@victim.example', [`${AR} spf=none; dkim=none; dmarc=none`, forged]);
+    expect(mailOf(await readInbound(below)).authenticated).toBe(false);
+    const alone = raw('ceo@victim.example', [forged.replace('amazonses.com', 'mx.attacker.example')]);
+    expect(mailOf(await readInbound(alone)).authenticated).toBe(false);
+  });
+
+  it.each([
+    [
+      'a HELO name that reads like a property',
+      `${AR} spf=pass (spfCheck: domain of attacker.example designates 192.0.2.1 as permitted sender) client-ip=192.0.2.1; envelope-from=x@attacker.example; helo=mx smtp.mailfrom=victim.example; dkim=none; dmarc=none`,
+    ],
+    [
+      'a quoted envelope sender carrying a property',
+      `${AR} spf=pass client-ip=192.0.2.1; envelope-from="a smtp.mailfrom=victim.example "@attacker.example; dkim=none; dmarc=none`,
+    ],
+    [
+      'a quoted envelope sender carrying a whole DKIM result',
+      `${AR} spf=pass client-ip=192.0.2.1; envelope-from="x;dkim=pass header.d=victim.example ;"@attacker.example; dkim=none; dmarc=none`,
+    ],
+    [
+      'a comment naming the domain',
+      `${AR} spf=pass (header.d=victim.example smtp.mailfrom=victim.example) smtp.mailfrom=attacker.example; dkim=none; dmarc=none`,
+    ],
+  ])('what the sender chose cannot pass for a check: %s', async (_what, header) => {
+    const got = await readInbound(raw('ceo@victim.example', [header]), {
+      verdicts: { spf: 'PASS', dkim: 'GRAY', dmarc: 'GRAY' },
+    });
+    expect(mailOf(got).authenticated).toBe(false);
+  });
+
+  it('a DKIM pass the header claims counts only when the receipt’s DKIM verdict agrees', async () => {
+    const header = `${AR} spf=none; dkim=pass header.i=@example.com; dmarc=none`;
+    const got = await readInbound(raw('pat@example.com', [header]), {
+      verdicts: { dkim: 'GRAY', dmarc: 'GRAY' },
+    });
+    expect(mailOf(got).authenticated).toBe(false);
   });
 
   it('the receipt’s DMARC pass decides, whatever the headers say', async () => {
@@ -139,32 +182,52 @@ describe('what of a mail’s text is the customer’s', () => {
   });
 
   it('takes out any signed token however it sits, and leaves other text alone', () => {
+    const header = 'eyJhbGciOiJIUzI1NiJ9';
+    const jws = `${header}.eyJjYXNlIjoiMDFNOCJ9.AbCdEfGhIjKlMnOp`;
     fc.assert(
-      fc.property(fc.string({ maxLength: 200 }), fc.string({ maxLength: 200 }), (before, after) => {
-        const jws = 'eyJhbGciOiJIUzI1NiJ9.eyJjYXNlIjoiMDFNOCJ9.AbCdEfGhIjKlMnOp';
-        const scrubbed = withoutLinkCredentials(`${before} ${jws} ${after}`);
-        expect(scrubbed).not.toContain(jws);
-      }),
-      { numRuns: 200 },
+      fc.property(
+        fc.string({ maxLength: 100 }),
+        fc.constantFrom(' ', '=', '%3D', '#token=', '%23token%3D', '/', '\n> '),
+        fc.string({ maxLength: 100 }),
+        (before, joint, after) => {
+          const scrubbed = withoutLinkCredentials(`${before}${joint}${jws}${after}`);
+          expect(scrubbed).not.toContain(jws);
+          expect(scrubbed).not.toContain(header);
+        },
+      ),
+      { numRuns: 300 },
     );
-    expect(withoutLinkCredentials('Order FS-2612-7781, FSPRG*ACME, see https://acme.example/x?y=1')).toBe(
+    // Outlook's SafeLinks, and a plain-text client that wrapped the quoted link.
+    const safeLink = `https://nam02.safelinks.protection.outlook.com/?url=https%3A%2F%2Fportal.example%2Fcase%2FCW-7M24W0%23token%3D${jws}&data=x`;
+    expect(withoutLinkCredentials(safeLink)).not.toContain(header);
+    const wrapped = `> View case CW-7M24W0: https://portal.example/case/CW-7M24W0#token=${header}.eyJjYXNl\n> IjoiMDFNOCJ9.AbCdEfGhIjKlMnOp`;
+    expect(withoutLinkCredentials(wrapped)).not.toContain(header);
+    expect(withoutLinkCredentials(wrapped)).not.toContain('eyJjYXNl');
+    for (const ordinary of [
       'Order FS-2612-7781, FSPRG*ACME, see https://acme.example/x?y=1',
-    );
+      'We use MoneyJarSubscriptions and KeyJumper2000 with it.',
+    ])
+      expect(withoutLinkCredentials(ordinary)).toBe(ordinary);
   });
 });
 
 describe('the subject of a case opened by mail (docs/mail.md#new-cases-by-mail)', () => {
   it.each([
-    ['Re: Case closed: Fwd: Your ACME Photo Pro receipt', 'Your ACME Photo Pro receipt'],
-    ['Re: [CW-7M24W0] We received your case: Charged twice', 'Charged twice'],
-    ['AW: WG: Rechnung 4711', 'Rechnung 4711'],
-    ['RE[2]: TR: Facture', 'Facture'],
-    ['R: I: Fattura', 'Fattura'],
-    ['Re: How did we do? Charged twice', 'Charged twice'],
-    ['Refund: order FS-1', 'Refund: order FS-1'],
-    ['Re: ', ''],
-  ])('%s → %s', (subject, wanted) => {
-    expect(caseSubjectOfMail(subject)).toBe(wanted);
+    ['Re: Case closed: Fwd: Your ACME Photo Pro receipt', false, 'Your ACME Photo Pro receipt'],
+    ['Re: [CW-7M24W0] We received your case: Charged twice', false, 'Charged twice'],
+    ['AW: WG: Rechnung 4711', false, 'Rechnung 4711'],
+    ['RE[2]: TR: Facture', true, 'Facture'],
+    ['R: I: Fattura', true, 'Fattura'],
+    ['Re: How did we do? Charged twice', false, 'Charged twice'],
+    ['Refund: order FS-1', false, 'Refund: order FS-1'],
+    ['Re: ', false, ''],
+    // Words and codes people start a new mail with stay, unless the mail answers one of ours.
+    ['R: ggplot crashes', false, 'R: ggplot crashes'],
+    ['I: cannot log in', false, 'I: cannot log in'],
+    ['TR: 808 drum machine', false, 'TR: 808 drum machine'],
+    ['VS: Code extension', false, 'VS: Code extension'],
+  ])('%s (answering: %s) → %s', (subject, answering, wanted) => {
+    expect(caseSubjectOfMail(subject, answering)).toBe(wanted);
   });
 
   it('tells replies from forwards by the first prefix', () => {
@@ -172,6 +235,9 @@ describe('the subject of a case opened by mail (docs/mail.md#new-cases-by-mail)'
     expect(subjectKind('Re: Fwd: receipt')).toBe('reply');
     expect(subjectKind('[CW-7M24W0] WG: Rechnung')).toBe('forward');
     expect(subjectKind('Receipt')).toBeNull();
+    expect(subjectKind('I: cannot log in')).toBeNull();
+    expect(subjectKind('I: Fattura', true)).toBe('forward');
+    expect(subjectKind('R: Fattura', true)).toBe('reply');
   });
 
   it('is already clean once cleaned, and never grows', () => {
