@@ -1845,7 +1845,7 @@ export type components = {
     };
     responses: never;
     parameters: {
-        /** @description how the request arrives, recorded on the timeline: the portal says `portal`; anything else is `api` */
+        /** @description how the request arrives, recorded on the timeline: the portal says `portal`; no header is `api`; any other value is a 400 */
         channel: "portal" | "api";
         /** @description the case id (a ULID) */
         caseId: string;
@@ -2096,7 +2096,7 @@ export interface operations {
             header?: {
                 /** @description makes a retry of the same create answer the first case (kept 24 hours) */
                 "Idempotency-Key"?: string;
-                /** @description how the request arrives, recorded on the timeline: the portal says `portal`; anything else is `api` */
+                /** @description how the request arrives, recorded on the timeline: the portal says `portal`; no header is `api`; any other value is a 400 */
                 "X-Casewatch-Channel"?: components["parameters"]["channel"];
             };
             path?: never;
@@ -2907,7 +2907,7 @@ export interface operations {
             header?: {
                 /** @description the case version the change is meant for (its `ETag`); if the case changed meanwhile nothing is written and the answer is 412. Without it, a change that races another is applied to the fresh case. */
                 "If-Match"?: components["parameters"]["ifMatch"];
-                /** @description how the request arrives, recorded on the timeline: the portal says `portal`; anything else is `api` */
+                /** @description how the request arrives, recorded on the timeline: the portal says `portal`; no header is `api`; any other value is a 400 */
                 "X-Casewatch-Channel"?: components["parameters"]["channel"];
             };
             path: {
@@ -6866,7 +6866,7 @@ export interface operations {
                 "Casewatch-Event-Id": string;
                 /** @description the event’s type, as `detail.type` */
                 "Casewatch-Event-Type": "case.opened" | "message.posted" | "status.changed" | "severity.changed" | "assignee.changed" | "escalation.requested" | "workaround.recorded" | "details.added" | "attachment.added" | "sla.met" | "sla.at_risk" | "sla.breached" | "case.closed" | "survey.sent" | "mail.bounced" | "mail.complained" | "meeting.proposed" | "meeting.scheduled" | "meeting.rescheduled" | "meeting.cancelled" | "meeting.expired" | "meeting.reminded" | "survey.submitted";
-                /** @description 1 for the first try, 2 and 3 for the retries after 1 and 5 minutes */
+                /** @description 1 for the first try, then each retry (after 1 and 5 minutes) */
                 "Casewatch-Delivery-Attempt": string;
             };
             path?: never;

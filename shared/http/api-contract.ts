@@ -133,7 +133,7 @@ const IfMatch = z
   });
 const Channel = ChannelHeaderSchema.optional().meta({
   description:
-    'how the request arrives, recorded on the timeline: the portal says `portal`; anything else is `api`',
+    'how the request arrives, recorded on the timeline: the portal says `portal`; no header is `api`; any other value is a 400',
   param: { id: 'channel' },
 });
 const writeHeaders = z.object({ 'If-Match': IfMatch });

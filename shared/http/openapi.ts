@@ -8,15 +8,18 @@ import {
 } from 'zod-openapi';
 import { CaseEventDetailSchema } from '../domain/case-events.ts';
 import { EVENT_TYPES } from '../domain/timeline.ts';
+import { DELIVERY_POLICY } from '../domain/webhook.ts';
 import { type Credential, type ErrorStatus, OPERATIONS, type Operation } from './api-contract.ts';
 import { GatewayMessageSchema, ProblemSchema } from './responses.ts';
 import { ROUTES, type RouteDefinition } from './routes.ts';
 
+/** "after 1 and 5 minutes": the retries `DELIVERY_POLICY` makes, in words. */
+const RETRIES_IN_WORDS = `after ${DELIVERY_POLICY.retryDelaysSeconds.map((s) => s / 60).join(' and ')} minutes`;
+
 /** The headers of every webhook delivery (shared/app/webhooks.ts sends them). */
 const DELIVERY_HEADERS = z.object({
   'Casewatch-Signature': z.string().meta({
-    description:
-      '`t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the webhook’s secret>`; refuse a `t` more than 300 s away',
+    description: `\`t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the webhook’s secret>\`; refuse a \`t\` more than ${DELIVERY_POLICY.toleranceSeconds} s away`,
     example: 't=1796570490,v1=5d41402abc4b2a76b9719d911017c592…',
   }),
   'Casewatch-Event-Id': z
@@ -25,8 +28,8 @@ const DELIVERY_HEADERS = z.object({
   'Casewatch-Event-Type': z.enum(EVENT_TYPES).meta({ description: 'the event’s type, as `detail.type`' }),
   'Casewatch-Delivery-Attempt': z
     .string()
-    .regex(/^[1-3]$/)
-    .meta({ description: '1 for the first try, 2 and 3 for the retries after 1 and 5 minutes' }),
+    .regex(new RegExp(`^[1-${DELIVERY_POLICY.maxAttempts}]$`))
+    .meta({ description: `1 for the first try, then each retry (${RETRIES_IN_WORDS})` }),
 });
 
 /*
@@ -259,8 +262,7 @@ export function buildOpenApiDocument(examples: ResponseExamples = {}): ReturnTyp
           post: {
             operationId: 'caseEventDelivery',
             summary: 'A case event, posted to a webhook',
-            description:
-              'One timeline event and the case after it, posted to every webhook that wants it, at least once: verify `Casewatch-Signature` over the raw body and drop an event id you have seen. Answer 2xx within 10 s; anything else (or no answer) is retried after 1 and 5 minutes, then the webhook pauses and the leads are mailed.',
+            description: `One timeline event and the case after it, posted to every webhook that wants it, at least once: verify \`Casewatch-Signature\` over the raw body and drop an event id you have seen. Answer 2xx within ${DELIVERY_POLICY.timeoutMs / 1000} s; anything else (or no answer) is retried ${RETRIES_IN_WORDS}, then the webhook pauses and the leads are mailed.`,
             tags: ['Webhooks'],
             // casewatch calls the receiver; the signature header, not an API credential, is its proof.
             security: [],
@@ -269,7 +271,7 @@ export function buildOpenApiDocument(examples: ResponseExamples = {}): ReturnTyp
             responses: {
               '200': { description: 'received (any 2xx will do)' },
               default: {
-                description: 'not received: retried after 1 and 5 minutes, then the webhook pauses',
+                description: `not received: retried ${RETRIES_IN_WORDS}, then the webhook pauses`,
               },
             },
           },
