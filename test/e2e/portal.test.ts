@@ -158,10 +158,12 @@ describe('the portal, in a real browser', () => {
     const second = await browser.open(origin());
     await signIn(first, 'agent', 'alice@support.example', `/case/${opened.number}`);
     await signIn(second, 'agent', 'bob@support.example', `/case/${opened.number}`);
+    // Bob types first (the page may read the case again as it gets focus), and has read it since…
+    await second.page.getByLabel('Message').fill('Looking into it now.');
+    await second.page.waitForLoadState('networkidle');
+    // …then Alice takes the case, and Bob sends before his page reads it again (it does every 15 s).
     await first.page.getByRole('button', { name: 'Take this case' }).click();
     await expect.poll(() => timeline(first.page)).toContain('Assigned the case to alice@support.example.');
-
-    await second.page.getByLabel('Message').fill('Looking into it now.');
     await second.page.getByRole('button', { name: 'Send reply to requester' }).click();
     await second.page
       .getByRole('alert')

@@ -67,8 +67,15 @@ export function usePolled<T>(
   useEffect(() => {
     if (!enabled) return;
     let live = true;
+    let reading = false;
+    // A tab nobody looks at reads nothing, and one read at a time: open tabs do not multiply the API's load.
     const load = async () => {
-      const answer = await latest.current?.();
+      const read = latest.current;
+      if (!read || reading || document.visibilityState === 'hidden') return;
+      reading = true;
+      const answer = await read().finally(() => {
+        reading = false;
+      });
       if (!live || !answer) return;
       if (answer.data !== undefined) {
         const data = answer.data;
@@ -80,10 +87,12 @@ export function usePolled<T>(
     const timer = setInterval(load, everyMs);
     const focused = () => void load();
     if (onFocus) window.addEventListener('focus', focused);
+    document.addEventListener('visibilitychange', focused);
     return () => {
       live = false;
       clearInterval(timer);
       if (onFocus) window.removeEventListener('focus', focused);
+      document.removeEventListener('visibilitychange', focused);
     };
   }, [key, everyMs, enabled, onFocus]);
   return { value, setValue, problem, setProblem };

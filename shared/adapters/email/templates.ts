@@ -4,6 +4,7 @@ import { headerSafe, subjectTag } from '../../domain/email/addressing.ts';
 import { NOTICE_SUBJECTS } from '../../domain/email/mail-subject.ts';
 import { escapeHtml } from '../../domain/html.ts';
 import { epochOf, type Instant } from '../../domain/instant.ts';
+import { withLinks } from '../../domain/links.ts';
 import { type Meeting, type MeetingSlot, proposalExpiresAt } from '../../domain/meeting.ts';
 import { audienceOf, type Notice } from '../../ports/notifier.ts';
 
@@ -93,19 +94,15 @@ function textOf(blocks: Block[]): string {
     .join('\n\n')}\n`;
 }
 
-/** A web address in someone's words, up to where prose takes over again (trailing punctuation stays text). */
-const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"'`]+[^\s<>"'`.,;:!?)\]}]/gi;
-
 /** Words as HTML: escaped, line breaks kept, and their web addresses made links a phone can tap. */
 function lines(s: string): string {
-  let out = '';
-  let at = 0;
-  for (const m of s.matchAll(URL_IN_TEXT)) {
-    const url = m[0];
-    out += `${escapeHtml(s.slice(at, m.index))}<a href="${escapeHtml(url)}">${escapeHtml(url)}</a>`;
-    at = m.index + url.length;
-  }
-  return (out + escapeHtml(s.slice(at))).replace(/\r?\n/g, '<br>\n');
+  return withLinks(s)
+    .map((part) =>
+      'url' in part
+        ? `<a href="${escapeHtml(part.url)}">${escapeHtml(part.url)}</a>`
+        : escapeHtml(part.text).replace(/\r?\n/g, '<br>\n'),
+    )
+    .join('');
 }
 const safeHref = (url: string) => /^https?:\/\//i.test(url);
 

@@ -1,5 +1,6 @@
 import { Fragment, type ReactNode } from 'react';
 import { agentDisplayName } from '../../../shared/domain/agent-name.ts';
+import { withLinks } from '../../../shared/domain/links.ts';
 import type { Meeting, TimelineEvent } from '../api.ts';
 import { LEVEL_LABELS, STATUS_LABELS, when } from '../format.ts';
 
@@ -25,28 +26,21 @@ function statusWords(status: string, audience: Audience): string {
   return audience === 'requester' ? (STATUS_LABELS[status] ?? status) : status.replace(/_/g, ' ');
 }
 
-/** `https://…` and `http://…` in a message, up to a space or a closing bracket; trailing punctuation stays text. */
-const URL_PATTERN = /\bhttps?:\/\/[^\s<>"'()[\]{}]+/g;
-const TRAILING = /[.,;:!?]+$/;
-
-/** Text with its web addresses as links (React elements: the text is never read as HTML). */
+/** Text with its web addresses as links, as our mail makes them (React elements: never read as HTML). */
 export function Linked({ text }: { text: string }): ReactNode {
-  const parts: ReactNode[] = [];
-  let last = 0;
-  for (const match of text.matchAll(URL_PATTERN)) {
-    const url = match[0].replace(TRAILING, '');
-    const at = match.index;
-    if (at > last) parts.push(<Fragment key={`text-${last}`}>{text.slice(last, at)}</Fragment>);
-    parts.push(
-      <a key={`link-${at}`} href={url} target="_blank" rel="noopener noreferrer nofollow">
-        {url}
-      </a>,
-    );
-    last = at + url.length;
-  }
-  if (parts.length === 0) return text;
-  if (last < text.length) parts.push(<Fragment key={`text-${last}`}>{text.slice(last)}</Fragment>);
-  return parts;
+  const parts = withLinks(text);
+  if (!parts.some((p) => 'url' in p)) return text;
+  return parts.map((part, i) =>
+    'url' in part ? (
+      // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one text, in order, never reordered
+      <a key={i} href={part.url} target="_blank" rel="noopener noreferrer nofollow">
+        {part.url}
+      </a>
+    ) : (
+      // biome-ignore lint/suspicious/noArrayIndexKey: as above
+      <Fragment key={i}>{part.text}</Fragment>
+    ),
+  );
 }
 
 /** A meeting time on the timeline: `Tue, Dec 1, 10:00 AM PST (30 min)`. */

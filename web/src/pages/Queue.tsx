@@ -154,8 +154,9 @@ export function Queue() {
     void first();
     // The first page again, every so often and when the window gets focus back, while nothing more is
     // loaded: new cases and moved deadlines show, the filters stay.
+    // (Not while the tab is hidden: an agent's open tabs should not multiply the API's load.)
     const again = () => {
-      if (!paged.current)
+      if (!paged.current && document.visibilityState !== 'hidden')
         void fetchPage(null).then((page) => live && page && !paged.current && show(page.items, page.cursor));
     };
     const timer = setInterval(again, QUEUE_REFRESH_MS);
@@ -223,7 +224,9 @@ export function Queue() {
   const choose = (f: Filter) => (e: { target: { value: string } }) =>
     setDraft((d) => ({ ...d, [f]: e.target.value }));
   const filtered = Object.keys(query).length > 0;
-  const empty = !loading && !problem && cases.length === 0;
+  // Nothing here and nothing more to read: a filter the index cannot key on may answer an empty page with a
+  // cursor, and then "Load more" is the way on, not "nothing matches".
+  const empty = !loading && !problem && cases.length === 0 && !cursor;
 
   return (
     <>

@@ -35,10 +35,14 @@ const movesFrom = (from: CaseStatus) => STATUSES.filter((s) => s !== from);
 /** The move offered first: "pending closure" once someone works on it, else "working". */
 const suggestedMove = (from: CaseStatus): CaseStatus => (from === 'working' ? 'pending_closure' : 'working');
 
-/** Whether everything on `fresh` that `seen` lacks was casewatch's own doing (timers, reactions). */
-function onlyCasewatchSince(seen: readonly TimelineEvent[], fresh: readonly TimelineEvent[]): boolean {
-  const known = new Set(seen.map((e) => e.id));
-  return fresh.every((e) => known.has(e.id) || e.actor.role === 'system');
+/**
+ * Whether every change since `version` (the case as the page showed it) was casewatch's own doing
+ * (timers, reactions): judged by the version each event produced, not by which events the page holds — the
+ * page reads the case and then its timeline, so it may hold an event of a version it never showed.
+ */
+function onlyCasewatchSince(version: number, fresh: readonly TimelineEvent[]): boolean {
+  const since = fresh.filter((e) => (e.caseVersion ?? 0) > version);
+  return since.length > 0 && since.every((e) => e.actor.role === 'system');
 }
 
 type Answer = { data?: unknown; error?: unknown; response: Response };
@@ -97,7 +101,8 @@ export function StaffCase({ c, events, credential, viewer, replace, reload, down
     let answer = await request(pathAt(c.version));
     if (answer.response.status === 412) {
       const fresh = await reload();
-      if (fresh && onlyCasewatchSince(events, fresh.events)) answer = await request(pathAt(fresh.c.version));
+      if (fresh && onlyCasewatchSince(c.version, fresh.events))
+        answer = await request(pathAt(fresh.c.version));
     }
     const { data, error, response } = answer;
     setBusy(false);
