@@ -252,18 +252,21 @@ describe('internal mail', () => {
     expect(to(mailer.sent[2])).toEqual(['bob@support.example', ...leads]);
   });
 
-  it.each(internalNotices(assigned))('$kind has its own Message-ID and the case’s reply address', async (n) => {
-    await notifier().notify(n);
-    const mail = mailer.sent[0] as OutboundMail;
-    expect(mail.tags).toEqual({ casewatch: n.kind, case: c.id });
-    const p = await parse(mail);
-    expect(p.messageId).toBe(signedMessageId(c.id, slug(n), messageIdKey, domain));
-    // A staff answer comes back to the case, on the mail domain SES receives for (docs/mail.md#staff-replies).
-    expect(parseReplyAddress(p.replyTo?.value[0]?.address as string, replyKey, domain)).toBe(c.id);
-    expect(p.inReplyTo).toBeUndefined();
-    expect(p.headers.get('auto-submitted')).toBe('auto-generated');
-    expect(p.html || '').not.toContain('<script');
-  });
+  it.each(internalNotices(assigned))(
+    '$kind has its own Message-ID and the case’s reply address',
+    async (n) => {
+      await notifier().notify(n);
+      const mail = mailer.sent[0] as OutboundMail;
+      expect(mail.tags).toEqual({ casewatch: n.kind, case: c.id });
+      const p = await parse(mail);
+      expect(p.messageId).toBe(signedMessageId(c.id, slug(n), messageIdKey, domain));
+      // A staff answer comes back to the case, on the mail domain SES receives for (docs/mail.md#staff-replies).
+      expect(parseReplyAddress(p.replyTo?.value[0]?.address as string, replyKey, domain)).toBe(c.id);
+      expect(p.inReplyTo).toBeUndefined();
+      expect(p.headers.get('auto-submitted')).toBe('auto-generated');
+      expect(p.html || '').not.toContain('<script');
+    },
+  );
 
   it('sends nothing when there is nobody to tell', async () => {
     const n = notifier({ leads: [], surveyUrl: (t) => t });
