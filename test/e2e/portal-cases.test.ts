@@ -387,6 +387,26 @@ describe("the requester's case page", () => {
     expect(phone.errors).toEqual([]);
   }, 60_000);
 
+  it('a buyer closes their case from the keyboard: focus goes to the question, back, and to the answer', async () => {
+    const opened = dataOf(
+      await api.client.POST('/cases', { body: consumerCase({ subject: 'Done, thanks' }) }),
+    );
+    const buyer = await browser.open(origin(), DESKTOP);
+    await buyer.page.goto(`${origin()}/case/${opened.number}#token=${opened.caseToken}`);
+    const close = buyer.page.getByRole('button', { name: 'Close my case' });
+    await close.focus();
+    await buyer.page.keyboard.press('Enter');
+    await expect.poll(() => focused(buyer.page)).toBe('button: Yes, close my case');
+    await buyer.page.keyboard.press('Tab');
+    await buyer.page.keyboard.press('Enter');
+    await expect.poll(() => focused(buyer.page)).toBe('button: Close my case');
+    await buyer.page.keyboard.press('Enter');
+    await expect.poll(() => focused(buyer.page)).toBe('button: Yes, close my case');
+    await buyer.page.keyboard.press('Enter');
+    await expect.poll(() => focused(buyer.page)).toMatch(/^div: Your case is closed\. Thank you!/);
+    expect(buyer.errors).toEqual([]);
+  });
+
   it("a seller reads a colleague's doings under the colleague's address, their own as You", async () => {
     const dana = await api.token('seller', 'dana@acme.example', 'acme');
     const opened = dataOf(

@@ -257,9 +257,9 @@ function MeetingCard({ m, caseId, headers, audience, onStart, onChange }: { m: M
               Nothing is booked until you confirm; a calendar invitation then goes to{' '}
               {staff ? 'both of you' : 'your inbox'}.
             </p>
-            <button type="submit" className="button" disabled={busy || !choice}>
+            <ActionButton type="submit" className="button" unavailable={busy || !choice}>
               {busy ? 'Booking…' : 'Confirm this time'}
-            </button>
+            </ActionButton>
           </form>
           <MeetingFacts join={m.join} />
         </>
@@ -307,23 +307,13 @@ function MeetingCard({ m, caseId, headers, audience, onStart, onChange }: { m: M
       ) : (
         <div className="actions">
           {m.status === 'scheduled' && (
-            <button
-              type="button"
-              className="button secondary"
-              disabled={busy}
-              onClick={() => setMode('move')}
-            >
+            <ActionButton className="button secondary" unavailable={busy} onClick={() => setMode('move')}>
               Move
-            </button>
+            </ActionButton>
           )}
-          <button
-            type="button"
-            className="button secondary"
-            disabled={busy}
-            onClick={() => setMode('cancel')}
-          >
+          <ActionButton className="button secondary" unavailable={busy} onClick={() => setMode('cancel')}>
             {m.status === 'scheduled' ? 'Cancel meeting' : 'Cancel the proposal'}
-          </button>
+          </ActionButton>
         </div>
       )}
     </li>
@@ -374,9 +364,9 @@ function MoveForm(props: {
           </Field>
         </div>
         <div className="actions">
-          <button type="submit" className="button" disabled={props.busy || !instant}>
+          <ActionButton type="submit" className="button" unavailable={props.busy || !instant}>
             Move the meeting
-          </button>
+          </ActionButton>
           <button type="button" className="button secondary" onClick={props.onCancel}>
             Keep the time
           </button>
@@ -416,9 +406,9 @@ function CancelForm(props: {
           )}
         </Field>
         <div className="actions">
-          <button type="submit" className="button" disabled={props.busy}>
+          <ActionButton type="submit" className="button" unavailable={props.busy}>
             Yes, cancel the {props.what}
-          </button>
+          </ActionButton>
           <button type="button" className="button secondary" onClick={props.onKeep}>
             Keep it
           </button>

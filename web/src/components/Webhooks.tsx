@@ -275,22 +275,21 @@ function WebhookRow(props: {
               Delivery log{named}
             </button>
             {w.status === 'paused' && (
-              <button type="button" className="button small" disabled={busy} onClick={resume}>
+              <ActionButton className="button small" unavailable={busy} onClick={resume}>
                 Resume{named}
-              </button>
+              </ActionButton>
             )}
             {confirming ? (
               <div className="confirm">
                 <span id={`${id}-confirm`}>Delete this webhook{named}? Deliveries stop at once.</span>
-                <button
-                  type="button"
+                <ActionButton
                   className="button danger small"
-                  disabled={busy}
+                  unavailable={busy}
                   aria-describedby={`${id}-confirm`}
                   onClick={remove}
                 >
                   Yes, delete
-                </button>
+                </ActionButton>
                 <button
                   ref={keep}
                   type="button"
@@ -357,9 +356,9 @@ function DeliveryLog({ webhookId, url, headers }: { webhookId: string; url: stri
     <div className="delivery-log" aria-busy={busy}>
       <div className="log-head">
         <strong>Latest delivery attempts</strong>
-        <button type="button" className="link-button" disabled={busy} onClick={load}>
+        <ActionButton className="link-button" unavailable={busy} onClick={load}>
           Refresh<span className="visually-hidden"> the delivery log for {url}</span>
-        </button>
+        </ActionButton>
       </div>
       <ProblemNotice problem={problem} />
       {log === null ? (

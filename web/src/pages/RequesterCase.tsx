@@ -8,6 +8,7 @@ import { CaseMeetings } from '../components/Meetings.tsx';
 import { SurveyForm } from '../components/SurveyForm.tsx';
 import { Timeline } from '../components/Timeline.tsx';
 import { LEVEL_LABELS, STATUS_LABELS, when } from '../format.ts';
+import { focusIsLost } from '../hooks.ts';
 import { attachFiles } from '../uploads.ts';
 import type { LoadedCase } from './CasePage.tsx';
 
@@ -28,6 +29,9 @@ export function RequesterCase({ c, events, credential, viewer, replace, reload, 
   /** The survey was sent from this page: its thanks take the focus the gone form had. */
   const [answered, setAnswered] = useState(false);
   const thanks = useRef<HTMLParagraphElement>(null);
+  const noticeRef = useRef<HTMLDivElement>(null);
+  const closeButton = useRef<HTMLButtonElement>(null);
+  const confirmYes = useRef<HTMLButtonElement>(null);
   const surveyIn = Boolean(c.survey?.submittedAt);
   useEffect(() => {
     if (answered && surveyIn) thanks.current?.focus();
@@ -101,6 +105,15 @@ export function RequesterCase({ c, events, credential, viewer, replace, reload, 
     if (!data) return setProblem(problemOf(error, response));
     setNotice({ text: 'Your case is closed. Thank you!' });
     await replace(data);
+    // The question and its buttons are gone: the answer takes focus, not the page's body.
+    requestAnimationFrame(() => {
+      if (focusIsLost()) noticeRef.current?.focus();
+    });
+  }
+
+  function keepOpen() {
+    setConfirmClose(false);
+    requestAnimationFrame(() => closeButton.current?.focus());
   }
 
   const firstOpen = c.sla.firstResponse.metAt === null && !closed;
@@ -138,7 +151,7 @@ export function RequesterCase({ c, events, credential, viewer, replace, reload, 
         )}
       </dl>
       {notice && (
-        <div className="notice" role="status">
+        <div className="notice" role="status" tabIndex={-1} ref={noticeRef}>
           {notice.text} {notice.link && <a href={notice.link}>Open the new case</a>}
         </div>
       )}
@@ -256,15 +269,24 @@ export function RequesterCase({ c, events, credential, viewer, replace, reload, 
             <fieldset className="confirm">
               <legend>Close the case?</legend>
               <p>Close this case? You can still write to us afterwards.</p>
-              <button type="button" className="button" onClick={closeCase}>
+              <button type="button" className="button" ref={confirmYes} onClick={closeCase}>
                 Yes, close my case
               </button>{' '}
-              <button type="button" className="button secondary" onClick={() => setConfirmClose(false)}>
+              <button type="button" className="button secondary" onClick={keepOpen}>
                 Keep it open
               </button>
             </fieldset>
           ) : (
-            <button type="button" className="button secondary" onClick={() => setConfirmClose(true)}>
+            <button
+              type="button"
+              className="button secondary"
+              ref={closeButton}
+              onClick={() => {
+                setConfirmClose(true);
+                // The question takes focus, so a keyboard goes straight to its answer.
+                requestAnimationFrame(() => confirmYes.current?.focus());
+              }}
+            >
               Close my case
             </button>
           )}
