@@ -706,7 +706,7 @@ export type components = {
         EventActor: {
             /** @enum {string} */
             role: "seller" | "consumer" | "agent" | "lead" | "system";
-            /** @description the email of a person, `casewatch` for the system */
+            /** @description the email of a person, `casewatch` for the system; a requester sees staff by the name support signs mail with ("Alice") */
             id: string;
         };
         /** @description A message on the case; internal ones are staff notes the requester never sees. */
@@ -1305,7 +1305,7 @@ export type components = {
             /** @description consumer cases: the text on the buyer’s statement, e.g. FSPRG*ACME */
             billingDescriptor: string | null;
             requester: components["schemas"]["Requester"];
-            /** @description the agent (email) working the case */
+            /** @description the agent working the case: their email for staff; a requester sees the name support signs mail with ("Alice") */
             assignee: string | null;
             severity: components["schemas"]["CaseSeverity"];
             sla: components["schemas"]["Sla"];
@@ -1425,7 +1425,7 @@ export type components = {
             scheduled: components["schemas"]["MeetingSlot"] | null;
             /** @description the invitation’s SEQUENCE: 0 when first scheduled, +1 on every reschedule and on cancelling */
             sequence: number;
-            /** @description the agent who proposed it (email) */
+            /** @description the agent who proposed it: their email for staff; a requester sees the name support signs mail with */
             organizer: string;
             /**
              * Format: date-time
@@ -1501,7 +1501,7 @@ export type components = {
             /** @description consumer cases: the text on the buyer’s statement, e.g. FSPRG*ACME */
             billingDescriptor: string | null;
             requester: components["schemas"]["Requester"];
-            /** @description the agent (email) working the case */
+            /** @description the agent working the case: their email for staff; a requester sees the name support signs mail with ("Alice") */
             assignee: string | null;
             severity: components["schemas"]["CaseSeverity"];
             sla: components["schemas"]["Sla"];

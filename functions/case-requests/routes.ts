@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { Actor } from '../../shared/app/actor.ts';
 import { attachmentDownload, requestAttachmentUpload } from '../../shared/app/attachments.ts';
-import { toCaseView } from '../../shared/app/case-view.ts';
+import { readerOf, toCaseView } from '../../shared/app/case-view.ts';
 import { changeStatus } from '../../shared/app/change-status.ts';
 import {
   cancelMeeting,
@@ -70,12 +71,12 @@ function meetingTokenParam(event: APIGatewayProxyEventV2): string {
   return token.data;
 }
 
-const meetingAnswer = (status: 200 | 201, change: MeetingChange, deps: RequestDeps) =>
-  json(
-    status,
-    { meeting: change.meeting, case: toCaseView(change.case, deps.policy) },
-    { etag: `"${change.case.version}"` },
-  );
+/** A meeting and its case, as the caller reads them (a requester sees the organizer by name). */
+function meetingAnswer(status: 200 | 201, change: MeetingChange, deps: RequestDeps, actor: Actor) {
+  const view = toCaseView(change.case, deps.policy, readerOf(actor));
+  const meeting = view.meetings.find((m) => m.id === change.meeting.id) ?? change.meeting;
+  return json(status, { meeting, case: view }, { etag: `"${change.case.version}"` });
+}
 
 export const requestRoutes: Record<string, Route<RequestDeps>> = {
   'POST /cases/{id}/messages': async ({ event, actor, deps }) => {
@@ -90,7 +91,7 @@ export const requestRoutes: Record<string, Route<RequestDeps>> = {
     if (posted.kind === 'posted') {
       return json(
         201,
-        { message: posted.event, case: toCaseView(posted.case, deps.policy) },
+        { message: posted.event, case: toCaseView(posted.case, deps.policy, readerOf(actor)) },
         { etag: `"${posted.case.version}"` },
       );
     }
@@ -99,7 +100,7 @@ export const requestRoutes: Record<string, Route<RequestDeps>> = {
       201,
       {
         message: null,
-        case: toCaseView(opened, deps.policy),
+        case: toCaseView(opened, deps.policy, readerOf(actor)),
         ...(caseToken ? { caseToken } : {}),
         notice: `case ${posted.closedCaseNumber} is closed, so your message opened a new case, ${opened.number}, linked to it`,
       },
@@ -109,7 +110,12 @@ export const requestRoutes: Record<string, Route<RequestDeps>> = {
   'POST /cases/{id}/status': async ({ event, actor, deps }) => {
     const id = caseIdParam(event);
     const body = jsonBody(event, ChangeStatusSchema);
-    return caseResponse(200, await changeStatus(deps, actor, id, body, ifMatchVersion(event)), deps.policy);
+    return caseResponse(
+      200,
+      await changeStatus(deps, actor, id, body, ifMatchVersion(event)),
+      deps.policy,
+      readerOf(actor),
+    );
   },
   'POST /cases/{id}/escalations': async ({ event, actor, deps }) => {
     const id = caseIdParam(event);
@@ -118,6 +124,7 @@ export const requestRoutes: Record<string, Route<RequestDeps>> = {
       201,
       await requestEscalation(deps, actor, id, reason, ifMatchVersion(event)),
       deps.policy,
+      readerOf(actor),
     );
   },
   'POST /cases/{id}/attachments': async ({ event, actor, deps }) => {
@@ -164,7 +171,7 @@ export const requestRoutes: Record<string, Route<RequestDeps>> = {
     const input = jsonBody(event, ProposeMeetingSchema);
     const join = { url: input.join.url ?? null, dialIn: input.join.dialIn ?? null };
     const change = await proposeMeeting(deps, actor, id, { ...input, join }, ifMatchVersion(event));
-    return meetingAnswer(201, change, deps);
+    return meetingAnswer(201, change, deps, actor);
   },
   'POST /cases/{id}/meetings/{meetingId}/pick': async ({ event, actor, deps }) => {
     const { start } = jsonBody(event, PickSlotSchema);
@@ -179,6 +186,7 @@ export const requestRoutes: Record<string, Route<RequestDeps>> = {
         ifMatchVersion(event),
       ),
       deps,
+      actor,
     );
   },
   'POST /cases/{id}/meetings/{meetingId}/reschedule': async ({ event, actor, deps }) => {
@@ -194,6 +202,7 @@ export const requestRoutes: Record<string, Route<RequestDeps>> = {
         ifMatchVersion(event),
       ),
       deps,
+      actor,
     );
   },
   'POST /cases/{id}/meetings/{meetingId}/cancel': async ({ event, actor, deps }) => {
@@ -209,6 +218,7 @@ export const requestRoutes: Record<string, Route<RequestDeps>> = {
         ifMatchVersion(event),
       ),
       deps,
+      actor,
     );
   },
   // A meeting link is a credential like a survey link: answered with the same no-store, no-referrer headers.

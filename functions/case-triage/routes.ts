@@ -1,3 +1,4 @@
+import { readerOf } from '../../shared/app/case-view.ts';
 import { assignCase, recordWorkaround, setSeverity } from '../../shared/app/triage.ts';
 import type { Route } from '../../shared/http/api-handler.ts';
 import { caseResponse } from '../../shared/http/case-response.ts';
@@ -9,12 +10,22 @@ export const triageRoutes: Record<string, Route> = {
   'PUT /cases/{id}/severity': async ({ event, actor, deps }) => {
     const id = caseIdParam(event);
     const body = jsonBody(event, SetSeveritySchema);
-    return caseResponse(200, await setSeverity(deps, actor, id, body, ifMatchVersion(event)), deps.policy);
+    return caseResponse(
+      200,
+      await setSeverity(deps, actor, id, body, ifMatchVersion(event)),
+      deps.policy,
+      readerOf(actor),
+    );
   },
   'PUT /cases/{id}/assignee': async ({ event, actor, deps }) => {
     const id = caseIdParam(event);
     const { agent } = jsonBody(event, AssignSchema);
-    return caseResponse(200, await assignCase(deps, actor, id, agent, ifMatchVersion(event)), deps.policy);
+    return caseResponse(
+      200,
+      await assignCase(deps, actor, id, agent, ifMatchVersion(event)),
+      deps.policy,
+      readerOf(actor),
+    );
   },
   'POST /cases/{id}/workaround': async ({ event, actor, deps }) => {
     const id = caseIdParam(event);
@@ -23,6 +34,7 @@ export const triageRoutes: Record<string, Route> = {
       200,
       await recordWorkaround(deps, actor, id, note, ifMatchVersion(event)),
       deps.policy,
+      readerOf(actor),
     );
   },
 };

@@ -1,3 +1,4 @@
+import { readerOf } from '../../shared/app/case-view.ts';
 import { openCase } from '../../shared/app/open-case.ts';
 import type { Route } from '../../shared/http/api-handler.ts';
 import { caseResponse } from '../../shared/http/case-response.ts';
@@ -10,7 +11,7 @@ export const openCaseRoute: Route = async ({ event, actor, deps }) => {
     channel: channelOf(event),
   });
   const extra = opened.caseToken ? { caseToken: opened.caseToken } : {};
-  const response = caseResponse(201, opened.case, deps.policy, extra);
+  const response = caseResponse(201, opened.case, deps.policy, readerOf(actor), extra);
   return { ...response, headers: { ...response.headers, location: `/cases/${opened.case.id}` } };
 };
 

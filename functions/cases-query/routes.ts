@@ -1,4 +1,4 @@
-import { toCaseView } from '../../shared/app/case-view.ts';
+import { readerOf, toCaseView } from '../../shared/app/case-view.ts';
 import { readLeadFigures } from '../../shared/app/lead-figures.ts';
 import { getCase, listCases, listEvents } from '../../shared/app/read-cases.ts';
 import { json, type Route } from '../../shared/http/api-handler.ts';
@@ -15,10 +15,13 @@ export const queryRoutes: Record<string, Route<QueryDeps>> = {
   'GET /cases': async ({ event, actor, deps }) => {
     const { limit, cursor, requester, ...filters } = queryParams(event, ListCasesQuerySchema);
     const page = await listCases(deps, actor, { ...filters, requesterEmail: requester }, { limit, cursor });
-    return json(200, { items: page.items.map((c) => toCaseView(c, deps.policy)), cursor: page.cursor });
+    return json(200, {
+      items: page.items.map((c) => toCaseView(c, deps.policy, readerOf(actor))),
+      cursor: page.cursor,
+    });
   },
   'GET /cases/{id}': async ({ event, actor, deps }) =>
-    caseResponse(200, await getCase(deps, actor, caseRefParam(event)), deps.policy),
+    caseResponse(200, await getCase(deps, actor, caseRefParam(event)), deps.policy, readerOf(actor)),
   'GET /cases/{id}/events': async ({ event, actor, deps }) => {
     const id = caseIdParam(event);
     const { limit, cursor } = queryParams(event, PageQuerySchema);

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { agentDisplayName } from '../domain/agent-name.ts';
 import {
   CASE_NUMBER_SOURCE,
   CASE_TYPES,
@@ -14,6 +15,7 @@ import { SlaViewSchema, slaView } from '../domain/sla.ts';
 import type { SlaPolicy } from '../domain/sla-policy.ts';
 import { CaseStatusSchema } from '../domain/status.ts';
 import { CaseSurveySchema } from '../domain/survey.ts';
+import type { Actor } from './actor.ts';
 
 /** A case as every endpoint returns it: the stored facts plus the derived SLA block. */
 export const CaseViewSchema = z
@@ -35,7 +37,10 @@ export const CaseViewSchema = z
       .nullable()
       .meta({ description: 'consumer cases: the text on the buyer’s statement, e.g. FSPRG*ACME' }),
     requester: RequesterSchema,
-    assignee: z.string().nullable().meta({ description: 'the agent (email) working the case' }),
+    assignee: z.string().nullable().meta({
+      description:
+        'the agent working the case: their email for staff; a requester sees the name support signs mail with ("Alice")',
+    }),
     severity: CaseSeveritySchema,
     sla: SlaViewSchema,
     relatedCaseId: z.string().nullable().meta({ description: 'the closed case this one follows up' }),
@@ -49,7 +54,22 @@ export const CaseViewSchema = z
   .meta({ id: 'Case', description: 'A support case as every route returns it.' });
 export type CaseView = z.infer<typeof CaseViewSchema>;
 
-export function toCaseView(c: Case, policy: SlaPolicy): CaseView {
+/** Who reads a case: the support team, or its requester (a seller of its company, or the buyer). */
+export type Reader = 'staff' | 'requester';
+
+export const readerOf = (actor: Actor): Reader => (actor.kind === 'staff' ? 'staff' : 'requester');
+
+/**
+ * The case as `reader` sees it: a requester sees the support team by the name support signs mail with
+ * ("Alice"), never an internal address — the assignee, and each meeting's organizer.
+ */
+export function toCaseView(c: Case, policy: SlaPolicy, reader: Reader = 'staff'): CaseView {
   const { sla, ...rest } = c;
-  return { ...rest, sla: slaView(sla, policy) };
+  const view = { ...rest, sla: slaView(sla, policy) };
+  if (reader === 'staff') return view;
+  return {
+    ...view,
+    assignee: view.assignee === null ? null : agentDisplayName(view.assignee),
+    meetings: view.meetings.map((m) => ({ ...m, organizer: agentDisplayName(m.organizer) })),
+  };
 }

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { agentDisplayName } from './agent-name.ts';
 import type { Case } from './case.ts';
 import { InstantSchema } from './instant.ts';
 import { SeverityLevelSchema } from './severity.ts';
@@ -107,9 +108,11 @@ export function caseEventDetail(e: TimelineEvent, c: Case): CaseEventDetail {
 
 /**
  * What an external subscriber may see of a detail (docs/integrations.md#who-sees-what): nothing of an
- * internal event, and a public status change without its internal note; null when it sees nothing.
+ * internal event, a public status change without its internal note, and staff by name, as the requester
+ * sees them; null when it sees nothing.
  */
 export function externalView(detail: CaseEventDetail): CaseEventDetail | null {
   if (detail.visibility === 'internal') return null;
-  return { ...detail, event: publicView(detail.event) };
+  const assignee = detail.case.assignee === null ? null : agentDisplayName(detail.case.assignee);
+  return { ...detail, event: publicView(detail.event), case: { ...detail.case, assignee } };
 }

@@ -66,7 +66,10 @@ export const MeetingSchema = z
       description:
         'the invitation’s SEQUENCE: 0 when first scheduled, +1 on every reschedule and on cancelling',
     }),
-    organizer: z.string().meta({ description: 'the agent who proposed it (email)' }),
+    organizer: z.string().meta({
+      description:
+        'the agent who proposed it: their email for staff; a requester sees the name support signs mail with',
+    }),
     proposedAt: InstantSchema,
     scheduledAt: InstantSchema.nullable().meta({ description: 'when the current time was picked or set' }),
     remindedAt: InstantSchema.nullable().meta({ description: 'when the reminder went out' }),

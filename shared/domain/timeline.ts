@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { agentDisplayName } from './agent-name.ts';
 import { CHANNELS } from './case.ts';
 import { InstantSchema } from './instant.ts';
 import { MeetingJoinSchema, MeetingSlotSchema } from './meeting.ts';
@@ -22,7 +23,10 @@ export const EventActorSchema = z
   .strictObject({
     role: ActorRoleSchema,
     /** Email for people, `casewatch` for the system. */
-    id: z.string().meta({ description: 'the email of a person, `casewatch` for the system' }),
+    id: z.string().meta({
+      description:
+        'the email of a person, `casewatch` for the system; a requester sees staff by the name support signs mail with ("Alice")',
+    }),
   })
   .meta({ id: 'EventActor', description: 'Who made the change.' });
 export type EventActor = z.infer<typeof EventActorSchema>;
@@ -242,8 +246,13 @@ export function isPublicEvent(e: TimelineEvent): boolean {
   }
 }
 
-/** The requester's view of a public status change: its note only when the agent made it public. */
+/**
+ * The requester's view of a public event: a status change's note only when the agent made it public, and
+ * the support team named as support signs mail ("Alice"), never by an internal address.
+ */
 export function publicView(e: TimelineEvent): TimelineEvent {
-  if (e.type === 'status.changed' && e.visibility === 'internal') return { ...e, note: null };
-  return e;
+  const staff = e.actor.role === 'agent' || e.actor.role === 'lead';
+  const seen = staff ? { ...e, actor: { ...e.actor, id: agentDisplayName(e.actor.id) } } : e;
+  if (seen.type === 'status.changed' && seen.visibility === 'internal') return { ...seen, note: null };
+  return seen;
 }

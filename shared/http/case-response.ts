@@ -1,5 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { toCaseView } from '../app/case-view.ts';
+import { type Reader, toCaseView } from '../app/case-view.ts';
 import type { Case } from '../domain/case.ts';
 import type { SlaPolicy } from '../domain/sla-policy.ts';
 import { json } from './api-handler.ts';
@@ -9,7 +9,8 @@ export function caseResponse(
   statusCode: number,
   c: Case,
   policy: SlaPolicy,
+  reader: Reader,
   extra: Record<string, unknown> = {},
 ): APIGatewayProxyStructuredResultV2 {
-  return json(statusCode, { ...toCaseView(c, policy), ...extra }, { etag: `"${c.version}"` });
+  return json(statusCode, { ...toCaseView(c, policy, reader), ...extra }, { etag: `"${c.version}"` });
 }

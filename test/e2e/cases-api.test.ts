@@ -352,6 +352,55 @@ describe('authorization matrix', () => {
     expect(requesterView.items[1]).toMatchObject({ body: 'We are on it.' });
   });
 
+  it('a requester never sees a staff address: the assignee, a meeting organizer and staff on the timeline go by name', async () => {
+    const c = await openConsumerCase();
+    const own = { path: { id: c.id } };
+    dataOf(
+      await api.client.PUT('/cases/{id}/assignee', {
+        params: own,
+        headers: asAgent,
+        body: { assignee: 'dana.smith@support.example' },
+      }),
+    );
+    dataOf(
+      await api.client.POST('/cases/{id}/messages', {
+        params: own,
+        headers: asAgent,
+        body: { body: 'On it.' },
+      }),
+    );
+    dataOf(
+      await api.client.POST('/cases/{id}/meetings', {
+        params: own,
+        headers: asAgent,
+        body: {
+          topic: 'Walk through it',
+          join: { url: 'https://meet.example.com/x' },
+          slots: [{ start: '2026-12-01T10:00:00-08:00', durationMinutes: 30 }],
+        },
+      }),
+    );
+    const asRequester = credential({ caseToken: c.caseToken });
+    const seen = [
+      await api.call('GET', `/cases/${c.id}`, { caseToken: c.caseToken }),
+      await api.call('GET', `/cases/${c.id}/events`, { caseToken: c.caseToken }),
+      await api.call('POST', `/cases/${c.id}/messages`, { caseToken: c.caseToken, body: { body: 'Thanks' } }),
+    ];
+    for (const answer of seen) expect(JSON.stringify(answer.body)).not.toMatch(/@support\.example/);
+    const read = dataOf(await api.client.GET('/cases/{id}', { params: own, headers: asRequester }));
+    expect(read.assignee).toBe('Dana');
+    expect(read.meetings[0]?.organizer).toBe('Alice');
+    const events = dataOf(await api.client.GET('/cases/{id}/events', { params: own, headers: asRequester }));
+    expect(events.items.find((e) => e.type === 'message.posted' && e.body === 'On it.')?.actor).toEqual({
+      role: 'agent',
+      id: 'Alice',
+    });
+    // Staff still see who is who.
+    const staff = dataOf(await api.client.GET('/cases/{id}', { params: own, headers: asAgent }));
+    expect(staff.assignee).toBe('dana.smith@support.example');
+    expect(staff.meetings[0]?.organizer).toMatch(/@support\.example$/);
+  });
+
   it('sellers list only their own cases, whatever they filter by', async () => {
     await api.client.POST('/cases', { headers: asSellerB, body: sellerCase({ subject: 'B only' }) });
     const mine = await api.client.GET('/cases', { params: { query: { limit: 100 } }, headers: asSellerB });
