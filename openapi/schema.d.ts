@@ -1903,8 +1903,8 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01M8PPCAM0537NA75PY7RFQB49",
-                     *           "number": "CW-CDDPM4",
+                     *           "id": "01M8PPCAM0EVRGX7F9PQE6B3HS",
+                     *           "number": "CW-PFHS7X",
                      *           "type": "seller",
                      *           "channel": "api",
                      *           "status": "new",
@@ -1956,8 +1956,8 @@ export interface operations {
                      *           }
                      *         },
                      *         {
-                     *           "id": "01M8PPCAM0537NA75PY7RFQB4B",
-                     *           "number": "CW-4BPG2V",
+                     *           "id": "01M8PPCAM0EVRGX7F9PQE6B3HV",
+                     *           "number": "CW-HRP2TN",
                      *           "type": "consumer",
                      *           "channel": "api",
                      *           "status": "new",
@@ -2119,8 +2119,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM0537NA75PY7RFQB49",
-                     *       "number": "CW-CDDPM4",
+                     *       "id": "01M8PPCAM0EVRGX7F9PQE6B3HS",
+                     *       "number": "CW-PFHS7X",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "new",
@@ -2307,8 +2307,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM0537NA75PY7RFQB49",
-                     *       "number": "CW-CDDPM4",
+                     *       "id": "01M8PPCAM0EVRGX7F9PQE6B3HS",
+                     *       "number": "CW-PFHS7X",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "new",
@@ -2400,7 +2400,7 @@ export interface operations {
                      *       "type": "https://casewatch.dev/problems/not-found",
                      *       "title": "Not found",
                      *       "status": 404,
-                     *       "detail": "no case 01M8PPCAM0537NA75PY7RFQB49"
+                     *       "detail": "no case 01M8PPCAM0EVRGX7F9PQE6B3HS"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -2467,8 +2467,8 @@ export interface operations {
                      *           "type": "case.opened",
                      *           "channel": "api",
                      *           "level": 2,
-                     *           "id": "01M8PPCAM0537NA75PY7RFQB4A",
-                     *           "caseId": "01M8PPCAM0537NA75PY7RFQB49",
+                     *           "id": "01M8PPCAM0EVRGX7F9PQE6B3HT",
+                     *           "caseId": "01M8PPCAM0EVRGX7F9PQE6B3HS",
                      *           "at": "2026-11-30T17:00:00.000Z",
                      *           "actor": {
                      *             "role": "seller",
@@ -2482,8 +2482,8 @@ export interface operations {
                      *           "to": "open",
                      *           "note": null,
                      *           "visibility": "public",
-                     *           "id": "01M8PPCAM0537NA75PY7RFQB4E",
-                     *           "caseId": "01M8PPCAM0537NA75PY7RFQB49",
+                     *           "id": "01M8PPCAM0EVRGX7F9PQE6B3HY",
+                     *           "caseId": "01M8PPCAM0EVRGX7F9PQE6B3HS",
                      *           "at": "2026-11-30T17:00:00.000Z",
                      *           "actor": {
                      *             "role": "system",
@@ -2496,17 +2496,17 @@ export interface operations {
                      *           "visibility": "public",
                      *           "body": "We are looking into it; retries are queued on our side.",
                      *           "channel": "api",
-                     *           "id": "01M8PPCAM0537NA75PY7RFQB4G",
-                     *           "caseId": "01M8PPCAM0537NA75PY7RFQB49",
+                     *           "id": "01M8PPCAM0EVRGX7F9PQE6B3J0",
+                     *           "caseId": "01M8PPCAM0EVRGX7F9PQE6B3HS",
                      *           "at": "2026-11-30T17:00:00.000Z",
                      *           "actor": {
                      *             "role": "agent",
-                     *             "id": "alice@support.example"
+                     *             "id": "Alice"
                      *           },
                      *           "caseVersion": 4
                      *         }
                      *       ],
-                     *       "cursor": "eyJ2IjoxLCJxIjoiTEpaZWRJTjBoOXRPa0FQbFNJRE9ZTyIsInAiOlsiMDFNOFBQQ0FNMDUzN05BNzVQWTdSRlFCNEciXX0.J0SqFd4QVx3il0yqwdBERw"
+                     *       "cursor": "eyJ2IjoxLCJxIjoiVVV6cnNKNmVyZENQVnpJNjB3LW9tOSIsInAiOlsiMDFNOFBQQ0FNMEVWUkdYN0Y5UFFFNkIzSjAiXX0.nUxit23xrLGNprWpYoVmvg"
                      *     }
                      */
                     "application/json": components["schemas"]["EventPage"];
@@ -2559,6 +2559,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "no case 01M8PPCAM0000000000000000Z"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -2802,8 +2810,8 @@ export interface operations {
                      *       ],
                      *       "escalations": [
                      *         {
-                     *           "caseId": "01M8PPCAM0537NA75PY7RFQB49",
-                     *           "number": "CW-CDDPM4",
+                     *           "caseId": "01M8PPCAM0EVRGX7F9PQE6B3HS",
+                     *           "number": "CW-PFHS7X",
                      *           "subject": "Webhooks not delivered since 08:00",
                      *           "level": 1,
                      *           "assignee": "alice@support.example",
@@ -2820,8 +2828,8 @@ export interface operations {
                      *         },
                      *         "recent": [
                      *           {
-                     *             "caseId": "01M8PPCAM0537NA75PY7RFQB4B",
-                     *             "number": "CW-4BPG2V",
+                     *             "caseId": "01M8PPCAM0EVRGX7F9PQE6B3HV",
+                     *             "number": "CW-HRP2TN",
                      *             "submittedAt": "2026-11-30T17:01:00.000Z",
                      *             "ratings": {
                      *               "overall": 5,
@@ -2939,8 +2947,8 @@ export interface operations {
                      *         "visibility": "public",
                      *         "body": "We are looking into it; retries are queued on our side.",
                      *         "channel": "api",
-                     *         "id": "01M8PPCAM0537NA75PY7RFQB4G",
-                     *         "caseId": "01M8PPCAM0537NA75PY7RFQB49",
+                     *         "id": "01M8PPCAM0EVRGX7F9PQE6B3J0",
+                     *         "caseId": "01M8PPCAM0EVRGX7F9PQE6B3HS",
                      *         "at": "2026-11-30T17:00:00.000Z",
                      *         "actor": {
                      *           "role": "agent",
@@ -2949,8 +2957,8 @@ export interface operations {
                      *         "caseVersion": 4
                      *       },
                      *       "case": {
-                     *         "id": "01M8PPCAM0537NA75PY7RFQB49",
-                     *         "number": "CW-CDDPM4",
+                     *         "id": "01M8PPCAM0EVRGX7F9PQE6B3HS",
+                     *         "number": "CW-PFHS7X",
                      *         "type": "seller",
                      *         "channel": "api",
                      *         "status": "open",
@@ -3061,6 +3069,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "no case 01M8PPCAM0000000000000000Z"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3083,6 +3099,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/precondition-failed",
+                     *       "title": "Precondition failed",
+                     *       "status": 412,
+                     *       "detail": "the case is at version 4, not 1"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3150,8 +3174,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM0537NA75PY7RFQB49",
-                     *       "number": "CW-CDDPM4",
+                     *       "id": "01M8PPCAM0EVRGX7F9PQE6B3HS",
+                     *       "number": "CW-PFHS7X",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "working",
@@ -3253,6 +3277,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "no case 01M8PPCAM0000000000000000Z"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3362,8 +3394,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM0537NA75PY7RFQB49",
-                     *       "number": "CW-CDDPM4",
+                     *       "id": "01M8PPCAM0EVRGX7F9PQE6B3HS",
+                     *       "number": "CW-PFHS7X",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "working",
@@ -3376,7 +3408,7 @@ export interface operations {
                      *         "email": "dana@acme.example",
                      *         "sellerId": "acme"
                      *       },
-                     *       "assignee": "alice@support.example",
+                     *       "assignee": "Alice",
                      *       "severity": {
                      *         "level": 1,
                      *         "label": "High",
@@ -3476,6 +3508,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "no case 01M8PPCAM0000000000000000Z"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3506,6 +3546,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/precondition-failed",
+                     *       "title": "Precondition failed",
+                     *       "status": 412,
+                     *       "detail": "the case is at version 4, not 1"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3573,8 +3621,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "attachmentId": "01M8PPCAM0537NA75PY7RFQB4P",
-                     *       "uploadUrl": "http://localhost:3000/_local/blobs/cases/01M8PPCAM0537NA75PY7RFQB49/01M8PPCAM0537NA75PY7RFQB4P/webhook-log.txt?type=text%2Fplain&size=12&expires=1796058900&sig=LvGisIxiMeRMV2XYAPxHIH5GIaQv_dQahSvhApckkPM",
+                     *       "attachmentId": "01M8PPCAM0EVRGX7F9PQE6B3J6",
+                     *       "uploadUrl": "http://localhost:3000/_local/blobs/cases/01M8PPCAM0EVRGX7F9PQE6B3HS/01M8PPCAM0EVRGX7F9PQE6B3J6/webhook-log.txt?type=text%2Fplain&size=12&expires=1796058900&sig=TTTaq1m1r13K_yN55TrnwnKwDmUz0Fs_cGCVl6zwNf4",
                      *       "expiresAt": "2026-11-30T17:15:00.000Z"
                      *     }
                      */
@@ -3636,6 +3684,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "no case 01M8PPCAM0000000000000000Z"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3658,6 +3714,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/precondition-failed",
+                     *       "title": "Precondition failed",
+                     *       "status": 412,
+                     *       "detail": "the case is at version 4, not 1"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3714,11 +3778,11 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "attachmentId": "01M8PPCAM0537NA75PY7RFQB4P",
+                     *       "attachmentId": "01M8PPCAM0EVRGX7F9PQE6B3J6",
                      *       "fileName": "webhook-log.txt",
                      *       "contentType": "text/plain",
                      *       "size": 12,
-                     *       "url": "http://localhost:3000/_local/blobs/cases/01M8PPCAM0537NA75PY7RFQB49/01M8PPCAM0537NA75PY7RFQB4P/webhook-log.txt?response-content-type=text%2Fplain&response-content-disposition=attachment%3B+filename%3D%22webhook-log.txt%22%3B+filename*%3DUTF-8%27%27webhook-log.txt&expires=1796058900&sig=GBtoaYIhFGF7_iBegq-00CYYf4Ly9exMHwER_wuzjyg",
+                     *       "url": "http://localhost:3000/_local/blobs/cases/01M8PPCAM0EVRGX7F9PQE6B3HS/01M8PPCAM0EVRGX7F9PQE6B3J6/webhook-log.txt?response-content-type=text%2Fplain&response-content-disposition=attachment%3B+filename%3D%22webhook-log.txt%22%3B+filename*%3DUTF-8%27%27webhook-log.txt&expires=1796058900&sig=UMbRLS2JwquizYwWY_pOS7PbnaXNoRdpBIBynGgJX2w",
                      *       "expiresAt": "2026-11-30T17:15:00.000Z"
                      *     }
                      */
@@ -3754,7 +3818,7 @@ export interface operations {
                      *       "type": "https://casewatch.dev/problems/not-found",
                      *       "title": "Not found",
                      *       "status": 404,
-                     *       "detail": "no attachment 01M8PPCAM0AAAAAAAAAAAAAAAA on case 01M8PPCAM0537NA75PY7RFQB49"
+                     *       "detail": "no attachment 01M8PPCAM0AAAAAAAAAAAAAAAA on case 01M8PPCAM0EVRGX7F9PQE6B3HS"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -3816,7 +3880,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "submitted": true,
-                     *       "caseNumber": "CW-CDDPM4"
+                     *       "caseNumber": "CW-PFHS7X"
                      *     }
                      */
                     "application/json": components["schemas"]["SurveySubmitted"];
@@ -3885,6 +3949,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "no case 01M8PPCAM0000000000000000Z"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3958,7 +4030,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "caseNumber": "CW-4BPG2V",
+                     *       "caseNumber": "CW-HRP2TN",
                      *       "subject": "Charged twice for my subscription",
                      *       "questions": [
                      *         {
@@ -4065,7 +4137,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "submitted": true,
-                     *       "caseNumber": "CW-4BPG2V"
+                     *       "caseNumber": "CW-HRP2TN"
                      *     }
                      */
                     "application/json": components["schemas"]["SurveySubmitted"];
@@ -4223,7 +4295,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "meeting": {
-                     *         "id": "01M8PPCAM0537NA75PY7RFQB4R",
+                     *         "id": "01M8PPCAM0EVRGX7F9PQE6B3J8",
                      *         "topic": "Walk through the webhook settings together",
                      *         "join": {
                      *           "url": "https://meet.example.com/cw-webhooks",
@@ -4249,8 +4321,8 @@ export interface operations {
                      *         "endedAt": null
                      *       },
                      *       "case": {
-                     *         "id": "01M8PPCAM0537NA75PY7RFQB49",
-                     *         "number": "CW-CDDPM4",
+                     *         "id": "01M8PPCAM0EVRGX7F9PQE6B3HS",
+                     *         "number": "CW-PFHS7X",
                      *         "type": "seller",
                      *         "channel": "api",
                      *         "status": "working",
@@ -4285,7 +4357,7 @@ export interface operations {
                      *         "survey": null,
                      *         "meetings": [
                      *           {
-                     *             "id": "01M8PPCAM0537NA75PY7RFQB4R",
+                     *             "id": "01M8PPCAM0EVRGX7F9PQE6B3J8",
                      *             "topic": "Walk through the webhook settings together",
                      *             "join": {
                      *               "url": "https://meet.example.com/cw-webhooks",
@@ -4391,6 +4463,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "no case 01M8PPCAM0000000000000000Z"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4413,6 +4493,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/precondition-failed",
+                     *       "title": "Precondition failed",
+                     *       "status": 412,
+                     *       "detail": "the case is at version 4, not 1"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4484,7 +4572,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "meeting": {
-                     *         "id": "01M8PPCAM0537NA75PY7RFQB4Y",
+                     *         "id": "01M8PPCAM0EVRGX7F9PQE6B3JE",
                      *         "topic": "Check the fix on your staging store",
                      *         "join": {
                      *           "url": "https://meet.example.com/cw-webhooks",
@@ -4502,15 +4590,15 @@ export interface operations {
                      *           "durationMinutes": 45
                      *         },
                      *         "sequence": 0,
-                     *         "organizer": "alice@support.example",
+                     *         "organizer": "Alice",
                      *         "proposedAt": "2026-11-30T17:00:00.000Z",
                      *         "scheduledAt": "2026-11-30T17:00:00.000Z",
                      *         "remindedAt": null,
                      *         "endedAt": null
                      *       },
                      *       "case": {
-                     *         "id": "01M8PPCAM0537NA75PY7RFQB49",
-                     *         "number": "CW-CDDPM4",
+                     *         "id": "01M8PPCAM0EVRGX7F9PQE6B3HS",
+                     *         "number": "CW-PFHS7X",
                      *         "type": "seller",
                      *         "channel": "api",
                      *         "status": "working",
@@ -4523,7 +4611,7 @@ export interface operations {
                      *           "email": "dana@acme.example",
                      *           "sellerId": "acme"
                      *         },
-                     *         "assignee": "alice@support.example",
+                     *         "assignee": "Alice",
                      *         "severity": {
                      *           "level": 1,
                      *           "label": "High",
@@ -4545,7 +4633,7 @@ export interface operations {
                      *         "survey": null,
                      *         "meetings": [
                      *           {
-                     *             "id": "01M8PPCAM0537NA75PY7RFQB4R",
+                     *             "id": "01M8PPCAM0EVRGX7F9PQE6B3J8",
                      *             "topic": "Walk through the webhook settings together",
                      *             "join": {
                      *               "url": "https://meet.example.com/cw-webhooks",
@@ -4567,14 +4655,14 @@ export interface operations {
                      *               "durationMinutes": 30
                      *             },
                      *             "sequence": 1,
-                     *             "organizer": "alice@support.example",
+                     *             "organizer": "Alice",
                      *             "proposedAt": "2026-11-30T17:00:00.000Z",
                      *             "scheduledAt": "2026-11-30T17:00:00.000Z",
                      *             "remindedAt": null,
                      *             "endedAt": null
                      *           },
                      *           {
-                     *             "id": "01M8PPCAM0537NA75PY7RFQB4Y",
+                     *             "id": "01M8PPCAM0EVRGX7F9PQE6B3JE",
                      *             "topic": "Check the fix on your staging store",
                      *             "join": {
                      *               "url": "https://meet.example.com/cw-webhooks",
@@ -4592,7 +4680,7 @@ export interface operations {
                      *               "durationMinutes": 45
                      *             },
                      *             "sequence": 0,
-                     *             "organizer": "alice@support.example",
+                     *             "organizer": "Alice",
                      *             "proposedAt": "2026-11-30T17:00:00.000Z",
                      *             "scheduledAt": "2026-11-30T17:00:00.000Z",
                      *             "remindedAt": null,
@@ -4671,6 +4759,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "no case 01M8PPCAM0000000000000000Z"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4701,6 +4797,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/precondition-failed",
+                     *       "title": "Precondition failed",
+                     *       "status": 412,
+                     *       "detail": "the case is at version 4, not 1"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4773,7 +4877,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "meeting": {
-                     *         "id": "01M8PPCAM0537NA75PY7RFQB4R",
+                     *         "id": "01M8PPCAM0EVRGX7F9PQE6B3J8",
                      *         "topic": "Walk through the webhook settings together",
                      *         "join": {
                      *           "url": "https://meet.example.com/cw-webhooks",
@@ -4795,15 +4899,15 @@ export interface operations {
                      *           "durationMinutes": 30
                      *         },
                      *         "sequence": 1,
-                     *         "organizer": "alice@support.example",
+                     *         "organizer": "Alice",
                      *         "proposedAt": "2026-11-30T17:00:00.000Z",
                      *         "scheduledAt": "2026-11-30T17:00:00.000Z",
                      *         "remindedAt": null,
                      *         "endedAt": null
                      *       },
                      *       "case": {
-                     *         "id": "01M8PPCAM0537NA75PY7RFQB49",
-                     *         "number": "CW-CDDPM4",
+                     *         "id": "01M8PPCAM0EVRGX7F9PQE6B3HS",
+                     *         "number": "CW-PFHS7X",
                      *         "type": "seller",
                      *         "channel": "api",
                      *         "status": "working",
@@ -4816,7 +4920,7 @@ export interface operations {
                      *           "email": "dana@acme.example",
                      *           "sellerId": "acme"
                      *         },
-                     *         "assignee": "alice@support.example",
+                     *         "assignee": "Alice",
                      *         "severity": {
                      *           "level": 1,
                      *           "label": "High",
@@ -4838,7 +4942,7 @@ export interface operations {
                      *         "survey": null,
                      *         "meetings": [
                      *           {
-                     *             "id": "01M8PPCAM0537NA75PY7RFQB4R",
+                     *             "id": "01M8PPCAM0EVRGX7F9PQE6B3J8",
                      *             "topic": "Walk through the webhook settings together",
                      *             "join": {
                      *               "url": "https://meet.example.com/cw-webhooks",
@@ -4860,7 +4964,7 @@ export interface operations {
                      *               "durationMinutes": 30
                      *             },
                      *             "sequence": 1,
-                     *             "organizer": "alice@support.example",
+                     *             "organizer": "Alice",
                      *             "proposedAt": "2026-11-30T17:00:00.000Z",
                      *             "scheduledAt": "2026-11-30T17:00:00.000Z",
                      *             "remindedAt": null,
@@ -4939,6 +5043,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "no case 01M8PPCAM0000000000000000Z"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4969,6 +5081,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/precondition-failed",
+                     *       "title": "Precondition failed",
+                     *       "status": 412,
+                     *       "detail": "the case is at version 4, not 1"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -5036,7 +5156,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "meeting": {
-                     *         "id": "01M8PPCAM0537NA75PY7RFQB4Y",
+                     *         "id": "01M8PPCAM0EVRGX7F9PQE6B3JE",
                      *         "topic": "Check the fix on your staging store",
                      *         "join": {
                      *           "url": "https://meet.example.com/cw-webhooks",
@@ -5054,15 +5174,15 @@ export interface operations {
                      *           "durationMinutes": 45
                      *         },
                      *         "sequence": 1,
-                     *         "organizer": "alice@support.example",
+                     *         "organizer": "Alice",
                      *         "proposedAt": "2026-11-30T17:00:00.000Z",
                      *         "scheduledAt": "2026-11-30T17:00:00.000Z",
                      *         "remindedAt": null,
                      *         "endedAt": "2026-11-30T17:00:00.000Z"
                      *       },
                      *       "case": {
-                     *         "id": "01M8PPCAM0537NA75PY7RFQB49",
-                     *         "number": "CW-CDDPM4",
+                     *         "id": "01M8PPCAM0EVRGX7F9PQE6B3HS",
+                     *         "number": "CW-PFHS7X",
                      *         "type": "seller",
                      *         "channel": "api",
                      *         "status": "working",
@@ -5075,7 +5195,7 @@ export interface operations {
                      *           "email": "dana@acme.example",
                      *           "sellerId": "acme"
                      *         },
-                     *         "assignee": "alice@support.example",
+                     *         "assignee": "Alice",
                      *         "severity": {
                      *           "level": 1,
                      *           "label": "High",
@@ -5097,7 +5217,7 @@ export interface operations {
                      *         "survey": null,
                      *         "meetings": [
                      *           {
-                     *             "id": "01M8PPCAM0537NA75PY7RFQB4R",
+                     *             "id": "01M8PPCAM0EVRGX7F9PQE6B3J8",
                      *             "topic": "Walk through the webhook settings together",
                      *             "join": {
                      *               "url": "https://meet.example.com/cw-webhooks",
@@ -5119,14 +5239,14 @@ export interface operations {
                      *               "durationMinutes": 30
                      *             },
                      *             "sequence": 1,
-                     *             "organizer": "alice@support.example",
+                     *             "organizer": "Alice",
                      *             "proposedAt": "2026-11-30T17:00:00.000Z",
                      *             "scheduledAt": "2026-11-30T17:00:00.000Z",
                      *             "remindedAt": null,
                      *             "endedAt": null
                      *           },
                      *           {
-                     *             "id": "01M8PPCAM0537NA75PY7RFQB4Y",
+                     *             "id": "01M8PPCAM0EVRGX7F9PQE6B3JE",
                      *             "topic": "Check the fix on your staging store",
                      *             "join": {
                      *               "url": "https://meet.example.com/cw-webhooks",
@@ -5144,7 +5264,7 @@ export interface operations {
                      *               "durationMinutes": 45
                      *             },
                      *             "sequence": 1,
-                     *             "organizer": "alice@support.example",
+                     *             "organizer": "Alice",
                      *             "proposedAt": "2026-11-30T17:00:00.000Z",
                      *             "scheduledAt": "2026-11-30T17:00:00.000Z",
                      *             "remindedAt": null,
@@ -5223,6 +5343,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "no case 01M8PPCAM0000000000000000Z"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -5253,6 +5381,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/precondition-failed",
+                     *       "title": "Precondition failed",
+                     *       "status": 412,
+                     *       "detail": "the case is at version 4, not 1"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -5307,7 +5443,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "caseNumber": "CW-CDDPM4",
+                     *       "caseNumber": "CW-PFHS7X",
                      *       "topic": "Walk through the webhook settings together",
                      *       "status": "proposed",
                      *       "organizerName": "Alice",
@@ -5413,7 +5549,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "caseNumber": "CW-CDDPM4",
+                     *       "caseNumber": "CW-PFHS7X",
                      *       "topic": "Walk through the webhook settings together",
                      *       "status": "scheduled",
                      *       "organizerName": "Alice",
@@ -5571,8 +5707,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM0537NA75PY7RFQB49",
-                     *       "number": "CW-CDDPM4",
+                     *       "id": "01M8PPCAM0EVRGX7F9PQE6B3HS",
+                     *       "number": "CW-PFHS7X",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "open",
@@ -5691,6 +5827,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "no case 01M8PPCAM0000000000000000Z"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -5713,6 +5857,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/precondition-failed",
+                     *       "title": "Precondition failed",
+                     *       "status": 412,
+                     *       "detail": "the case is at version 4, not 1"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -5775,8 +5927,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM0537NA75PY7RFQB49",
-                     *       "number": "CW-CDDPM4",
+                     *       "id": "01M8PPCAM0EVRGX7F9PQE6B3HS",
+                     *       "number": "CW-PFHS7X",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "open",
@@ -5874,6 +6026,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "only agents and leads triage cases"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -5883,6 +6043,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "no case 01M8PPCAM0000000000000000Z"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -5905,6 +6073,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/precondition-failed",
+                     *       "title": "Precondition failed",
+                     *       "status": 412,
+                     *       "detail": "the case is at version 4, not 1"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -5969,8 +6145,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPCAM0537NA75PY7RFQB49",
-                     *       "number": "CW-CDDPM4",
+                     *       "id": "01M8PPCAM0EVRGX7F9PQE6B3HS",
+                     *       "number": "CW-PFHS7X",
                      *       "type": "seller",
                      *       "channel": "api",
                      *       "status": "working",
@@ -6068,6 +6244,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/forbidden",
+                     *       "title": "Not allowed",
+                     *       "status": 403,
+                     *       "detail": "only agents and leads triage cases"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -6077,6 +6261,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "no case 01M8PPCAM0000000000000000Z"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -6099,6 +6291,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://casewatch.dev/problems/precondition-failed",
+                     *       "title": "Precondition failed",
+                     *       "status": 412,
+                     *       "detail": "the case is at version 4, not 1"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -6152,7 +6352,7 @@ export interface operations {
                      * @example {
                      *       "items": [
                      *         {
-                     *           "id": "01M8PPFZT0QYS5QBW0YS7M8ZBQ",
+                     *           "id": "01M8PPFZT0KW4GP86RX5ACB123",
                      *           "url": "http://127.0.0.1:9/casewatch",
                      *           "events": [
                      *             "case.opened",
@@ -6269,7 +6469,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPFZT0QYS5QBW0YS7M8ZBQ",
+                     *       "id": "01M8PPFZT0KW4GP86RX5ACB123",
                      *       "url": "http://127.0.0.1:9/casewatch",
                      *       "events": [
                      *         "case.opened",
@@ -6284,7 +6484,7 @@ export interface operations {
                      *       "createdBy": "lena@support.example",
                      *       "pausedAt": null,
                      *       "pausedReason": null,
-                     *       "secret": "whsec_M9H5nQvPdI7D3Ep-fZ6G6qW_nlNC2SnZLdhwGCIBTsc"
+                     *       "secret": "whsec_xwDBvannaIZ1b4jcZbxw6rvr6Cw_rELgbsDHGty-FXs"
                      *     }
                      */
                     "application/json": components["schemas"]["RegisteredWebhook"];
@@ -6301,11 +6501,11 @@ export interface operations {
                      *       "type": "https://casewatch.dev/problems/invalid-request",
                      *       "title": "Invalid request",
                      *       "status": 400,
-                     *       "detail": "the URL is refused: 169.254.169.254 resolves to 169.254.169.254 is a link-local address (as the cloud metadata service is)",
+                     *       "detail": "the URL is refused: 169.254.169.254 is a link-local address (as the cloud metadata service is)",
                      *       "errors": [
                      *         {
                      *           "field": "url",
-                     *           "message": "169.254.169.254 resolves to 169.254.169.254 is a link-local address (as the cloud metadata service is)"
+                     *           "message": "169.254.169.254 is a link-local address (as the cloud metadata service is)"
                      *         }
                      *       ]
                      *     }
@@ -6395,7 +6595,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPFZT0QYS5QBW0YS7M8ZBQ",
+                     *       "id": "01M8PPFZT0KW4GP86RX5ACB123",
                      *       "url": "http://127.0.0.1:9/casewatch",
                      *       "events": [
                      *         "case.opened",
@@ -6412,8 +6612,8 @@ export interface operations {
                      *       "pausedReason": null,
                      *       "deliveries": [
                      *         {
-                     *           "webhookId": "01M8PPFZT0QYS5QBW0YS7M8ZBQ",
-                     *           "eventId": "01M8PPFZT0QYS5QBW0YS7M8ZBS",
+                     *           "webhookId": "01M8PPFZT0KW4GP86RX5ACB123",
+                     *           "eventId": "01M8PPFZT0KW4GP86RX5ACB125",
                      *           "eventType": "case.opened",
                      *           "attempt": 2,
                      *           "at": "2026-11-30T17:03:00.000Z",
@@ -6423,8 +6623,8 @@ export interface operations {
                      *           "durationMs": 0
                      *         },
                      *         {
-                     *           "webhookId": "01M8PPFZT0QYS5QBW0YS7M8ZBQ",
-                     *           "eventId": "01M8PPFZT0QYS5QBW0YS7M8ZBS",
+                     *           "webhookId": "01M8PPFZT0KW4GP86RX5ACB123",
+                     *           "eventId": "01M8PPFZT0KW4GP86RX5ACB125",
                      *           "eventType": "case.opened",
                      *           "attempt": 1,
                      *           "at": "2026-11-30T17:02:00.000Z",
@@ -6473,7 +6673,7 @@ export interface operations {
                      *       "type": "https://casewatch.dev/problems/not-found",
                      *       "title": "Not found",
                      *       "status": 404,
-                     *       "detail": "no webhook 01M8PPFZT0QYS5QBW0YS7M8ZBQ"
+                     *       "detail": "no webhook 01M8PPFZT0KW4GP86RX5ACB123"
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6612,7 +6812,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "id": "01M8PPFZT0QYS5QBW0YS7M8ZBQ",
+                     *       "id": "01M8PPFZT0KW4GP86RX5ACB123",
                      *       "url": "http://127.0.0.1:9/casewatch",
                      *       "events": [
                      *         "case.opened",

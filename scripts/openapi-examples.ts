@@ -316,6 +316,45 @@ try {
   await call('DELETE', `/webhooks/${hook.id}`, { token: lead });
   await call('GET', `/webhooks/${hook.id}`, { token: lead });
 
+  // The refusals every route on a case can give, on each route that has not answered them above: a case
+  // that is not there (404), a stale `If-Match` on a write (412), a body it does not take (400), and a
+  // requester on a staff route (403). Each write sends a body it would take, so the refusal is the one meant.
+  const nowhere = '01M8PPCAM0000000000000000Z';
+  const open = buyerCase.id as string;
+  const bodies: Record<string, unknown> = {
+    'POST /cases/{id}/messages': { body: 'Any news?' },
+    'POST /cases/{id}/status': { status: 'working' },
+    'POST /cases/{id}/escalations': { reason: 'Still waiting.' },
+    'POST /cases/{id}/attachments': { fileName: 'log.txt', contentType: 'text/plain', size: 10 },
+    'POST /cases/{id}/survey': answer,
+    'POST /cases/{id}/meetings': {
+      topic: 'Walk through it',
+      join: { url: 'https://meet.example.com/cw' },
+      slots: [{ start: '2026-12-08T10:00:00-08:00', durationMinutes: 30 }],
+    },
+    'POST /cases/{id}/meetings/{meetingId}/pick': { start: '2026-12-08T18:00:00.000Z' },
+    'POST /cases/{id}/meetings/{meetingId}/reschedule': {
+      start: '2026-12-08T10:00:00-08:00',
+      durationMinutes: 30,
+    },
+    'POST /cases/{id}/meetings/{meetingId}/cancel': {},
+    'PUT /cases/{id}/severity': { level: 1, reason: 'Several stores lose orders.' },
+    'PUT /cases/{id}/assignee': { assignee: 'bob@support.example' },
+    'POST /cases/{id}/workaround': {},
+  };
+  for (const { route } of compiled) {
+    if (!route.path.startsWith('/cases/{id}')) continue;
+    const path = (caseId: string) =>
+      route.path.replace('{id}', caseId).replace('{meetingId}', nowhere).replace('{attachmentId}', nowhere);
+    const body = bodies[route.routeKey];
+    const write = route.method !== 'GET';
+    await call(route.method, path(nowhere), { token: agent, ...(write ? { body } : {}) });
+    if (!write) continue;
+    await call(route.method, path(open), { token: agent, body: { unknown: 1 } });
+    await call(route.method, path(open), { token: agent, body, headers: { 'if-match': '"1"' } });
+    if (route.auth === 'jwt') await call(route.method, path(id), { token: seller, body });
+  }
+
   // URLs as a reader's runtime gives them (npm start listens on 3000), not this run's free port.
   const text = JSON.stringify(examples, null, 2).replaceAll(runtime.apiUrl, 'http://localhost:3000');
   writeFileSync(ARTIFACTS.examples, `${text}\n`);
