@@ -203,6 +203,10 @@ describe('meetings in the portal', () => {
       .getByRole('status')
       .filter({ hasText: 'Booked “Walk through the refund together”' })
       .waitFor();
+    // The button that booked is gone with the proposal: the result has focus, not the page's body.
+    await expect
+      .poll(() => buyer.page.evaluate('document.activeElement?.textContent ?? ""'))
+      .toMatch(/^Booked “Walk through the refund together”/);
     expect((await meetingOf(opened.id, meeting.id))?.status).toBe('scheduled');
     expect(await meetings.textContent()).toMatch(/When\s*Tuesday, December 1, 6:00\s*–\s*6:30\sPM/);
     await expect

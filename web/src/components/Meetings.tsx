@@ -12,6 +12,7 @@ import {
   supportClockToInstant,
   supportSlotText,
 } from '../format.ts';
+import { focusIsLost } from '../hooks.ts';
 import { ActionButton } from './ActionButton.tsx';
 import { Field, ProblemNotice } from './Field.tsx';
 
@@ -142,13 +143,19 @@ export function CaseMeetings(props: {
   const [said, setSaid] = useState<{ text: string; state: string } | null>(null);
   const state = meetingsState(props.c.meetings);
   const saying = said && said.state === state ? said.text : null;
+  const notice = useRef<HTMLDivElement>(null);
+  // The card that acted is drawn anew with the meeting's new state, so its button is gone: the result
+  // takes focus rather than the page's body.
+  useEffect(() => {
+    if (said && focusIsLost()) notice.current?.focus();
+  }, [said]);
   const live = props.c.meetings.filter((m) => m.status === 'proposed' || m.status === 'scheduled');
   if (live.length === 0 && !saying) return null;
   return (
     <section aria-labelledby="meetings">
       <h2 id="meetings">Meetings</h2>
       {saying && (
-        <div className="notice" role="status">
+        <div className="notice" role="status" tabIndex={-1} ref={notice}>
           {saying}
         </div>
       )}
