@@ -1,5 +1,6 @@
 import { agentDisplayName } from '../domain/agent-name.ts';
 import type { Case } from '../domain/case.ts';
+import type { Outcome } from '../domain/changes/decision.ts';
 import * as decisions from '../domain/changes/meeting.ts';
 import { requesterActor } from '../domain/changes/survey.ts';
 import { type Instant, toInstant } from '../domain/instant.ts';
@@ -83,6 +84,26 @@ export async function proposeMeeting(
 }
 
 /**
+ * One change to one meeting on the case, by either side: the caller must take part in the case and the
+ * meeting must be on it, then `decide` says what changes, in the name of whoever acts.
+ */
+async function changeMeeting(
+  deps: CoreDeps,
+  actor: Actor,
+  caseId: string,
+  meetingId: string,
+  ifMatch: number | undefined,
+  decide: (c: Case, now: Instant, by: ReturnType<typeof eventActor>) => Outcome,
+): Promise<MeetingChange> {
+  const result = await changeCase(deps, actor, caseId, ifMatch, (c, now) => {
+    mayTakePart(actor, c);
+    meetingIn(c, meetingId);
+    return decide(c, now, eventActor(actor, c));
+  });
+  return { meeting: meetingIn(result.case, meetingId), case: result.case };
+}
+
+/**
  * Picks a proposed slot (the requester, or staff for them after a call). Picking the slot already
  * picked answers the meeting as it is: the link may be clicked twice, the page reloaded.
  */
@@ -95,12 +116,9 @@ export async function pickMeetingSlot(
   ifMatch?: number,
 ): Promise<MeetingChange> {
   try {
-    const result = await changeCase(deps, actor, caseId, ifMatch, (c, now) => {
-      mayTakePart(actor, c);
-      meetingIn(c, meetingId);
-      return decisions.pickSlot(c, meetingId, start, now, eventActor(actor, c));
-    });
-    return { meeting: meetingIn(result.case, meetingId), case: result.case };
+    return await changeMeeting(deps, actor, caseId, meetingId, ifMatch, (c, now, by) =>
+      decisions.pickSlot(c, meetingId, start, now, by),
+    );
   } catch (error) {
     const refused = error instanceof ConflictError ? error.refused : undefined;
     if (refused?.refusal.refused === 'unchanged')
@@ -123,12 +141,9 @@ export async function rescheduleMeeting(
     throw new ValidationError(`the new time ${problem}; support hours are ${hoursInWords(deps)}`, [
       { field: 'start', message: `the new time ${problem}` },
     ]);
-  const result = await changeCase(deps, actor, caseId, ifMatch, (c, now) => {
-    mayTakePart(actor, c);
-    meetingIn(c, meetingId);
-    return decisions.rescheduleMeeting(c, meetingId, slot, now, eventActor(actor, c));
-  });
-  return { meeting: meetingIn(result.case, meetingId), case: result.case };
+  return changeMeeting(deps, actor, caseId, meetingId, ifMatch, (c, now, by) =>
+    decisions.rescheduleMeeting(c, meetingId, slot, now, by),
+  );
 }
 
 /** Either side calls off a proposal or a scheduled meeting. */
@@ -140,12 +155,9 @@ export async function cancelMeeting(
   reason: string | null,
   ifMatch?: number,
 ): Promise<MeetingChange> {
-  const result = await changeCase(deps, actor, caseId, ifMatch, (c, now) => {
-    mayTakePart(actor, c);
-    meetingIn(c, meetingId);
-    return decisions.cancelMeeting(c, meetingId, reason, now, eventActor(actor, c));
-  });
-  return { meeting: meetingIn(result.case, meetingId), case: result.case };
+  return changeMeeting(deps, actor, caseId, meetingId, ifMatch, (c, now, by) =>
+    decisions.cancelMeeting(c, meetingId, reason, now, by),
+  );
 }
 
 /** What the mailed link's page shows (docs/meetings.md#the-link). */

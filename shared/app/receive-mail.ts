@@ -181,7 +181,16 @@ async function receive(
     return archive(deps, raw, 'automatic', receivedAt, mail.from, mail.subject);
   }
 
-  const staff = await staffAnswering(deps, mail);
+  // One read per case, however many of the steps below ask for it.
+  const reads = new Map<string, Promise<Case | null>>();
+  const caseById = (id: string) => {
+    const known = reads.get(id);
+    if (known) return known;
+    const read = deps.store.get(id);
+    reads.set(id, read);
+    return read;
+  };
+  const staff = await staffAnswering(deps, mail, caseById);
   if (staff) return noteFromStaff(deps, raw, mail, staff, onceKey);
 
   // A person wrote to us from this address: our mail to it may repeat what their cases say. (List mail
@@ -194,7 +203,7 @@ async function receive(
     seller ??= deps.sellers.sellerIdOf(mail.from);
     return seller;
   };
-  const target = await threadTarget(deps, mail, sellerId);
+  const target = await threadTarget(deps, mail, sellerId, caseById);
   // List mail (a requester writing through a group) may join their open case; it never opens one.
   if (mail.automatic && (!target || target.status === 'closed'))
     return archive(deps, raw, 'automatic', receivedAt, mail.from, mail.subject);
@@ -255,10 +264,11 @@ async function machineMailCase(deps: MailDeps, mail: InboundMessage): Promise<Ca
 async function staffAnswering(
   deps: MailDeps,
   mail: InboundMessage,
+  caseById: (id: string) => Promise<Case | null>,
 ): Promise<{ case: Case; actor: Extract<Actor, { kind: 'staff' }> } | null> {
   if (!mail.authenticated) return null;
   const id = signedCaseIds(deps, mail).find((key) => key !== null);
-  const c = id ? await deps.store.get(id) : null;
+  const c = id ? await caseById(id) : null;
   if (!c || c.requester.email?.toLowerCase() === mail.from) return null;
   const isLead = (deps.leads ?? []).some((a) => a.toLowerCase() === mail.from);
   const works =
@@ -298,8 +308,9 @@ async function threadTarget(
   deps: MailDeps,
   mail: InboundMessage,
   sellerId: () => Promise<string | null>,
+  caseById: (id: string) => Promise<Case | null>,
 ): Promise<Case | null> {
-  const byId = (id: string | null) => async () => (id ? deps.store.get(id) : null);
+  const byId = (id: string | null) => async () => (id ? caseById(id) : null);
   const candidates: (() => Promise<Case | null>)[] = [
     ...signedCaseIds(deps, mail).map(byId),
     // Keys anyone can type (the tag; our Message-IDs as sent before they were signed, or under a secret

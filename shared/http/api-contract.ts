@@ -179,6 +179,38 @@ const STAFF_ERRORS = {
 /** The errors of a leads-only route (the webhooks). */
 const LEAD_ERRORS = { 401: STAFF_ERRORS[401], 403: 'anyone but a lead' } as const;
 
+/**
+ * A change either side makes to one meeting on a case (pick, move, cancel): the same path, credentials,
+ * `If-Match`, answer and errors; what differs is the body and why it is refused.
+ */
+function meetingChange(op: {
+  operationId: string;
+  summary: string;
+  description: string;
+  body: NonNullable<Operation['body']>;
+  invalid: string;
+  refused: string;
+}): Operation {
+  return {
+    operationId: op.operationId,
+    summary: op.summary,
+    description: op.description,
+    tag: 'Meetings',
+    credentials: ['cognito', 'caseToken'],
+    path: onMeeting,
+    headers: writeHeaders,
+    body: op.body,
+    success: MEETING_ANSWER,
+    errors: {
+      400: op.invalid,
+      ...CASE_ERRORS,
+      404: 'no such case or meeting, or a case the caller may not see',
+      409: op.refused,
+      412: WRITE_ERRORS[412],
+    },
+  };
+}
+
 export const OPERATIONS: Record<string, Operation> = {
   'POST /cases': {
     operationId: 'openCase',
@@ -526,63 +558,34 @@ export const OPERATIONS: Record<string, Operation> = {
       412: WRITE_ERRORS[412],
     },
   },
-  'POST /cases/{id}/meetings/{meetingId}/pick': {
+  'POST /cases/{id}/meetings/{meetingId}/pick': meetingChange({
     operationId: 'pickMeetingSlot',
     summary: 'Pick a slot',
     description:
       'The requester (or staff for them) picks one of the proposed slots by its start; both sides are mailed a calendar invitation and a reminder goes out 15 minutes before. Picking the slot already picked answers the meeting unchanged.',
-    tag: 'Meetings',
-    credentials: ['cognito', 'caseToken'],
-    path: onMeeting,
-    headers: writeHeaders,
     body: { schema: PickSlotSchema, required: true },
-    success: MEETING_ANSWER,
-    errors: {
-      400: 'an invalid body',
-      ...CASE_ERRORS,
-      404: 'no such case or meeting, or a case the caller may not see',
-      409: 'the slot has started or is not one proposed, another slot is already picked, or the proposal was cancelled or expired',
-      412: WRITE_ERRORS[412],
-    },
-  },
-  'POST /cases/{id}/meetings/{meetingId}/reschedule': {
+    invalid: 'an invalid body',
+    refused:
+      'the slot has started or is not one proposed, another slot is already picked, or the proposal was cancelled or expired',
+  }),
+  'POST /cases/{id}/meetings/{meetingId}/reschedule': meetingChange({
     operationId: 'rescheduleMeeting',
     summary: 'Move a meeting',
     description:
       'Either side moves a scheduled meeting to a new time inside support hours; both get an updated invitation (same UID, higher SEQUENCE) and the reminder follows.',
-    tag: 'Meetings',
-    credentials: ['cognito', 'caseToken'],
-    path: onMeeting,
-    headers: writeHeaders,
     body: { schema: RescheduleMeetingSchema, required: true },
-    success: MEETING_ANSWER,
-    errors: {
-      400: 'an invalid body, or a time outside support hours or in the past',
-      ...CASE_ERRORS,
-      404: 'no such case or meeting, or a case the caller may not see',
-      409: 'no slot is picked yet, it is at that time already, or the meeting was cancelled',
-      412: WRITE_ERRORS[412],
-    },
-  },
-  'POST /cases/{id}/meetings/{meetingId}/cancel': {
+    invalid: 'an invalid body, or a time outside support hours or in the past',
+    refused: 'no slot is picked yet, it is at that time already, or the meeting was cancelled',
+  }),
+  'POST /cases/{id}/meetings/{meetingId}/cancel': meetingChange({
     operationId: 'cancelMeeting',
     summary: 'Cancel a meeting',
     description:
       'Either side calls off a proposal or a scheduled meeting; a scheduled one is cancelled in both calendars (`METHOD:CANCEL`, same UID) and its reminder is dropped.',
-    tag: 'Meetings',
-    credentials: ['cognito', 'caseToken'],
-    path: onMeeting,
-    headers: writeHeaders,
     body: { schema: CancelMeetingSchema, required: false },
-    success: MEETING_ANSWER,
-    errors: {
-      400: 'an invalid body',
-      ...CASE_ERRORS,
-      404: 'no such case or meeting, or a case the caller may not see',
-      409: 'the meeting was already cancelled, or the proposal expired',
-      412: WRITE_ERRORS[412],
-    },
-  },
+    invalid: 'an invalid body',
+    refused: 'the meeting was already cancelled, or the proposal expired',
+  }),
   'GET /meetings/{token}': {
     operationId: 'readMeetingByLink',
     summary: 'Read a meeting by its link',

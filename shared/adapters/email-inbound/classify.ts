@@ -19,7 +19,7 @@ import { stripQuotedHistory } from './quoted-history.ts';
  * S3, or locally) the verdicts come from the headers SES adds on receipt:
  *   - `X-SES-Spam-Verdict: PASS|FAIL|GRAY|PROCESSING_FAILED`, `X-SES-Virus-Verdict: …`
  *   - `Authentication-Results: amazonses.com; spf=pass …; dkim=pass …; dmarc=pass …` (the first one whose
- *     authserv-id is amazonses.com; another's is the sender's own word and is not read)
+ *     topmost, when its authserv-id is amazonses.com: SES prepends it; a sender's own is never read)
  *   - `Received-SPF: pass|fail|softfail|neutral|none|temperror|permerror …` (SPF when Authentication-Results
  *     has none)
  * Result mapping: pass → PASS, fail → FAIL, temperror/permerror → PROCESSING_FAILED, anything else → GRAY.
@@ -198,6 +198,15 @@ function toVerdict(result: string | undefined): Verdict | undefined {
   return 'GRAY';
 }
 
+/**
+ * SES's own `Authentication-Results`: the topmost one, SES's prepended above anything the sender wrote,
+ * and only when its authserv-id is `amazonses.com`; a sender's own header is never read.
+ */
+function sesResults(headers: Map<string, string[]>): string | undefined {
+  const top = headers.get('authentication-results')?.[0];
+  return top !== undefined && /^\s*amazonses\.com\s*;/i.test(top) ? top : undefined;
+}
+
 function verdictsFromHeaders(headers: Map<string, string[]>): Verdicts {
   const verdicts: Verdicts = {};
   const spam = toVerdict(headers.get('x-ses-spam-verdict')?.[0]?.split(/\s/)[0]);
@@ -205,8 +214,7 @@ function verdictsFromHeaders(headers: Map<string, string[]>): Verdicts {
   const virus = toVerdict(headers.get('x-ses-virus-verdict')?.[0]?.split(/\s/)[0]);
   if (virus) verdicts.virus = virus;
 
-  // SES's own results only: a sender may write an Authentication-Results of their own, and it would be below.
-  const auth = (headers.get('authentication-results') ?? []).find((r) => /^\s*amazonses\.com\s*;/i.test(r));
+  const auth = sesResults(headers);
   if (auth !== undefined) {
     for (const method of ['spf', 'dkim', 'dmarc'] as const) {
       // Several DKIM signatures may be reported; any failure of the method counts as its verdict.
@@ -314,9 +322,7 @@ function isAuthenticated(
   trustUnreported: boolean,
 ): boolean {
   if (verdicts.dmarc === 'PASS') return true;
-  // SES's own header only: it is the topmost, above anything the sender wrote.
-  const top = headers.get('authentication-results')?.[0];
-  const ses = top !== undefined && /^\s*amazonses\.com\s*;/i.test(top) ? top : undefined;
+  const ses = sesResults(headers);
   if (ses === undefined)
     return (
       trustUnreported &&
