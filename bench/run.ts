@@ -115,7 +115,7 @@ if (wanted('severity-words')) {
 const ms = (n: number | null) => (n === null ? '-' : n.toFixed(1));
 const times = (n: number) => `${n.toFixed(2)}×`;
 const signed = (n: number) => `${n >= 0 ? '+' : ''}${n.toFixed(2)} ms`;
-/** Budget verdict with the headroom (or overrun) in KiB; `-` for the baseline, which has no budget. */
+/** Budget verdict with the headroom (or overrun) in KiB; `-` for the reference bundles, which have no budget. */
 const within = (r: { kib: number; budgetKib: number | null; withinBudget: boolean | null }) =>
   r.budgetKib === null
     ? '-'
