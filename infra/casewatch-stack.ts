@@ -110,6 +110,7 @@ export class CasewatchStack extends Stack {
     this.api = new CasewatchApi(this, 'Api', {
       table: this.store.table,
       indexArns: this.store.indexArns,
+      userPool: this.identity.userPool,
       userPoolIssuer: this.identity.issuer,
       userPoolJwksUrl: this.identity.jwksUrl,
       userPoolClientId: this.identity.userPoolClient.userPoolClientId,

@@ -52,6 +52,7 @@ import { createMetricsTally } from './metrics-tally.ts';
 import { createLocalPortal } from './portal.ts';
 import { createLocalReactions } from './reactions.ts';
 import { createRuntimeTable, RUNTIME_TABLE_SUFFIX } from './runtime-table.ts';
+import { createLocalStaffDirectory } from './staff-directory.ts';
 import { createLocalWebhooks } from './webhooks.ts';
 
 export interface LocalRuntimeOptions {
@@ -285,6 +286,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       idempotencyStore: createIdempotencyStore(client, tableName),
     } satisfies ApiDeps & Record<string, unknown>;
 
+    // Who may be an assignee: the addresses agent and lead tokens were issued to (Cognito's groups in AWS).
+    const staff = await createLocalStaffDirectory(options.dataDir);
+
     // The same handler modules Lambda loads, wired to local adapters.
     const groups: Record<RouteGroup, LambdaHandler> = {
       'cases-intake': (await import('../functions/cases-intake/app.ts')).createHandler(deps),
@@ -294,7 +298,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         dashboardUrl: null,
       }),
       'case-requests': (await import('../functions/case-requests/app.ts')).createHandler(deps),
-      'case-triage': (await import('../functions/case-triage/app.ts')).createHandler(deps),
+      'case-triage': (await import('../functions/case-triage/app.ts')).createHandler({
+        ...deps,
+        staff: staff.directory,
+      }),
       webhooks: (await import('../functions/webhooks/app.ts')).createHandler({ ...deps, ...webhooks.admin }),
       'api-docs': await apiDocsHandler(),
     } as Record<RouteGroup, LambdaHandler>;
@@ -424,6 +431,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         // Sellers known to casewatch: inbound mail from this address opens seller cases (Cognito's role in AWS).
         if (parsed.data.role === 'seller' && parsed.data.sellerId)
           await sellers.remember(parsed.data.email, parsed.data.sellerId);
+        if (parsed.data.role !== 'seller') await staff.remember(parsed.data.email, parsed.data.role);
         return { status: 200, body: { token: await identity.issue(parsed.data) } };
       }
       if (method === 'GET' && path === '/_local/clock')

@@ -363,7 +363,7 @@ export type paths = {
         get?: never;
         /**
          * Assign an agent
-         * @description Sets the assignee; a new case becomes open.
+         * @description Sets the assignee; a new case becomes open. The assignee must be an agent or lead of the support team (the user pool’s `agents` or `leads` group): they are mailed the case’s internal notices. Staff may always assign themselves.
          */
         put: operations["assignCase"];
         post?: never;
@@ -5983,7 +5983,7 @@ export interface operations {
                     "application/json": components["schemas"]["Case"];
                 };
             };
-            /** @description an invalid body */
+            /** @description an invalid body, or an assignee who is not on the support team */
             400: {
                 headers: {
                     [name: string]: unknown;

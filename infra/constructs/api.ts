@@ -13,6 +13,7 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { CfnPermission } from 'aws-cdk-lib/aws-lambda';
@@ -104,6 +105,8 @@ export interface CasewatchApiProps {
   readonly table: ITable;
   /** ARNs of the table's global secondary indexes, each named (never `index/*`). */
   readonly indexArns: readonly string[];
+  /** The one casewatch pool: case-triage checks an assignee is in its agents or leads group. */
+  readonly userPool: IUserPool;
   readonly userPoolIssuer: string;
   readonly userPoolJwksUrl: string;
   readonly userPoolClientId: string;
@@ -236,6 +239,7 @@ export class CasewatchApi extends Construct {
         COGNITO_JWKS_URL: props.userPoolJwksUrl,
         COGNITO_CLIENT_ID: props.userPoolClientId,
         ...(group === 'case-requests' && { ATTACHMENTS_BUCKET: props.attachmentsBucket.bucketName }),
+        ...(group === 'case-triage' && { USER_POOL_ID: props.userPool.userPoolId }),
         // The stats route links to the leads' dashboard in the console, in this stack's region.
         ...(group === 'cases-query' && {
           DASHBOARD_NAME: props.dashboardName ?? DASHBOARD_NAME,
@@ -246,6 +250,16 @@ export class CasewatchApi extends Construct {
     this.grantTableAccess(fn, group, props);
     grantSecretValue(fn, props.signingSecret);
     if (group === 'case-requests') this.grantAttachmentObjects(fn, props.attachmentsBucket);
+    // Is the assignee staff? (by email, then the user's groups, in the one casewatch pool).
+    if (group === 'case-triage') {
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: ['cognito-idp:ListUsers', 'cognito-idp:AdminListGroupsForUser'],
+          resources: [props.userPool.userPoolArn],
+        }),
+      );
+    }
     return fn;
   }
 

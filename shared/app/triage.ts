@@ -3,6 +3,7 @@ import type { Outcome } from '../domain/changes/decision.ts';
 import * as decisions from '../domain/changes/triage.ts';
 import type { Instant } from '../domain/instant.ts';
 import type { Qualifications, SeverityLevel } from '../domain/severity.ts';
+import type { StaffDirectory } from '../ports/staff-directory.ts';
 import type { Actor } from './actor.ts';
 import { changeCase } from './change-case.ts';
 import type { AppDeps } from './deps.ts';
@@ -52,15 +53,28 @@ export async function setSeverity(
   );
 }
 
-/** Assigns an agent (by email); a new case becomes open. */
+/**
+ * Assigns an agent (by email); a new case becomes open. The assignee is mailed the case's internal
+ * notices and may add internal notes by replying, so it must be on the support team (the directory):
+ * a typo or an outside address is a 400, and nothing is written. Staff may always take a case themselves.
+ */
 export async function assignCase(
-  deps: AppDeps,
+  deps: AppDeps & { staff: StaffDirectory },
   actor: Actor,
   caseId: string,
   agent: string,
   ifMatch?: number,
 ) {
-  return triage(deps, actor, caseId, ifMatch, (c, now) => decisions.assign(c, agent, now, deps.policy));
+  const self = actor.kind === 'staff' && actor.email.toLowerCase() === agent.toLowerCase();
+  const onTeam = actor.kind !== 'staff' || self || (await deps.staff.roleOf(agent)) !== null;
+  // Refused only once the case is found and If-Match holds, so a missing case is still a 404, a stale one a 412.
+  return triage(deps, actor, caseId, ifMatch, (c, now) => {
+    if (!onTeam) {
+      const message = `${agent} is not an agent or lead of this support team`;
+      throw new ValidationError(message, [{ field: 'assignee', message }]);
+    }
+    return decisions.assign(c, agent, now, deps.policy);
+  });
 }
 
 /** A workaround or resolution is known: level 1's daily updates relax to level 2's cadence. */

@@ -513,14 +513,15 @@ export const OPERATIONS: Record<string, Operation> = {
   'PUT /cases/{id}/assignee': {
     operationId: 'assignCase',
     summary: 'Assign an agent',
-    description: 'Sets the assignee; a new case becomes open.',
+    description:
+      'Sets the assignee; a new case becomes open. The assignee must be an agent or lead of the support team (the user pool’s `agents` or `leads` group): they are mailed the case’s internal notices. Staff may always assign themselves.',
     tag: 'Triage',
     credentials: ['cognito'],
     path: onCase,
     headers: writeHeaders,
     body: { schema: AssignSchema, required: true },
     success: { status: 200, description: 'the case', schema: CaseViewSchema, headers: caseHeaders },
-    errors: { 400: 'an invalid body', ...STAFF_ERRORS },
+    errors: { 400: 'an invalid body, or an assignee who is not on the support team', ...STAFF_ERRORS },
   },
   'POST /cases/{id}/workaround': {
     operationId: 'recordWorkaround',

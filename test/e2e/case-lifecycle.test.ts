@@ -18,6 +18,7 @@ let asSeller: Record<string, string>;
 useLocalApi(async (local) => {
   api = local.api;
   asAgent = credential({ token: local.agent });
+  await api.token('agent', 'bob@support.example'); // on the team, so cases can be assigned to Bob
   seller = await api.token('seller', 'ops@acme.example', 'acme');
   asSeller = credential({ token: seller });
 });

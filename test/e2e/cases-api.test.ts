@@ -26,6 +26,9 @@ useLocalApi(async (local) => {
   sellerA = await api.token('seller', 'ops@acme.example', 'acme');
   sellerB = await api.token('seller', 'ops@globex.example', 'globex');
   lead = await api.token('lead', 'lena@support.example');
+  // Colleagues cases are assigned to: on the team, as the user pool's agents group is in AWS.
+  for (const colleague of ['bob@support.example', 'dana.smith@support.example'])
+    await api.token('agent', colleague);
   asAgent = credential({ token: agent });
   asSellerA = credential({ token: sellerA });
   asSellerB = credential({ token: sellerB });
@@ -455,6 +458,31 @@ describe('symmetric shapes: what a client sends looks like what it reads back', 
       body: { assignee: 'bob@support.example', agent: 'eve@support.example' },
     });
     expect(both.response.status).toBe(400);
+  });
+
+  it('only a member of the support team can be assigned: a typo or an outside address is a 400 naming it', async () => {
+    const c = await openConsumerCase();
+    for (const outsider of ['bob@suport.example', 'evil@attacker.example', 'buyer@example.com']) {
+      const refused = await api.client.PUT('/cases/{id}/assignee', {
+        params: { path: { id: c.id } },
+        headers: asAgent,
+        body: { assignee: outsider },
+      });
+      expect(refused.response.status).toBe(400);
+      expect(problemOf(refused.error).errors).toEqual([
+        { field: 'assignee', message: `${outsider} is not an agent or lead of this support team` },
+      ]);
+    }
+    const unchanged = dataOf(
+      await api.client.GET('/cases/{id}', { params: { path: { id: c.id } }, headers: asAgent }),
+    );
+    expect(unchanged).toMatchObject({ status: 'new', assignee: null, version: c.version });
+    const lena = await api.client.PUT('/cases/{id}/assignee', {
+      params: { path: { id: c.id } },
+      headers: asAgent,
+      body: { assignee: 'lena@support.example' },
+    });
+    expect(lena.data).toMatchObject({ assignee: 'lena@support.example', status: 'open' });
   });
 
   it('every message says how it came: the API, or the portal when it says so', async () => {

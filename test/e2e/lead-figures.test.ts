@@ -22,6 +22,9 @@ useLocalApi(
     api = local.api;
     asAgent = credential({ token: local.agent });
     asLead = credential({ token: await api.token('lead', 'lena@support.example') });
+    // Colleagues cases are assigned to: on the team, as the user pool's agents group is in AWS.
+    for (const colleague of ['carol@support.example', 'dave@support.example'])
+      await api.token('agent', colleague);
     asSeller = credential({ token: await api.token('seller', 'dana@acme.example', 'acme') });
   },
   { start: new Date('2026-11-30T17:00:00Z') },

@@ -394,15 +394,45 @@ describe('least-privilege IAM', () => {
     }
   });
 
-  it('gives the case functions no other service than logs, X-Ray, DynamoDB, Secrets Manager and S3', () => {
+  it('gives the case functions no other service than logs, X-Ray, DynamoDB, Secrets Manager, S3 and the user pool', () => {
     for (const group of CASE_GROUPS) {
       const services = new Set(
         app.statementsOf(roleId(group)).flatMap((s) => asList(s.Action).map((a) => a.split(':')[0])),
       );
       expect([...services].sort(), group).toEqual(
-        ['dynamodb', 'logs', 'secretsmanager', 'xray', ...(group === 'case-requests' ? ['s3'] : [])].sort(),
+        [
+          'dynamodb',
+          'logs',
+          'secretsmanager',
+          'xray',
+          ...(group === 'case-requests' ? ['s3'] : []),
+          ...(group === 'case-triage' ? ['cognito-idp'] : []),
+        ].sort(),
       );
     }
+  });
+
+  it('lets case-triage look up, in the one pool only, whether an assignee is staff', () => {
+    const cognito = app
+      .statementsOf(roleId('case-triage'))
+      .filter((s) => asList(s.Action).some((a) => a.startsWith('cognito-idp:')));
+    expect(cognito).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['cognito-idp:AdminListGroupsForUser', 'cognito-idp:ListUsers'],
+        Resource: { 'Fn::GetAtt': [app.logicalId(app.stack.identity.userPool), 'Arn'] },
+      },
+    ]);
+    const [fn] = app
+      .resourcesOf('AWS::Lambda::Function')
+      .filter(
+        (f) =>
+          (f.props.Environment as { Variables?: Record<string, unknown> })?.Variables?.USER_POOL_ID !==
+            undefined && JSON.stringify(f.props.Description ?? '').includes('assignee'),
+      );
+    expect((fn?.props.Environment as { Variables: Record<string, unknown> }).Variables.USER_POOL_ID).toEqual({
+      Ref: app.logicalId(app.stack.identity.userPool),
+    });
   });
 });
 

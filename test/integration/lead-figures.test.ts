@@ -23,7 +23,9 @@ import {
 import { CASE_STATUSES, type CaseStatus } from '../../shared/domain/status.ts';
 import { desiredTimers } from '../../shared/domain/timers.ts';
 import type { CaseStore } from '../../shared/ports/case-store.ts';
+import type { StaffDirectory } from '../../shared/ports/staff-directory.ts';
 import { MemoryCaseStore } from '../support/memory-case-store.ts';
+import { supportTeam } from '../support/staff-directory.ts';
 import { createTestTable, policy, type TestTable, useTestTable } from './support/store.ts';
 
 /*
@@ -42,7 +44,7 @@ const SYSTEM: Actor = { kind: 'system' };
 function harness(store: CaseStore) {
   const clock = new ManualClock(new Date(START));
   let serial = 0;
-  const deps: FiguresDeps & AppDeps = {
+  const deps: FiguresDeps & AppDeps & { staff: StaffDirectory } = {
     store,
     clock,
     ids: {
@@ -55,6 +57,7 @@ function harness(store: CaseStore) {
     policy,
     thresholds: DEFAULT_BREADTH_THRESHOLDS,
     caseTokens: { issue: async () => 'token', verify: async () => null },
+    staff: supportTeam,
     dashboardUrl: null,
   };
   const cases: { id: string; requester: Actor }[] = [];

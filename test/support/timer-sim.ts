@@ -10,10 +10,12 @@ import type { DesiredTimer, TimerKind } from '../../shared/domain/timers.ts';
 import type { MeetingLinks } from '../../shared/ports/meeting-links.ts';
 import type { MetricName, MetricUnit } from '../../shared/ports/metrics.ts';
 import { audienceOf, type CustomerNotice, type InternalNotice } from '../../shared/ports/notifier.ts';
+import type { StaffDirectory } from '../../shared/ports/staff-directory.ts';
 import type { SurveyTokens } from '../../shared/ports/survey-tokens.ts';
 import { scheduleName, type TimerPayload, type TimerScheduler } from '../../shared/ports/timer-scheduler.ts';
 import { MemoryCaseStore } from './memory-case-store.ts';
 import { createMemoryCorrespondents } from './memory-mail-safeguards.ts';
+import { supportTeam } from './staff-directory.ts';
 
 /** Schedules kept in memory by name, as EventBridge would keep them. */
 export class MemoryScheduler implements TimerScheduler {
@@ -71,8 +73,8 @@ export class TimerSim {
     },
   };
   readonly deps: CoreDeps;
-  /** The use cases' dependencies, with case tokens stubbed out (nothing here verifies one). */
-  readonly appDeps: AppDeps;
+  /** The use cases' dependencies, with case tokens stubbed out (nothing here verifies one) and a test team. */
+  readonly appDeps: AppDeps & { staff: StaffDirectory };
   private streamPosition = 0;
 
   constructor(start: string) {
@@ -88,7 +90,11 @@ export class TimerSim {
       policy: createSlaPolicy(),
       thresholds: DEFAULT_BREADTH_THRESHOLDS,
     };
-    this.appDeps = { ...this.deps, caseTokens: { issue: async () => 'token', verify: async () => null } };
+    this.appDeps = {
+      ...this.deps,
+      caseTokens: { issue: async () => 'token', verify: async () => null },
+      staff: supportTeam,
+    };
   }
 
   /** Runs every stream reaction not yet run: timers reconciled, notices collected. */

@@ -10,6 +10,7 @@ import { requestEscalation } from '../../../shared/app/requester-actions.ts';
 import { answerCaseSurvey } from '../../../shared/app/survey.ts';
 import { assignCase, recordWorkaround, setSeverity } from '../../../shared/app/triage.ts';
 import { agent } from '../../support/cases.ts';
+import { supportTeam } from '../../support/staff-directory.ts';
 import { TimerSim } from '../../support/timer-sim.ts';
 
 const lead: Actor = { kind: 'staff', role: 'lead', email: 'lena@support.example' };
@@ -159,7 +160,11 @@ describe('the leads’ figures (docs/service-levels.md#figures-for-leads)', () =
 
   it.each([
     ['a severity', (deps: AppDeps, id: string) => setSeverity(deps, lead, id, { level: 1, reason: 'r' })],
-    ['an assignee', (deps: AppDeps, id: string) => assignCase(deps, lead, id, 'bob@support.example')],
+    [
+      'an assignee',
+      (deps: AppDeps, id: string) =>
+        assignCase({ ...deps, staff: supportTeam }, lead, id, 'bob@support.example'),
+    ],
     ['a workaround', (deps: AppDeps, id: string) => recordWorkaround(deps, lead, id, undefined)],
     ['a status', (deps: AppDeps, id: string) => changeStatus(deps, lead, id, { status: 'on_hold' })],
     ['a message', (deps: AppDeps, id: string) => postMessage(deps, lead, id, { body: 'Here' })],

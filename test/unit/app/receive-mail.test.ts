@@ -6,6 +6,7 @@ import { type MailDeps, MessageInFlightError, receiveMail } from '../../../share
 import { assignCase } from '../../../shared/app/triage.ts';
 import type { ArchivedMail, InboundMessage } from '../../../shared/ports/inbound-mail.ts';
 import type { OnceLedger } from '../../../shared/ports/once-ledger.ts';
+import type { StaffDirectory } from '../../../shared/ports/staff-directory.ts';
 import { agent, openConsumerCase } from '../../support/cases.ts';
 import { MemoryBlobStore } from '../../support/memory-blob-store.ts';
 import { createMemoryOnceLedger } from '../../support/memory-once-ledger.ts';
@@ -24,7 +25,7 @@ function setup(options: { sellers?: Record<string, string>; maxAnswers?: number;
   const blobStore = new MemoryBlobStore();
   const blobs = blobStore.objects;
   const archived: ArchivedMail[] = [];
-  const deps: MailDeps = {
+  const deps: MailDeps & { staff: StaffDirectory } = {
     ...sim.appDeps,
     blobs: blobStore,
     archive: {
