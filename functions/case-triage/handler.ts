@@ -1,5 +1,6 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { createCognitoStaffDirectory } from '../../shared/adapters/cognito/staff-directory.ts';
+import { GROUPS } from '../../shared/http/routes.ts';
 import { awsApiDeps, env } from '../aws-composition.ts';
 import { createHandler } from './app.ts';
 
@@ -12,5 +13,6 @@ export const handler = createHandler({
   staff: createCognitoStaffDirectory({
     client: new CognitoIdentityProviderClient({}),
     userPoolId: env('USER_POOL_ID'),
+    groups: GROUPS,
   }),
 });

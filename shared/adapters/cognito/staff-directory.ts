@@ -3,7 +3,6 @@ import {
   type CognitoIdentityProviderClient,
   ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { GROUPS } from '../../http/routes.ts';
 import type { StaffDirectory } from '../../ports/staff-directory.ts';
 
 /**
@@ -15,9 +14,12 @@ import type { StaffDirectory } from '../../ports/staff-directory.ts';
 export function createCognitoStaffDirectory({
   client,
   userPoolId,
+  groups,
 }: {
   client: CognitoIdentityProviderClient;
   userPoolId: string;
+  /** The pool's group names for staff, as the API reads them from a token (`GROUPS` in shared/http/routes.ts). */
+  groups: { agents: string; leads: string };
 }): StaffDirectory {
   return {
     async roleOf(email) {
@@ -29,12 +31,12 @@ export function createCognitoStaffDirectory({
       for (const user of out.Users ?? []) {
         const attributes = new Map((user.Attributes ?? []).map((a) => [a.Name, a.Value]));
         if (user.Enabled === false || attributes.get('email_verified') !== 'true' || !user.Username) continue;
-        const groups = await client.send(
+        const memberOf = await client.send(
           new AdminListGroupsForUserCommand({ UserPoolId: userPoolId, Username: user.Username, Limit: 60 }),
         );
-        const names = new Set((groups.Groups ?? []).map((g) => g.GroupName));
-        if (names.has(GROUPS.leads)) return 'lead';
-        if (names.has(GROUPS.agents)) role = 'agent';
+        const names = new Set((memberOf.Groups ?? []).map((g) => g.GroupName));
+        if (names.has(groups.leads)) return 'lead';
+        if (names.has(groups.agents)) role = 'agent';
       }
       return role;
     },

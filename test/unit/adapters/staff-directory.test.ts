@@ -6,11 +6,13 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createCognitoStaffDirectory } from '../../../shared/adapters/cognito/staff-directory.ts';
+import { GROUPS } from '../../../shared/http/routes.ts';
 
 const cognito = mockClient(CognitoIdentityProviderClient);
 const directory = createCognitoStaffDirectory({
   client: new CognitoIdentityProviderClient({ region: 'us-east-1' }),
   userPoolId: 'us-east-1_pool',
+  groups: GROUPS,
 });
 
 const user = (username: string, { enabled = true, verified = true } = {}) => ({
