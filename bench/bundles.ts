@@ -264,6 +264,7 @@ function childEnv(stubUrl: string, dir: string, nodeOptions: string | undefined)
     COGNITO_ISSUER: `${NOWHERE}/us-east-1_bench`,
     COGNITO_JWKS_URL: `${NOWHERE}/us-east-1_bench/.well-known/jwks.json`,
     COGNITO_CLIENT_ID: 'bench-client',
+    ORIGIN_TOKEN: 'bench-origin-token',
     ATTACHMENTS_BUCKET: 'bench-attachments',
     DASHBOARD_NAME: 'casewatch',
     DASHBOARD_REGION: 'us-east-1',

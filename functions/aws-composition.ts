@@ -41,11 +41,12 @@ export function signingSecret(): Promise<string> {
 
 /**
  * The composition root for Lambda: what every API function needs, built once per container, the
- * signing secret read at init (top-level await in each entry). Functions that need more (S3,
+ * signing secret read at init (top-level await in each entry), and the origin token the distribution
+ * sends (an environment variable: no second read at init). Functions that need more (S3,
  * idempotency) add it in their own entry, so the others do not bundle those clients.
  */
 export async function awsApiDeps(): Promise<ApiDeps> {
-  return createApiDeps({
+  const deps = createApiDeps({
     documents,
     tableName: env('TABLE_NAME'),
     clock: systemClock,
@@ -56,4 +57,6 @@ export async function awsApiDeps(): Promise<ApiDeps> {
       audience: env('COGNITO_CLIENT_ID'),
     }),
   });
+  // Only requests the distribution passes on (docs/architecture.md#the-firewall).
+  return { ...deps, originToken: env('ORIGIN_TOKEN') };
 }

@@ -10,7 +10,7 @@ import { Integrations } from './constructs/integrations.ts';
 import { Mail } from './constructs/mail.ts';
 import { MailFeedback } from './constructs/mail-feedback.ts';
 import { Observability } from './constructs/observability.ts';
-import { Portal } from './constructs/portal.ts';
+import { PORTAL_API_PREFIX, Portal } from './constructs/portal.ts';
 import { Reactions } from './constructs/reactions.ts';
 import { Timers } from './constructs/timers.ts';
 
@@ -111,6 +111,7 @@ export class CasewatchStack extends Stack {
       table: this.store.table,
       indexArns: this.store.indexArns,
       userPool: this.identity.userPool,
+      originToken: this.identity.originToken,
       userPoolIssuer: this.identity.issuer,
       userPoolJwksUrl: this.identity.jwksUrl,
       userPoolClientId: this.identity.userPoolClient.userPoolClientId,
@@ -121,6 +122,7 @@ export class CasewatchStack extends Stack {
     });
     portal = new Portal(this, 'Portal', {
       httpApi: this.api.httpApi,
+      originToken: this.identity.originToken,
       customDomain: parsePortalDomain(
         this.node.tryGetContext(PORTAL_DOMAIN_CONTEXT),
         this.node.tryGetContext(PORTAL_CERTIFICATE_CONTEXT),
@@ -203,7 +205,12 @@ export class CasewatchStack extends Stack {
     });
 
     new CfnOutput(this, 'PortalUrl', { value: this.portal.url, description: 'The casewatch portal' });
-    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the casewatch API' });
+    // The API's public address is the distribution's /api/*, behind the firewall; API Gateway's own URL
+    // refuses requests that did not come that way (docs/architecture.md#the-firewall).
+    new CfnOutput(this, 'ApiUrl', {
+      value: `${this.portal.url}${PORTAL_API_PREFIX}`,
+      description: 'Base URL of the casewatch API (through the portal distribution and its firewall)',
+    });
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.identity.userPoolClient.userPoolClientId });
     new CfnOutput(this, 'TableName', { value: this.store.table.tableName });

@@ -111,6 +111,8 @@ export interface CasewatchApiProps {
   readonly userPoolJwksUrl: string;
   readonly userPoolClientId: string;
   readonly signingSecret: ISecret;
+  /** The value the portal's distribution sends in `X-Casewatch-Origin`; anything else is refused. */
+  readonly originToken: ISecret;
   readonly attachmentsBucket: IBucket;
   /** Browser origins allowed by CORS. */
   readonly allowedOrigins: string[];
@@ -238,6 +240,8 @@ export class CasewatchApi extends Construct {
         COGNITO_ISSUER: props.userPoolIssuer,
         COGNITO_JWKS_URL: props.userPoolJwksUrl,
         COGNITO_CLIENT_ID: props.userPoolClientId,
+        // Resolved at deploy time, not read at init: requests that did not come through the distribution are refused.
+        ORIGIN_TOKEN: props.originToken.secretValue.unsafeUnwrap(),
         ...(group === 'case-requests' && { ATTACHMENTS_BUCKET: props.attachmentsBucket.bucketName }),
         ...(group === 'case-triage' && { USER_POOL_ID: props.userPool.userPoolId }),
         // The stats route links to the leads' dashboard in the console, in this stack's region.

@@ -49,6 +49,12 @@ export class Identity extends Construct {
   public readonly jwksUrl: string;
   /** HMAC key for case tokens, cursors and survey tokens. */
   public readonly signingSecret: Secret;
+  /**
+   * What the portal's distribution sends the API in `X-Casewatch-Origin`, so the API answers only requests
+   * that passed its firewall (docs/architecture.md#the-firewall). Not a signing key: CloudFormation resolves it
+   * into the distribution's origin headers and the API functions' environment.
+   */
+  public readonly originToken: Secret;
 
   public constructor(scope: Construct, id: string, props: IdentityProps) {
     super(scope, id);
@@ -140,6 +146,16 @@ export class Identity extends Construct {
       id: 'AwsSolutions::AwsSolutions-SMG4',
       reason:
         'The key signs case tokens and survey links already emailed to consumers, which must keep working for the life of a case; rotating it on a schedule would void them all. Rotation needs a key ring (verify with current and previous keys) first.',
+    });
+    this.originToken = new Secret(this, 'ApiOriginToken', {
+      description:
+        'casewatch: the header value the portal distribution sends the API, so direct calls are refused',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    });
+    Validations.of(this.originToken).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SMG4',
+      reason:
+        'Resolved by CloudFormation into the distribution and the API functions at deploy time; a scheduled rotation would leave both with the old value until the next deploy and refuse every request. Rotate by changing the value and deploying (docs/architecture.md#the-firewall).',
     });
   }
 }

@@ -31,8 +31,10 @@ import {
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { CfnWebACL } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { ORIGIN_HEADER } from '../../shared/http/routes.ts';
 import { PROJECT_ROOT } from './casewatch-function.ts';
 
 /** Where the portal reaches the API on its own origin; the local runtime mounts it the same way. */
@@ -41,6 +43,8 @@ export const PORTAL_API_PREFIX = '/api';
 export interface PortalProps {
   /** The API the portal calls, behind `/api/*` on the same distribution (no CORS for the portal). */
   readonly httpApi: HttpApi;
+  /** Sent to the API in `X-Casewatch-Origin`: the API refuses requests that did not come this way. */
+  readonly originToken: ISecret;
   /** Where the site bucket's server access logs go. */
   readonly accessLogsBucket: IBucket;
   /** What the portal learns from `/config.json`: the user pool, its web client and hosted sign-in. */
@@ -341,7 +345,12 @@ export class Portal extends Construct {
       },
       additionalBehaviors: {
         [`${PORTAL_API_PREFIX}/*`]: {
-          origin: new HttpOrigin(apiDomain, { protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY }),
+          // The token tells the API a request passed this distribution and its firewall; a viewer's own
+          // header of that name is replaced, never passed on.
+          origin: new HttpOrigin(apiDomain, {
+            protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+            customHeaders: { [ORIGIN_HEADER]: props.originToken.secretValue.unsafeUnwrap() },
+          }),
           viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
           allowedMethods: AllowedMethods.ALLOW_ALL,
           // Every answer is per caller: nothing is cached, every header but Host (API Gateway's own) goes on.

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
@@ -8,7 +9,7 @@ import type { MeetingLinks } from '../ports/meeting-links.ts';
 import type { SurveyTokens } from '../ports/survey-tokens.ts';
 import { type AuthDeps, resolveActor } from './auth.ts';
 import { problem, problemFor, problemResponse } from './problem.ts';
-import { ROUTES } from './routes.ts';
+import { ORIGIN_HEADER, ROUTES } from './routes.ts';
 
 /** What a route gets: the raw event, the caller, and the composition root's dependencies. */
 export interface RouteContext<D extends ApiDeps = ApiDeps> {
@@ -23,7 +24,25 @@ export type Route<D extends ApiDeps = ApiDeps> = (
   ctx: RouteContext<D>,
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 
-export type ApiDeps = AppDeps & AuthDeps & { surveyTokens: SurveyTokens; meetingLinks: MeetingLinks };
+export type ApiDeps = AppDeps &
+  AuthDeps & {
+    surveyTokens: SurveyTokens;
+    meetingLinks: MeetingLinks;
+    /**
+     * The value the public address (the CloudFront distribution, with its firewall's per-client limits)
+     * sends in `X-Casewatch-Origin`: a request without it came straight to API Gateway's own URL, around
+     * the firewall, and is refused. Absent locally, where nothing stands in front.
+     */
+    originToken?: string | undefined;
+  };
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+/** Whether the request came through the public address: its origin header equals the token, compared in constant time. */
+export function throughPublicAddress(event: APIGatewayProxyEventV2, token: string): boolean {
+  const sent = event.headers?.[ORIGIN_HEADER];
+  return sent !== undefined && timingSafeEqual(digest(sent), digest(token));
+}
 
 /** Routes whose credential is the token in their path: the headers' credentials are not read. */
 const PATH_CREDENTIAL_ROUTES = new Set(
@@ -79,6 +98,15 @@ export function createApiHandler<D extends ApiDeps>(routes: Record<string, Route
     event: APIGatewayProxyEventV2,
     context: Context,
   ): Promise<APIGatewayProxyStructuredResultV2> => {
+    if (deps.originToken !== undefined && !throughPublicAddress(event, deps.originToken)) {
+      return problemResponse(
+        problem(
+          403,
+          'Not allowed',
+          'this is not casewatch’s public address: call the API at the URL the stack publishes (its ApiUrl output)',
+        ),
+      );
+    }
     const route = routes[event.routeKey];
     if (!route) return problemResponse(problem(404, 'Not found', `no route ${event.routeKey}`));
     return route({ event, actor: await callerOf(event, deps), deps, context });

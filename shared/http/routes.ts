@@ -101,3 +101,10 @@ export const CLAIMS = {
 } as const;
 
 export const GROUPS = { sellers: 'sellers', agents: 'agents', leads: 'leads' } as const;
+
+/**
+ * The header the portal's distribution adds to every request it passes to the API, carrying the origin
+ * token: the API refuses requests without it (docs/architecture.md#the-firewall). Lower case, as API
+ * Gateway hands headers to the functions.
+ */
+export const ORIGIN_HEADER = 'x-casewatch-origin';

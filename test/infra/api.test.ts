@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALLOWED_ORIGINS_CONTEXT } from '../../infra/casewatch-stack.ts';
 import { GLOBAL_INDEXES } from '../../shared/adapters/dynamodb/table-definition.ts';
 import { CORS } from '../../shared/http/cors.ts';
-import { ROUTE_GROUPS, ROUTES, type RouteGroup } from '../../shared/http/routes.ts';
+import { ORIGIN_HEADER, ROUTE_GROUPS, ROUTES, type RouteGroup } from '../../shared/http/routes.ts';
 import {
   type SynthesizedCasewatch,
   synthCasewatch,
@@ -235,6 +235,26 @@ describe('functions', () => {
     }
   });
 
+  it('gives every case function the origin token the distribution sends, the very value, resolved at deploy', () => {
+    const [token, ...others] = app
+      .resourcesOf('AWS::SecretsManager::Secret')
+      .filter((r) => String(r.props.Description).includes('portal distribution sends the API'));
+    expect(others).toEqual([]);
+    const resolved = {
+      'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: token?.id }, ':SecretString:::}}']],
+    };
+    for (const group of CASE_GROUPS)
+      expect(app.envOf(functionId(group)).ORIGIN_TOKEN, group).toEqual(resolved);
+    // The distribution's API origin sends it; the bucket origin does not.
+    const [distribution] = app.resourcesOf('AWS::CloudFront::Distribution');
+    const origins = (distribution?.props.DistributionConfig as { Origins: Record<string, unknown>[] })
+      .Origins;
+    const api = origins.filter((o) => o.CustomOriginConfig !== undefined);
+    expect(api).toHaveLength(1);
+    expect(api[0]?.OriginCustomHeaders).toEqual([{ HeaderName: ORIGIN_HEADER, HeaderValue: resolved }]);
+    expect(origins.filter((o) => o.OriginCustomHeaders !== undefined)).toHaveLength(1);
+  });
+
   it('tells only cases-query where the leads’ dashboard is: its name and the stack’s region', () => {
     const [dashboard, ...others] = app.resourcesOf('AWS::CloudWatch::Dashboard');
     expect(others).toEqual([]);
@@ -423,16 +443,9 @@ describe('least-privilege IAM', () => {
         Resource: { 'Fn::GetAtt': [app.logicalId(app.stack.identity.userPool), 'Arn'] },
       },
     ]);
-    const [fn] = app
-      .resourcesOf('AWS::Lambda::Function')
-      .filter(
-        (f) =>
-          (f.props.Environment as { Variables?: Record<string, unknown> })?.Variables?.USER_POOL_ID !==
-            undefined && JSON.stringify(f.props.Description ?? '').includes('assignee'),
-      );
-    expect((fn?.props.Environment as { Variables: Record<string, unknown> }).Variables.USER_POOL_ID).toEqual({
-      Ref: app.logicalId(app.stack.identity.userPool),
-    });
+    expect(app.envOf(functionId('case-triage')).USER_POOL_ID).toEqual({ Ref: ids.userPool });
+    for (const group of CASE_GROUPS.filter((g) => g !== 'case-triage'))
+      expect(app.envOf(functionId(group)), group).not.toHaveProperty('USER_POOL_ID');
   });
 });
 
@@ -503,18 +516,11 @@ describe('the stage and CORS', () => {
 describe('outputs', () => {
   it('publishes the API URL, user pool id, client id and table name', () => {
     const outputs = app.template.findOutputs('*');
+    // The public API is the distribution's /api/*, behind the firewall, not API Gateway's own URL.
     expect(outputs.ApiUrl?.Value).toEqual({
       'Fn::Join': [
         '',
-        [
-          'https://',
-          { Ref: ids.api },
-          '.execute-api.',
-          { Ref: 'AWS::Region' },
-          '.',
-          { Ref: 'AWS::URLSuffix' },
-          '/',
-        ],
+        ['https://', { 'Fn::GetAtt': [app.logicalId(app.stack.portal.distribution), 'DomainName'] }, '/api'],
       ],
     });
     expect(outputs.UserPoolId?.Value).toEqual({ Ref: ids.userPool });

@@ -217,6 +217,7 @@ describe('the casewatch app', () => {
         ...mixedRoutes,
         `AwsSolutions-COG8 @ ${STACK_NAME}/Identity/UserPool`,
         `AwsSolutions-SMG4 @ ${STACK_NAME}/Identity/SigningSecret`,
+        `AwsSolutions-SMG4 @ ${STACK_NAME}/Identity/ApiOriginToken`,
         `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/cases/*] @ ${STACK_NAME}/Api/CaseRequestsRole/AttachmentObjects`,
         `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/cases/*] @ ${arrivals.arrivalFunction.node.path}Role/UploadedObjects`,
         `Serverless-SQSRedrivePolicy @ ${STACK_NAME}/AttachmentArrivals/DeadLetterQueue`,
