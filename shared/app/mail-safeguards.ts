@@ -30,7 +30,8 @@ export interface MailSafeguardDeps {
  * Who may get a mail about to go out (docs/mail.md#limits): nobody whose address bounced for good or
  * complained; for an escalation notice, the leads once per case per four hours; for automatic customer
  * mail, each address at most five a clock hour, whatever channel opened the case. Internal notices are
- * not counted against anyone (the support team is no stranger), and neither is an agent's own message.
+ * not counted against anyone (the support team is no stranger), and neither is an agent's own message or
+ * the pending-closure warning staff send.
  * Every recipient left out is counted in `MailSuppressed` by reason and told to `onSuppressed`.
  */
 export async function screenMail(
@@ -55,7 +56,9 @@ export async function screenMail(
       send = [];
     }
   }
-  if (mail.audience === 'customer' && mail.automatic) {
+  // The warning before an auto-close is staff's doing (no stranger and no mail can cause it), and carries
+  // their note: held back, the case would later close "since we did not hear back" from someone never asked.
+  if (mail.audience === 'customer' && mail.automatic && mail.notice.kind !== 'pending-closure') {
     const within: string[] = [];
     for (const address of send) {
       if (await deps.budget.take(recipientBudget(address), AUTOMATIC_MAIL_PER_RECIPIENT, now))

@@ -94,6 +94,25 @@ describe('screenMail', () => {
     );
   });
 
+  it('always sends the warning before an auto-close, even to an address whose hour is spent, and does not spend it', async () => {
+    const { deps, suppressed } = safeguards();
+    const now = toInstant(START);
+    for (let i = 0; i < 5; i++) await screenMail(deps, customer('pat@example.net', ack(c, `A${i}`)), now);
+    expect(await screenMail(deps, customer('pat@example.net', ack(c, 'A5')), now)).toEqual([]);
+    const warning: Notice = {
+      kind: 'pending-closure',
+      eventId: 'P1',
+      case: c,
+      autoCloseAt: '2026-12-07T17:00:00.000Z',
+      note: 'Refund issued; it shows in 3–5 days.',
+    };
+    expect(await screenMail(deps, customer('pat@example.net', warning), now)).toEqual(['pat@example.net']);
+    expect(suppressed.map((s) => s.notice)).toEqual(['acknowledgment']);
+    // A bounced or complained address still gets nothing.
+    await deps.suppressions.suppress('gone@example.net', { reason: 'bounce', at: now, caseId: c.id });
+    expect(await screenMail(deps, customer('gone@example.net', warning), now)).toEqual([]);
+  });
+
   it('counts every automatic customer mail, whatever opened the case; not an agent’s message, not the support team’s notices', async () => {
     const { deps } = safeguards();
     const now = toInstant(START);
