@@ -103,7 +103,7 @@ describe('screenMail', () => {
       kind: 'pending-closure',
       eventId: 'P1',
       case: c,
-      autoCloseAt: '2026-12-07T17:00:00.000Z',
+      autoCloseAt: toInstant('2026-12-07T17:00:00.000Z'),
       note: 'Refund issued; it shows in 3–5 days.',
     };
     expect(await screenMail(deps, customer('pat@example.net', warning), now)).toEqual(['pat@example.net']);
