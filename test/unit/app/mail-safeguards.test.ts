@@ -103,8 +103,9 @@ describe('screenMail', () => {
       kind: 'pending-closure',
       eventId: 'P1',
       case: c,
-      autoCloseAt: toInstant('2026-12-07T17:00:00.000Z'),
+      autoCloseAt: '2026-12-07T17:00:00.000Z',
       note: 'Refund issued; it shows in 3–5 days.',
+      requesterText: false,
     };
     expect(await screenMail(deps, customer('pat@example.net', warning), now)).toEqual(['pat@example.net']);
     expect(suppressed.map((s) => s.notice)).toEqual(['acknowledgment']);
