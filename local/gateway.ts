@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
@@ -197,7 +198,10 @@ export function createGateway({
         pathParameters[name] = rawValue;
       }
     });
-    const textual = body.length === 0 || TEXTUAL.test(headers['content-type'] ?? 'application/json');
+    // Bytes that are not UTF-8 go on base64-encoded, so the handler sees them as sent (and refuses them)
+    // rather than text with replacement characters in it.
+    const textual =
+      body.length === 0 || (TEXTUAL.test(headers['content-type'] ?? 'application/json') && isUtf8(body));
     const requestId = randomUUID();
     const now = new Date();
     const event = {

@@ -16,8 +16,28 @@ import type { CaseSurvey } from './survey.ts';
 export const CASE_TYPES = ['seller', 'consumer'] as const;
 export type CaseType = (typeof CASE_TYPES)[number];
 
-/** Trimmed text that must say something, within a length a support agent can read. */
-export const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+/**
+ * Control characters other than tab and line breaks (C0, DEL, C1): nothing a person types, and raw in
+ * every mail, page and log the text reaches.
+ */
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+/** Half of a surrogate pair without the other: not a character, and no UTF-8 encodes it. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** Something to read: not only white space and invisible format characters (zero-width spaces, joiners, marks). */
+const VISIBLE = /[^\s\p{Cf}]/u;
+
+/**
+ * Trimmed text that must say something, within a length a support agent can read: a zero-width space
+ * alone is as empty as a blank, and control characters or broken UTF-16 are refused, never stored.
+ */
+export const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .refine((s) => VISIBLE.test(s), 'must not be empty')
+    .refine((s) => !CONTROL.test(s), 'must not contain control characters (only tabs and line breaks)')
+    .refine((s) => !LONE_SURROGATE.test(s), 'must be valid Unicode text');
 
 /** What every case says, whoever opens it. */
 export const CASE_FIELDS = {

@@ -27,9 +27,17 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
 }
 
 /** The body as text: API Gateway hands binary media types over base64-encoded. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The body as text; bytes that are not UTF-8 are a 400, never quietly replaced. */
 export function bodyText(event: APIGatewayProxyEventV2): string {
   if (!event.body) return '';
-  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (!event.isBase64Encoded) return event.body;
+  try {
+    return UTF8.decode(Buffer.from(event.body, 'base64'));
+  } catch {
+    throw new ValidationError('the body is not UTF-8 text', [{ field: '', message: 'not UTF-8' }]);
+  }
 }
 
 /** A body over `MAX_BODY_BYTES` is a 400 in every encoding the API reads. */
@@ -62,6 +70,12 @@ export function jsonBody<S extends z.ZodType>(
   if (contentType !== undefined && !/^application\/([\w.+-]*\+)?json\b/i.test(contentType)) {
     throw new ValidationError(`send application/json, not ${contentType}`, [
       { field: '', message: 'expected JSON' },
+    ]);
+  }
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? '')?.[1];
+  if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
+    throw new ValidationError(`send JSON as UTF-8, not ${charset}`, [
+      { field: '', message: 'expected UTF-8' },
     ]);
   }
   assertBodySize(raw);

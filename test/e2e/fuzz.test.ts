@@ -82,3 +82,38 @@ describe('random input never makes the API fail (property)', () => {
     expect(answers).toHaveLength(250);
   });
 });
+
+describe('only text a person could have written is stored', () => {
+  it('NUL and other control characters, a zero-width-only body, bytes that are not UTF-8 and other charsets are 400s, and the case is unchanged', async () => {
+    const before = await api.call('GET', `/cases/${caseId}`, { token: agent });
+    const post = (rawBody: string | Uint8Array, contentType = 'application/json') =>
+      api.call('POST', `/cases/${caseId}/messages`, {
+        rawBody,
+        headers: { authorization: `Bearer ${agent}`, 'content-type': contentType },
+      });
+    const refusals = [
+      await post(JSON.stringify({ body: 'a\u0000b' })),
+      await post(JSON.stringify({ body: 'colour \u001b[31mred' })),
+      await post(JSON.stringify({ body: '\u200b' })),
+      await post(JSON.stringify({ body: '\ud83d broken' })),
+      await post(Buffer.concat([Buffer.from('{"body":"Gr'), Buffer.from([0xfc]), Buffer.from('sse"}')])),
+      await post(JSON.stringify({ body: 'Hello' }), 'application/json; charset=utf-16'),
+    ];
+    expect(refusals.map((r) => r.status)).toEqual([400, 400, 400, 400, 400, 400]);
+    expect(refusals.map((r) => r.body.detail ?? r.body.errors?.[0]?.message)).toEqual([
+      'the body is not valid',
+      'the body is not valid',
+      'the body is not valid',
+      'the body is not valid',
+      'the body is not UTF-8 text',
+      'send JSON as UTF-8, not utf-16',
+    ]);
+    expect(refusals[0]?.body.errors).toEqual([
+      { field: 'body', message: 'must not contain control characters (only tabs and line breaks)' },
+    ]);
+    expect(refusals[2]?.body.errors).toEqual([{ field: 'body', message: 'must not be empty' }]);
+    const after = await api.call('GET', `/cases/${caseId}`, { token: agent });
+    expect(after.body.version).toBe(before.body.version);
+    expect(after.body.firstResponse).toEqual(before.body.firstResponse);
+  });
+});
