@@ -34,8 +34,9 @@ export const text = (max: number) =>
   z
     .string()
     .trim()
+    .min(1, 'must not be empty')
     .max(max)
-    .refine((s) => VISIBLE.test(s), 'must not be empty')
+    .refine((s) => s === '' || VISIBLE.test(s), 'must not be empty')
     .refine((s) => !CONTROL.test(s), 'must not contain control characters (only tabs and line breaks)')
     .refine((s) => !LONE_SURROGATE.test(s), 'must be valid Unicode text');
 
