@@ -1378,7 +1378,7 @@ export type components = {
                 metAt: string | null;
                 atRiskAt: string | null;
                 breachedAt: string | null;
-                /** @description on hold: the window keeps the time it had left */
+                /** @description on hold or pending closure: the window keeps the time it had left */
                 paused: boolean;
             };
             /** @description when a case pending closure closes by itself */

@@ -3,7 +3,9 @@ import { type DecidedEvent, isRefusal, type Outcome, type Refusal } from '../dom
 import { followEscalation } from '../domain/changes/escalation.ts';
 import { endMeetingsOfClosedCase } from '../domain/changes/meeting.ts';
 import { type Instant, toInstant } from '../domain/instant.ts';
-import { settleDue } from '../domain/settle.ts';
+import { type SettledEvent, settleDue } from '../domain/settle.ts';
+import { reviseAtRisk } from '../domain/sla.ts';
+import type { SlaPolicy } from '../domain/sla-policy.ts';
 import { SYSTEM_ACTOR, type TimelineEvent } from '../domain/timeline.ts';
 import type { AttachmentRecord } from '../ports/case-store.ts';
 import type { Actor } from './actor.ts';
@@ -37,6 +39,26 @@ export interface ChangeOptions {
 }
 
 /**
+ * Brings a case as it was stored up to `now` (docs/timers.md#settling-due-deadlines): each deadline that fell
+ * due since is dated at its own due instant, never at the case's last write. That write may be bookkeeping
+ * that settles nothing (a bounce recorded, a survey sent); and every change settles in its own write what it
+ * made past, so no deadline still open on a stored case fell due "at once".
+ */
+export function settleStored(
+  c: Case,
+  now: Instant,
+  policy: SlaPolicy,
+): { case: Case; events: SettledEvent[] } {
+  return settleDue(c, now, policy, c.sla.openedAt);
+}
+
+/** The decided case with its at-risk marks following the windows as the change left them. */
+function followWindows(c: Case, now: Instant, policy: SlaPolicy): Case {
+  const sla = reviseAtRisk(c.sla, now, policy);
+  return sla === c.sla ? c : { ...c, sla };
+}
+
+/**
  * Read → settle → decide → conditional write, the one way a case changes. `decide` checks who may act
  * (throwing) and answers the domain's decision or refusal; what every change does besides (a lead's
  * answering a waiting escalation) is applied here, to each. A refusal writes nothing of its own but
@@ -65,8 +87,9 @@ export async function changeCase(
     const now = toInstant(deps.clock.now());
     const settle = options.settle !== false;
     // Before: deadlines that fell due since the last write, as of their instants. After: deadlines
-    // this very change made past (a raised severity), which fall due now.
-    const before = settle ? settleDue(current, now, deps.policy) : { case: current, events: [] };
+    // this very change made past (a raised severity), which fall due now, and at-risk marks it moved out
+    // of reach (a lowered one).
+    const before = settle ? settleStored(current, now, deps.policy) : { case: current, events: [] };
     const decided = decide(before.case, now);
     let refusal: Refusal | null = null;
     let leadDecided = false;
@@ -79,7 +102,7 @@ export async function changeCase(
     } else {
       leadDecided = decided.events.length > 0 && isLead(actor);
       const after = settle
-        ? settleDue(decided.case, now, deps.policy, now)
+        ? settleDue(followWindows(decided.case, now, deps.policy), now, deps.policy, now)
         : { case: decided.case, events: [] };
       next = after.case;
       events = [

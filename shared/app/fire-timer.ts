@@ -1,10 +1,8 @@
 import type { Case } from '../domain/case.ts';
-import type { Instant } from '../domain/instant.ts';
-import { settleDue } from '../domain/settle.ts';
 import { isCurrentTimer, type TimerKind } from '../domain/timers.ts';
 import type { TimerPayload } from '../ports/timer-scheduler.ts';
 import type { Actor } from './actor.ts';
-import { changeCase } from './change-case.ts';
+import { changeCase, settleStored } from './change-case.ts';
 import type { CoreDeps } from './deps.ts';
 import { NotFoundError } from './errors.ts';
 
@@ -15,20 +13,29 @@ export type FireOutcome =
 
 const SYSTEM: Actor = { kind: 'system' };
 
-/** A delivery this close before its due instant is clock skew between Scheduler and Lambda, not early. */
-const SKEW_MS = 5_000;
-
 class StaleTimer extends Error {}
 
-/** Delivered well before it is due: retrying later (SQS redelivery) is the only safe answer. */
-export class EarlyTimerError extends Error {}
+/**
+ * Delivered before its due instant, by however little (clock skew between Scheduler and the function
+ * included): acting would record the deadline as of an instant still to come, so it is sent back for a
+ * retry (docs/timers.md#early-late-and-duplicate-deliveries). `dueInMs` is how long until it is due.
+ */
+export class EarlyTimerError extends Error {
+  constructor(
+    message: string,
+    readonly dueInMs: number,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * A timer fired: re-read the case and act only if this exact deadline (kind, window, due instant) is
- * still the current one, with a conditional write. Acting settles every deadline of the case that
- * fell due by now, in due order and as of its own instant, so delivery order and lateness never change
- * the outcome. Notices follow from the events written (the stream reaction), so a retried delivery
- * can never notify twice.
+ * still the current one and its instant has come, with a conditional write. Acting settles every
+ * deadline of the case that fell due by now, in due order and as of its own instant, so delivery order
+ * and lateness never change the outcome, and nothing is recorded as of an instant later than now.
+ * Notices follow from the events written (the stream reaction), so a retried delivery can never notify
+ * twice.
  */
 export async function fireTimer(deps: CoreDeps, payload: TimerPayload): Promise<FireOutcome> {
   try {
@@ -39,12 +46,13 @@ export async function fireTimer(deps: CoreDeps, payload: TimerPayload): Promise<
       undefined,
       (c, now) => {
         if (!isCurrentTimer(payload, c, deps.policy)) throw new StaleTimer();
-        const lead = Date.parse(payload.dueAt) - Date.parse(now);
-        if (lead > SKEW_MS)
-          throw new EarlyTimerError(`timer ${payload.kind} of ${payload.caseId} came ${lead} ms early`);
-        const asOf: Instant = lead > 0 ? payload.dueAt : now;
-        const settled = settleDue(c, asOf, deps.policy);
-        return settled;
+        const early = Date.parse(payload.dueAt) - Date.parse(now);
+        if (early > 0)
+          throw new EarlyTimerError(
+            `timer ${payload.kind} of ${payload.caseId} came ${early} ms early`,
+            early,
+          );
+        return settleStored(c, now, deps.policy);
       },
       { settle: false },
     );

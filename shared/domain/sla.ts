@@ -17,7 +17,7 @@ export interface SlaState {
   firstResponse: SettledDeadline;
   /** The latest public agent message: the update that met the previous window. */
   lastUpdateAt: Instant | null;
-  /** The update window now owed; null before the first response and while the clock is stopped. */
+  /** The update window now owed (paused while the case waits); null before the first response, once closed. */
   updateWindow: UpdateWindow | null;
   pendingClosureSince: Instant | null;
 }
@@ -82,19 +82,31 @@ export function recordPublicUpdate(
 }
 
 /**
- * The case moved from `from` to `to` at `at`. On hold pauses the update window (keeping the time
- * left), pending closure and closed stop it; leaving pending closure for an active status starts a
- * fresh window, since the customer is owed an update again.
+ * The case moved from `from` to `to` at `at` (docs/service-levels.md#pauses-and-stops-by-status). Waiting (on
+ * hold, pending closure) pauses the update window, which keeps the time it had left, and a running status
+ * resumes it — a breached window stays breached and owed; closed stops it. `customerReplied`: the requester
+ * wrote back to a case pending closure, so a fresh window starts unless the update is already overdue.
  */
-export function recordStatusChange(sla: SlaState, from: CaseStatus, to: CaseStatus, at: Instant): SlaState {
+export function recordStatusChange(
+  sla: SlaState,
+  from: CaseStatus,
+  to: CaseStatus,
+  at: Instant,
+  customerReplied = false,
+): SlaState {
   const before = updateClockState(from);
   const after = updateClockState(to);
   const pendingClosureSince = to === 'pending_closure' ? (from === to ? sla.pendingClosureSince : at) : null;
   let updateWindow = sla.updateWindow;
+  // A case that entered pending closure while that dropped the window (before it paused) has none to resume.
+  const fresh =
+    from === 'pending_closure' &&
+    sla.firstResponse.metAt !== null &&
+    (updateWindow === null || (customerReplied && updateWindow.breachedAt === null));
   if (after === 'stopped') {
     updateWindow = null;
-  } else if (before === 'stopped') {
-    updateWindow = sla.firstResponse.metAt === null ? null : newWindow(at, to);
+  } else if (fresh) {
+    updateWindow = newWindow(at, to);
   } else if (updateWindow && before === 'running' && after === 'paused') {
     updateWindow = { ...updateWindow, pauses: [...updateWindow.pauses, { from: at, to: null }] };
   } else if (updateWindow && before === 'paused' && after === 'running') {
@@ -131,6 +143,32 @@ export function recordBreach(sla: SlaState, deadline: DeadlineKind, dueAt: Insta
   return sla.updateWindow
     ? { ...sla, updateWindow: { ...sla.updateWindow, breachedAt: at, settledDueAt: dueAt } }
     : sla;
+}
+
+/**
+ * An at-risk mark stands only while its deadline is open and its window has reached its at-risk point
+ * (docs/service-levels.md#at-risk). A change that moves the point after `at` — a lowered level, a workaround's
+ * longer period — takes the mark away, and the window's own timer gives it again when the point comes. A met
+ * or breached deadline keeps its mark: history is not rewritten. Answers `sla` itself when nothing moved.
+ */
+export function reviseAtRisk(sla: SlaState, at: Instant, policy: SlaPolicy): SlaState {
+  const fr = sla.firstResponse;
+  const frOutOfReach =
+    fr.atRiskAt !== null &&
+    fr.metAt === null &&
+    fr.breachedAt === null &&
+    firstResponseAtRiskDueAt(sla, policy) > at;
+  const w = sla.updateWindow;
+  const risk =
+    w && w.atRiskAt !== null && w.breachedAt === null ? nextUpdateAtRiskDueAt(sla, policy) : undefined;
+  // Null: a paused window that had not reached its (new) at-risk point when it paused.
+  const windowOutOfReach = risk !== undefined && (risk === null || risk > at);
+  if (!frOutOfReach && !windowOutOfReach) return sla;
+  return {
+    ...sla,
+    firstResponse: frOutOfReach ? { ...fr, atRiskAt: null } : fr,
+    updateWindow: w && windowOutOfReach ? { ...w, atRiskAt: null } : w,
+  };
 }
 
 export function firstResponseDueAt(sla: SlaState, policy: SlaPolicy): Instant {
@@ -181,7 +219,9 @@ export const SlaViewSchema = z
       metAt: instantOrNull.meta({ description: 'the latest public update' }),
       atRiskAt: instantOrNull,
       breachedAt: instantOrNull,
-      paused: z.boolean().meta({ description: 'on hold: the window keeps the time it had left' }),
+      paused: z.boolean().meta({
+        description: 'on hold or pending closure: the window keeps the time it had left',
+      }),
     }),
     autoCloseAt: instantOrNull.meta({ description: 'when a case pending closure closes by itself' }),
   })

@@ -113,11 +113,12 @@ export function checkTransition(request: TransitionRequest): TransitionOutcome {
 }
 
 /**
- * Statuses in which the update clock runs (docs/service-levels.md#pauses-and-stops-by-status): not paused
- * (on_hold) and not stopped.
+ * What a status does to the update clock (docs/service-levels.md#pauses-and-stops-by-status): it runs, except
+ * while the case waits — on hold or pending closure, where the window is paused and keeps the time it had
+ * left — and it stops for good once the case is closed.
  */
 export function updateClockState(status: CaseStatus): 'running' | 'paused' | 'stopped' {
-  if (status === 'on_hold') return 'paused';
-  if (status === 'pending_closure' || status === 'closed') return 'stopped';
+  if (status === 'on_hold' || status === 'pending_closure') return 'paused';
+  if (status === 'closed') return 'stopped';
   return 'running';
 }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { consumerCase, credential, dataOf, type LocalApi, useLocalApi } from './support/local-api.ts';
+import {
+  AGENT_EMAIL,
+  consumerCase,
+  credential,
+  dataOf,
+  type LocalApi,
+  useLocalApi,
+} from './support/local-api.ts';
 
 /**
  * docs/service-levels.md scenarios end to end: the local runtime with its manual clock, timers delivered by
@@ -222,5 +229,78 @@ describe('pauses, severity changes and auto-close', () => {
     await setClock('2027-02-05T00:00:00Z');
     expect((await get(c.id)).status).toBe('open');
     expect((await events(c.id)).some((e) => e.type === 'case.closed')).toBe(false);
+  });
+});
+
+describe('no way around a deadline (time moves on from the scenarios above)', () => {
+  it('pending closure and straight back keeps an overdue update overdue, and resumes a running one', async () => {
+    const asLead = credential({ token: await api.token('lead', 'leads@support.example') });
+    const overdue = async () =>
+      dataOf(await api.client.GET('/stats', { headers: asLead })).agents.find((a) => a.agent === AGENT_EMAIL)
+        ?.breached;
+    // Level 1, assigned and answered Monday 8 Feb 2027 09:00 PST: the next update is due 17:00 PST.
+    await setClock('2027-02-08T16:30:00Z');
+    const [late, early] = [(await openCase()).id, (await openCase()).id] as [string, string];
+    for (const id of [late, early]) {
+      await setSeverity(id, 1, 'blocked');
+      await api.client.PUT('/cases/{id}/assignee', {
+        params: { path: { id } },
+        headers: asAgent,
+        body: { agent: AGENT_EMAIL },
+      });
+    }
+    await setClock('2027-02-08T17:00:00Z');
+    for (const id of [late, early]) expect((await message(id, 'Looking into it.')).response.status).toBe(201);
+    // Before its deadline (13:00 PST, 4 of 8 hours used), `early` waits in pending closure until 16:00:
+    // the 4 hours left run to Tuesday 12:00 PST (at risk at 10:00).
+    await setClock('2027-02-08T21:00:00Z');
+    await move(early, { status: 'pending_closure' });
+    await setClock('2027-02-09T00:00:00Z');
+    await move(early, { status: 'working' });
+    expect((await get(early)).sla.nextUpdate).toMatchObject({
+      dueAt: '2027-02-09T20:00:00.000Z',
+      paused: false,
+    });
+
+    await setClock('2027-02-09T02:00:00Z');
+    expect(await slaEvents(late)).toContain('sla.breached next-update 2027-02-09T01:00:00.000Z');
+    expect(await overdue()).toBe(1);
+    await move(late, { status: 'pending_closure' });
+    expect(await overdue()).toBe(1);
+    await move(late, { status: 'working' });
+    expect((await get(late)).sla.nextUpdate).toMatchObject({
+      dueAt: '2027-02-09T01:00:00.000Z',
+      breachedAt: '2027-02-09T01:00:00.000Z',
+    });
+    expect(await overdue()).toBe(1);
+
+    await setClock('2027-02-10T02:00:00Z');
+    expect(await slaEvents(early)).toEqual([
+      'sla.at_risk next-update 2027-02-09T18:00:00.000Z',
+      'sla.breached next-update 2027-02-09T20:00:00.000Z',
+    ]);
+    expect(await overdue()).toBe(2);
+  });
+
+  it('a lowered level takes the at-risk warning back, in the case and in the queue', async () => {
+    await setClock('2027-02-15T17:00:00Z');
+    const c = await openCase();
+    await setSeverity(c.id, 1, 'blocked');
+    await setClock('2027-02-15T20:30:00Z');
+    expect((await get(c.id)).sla.firstResponse.atRiskAt).toBe('2027-02-15T20:00:00.000Z');
+    const lowered = await setSeverity(c.id, 3, 'a workaround exists');
+    expect(lowered.data?.sla.firstResponse).toMatchObject({
+      dueAt: '2027-02-16T17:00:00.000Z',
+      atRiskAt: null,
+    });
+    const queue = dataOf(
+      await api.client.GET('/cases', { params: { query: { limit: 100 } }, headers: asAgent }),
+    );
+    expect(queue.items.find((x) => x.id === c.id)?.sla.firstResponse.atRiskAt).toBeNull();
+    await setClock('2027-02-16T12:00:00Z');
+    expect(await slaEvents(c.id)).toEqual([
+      'sla.at_risk first-response 2027-02-15T20:00:00.000Z',
+      'sla.at_risk first-response 2027-02-16T11:00:00.000Z',
+    ]);
   });
 });

@@ -113,13 +113,16 @@ export function runModel(
       if (status === 'closed') continue;
       if (action.t === 'respond') {
         frMet = true;
-        window = status === 'pending_closure' ? null : freshWindow();
+        // Waiting (on hold, pending closure), the new window does not run until the case is back.
+        window = freshWindow();
       } else if (action.t === 'customer') {
         if (status === 'pending_closure' || status === 'on_hold') {
           const from = status;
           status = 'open';
           pendingSince = null;
-          if (from === 'pending_closure' && frMet) window = freshWindow();
+          // Out of pending closure the customer is owed an answer: a fresh window, unless the update owed
+          // is overdue already (only an update ends that one). Out of on hold the window just runs again.
+          if (from === 'pending_closure' && frMet && !window?.breached) window = freshWindow();
         }
       } else if (action.t === 'severity') {
         level = action.level;
@@ -128,23 +131,30 @@ export function runModel(
       } else if (action.t === 'status' && action.to !== status) {
         const from = status;
         status = action.to;
+        // Staff moves never touch the window: waiting statuses stop its minutes, running ones count them.
         if (status === 'pending_closure') {
           pendingSince = m;
-          window = null;
         } else if (status === 'closed') {
           window = null;
           pendingSince = null;
           events.push({ type: 'case.closed', at: iso(m) });
         } else if (from === 'pending_closure') {
           pendingSince = null;
-          window = frMet ? freshWindow() : null;
         }
       }
     }
+    if (acted) {
+      // An at-risk warning stands only while its window has used 75% of it: a lowered level or a
+      // workaround's longer period can take it back (it is given again when the window gets there).
+      if (frRisk && !frMet && !frBreached && m < FIRST_RESPONSE_MIN[level] * 0.75) frRisk = false;
+      if (window?.risk && !window.breached) {
+        const p = period();
+        if ((p.business ? window.business : window.calendar) < p.minutes * 0.75) window.risk = false;
+      }
+      check(m, true);
+    }
 
-    if (acted) check(m, true);
-
-    // The minute [m, m+1) runs on the update clock if a window is owed and the case is not on hold.
+    // The minute [m, m+1) runs on the update clock if a window is owed and the case is not waiting.
     if (window && status !== 'on_hold' && status !== 'closed' && status !== 'pending_closure') {
       window.calendar++;
       if (inBusinessHours(start + m * 60_000)) window.business++;

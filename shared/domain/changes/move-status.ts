@@ -28,7 +28,12 @@ export function moveStatus(c: Case, move: StatusMove, at: Instant, policy: SlaPo
   if (!check.ok) return { refused: check.reason, detail: check.detail, allowed: check.allowed };
   const byCasewatch = move.by === 'system' ? { actor: SYSTEM_ACTOR } : {};
   const publicNote = move.note != null && move.publicNote === true;
-  const moved: Case = { ...c, status: move.to, sla: recordStatusChange(c.sla, c.status, move.to, at) };
+  const customerReplied = move.reason === 'customer-replied';
+  const moved: Case = {
+    ...c,
+    status: move.to,
+    sla: recordStatusChange(c.sla, c.status, move.to, at, customerReplied),
+  };
   const events: DecidedEvent[] = [
     {
       type: 'status.changed',

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { feedbackFromEvent, SesFeedbackEventSchema } from '../../../shared/adapters/email/ses-feedback.ts';
 import { changeStatus } from '../../../shared/app/change-status.ts';
 import { recordMailFeedback } from '../../../shared/app/mail-feedback.ts';
+import { postMessage } from '../../../shared/app/post-message.ts';
+import { setSeverity } from '../../../shared/app/triage.ts';
 import type { MailFeedback } from '../../../shared/domain/email/mail-feedback.ts';
 import { isPublicEvent } from '../../../shared/domain/timeline.ts';
 import { agent, openConsumerCase } from '../../support/cases.ts';
@@ -94,6 +96,46 @@ describe('recordMailFeedback', () => {
     );
     expect(unknown.caseId).toBeNull();
     expect(await suppressions.suppressionOf('x@example.org')).not.toBeNull();
+  });
+});
+
+describe('a bounce between a deadline and its late timer (docs/timers.md#settling-due-deadlines)', () => {
+  /** A level 3 case opened 2026-11-30T17:00Z: at risk at 2026-12-01T11:00Z (75% of 24 hours), due at 17:00Z. */
+  async function level3Case() {
+    const { sim, deps } = setup();
+    sim.clock.set(new Date('2026-11-30T17:00:00.000Z'));
+    const c = await openConsumerCase(sim.appDeps);
+    await setSeverity(sim.appDeps, agent, c.id, { level: 3, reason: 'a question' });
+    await sim.drain();
+    const sla = () =>
+      (sim.store.events.get(c.id) ?? [])
+        .filter((e) => e.type === 'sla.at_risk' || e.type === 'sla.breached')
+        .map((e) => `${e.type} ${e.at}`);
+    return { sim, deps, id: c.id, sla };
+  }
+
+  it('does not move the dates a late timer records: each deadline is dated at its own due instant', async () => {
+    const { sim, deps, id, sla } = await level3Case();
+    // The timer queue is down; a bounce is recorded at 20:00Z; the timers arrive at 21:00Z.
+    sim.clock.set(new Date('2026-12-01T20:00:00.000Z'));
+    await recordMailFeedback(deps, feedback(id, { at: '2026-12-01T20:00:00.000Z' }));
+    expect(sla()).toEqual([]);
+    sim.clock.set(new Date('2026-12-01T21:00:00.000Z'));
+    for (const t of sim.due()) await sim.deliver(t);
+    expect(sla()).toEqual(['sla.at_risk 2026-12-01T11:00:00.000Z', 'sla.breached 2026-12-01T17:00:00.000Z']);
+    expect(sim.store.cases.get(id)?.sla.firstResponse).toMatchObject({
+      atRiskAt: '2026-12-01T11:00:00.000Z',
+      breachedAt: '2026-12-01T17:00:00.000Z',
+    });
+  });
+
+  it('nor the dates the next request settles', async () => {
+    const { sim, deps, id, sla } = await level3Case();
+    sim.clock.set(new Date('2026-12-01T20:00:00.000Z'));
+    await recordMailFeedback(deps, feedback(id, { kind: 'complaint', at: '2026-12-01T20:00:00.000Z' }));
+    sim.clock.set(new Date('2026-12-01T21:00:00.000Z'));
+    await postMessage(sim.appDeps, agent, id, { body: 'Sorry for the wait' });
+    expect(sla()).toEqual(['sla.at_risk 2026-12-01T11:00:00.000Z', 'sla.breached 2026-12-01T17:00:00.000Z']);
   });
 });
 

@@ -64,7 +64,40 @@ describe('SLA events against a minute-stepping reference model (property)', () =
           expect(actual).toEqual(expected);
         },
       ),
-      { numRuns: 40 },
+      {
+        numRuns: 40,
+        examples: [
+          // A level lowered after its window's warning: the warning is taken back and given again later.
+          [
+            '2026-11-25T20:00:00.000Z',
+            0,
+            [
+              [1, { t: 'respond' }],
+              [540, { t: 'severity', level: 2 }],
+            ],
+          ],
+          // Pending closure and straight back, before and after the update fell due: the window resumes.
+          [
+            '2026-11-25T20:00:00.000Z',
+            1,
+            [
+              [1, { t: 'respond' }],
+              [60, { t: 'status', to: 'pending_closure' }],
+              [1, { t: 'status', to: 'working' }],
+            ],
+          ],
+          [
+            '2026-12-23T22:30:00.000Z',
+            0,
+            [
+              [1, { t: 'respond' }],
+              [800, { t: 'status', to: 'pending_closure' }],
+              [1, { t: 'status', to: 'working' }],
+              [30, { t: 'customer' }],
+            ],
+          ],
+        ],
+      },
     );
   }, 120_000);
 });

@@ -10,11 +10,13 @@ import {
   nextUpdateAtRiskDueAt,
   nextUpdateDueAt,
   openSla,
+  recordAtRisk,
   recordBreach,
   recordPublicUpdate,
   recordSeverityChange,
   recordStatusChange,
   recordWorkaround,
+  reviseAtRisk,
   type SlaState,
   slaView,
 } from '../../../shared/domain/sla.ts';
@@ -125,15 +127,65 @@ describe('next update', () => {
     expect(nextUpdateDueAt(sla, policy)).toBe(i('2026-11-30T22:00:00Z'));
   });
 
-  it('pending closure stops the clock and starts the auto-close countdown of 120 hours', () => {
+  it('pending closure pauses the window and starts the auto-close countdown of 120 hours', () => {
     let sla = updatedMonday(2);
     sla = recordStatusChange(sla, 'working', 'pending_closure', i('2026-12-01T10:00:00Z'));
     expect(nextUpdateDueAt(sla, policy)).toBeNull();
+    expect(slaView(sla, policy).nextUpdate.paused).toBe(true);
     expect(autoCloseAt(sla, policy)).toBe(i('2026-12-06T10:00:00Z'));
     // The customer writes back: the case reopens, auto-close is off and an update is owed from now.
-    sla = recordStatusChange(sla, 'pending_closure', 'open', i('2026-12-02T18:00:00Z'));
-    expect(autoCloseAt(sla, policy)).toBeNull();
-    expect(sla.updateWindow?.startedAt).toBe(i('2026-12-02T18:00:00Z'));
+    const replied = recordStatusChange(sla, 'pending_closure', 'open', i('2026-12-02T18:00:00Z'), true);
+    expect(autoCloseAt(replied, policy)).toBeNull();
+    expect(replied.updateWindow?.startedAt).toBe(i('2026-12-02T18:00:00Z'));
+    expect(nextUpdateDueAt(replied, policy)).toBe(i('2026-12-09T10:00:00-08:00'));
+    // Staff move it back instead: the window resumes with the time it had left.
+    const resumed = recordStatusChange(sla, 'pending_closure', 'working', i('2026-12-02T18:00:00Z'));
+    expect(autoCloseAt(resumed, policy)).toBeNull();
+    expect(resumed.updateWindow?.startedAt).toBe(i('2026-11-30T09:00:00-08:00'));
+  });
+
+  it('pending closure resumes like on hold: the worked example of docs/service-levels.md', () => {
+    // Level 2, 40 business hours: window from Monday 09:00, pending closure from Tuesday 09:00 (8 hours
+    // used), staff move it back to working Thursday 13:00: the 32 hours left run to Wednesday 13:00.
+    let sla = updatedMonday(2);
+    sla = recordStatusChange(sla, 'working', 'pending_closure', i('2026-12-01T09:00:00-08:00'));
+    sla = recordStatusChange(sla, 'pending_closure', 'working', i('2026-12-03T13:00:00-08:00'));
+    expect(nextUpdateDueAt(sla, policy)).toBe(i('2026-12-09T13:00:00-08:00'));
+  });
+
+  it('a breached window stays breached and owed through pending closure, even when the customer writes', () => {
+    let sla = updatedMonday(1);
+    const due = nextUpdateDueAt(sla, policy) as Instant;
+    sla = recordBreach(sla, 'next-update', due, due);
+    sla = recordStatusChange(sla, 'working', 'pending_closure', i('2026-12-01T10:00:00Z'));
+    expect(slaView(sla, policy).nextUpdate).toMatchObject({ dueAt: due, breachedAt: due, paused: true });
+    for (const customerReplied of [false, true]) {
+      const back = recordStatusChange(
+        sla,
+        'pending_closure',
+        'open',
+        i('2026-12-01T11:00:00Z'),
+        customerReplied,
+      );
+      expect(slaView(back, policy).nextUpdate).toMatchObject({ dueAt: due, breachedAt: due, paused: false });
+    }
+  });
+
+  it('a window dropped by pending closure before it paused (a case stored then) starts fresh on the way out', () => {
+    const stored: SlaState = {
+      ...recordStatusChange(updatedMonday(2), 'working', 'pending_closure', i('2026-12-01T10:00:00Z')),
+      updateWindow: null,
+    };
+    const back = recordStatusChange(stored, 'pending_closure', 'working', i('2026-12-02T18:00:00Z'));
+    expect(back.updateWindow?.startedAt).toBe(i('2026-12-02T18:00:00Z'));
+  });
+
+  it('a public update into pending closure opens a window paused from the start', () => {
+    const sla = recordPublicUpdate(updatedMonday(2), i('2026-12-01T10:00:00Z'), 'pending_closure', policy);
+    expect(sla.updateWindow).toMatchObject({
+      startedAt: i('2026-12-01T10:00:00Z'),
+      pauses: [{ from: i('2026-12-01T10:00:00Z'), to: null }],
+    });
   });
 
   it('a case reopened before any response owes the first response, not an update', () => {
@@ -174,10 +226,54 @@ describe('next update', () => {
         metAt: i('2026-11-30T09:00:00-08:00'),
         atRiskAt: null,
         breachedAt: null,
-        paused: false,
+        paused: true,
       },
       autoCloseAt: i('2026-12-06T10:00:00Z'),
     });
+  });
+});
+
+describe('the at-risk mark follows its window (docs/service-levels.md#at-risk)', () => {
+  const opened = i('2026-12-01T17:00:00Z');
+  const warned = recordAtRisk(openSla(opened, 1), 'first-response', i('2026-12-01T20:00:00Z'));
+
+  it('is withdrawn when a lowered level moves the at-risk point after now', () => {
+    const lowered = reviseAtRisk(recordSeverityChange(warned, 3), i('2026-12-01T20:30:00Z'), policy);
+    expect(lowered.firstResponse.atRiskAt).toBeNull();
+    expect(firstResponseAtRiskDueAt(lowered, policy)).toBe(i('2026-12-02T11:00:00Z'));
+  });
+
+  it('stands while the new window is 75% used, and when nothing moved (the same object back)', () => {
+    // Level 2 at 10 hours in: 83% of 12 hours.
+    const level2 = recordSeverityChange(warned, 2);
+    expect(reviseAtRisk(level2, i('2026-12-02T03:00:00Z'), policy)).toBe(level2);
+    expect(reviseAtRisk(warned, i('2026-12-01T20:30:00Z'), policy)).toBe(warned);
+  });
+
+  it('stands on a met or breached deadline', () => {
+    const breached = recordBreach(
+      warned,
+      'first-response',
+      i('2026-12-01T21:00:00Z'),
+      i('2026-12-01T21:00:00Z'),
+    );
+    const lowered = recordSeverityChange(breached, 3);
+    expect(reviseAtRisk(lowered, i('2026-12-01T21:30:00Z'), policy)).toBe(lowered);
+  });
+
+  it('of an update window is withdrawn by a workaround’s longer period, paused or not', () => {
+    // Level 1, answered Tuesday 09:30 Pacific: at risk at 15:30 (6 of 8 business hours).
+    let sla = recordPublicUpdate(openSla(opened, 1), i('2026-12-01T09:30:00-08:00'), 'working', policy);
+    sla = recordAtRisk(sla, 'next-update', i('2026-12-01T15:30:00-08:00'));
+    const onHold = recordStatusChange(sla, 'working', 'on_hold', i('2026-12-01T16:00:00-08:00'));
+    for (const s of [sla, onHold]) {
+      const relaxed = reviseAtRisk(
+        recordWorkaround(s, i('2026-12-01T16:00:00-08:00')),
+        i('2026-12-01T16:00:00-08:00'),
+        policy,
+      );
+      expect(relaxed.updateWindow?.atRiskAt).toBeNull();
+    }
   });
 });
 
@@ -254,14 +350,17 @@ describe('windows with pauses (property)', () => {
 });
 
 describe('state transitions keep the facts consistent (property)', () => {
-  it('a next update is due exactly when the clock runs after a first response', () => {
+  it('a next update is owed whenever a first response was given, and due exactly while the clock runs', () => {
     const statuses = ['open', 'working', 'pending_internal', 'on_hold', 'pending_closure'] as const;
+    const waiting = (s: string) => s === 'on_hold' || s === 'pending_closure';
     fc.assert(
       fc.property(
         fc.array(
           fc.oneof(
             fc.record({ t: fc.constant('update' as const) }),
             fc.record({ t: fc.constant('status' as const), to: fc.constantFrom(...statuses) }),
+            fc.record({ t: fc.constant('customer' as const) }),
+            fc.record({ t: fc.constant('breach' as const) }),
             fc.record({
               t: fc.constant('level' as const),
               level: fc.constantFrom<SeverityLevel>(0, 1, 2, 3),
@@ -275,22 +374,41 @@ describe('state transitions keep the facts consistent (property)', () => {
           let sla: SlaState = openSla(toInstant(now), 2);
           for (const a of actions) {
             now += 3 * HOUR_MS;
+            const before = sla.updateWindow;
             if (a.t === 'update') sla = recordPublicUpdate(sla, toInstant(now), status, policy);
             else if (a.t === 'level') sla = recordSeverityChange(sla, a.level);
-            else if (a.to !== status) {
+            else if (a.t === 'breach') {
+              const due = nextUpdateDueAt(sla, policy);
+              if (due !== null && due <= toInstant(now) && !before?.breachedAt)
+                sla = recordBreach(sla, 'next-update', due, toInstant(now));
+            } else if (a.t === 'customer') {
+              // A requester's message reopens a waiting case (the system's `customer-replied` move).
+              if (waiting(status)) {
+                sla = recordStatusChange(sla, status, 'open', toInstant(now), true);
+                status = 'open';
+              }
+            } else if (a.to !== status) {
               sla = recordStatusChange(sla, status, a.to, toInstant(now));
               status = a.to;
+              // Staff moving a case never start, restart or forgive a window: only an update does.
+              expect(sla.updateWindow?.startedAt).toBe(before?.startedAt);
+              expect(sla.updateWindow?.breachedAt).toBe(before?.breachedAt);
+            }
+            if (a.t === 'customer' && before?.breachedAt) {
+              // Nor does the customer writing back forgive an overdue update.
+              expect(sla.updateWindow?.breachedAt).toBe(before.breachedAt);
             }
             const view = slaView(sla, policy);
-            const owed = status !== 'pending_closure' && sla.firstResponse.metAt !== null;
-            if (status === 'on_hold' && view.nextUpdate.dueAt !== null) {
-              // Paused: a due instant shows only for a window that ran out before the pause began.
+            const owed = sla.firstResponse.metAt !== null;
+            expect(sla.updateWindow !== null).toBe(owed);
+            if (waiting(status) && view.nextUpdate.dueAt !== null) {
+              // Paused: a due instant shows only for a window breached or run out before the pause began.
               const pausedAt = sla.updateWindow?.pauses.find((p) => p.to === null)?.from as Instant;
-              expect(view.nextUpdate.dueAt <= pausedAt).toBe(true);
+              expect(view.nextUpdate.dueAt <= pausedAt || view.nextUpdate.breachedAt !== null).toBe(true);
             } else {
-              expect(view.nextUpdate.dueAt !== null).toBe(owed && status !== 'on_hold');
+              expect(view.nextUpdate.dueAt !== null).toBe(owed && !waiting(status));
             }
-            expect(view.nextUpdate.paused).toBe(status === 'on_hold' && sla.updateWindow !== null);
+            expect(view.nextUpdate.paused).toBe(waiting(status) && owed);
             expect(view.autoCloseAt !== null).toBe(status === 'pending_closure');
           }
         },

@@ -112,13 +112,13 @@ describe('status machine', () => {
     );
   });
 
-  it('the update clock pauses on hold and stops in pending closure and closed', () => {
+  it('the update clock pauses while the case waits (on hold, pending closure) and stops once closed', () => {
     expect(CASE_STATUSES.map((s) => [s, updateClockState(s)])).toEqual([
       ['new', 'running'],
       ['open', 'running'],
       ['working', 'running'],
       ['pending_internal', 'running'],
-      ['pending_closure', 'stopped'],
+      ['pending_closure', 'paused'],
       ['on_hold', 'paused'],
       ['closed', 'stopped'],
     ]);
