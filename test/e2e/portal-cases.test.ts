@@ -223,6 +223,78 @@ describe('the staff case page', () => {
     await lookAt(page, 'case-agent-keyboard');
     expect(staff.errors).toEqual([]);
   }, 60_000);
+
+  it('keeps a status note internal unless the agent chooses to send it to the requester', async () => {
+    const opened = dataOf(
+      await api.client.POST('/cases', { body: consumerCase({ subject: 'Internal reasons' }) }),
+    );
+    const staff = await browser.open(origin(), DESKTOP);
+    const { page } = staff;
+    await signIn(staff, 'agent', 'alice@support.example', `/case/${opened.number}`);
+    const share = page.getByRole('checkbox', { name: /requester/ });
+    expect(await share.isChecked()).toBe(false);
+    // Said plainly: ticking it sends the note out.
+    expect(await page.locator('label', { has: share }).textContent()).toMatch(
+      /^ ?Send the note to the requester/,
+    );
+    await page.getByLabel('Note (optional)').fill('Waiting on the payment provider; they are slow again.');
+    await lookAt(page, 'case-agent-status-note');
+    await page.getByRole('button', { name: 'Change status' }).click();
+    await announced(page, /^Status changed to /).waitFor();
+    const note = page.locator('.event.internal').filter({ hasText: 'they are slow again' });
+    await note.waitFor();
+    expect(await note.locator('.internal-badge').textContent()).toBe('Internal note');
+    // The requester never reads it.
+    const seen = dataOf(
+      await api.client.GET('/cases/{id}/events', {
+        params: { path: { id: opened.id } },
+        headers: credential({ caseToken: opened.caseToken }),
+      }),
+    );
+    expect(JSON.stringify(seen)).not.toContain('slow again');
+
+    // Ticked on purpose, the next note goes to the requester; the box is unticked again after.
+    await page.getByLabel('Note (optional)').fill('We have asked the bank; an answer is due Friday.');
+    await share.check();
+    await page.getByRole('button', { name: 'Change status' }).click();
+    await expect.poll(() => timeline(page)).toContain('an answer is due Friday');
+    expect(await page.locator('.event.internal').filter({ hasText: 'due Friday' }).count()).toBe(0);
+    await expect.poll(() => share.isChecked()).toBe(false);
+    expect(staff.errors).toEqual([]);
+  });
+
+  it('says a late first response or update was late, and by how much; one in time was kept', async () => {
+    const opened = dataOf(
+      await api.client.POST('/cases', { body: consumerCase({ subject: 'Late answers' }) }),
+    );
+    const path = { params: { path: { id: opened.id } } };
+    // Highest: a first response within 1 hour, then an update every 12 hours.
+    dataOf(
+      await api.client.PUT('/cases/{id}/severity', {
+        ...path,
+        ...asAgent(),
+        body: { level: 0, reason: 'Every payment fails.' },
+      }),
+    );
+    const reply = async (body: string) =>
+      dataOf(await api.client.POST('/cases/{id}/messages', { ...path, ...asAgent(), body: { body } }));
+    await api.advance('PT1H30M');
+    await reply('Sorry for the wait: we are looking at it.');
+    await api.advance('PT12H45M');
+    await reply('Still on it, the provider has answered.');
+    await reply('Fixed: payments go through again.');
+
+    const staff = await browser.open(origin(), DESKTOP);
+    await signIn(staff, 'agent', 'alice@support.example', `/case/${opened.number}`);
+    await expect.poll(() => timeline(staff.page)).toContain('Fixed: payments go through again.');
+    const said = await timeline(staff.page);
+    expect(said).toContain('First response given 30 min after it was due.');
+    expect(said).toContain('Next update given 45 min after it was due.');
+    expect(said).toContain('The next update promise was kept.');
+    expect(said).not.toContain('The first response promise was kept.');
+    await lookAt(staff.page, 'case-agent-late-answers');
+    expect(staff.errors).toEqual([]);
+  });
 });
 
 describe("the requester's case page", () => {
@@ -568,12 +640,13 @@ describe('the queue', () => {
       expect(box, (await cell.getAttribute('data-label')) ?? 'a cell').not.toBeNull();
       expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(PHONE.width);
     }
-    // Each line is captioned (its column's name), as the table's header is not shown.
+    // A line whose value does not say what it is is captioned (its column's name), as the table's header
+    // is not shown.
     expect(
       await row
-        .locator('td[data-label="Severity"]')
+        .locator('td[data-label="Assignee"]')
         .evaluate((td) => (globalThis as unknown as Styles).getComputedStyle(td, '::before').content),
-    ).toBe('"Severity"');
+    ).toBe('"Assignee"');
     const number = row.getByRole('link', { name: opened.number });
     expect(
       await number.evaluate((a) => (globalThis as unknown as Styles).getComputedStyle(a).whiteSpace),

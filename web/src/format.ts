@@ -27,10 +27,17 @@ export function span(ms: number): string {
   return `${Math.floor(h / 24)} d ${h % 24} h`;
 }
 
-/** `in 3 h 12 min` or `5 min overdue`, against the server's clock. */
-export function countdown(instant: string, now = serverNow()): string {
+/**
+ * `in 3 h 12 min`, `due now` (from its due instant for a minute), or `5 min overdue`, against the
+ * server's clock. Never `in 0 s`: what is left is counted up to the next whole second, and at or after
+ * the due instant it is due. `breached`: the server recorded the deadline as missed, so it is never
+ * said to be ahead, whatever this clock reads.
+ */
+export function countdown(instant: string, now = serverNow(), breached = false): string {
   const ms = Date.parse(instant) - now;
-  return ms >= 0 ? `in ${span(ms)}` : `${span(ms)} overdue`;
+  if (ms > 0 && !breached) return `in ${span(Math.ceil(ms / 1000) * 1000)}`;
+  if (ms > -60_000) return 'due now';
+  return `${span(ms)} overdue`;
 }
 
 export const STATUS_LABELS: Record<string, string> = {

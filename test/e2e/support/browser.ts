@@ -66,11 +66,13 @@ export const SCREENSHOTS = new URL('../../../test-results/portal/', import.meta.
 
 /**
  * A page as a person meets it: its screenshot in `test-results/portal/<name>.png`, no serious or critical
- * accessibility violation (axe-core, WCAG 2.1 AA rules), and nothing wider than the window.
+ * accessibility violation (axe-core, WCAG 2.1 AA rules), and nothing wider than the window. `screen`:
+ * also what the window shows, as `<name>-screen.png` (a long list is judged by its first screen too).
  */
-export async function lookAt(page: Page, name: string): Promise<void> {
+export async function lookAt(page: Page, name: string, options: { screen?: boolean } = {}): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
+  if (options.screen) await page.screenshot({ path: `${SCREENSHOTS}${name}-screen.png` });
   const results = await new AxeBuilder({ page })
     .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
     .analyze();

@@ -2,7 +2,7 @@ import { Fragment, type ReactNode } from 'react';
 import { agentDisplayName } from '../../../shared/domain/agent-name.ts';
 import { withLinks } from '../../../shared/domain/links.ts';
 import type { Meeting, TimelineEvent } from '../api.ts';
-import { LEVEL_LABELS, STATUS_LABELS, when } from '../format.ts';
+import { LEVEL_LABELS, STATUS_LABELS, span, when } from '../format.ts';
 
 type Audience = 'requester' | 'staff';
 
@@ -53,12 +53,15 @@ function EventBody({
   meetings,
   audience,
   closeNote,
+  lateBy,
 }: {
   e: TimelineEvent;
   meetings: readonly Meeting[];
   audience: Audience;
   /** On a close: the note the move to closed carried (that move is not shown twice). */
   closeNote?: string | null | undefined;
+  /** On an `sla.met`: how long after its due instant the answer came, when it came after a breach. */
+  lateBy?: number | undefined;
 }) {
   // Events after the proposal name the meeting by id: its topic comes from the case.
   const topic = 'meetingId' in e ? meetings.find((m) => m.id === e.meetingId)?.topic : undefined;
@@ -124,6 +127,13 @@ function EventBody({
         </p>
       );
     case 'sla.met':
+      if (lateBy !== undefined)
+        return (
+          <p>
+            {e.deadline === 'first-response' ? 'First response' : 'Next update'} given {span(lateBy)} after it
+            was due.
+          </p>
+        );
       return <p>The {e.deadline.replace('-', ' ')} promise was kept.</p>;
     case 'sla.at_risk':
       return (
@@ -229,6 +239,28 @@ function foldCloses(events: readonly TimelineEvent[], audience: Audience) {
   return { folded, notes };
 }
 
+/**
+ * The answers that came late: each `sla.met` whose deadline was breached first, and by how long it
+ * missed its due instant. An `sla.met` says only that the deadline was answered; the breach before it
+ * (of the first response, or of the same update window: none met in between) says when it was due.
+ */
+function lateAnswers(events: readonly TimelineEvent[]): Map<string, number> {
+  const late = new Map<string, number>();
+  events.forEach((e, i) => {
+    if (e.type !== 'sla.met') return;
+    for (let j = i - 1; j >= 0; j--) {
+      const before = events[j] as TimelineEvent;
+      if ((before.type !== 'sla.met' && before.type !== 'sla.breached') || before.deadline !== e.deadline)
+        continue;
+      if (before.type === 'sla.met') return;
+      const ms = Date.parse(e.at) - Date.parse(before.dueAt);
+      if (ms > 0) late.set(e.id, ms);
+      return;
+    }
+  });
+  return late;
+}
+
 /** The case's history, oldest first; staff see internal notes marked as such. */
 export function Timeline(props: {
   events: TimelineEvent[];
@@ -241,6 +273,7 @@ export function Timeline(props: {
 }) {
   if (props.events.length === 0) return <p>Nothing has happened yet.</p>;
   const { folded, notes } = foldCloses(props.events, props.audience);
+  const late = lateAnswers(props.events);
   return (
     <ol className="timeline">
       {props.events.map((e) => {
@@ -272,6 +305,7 @@ export function Timeline(props: {
               meetings={props.meetings ?? []}
               audience={props.audience}
               closeNote={notes.get(e.id)?.note}
+              lateBy={late.get(e.id)}
             />
             {e.type === 'attachment.added' && props.onDownload && (
               <button

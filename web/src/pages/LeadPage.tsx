@@ -1,12 +1,14 @@
 import { lazy, Suspense } from 'react';
 import { Link, Navigate } from 'react-router';
 import type { components } from '../../../openapi/schema.d.ts';
+import { type Api, type Case, type Problem, serverNow } from '../api.ts';
 import { usePortal, useSignedIn } from '../app-context.tsx';
 import { SeverityBadge } from '../components/Badges.tsx';
 import { ProblemNotice } from '../components/Field.tsx';
 import { Tally } from '../components/Tally.tsx';
 import { LEVEL_LABELS, when } from '../format.ts';
 import { usePolled } from '../hooks.ts';
+import { nextDeadline } from '../sla.ts';
 
 type LeadFigures = components['schemas']['LeadFigures'];
 type ComplianceWindow = components['schemas']['ComplianceWindow'];
@@ -21,6 +23,84 @@ const Webhooks = lazy(() => import('../components/Webhooks.tsx').then((m) => ({ 
 /** How often the overview reads the figures again while it is open. */
 const REFRESH_MS = 60_000;
 
+const LEVELS = [0, 1, 2, 3] as const;
+/** The queue read for what is overdue stops here: past it, the overview says "at least". */
+const OVERDUE_PAGES = 10;
+const PAGE = 100;
+
+/** What is overdue now, by level: first responses and next updates, and how many nobody has. */
+interface Overdue {
+  levels: {
+    level: Case['severity']['level'];
+    firstResponse: number;
+    nextUpdate: number;
+    unassigned: number;
+  }[];
+  total: number;
+  unassigned: number;
+  /** Every overdue case was read (false: more than `OVERDUE_PAGES` pages of them). */
+  complete: boolean;
+}
+
+/** Which promise an open case is overdue on now, as the server recorded it; null when none. */
+function overdueOn(c: Case): 'firstResponse' | 'nextUpdate' | null {
+  if (c.status === 'closed') return null;
+  const { firstResponse, nextUpdate } = c.sla;
+  if (firstResponse.metAt === null && firstResponse.breachedAt !== null) return 'firstResponse';
+  return nextUpdate.breachedAt !== null ? 'nextUpdate' : null;
+}
+
+/**
+ * The overdue cases, counted from the queue (`GET /cases`): `GET /stats` counts them per agent only,
+ * and keeps no count of the unassigned ones or of next updates. The queue lists open cases by their
+ * earliest deadline, so every overdue case comes before the first one still ahead of its deadline; the
+ * read stops there (usually the first page).
+ */
+async function readOverdue(
+  api: Api,
+  idToken: string,
+): Promise<{ data?: Overdue; error?: unknown; response: Response }> {
+  const overdue: Overdue = {
+    levels: LEVELS.map((level) => ({ level, firstResponse: 0, nextUpdate: 0, unassigned: 0 })),
+    total: 0,
+    unassigned: 0,
+    complete: false,
+  };
+  let cursor: string | null = null;
+  let response: Response | undefined;
+  for (let read = 0; read < OVERDUE_PAGES; read++) {
+    const query: { limit: number; cursor?: string } = { limit: PAGE, ...(cursor ? { cursor } : {}) };
+    const answer = await api.GET('/cases', {
+      params: { query },
+      headers: { authorization: `Bearer ${idToken}` },
+    });
+    response = answer.response;
+    if (!answer.data) return { error: answer.error, response };
+    const now = serverNow();
+    let ahead = false;
+    for (const c of answer.data.items) {
+      const on = overdueOn(c);
+      if (on) {
+        const row = overdue.levels[c.severity.level] as Overdue['levels'][number];
+        row[on] += 1;
+        overdue.total += 1;
+        if (c.assignee === null) {
+          row.unassigned += 1;
+          overdue.unassigned += 1;
+        }
+      }
+      const next = nextDeadline(c);
+      if (c.status === 'closed' || next === null || Date.parse(next.dueAt) > now) ahead = true;
+    }
+    cursor = answer.data.cursor;
+    if (ahead || cursor === null) {
+      overdue.complete = true;
+      break;
+    }
+  }
+  return { data: overdue, response: response as Response };
+}
+
 /**
  * Leads' overview, from `GET /stats`: the backlog by status × level (the exact counters the case writes
  * keep), first-response compliance per level, escalations waiting, each agent's load, and the surveys;
@@ -31,6 +111,11 @@ export function LeadPage() {
   const person = useSignedIn();
   const { value: figures, problem } = usePolled<LeadFigures>(
     person ? () => api.GET('/stats', { headers: { authorization: `Bearer ${person.idToken}` } }) : null,
+    person?.idToken,
+    REFRESH_MS,
+  );
+  const { value: overdue, problem: overdueProblem } = usePolled<Overdue>(
+    person ? () => readOverdue(api, person.idToken) : null,
     person?.idToken,
     REFRESH_MS,
   );
@@ -55,15 +140,17 @@ export function LeadPage() {
             )}
           </p>
           <Escalations figures={figures} />
+          <OverdueNow overdue={overdue} problem={overdueProblem} />
           <Backlog figures={figures} />
           <section aria-labelledby="compliance">
-            <h2 id="compliance">First responses in time</h2>
+            <h2 id="compliance">Promises kept</h2>
             <div className="cards">
-              <Compliance title="Last 24 hours" window={figures.firstResponse.last24h} />
-              <Compliance title="Last 7 days" window={figures.firstResponse.last7d} />
+              <Compliance title="First responses, last 24 hours" window={figures.firstResponse.last24h} />
+              <Compliance title="First responses, last 7 days" window={figures.firstResponse.last7d} />
+              <NextUpdates overdue={overdue} />
             </div>
           </section>
-          <Agents figures={figures} />
+          <Agents figures={figures} overdue={overdue} />
           <Surveys figures={figures} />
         </>
       )}
@@ -202,12 +289,23 @@ function Escalations({ figures }: { figures: LeadFigures }) {
   );
 }
 
-function Agents({ figures }: { figures: LeadFigures }) {
+/** A count read from the queue: "…" until it is read, "at least" past what was read. */
+const overdueCount = (overdue: Overdue | null, n: (o: Overdue) => number) =>
+  overdue === null ? '…' : `${overdue.complete ? '' : 'at least '}${n(overdue)}`;
+
+/**
+ * Each agent's open and overdue cases (`GET /stats`), and the cases nobody has: the open ones are the
+ * backlog less every agent's, the overdue ones are counted from the queue.
+ */
+function Agents({ figures, overdue }: { figures: LeadFigures; overdue: Overdue | null }) {
+  const open = figures.backlog.reduce((sum, b) => sum + b.count, 0);
+  const unassigned = Math.max(0, open - figures.agents.reduce((sum, a) => sum + a.open, 0));
+  const unassignedOverdue = overdue?.unassigned ?? 0;
   return (
     <section aria-labelledby="agents">
       <h2 id="agents">Agents</h2>
-      {figures.agents.length === 0 ? (
-        <p>No agent has an open case.</p>
+      {figures.agents.length === 0 && unassigned === 0 ? (
+        <p>No open cases.</p>
       ) : (
         <Tally head={['Agent', 'Open cases', 'Overdue now']}>
           {figures.agents.map((a) => (
@@ -219,9 +317,80 @@ function Agents({ figures }: { figures: LeadFigures }) {
               <td className={a.breached > 0 ? 'compliance-low' : undefined}>{a.breached}</td>
             </tr>
           ))}
+          <tr className="unassigned">
+            <th scope="row">Unassigned</th>
+            <td className={unassigned === 0 ? 'zero' : undefined}>{unassigned}</td>
+            <td className={unassignedOverdue > 0 ? 'compliance-low' : unassigned === 0 ? 'zero' : undefined}>
+              {overdueCount(overdue, (o) => o.unassigned)}
+            </td>
+          </tr>
         </Tally>
       )}
     </section>
+  );
+}
+
+/** What is overdue now, by level and promise, and how much of it nobody has taken. */
+function OverdueNow({ overdue, problem }: { overdue: Overdue | null; problem: Problem | null }) {
+  return (
+    <section aria-labelledby="overdue">
+      <h2 id="overdue">Overdue now</h2>
+      {problem && (
+        <p className="notice error-notice">
+          The queue could not be read{overdue ? ' again: these counts may be out of date' : ''} (
+          {problem.title}).
+        </p>
+      )}
+      {overdue === null ? (
+        !problem && <p aria-busy="true">Reading the queue…</p>
+      ) : overdue.total === 0 ? (
+        <p>No case is overdue.</p>
+      ) : (
+        <>
+          <p>
+            {overdueCount(overdue, (o) => o.total)} case{overdue.total === 1 ? '' : 's'} overdue now,{' '}
+            {overdueCount(overdue, (o) => o.unassigned)} of them unassigned.{' '}
+            <Link to="/queue">Open the queue</Link> (the most overdue first).
+          </p>
+          <Tally
+            head={['Level', 'First response', 'Next update', 'Unassigned']}
+            caption="Overdue cases by level"
+          >
+            {overdue.levels.map((l) => (
+              <tr key={l.level}>
+                <th scope="row">
+                  <SeverityBadge level={l.level} />
+                </th>
+                <td className={l.firstResponse > 0 ? 'compliance-low' : 'zero'}>{l.firstResponse}</td>
+                <td className={l.nextUpdate > 0 ? 'compliance-low' : 'zero'}>{l.nextUpdate}</td>
+                <td className={l.unassigned > 0 ? undefined : 'zero'}>{l.unassigned}</td>
+              </tr>
+            ))}
+          </Tally>
+        </>
+      )}
+    </section>
+  );
+}
+
+/**
+ * Next updates beside first responses: `GET /stats` keeps no count of updates given in time or late,
+ * so the card says what is overdue now and that the history is not counted.
+ */
+function NextUpdates({ overdue }: { overdue: Overdue | null }) {
+  const late = overdue?.levels.filter((l) => l.nextUpdate > 0) ?? [];
+  return (
+    <div className="card">
+      <h3>Next updates</h3>
+      <p>
+        Next updates overdue now:{' '}
+        <strong>{overdueCount(overdue, (o) => o.levels.reduce((n, l) => n + l.nextUpdate, 0))}</strong>
+        {late.length > 0 && ` (${late.map((l) => `${LEVEL_LABELS[l.level]}: ${l.nextUpdate}`).join(', ')})`}.
+      </p>
+      <p className="sub">
+        Updates given in time or late are not counted over time yet: the case timelines say each one.
+      </p>
+    </div>
   );
 }
 

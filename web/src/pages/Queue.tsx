@@ -1,12 +1,12 @@
 import { type FormEvent, memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { Link, Navigate, useLocation, useSearchParams } from 'react-router';
-import { type Case, type Problem, problemOf } from '../api.ts';
+import { type Case, type Problem, problemOf, serverNow } from '../api.ts';
 import { usePortal, useSignedIn } from '../app-context.tsx';
 import { ActionButton } from '../components/ActionButton.tsx';
 import { SeverityBadge, SlaBadge } from '../components/Badges.tsx';
 import { Field, ProblemNotice } from '../components/Field.tsx';
 import { hereForSignIn } from '../components/Layout.tsx';
-import { countdown } from '../format.ts';
+import { countdown, LEVEL_LABELS } from '../format.ts';
 import { useNow } from '../hooks.ts';
 import { nextDeadline } from '../sla.ts';
 
@@ -17,29 +17,129 @@ const PAGE = 100;
 const SHOW_ALL_LIMIT = 5_000;
 /** How often the first page is read again (and when the window gets focus back), unless more is loaded. */
 export const QUEUE_REFRESH_MS = 15_000;
-const FILTER_NAMES: Record<string, string> = {
+const FILTER_NAMES: Record<Filter, string> = {
   status: 'Status',
   severity: 'Severity',
   assignee: 'Assignee',
   type: 'Type',
   requester: 'Requester',
 };
+const STATUSES = [
+  'new',
+  'open',
+  'working',
+  'pending_internal',
+  'pending_closure',
+  'on_hold',
+  'closed',
+] as const;
+const LEVELS = ['0', '1', '2', '3'] as const;
+const TYPES = ['seller', 'consumer'] as const;
+/** An address as the API takes one (zod's `z.email()`, the rule of `EmailAddressSchema`). */
+const EMAIL =
+  /^(?:[A-Za-z0-9_'+-]+\.)*[A-Za-z0-9_'+-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,}$/;
 
-/** A refused filter said by name: `The filter "Status" is not valid: …`. */
-function filterProblem(problem: Problem): Problem {
-  const bad = (problem.errors ?? []).filter((e) => FILTERS.includes(e.field as Filter));
-  if (bad.length === 0) return problem;
-  return {
-    ...problem,
-    title: bad.length === 1 ? 'A filter is not valid' : 'Some filters are not valid',
-    detail: bad.map((e) => `${FILTER_NAMES[e.field] ?? e.field}: ${e.message}`).join('; '),
-  };
+/** A filter's value in words: `1 – High`, `pending internal`. */
+function filterWords(f: Filter, value: string): string {
+  if (f === 'severity') return `${value} – ${LEVEL_LABELS[Number(value) as 0 | 1 | 2 | 3]}`;
+  return f === 'status' ? value.replace(/_/g, ' ') : value;
+}
+
+/** What is wrong with a filter, said under its field (the notice above the list says it with the value). */
+const FIELD_ERRORS: Record<Filter, string> = {
+  status: 'Not a status: choose one from the list.',
+  severity: 'Not a level: choose 0 to 3.',
+  type: 'Not a type: seller or consumer.',
+  assignee: 'Not an email address: type a whole one, like alice@support.example.',
+  requester: 'Not an email address: type a whole one, like pat@example.net.',
+};
+
+/** What is wrong with a filter's value, in words; null when the API takes it. */
+function filterError(f: Filter, value: string): string | null {
+  switch (f) {
+    case 'status':
+      return (STATUSES as readonly string[]).includes(value)
+        ? null
+        : `“${value}” is not a status: choose one from the list.`;
+    case 'severity':
+      return (LEVELS as readonly string[]).includes(value)
+        ? null
+        : `“${value}” is not a level: choose 0 (Highest) to 3 (Low).`;
+    case 'type':
+      return (TYPES as readonly string[]).includes(value)
+        ? null
+        : `“${value}” is not a type of case: seller or consumer.`;
+    case 'assignee':
+    case 'requester':
+      return EMAIL.test(value) && value.length <= 254
+        ? null
+        : `“${value}” is not an email address (like alice@support.example).`;
+  }
 }
 
 type Query = Partial<Record<Filter, string>>;
+type FilterErrors = Partial<Record<Filter, string>>;
 
-/** One case of the queue; the same case in the same minute renders nothing new. */
-const QueueRow = memo(function QueueRow({ c, minute }: { c: Case; minute: number }) {
+/** The filters the query holds that the API would refuse, each with what is wrong. */
+function queryErrors(query: Query): FilterErrors {
+  const errors: FilterErrors = {};
+  for (const f of FILTERS) {
+    const value = query[f];
+    const error = value === undefined ? null : filterError(f, value);
+    if (error) errors[f] = error;
+  }
+  return errors;
+}
+
+/**
+ * Pages read one after another as one list, each case once: a keyset page can bring a case again when
+ * it moved later in the order between the reads (someone answered it). The later read is the newer
+ * copy: it wins, at its place in the order.
+ */
+function mergeById(lists: readonly (readonly Case[])[]): Case[] {
+  const byId = new Map<string, Case>();
+  for (const list of lists)
+    for (const c of list) {
+      byId.delete(c.id);
+      byId.set(c.id, c);
+    }
+  return [...byId.values()];
+}
+
+const clockTime = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+
+/** An address on one line: cut short with an ellipsis where there is no room, never broken inside. */
+const Email = ({ address }: { address: string }) => (
+  <span className="email" title={address}>
+    {address}
+  </span>
+);
+
+/** When a case's next deadline falls, by case (rows ask for it every few seconds). */
+const dueAtOf = new WeakMap<Case, number | null>();
+function dueEpoch(c: Case): number | null {
+  let due = dueAtOf.get(c);
+  if (due === undefined) {
+    const d = nextDeadline(c);
+    due = d ? Date.parse(d.dueAt) : null;
+    dueAtOf.set(c, due);
+  }
+  return due;
+}
+
+/**
+ * The time a row counts down from. Rows re-render when it changes: every minute, and every 10 seconds
+ * for a deadline less than two minutes away or past. Rounded up, so a countdown is never behind the
+ * clock: at or after its due instant a deadline reads "due now", never "in 0 s".
+ */
+function rowClock(c: Case, now: number): number {
+  const due = dueEpoch(c);
+  const step = due !== null && Math.abs(due - now) < 120_000 ? 10_000 : 60_000;
+  return Math.ceil(now / step) * step;
+}
+
+/** One case of the queue; the same case at the same row clock renders nothing new. */
+const QueueRow = memo(function QueueRow({ c, now }: { c: Case; now: number }) {
   const deadline = nextDeadline(c);
   return (
     <tr>
@@ -47,18 +147,18 @@ const QueueRow = memo(function QueueRow({ c, minute }: { c: Case; minute: number
         <Link to={`/case/${c.number}`}>{c.number}</Link>
       </td>
       <td className="subject" data-label="Subject">
-        {c.subject}
-        <div className="sub">{c.requester.email ?? ''}</div>
+        <span className="subject-text">{c.subject}</span>
+        <div className="sub">{c.requester.email ? <Email address={c.requester.email} /> : ''}</div>
       </td>
       <td data-label="Severity">
         <SeverityBadge level={c.severity.level} />
       </td>
       <td data-label="Status">{c.status.replace(/_/g, ' ')}</td>
-      <td data-label="Assignee">{c.assignee ?? '—'}</td>
+      <td data-label="Assignee">{c.assignee ? <Email address={c.assignee} /> : '—'}</td>
       <td data-label="Next deadline">
         {deadline ? (
           <>
-            <span className="deadline">{countdown(deadline.dueAt, minute * 60_000)}</span>{' '}
+            <span className="deadline">{countdown(deadline.dueAt, now, deadline.breached)}</span>{' '}
             <span className="sub">{deadline.kind}</span> <SlaBadge c={c} />
           </>
         ) : (
@@ -68,6 +168,29 @@ const QueueRow = memo(function QueueRow({ c, minute }: { c: Case; minute: number
     </tr>
   );
 });
+
+/** The refused filters in words, each named, with the way out: clear them, keep the others. */
+function FilterNotice({ errors, onClear }: { errors: FilterErrors; onClear: () => void }) {
+  const bad = FILTERS.filter((f) => errors[f]);
+  if (bad.length === 0) return null;
+  return (
+    <div className="notice error-notice filter-notice" role="alert">
+      <strong>
+        {bad.length === 1 ? 'A filter is not valid' : 'Some filters are not valid'}, so no cases are listed.
+      </strong>
+      <ul className="filter-notice-list">
+        {bad.map((f) => (
+          <li key={f}>
+            {FILTER_NAMES[f]}: {errors[f]}
+          </li>
+        ))}
+      </ul>
+      <button type="button" className="button secondary" onClick={onClear}>
+        {bad.length === 1 ? 'Clear this filter' : 'Clear these filters'}
+      </button>
+    </div>
+  );
+}
 
 /** The support queue: every case the filters select, the earliest open deadline first. */
 export function Queue() {
@@ -79,22 +202,51 @@ export function Queue() {
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   const [problem, setProblem] = useState<Problem | null>(null);
-  // Countdowns show minutes: rows re-render when the minute changes, not on every tick.
-  const minute = Math.floor(useNow(10_000) / 60_000);
+  /** When the list on screen was read from its top (the server's clock): how fresh it is. */
+  const [asOf, setAsOf] = useState<number | null>(null);
+  const now = useNow(10_000);
   const renderStarted = useRef<number | null>(null);
   /** The person loaded more than the first page: re-reading it would take those rows away. */
   const paged = useRef(false);
+  const [pagedOn, setPagedOn] = useState(false);
+  /** Moves on with the filters: a read begun for other filters shows nothing when it lands. */
+  const generation = useRef(0);
   const query: Query = Object.fromEntries(
     FILTERS.flatMap((f) => (params.get(f) ? [[f, params.get(f) as string]] : [])),
   );
   const key = JSON.stringify(query);
+  /** The filters in the address the API would refuse: nothing is read until they are fixed or cleared. */
+  const refused = queryErrors(query);
+  const blocked = Object.keys(refused).length > 0;
   /**
    * The filters as being chosen: the form stays the same form when they are applied (rebuilding it would
    * drop the focus on "Filter"), and follows the URL when that changes otherwise (My cases, Clear, Back).
    */
   const [draft, setDraft] = useState<Query>(query);
+  /** What "Filter" found wrong in the form, each under its field (the browser's bubbles are off). */
+  const [formErrors, setFormErrors] = useState<FilterErrors>({});
+  /** Filters in the address that looked right here but the API refused. */
+  const [apiRefused, setApiRefused] = useState<FilterErrors>({});
   // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for the query
-  useEffect(() => setDraft(query), [key]);
+  useEffect(() => {
+    setDraft(query);
+    setFormErrors({});
+    setApiRefused({});
+  }, [key]);
+  /** The address's filters that are refused: said in the notice, and under their fields while unchanged. */
+  const urlErrors = blocked ? refused : apiRefused;
+  const fieldErrors: FilterErrors = {};
+  for (const f of FILTERS) {
+    if (formErrors[f] || refused[f]) {
+      if (formErrors[f] || draft[f] === query[f]) fieldErrors[f] = FIELD_ERRORS[f];
+    } else if (apiRefused[f] && draft[f] === query[f]) fieldErrors[f] = apiRefused[f];
+  }
+  const hasFieldErrors = Object.keys(fieldErrors).length > 0;
+  // On a phone the form folds away behind a summary; it opens by itself when a filter needs fixing.
+  const [filtersOpen, setFiltersOpen] = useState(false);
+  useEffect(() => {
+    if (hasFieldErrors) setFiltersOpen(true);
+  }, [hasFieldErrors]);
   const count = useRef<HTMLParagraphElement>(null);
   const table = useRef<HTMLTableSectionElement>(null);
   /** After "Load more" or "Show all": the row that takes focus, the first of those just loaded. */
@@ -119,7 +271,14 @@ export function Queue() {
         headers: { authorization: `Bearer ${person.idToken}` },
       });
       if (!data) {
-        setProblem(filterProblem(problemOf(error, response)));
+        const refusal = problemOf(error, response);
+        // A filter the API refused although it looked right here: named under its field, in the notice.
+        const byFilter: FilterErrors = {};
+        for (const e of refusal.errors ?? [])
+          if (FILTERS.includes(e.field as Filter) && query[e.field as Filter] !== undefined)
+            byFilter[e.field as Filter] = `“${query[e.field as Filter]}” is refused: ${e.message}.`;
+        if (Object.keys(byFilter).length > 0) setApiRefused(byFilter);
+        else setProblem(refusal);
         return null;
       }
       setProblem(null);
@@ -140,24 +299,36 @@ export function Queue() {
     setLoading(false);
   }, []);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `blocked` follows `key`, which `fetchPage` stands for
   useEffect(() => {
     let live = true;
+    const started = ++generation.current;
     paged.current = false;
-    setLoading(true);
+    setPagedOn(false);
     setProblem(null);
-    const first = async () => {
+    setAsOf(null);
+    // Filters the API would refuse are said next to their fields; nothing is read for them.
+    if (blocked) {
+      setLoading(false);
+      return;
+    }
+    setLoading(true);
+    const read = async () => {
       const page = await fetchPage(null);
-      if (!live) return;
-      if (page) show(page.items, page.cursor);
-      else setLoading(false);
+      // The server's time of the answer (its `Date` header sets the clock offset).
+      const readAt = serverNow();
+      if (!live || generation.current !== started || paged.current) return;
+      if (page) {
+        show(page.items, page.cursor);
+        setAsOf(readAt);
+      } else setLoading(false);
     };
-    void first();
+    void read();
     // The first page again, every so often and when the window gets focus back, while nothing more is
     // loaded: new cases and moved deadlines show, the filters stay.
     // (Not while the tab is hidden: an agent's open tabs should not multiply the API's load.)
     const again = () => {
-      if (!paged.current && document.visibilityState !== 'hidden')
-        void fetchPage(null).then((page) => live && page && !paged.current && show(page.items, page.cursor));
+      if (!paged.current && document.visibilityState !== 'hidden') void read();
     };
     const timer = setInterval(again, QUEUE_REFRESH_MS);
     window.addEventListener('focus', again);
@@ -194,18 +365,53 @@ export function Queue() {
 
   async function more(all: boolean) {
     if (loading) return;
+    const started = generation.current;
     paged.current = true;
+    setPagedOn(true);
     setLoading(true);
     let items = cases;
     let next = cursor;
+    let firstNew: Case | undefined;
     do {
       const page = await fetchPage(next);
       if (!page) break;
-      items = [...items, ...page.items];
+      firstNew ??= page.items[0];
+      items = mergeById([items, page.items]);
       next = page.cursor;
     } while (all && next && items.length < SHOW_ALL_LIMIT);
-    if (items.length > cases.length) focusRow.current = cases.length;
+    if (generation.current !== started) return;
+    if (firstNew) focusRow.current = items.indexOf(firstNew);
     show(items, next);
+  }
+
+  /**
+   * Reads the list again from its top, as many cases as are shown (the first page when no more was
+   * loaded): what moved since shows where it is now, a case raised elsewhere comes up.
+   */
+  async function refresh() {
+    if (loading || blocked) return;
+    const started = generation.current;
+    const depth = Math.max(cases.length, PAGE);
+    setLoading(true);
+    let readAt: number | null = null;
+    const pages: Case[][] = [];
+    let items: Case[] = [];
+    let next: string | null = null;
+    do {
+      const page = await fetchPage(next);
+      if (!page) {
+        // Nothing new to show: the list stays as it was, and the notice says why.
+        if (generation.current === started) setLoading(false);
+        return;
+      }
+      readAt ??= serverNow();
+      pages.push(page.items);
+      items = mergeById(pages);
+      next = page.cursor;
+    } while (next && items.length < Math.min(depth, SHOW_ALL_LIMIT));
+    if (generation.current !== started) return;
+    show(items, next);
+    setAsOf(readAt);
   }
 
   if (!person)
@@ -214,80 +420,132 @@ export function Queue() {
 
   function applyFilters(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const next = new URLSearchParams();
+    const chosen: Query = {};
     for (const f of FILTERS) {
       const value = (draft[f] ?? '').trim();
-      if (value) next.set(f, value);
+      if (value) chosen[f] = value;
     }
-    setParams(next);
+    // Said by the form itself, under each field (not the browser's bubble), and nothing is read.
+    const errors = queryErrors(chosen);
+    setFormErrors(errors);
+    const firstBad = FILTERS.find((f) => errors[f]);
+    if (firstBad) {
+      document.getElementById(`filter-${firstBad}`)?.focus();
+      return;
+    }
+    setParams(new URLSearchParams(chosen as Record<string, string>));
   }
-  const choose = (f: Filter) => (e: { target: { value: string } }) =>
+  const choose = (f: Filter) => (e: { target: { value: string } }) => {
     setDraft((d) => ({ ...d, [f]: e.target.value }));
+    setFormErrors((errors) => {
+      const { [f]: _, ...rest } = errors;
+      return rest;
+    });
+  };
+  /**
+   * Removes the refused filters from the address, keeping the others. The button goes with the notice:
+   * the count, which says what came, takes focus.
+   */
+  const clearRefused = () => {
+    const next = new URLSearchParams();
+    for (const f of FILTERS) if (query[f] !== undefined && !urlErrors[f]) next.set(f, query[f] as string);
+    setParams(next);
+    count.current?.focus();
+  };
+  /** A select's options, and the address's value among them when it is none of them (marked wrong). */
+  const options = (f: Filter, values: readonly string[], label: (v: string) => string) => {
+    const value = draft[f];
+    return (
+      <>
+        <option value="">any</option>
+        {value && !values.includes(value) && <option value={value}>{value} (not valid)</option>}
+        {values.map((v) => (
+          <option key={v} value={v}>
+            {label(v)}
+          </option>
+        ))}
+      </>
+    );
+  };
   const filtered = Object.keys(query).length > 0;
   // Nothing here and nothing more to read: a filter the index cannot key on may answer an empty page with a
   // cursor, and then "Load more" is the way on, not "nothing matches".
-  const empty = !loading && !problem && cases.length === 0 && !cursor;
+  const stopped = Object.keys(urlErrors).length > 0 || (problem !== null && cases.length === 0);
+  const empty = !loading && !stopped && cases.length === 0 && !cursor;
+  const summary = FILTERS.filter((f) => query[f] !== undefined)
+    .map((f) => `${FILTER_NAMES[f]}: ${refused[f] ? query[f] : filterWords(f, query[f] as string)}`)
+    .join(' · ');
+  const minutesOld = asOf === null ? 0 : Math.floor((now - asOf) / 60_000);
 
   return (
     <>
       <h1 tabIndex={-1}>Queue</h1>
-      <form className="filters" onSubmit={applyFilters} aria-label="Filters">
-        <Field label="Status">
+      <div className="filter-bar">
+        <button
+          type="button"
+          className="button secondary filter-toggle"
+          aria-expanded={filtersOpen}
+          aria-controls="queue-filters"
+          onClick={() => setFiltersOpen((open) => !open)}
+        >
+          Filters
+        </button>
+        <p className="filter-summary">{summary || 'No filters: every open case.'}</p>
+      </div>
+      <form
+        id="queue-filters"
+        className={filtersOpen ? 'filters open' : 'filters'}
+        onSubmit={applyFilters}
+        aria-label="Filters"
+        noValidate
+      >
+        <Field label="Status" id="filter-status" error={fieldErrors.status}>
           {(a) => (
             <select {...a} name="status" value={draft.status ?? ''} onChange={choose('status')}>
-              <option value="">any</option>
-              {['new', 'open', 'working', 'pending_internal', 'pending_closure', 'on_hold', 'closed'].map(
-                (s) => (
-                  <option key={s} value={s}>
-                    {s.replace(/_/g, ' ')}
-                  </option>
-                ),
-              )}
+              {options('status', STATUSES, (s) => s.replace(/_/g, ' '))}
             </select>
           )}
         </Field>
-        <Field label="Severity">
+        <Field label="Severity" id="filter-severity" error={fieldErrors.severity}>
           {(a) => (
             <select {...a} name="severity" value={draft.severity ?? ''} onChange={choose('severity')}>
-              <option value="">any</option>
-              <option value="0">0 – Highest</option>
-              <option value="1">1 – High</option>
-              <option value="2">2 – Medium</option>
-              <option value="3">3 – Low</option>
+              {options('severity', LEVELS, (l) => filterWords('severity', l))}
             </select>
           )}
         </Field>
-        <Field label="Type">
+        <Field label="Type" id="filter-type" error={fieldErrors.type}>
           {(a) => (
             <select {...a} name="type" value={draft.type ?? ''} onChange={choose('type')}>
-              <option value="">any</option>
-              <option value="seller">seller</option>
-              <option value="consumer">consumer</option>
+              {options('type', TYPES, (t) => t)}
             </select>
           )}
         </Field>
-        <Field label="Assignee (email)">
-          {(a) => (
-            <input
-              {...a}
-              name="assignee"
-              type="email"
-              value={draft.assignee ?? ''}
-              onChange={choose('assignee')}
-            />
-          )}
-        </Field>
-        <Field label="Requester (email)">
-          {(a) => (
-            <input
-              {...a}
-              name="requester"
-              type="email"
-              value={draft.requester ?? ''}
-              onChange={choose('requester')}
-            />
-          )}
-        </Field>
+        <div className="field-wide">
+          <Field label="Assignee (email)" id="filter-assignee" error={fieldErrors.assignee}>
+            {(a) => (
+              <input
+                {...a}
+                name="assignee"
+                type="email"
+                value={draft.assignee ?? ''}
+                onChange={choose('assignee')}
+              />
+            )}
+          </Field>
+        </div>
+        <div className="field-wide">
+          <Field label="Requester (email)" id="filter-requester" error={fieldErrors.requester}>
+            {(a) => (
+              <input
+                {...a}
+                name="requester"
+                type="email"
+                value={draft.requester ?? ''}
+                onChange={choose('requester')}
+              />
+            )}
+          </Field>
+        </div>
         <div className="filter-actions">
           <button type="submit" className="button">
             Filter
@@ -304,16 +562,31 @@ export function Queue() {
           </button>
         </div>
       </form>
+      <FilterNotice errors={urlErrors} onClear={clearRefused} />
       <ProblemNotice problem={problem} />
-      <p className="count" role="status" aria-live="polite" tabIndex={-1} ref={count}>
-        {loading
-          ? 'Loading…'
-          : empty
-            ? filtered
-              ? 'No cases match these filters.'
-              : 'No open cases.'
-            : `${cases.length} case${cases.length === 1 ? '' : 's'}${cursor ? ' shown, more below' : ''}`}
-      </p>
+      <div className="list-head">
+        <p className="count" role="status" aria-live="polite" tabIndex={-1} ref={count}>
+          {stopped
+            ? ''
+            : loading
+              ? 'Loading…'
+              : empty
+                ? filtered
+                  ? 'No cases match these filters.'
+                  : 'No open cases.'
+                : `${cases.length} case${cases.length === 1 ? '' : 's'}${cursor ? ' shown, more below' : ''}`}
+        </p>
+        {!stopped && asOf !== null && (
+          <p className="queue-freshness">
+            As of {clockTime.format(asOf)}
+            {minutesOld >= 1 ? ` (${minutesOld} min ago)` : ''}
+            {pagedOn ? ', not updated by itself while more are loaded.' : ', updated every 15 s.'}{' '}
+            <ActionButton className="link-button" unavailable={loading} onClick={refresh}>
+              Refresh
+            </ActionButton>
+          </p>
+        )}
+      </div>
       {empty && filtered && (
         <div className="empty-result">
           <p>Change the filters above, or clear them to see every open case.</p>
@@ -330,7 +603,7 @@ export function Queue() {
           </button>
         </div>
       )}
-      <div className="table-wrap" hidden={empty}>
+      <div className="table-wrap" hidden={empty || stopped}>
         <table className="queue">
           <caption className="visually-hidden">Cases, earliest deadline first</caption>
           <thead>
@@ -345,12 +618,12 @@ export function Queue() {
           </thead>
           <tbody ref={table}>
             {cases.map((c) => (
-              <QueueRow key={c.id} c={c} minute={minute} />
+              <QueueRow key={c.id} c={c} now={rowClock(c, now)} />
             ))}
           </tbody>
         </table>
       </div>
-      {cursor && (
+      {cursor && !stopped && (
         <div className="actions">
           <ActionButton className="button secondary" unavailable={loading} onClick={() => more(false)}>
             Load {PAGE} more

@@ -71,7 +71,8 @@ export function StaffCase({ c, events, credential, viewer, replace, reload, down
   const moves = movesFrom(c.status);
   const moveTo = moves.includes(status) ? status : suggestedMove(c.status);
   const [statusNote, setStatusNote] = useState('');
-  const [statusPublic, setStatusPublic] = useState(true);
+  // Internal, as the API's default is: a note goes to the requester only when the agent ticks the box.
+  const [statusPublic, setStatusPublic] = useState(false);
   const [level, setLevel] = useState<Level>(c.severity.level);
   const [severityReason, setSeverityReason] = useState('');
   const [workaround, setWorkaround] = useState('');
@@ -179,6 +180,7 @@ export function StaffCase({ c, events, credential, viewer, replace, reload, down
       )
     ) {
       setStatusNote('');
+      setStatusPublic(false);
       setSaid(`Status changed to ${moveTo.replace(/_/g, ' ')}.`);
     }
   }
@@ -290,7 +292,7 @@ export function StaffCase({ c, events, credential, viewer, replace, reload, down
               <dd>
                 {deadline ? (
                   <>
-                    {deadline.kind} {countdown(deadline.dueAt, now)}{' '}
+                    {deadline.kind} {countdown(deadline.dueAt, now, deadline.breached)}{' '}
                     <span className="hint-inline">({when(deadline.dueAt)})</span>
                   </>
                 ) : (
@@ -502,7 +504,14 @@ export function StaffCase({ c, events, credential, viewer, replace, reload, down
                     </select>
                   )}
                 </Field>
-                <Field label="Note (optional)">
+                <Field
+                  label="Note (optional)"
+                  hint={
+                    statusPublic
+                      ? 'The requester is mailed this note.'
+                      : 'Internal: only the support team sees it.'
+                  }
+                >
                   {(a) => (
                     <textarea
                       {...a}
@@ -518,7 +527,7 @@ export function StaffCase({ c, events, credential, viewer, replace, reload, down
                     checked={statusPublic}
                     onChange={(e) => setStatusPublic(e.target.checked)}
                   />{' '}
-                  The requester sees the note (counts as an update)
+                  Send the note to the requester (mailed to them; counts as an update)
                 </label>
                 <ActionButton type="submit" className="button secondary" unavailable={busy}>
                   Change status
