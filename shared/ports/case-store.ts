@@ -163,8 +163,8 @@ export class AlreadyAppliedError extends Error {
 }
 
 export class InvalidCursorError extends Error {
-  public constructor() {
-    super('the cursor is not one this API issued');
+  public constructor(message = 'the cursor is not one this API issued') {
+    super(message);
     this.name = 'InvalidCursorError';
   }
 }

@@ -352,7 +352,7 @@ describe('pagination', () => {
   });
 
   it('a tampered or foreign cursor is a 400', async () => {
-    const list = (query: { limit: number; cursor?: string }) =>
+    const list = (query: { limit: number; cursor?: string; status?: 'new' }) =>
       api.client.GET('/cases', { params: { query }, headers: asAgent });
     const { cursor } = dataOf(await list({ limit: 2 }));
     expect(cursor).toBeTruthy();
@@ -363,6 +363,15 @@ describe('pagination', () => {
       expect(r.response.status, bad).toBe(400);
       expect(problemOf(r.error).errors?.[0]?.field).toBe('cursor');
     }
+    // A genuine cursor followed with other filters is told apart from a forged one.
+    const other = await list({ limit: 2, cursor, status: 'new' });
+    expect(other.response.status).toBe(400);
+    expect(problemOf(other.error).detail).toBe(
+      'the cursor belongs to another list: follow it with the filters that made it, or start again without one',
+    );
+    expect(problemOf((await list({ limit: 2, cursor: tampered })).error).detail).toBe(
+      'the cursor is not one this API issued',
+    );
   });
 });
 

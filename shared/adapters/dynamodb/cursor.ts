@@ -103,7 +103,10 @@ export function createCursorCodec(cursorKey: Uint8Array | string | undefined): C
       const parsed = CursorSchema.safeParse(decoded);
       if (!parsed.success) throw new InvalidCursorError();
       const { q, p } = parsed.data;
-      if (q !== scope.fingerprint || p.length !== scope.partitions.length) throw new InvalidCursorError();
+      if (q !== scope.fingerprint || p.length !== scope.partitions.length)
+        throw new InvalidCursorError(
+          'the cursor belongs to another list: follow it with the filters that made it, or start again without one',
+        );
       if (p.some((position) => typeof position === 'string' && !scope.position.test(position))) {
         throw new InvalidCursorError();
       }
