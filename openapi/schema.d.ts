@@ -1886,6 +1886,8 @@ export interface operations {
                 type?: "seller" | "consumer";
                 /** @description only the cases of this requester (sellers: of this colleague) */
                 requester?: string;
+                /** @description staff: only this seller’s cases, as `requester.sellerId` reads (a seller always lists only their own) */
+                sellerId?: string;
             };
             header?: never;
             path?: never;

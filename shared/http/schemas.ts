@@ -45,6 +45,10 @@ export const ListCasesQuerySchema = z.strictObject({
   requester: EmailAddressSchema.optional().meta({
     description: 'only the cases of this requester (sellers: of this colleague)',
   }),
+  sellerId: z.string().trim().min(1).max(200).optional().meta({
+    description:
+      'staff: only this seller’s cases, as `requester.sellerId` reads (a seller always lists only their own)',
+  }),
 });
 
 export const PageQuerySchema = z.strictObject(page);

@@ -422,6 +422,42 @@ describe('authorization matrix', () => {
     });
     expect(sellerCases.data?.items.length).toBeGreaterThan(0);
     expect(sellerCases.data?.items.every((c) => c.requester.sellerId === 'globex')).toBe(true);
+    // Naming another seller changes nothing for a seller.
+    const other = await api.client.GET('/cases', {
+      params: { query: { sellerId: 'acme', limit: 100 } },
+      headers: asSellerB,
+    });
+    expect(other.data?.items.map((c) => c.requester.sellerId)).toEqual(mine.data?.items.map(() => 'globex'));
+  });
+
+  it('staff list one seller’s cases by sellerId, every page from that seller only', async () => {
+    await api.client.POST('/cases', {
+      headers: asSellerA,
+      body: sellerCase({ subject: 'A, for the filter' }),
+    });
+    await api.client.POST('/cases', {
+      headers: asSellerB,
+      body: sellerCase({ subject: 'B, for the filter' }),
+    });
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let pages = 0; pages < 20; pages++) {
+      const page = dataOf(
+        await api.client.GET('/cases', {
+          params: { query: { sellerId: 'acme', limit: 2, ...(cursor ? { cursor } : {}) } },
+          headers: asAgent,
+        }),
+      );
+      seen.push(...page.items.map((c) => c.requester.sellerId ?? 'none'));
+      if (!page.cursor) break;
+      cursor = page.cursor;
+    }
+    expect(seen.length).toBeGreaterThan(0);
+    expect(new Set(seen)).toEqual(new Set(['acme']));
+    const both = dataOf(
+      await api.client.GET('/cases', { params: { query: { limit: 100 } }, headers: asAgent }),
+    );
+    expect(seen).toHaveLength(both.items.filter((c) => c.requester.sellerId === 'acme').length);
   });
 });
 
