@@ -245,6 +245,36 @@ describe('filters', () => {
   });
 });
 
+describe('one seller’s cases', () => {
+  it('an agent filters the queue by seller id and sees that seller’s cases only', async () => {
+    const opened: Record<string, string[]> = { 'acme-q': [], 'globex-q': [] };
+    for (const [seller, subjects] of [
+      ['acme-q', ['Payouts late', 'Webhook retries']],
+      ['globex-q', ['Tax rates wrong']],
+    ] as const) {
+      const token = await api.token('seller', `ops@${seller}.example`, seller);
+      for (const subject of subjects) {
+        const c = dataOf(
+          await api.client.POST('/cases', {
+            headers: credential({ token }),
+            body: { type: 'seller', subject, description: 'Since this morning.' },
+          }),
+        );
+        opened[seller]?.push(c.number);
+      }
+    }
+    const staff = await browser.open(origin(), DESKTOP);
+    const { page } = staff;
+    await signIn(staff, 'alice@support.example', '/queue');
+    await page.getByLabel('Seller (id)').fill('acme-q');
+    await page.getByRole('button', { name: 'Filter', exact: true }).click();
+    await page.waitForURL(/sellerId=acme-q/);
+    await expect.poll(() => countText(page)).toMatch(/2 cases/);
+    expect(new Set(await numbers(page))).toEqual(new Set(opened['acme-q']));
+    await lookAt(page, 'queue-one-seller', { screen: true });
+  });
+});
+
 describe('the queue on a phone', () => {
   it('folds the filters away with a summary, and shows several compact cards per screen', async () => {
     const requester = 'phone-queue@example.org';

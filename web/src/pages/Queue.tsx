@@ -10,7 +10,7 @@ import { countdown, LEVEL_LABELS } from '../format.ts';
 import { useNow } from '../hooks.ts';
 import { nextDeadline } from '../sla.ts';
 
-const FILTERS = ['status', 'severity', 'assignee', 'type', 'requester'] as const;
+const FILTERS = ['status', 'severity', 'assignee', 'type', 'requester', 'sellerId'] as const;
 type Filter = (typeof FILTERS)[number];
 const PAGE = 100;
 /** "Show all" stops here: past it, filters are the better tool. */
@@ -23,6 +23,7 @@ const FILTER_NAMES: Record<Filter, string> = {
   assignee: 'Assignee',
   type: 'Type',
   requester: 'Requester',
+  sellerId: 'Seller',
 };
 const STATUSES = [
   'new',
@@ -52,6 +53,7 @@ const FIELD_ERRORS: Record<Filter, string> = {
   type: 'Not a type: seller or consumer.',
   assignee: 'Not an email address: type a whole one, like alice@support.example.',
   requester: 'Not an email address: type a whole one, like pat@example.net.',
+  sellerId: 'Not a seller id: 1 to 200 characters, as the case shows it.',
 };
 
 /** What is wrong with a filter's value, in words; null when the API takes it. */
@@ -69,6 +71,10 @@ function filterError(f: Filter, value: string): string | null {
       return (TYPES as readonly string[]).includes(value)
         ? null
         : `“${value}” is not a type of case: seller or consumer.`;
+    case 'sellerId':
+      return value.trim().length >= 1 && value.trim().length <= 200
+        ? null
+        : `“${value}” is not a seller id: 1 to 200 characters, as a case shows it.`;
     case 'assignee':
     case 'requester':
       return EMAIL.test(value) && value.length <= 254
@@ -266,6 +272,7 @@ export function Queue() {
             ...(query.assignee ? { assignee: query.assignee } : {}),
             ...(query.type ? { type: query.type as Case['type'] } : {}),
             ...(query.requester ? { requester: query.requester } : {}),
+            ...(query.sellerId ? { sellerId: query.sellerId } : {}),
           },
         },
         headers: { authorization: `Bearer ${person.idToken}` },
@@ -543,6 +550,13 @@ export function Queue() {
                 value={draft.requester ?? ''}
                 onChange={choose('requester')}
               />
+            )}
+          </Field>
+        </div>
+        <div className="field-narrow">
+          <Field label="Seller (id)" id="filter-seller" error={fieldErrors.sellerId}>
+            {(a) => (
+              <input {...a} name="sellerId" value={draft.sellerId ?? ''} onChange={choose('sellerId')} />
             )}
           </Field>
         </div>
