@@ -35,8 +35,13 @@ export interface RenderedMail {
 const DEFAULT_TIME_ZONE = 'America/Los_Angeles';
 
 const partsFormatters = new Map<string, Intl.DateTimeFormat>();
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let f = partsFormatters.get(timeZone);
+/** `Pacific Time` (generic), or `Pacific Standard Time` (specific) where a time needs telling apart. */
+function formatterFor(
+  timeZone: string,
+  zoneName: 'longGeneric' | 'long' = 'longGeneric',
+): Intl.DateTimeFormat {
+  const key = `${timeZone} ${zoneName}`;
+  let f = partsFormatters.get(key);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
       timeZone,
@@ -47,12 +52,15 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
       hour: 'numeric',
       minute: '2-digit',
       hour12: true,
-      timeZoneName: 'longGeneric',
+      timeZoneName: zoneName,
     });
-    partsFormatters.set(timeZone, f);
+    partsFormatters.set(key, f);
   }
   return f;
 }
+
+/** How far apart the two readings of one wall-clock time can be when the clocks go back (30 min or an hour). */
+const FALL_BACK_MS = [30 * 60_000, 60 * 60_000];
 
 /**
  * An instant in words a requester reads: `5:00 PM Pacific Time on Tuesday, December 1`, with the
@@ -60,12 +68,20 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
  */
 export function formatWhen(at: Instant, timeZone = DEFAULT_TIME_ZONE, reference?: Instant): string {
   const f = formatterFor(timeZone);
-  const parts = (i: Instant) =>
-    Object.fromEntries(f.formatToParts(epochOf(i)).map((p) => [p.type, p.value])) as Record<string, string>;
-  const p = parts(at);
-  const sameYear = reference !== undefined && parts(reference).year === p.year;
+  const parts = (ms: number, formatter = f) =>
+    Object.fromEntries(formatter.formatToParts(ms).map((p) => [p.type, p.value])) as Record<string, string>;
+  const p = parts(epochOf(at));
+  const sameYear = reference !== undefined && parts(epochOf(reference)).year === p.year;
   const date = `${p.weekday}, ${p.month} ${p.day}${sameYear ? '' : `, ${p.year}`}`;
-  return `${p.hour}:${p.minute} ${p.dayPeriod} ${p.timeZoneName} on ${date}`;
+  // When the clocks go back, one wall-clock time happens twice: name the zone's standard or daylight
+  // time then, so "1:30 AM" says which of the two it is.
+  const wall = (q: Record<string, string>) =>
+    `${q.year} ${q.month} ${q.day} ${q.hour}:${q.minute} ${q.dayPeriod}`;
+  const twice = FALL_BACK_MS.some((d) =>
+    [epochOf(at) - d, epochOf(at) + d].some((other) => wall(parts(other)) === wall(p)),
+  );
+  const zone = twice ? parts(epochOf(at), formatterFor(timeZone, 'long')).timeZoneName : p.timeZoneName;
+  return `${p.hour}:${p.minute} ${p.dayPeriod} ${zone} on ${date}`;
 }
 
 const WHAT = { 'first-response': 'first response', 'next-update': 'next update' } as const;

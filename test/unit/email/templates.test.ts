@@ -90,6 +90,37 @@ describe('dates in words', () => {
       '9:30 AM Pacific Time on Monday, January 4, 2027',
     );
   });
+
+  it('tells apart the two 1:30 AMs of the night the clocks go back, and only then names standard or daylight time', () => {
+    const ref = '2026-10-30T17:00:00.000Z';
+    expect(formatWhen('2026-11-01T08:30:00.000Z', 'America/Los_Angeles', ref)).toBe(
+      '1:30 AM Pacific Daylight Time on Sunday, November 1',
+    );
+    expect(formatWhen('2026-11-01T09:30:00.000Z', 'America/Los_Angeles', ref)).toBe(
+      '1:30 AM Pacific Standard Time on Sunday, November 1',
+    );
+    // An hour either side happens once: the usual generic name.
+    expect(formatWhen('2026-11-01T07:30:00.000Z', 'America/Los_Angeles', ref)).toBe(
+      '12:30 AM Pacific Time on Sunday, November 1',
+    );
+    expect(formatWhen('2026-11-01T10:30:00.000Z', 'America/Los_Angeles', ref)).toBe(
+      '2:30 AM Pacific Time on Sunday, November 1',
+    );
+    // Spring forward skips an hour; nothing happens twice.
+    expect(formatWhen('2027-03-14T10:30:00.000Z', 'America/Los_Angeles', ref)).toBe(
+      '3:30 AM Pacific Time on Sunday, March 14, 2027',
+    );
+  });
+
+  it('across the weekend the clocks go back, no two quarter hours read the same', () => {
+    const start = Date.parse('2026-10-31T00:00:00.000Z');
+    const seen = new Map<string, number>();
+    for (let ms = start; ms < start + 3 * 86_400_000; ms += 15 * 60_000) {
+      const words = formatWhen(new Date(ms).toISOString(), 'America/Los_Angeles');
+      expect(seen.get(words), words).toBeUndefined();
+      seen.set(words, ms);
+    }
+  });
 });
 
 describe('templates', () => {
