@@ -82,7 +82,7 @@ function caseRows(): IWidget[][] {
           `Case metrics are EMF in namespace \`${METRICS_NAMESPACE}\`, each point with dimension \`service=${SERVICE_NAME}\`; levels are L0 (Highest) to L3 (Low).`,
           '',
           '- **Backlog**: the `OpenCases` count per status × level, published when it changes. A line holds its last value (`FILL(…, REPEAT)`), so it starts at its first change within the range.',
-          '- **First-response compliance** = met ÷ (met + breached) × 100, over the first responses that fell due in the last 24 h or 7 d (fixed, whatever the dashboard range); no value means none fell due.',
+          '- **First-response compliance** = met ÷ (met + breached) × 100, counting each first response when it was given in time, and each breach when it happened, in the last 24 h or 7 d (fixed, whatever the dashboard range); a response given after its breach counts as breached only. No value means neither happened.',
           `- **Alarms** (to the casewatch alarm topic): any L0/L1 first-response or next-update breach, any message in a dead-letter queue, a function failing more than ${ERROR_RATE_THRESHOLD_PERCENT}% of its invocations over 5 min, the stream function more than ${STREAM_LAG_THRESHOLD.toMinutes()} min behind the stream for ${STREAM_LAG_EVALUATION_MINUTES} min, any API 5xx.`,
         ].join('\n'),
       }),
