@@ -20,6 +20,7 @@ export type CaseType = (typeof CASE_TYPES)[number];
  * Control characters other than tab and line breaks (C0, DEL, C1): nothing a person types, and raw in
  * every mail, page and log the text reaches.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what it is for.
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 /** Half of a surrogate pair without the other: not a character, and no UTF-8 encodes it. */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;

@@ -247,8 +247,8 @@ describe('functions', () => {
       expect(app.envOf(functionId(group)).ORIGIN_TOKEN, group).toEqual(resolved);
     // The distribution's API origin sends it; the bucket origin does not.
     const [distribution] = app.resourcesOf('AWS::CloudFront::Distribution');
-    const origins = (distribution?.props.DistributionConfig as { Origins: Record<string, unknown>[] })
-      .Origins;
+    if (!distribution) throw new Error('no distribution');
+    const origins = (distribution.props.DistributionConfig as { Origins: Record<string, unknown>[] }).Origins;
     const api = origins.filter((o) => o.CustomOriginConfig !== undefined);
     expect(api).toHaveLength(1);
     expect(api[0]?.OriginCustomHeaders).toEqual([{ HeaderName: ORIGIN_HEADER, HeaderValue: resolved }]);
