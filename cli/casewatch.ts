@@ -19,13 +19,26 @@ export interface CliIo {
 class UsageError extends Error {}
 
 const OPTIONS = {
-  level: { type: 'string' },
+  // Collected, so a repeated --level is refused instead of the last one silently winning.
+  level: { type: 'string', multiple: true },
   from: { type: 'string', multiple: true },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+const LEVELS = '0, 1, 2 or 3';
+
 function parseOptions(args: string[]) {
+  // node:util calls a value that starts with a dash "ambiguous" and explains its own syntax; here such a
+  // value is a negative level or a missing one, and either gets a plain answer.
+  for (const [i, arg] of args.entries()) {
+    const next = args[i + 1];
+    if ((arg === '--level' || arg === '--from') && next?.startsWith('-')) {
+      if (arg === '--level' && /^-\d/.test(next))
+        throw new UsageError(`--level must be ${LEVELS}, not "${next}"`);
+      throw new UsageError(`${arg} needs a value`);
+    }
+  }
   try {
     return parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false });
   } catch (e) {
@@ -34,9 +47,12 @@ function parseOptions(args: string[]) {
 }
 
 function parseDeadlineArgs(args: string[]): { level: SeverityLevel; from: Instant[]; json: boolean } {
-  const { level, from, json } = parseOptions(args).values;
-  if (level === undefined) throw new UsageError('--level is required');
-  if (!/^[0-3]$/.test(level)) throw new UsageError(`--level must be 0, 1, 2 or 3, not "${level}"`);
+  const { level: levels, from, json } = parseOptions(args).values;
+  if (levels === undefined || levels.length === 0) throw new UsageError('--level is required');
+  if (levels.length > 1)
+    throw new UsageError(`--level is given ${levels.length} times (${levels.join(', ')}); give it once`);
+  const level = levels[0] as string;
+  if (!/^[0-3]$/.test(level)) throw new UsageError(`--level must be ${LEVELS}, not "${level}"`);
   if (!from || from.length === 0) throw new UsageError('--from is required');
   const instants = from.map((text) => {
     const instant = parseInstant(text);

@@ -86,7 +86,7 @@ export class CasewatchStack extends Stack {
     });
     const allowedOrigins = parseOrigins(this.node.tryGetContext(ALLOWED_ORIGINS_CONTEXT));
     const senderAddress = parseSenderAddress(this.node.tryGetContext(SENDER_ADDRESS_CONTEXT));
-    const leadsEmail = parseAddressList(this.node.tryGetContext(LEADS_EMAIL_CONTEXT));
+    const leadsEmail = parseLeadsEmail(this.node.tryGetContext(LEADS_EMAIL_CONTEXT));
     const mailDomain = parseMailDomain(this.node.tryGetContext(MAIL_DOMAIN_CONTEXT));
     const alarmEmails = parseAlarmEmails(this.node.tryGetContext(ALARM_EMAIL_CONTEXT));
     this.checkMailSettings(senderAddress, mailDomain, this.node.tryGetContext(ENVIRONMENT_CONTEXT));
@@ -255,9 +255,40 @@ function parseList(value: unknown): string[] {
     .filter((entry) => entry.length > 0);
 }
 
+/**
+ * Browser origins for CORS, or `*` alone (the default). An origin is what a browser sends in `Origin`:
+ * `https://host` or `http://host`, a port only when not the default, lower case, no path and no trailing
+ * slash. API Gateway and S3 compare it as a string, so anything else would match no browser, silently.
+ */
 function parseOrigins(value: unknown): string[] {
   const origins = parseList(value);
-  return origins.length > 0 ? origins : ['*'];
+  if (origins.length === 0) return ['*'];
+  if (origins.includes('*')) {
+    if (origins.length > 1)
+      throw new Error(
+        `${ALLOWED_ORIGINS_CONTEXT} is either * (every origin) or a list of origins, not both, got "${origins.join(',')}"`,
+      );
+    return origins;
+  }
+  for (const origin of origins) {
+    const meant = browserOrigin(origin);
+    if (meant !== origin) {
+      throw new Error(
+        `${ALLOWED_ORIGINS_CONTEXT} must list browser origins such as https://portal.example.com (scheme and host, a port if not the default; no path, no trailing slash), or be *, got "${origin}"${meant ? ` (did you mean "${meant}"?)` : ''}`,
+      );
+    }
+  }
+  return origins;
+}
+
+/** The origin a browser sends for a page at `url` (an http or https URL), or null for anything else. */
+function browserOrigin(url: string): string | null {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.origin : null;
+  } catch {
+    return null;
+  }
 }
 
 /** A bare address: it names the SES identities the stream function may send as. */
@@ -270,9 +301,22 @@ function parseSenderAddress(value: unknown): string {
   return address;
 }
 
-/** Addresses as the stream function reads them: comma-separated, trimmed, empty when unset. */
-function parseAddressList(value: unknown): string {
-  return parseList(value).join(',');
+/** Bare addresses (`name@domain`), comma-separated (or a list); `[]` when unset. `key` names the setting. */
+function parseBareAddresses(key: string, value: unknown): string[] {
+  const addresses = parseList(value);
+  for (const address of addresses) {
+    if (!BARE_ADDRESS.test(address)) {
+      throw new Error(
+        `${key} must list bare email addresses (name@domain), separated by commas, got "${address}"`,
+      );
+    }
+  }
+  return addresses;
+}
+
+/** The leads' addresses as the functions read them (`LEADS_EMAIL`): comma-separated, empty when unset. */
+function parseLeadsEmail(value: unknown): string {
+  return parseBareAddresses(LEADS_EMAIL_CONTEXT, value).join(',');
 }
 
 /** A bare domain name (`mail.example.com`), lower-cased: SES receives mail for it. */
@@ -289,17 +333,7 @@ function parseMailDomain(value: unknown): string {
 
 /** Alarm subscribers: bare addresses, comma-separated (or a list); an empty list when unset. */
 function parseAlarmEmails(value: unknown): string[] {
-  const addresses = parseAddressList(value)
-    .split(',')
-    .filter((address) => address.length > 0);
-  for (const address of addresses) {
-    if (!BARE_ADDRESS.test(address)) {
-      throw new Error(
-        `${ALARM_EMAIL_CONTEXT} must list bare email addresses (name@domain), got "${address}"`,
-      );
-    }
-  }
-  return addresses;
+  return parseBareAddresses(ALARM_EMAIL_CONTEXT, value);
 }
 
 /** The portal's custom domain: both context values, or neither (then its `*.cloudfront.net` address). */
@@ -310,14 +344,14 @@ export function parsePortalDomain(
   if (domainName === undefined && certificateArn === undefined) return undefined;
   if (typeof domainName !== 'string' || !/^([a-z0-9-]+\.)+[a-z]{2,}$/i.test(domainName))
     throw new Error(
-      `${PORTAL_DOMAIN_CONTEXT} must be a domain name such as support.example.com, with ${PORTAL_CERTIFICATE_CONTEXT}`,
+      `${PORTAL_DOMAIN_CONTEXT} must be a domain name such as support.example.com, with ${PORTAL_CERTIFICATE_CONTEXT}, got ${shown(domainName)}`,
     );
   if (
     typeof certificateArn !== 'string' ||
     !/^arn:aws[\w-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/.test(certificateArn)
   )
     throw new Error(
-      `${PORTAL_CERTIFICATE_CONTEXT} must be the ARN of an ACM certificate in us-east-1 (CloudFront's region) for ${domainName}`,
+      `${PORTAL_CERTIFICATE_CONTEXT} must be the ARN of an ACM certificate in us-east-1 (CloudFront's region) for ${domainName}, got ${shown(certificateArn)}`,
     );
   return { domainName, certificateArn };
 }
@@ -330,7 +364,12 @@ export function parseWebAclArn(value: unknown): string | undefined {
     !/^arn:aws[\w-]*:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]+\/[\w-]+$/.test(value)
   )
     throw new Error(
-      `${PORTAL_WEB_ACL_CONTEXT} must be the ARN of a CloudFront-scope (global) WAF web ACL in us-east-1`,
+      `${PORTAL_WEB_ACL_CONTEXT} must be the ARN of a CloudFront-scope (global) WAF web ACL in us-east-1, got ${shown(value)}`,
     );
   return value;
+}
+
+/** A context value as a refusal quotes it; a missing one says so. */
+function shown(value: unknown): string {
+  return value === undefined ? 'nothing' : `"${String(value)}"`;
 }

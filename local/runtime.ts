@@ -1,3 +1,5 @@
+// First: the log level must be set before any module below makes the logger (see the module).
+import './log-level.ts';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
@@ -194,8 +196,7 @@ function close(server: Server): Promise<void> {
  * the timers a durable local scheduler delivers (`local-timers.ts`).
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
-  // Powertools reads its settings when the handler modules load: quiet logs.
-  process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+  // Quiet logs are set when this module loads (`./log-level.ts`, imported first).
   process.env.POWERTOOLS_METRICS_NAMESPACE ??= METRICS_NAMESPACE;
   // The SDK warns once per process that its 2027 releases need Node 22 (Lambda runs 22 already); the
   // local runtime is told in the README instead of on every start.

@@ -11,9 +11,11 @@ import { type LocalRuntime, startLocalRuntime } from '../local/runtime.ts';
  * in it, in order, in one bash, against a runtime on a manual clock started at SESSION_START. This
  * module runs it and renders each block's answers into the untagged ``` block that follows it.
  *
- * - `npm run readme:examples` plays the session on a fresh runtime and rewrites those answer blocks.
+ * - `npm run readme:examples` plays the session on a fresh runtime and rewrites those answer blocks, all
+ *   of them from that one play (or none, when the README already shows what it answered).
  * - test/e2e/readme-session.test.ts plays it again and fails when a block exits non-zero, a call with
- *   no answer block shown fails, or an answer differs from the README (ids, tokens and ports aside).
+ *   no answer block shown fails, an answer differs from the README (ids, tokens and ports aside), or the
+ *   README names one thing by two ids, or two things by one, where the play did not (`idMismatches`).
  *
  * What a block shows: every call's status, the headers a client acts on, and the JSON body. A comment
  * `# show: a b.c d.-e` right before a call keeps only the fields it names of its answer (at a level
@@ -310,26 +312,74 @@ export function renderAnswers(steps: Step[], run: SessionRun, runtime: LocalRunt
   return answers;
 }
 
-/** The README with its answer blocks replaced. */
+/**
+ * The README with its answer blocks replaced, every one of them from this play. Ids and numbers differ
+ * from play to play, so a block kept from an earlier play would name the same case by another id than
+ * its neighbours; only when the README already shows this play's answers throughout (ids aside, and
+ * named as consistently as this play names them) is it left as it is, so a replay that changes nothing
+ * rewrites nothing.
+ */
 export function withAnswers(markdown: string, steps: Step[], answers: Map<number, string>): string {
+  const unchanged = steps.every((step) => {
+    const answer = answers.get(step.index);
+    return !step.answer || answer === undefined || normalize(answer) === normalize(step.answer.text);
+  });
+  if (unchanged && idMismatches(steps, answers).length === 0) return markdown;
   const lines = markdown.split('\n');
   // From the last block up, so earlier line numbers stay right.
   for (const step of [...steps].reverse()) {
     const answer = answers.get(step.index);
     if (!step.answer || answer === undefined) continue;
-    // Same answer but for ids and tokens: keep the shown one, so a replay changes only what changed.
-    if (normalize(answer) === normalize(step.answer.text)) continue;
     lines.splice(step.answer.from, step.answer.to - step.answer.from, ...answer.split('\n'));
   }
   return lines.join('\n');
 }
 
+/** Values cut short by the rendering (tokens, cursors, URLs): never compared. */
+const CUT = /[A-Za-z0-9_%=.~-]{16,}…/g;
+/** Case, event, file and meeting ids (ULIDs), and case numbers. */
+const ID = /\b[0-9A-HJKMNP-TV-Z]{26}\b|\bCW-[0-9A-Z]{6}\b/g;
+
 /** What may differ between two plays of the same session: ids, numbers, tokens and signatures. */
 export function normalize(text: string): string {
   return text
-    .replace(/[A-Za-z0-9_%=.~-]{16,}…/g, '<cut>…')
+    .replace(CUT, '<cut>…')
     .replace(/\b[0-9A-HJKMNP-TV-Z]{26}\b/g, '<id>')
     .replace(/\bCW-[0-9A-Z]{6}\b/g, 'CW-<number>');
+}
+
+/**
+ * Where the README names things otherwise than one play does: each id or number the play answered must
+ * be shown as one and the same id throughout the README's answers (a retried create shows the case it
+ * created, a message the case it is on), and two the play told apart must not share one. Blocks whose
+ * answers differ beyond ids are left to the comparison of `normalize`d text. Empty when they agree.
+ */
+export function idMismatches(steps: Step[], answers: Map<number, string>): string[] {
+  const shownAs = new Map<string, { shown: string; block: number }>();
+  const answeredAs = new Map<string, { answered: string; block: number }>();
+  const problems: string[] = [];
+  for (const step of steps) {
+    const answer = answers.get(step.index);
+    if (!step.answer || answer === undefined || normalize(answer) !== normalize(step.answer.text)) continue;
+    const answered = answer.replace(CUT, '').match(ID) ?? [];
+    const shown = step.answer.text.replace(CUT, '').match(ID) ?? [];
+    answered.forEach((id, i) => {
+      const here = shown[i] as string;
+      const before = shownAs.get(id);
+      if (before && before.shown !== here)
+        problems.push(
+          `block ${step.index} shows ${here} where block ${before.block} shows ${before.shown}: the play answered ${id} both times`,
+        );
+      else shownAs.set(id, { shown: here, block: step.index });
+      const other = answeredAs.get(here);
+      if (other && other.answered !== id)
+        problems.push(
+          `block ${step.index} shows ${here} as block ${other.block} does, but the play answered ${id} here and ${other.answered} there`,
+        );
+      else answeredAs.set(here, { answered: id, block: step.index });
+    });
+  }
+  return [...new Set(problems)];
 }
 
 /** A fresh runtime on the session's clock, the session played on it, and its answers rendered. */
@@ -339,6 +389,8 @@ export async function playSession(
 ): Promise<{
   steps: Step[];
   run: SessionRun;
+  /** Each answer block's text as this play renders it, by step index. */
+  answers: Map<number, string>;
   rendered: string;
 }> {
   const runtime = await startLocalRuntime({
@@ -353,7 +405,8 @@ export async function playSession(
   try {
     const steps = parseSession(markdown);
     const run = await runSession(steps, runtime);
-    return { steps, run, rendered: withAnswers(markdown, steps, renderAnswers(steps, run, runtime)) };
+    const answers = renderAnswers(steps, run, runtime);
+    return { steps, run, answers, rendered: withAnswers(markdown, steps, answers) };
   } finally {
     await runtime.stop();
   }
@@ -361,13 +414,21 @@ export async function playSession(
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const markdown = readFileSync(README, 'utf8');
-  const { run, rendered } = await playSession(markdown);
+  const { steps, run, answers } = await playSession(markdown);
   if (run.exitCode !== 0) {
     console.error(run.stderr);
     console.error(`the session stopped (bash exited ${run.exitCode}); the README is unchanged`);
     process.exit(1);
   }
-  writeFileSync(README, rendered);
+  // The play takes a minute or two: answers go into the README as it is now, so edits made meanwhile
+  // elsewhere in it stay, as long as the session's commands are still the ones that were played.
+  const current = readFileSync(README, 'utf8');
+  const currentSteps = parseSession(current);
+  if (currentSteps.map((step) => step.code).join('\n') !== steps.map((step) => step.code).join('\n')) {
+    console.error("the session's commands changed while it played; the README is unchanged: play it again");
+    process.exit(1);
+  }
+  writeFileSync(README, withAnswers(current, currentSteps, answers));
   const failed = run.calls.filter((call) => call.status >= 400).length;
   console.log(
     `played ${run.calls.length} calls (${failed} answered 4xx/5xx, as the README shows) into ${fileURLToPath(README)}`,

@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, inject, it } from 'vitest';
-import { normalize, parseSession, playSession, README } from '../../scripts/readme-session.ts';
+import {
+  idMismatches,
+  normalize,
+  parseSession,
+  playSession,
+  README,
+  withAnswers,
+} from '../../scripts/readme-session.ts';
 
 const markdown = readFileSync(README, 'utf8');
 
@@ -11,7 +18,7 @@ describe("the README's API session", () => {
     expect(steps.length).toBeGreaterThan(15);
     expect(steps.filter((step) => step.answer).length).toBeGreaterThan(12);
     // Every variable a block uses is set by a block before it or in it (`set -u` would stop the run).
-    const { run, rendered } = await playSession(markdown, {
+    const { run, answers, rendered } = await playSession(markdown, {
       dynamodbEndpoint: inject('dynamodbEndpoint'),
       tableName: `casewatch-readme-${randomBytes(4).toString('hex')}`,
     });
@@ -25,7 +32,48 @@ describe("the README's API session", () => {
     // The answers shown are the ones the API gives now (ids, numbers and tokens differ per run).
     // After a change to an answer: `npm run readme:examples`.
     expect(normalize(rendered)).toBe(normalize(markdown));
+    // …but within the README they are one play's: a retried create shows the case the create answered,
+    // every block names a case by the same id and number, and no two cases share one.
+    expect(idMismatches(steps, answers)).toEqual([]);
   }, 120_000);
+
+  it('finds a retried create shown with another id than the create, and writes every block anew then', () => {
+    const readme = [
+      '## API clients',
+      '```sh',
+      'curl -s -X POST "$API/cases"',
+      '```',
+      '',
+      '```',
+      '201 Created',
+      '{"id":"01M8PPCAM03ZN9KYDS76406ZYR","number":"CW-NR5WFR"}',
+      '```',
+      '```sh',
+      'curl -s -X POST "$API/cases"',
+      '```',
+      '',
+      '```',
+      '201 Created',
+      '{"id":"01M8PPCAM05T93VH9W0WHTP15A","number":"CW-ZCZ1J9"}',
+      '```',
+      '',
+    ].join('\n');
+    const steps = parseSession(readme);
+    const same = '201 Created\n{"id":"01M8PPCAM0E47FV1R0P8XCBK35","number":"CW-JBF776"}';
+    const answers = new Map([
+      [0, same],
+      [1, same],
+    ]);
+    expect(idMismatches(steps, answers)).toEqual([
+      'block 1 shows 01M8PPCAM05T93VH9W0WHTP15A where block 0 shows 01M8PPCAM03ZN9KYDS76406ZYR: the play answered 01M8PPCAM0E47FV1R0P8XCBK35 both times',
+      'block 1 shows CW-ZCZ1J9 where block 0 shows CW-NR5WFR: the play answered CW-JBF776 both times',
+    ]);
+    const rewritten = withAnswers(readme, steps, answers);
+    expect(idMismatches(parseSession(rewritten), answers)).toEqual([]);
+    expect(rewritten.match(/01M8PPCAM0E47FV1R0P8XCBK35/g)).toHaveLength(2);
+    // Shown consistently already: nothing to rewrite.
+    expect(withAnswers(rewritten, parseSession(rewritten), answers)).toBe(rewritten);
+  });
 
   it('shows the typed client example exactly as the file the type check compiles', () => {
     const example = readFileSync(new URL('../../openapi/client-example.ts', import.meta.url), 'utf8');

@@ -10,8 +10,14 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addPolicyChecks, buildApp, cdkJsonContext, STACK_NAME } from '../../infra/app.ts';
-import type { CasewatchStack } from '../../infra/casewatch-stack.ts';
-import { CasewatchFunction } from '../../infra/constructs/casewatch-function.ts';
+import {
+  ALLOWED_ORIGINS_CONTEXT,
+  type CasewatchStack,
+  LEADS_EMAIL_CONTEXT,
+  parsePortalDomain,
+  parseWebAclArn,
+} from '../../infra/casewatch-stack.ts';
+import { CasewatchFunction, PROJECT_ROOT } from '../../infra/constructs/casewatch-function.ts';
 import { MAIL_CHARSETS } from '../../infra/constructs/lazy-modules.ts';
 import { CONTROL_TOWER_PLUGIN } from '../../infra/control-tower-checks.ts';
 import { ROUTES } from '../../shared/http/routes.ts';
@@ -39,6 +45,10 @@ function freshApp({ bundle = true, controlTower = true }: { bundle?: boolean; co
   const context = bundle ? {} : { 'aws:cdk:bundling-stacks': [] };
   return { ...buildApp({ outdir, context, controlTower }), outdir };
 }
+
+const NUMBER_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+/** A count as the docs write it: a word up to nine, digits from 10. */
+const numberOf = (text: string) => (NUMBER_WORDS.includes(text) ? NUMBER_WORDS.indexOf(text) : Number(text));
 
 /** Bundling every function for real, then CDK's schema check, takes a while on a busy machine. */
 const FULL_SYNTH_TIMEOUT_MS = 180_000;
@@ -263,6 +273,18 @@ describe('the casewatch app', () => {
     }
   });
 
+  it("has as many alarms as the README's costs paragraph counts, one error-rate alarm per function", () => {
+    const template = Template.fromJSON(assembly.getStackByName(STACK_NAME).template);
+    const alarms = Object.keys(template.findResources('AWS::CloudWatch::Alarm'));
+    const perFunction = alarms.filter((id) => id.includes('ErrorRateAlarm'));
+    const functions = stack.node.findAll().filter((c) => c instanceof CasewatchFunction);
+    expect(perFunction).toHaveLength(functions.length);
+    // README, "What costs money": "… about $0.10 per alarm per month: 25 alarms, 12 of them one per function".
+    const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
+    const counted = /per alarm per month: (\w+) alarms, (\w+) of them one per function/.exec(readme);
+    expect(counted?.slice(1).map(numberOf)).toEqual([alarms.length, perFunction.length]);
+  });
+
   it('ships mail-inbound with its charset tables beside the bundle, and the tables out of it', () => {
     const fn = stack.mail.inboundFunction.node.defaultChild as CfnFunction;
     const { S3Key } = Template.fromJSON(assembly.getStackByName(STACK_NAME).template).toJSON().Resources[
@@ -356,4 +378,70 @@ describe('the Control Tower gate is live', () => {
       'cloudwatch_log_group_retention_period_check @ Throwaway/Acknowledged',
     ]);
   });
+});
+
+describe('context values are checked at synth, each refusal naming the setting and the value', () => {
+  /** The stack as `cdk synth -c key=value` builds it, without bundling: the checks run before any construct. */
+  const withContext = (key: string, value: string) => () =>
+    buildApp({
+      outdir: newOutdir(),
+      context: { [key]: value, 'aws:cdk:bundling-stacks': [] },
+      controlTower: false,
+    });
+
+  it.each([
+    [
+      'lead1@x.org;lead2@x.org',
+      /casewatch:leadsEmail must list bare email addresses .*"lead1@x\.org;lead2@x\.org"/,
+    ],
+    ['Leads <leads@x.org>', /casewatch:leadsEmail must list bare email addresses .*"Leads <leads@x\.org>"/],
+    ['leads', /casewatch:leadsEmail must list bare email addresses .*"leads"/],
+  ])(`refuses ${LEADS_EMAIL_CONTEXT}=%j`, (value, message) => {
+    expect(withContext(LEADS_EMAIL_CONTEXT, value)).toThrow(message);
+  });
+
+  it.each([
+    // No scheme: no browser sends such an Origin, so CORS would fail without a word.
+    [
+      'portal.example.com',
+      /casewatch:allowedOrigins must list browser origins .*got "portal\.example\.com"$/,
+    ],
+    [
+      'https://portal.example.com/',
+      /got "https:\/\/portal\.example\.com\/" \(did you mean "https:\/\/portal\.example\.com"\?\)/,
+    ],
+    ['https://Portal.example.com', /did you mean "https:\/\/portal\.example\.com"\?/],
+    ['https://portal.example.com:443', /did you mean "https:\/\/portal\.example\.com"\?/],
+    ['https://portal.example.com/app', /did you mean "https:\/\/portal\.example\.com"\?/],
+    [
+      'ftp://portal.example.com',
+      /casewatch:allowedOrigins must list browser origins .*got "ftp:\/\/portal\.example\.com"$/,
+    ],
+    [
+      '*, https://portal.example.com',
+      /casewatch:allowedOrigins is either \* \(every origin\) or a list of origins, not both/,
+    ],
+  ])(`refuses ${ALLOWED_ORIGINS_CONTEXT}=%j`, (value, message) => {
+    expect(withContext(ALLOWED_ORIGINS_CONTEXT, value)).toThrow(message);
+  });
+
+  it('names the value of a portal domain, certificate or firewall it refuses', () => {
+    expect(() => parsePortalDomain('support', 'arn:aws:acm:us-east-1:123456789012:certificate/x')).toThrow(
+      /casewatch:portalDomain must be a domain name .*, got "support"$/,
+    );
+    expect(() => parsePortalDomain('support.example.com', undefined)).toThrow(
+      /casewatch:portalCertificateArn must be the ARN .* for support\.example\.com, got nothing$/,
+    );
+    expect(() => parseWebAclArn('arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/x/y')).toThrow(
+      /casewatch:portalWebAclArn must be the ARN .*, got "arn:aws:wafv2:eu-west-1:123456789012:regional\/webacl\/x\/y"$/,
+    );
+  });
+
+  it('takes comma-separated bare addresses and origins, spaces around them aside', () => {
+    expect(withContext(LEADS_EMAIL_CONTEXT, ' lead1@x.org, lead2@x.org ')).not.toThrow();
+    expect(
+      withContext(ALLOWED_ORIGINS_CONTEXT, 'https://portal.example.com, http://localhost:5173'),
+    ).not.toThrow();
+    expect(withContext(ALLOWED_ORIGINS_CONTEXT, '*')).not.toThrow();
+  }, 60_000);
 });

@@ -24,10 +24,25 @@ describe('docs/api.md lists every route in its group', () => {
     expect(missing).toEqual([]);
   });
 
-  it('the JWT-authorizer routes README names are exactly those of the route table', () => {
+  it('the JWT-authorizer routes README and docs/api.md count are as many as the route table has', () => {
     const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
+    const api = readFileSync(join(PROJECT_ROOT, 'docs', 'api.md'), 'utf8');
     const jwt = ROUTES.filter((r) => r.auth === 'jwt');
     const words = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
     expect(readme).toContain(`The ${words[jwt.length]} routes for signed-in staff and sellers only`);
+    expect(api).toContain(`**\`jwt\`** routes, the ${words[jwt.length]} for staff and sellers only`);
+  });
+});
+
+describe("README's route table (API clients)", () => {
+  it('has one row per route of the route table, and no other', () => {
+    const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## API clients'));
+    const table = section.slice(section.indexOf('| route ')).split('\n\n')[0] as string;
+    const listed = table
+      .split('\n')
+      .slice(2)
+      .map((row) => /^\| `([A-Z]+ \/[^`]*)` +\|/.exec(row)?.[1] ?? `not a route row: ${row}`);
+    expect(listed.slice().sort()).toEqual(ROUTES.map((r) => r.routeKey).sort());
   });
 });

@@ -69,6 +69,18 @@ describe('casewatch deadlines', () => {
   it.each([
     [['deadlines', '--from', '2026-12-01T10:00:00Z'], /--level is required/],
     [['deadlines', '--level', '4', '--from', '2026-12-01T10:00:00Z'], /--level must be 0, 1, 2 or 3/],
+    // A negative level is a bad level, not node:util's "ambiguous argument" and its own syntax.
+    [
+      ['deadlines', '--level', '-1', '--from', '2026-12-01T10:00:00Z'],
+      /--level must be 0, 1, 2 or 3, not "-1"/,
+    ],
+    [['deadlines', '--level=-1', '--from', '2026-12-01T10:00:00Z'], /--level must be 0, 1, 2 or 3, not "-1"/],
+    [['deadlines', '--level', '--from', '2026-12-01T10:00:00Z'], /--level needs a value/],
+    // One level per run: a repeated --level is refused, not settled by the last one.
+    [
+      ['deadlines', '--level', '1', '--level', '2', '--from', '2026-12-01T10:00:00Z'],
+      /--level is given 2 times \(1, 2\); give it once/,
+    ],
     [['deadlines', '--level', '1'], /--from is required/],
     [['deadlines', '--level', '1', '--from', '2026-12-01 10:00'], /not an ISO 8601 instant/],
     [['deadlines', '--level', '1', '--from', '2026-12-01T10:00:00'], /not an ISO 8601 instant/],
