@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, type AppProps, type IPolicyValidationPlugin, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import { CasewatchStack } from './casewatch-stack.ts';
+import { CasewatchStack, SettingError } from './casewatch-stack.ts';
 import { PROJECT_ROOT } from './constructs/casewatch-function.ts';
 import { ControlTowerChecks } from './control-tower-checks.ts';
 
@@ -70,5 +70,11 @@ export function buildApp(
 
 // Run by the CDK CLI (`npx tsx infra/app.ts`), not when imported by tests.
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  buildApp().app.synth();
+  try {
+    buildApp().app.synth();
+  } catch (error) {
+    if (!(error instanceof SettingError)) throw error;
+    console.error(`casewatch cannot be synthesized: ${error.message}`);
+    process.exit(1);
+  }
 }

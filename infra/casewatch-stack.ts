@@ -15,6 +15,18 @@ import { Reactions } from './constructs/reactions.ts';
 import { Timers } from './constructs/timers.ts';
 
 /** Context key: comma-separated browser origins for API and attachment CORS (`*` when unset). */
+
+/**
+ * A deploy setting (a `-c casewatch:…` context value) that cannot work: the CLI entry prints its message
+ * alone, without a stack trace, since it names the setting and the value to fix.
+ */
+export class SettingError extends Error {
+  public constructor(message: string) {
+    super(message);
+    this.name = 'SettingError';
+  }
+}
+
 export const ALLOWED_ORIGINS_CONTEXT = 'casewatch:allowedOrigins';
 /** Context key: the From address of casewatch mail (its domain gets an SES identity to verify). */
 export const SENDER_ADDRESS_CONTEXT = 'casewatch:senderAddress';
@@ -228,7 +240,7 @@ export class CasewatchStack extends Stack {
     if (placeholders.length === 0) return;
     const still = `${placeholders.join(' and ')} ${placeholders.length > 1 ? 'are still placeholders' : 'is still a placeholder'}`;
     if (parseEnvironment(environment) === PRODUCTION_ENVIRONMENT) {
-      throw new Error(
+      throw new SettingError(
         `${ENVIRONMENT_CONTEXT} is ${PRODUCTION_ENVIRONMENT} but ${still}: set ${placeholders.length > 1 ? 'them' : 'it'} in cdk.json's context or with -c before deploying.`,
       );
     }
@@ -265,7 +277,7 @@ function parseOrigins(value: unknown): string[] {
   if (origins.length === 0) return ['*'];
   if (origins.includes('*')) {
     if (origins.length > 1)
-      throw new Error(
+      throw new SettingError(
         `${ALLOWED_ORIGINS_CONTEXT} is either * (every origin) or a list of origins, not both, got "${origins.join(',')}"`,
       );
     return origins;
@@ -273,7 +285,7 @@ function parseOrigins(value: unknown): string[] {
   for (const origin of origins) {
     const meant = browserOrigin(origin);
     if (meant !== origin) {
-      throw new Error(
+      throw new SettingError(
         `${ALLOWED_ORIGINS_CONTEXT} must list browser origins such as https://portal.example.com (scheme and host, a port if not the default; no path, no trailing slash), or be *, got "${origin}"${meant ? ` (did you mean "${meant}"?)` : ''}`,
       );
     }
@@ -296,7 +308,9 @@ function parseSenderAddress(value: unknown): string {
   if (value === undefined || value === '') return DEFAULT_SENDER_ADDRESS;
   const address = String(value).trim();
   if (!BARE_ADDRESS.test(address)) {
-    throw new Error(`${SENDER_ADDRESS_CONTEXT} must be a bare email address (name@domain), got "${address}"`);
+    throw new SettingError(
+      `${SENDER_ADDRESS_CONTEXT} must be a bare email address (name@domain), got "${address}"`,
+    );
   }
   return address;
 }
@@ -306,7 +320,7 @@ function parseBareAddresses(key: string, value: unknown): string[] {
   const addresses = parseList(value);
   for (const address of addresses) {
     if (!BARE_ADDRESS.test(address)) {
-      throw new Error(
+      throw new SettingError(
         `${key} must list bare email addresses (name@domain), separated by commas, got "${address}"`,
       );
     }
@@ -324,7 +338,7 @@ function parseMailDomain(value: unknown): string {
   if (value === undefined || value === '') return DEFAULT_MAIL_DOMAIN;
   const domain = String(value).trim().toLowerCase();
   if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(domain)) {
-    throw new Error(
+    throw new SettingError(
       `${MAIL_DOMAIN_CONTEXT} must be a domain name (e.g. support.example.com), got "${domain}"`,
     );
   }
@@ -343,14 +357,14 @@ export function parsePortalDomain(
 ): { domainName: string; certificateArn: string } | undefined {
   if (domainName === undefined && certificateArn === undefined) return undefined;
   if (typeof domainName !== 'string' || !/^([a-z0-9-]+\.)+[a-z]{2,}$/i.test(domainName))
-    throw new Error(
+    throw new SettingError(
       `${PORTAL_DOMAIN_CONTEXT} must be a domain name such as support.example.com, with ${PORTAL_CERTIFICATE_CONTEXT}, got ${shown(domainName)}`,
     );
   if (
     typeof certificateArn !== 'string' ||
     !/^arn:aws[\w-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/.test(certificateArn)
   )
-    throw new Error(
+    throw new SettingError(
       `${PORTAL_CERTIFICATE_CONTEXT} must be the ARN of an ACM certificate in us-east-1 (CloudFront's region) for ${domainName}, got ${shown(certificateArn)}`,
     );
   return { domainName, certificateArn };
@@ -363,7 +377,7 @@ export function parseWebAclArn(value: unknown): string | undefined {
     typeof value !== 'string' ||
     !/^arn:aws[\w-]*:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]+\/[\w-]+$/.test(value)
   )
-    throw new Error(
+    throw new SettingError(
       `${PORTAL_WEB_ACL_CONTEXT} must be the ARN of a CloudFront-scope (global) WAF web ACL in us-east-1, got ${shown(value)}`,
     );
   return value;

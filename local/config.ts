@@ -68,6 +68,10 @@ export function readLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
         `CASEWATCH_START must be an ISO instant with Z or an offset (2026-11-30T09:00:00-08:00), not "${env.CASEWATCH_START}"`,
       );
     start = new Date(at);
+    if (clockRaw !== 'manual')
+      throw new ConfigError(
+        'CASEWATCH_START sets where the manual clock starts: add CASEWATCH_CLOCK=manual, or leave CASEWATCH_START out for the system clock',
+      );
   }
   const mailDomain = (env.CASEWATCH_MAIL_DOMAIN || LOCAL_MAIL_DOMAIN).trim().toLowerCase();
   if (!isMailDomain(mailDomain))

@@ -63,7 +63,12 @@ async function checkJava(): Promise<void> {
   if (!version) return;
   const major = Number(version[1]) === 1 ? Number(version[2]) : Number(version[1]);
   if (major < MIN_JAVA) {
-    throw new Error(`DynamoDB Local needs Java ${MIN_JAVA}+, but \`java -version\` reports ${version[0]}`);
+    const reported =
+      output
+        .split('\n')
+        .find((line) => line.includes('version'))
+        ?.trim() ?? version[0];
+    throw new Error(`DynamoDB Local needs Java ${MIN_JAVA}+, but \`java -version\` reports: ${reported}`);
   }
 }
 

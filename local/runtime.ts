@@ -130,7 +130,9 @@ function clockTarget(request: z.infer<typeof ClockRequestSchema>, now: Date): Da
   if ('advance' in request) {
     const ms = parseDuration(request.advance);
     return ms === null
-      ? invalid(`not an ISO 8601 duration: ${request.advance}`)
+      ? invalid(
+          `not a duration the clock can move by: ${request.advance} (ISO 8601 in weeks, days, hours, minutes or seconds, e.g. PT4H or P2D; months and years have no fixed length)`,
+        )
       : new Date(now.getTime() + ms);
   }
   const at = parseInstant(request.set);

@@ -205,7 +205,7 @@ export function autoCloseAt(sla: SlaState, policy: SlaPolicy): Instant | null {
 
 const instantOrNull = InstantSchema.nullable();
 
-/** The SLA block of a case's API representation (docs/service-levels.md#the-sla-block-of-the-api). */
+/** The SLA block of a case's API representation (docs/service-levels.md#the-sla-block). */
 export const SlaViewSchema = z
   .strictObject({
     firstResponse: z.strictObject({

@@ -1,6 +1,6 @@
 /**
  * Who is on the support team: the user pool's `agents` and `leads` groups in AWS, the addresses staff tokens
- * were issued to locally. Only a member may be a case's assignee (docs/cases.md#assignment), since the
+ * were issued to locally. Only a member may be a case's assignee (docs/cases.md#triage), since the
  * assignee is mailed the case's internal notices and may add internal notes by replying to them.
  */
 export interface StaffDirectory {

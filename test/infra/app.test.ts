@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -444,4 +446,23 @@ describe('context values are checked at synth, each refusal naming the setting a
     ).not.toThrow();
     expect(withContext(ALLOWED_ORIGINS_CONTEXT, '*')).not.toThrow();
   }, 60_000);
+});
+
+describe('the CLI entry', () => {
+  it('prints a refused setting as one line naming it, and exits 1, without a stack trace', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'infra/app.ts')], {
+      cwd: PROJECT_ROOT,
+      env: {
+        ...process.env,
+        CDK_CONTEXT_JSON: JSON.stringify({ 'casewatch:leadsEmail': 'a@x.org;b@x.org' }),
+        CDK_OUTDIR: join(tmpdir(), `casewatch-refused-${process.pid}`),
+      },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim()).toBe(
+      'casewatch cannot be synthesized: casewatch:leadsEmail must list bare email addresses (name@domain), separated by commas, got "a@x.org;b@x.org"',
+    );
+  });
 });

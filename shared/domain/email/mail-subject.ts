@@ -1,7 +1,7 @@
 import { withoutSubjectTags } from './addressing.ts';
 
 /*
- * Subjects of inbound mail (docs/mail.md#new-cases-by-mail): what a client put before the subject it
+ * Subjects of inbound mail (docs/mail.md#new-cases-from-mail): what a client put before the subject it
  * answers or passes on, and what casewatch's own notices put there, so that a case opened by mail is named
  * by what it is about, not "Re: Case closed: Fwd: …".
  */

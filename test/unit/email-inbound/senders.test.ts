@@ -211,7 +211,7 @@ describe('what of a mail’s text is the customer’s', () => {
   });
 });
 
-describe('the subject of a case opened by mail (docs/mail.md#new-cases-by-mail)', () => {
+describe('the subject of a case opened by mail (docs/mail.md#new-cases-from-mail)', () => {
   it.each([
     ['Re: Case closed: Fwd: Your ACME Photo Pro receipt', false, 'Your ACME Photo Pro receipt'],
     ['Re: [CW-7M24W0] We received your case: Charged twice', false, 'Charged twice'],

@@ -68,7 +68,16 @@ describe('npm start refuses configuration that cannot work, naming the variable'
   );
 
   it('a CASEWATCH_START without a zone is refused', () => {
-    expect(fail({ CASEWATCH_START: '2026-11-30T09:00:00' })).toMatch(/^CASEWATCH_START /);
+    expect(fail({ CASEWATCH_START: '2026-11-30T09:00:00', CASEWATCH_CLOCK: 'manual' })).toMatch(
+      /^CASEWATCH_START /,
+    );
+  });
+
+  it('a CASEWATCH_START without the manual clock is refused, not silently ignored', () => {
+    expect(fail({ CASEWATCH_START: '2026-11-30T17:00:00Z' })).toMatch(/add CASEWATCH_CLOCK=manual/);
+    expect(
+      readLocalConfig({ CASEWATCH_START: '2026-11-30T17:00:00Z', CASEWATCH_CLOCK: 'manual' }).clock,
+    ).toBe('manual');
   });
 
   it('a CASEWATCH_MAIL_DOMAIN that is not a domain is refused', () => {
