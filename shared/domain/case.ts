@@ -27,6 +27,9 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 /** Something to read: not only white space and invisible format characters (zero-width spaces, joiners, marks). */
 const VISIBLE = /[^\s\p{Cf}]/u;
 
+/** Whether a text shows anything at all: what `text` calls empty does not. */
+export const showsSomething = (s: string) => VISIBLE.test(s);
+
 /**
  * Trimmed text that must say something, within a length a support agent can read: a zero-width space
  * alone is as empty as a blank, and control characters or broken UTF-16 are refused, never stored.
@@ -37,7 +40,7 @@ export const text = (max: number) =>
     .trim()
     .min(1, 'must not be empty')
     .max(max)
-    .refine((s) => s === '' || VISIBLE.test(s), 'must not be empty')
+    .refine((s) => s === '' || showsSomething(s), 'must not be empty')
     .refine((s) => !CONTROL.test(s), 'must not contain control characters (only tabs and line breaks)')
     .refine((s) => !LONE_SURROGATE.test(s), 'must be valid Unicode text');
 

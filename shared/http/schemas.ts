@@ -6,6 +6,7 @@ import {
   type OpenCaseInput,
   PURCHASE_FIELDS,
   SellerCaseInputSchema,
+  showsSomething,
   text,
 } from '../domain/case.ts';
 import { checkFileName } from '../domain/file-name.ts';
@@ -168,7 +169,7 @@ export const AttachmentSchema = z.strictObject({
     .refine(hasNoControls, { message: 'must be a plain file name', abort: true })
     // The domain's rule (docs/cases.md#file-names): no path, not `.`, `..` or only dots and spaces.
     .superRefine((name, ctx) => {
-      if (name === '') return; // blank: `text` has said so already
+      if (!showsSomething(name)) return; // blank: `text` has said so already
       const checked = checkFileName(name);
       if (!checked.ok) ctx.addIssue({ code: 'custom', message: checked.reason });
     }),
