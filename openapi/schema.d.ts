@@ -1547,7 +1547,15 @@ export type components = {
                 level: 0 | 1 | 2 | 3;
                 count: number;
             }[];
+            /** @description first-response compliance: each case’s first response, met or breached */
             firstResponse: {
+                /** @description the current hour and the 23 before it */
+                last24h: components["schemas"]["ComplianceWindow"];
+                /** @description the current hour and the 167 before it */
+                last7d: components["schemas"]["ComplianceWindow"];
+            };
+            /** @description next-update compliance: each update window, met by an update given before it was breached, or breached */
+            nextUpdate: {
                 /** @description the current hour and the 23 before it */
                 last24h: components["schemas"]["ComplianceWindow"];
                 /** @description the current hour and the 167 before it */
@@ -1606,7 +1614,7 @@ export type components = {
             /** @description the CloudWatch dashboard in the AWS console; null in the local runtime */
             dashboardUrl: string | null;
         };
-        /** @description First responses per level, counted at the instant each was met or breached, in whole UTC hours: the current hour so far and the ones before it. */
+        /** @description First responses (or next updates) per level, counted at the instant each was met or breached, in whole UTC hours: the current hour so far and the ones before it. */
         ComplianceWindow: {
             /**
              * Format: date-time
@@ -1616,9 +1624,9 @@ export type components = {
             since: string;
             levels: {
                 level: 0 | 1 | 2 | 3;
-                /** @description first responses given in time */
+                /** @description first responses (or updates) given before their deadline was breached */
                 met: number;
-                /** @description first-response deadlines that passed unmet (an answer after its breach counts here) */
+                /** @description deadlines that passed unmet: first responses, or update windows (an answer after its breach counts here, once) */
                 breached: number;
                 /** @description `met ÷ (met + breached) × 100`, one decimal; null when none fell either way */
                 compliancePercent: number | null;
@@ -2785,6 +2793,66 @@ export interface operations {
                      *             {
                      *               "level": 1,
                      *               "met": 1,
+                     *               "breached": 0,
+                     *               "compliancePercent": 100
+                     *             },
+                     *             {
+                     *               "level": 2,
+                     *               "met": 0,
+                     *               "breached": 0,
+                     *               "compliancePercent": null
+                     *             },
+                     *             {
+                     *               "level": 3,
+                     *               "met": 0,
+                     *               "breached": 0,
+                     *               "compliancePercent": null
+                     *             }
+                     *           ]
+                     *         }
+                     *       },
+                     *       "nextUpdate": {
+                     *         "last24h": {
+                     *           "since": "2026-11-29T18:00:00.000Z",
+                     *           "levels": [
+                     *             {
+                     *               "level": 0,
+                     *               "met": 0,
+                     *               "breached": 0,
+                     *               "compliancePercent": null
+                     *             },
+                     *             {
+                     *               "level": 1,
+                     *               "met": 3,
+                     *               "breached": 0,
+                     *               "compliancePercent": 100
+                     *             },
+                     *             {
+                     *               "level": 2,
+                     *               "met": 0,
+                     *               "breached": 0,
+                     *               "compliancePercent": null
+                     *             },
+                     *             {
+                     *               "level": 3,
+                     *               "met": 0,
+                     *               "breached": 0,
+                     *               "compliancePercent": null
+                     *             }
+                     *           ]
+                     *         },
+                     *         "last7d": {
+                     *           "since": "2026-11-23T18:00:00.000Z",
+                     *           "levels": [
+                     *             {
+                     *               "level": 0,
+                     *               "met": 0,
+                     *               "breached": 0,
+                     *               "compliancePercent": null
+                     *             },
+                     *             {
+                     *               "level": 1,
+                     *               "met": 3,
                      *               "breached": 0,
                      *               "compliancePercent": 100
                      *             },

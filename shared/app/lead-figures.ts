@@ -7,7 +7,7 @@ import {
 } from '../domain/lead-figures.ts';
 import { SEVERITY_LEVELS, type SeverityLevel } from '../domain/severity.ts';
 import type { SurveyRatings } from '../domain/survey.ts';
-import type { AgentLoad, BacklogCount, FirstResponseCount } from '../ports/case-store.ts';
+import type { AgentLoad, BacklogCount, ComplianceCount } from '../ports/case-store.ts';
 import type { Actor } from './actor.ts';
 import type { CoreDeps } from './deps.ts';
 import { ForbiddenError, UnauthorizedError } from './errors.ts';
@@ -21,7 +21,8 @@ export const RECENT_SURVEY_ANSWERS = 20;
  */
 export const COMPLIANCE_WINDOWS = { last24h: 24, last7d: 7 * 24 } as const;
 
-export interface FirstResponseCompliance {
+/** One level's first responses (or next updates) in a window: met, breached, and the compliance. */
+export interface LevelCompliance {
   level: SeverityLevel;
   met: number;
   breached: number;
@@ -32,13 +33,17 @@ export interface FirstResponseCompliance {
 export interface ComplianceWindow {
   /** The start of the window's first hour. */
   since: Instant;
-  levels: FirstResponseCompliance[];
+  levels: LevelCompliance[];
 }
+
+/** Compliance over the last 24 hours and the last 7 days. */
+export type ComplianceWindows = Record<keyof typeof COMPLIANCE_WINDOWS, ComplianceWindow>;
 
 export interface LeadFigures {
   asOf: Instant;
   backlog: BacklogCount[];
-  firstResponse: Record<keyof typeof COMPLIANCE_WINDOWS, ComplianceWindow>;
+  firstResponse: ComplianceWindows;
+  nextUpdate: ComplianceWindows;
   agents: AgentLoad[];
   escalations: WaitingEscalation[];
   surveys: {
@@ -55,26 +60,39 @@ export type SurveyRatingsAverage = Record<keyof SurveyRatings, number>;
 /** What the figures need beyond the store: where the CloudWatch dashboard is (null locally). */
 export type FiguresDeps = CoreDeps & { dashboardUrl: string | null };
 
-/** Every level's met and breached first responses among the hours of a window, and the compliance. */
-function compliance(rows: FirstResponseCount[], window: { from: string; to: string; since: Instant }) {
+type Kind = 'firstResponse' | 'nextUpdate';
+type HourWindow = { from: string; to: string; since: Instant };
+
+/**
+ * Every level's met and breached first responses (or next updates) among the hours of a window, and
+ * the compliance.
+ */
+function compliance(rows: ComplianceCount[], kind: Kind, window: HourWindow): ComplianceWindow {
   const inWindow = rows.filter((r) => r.hour >= window.from && r.hour <= window.to);
   return {
     since: window.since,
     levels: SEVERITY_LEVELS.map((level) => {
       const own = inWindow.filter((r) => r.level === level);
-      const met = own.reduce((n, r) => n + r.met, 0);
-      const breached = own.reduce((n, r) => n + r.breached, 0);
+      const met = own.reduce((n, r) => n + r[kind].met, 0);
+      const breached = own.reduce((n, r) => n + r[kind].breached, 0);
       return { level, met, breached, compliancePercent: compliancePercent(met, breached) };
     }),
   };
 }
 
+/** One kind's compliance over both windows. */
+const windows = (rows: ComplianceCount[], kind: Kind, day: HourWindow, week: HourWindow) => ({
+  last24h: compliance(rows, kind, day),
+  last7d: compliance(rows, kind, week),
+});
+
 const twoDecimals = (n: number) => Math.round(n * 100) / 100;
 
 /**
- * The leads' figures (docs/service-levels.md#figures-for-leads): the backlog, first-response
- * compliance over the last 24 hours and 7 days, each agent's open and overdue cases, the escalations
- * waiting for a lead, and the surveys — every one exact, read from what the writes keep, never a scan.
+ * The leads' figures (docs/service-levels.md#figures-for-leads): the backlog, first-response and
+ * next-update compliance over the last 24 hours and 7 days (both from the same hourly counts, one
+ * read), each agent's open and overdue cases, the escalations waiting for a lead, and the surveys —
+ * every one exact, read from what the writes keep, never a scan.
  * Leads only: agents and sellers are refused.
  */
 export async function readLeadFigures(deps: FiguresDeps, actor: Actor): Promise<LeadFigures> {
@@ -86,7 +104,7 @@ export async function readLeadFigures(deps: FiguresDeps, actor: Actor): Promise<
   const day = hourWindow(asOf, COMPLIANCE_WINDOWS.last24h);
   const [backlog, hours, agents, escalations, totals, recent] = await Promise.all([
     deps.store.backlog(),
-    deps.store.firstResponses(week.from, week.to),
+    deps.store.complianceCounts(week.from, week.to),
     deps.store.agentLoads(),
     deps.store.waitingEscalations(),
     deps.store.surveyTotals(),
@@ -96,7 +114,8 @@ export async function readLeadFigures(deps: FiguresDeps, actor: Actor): Promise<
   return {
     asOf,
     backlog,
-    firstResponse: { last24h: compliance(hours, day), last7d: compliance(hours, week) },
+    firstResponse: windows(hours, 'firstResponse', day, week),
+    nextUpdate: windows(hours, 'nextUpdate', day, week),
     agents,
     escalations,
     surveys: {

@@ -137,9 +137,12 @@ const ComplianceWindowSchema = z
     levels: z.array(
       z.strictObject({
         level: SeverityLevelSchema,
-        met: count.meta({ description: 'first responses given in time' }),
+        met: count.meta({
+          description: 'first responses (or updates) given before their deadline was breached',
+        }),
         breached: count.meta({
-          description: 'first-response deadlines that passed unmet (an answer after its breach counts here)',
+          description:
+            'deadlines that passed unmet: first responses, or update windows (an answer after its breach counts here, once)',
         }),
         compliancePercent: z.number().min(0).max(100).nullable().meta({
           description: '`met ÷ (met + breached) × 100`, one decimal; null when none fell either way',
@@ -150,7 +153,7 @@ const ComplianceWindowSchema = z
   .meta({
     id: 'ComplianceWindow',
     description:
-      'First responses per level, counted at the instant each was met or breached, in whole UTC hours: the current hour so far and the ones before it.',
+      'First responses (or next updates) per level, counted at the instant each was met or breached, in whole UTC hours: the current hour so far and the ones before it.',
   });
 
 /** `GET /stats`: what a lead watches beside the dashboard (docs/service-levels.md#figures-for-leads). */
@@ -166,10 +169,21 @@ export const LeadFiguresSchema = z
         }),
       )
       .meta({ description: 'open cases per status × level, every pair (zeros too), statuses outer' }),
-    firstResponse: z.strictObject({
-      last24h: ComplianceWindowSchema.meta({ description: 'the current hour and the 23 before it' }),
-      last7d: ComplianceWindowSchema.meta({ description: 'the current hour and the 167 before it' }),
-    }),
+    firstResponse: z
+      .strictObject({
+        last24h: ComplianceWindowSchema.meta({ description: 'the current hour and the 23 before it' }),
+        last7d: ComplianceWindowSchema.meta({ description: 'the current hour and the 167 before it' }),
+      })
+      .meta({ description: 'first-response compliance: each case’s first response, met or breached' }),
+    nextUpdate: z
+      .strictObject({
+        last24h: ComplianceWindowSchema.meta({ description: 'the current hour and the 23 before it' }),
+        last7d: ComplianceWindowSchema.meta({ description: 'the current hour and the 167 before it' }),
+      })
+      .meta({
+        description:
+          'next-update compliance: each update window, met by an update given before it was breached, or breached',
+      }),
     agents: z
       .array(
         z.strictObject({

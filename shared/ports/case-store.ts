@@ -42,12 +42,21 @@ export interface BacklogCount {
   count: number;
 }
 
-/** First responses at one level, counted in one UTC hour (`yyyy-mm-ddThh`) by the instant each happened. */
-export interface FirstResponseCount {
-  hour: string;
-  level: SeverityLevel;
+/** How many of one kind of deadline were met, and how many breached. */
+export interface ComplianceTally {
   met: number;
   breached: number;
+}
+
+/**
+ * First responses and next updates at one level, counted in one UTC hour (`yyyy-mm-ddThh`) by the
+ * instant each happened.
+ */
+export interface ComplianceCount {
+  hour: string;
+  level: SeverityLevel;
+  firstResponse: ComplianceTally;
+  nextUpdate: ComplianceTally;
 }
 
 /** One agent's open (not closed) assigned cases, and how many of them are overdue right now. */
@@ -123,11 +132,11 @@ export interface CaseStore {
    * change the cases, each read without a scan.
    */
   /**
-   * First responses met and breached, per level, in each UTC hour from `fromHour` to `toHour`
-   * (`yyyy-mm-ddThh`, both included), counted at the instant of their `sla.*` event. Hours and levels
-   * with none are left out; by hour, then level.
+   * First responses and next updates met and breached, per level, in each UTC hour from `fromHour` to
+   * `toHour` (`yyyy-mm-ddThh`, both included), counted at the instant of their `sla.*` event. Hours and
+   * levels with none of either are left out; by hour, then level.
    */
-  firstResponses(fromHour: string, toHour: string): Promise<FirstResponseCount[]>;
+  complianceCounts(fromHour: string, toHour: string): Promise<ComplianceCount[]>;
   /** Every agent with open assigned cases: how many, how many of them overdue right now; by agent. */
   agentLoads(): Promise<AgentLoad[]>;
   /** Escalations waiting for a lead, oldest request first (then by case id). */

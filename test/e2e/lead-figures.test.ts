@@ -100,6 +100,47 @@ describe('GET /stats', () => {
     });
   });
 
+  it('counts next updates per level: one given in time is met, one given late counts once, as its breach', async () => {
+    const nextUpdates = (f: Awaited<ReturnType<typeof stats>>) => ({
+      day: f.nextUpdate.last24h.levels[1],
+      week: f.nextUpdate.last7d.levels[1],
+    });
+    const before = nextUpdates(await stats());
+    const prompt = await openSellerCase();
+    const late = await openSellerCase();
+    for (const c of [prompt, late]) {
+      const raised = await api.client.PUT('/cases/{id}/severity', {
+        params: { path: { id: c.id } },
+        headers: asAgent,
+        body: { level: 1, reason: 'orders are stuck' },
+      });
+      expect(raised.response.status).toBe(200);
+      // The first response: a level 1 case owes its next update 8 business hours later.
+      expect((await message(c.id, asAgent)).response.status).toBe(201);
+    }
+    const due = (await readCase(late.id)).sla.nextUpdate.dueAt as string;
+    expect((await readCase(prompt.id)).sla.nextUpdate.dueAt).toBe(due);
+
+    // An hour before it is due (business hours): in time, and the next is due 8 business hours on.
+    const now = Date.parse((await api.call('GET', '/_local/clock')).body.now);
+    await api.advance(`PT${Math.round((Date.parse(due) - now) / 60_000) - 60}M`);
+    expect((await message(prompt.id, asAgent, 'Still on it')).response.status).toBe(201);
+    // Half an hour past it: the other case's breach is recorded when its timer fires.
+    await api.advance('PT90M');
+    expect((await readCase(late.id)).sla.nextUpdate.breachedAt).toBe(due);
+    expect((await readCase(prompt.id)).sla.nextUpdate.breachedAt).toBeNull();
+    expect((await message(late.id, asAgent, 'Sorry for the wait')).response.status).toBe(201);
+
+    const f = await stats();
+    const after = nextUpdates(f);
+    for (const window of ['day', 'week'] as const) {
+      expect(after[window]?.met).toBe((before[window]?.met ?? 0) + 1);
+      expect(after[window]?.breached).toBe((before[window]?.breached ?? 0) + 1);
+    }
+    expect(f.nextUpdate.last24h.since).toBe(f.firstResponse.last24h.since);
+    expect(f.nextUpdate.last7d.levels.map((l) => l.level)).toEqual([0, 1, 2, 3]);
+  });
+
   it('lists an escalation while it waits, on the case and in the figures, until a lead acts', async () => {
     const c = await openSellerCase();
     const escalate = (reason: string) =>

@@ -5,7 +5,7 @@ import { consumerCase, credential, dataOf, type LocalApi, useLocalApi } from './
 
 /*
  * The leads' overview as the backlog goes overdue: work nobody took is counted as well as each agent's,
- * and next updates owed are shown beside the first-response figures.
+ * and next updates given in time or late are counted beside the first responses.
  */
 
 let api: LocalApi;
@@ -31,8 +31,21 @@ const cellsOf = async (page: Page, table: string, row: string) =>
     .locator('td')
     .allTextContents();
 
+/** A compliance card's row for a level, as text: in time, late, compliance. */
+const complianceOf = async (page: Page, card: string, level: string) =>
+  page
+    .locator('section[aria-labelledby="compliance"] .card')
+    .filter({ has: page.getByRole('heading', { name: card, exact: true }) })
+    .locator('tr')
+    .filter({ has: page.locator('th', { hasText: level }) })
+    .locator('td')
+    .allTextContents();
+
+const say = (id: string, body: string) =>
+  api.client.POST('/cases/{id}/messages', { params: { path: { id } }, ...asAgent(), body: { body } });
+
 describe("the lead's overview", () => {
-  it('counts unassigned work, open and overdue, and the next updates overdue beside first responses', async () => {
+  it('counts unassigned work, open and overdue, and next updates in time and late beside first responses', async () => {
     // Ten cases nobody takes. One is raised to Highest and answered (a next update every 12 hours),
     // one answered at Medium (its next update days away); the other eight never hear back.
     const opened = [];
@@ -48,14 +61,7 @@ describe("the lead's overview", () => {
         body: { level: 0, reason: 'Checkout is down.' },
       }),
     );
-    for (const c of [urgent, answered])
-      dataOf(
-        await api.client.POST('/cases/{id}/messages', {
-          params: { path: { id: c.id } },
-          ...asAgent(),
-          body: { body: 'We are looking into it.' },
-        }),
-      );
+    for (const c of [urgent, answered]) dataOf(await say(c.id, 'We are looking into it.'));
     // 13 hours: eight first responses and the Highest case's next update are overdue.
     await api.advance('PT13H');
 
@@ -77,10 +83,18 @@ describe("the lead's overview", () => {
       '1',
     ]);
     expect(await cellsOf(lead.page, 'section[aria-labelledby="overdue"]', 'Medium')).toEqual(['8', '0', '8']);
-    // Beside the first-response figures, the page says what it has about next updates.
-    expect(await lead.page.locator('section[aria-labelledby="compliance"]').textContent()).toContain(
-      'Next updates overdue now: 1',
-    );
+    // Beside the first-response figures, next updates: the Highest case's window breached at 12 hours.
+    const compliance = lead.page.locator('section[aria-labelledby="compliance"]');
+    expect(await complianceOf(lead.page, 'First responses, last 24 hours', 'Medium')).toEqual([
+      '1',
+      '8',
+      '11.1%',
+    ]);
+    for (const card of ['Next updates, last 24 hours', 'Next updates, last 7 days']) {
+      expect(await complianceOf(lead.page, card, 'Highest')).toEqual(['0', '1', '0%']);
+      expect(await complianceOf(lead.page, card, 'Medium')).toEqual(['0', '0', '—']);
+    }
+    expect(await compliance.textContent()).not.toContain('not counted');
     await lookAt(lead.page, 'lead-overview-overdue');
 
     // An agent takes the Highest case: it leaves the unassigned row for theirs.
@@ -100,11 +114,29 @@ describe("the lead's overview", () => {
       '1',
     ]);
 
+    // The late update counts once, as the breach it was; the next one, an hour on, is in time.
+    dataOf(await say(urgent.id, 'Checkout is back for most stores.'));
+    await api.advance('PT1H');
+    dataOf(await say(urgent.id, 'All stores are taking orders again.'));
+    await lead.page.reload();
+    await expect
+      .poll(() => complianceOf(lead.page, 'Next updates, last 24 hours', 'Highest'))
+      .toEqual(['1', '1', '50%']);
+    expect(await complianceOf(lead.page, 'Next updates, last 7 days', 'Highest')).toEqual(['1', '1', '50%']);
+    expect(await cellsOf(lead.page, 'section[aria-labelledby="agents"]', 'alice@support.example')).toEqual([
+      '1',
+      '0',
+    ]);
+    await lookAt(lead.page, 'lead-overview-updates');
+
     const phone = await browser.open(origin(), PHONE);
     await signIn(phone, origin(), 'lead', 'lena@support.example', '/lead');
     await expect
       .poll(() => cellsOf(phone.page, 'section[aria-labelledby="agents"]', 'Unassigned'))
       .toEqual(['9', '8']);
+    await expect
+      .poll(() => complianceOf(phone.page, 'Next updates, last 24 hours', 'Highest'))
+      .toEqual(['1', '1', '50%']);
     await lookAt(phone.page, 'lead-overview-390');
     expect(lead.errors).toEqual([]);
     expect(phone.errors).toEqual([]);

@@ -1,3 +1,4 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { encodeTime } from 'ulid';
 import { describe, expect, it } from 'vitest';
@@ -15,14 +16,10 @@ import { requestEscalation } from '../../shared/app/requester-actions.ts';
 import { answerCaseSurvey } from '../../shared/app/survey.ts';
 import { assignCase, recordWorkaround, setSeverity } from '../../shared/app/triage.ts';
 import { recordSurveySent } from '../../shared/domain/changes/survey.ts';
-import {
-  DEFAULT_BREADTH_THRESHOLDS,
-  SEVERITY_LEVELS,
-  type SeverityLevel,
-} from '../../shared/domain/severity.ts';
+import { DEFAULT_BREADTH_THRESHOLDS, type SeverityLevel } from '../../shared/domain/severity.ts';
 import { CASE_STATUSES, type CaseStatus } from '../../shared/domain/status.ts';
 import { desiredTimers } from '../../shared/domain/timers.ts';
-import type { CaseStore } from '../../shared/ports/case-store.ts';
+import type { CaseStore, ComplianceCount } from '../../shared/ports/case-store.ts';
 import type { StaffDirectory } from '../../shared/ports/staff-directory.ts';
 import { MemoryCaseStore } from '../support/memory-case-store.ts';
 import { supportTeam } from '../support/staff-directory.ts';
@@ -95,17 +92,24 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
     arbitrary: fc.record({ kind: fc.constant('assign' as const), target, agent: fc.nat(2), by: who }),
   },
   {
-    weight: 1,
+    // Levels 0 and 1 owe updates within hours: windows fall due within a history's waits.
+    weight: 2,
     arbitrary: fc.record({
       kind: fc.constant('severity' as const),
       target,
-      level: fc.constantFrom(...SEVERITY_LEVELS),
+      level: fc.constantFrom<SeverityLevel>(0, 0, 1, 1, 2, 3),
       by: who,
     }),
   },
   {
-    weight: 3,
-    arbitrary: fc.record({ kind: fc.constant('message' as const), target, by: who, internal: fc.boolean() }),
+    // Often, and mostly public from staff: the first responses and the updates the figures count.
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant('message' as const),
+      target,
+      by: fc.constantFrom<Who>('agent', 'agent', 'lead', 'requester'),
+      internal: fc.constantFrom(false, false, true),
+    }),
   },
   {
     weight: 2,
@@ -244,10 +248,12 @@ async function sendSurveys(h: Harness): Promise<void> {
 }
 
 /** Everything the figures answer, and the store's own rows behind them (every hour ever counted). */
-async function observe(h: Harness): Promise<{ figures: LeadFigures; hours: unknown; answers: unknown }> {
+async function observe(
+  h: Harness,
+): Promise<{ figures: LeadFigures; hours: ComplianceCount[]; answers: unknown }> {
   return {
     figures: await readLeadFigures(h.deps, LEAD),
-    hours: await h.deps.store.firstResponses('0000', '9999'),
+    hours: await h.deps.store.complianceCounts('0000', '9999'),
     answers: await h.deps.store.recentSurveyAnswers(1_000),
   };
 }
@@ -257,8 +263,17 @@ describe('the leads’ figures kept by the writes equal a recount of the cases',
     timeout: 600_000,
   }, async () => {
     let nonTrivial = 0;
+    const nextUpdates = { met: 0, breached: 0 };
     await fc.assert(
-      fc.asyncProperty(fc.array(stepArb, { minLength: 10, maxLength: 40 }), async (steps) => {
+      fc.asyncProperty(fc.array(stepArb, { minLength: 10, maxLength: 40 }), async (drawn) => {
+        // Every history starts with a case that owes updates every 8 business hours, so its steps have a
+        // case to act on and a window that falls due.
+        const steps: Step[] = [
+          { kind: 'open', consumer: false, subject: 'Webhooks down' },
+          { kind: 'severity', target: 0, level: 1, by: 'lead' },
+          { kind: 'message', target: 0, by: 'agent', internal: false },
+          ...drawn,
+        ];
         const table: TestTable = await createTestTable('figures-model');
         try {
           const dynamo = harness(table.store);
@@ -273,6 +288,10 @@ describe('the leads’ figures kept by the writes equal a recount of the cases',
           }
           const f = kept.figures;
           if (f.agents.length + f.escalations.length + f.surveys.count > 0) nonTrivial++;
+          for (const row of kept.hours) {
+            nextUpdates.met += row.nextUpdate.met;
+            nextUpdates.breached += row.nextUpdate.breached;
+          }
         } finally {
           await table.drop();
         }
@@ -281,6 +300,9 @@ describe('the leads’ figures kept by the writes equal a recount of the cases',
     );
     // The histories reached the figures at all (a run that never assigns, escalates or answers checks little).
     expect(nonTrivial).toBeGreaterThan(3);
+    // And next updates were given in time and breached.
+    expect(nextUpdates.met).toBeGreaterThan(5);
+    expect(nextUpdates.breached).toBeGreaterThan(5);
   });
 });
 
@@ -298,9 +320,10 @@ describe('each figure, kept in DynamoDB', () => {
     // Level 2: the second case's first response was due at 05:00 the next day.
     await run(h, { kind: 'wait', minutes: 13 * 60 });
     await run(h, { kind: 'message', target: 1, by: 'agent', internal: false });
-    expect(await t.store.firstResponses('2026-11-30T00', '2026-12-01T23')).toEqual([
-      { hour: '2026-11-30T17', level: 2, met: 1, breached: 0 },
-      { hour: '2026-12-01T05', level: 2, met: 0, breached: 1 },
+    const none = { met: 0, breached: 0 };
+    expect(await t.store.complianceCounts('2026-11-30T00', '2026-12-01T23')).toEqual([
+      { hour: '2026-11-30T17', level: 2, firstResponse: { met: 1, breached: 0 }, nextUpdate: none },
+      { hour: '2026-12-01T05', level: 2, firstResponse: { met: 0, breached: 1 }, nextUpdate: none },
     ]);
     const f = await readLeadFigures(h.deps, LEAD);
     expect(f.firstResponse.last24h.levels[2]).toEqual({
@@ -309,6 +332,81 @@ describe('each figure, kept in DynamoDB', () => {
       breached: 1,
       compliancePercent: 50,
     });
+  });
+
+  it('next updates met and breached per level and hour in the same items, a late update counted once as the breach', async () => {
+    const own = await createTestTable('figures-updates');
+    try {
+      const h = harness(own.store);
+      const memory = harness(new MemoryCaseStore());
+      const both = async (step: Step) => {
+        expect(await run(h, step)).toBe(await run(memory, step));
+      };
+      for (const target of [0, 1, 2]) {
+        await both({ kind: 'open', consumer: false, subject: 'Webhooks down' });
+        await both({ kind: 'severity', target, level: 1, by: 'agent' });
+        // The first response, Monday 09:00 Pacific: 8 business hours, so the next update is due Monday
+        // 17:00 Pacific (Tuesday 01:00Z).
+        await both({ kind: 'message', target, by: 'agent', internal: false });
+      }
+      // 20:00Z: in time, and due again Tuesday 12:00 Pacific (20:00Z).
+      await both({ kind: 'wait', minutes: 3 * 60 });
+      await both({ kind: 'message', target: 0, by: 'agent', internal: false });
+      // Tuesday 18:00Z, no timer delivered: case 1's late update is the write that records its breach
+      // (at 01:00Z), then the update.
+      for (const x of [h, memory]) x.clock.advance(22 * 60 * 60_000);
+      await both({ kind: 'message', target: 1, by: 'agent', internal: false });
+      // 18:30Z, timers delivered: case 2's breach is recorded first, by its timer, in a write of its own.
+      await both({ kind: 'wait', minutes: 30 });
+      await both({ kind: 'message', target: 2, by: 'agent', internal: false });
+      const none = { met: 0, breached: 0 };
+      const rows = await own.store.complianceCounts('2026-11-30T00', '2026-12-01T23');
+      expect(rows).toEqual([
+        { hour: '2026-11-30T17', level: 1, firstResponse: { met: 3, breached: 0 }, nextUpdate: none },
+        { hour: '2026-11-30T20', level: 1, firstResponse: none, nextUpdate: { met: 1, breached: 0 } },
+        { hour: '2026-12-01T01', level: 1, firstResponse: none, nextUpdate: { met: 0, breached: 2 } },
+      ]);
+      expect(rows).toEqual(await memory.deps.store.complianceCounts('2026-11-30T00', '2026-12-01T23'));
+      const f = await readLeadFigures(h.deps, LEAD);
+      expect(f.nextUpdate.last24h.levels[1]).toEqual({
+        level: 1,
+        met: 1,
+        breached: 2,
+        compliancePercent: 33.3,
+      });
+      expect(f).toEqual(await readLeadFigures(memory.deps, LEAD));
+    } finally {
+      await own.drop();
+    }
+  });
+
+  it('an hour written before next updates were counted reads as none of them', async () => {
+    const own = await createTestTable('figures-legacy');
+    try {
+      await own.doc.send(
+        new PutCommand({
+          TableName: own.tableName,
+          Item: {
+            pk: 'STATS#FR',
+            sk: '2026-11-30T17',
+            entity: 'figure',
+            hour: '2026-11-30T17',
+            met2: 4,
+            breached2: 1,
+          },
+        }),
+      );
+      expect(await own.store.complianceCounts('2026-11-30T00', '2026-11-30T23')).toEqual([
+        {
+          hour: '2026-11-30T17',
+          level: 2,
+          firstResponse: { met: 4, breached: 1 },
+          nextUpdate: { met: 0, breached: 0 },
+        },
+      ]);
+    } finally {
+      await own.drop();
+    }
   });
 
   it('agents’ open and overdue cases, moved by assignment, breach, answer and closing', async () => {

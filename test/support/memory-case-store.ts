@@ -1,8 +1,10 @@
 import type { Case } from '../../shared/domain/case.ts';
 import {
   agentShareOf,
+  type ComplianceFigure,
   firstResponseFigure,
   hourOf,
+  nextUpdateFigures,
   type SurveyAnswered,
   surveyAnsweredOf,
   type WaitingEscalation,
@@ -17,7 +19,7 @@ import {
   type AttachmentRecord,
   type BacklogCount,
   type CaseStore,
-  type FirstResponseCount,
+  type ComplianceCount,
   type Page,
   type PendingUpload,
   type SurveyTotals,
@@ -130,18 +132,29 @@ export class MemoryCaseStore implements CaseStore {
     );
   }
 
-  async firstResponses(fromHour: string, toHour: string): Promise<FirstResponseCount[]> {
-    const counts = new Map<string, FirstResponseCount>();
+  async complianceCounts(fromHour: string, toHour: string): Promise<ComplianceCount[]> {
+    const counts = new Map<string, ComplianceCount>();
+    const count = (at: string, kind: 'firstResponse' | 'nextUpdate', figure: ComplianceFigure) => {
+      const hour = hourOf(at);
+      if (hour < fromHour || hour > toHour) return;
+      const key = `${hour}#${figure.level}`;
+      const row = counts.get(key) ?? {
+        hour,
+        level: figure.level,
+        firstResponse: { met: 0, breached: 0 },
+        nextUpdate: { met: 0, breached: 0 },
+      };
+      row[kind][figure.outcome]++;
+      counts.set(key, row);
+    };
     for (const c of this.cases.values()) {
-      for (const e of this.events.get(c.id) ?? []) {
+      const timeline = this.events.get(c.id) ?? [];
+      for (const e of timeline) {
         const figure = firstResponseFigure(e, c);
-        const hour = hourOf(e.at);
-        if (figure === null || hour < fromHour || hour > toHour) continue;
-        const key = `${hour}#${figure.level}`;
-        const row = counts.get(key) ?? { hour, level: figure.level, met: 0, breached: 0 };
-        row[figure.outcome]++;
-        counts.set(key, row);
+        if (figure !== null) count(e.at, 'firstResponse', figure);
       }
+      // The whole timeline from the opening: each update judged on the window as it stood then.
+      for (const figure of nextUpdateFigures(null, c, timeline)) count(figure.at, 'nextUpdate', figure);
     }
     return [...counts.values()].sort((a, b) =>
       a.hour === b.hour ? a.level - b.level : a.hour < b.hour ? -1 : 1,

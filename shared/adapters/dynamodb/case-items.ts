@@ -2,8 +2,10 @@ import { type Case, CaseEscalationSchema, CaseSeveritySchema, RequesterSchema } 
 import type { Instant } from '../../domain/instant.ts';
 import {
   agentShareOf,
+  type ComplianceFigure,
   firstResponseFigure,
   hourOf,
+  nextUpdateFigures,
   type SurveyAnswered,
   surveyAnsweredOf,
   type WaitingEscalation,
@@ -21,7 +23,7 @@ import type {
   AgentLoad,
   AttachmentRecord,
   BacklogCount,
-  FirstResponseCount,
+  ComplianceCount,
   PendingUpload,
   SurveyTotals,
 } from '../../ports/case-store.ts';
@@ -64,7 +66,8 @@ const ATTACHMENT_SORT_KEY_PREFIX = 'ATTACHMENT#';
 export const BACKLOG_PARTITION = 'BACKLOG';
 /**
  * The partitions of the leads' figures (docs/service-levels.md#figures-for-leads), each read whole (or a
- * range of it) by one Query: first responses per UTC hour, agents' loads, waiting escalations, surveys.
+ * range of it) by one Query: first responses and next updates per UTC hour (both in `firstResponses`,
+ * named for what it held first), agents' loads, waiting escalations, surveys.
  * Nothing else reads them: they carry no index keys and sit outside every case's partition.
  */
 export const FIGURE_PARTITIONS = {
@@ -150,8 +153,8 @@ export const keys = {
     [PK]: `SUPPRESSED#${normalizeEmail(address)}`,
     [SK]: 'SUPPRESSED',
   }),
-  /** First responses met and breached per level in one UTC hour (`yyyy-mm-ddThh`). */
-  firstResponseHour: (hour: string): Item => ({ [PK]: FIGURE_PARTITIONS.firstResponses, [SK]: hour }),
+  /** First responses and next updates met and breached per level in one UTC hour (`yyyy-mm-ddThh`). */
+  complianceHour: (hour: string): Item => ({ [PK]: FIGURE_PARTITIONS.firstResponses, [SK]: hour }),
   /** One agent's open and overdue cases. */
   agentLoad: (agent: string): Item => ({ [PK]: FIGURE_PARTITIONS.agents, [SK]: normalizeEmail(agent) }),
   /** An escalation waiting for a lead; sorted by when it was asked for, so the oldest comes first. */
@@ -475,15 +478,25 @@ function figureUpdate(key: Item, add: Record<string, number>, set: Record<string
   };
 }
 
-/** `met0`…`met3`, `breached0`…`breached3`: a first-response hour's numbers, one pair per level. */
-const firstResponseAttribute = (outcome: 'met' | 'breached', level: SeverityLevel) => `${outcome}${level}`;
+/**
+ * An hour's numbers, one pair per level and kind: `met0`…`met3`, `breached0`…`breached3` for first
+ * responses (the names they had before next updates were counted), `nextUpdateMet0`…`nextUpdateMet3`,
+ * `nextUpdateBreached0`…`nextUpdateBreached3` for next updates. An item written before next updates
+ * were counted has none of the latter: it reads as none.
+ */
+const complianceAttribute = (kind: 'firstResponse' | 'nextUpdate', { outcome, level }: ComplianceFigure) =>
+  kind === 'firstResponse'
+    ? `${outcome}${level}`
+    : `nextUpdate${outcome === 'met' ? 'Met' : 'Breached'}${level}`;
 
 /**
  * A write's share of the leads' figures (docs/service-levels.md#figures-for-leads), decided from the
  * case before and after it and the events it writes, so they move in the same transaction and exactly
- * once: first responses counted in their event's UTC hour; each agent's open and overdue cases moved by
- * the case leaving one agent's share and entering another's (like the backlog counters); the waiting
- * escalation put while it waits and deleted once answered; a survey answer and the totals it adds to.
+ * once: first responses and next updates counted in their event's UTC hour, one item per hour for
+ * both (an update judged on the case the write replaces, moved on by the write's events before it:
+ * `nextUpdateFigures`); each agent's open and overdue cases moved by the case leaving one agent's share
+ * and entering another's (like the backlog counters); the waiting escalation put while it waits and
+ * deleted once answered; a survey answer and the totals it adds to.
  * Each item appears at most once (a transaction may not touch an item twice).
  */
 export function figureWrites(
@@ -494,17 +507,20 @@ export function figureWrites(
   const writes: FigureWrite[] = [];
 
   const hours = new Map<string, Record<string, number>>();
-  for (const e of events) {
-    const figure = firstResponseFigure(e, after);
-    if (figure === null) continue;
-    const hour = hourOf(e.at);
+  const count = (at: Instant, attribute: string) => {
+    const hour = hourOf(at);
     const counts = hours.get(hour) ?? {};
-    const attribute = firstResponseAttribute(figure.outcome, figure.level);
     counts[attribute] = (counts[attribute] ?? 0) + 1;
     hours.set(hour, counts);
+  };
+  for (const e of events) {
+    const figure = firstResponseFigure(e, after);
+    if (figure !== null) count(e.at, complianceAttribute('firstResponse', figure));
   }
+  for (const figure of nextUpdateFigures(before, after, events))
+    count(figure.at, complianceAttribute('nextUpdate', figure));
   for (const [hour, counts] of hours)
-    writes.push({ Update: figureUpdate(keys.firstResponseHour(hour), counts, { hour }) });
+    writes.push({ Update: figureUpdate(keys.complianceHour(hour), counts, { hour }) });
 
   const agents = new Map<string, { open: number; breached: number }>();
   const share = (c: Case | null, sign: 1 | -1) => {
@@ -552,17 +568,27 @@ function waitingEscalationToItem(w: WaitingEscalation): Item {
   return { ...keys.waitingEscalation(w.requestedAt, w.caseId), [ENTITY_ATTRIBUTE]: 'figure', ...w };
 }
 
-/** An hour's item as its rows: one per level with any first response, by level. */
-export function firstResponseCountsFromItem(item: Item): FirstResponseCount[] {
+/** An hour's item as its rows: one per level with any first response or next update, by level. */
+export function complianceCountsFromItem(item: Item): ComplianceCount[] {
   entityOf(item, 'figure');
   const hour = item.hour as string;
-  const count = (name: string) => (typeof item[name] === 'number' ? (item[name] as number) : 0);
+  const count = (kind: 'firstResponse' | 'nextUpdate', outcome: 'met' | 'breached', level: SeverityLevel) => {
+    const value = item[complianceAttribute(kind, { outcome, level })];
+    return typeof value === 'number' ? value : 0;
+  };
+  const tally = (kind: 'firstResponse' | 'nextUpdate', level: SeverityLevel) => ({
+    met: count(kind, 'met', level),
+    breached: count(kind, 'breached', level),
+  });
   return SEVERITY_LEVELS.map((level) => ({
     hour,
     level,
-    met: count(firstResponseAttribute('met', level)),
-    breached: count(firstResponseAttribute('breached', level)),
-  })).filter((row) => row.met !== 0 || row.breached !== 0);
+    firstResponse: tally('firstResponse', level),
+    nextUpdate: tally('nextUpdate', level),
+  })).filter(
+    (row) =>
+      row.firstResponse.met + row.firstResponse.breached + row.nextUpdate.met + row.nextUpdate.breached > 0,
+  );
 }
 
 export function agentLoadFromItem(item: Item): AgentLoad {

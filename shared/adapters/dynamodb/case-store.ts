@@ -25,6 +25,7 @@ import {
   caseIdFromNumberItem,
   caseNumberToItem,
   caseToItem,
+  complianceCountsFromItem,
   counterFromItem,
   ENTITY_ATTRIBUTE,
   eventFromItem,
@@ -32,7 +33,6 @@ import {
   FIGURE_PARTITIONS,
   type FigureWrite,
   figureWrites,
-  firstResponseCountsFromItem,
   type Item,
   keys,
   SURVEY_ANSWER_SORT_KEY_PREFIX,
@@ -304,14 +304,14 @@ export function createCaseStore({ client, tableName, policy, cursorKey }: CaseSt
       );
     },
 
-    /** One Query of the hours asked for (at most one item per hour: 168 for a week). */
-    async firstResponses(fromHour, toHour) {
+    /** One Query of the hours asked for (at most one item per hour, both kinds in it: 168 for a week). */
+    async complianceCounts(fromHour, toHour) {
       if (fromHour > toHour) return [];
       const items = await queryAll({
         partition: FIGURE_PARTITIONS.firstResponses,
         sortKey: { between: [fromHour, toHour] },
       });
-      return items.flatMap(firstResponseCountsFromItem);
+      return items.flatMap(complianceCountsFromItem);
     },
 
     /** One Query of every agent's item; an agent whose cases all closed (or moved on) has none open. */

@@ -10,6 +10,7 @@ import {
   caseFromItem,
   caseIdFromSortKey,
   caseToItem,
+  complianceCountsFromItem,
   counterFromItem,
   deadlineSortKey,
   eventFromItem,
@@ -17,7 +18,6 @@ import {
   FIGURE_PARTITIONS,
   type FigureWrite,
   figureWrites,
-  firstResponseCountsFromItem,
   type Item,
   keys,
   surveyTotalsFromItem,
@@ -509,7 +509,7 @@ describe('the leads’ figure items', () => {
     });
   });
 
-  it('count first responses in the UTC hour of their event, one item per hour, and nothing else', () => {
+  it('count first responses and next updates in the UTC hour of their event, one item per hour, and nothing else', () => {
     const c = consumerCase();
     const events = [
       stamp(
@@ -527,11 +527,14 @@ describe('the leads’ figure items', () => {
         { type: 'sla.breached', deadline: 'next-update', dueAt: openedAt, level: 1 },
         '2026-03-02T09:40:00.000Z',
       ),
+      stamp(c, { type: 'sla.met', deadline: 'next-update', level: 0 }, '2026-03-02T10:00:00.000Z'),
     ];
     const writes = figureWrites(c, c, events);
+    // The update at 10:00 answered the window breached at 09:40: counted once, as that breach, so its
+    // hour gets nothing.
     expect(writes).toHaveLength(1);
     expect(keyOf(writes[0] as FigureWrite)).toEqual({ pk: 'STATS#FR', sk: '2026-03-02T09' });
-    expect(added(writes[0] as FigureWrite)).toEqual({ breached1: 1 });
+    expect(added(writes[0] as FigureWrite)).toEqual({ breached1: 1, nextUpdateBreached1: 1 });
     // As DynamoDB would hold it after the ADD, and read back as rows.
     const item = {
       pk: 'STATS#FR',
@@ -540,10 +543,67 @@ describe('the leads’ figure items', () => {
       hour: '2026-03-02T09',
       breached1: 1,
       met2: 3,
+      nextUpdateMet2: 2,
+      nextUpdateBreached3: 1,
     };
-    expect(firstResponseCountsFromItem(item)).toEqual([
-      { hour: '2026-03-02T09', level: 1, met: 0, breached: 1 },
-      { hour: '2026-03-02T09', level: 2, met: 3, breached: 0 },
+    expect(complianceCountsFromItem(item)).toEqual([
+      {
+        hour: '2026-03-02T09',
+        level: 1,
+        firstResponse: { met: 0, breached: 1 },
+        nextUpdate: { met: 0, breached: 0 },
+      },
+      {
+        hour: '2026-03-02T09',
+        level: 2,
+        firstResponse: { met: 3, breached: 0 },
+        nextUpdate: { met: 2, breached: 0 },
+      },
+      {
+        hour: '2026-03-02T09',
+        level: 3,
+        firstResponse: { met: 0, breached: 0 },
+        nextUpdate: { met: 0, breached: 1 },
+      },
+    ]);
+  });
+
+  it('count a next update met unless the window it answered was breached, as the case stood before the write', () => {
+    const c = consumerCase();
+    const windowOpen: Case = {
+      ...c,
+      sla: {
+        ...c.sla,
+        updateWindow: {
+          startedAt: openedAt,
+          pauses: [],
+          atRiskAt: null,
+          breachedAt: null,
+          settledDueAt: null,
+        },
+      },
+    };
+    const windowBreached: Case = {
+      ...windowOpen,
+      sla: recordBreach(windowOpen.sla, 'next-update', openedAt, openedAt),
+    };
+    const update = [
+      stamp(c, { type: 'sla.met', deadline: 'next-update', level: 2 }, '2026-03-03T11:00:00.000Z'),
+    ];
+    expect(figureWrites(windowOpen, windowOpen, update).map(added)).toEqual([{ nextUpdateMet2: 1 }]);
+    // The breach was written by an earlier write: the case after this one, with its fresh window, cannot tell.
+    expect(figureWrites(windowBreached, windowOpen, update)).toEqual([]);
+  });
+
+  it('read an hour written before next updates were counted as none of them', () => {
+    const item = { pk: 'STATS#FR', sk: '2026-03-02T09', entity: 'figure', hour: '2026-03-02T09', met0: 1 };
+    expect(complianceCountsFromItem(item)).toEqual([
+      {
+        hour: '2026-03-02T09',
+        level: 0,
+        firstResponse: { met: 1, breached: 0 },
+        nextUpdate: { met: 0, breached: 0 },
+      },
     ]);
   });
 

@@ -9,6 +9,8 @@ import {
   hourOf,
   hourWindow,
   isBreachedNow,
+  nextUpdateFigure,
+  nextUpdateFigures,
   surveyAnsweredOf,
   waitingEscalationOf,
 } from '../../../shared/domain/lead-figures.ts';
@@ -71,6 +73,97 @@ describe('first responses as compliance counts them (docs/service-levels.md#figu
   });
 });
 
+describe('next updates as compliance counts them (docs/service-levels.md#next-update-compliance)', () => {
+  /** `null`: an event that does not record its level. */
+  const met = (at: Instant, level: 0 | 1 | 2 | 3 | null = 1) =>
+    stamp({ type: 'sla.met', deadline: 'next-update', ...(level === null ? {} : { level }) }, at);
+  const breach = (at: Instant, level: 0 | 1 | 2 | 3 = 1) =>
+    stamp({ type: 'sla.breached', deadline: 'next-update', dueAt: at, level }, at);
+  const frMet = (at: Instant) => stamp({ type: 'sla.met', deadline: 'first-response', level: 1 }, at);
+  const windowBreachedAt = (c: Case, at: Instant): Case => ({
+    ...c,
+    sla: recordBreach(c.sla, 'next-update', at, at),
+  });
+  // Answered at 18:00Z: the first window runs from there, and each later update opens the next one.
+  const answered = answeredAt(opened, '2026-11-30T18:00:00.000Z');
+
+  it('an update in time is met, at the level of its event (else the case’s)', () => {
+    expect(nextUpdateFigure(met('2026-12-01T10:00:00.000Z', 0), answered)).toEqual({
+      level: 0,
+      outcome: 'met',
+    });
+    expect(nextUpdateFigure(met('2026-12-01T10:00:00.000Z', null), answered)).toEqual({
+      level: answered.severity.level,
+      outcome: 'met',
+    });
+  });
+
+  it('a breach is a breach; the late update of that window counts once, as the breach', () => {
+    const late = windowBreachedAt(answered, '2026-12-01T17:00:00.000Z');
+    expect(nextUpdateFigure(breach('2026-12-01T17:00:00.000Z'), answered)).toEqual({
+      level: 1,
+      outcome: 'breached',
+    });
+    expect(nextUpdateFigure(met('2026-12-01T19:00:00.000Z'), late)).toBeNull();
+  });
+
+  it('is judged on the window the update answered, not on the case after it, whose window is fresh', () => {
+    const late = windowBreachedAt(answered, '2026-12-01T17:00:00.000Z');
+    const after = answeredAt(late, '2026-12-01T19:00:00.000Z');
+    expect(after.sla.updateWindow?.breachedAt).toBeNull();
+    // The case written with the late update no longer shows the breach: it cannot be what decides.
+    expect(nextUpdateFigure(met('2026-12-01T19:00:00.000Z'), after)).toEqual({ level: 1, outcome: 'met' });
+    expect(nextUpdateFigures(late, after, [met('2026-12-01T19:00:00.000Z')])).toEqual([]);
+  });
+
+  it('counts no other event: the first response’s met or breach, at-risk warnings, messages', () => {
+    const at = '2026-11-30T18:00:00.000Z';
+    for (const body of [
+      { type: 'sla.met', deadline: 'first-response', level: 2 },
+      { type: 'sla.breached', deadline: 'first-response', dueAt: at, level: 2 },
+      { type: 'sla.at_risk', deadline: 'next-update', dueAt: at, level: 2 },
+      { type: 'message.posted', visibility: 'public', body: 'b', channel: 'api' },
+    ])
+      expect(nextUpdateFigure(stamp(body, at), answered)).toBeNull();
+  });
+
+  it('through a run of events: a breach settled in the same write as the update counts once, as the breach', () => {
+    const timeline = [
+      frMet('2026-11-30T18:00:00.000Z'),
+      met('2026-12-01T10:00:00.000Z'), // in time
+      breach('2026-12-02T10:00:00.000Z'), // settled by the next write…
+      met('2026-12-02T12:00:00.000Z'), // …which gives the late update: not met
+      met('2026-12-02T13:00:00.000Z'), // the fresh window it opened, answered in time
+      breach('2026-12-03T13:00:00.000Z', 2),
+    ];
+    expect(nextUpdateFigures(null, answered, timeline)).toEqual([
+      { at: '2026-12-01T10:00:00.000Z', level: 1, outcome: 'met' },
+      { at: '2026-12-02T10:00:00.000Z', level: 1, outcome: 'breached' },
+      { at: '2026-12-02T13:00:00.000Z', level: 1, outcome: 'met' },
+      { at: '2026-12-03T13:00:00.000Z', level: 2, outcome: 'breached' },
+    ]);
+    // One write's share, from the case that write replaced: its window already breached by an earlier write.
+    const late = windowBreachedAt(answered, '2026-12-02T10:00:00.000Z');
+    expect(nextUpdateFigures(late, answered, [met('2026-12-02T12:00:00.000Z')])).toEqual([]);
+    expect(nextUpdateFigures(answered, answered, [met('2026-12-02T12:00:00.000Z')])).toHaveLength(1);
+  });
+
+  it('a public note that closes the case answers the breached window late; the closing ends the window', () => {
+    const late = windowBreachedAt(answered, '2026-12-02T10:00:00.000Z');
+    const at = '2026-12-02T12:00:00.000Z';
+    const closing = [
+      stamp(
+        { type: 'status.changed', from: 'working', to: 'closed', note: 'Done', visibility: 'public' },
+        at,
+      ),
+      met(at),
+      stamp({ type: 'case.closed', auto: false }, at),
+    ];
+    expect(nextUpdateFigures(late, answered, closing)).toEqual([]);
+    expect(nextUpdateFigures(answered, answered, closing)).toEqual([{ at, level: 1, outcome: 'met' }]);
+  });
+});
+
 describe('compliance in percent', () => {
   it('is met ÷ (met + breached) to one decimal, null when nothing fell either way', () => {
     expect(compliancePercent(0, 0)).toBeNull();
@@ -80,7 +173,10 @@ describe('compliance in percent', () => {
     fc.assert(
       fc.property(fc.nat(10_000), fc.nat(10_000), (m, b) => {
         const p = compliancePercent(m, b);
-        if (m + b === 0) return expect(p).toBeNull();
+        if (m + b === 0) {
+          expect(p).toBeNull();
+          return;
+        }
         expect(p).toBeGreaterThanOrEqual(0);
         expect(p).toBeLessThanOrEqual(100);
         expect(Math.abs((p as number) - (100 * m) / (m + b))).toBeLessThanOrEqual(0.05 + 1e-9);

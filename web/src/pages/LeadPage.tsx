@@ -103,7 +103,8 @@ async function readOverdue(
 
 /**
  * Leads' overview, from `GET /stats`: the backlog by status × level (the exact counters the case writes
- * keep), first-response compliance per level, escalations waiting, each agent's load, and the surveys;
+ * keep), first-response and next-update compliance per level, escalations waiting, each agent's load, and
+ * the surveys;
  * and the webhooks leads register (`/webhooks`), which do not wait for the figures.
  */
 export function LeadPage() {
@@ -144,10 +145,15 @@ export function LeadPage() {
           <Backlog figures={figures} />
           <section aria-labelledby="compliance">
             <h2 id="compliance">Promises kept</h2>
-            <div className="cards">
+            <p className="sub">
+              Each first response and each update window counts once: in time, or late — an answer given after
+              its deadline counts as late.
+            </p>
+            <div className="cards compliance-cards">
               <Compliance title="First responses, last 24 hours" window={figures.firstResponse.last24h} />
               <Compliance title="First responses, last 7 days" window={figures.firstResponse.last7d} />
-              <NextUpdates overdue={overdue} />
+              <Compliance title="Next updates, last 24 hours" window={figures.nextUpdate.last24h} />
+              <Compliance title="Next updates, last 7 days" window={figures.nextUpdate.last7d} />
             </div>
           </section>
           <Agents figures={figures} overdue={overdue} />
@@ -377,23 +383,6 @@ function OverdueNow({ overdue, problem }: { overdue: Overdue | null; problem: Pr
  * Next updates beside first responses: `GET /stats` keeps no count of updates given in time or late,
  * so the card says what is overdue now and that the history is not counted.
  */
-function NextUpdates({ overdue }: { overdue: Overdue | null }) {
-  const late = overdue?.levels.filter((l) => l.nextUpdate > 0) ?? [];
-  return (
-    <div className="card">
-      <h3>Next updates</h3>
-      <p>
-        Next updates overdue now:{' '}
-        <strong>{overdueCount(overdue, (o) => o.levels.reduce((n, l) => n + l.nextUpdate, 0))}</strong>
-        {late.length > 0 && ` (${late.map((l) => `${LEVEL_LABELS[l.level]}: ${l.nextUpdate}`).join(', ')})`}.
-      </p>
-      <p className="sub">
-        Updates given in time or late are not counted over time yet: the case timelines say each one.
-      </p>
-    </div>
-  );
-}
-
 function Surveys({ figures }: { figures: LeadFigures }) {
   const { count, average, recent } = figures.surveys;
   return (
