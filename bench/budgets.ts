@@ -13,7 +13,7 @@ export const BUNDLE_BUDGETS_KIB: Readonly<Record<LambdaName, number>> = {
   'cases-intake': 680,
   'cases-query': 620,
   'case-requests': 820,
-  'case-triage': 640,
+  'case-triage': 680,
   // The webhook routes: the API's shared composition (JWT verifier, case store) and the webhook store.
   webhooks: 640,
   timer: 580,
