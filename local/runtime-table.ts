@@ -1,6 +1,8 @@
 import type { CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
   QueryCommand,
   type QueryCommandOutput,
   type TransactWriteCommand,
@@ -21,6 +23,7 @@ import { ensureTable, transactWrite } from '../shared/adapters/dynamodb/dynamodb
  * | stream checkpoints, one per shard      | `STREAM#<streamArn>`   | `SHARD#<shardId>`               |
  * | stream records the handler kept failing| `DEAD#STREAM`          | `<deadAt>#<sequenceNumber>`     |
  * | the manual clock's last instant        | `CLOCK`                | `CLOCK`                         |
+ * | which list-key derivation the cases use| `LISTKEYS`             | `LISTKEYS`                      |
  */
 export const RUNTIME_TABLE_SUFFIX = '-local-runtime';
 
@@ -48,7 +51,38 @@ export const runtimeKeys = {
     sk: `${deadAt}#${sequenceNumber}`,
   }),
   clock: () => ({ pk: 'CLOCK', sk: 'CLOCK' }),
+  listKeys: () => ({ pk: 'LISTKEYS', sk: 'LISTKEYS' }),
 } as const;
+
+/**
+ * Brings a data dir's case items to the list keys this version derives (`LIST_KEYS_VERSION`): a table
+ * just made with a new index, or whose cases were keyed by an older derivation, is reindexed once; the
+ * version is then kept beside the timers. A folder from before the version was kept counts as version 1.
+ */
+export async function keepListKeysCurrent(options: {
+  documents: DynamoDBDocumentClient;
+  runtimeTable: string;
+  table: 'created' | 'existing' | 'upgraded';
+  current: number;
+  reindex: () => Promise<unknown>;
+}): Promise<boolean> {
+  const { documents, runtimeTable, table, current } = options;
+  const stored =
+    table === 'created'
+      ? current
+      : (((
+          await documents.send(
+            new GetCommand({ TableName: runtimeTable, Key: runtimeKeys.listKeys(), ConsistentRead: true }),
+          )
+        ).Item?.version as number | undefined) ?? 1);
+  const stale = table === 'upgraded' || stored < current;
+  if (stale) await options.reindex();
+  if (stale || table === 'created')
+    await documents.send(
+      new PutCommand({ TableName: runtimeTable, Item: { ...runtimeKeys.listKeys(), version: current } }),
+    );
+  return stale;
+}
 
 function createRuntimeTableInput(tableName: string): CreateTableCommandInput {
   return {

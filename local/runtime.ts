@@ -11,6 +11,7 @@ import type { JWK } from 'jose';
 import * as z from 'zod';
 import { createIdempotencyStore } from '../functions/cases-intake/idempotency-store.ts';
 import { createApiDeps } from '../functions/composition.ts';
+import { LIST_KEYS_VERSION } from '../shared/adapters/dynamodb/case-items.ts';
 import { createDocumentClient } from '../shared/adapters/dynamodb/case-store.ts';
 import {
   createDynamoCorrespondents,
@@ -53,7 +54,7 @@ import {
 import { createMetricsTally } from './metrics-tally.ts';
 import { createLocalPortal } from './portal.ts';
 import { createLocalReactions } from './reactions.ts';
-import { createRuntimeTable, RUNTIME_TABLE_SUFFIX } from './runtime-table.ts';
+import { createRuntimeTable, keepListKeysCurrent, RUNTIME_TABLE_SUFFIX } from './runtime-table.ts';
 import { createLocalStaffDirectory } from './staff-directory.ts';
 import { createLocalWebhooks } from './webhooks.ts';
 
@@ -216,11 +217,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     stops.push(async () => client.destroy());
     const documents = createDocumentClient(client);
     const tableName = options.tableName ?? 'casewatch';
-    if ((await createTable(client, tableName)) === 'upgraded')
-      // A data folder from before an index: its cases get their keys for it, or lists would miss them.
-      await reindexCases({ client: documents, tableName, policy: createSlaPolicy() });
+    const table = await createTable(client, tableName);
     const runtimeTable = `${tableName}${RUNTIME_TABLE_SUFFIX}`;
     await createRuntimeTable(client, runtimeTable);
+    // A data folder from before an index, or keyed the way an older version keyed lists: its cases get
+    // their keys as this version derives them, or lists would miss them or sort them wrong.
+    await keepListKeysCurrent({
+      documents,
+      runtimeTable,
+      table,
+      current: LIST_KEYS_VERSION,
+      reindex: () => reindexCases({ client: documents, tableName, policy: createSlaPolicy() }),
+    });
 
     // The manual clock resumes where it was with a data dir: jumping back to the wall clock (or to
     // CASEWATCH_START) would make every deadline it already passed due again, or never.

@@ -351,6 +351,40 @@ describe('pagination', () => {
     expect(dues).toEqual([...dues].sort());
   });
 
+  it('closed cases list the most recently closed first, on every page', async () => {
+    const closeOne = async (subject: string) => {
+      const c = dataOf(await api.client.POST('/cases', { headers: asSeller, body: sellerCase({ subject }) }));
+      await api.client.POST('/cases/{id}/status', {
+        params: { path: { id: c.id } },
+        headers: asAgent,
+        body: { status: 'closed' },
+      });
+      await api.advance('PT1M');
+      return c.number;
+    };
+    const closed = [
+      await closeOne('First closed'),
+      await closeOne('Then this'),
+      await closeOne('Closed last'),
+    ];
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let pages = 0; pages < 50; pages++) {
+      const page = dataOf(
+        await api.client.GET('/cases', {
+          params: { query: { status: 'closed', limit: 1, ...(cursor ? { cursor } : {}) } },
+          headers: asAgent,
+        }),
+      );
+      seen.push(...page.items.map((c) => c.number));
+      if (!page.cursor) break;
+      cursor = page.cursor;
+    }
+    // Other tests' closed cases are in the list too (a survey sent since moves one up): ours, in order.
+    expect(seen.filter((n) => closed.includes(n))).toEqual([...closed].reverse());
+    expect(new Set(seen).size).toBe(seen.length);
+  });
+
   it('a tampered or foreign cursor is a 400', async () => {
     const list = (query: { limit: number; cursor?: string; status?: 'new' }) =>
       api.client.GET('/cases', { params: { query }, headers: asAgent });

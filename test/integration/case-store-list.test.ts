@@ -20,7 +20,7 @@ import {
 /**
  * The queue order, computed independently of the adapter: from the SLA block the API shows. An open
  * case owing nothing (its update clock paused after the first response) sorts after every case that
- * owes something, and closed cases after those.
+ * owes something, and closed cases after those, the most recently changed first.
  */
 function queueKey(c: Case): string {
   const view = slaView(c.sla, policy);
@@ -33,11 +33,17 @@ function queueKey(c: Case): string {
           view.autoCloseAt,
         ];
   const deadline = open.filter((d): d is string => d !== null).sort()[0];
-  if (c.status === 'closed') return `~~${c.updatedAt}#${c.id}`;
   return `${deadline ?? `~${c.updatedAt}`}#${c.id}`;
 }
 
-const byQueueOrder = (a: Case, b: Case) => (queueKey(a) < queueKey(b) ? -1 : 1);
+/** Open cases by `queueKey`; then closed ones, the most recently changed first (ties by id). */
+const byQueueOrder = (a: Case, b: Case) => {
+  const closed = Number(a.status === 'closed') - Number(b.status === 'closed');
+  if (closed !== 0) return closed;
+  if (a.status === 'closed')
+    return a.updatedAt !== b.updatedAt ? (a.updatedAt > b.updatedAt ? -1 : 1) : a.id < b.id ? -1 : 1;
+  return queueKey(a) < queueKey(b) ? -1 : 1;
+};
 
 const matches = (q: CaseQuery) => (c: Case) =>
   (q.status === undefined || c.status === q.status) &&

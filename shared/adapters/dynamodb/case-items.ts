@@ -1,5 +1,5 @@
 import { type Case, CaseEscalationSchema, CaseSeveritySchema, RequesterSchema } from '../../domain/case.ts';
-import type { Instant } from '../../domain/instant.ts';
+import { epochOf, type Instant } from '../../domain/instant.ts';
 import {
   agentShareOf,
   type ComplianceFigure,
@@ -84,8 +84,20 @@ export const SURVEY_ANSWER_SORT_KEY_PREFIX = 'ANSWER#';
  * its first response) comes after every case that owes something, oldest change first.
  */
 const NO_DEADLINE = '~';
-/** Closed cases come after everything still open (in an agent's or a requester's list). */
-const CLOSED = '~~';
+/**
+ * Closed cases come after everything still open (in an agent's or a requester's list), the most recently
+ * changed first: `~~~` then the milliseconds left until the year 2286 (13 digits), which shrink as time
+ * goes on. (Before `LIST_KEYS_VERSION` 2 they were `~~<updatedAt>`, oldest first; `reindexCases` rewrites
+ * them, and such a key still sorts after every open case.)
+ */
+const CLOSED = '~~~';
+const LAST_MS = 9_999_999_999_999;
+
+/**
+ * Which derivation of the list-index keys this version writes: a table whose cases were keyed by an older
+ * one is reindexed once (`reindexCases`; the local runtime does it by itself). 2: closed cases newest first.
+ */
+export const LIST_KEYS_VERSION = 2;
 
 /** Ids end up inside composite keys (`<deadline>#<id>`), so a `#` in one would make keys ambiguous. */
 function keyPart(value: string, what: string): string {
@@ -192,15 +204,16 @@ function earliestOpenDeadline(c: TimedCase, policy: SlaPolicy): Instant | null {
 }
 
 /**
- * `<deadline>#<id>`; `~<updatedAt>#<id>` when nothing is owed; `~~<updatedAt>#<id>` once closed.
- * String order is queue order, and the id keeps keys unique and tells which case a key belongs to.
+ * `<deadline>#<id>`; `~<updatedAt>#<id>` when nothing is owed; `~~~<ms before 2286>#<id>` once closed, so
+ * the most recently changed closed case comes first. String order is queue order, and the id keeps keys
+ * unique and tells which case a key belongs to.
  * Derived from the case's state and the policy alone (never from "now"), so it changes only when the
  * case is written — or when the policy does (a new holiday calendar re-sorts a case at its next write).
  */
 export function deadlineSortKey(c: Case, policy: SlaPolicy): string {
   const deadline =
     c.status === 'closed'
-      ? `${CLOSED}${c.updatedAt}`
+      ? `${CLOSED}${String(LAST_MS - epochOf(c.updatedAt)).padStart(13, '0')}`
       : (earliestOpenDeadline(c, policy) ?? `${NO_DEADLINE}${c.updatedAt}`);
   return `${deadline}#${keyPart(c.id, 'a case id')}`;
 }

@@ -11,8 +11,11 @@ import { GLOBAL_INDEXES, type IndexDefinition, TABLE_KEYS } from './table-defini
  * else; `page-reader.ts` only carries a plan out. Pure, so every choice is testable without DynamoDB.
  */
 
-/** `<deadline>#<id>`, `~<updatedAt>#<id>` or `~~<updatedAt>#<id>` (`deadlineSortKey`), nothing else. */
-const CASE_POSITION = /^~{0,2}[0-9][0-9A-Z:.+-]{0,40}#[^#]{1,200}$/;
+/**
+ * `<deadline>#<id>`, `~<updatedAt>#<id>` or `~~~<ms before 2286>#<id>` (`deadlineSortKey`; `~~<updatedAt>`
+ * from before `LIST_KEYS_VERSION` 2), nothing else.
+ */
+const CASE_POSITION = /^~{0,3}[0-9][0-9A-Z:.+-]{0,40}#[^#]{1,200}$/;
 const EVENT_ID_POSITION = /^[^#]{1,200}$/;
 const EVENT_SORT_KEY_POSITION = new RegExp(`^${EVENT_SORT_KEY_PREFIX}[^#]{1,200}$`);
 

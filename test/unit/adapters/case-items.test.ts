@@ -124,7 +124,29 @@ describe('case items', () => {
       sla: { ...c.sla, firstResponse: { ...c.sla.firstResponse, breachedAt: due, settledDueAt: due } },
     };
     expect(deadlineSortKey(breached, policy)).toBe(`${due}#${c.id}`);
-    expect(deadlineSortKey({ ...c, status: 'closed' }, policy)).toBe(`~~${c.updatedAt}#${c.id}`);
+    const closedKey = `~~~${String(9_999_999_999_999 - Date.parse(c.updatedAt)).padStart(13, '0')}#${c.id}`;
+    expect(deadlineSortKey({ ...c, status: 'closed' }, policy)).toBe(closedKey);
+  });
+
+  it('closed cases come after every open one, the most recently changed first, whatever the year', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.parse('2000-01-01'), max: Date.parse('2200-01-01') }),
+        fc.integer({ min: 1, max: 10 * 365 * 86_400_000 }),
+        (earlier, gap) => {
+          const c = consumerCase();
+          const at = (ms: number) => new Date(ms).toISOString();
+          const older = deadlineSortKey({ ...c, status: 'closed', updatedAt: at(earlier) }, policy);
+          const newer = deadlineSortKey({ ...c, status: 'closed', updatedAt: at(earlier + gap) }, policy);
+          expect(newer < older).toBe(true);
+          const open = deadlineSortKey(c, policy);
+          const owingNothing = `~${at(earlier + gap)}#${c.id}`;
+          for (const closed of [older, newer, `~~${at(earlier)}#${c.id}`]) {
+            expect(open < closed && owingNothing < closed).toBe(true);
+          }
+        },
+      ),
+    );
   });
 
   it('refuse ids that would make composite keys ambiguous', () => {

@@ -222,7 +222,16 @@ describe('a case list cursor is bound to its query', () => {
     for (const c of [base, { ...base, status: 'on_hold' as const }, { ...base, status: 'closed' as const }]) {
       expect(position.test(deadlineSortKey(c, policy))).toBe(true);
     }
-    for (const bad of ['Q#open#1', 'CASE', '', `2026-03-02T09:00:00.000Z#${'x'.repeat(201)}`, 'x#y#z']) {
+    // A closed case keyed before closed cases went newest first is still a position a cursor may hold.
+    expect(position.test(`~~2026-03-02T09:00:00.000Z#${caseId}`)).toBe(true);
+    for (const bad of [
+      'Q#open#1',
+      'CASE',
+      '',
+      `2026-03-02T09:00:00.000Z#${'x'.repeat(201)}`,
+      'x#y#z',
+      `~~~~1#${caseId}`,
+    ]) {
       expect(position.test(bad)).toBe(false);
     }
   });
