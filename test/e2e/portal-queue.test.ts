@@ -1,14 +1,9 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { createCaseStore } from '../../shared/adapters/dynamodb/case-store.ts';
-import { createUlidIds } from '../../shared/adapters/ulid-ids.ts';
-import { type Case, caseNumberFrom, newCase } from '../../shared/domain/case.ts';
-import { toInstant } from '../../shared/domain/instant.ts';
-import { createSlaPolicy } from '../../shared/domain/sla-policy.ts';
+import type { Case } from '../../shared/domain/case.ts';
 import { lookAt, type PageWatch, signIn as signInAt, useBrowser } from './support/browser.ts';
 import { consumerCase, credential, dataOf, type LocalApi, useLocalApi } from './support/local-api.ts';
+import { seedOpenCases } from './support/seed.ts';
 
 /*
  * The queue as agents work it: pages that stay one list when cases move between reads, a list that says
@@ -42,59 +37,6 @@ const numbers = (page: Page) =>
     .locator('table.queue tbody tr td.case-number a')
     .evaluateAll((links) => links.map((a) => a.textContent));
 
-/**
- * `count` open consumer cases of `requester`, written straight to the store at the runtime's now (the
- * API would mail an acknowledgment for each): same deadline, so the queue orders them by id.
- */
-async function seed(requester: string, count: number): Promise<Case[]> {
-  const client = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: api.runtime.dynamodbEndpoint,
-      region: 'local',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    }),
-  );
-  const store = createCaseStore({ client, tableName: api.runtime.tableName, policy: createSlaPolicy() });
-  const ids = createUlidIds(api.runtime.clock);
-  const openedAt = toInstant(api.runtime.clock.now());
-  const cases = Array.from({ length: count }, (_, i) =>
-    newCase(
-      {
-        type: 'consumer',
-        subject: `Queue case ${i}`,
-        description: 'Charged twice.',
-        email: requester,
-        orderNumber: `FS-${i}`,
-        billingDescriptor: 'FSPRG',
-      },
-      {
-        id: ids.next(),
-        number: caseNumberFrom(ids.caseNumberEntropy()),
-        channel: 'api',
-        openedAt,
-        requester: { email: requester, sellerId: null },
-      },
-    ),
-  );
-  for (let i = 0; i < cases.length; i += 25)
-    await Promise.all(
-      cases.slice(i, i + 25).map((c) =>
-        store.create(c, [
-          {
-            id: ids.next(),
-            caseId: c.id,
-            type: 'case.opened',
-            channel: 'api',
-            acknowledge: false,
-            at: openedAt,
-            actor: { role: 'consumer', id: requester },
-          },
-        ]),
-      ),
-    );
-  return cases;
-}
-
 describe('the countdown', () => {
   // First in the file: it moves the manual clock, before any other case is there to breach.
   it('says "due now" at the due instant, never "in 0 s" beside a Breached badge', async () => {
@@ -122,7 +64,7 @@ describe('the countdown', () => {
 describe('pages of the queue', () => {
   it('merges pages by case: a case answered between reads is listed once, where it is now', async () => {
     const requester = 'pages@example.org';
-    const cases = await seed(requester, 150);
+    const cases = await seedOpenCases(api, requester, 150);
     const staff = await browser.open(origin(), DESKTOP);
     const { page } = staff;
     await signIn(staff, 'alice@support.example', `/queue?requester=${requester}`);

@@ -1,15 +1,9 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { createCaseStore } from '../../shared/adapters/dynamodb/case-store.ts';
-import { createUlidIds } from '../../shared/adapters/ulid-ids.ts';
-import { caseNumberFrom, newCase } from '../../shared/domain/case.ts';
-import { toInstant } from '../../shared/domain/instant.ts';
-import { createSlaPolicy } from '../../shared/domain/sla-policy.ts';
 import { caseLinkIn, surveyLinkIn } from '../support/mail-links.ts';
 import { lookAt, type PageWatch, signIn as signInAt, useBrowser } from './support/browser.ts';
 import { consumerCase, credential, dataOf, type LocalApi, useLocalApi } from './support/local-api.ts';
+import { seedOpenCases } from './support/seed.ts';
 
 let api: LocalApi;
 useLocalApi(
@@ -337,52 +331,7 @@ describe('the portal, in a real browser', () => {
 describe('the queue at scale', () => {
   it('renders 1,000 cases once they are loaded, and measures how long that takes in the browser', async () => {
     // Seeded through the store (the API would spend minutes on a thousand acknowledgments).
-    const client = DynamoDBDocumentClient.from(
-      new DynamoDBClient({
-        endpoint: api.runtime.dynamodbEndpoint,
-        region: 'local',
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      }),
-    );
-    const store = createCaseStore({ client, tableName: api.runtime.tableName, policy: createSlaPolicy() });
-    const ids = createUlidIds(api.runtime.clock);
-    const openedAt = toInstant(api.runtime.clock.now());
-    const seeds = Array.from({ length: 1_000 }, (_, i) =>
-      newCase(
-        {
-          type: 'consumer',
-          subject: `Seeded case ${i}`,
-          description: 'Charged twice.',
-          email: 'seed@example.com',
-          orderNumber: `FS-${i}`,
-          billingDescriptor: 'FSPRG',
-        },
-        {
-          id: ids.next(),
-          number: caseNumberFrom(ids.caseNumberEntropy()),
-          channel: 'api',
-          openedAt,
-          requester: { email: 'seed@example.com', sellerId: null },
-        },
-      ),
-    );
-    for (let i = 0; i < seeds.length; i += 25)
-      await Promise.all(
-        seeds.slice(i, i + 25).map((c) =>
-          store.create(c, [
-            {
-              id: ids.next(),
-              caseId: c.id,
-              type: 'case.opened',
-              channel: 'api',
-              // No acknowledgment mail for seeded cases.
-              acknowledge: false,
-              at: openedAt,
-              actor: { role: 'consumer', id: 'seed@example.com' },
-            },
-          ]),
-        ),
-      );
+    await seedOpenCases(api, 'seed@example.com', 1_000);
 
     const agent = await browser.open(origin());
     await signIn(agent, 'agent', 'alice@support.example', '/queue?requester=seed@example.com');
