@@ -69,6 +69,8 @@ export function createHandler(deps: CoreDeps, options: TimerHandlerOptions = {})
   }
   return middy(
     async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-      processPartialResponse(event, onRecord, processor, { context }),
+      // A batch of early timers only is no failure of the function: each goes back as its own item
+      // failure, already made visible again when due, without an error that counts toward the alarm.
+      processPartialResponse(event, onRecord, processor, { context, throwOnFullBatchFailure: false }),
   ).use(injectLambdaContext(logger));
 }

@@ -1,15 +1,10 @@
 import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { SQSRecord } from 'aws-lambda';
-import { awsCoreDeps } from '../aws-composition.ts';
+import { awsCoreDeps, env } from '../aws-composition.ts';
 import { createHandler } from './app.ts';
 
 const sqs = new SQSClient({});
-
-/** The queue's URL from the record's `arn:aws:sqs:<region>:<account>:<name>`. */
-function queueUrlOf(record: SQSRecord): string {
-  const [, , , region, account, name] = record.eventSourceARN.split(':');
-  return `https://sqs.${region}.amazonaws.com/${account}/${name}`;
-}
+/** The timer queue's URL, as the stack gives it (right in every partition, unlike one built from the ARN). */
+const queueUrl = env('TIMER_QUEUE_URL');
 
 /**
  * Lambda entry for the SQS timer queue: the shared handler wired to AWS once per container. An early timer
@@ -19,7 +14,7 @@ export const handler = createHandler(awsCoreDeps(), {
   redeliverIn: async (record, seconds) => {
     await sqs.send(
       new ChangeMessageVisibilityCommand({
-        QueueUrl: queueUrlOf(record),
+        QueueUrl: queueUrl,
         ReceiptHandle: record.receiptHandle,
         VisibilityTimeout: seconds,
       }),

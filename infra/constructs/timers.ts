@@ -102,7 +102,8 @@ export class Timers extends Construct implements TimerTargets {
       entry: 'functions/timer/handler.ts',
       description: 'casewatch timers: fires SLA timers from the timer queue (at risk, breach, auto-close)',
       timeout: TIMER_TIMEOUT,
-      environment: { TABLE_NAME: props.table.tableName },
+      // The queue's URL: an early timer is made visible again when it is due.
+      environment: { TABLE_NAME: props.table.tableName, TIMER_QUEUE_URL: this.queue.queueUrl },
     });
     grantTableItems(this.timerFunction, props.table, TIMER_TABLE_ACTIONS);
     // An auto-close answers (deletes) a waiting escalation.

@@ -196,11 +196,12 @@ describe('the timer function', () => {
     expect(app.servicesOf(ids.timerRole)).toEqual(['dynamodb', 'logs', 'sqs', 'xray']);
   });
 
-  it('is told only the table', () => {
+  it('is told only the table and its own queue (to make an early timer visible again when due)', () => {
     expect(app.envOf(ids.timerFn)).toEqual({
       NODE_OPTIONS: '--enable-source-maps',
       POWERTOOLS_SERVICE_NAME: 'casewatch',
       TABLE_NAME: { Ref: ids.table },
+      TIMER_QUEUE_URL: { Ref: ids.queue },
     });
   });
 });
