@@ -7,6 +7,7 @@ import { SMTPServer } from 'smtp-server';
 import type { InboundResult } from '../functions/mail-inbound/app.ts';
 import type { IdGenerator } from '../shared/ports/ids.ts';
 import type { ArchivedMail, MailArchive, SellerDirectory } from '../shared/ports/inbound-mail.ts';
+import { keptInFile } from './kept-file.ts';
 
 /** Largest message the local SMTP server takes (SES's own limit is 40 MB). */
 const MAX_MESSAGE_BYTES = 25 * 1024 * 1024;
@@ -50,11 +51,12 @@ export async function createLocalSellerDirectory(dataDir: string | undefined) {
   const directory: SellerDirectory = {
     sellerIdOf: async (email) => sellers.get(email.toLowerCase()) ?? null,
   };
+  const save = keptInFile(file);
   return {
     directory,
     async remember(email: string, sellerId: string) {
       sellers.set(email.toLowerCase(), sellerId);
-      if (file) await writeFile(file, JSON.stringify(Object.fromEntries(sellers)));
+      await save(() => JSON.stringify(Object.fromEntries(sellers)));
     },
   };
 }

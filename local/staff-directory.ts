@@ -1,6 +1,7 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StaffDirectory } from '../shared/ports/staff-directory.ts';
+import { keptInFile } from './kept-file.ts';
 
 type StaffRole = 'agent' | 'lead';
 
@@ -23,13 +24,14 @@ export async function createLocalStaffDirectory(dataDir: string | undefined) {
   const directory: StaffDirectory = {
     roleOf: async (email) => staff.get(email.toLowerCase()) ?? null,
   };
+  const save = keptInFile(file);
   return {
     directory,
     async remember(email: string, role: StaffRole) {
       const key = email.toLowerCase();
       if (staff.get(key) === 'lead' || staff.get(key) === role) return;
       staff.set(key, role);
-      if (file) await writeFile(file, JSON.stringify(Object.fromEntries(staff)));
+      await save(() => JSON.stringify(Object.fromEntries(staff)));
     },
   };
 }
