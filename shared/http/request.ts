@@ -29,10 +29,11 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
 /** The body as text: API Gateway hands binary media types over base64-encoded. */
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
-/** The body as text; bytes that are not UTF-8 are a 400, never quietly replaced. */
+/** The body as text, without a byte-order mark; bytes that are not UTF-8 are a 400, never quietly replaced. */
 export function bodyText(event: APIGatewayProxyEventV2): string {
   if (!event.body) return '';
-  if (!event.isBase64Encoded) return event.body;
+  // A leading byte-order mark is read past, as the UTF-8 decoder does for a base64 body.
+  if (!event.isBase64Encoded) return event.body.replace(/^\ufeff/, '');
   try {
     return UTF8.decode(Buffer.from(event.body, 'base64'));
   } catch {
@@ -73,7 +74,8 @@ export function jsonBody<S extends z.ZodType>(
     ]);
   }
   const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? '')?.[1];
-  if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
+  // US-ASCII is UTF-8's first 128 characters: a client saying so sends UTF-8 too.
+  if (charset !== undefined && !/^(utf-?8|us-ascii|ascii)$/i.test(charset)) {
     throw new ValidationError(`send JSON as UTF-8, not ${charset}`, [
       { field: '', message: 'expected UTF-8' },
     ]);

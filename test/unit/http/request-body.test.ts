@@ -31,6 +31,16 @@ describe('a JSON body is UTF-8 text', () => {
     });
   });
 
+  it('is read as sent by clients that say US-ASCII, or start with a byte-order mark', () => {
+    const json = JSON.stringify({ body: 'Hello' });
+    for (const type of ['application/json; charset=us-ascii', 'application/json; charset=ASCII'])
+      expect(jsonBody(event(json, type), Schema)).toEqual({ body: 'Hello' });
+    expect(jsonBody(event(`\ufeff${json}`), Schema)).toEqual({ body: 'Hello' });
+    expect(
+      jsonBody(event(Buffer.from(`\ufeff${json}`).toString('base64'), 'application/json', true), Schema),
+    ).toEqual({ body: 'Hello' });
+  });
+
   it('in another charset is a 400 naming it, not read as UTF-8', () => {
     expect(refusal(event('{"body":"x"}', 'application/json; charset=utf-16'))).toBe(
       'send JSON as UTF-8, not utf-16',
