@@ -265,6 +265,7 @@ function childEnv(stubUrl: string, dir: string, nodeOptions: string | undefined)
     COGNITO_JWKS_URL: `${NOWHERE}/us-east-1_bench/.well-known/jwks.json`,
     COGNITO_CLIENT_ID: 'bench-client',
     ORIGIN_TOKEN: 'bench-origin-token',
+    ORIGIN_TOKEN_NEXT: 'bench-origin-token-next',
     ATTACHMENTS_BUCKET: 'bench-attachments',
     DASHBOARD_NAME: 'casewatch',
     DASHBOARD_REGION: 'us-east-1',

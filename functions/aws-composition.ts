@@ -58,5 +58,9 @@ export async function awsApiDeps(): Promise<ApiDeps> {
     }),
   });
   // Only requests the distribution passes on (docs/architecture.md#the-firewall).
-  return { ...deps, originToken: env('ORIGIN_TOKEN') };
+  // The current origin token, and the ones either side of it while the generation changes over.
+  const around = [process.env.ORIGIN_TOKEN_PREVIOUS, env('ORIGIN_TOKEN_NEXT')].filter(
+    (t): t is string => !!t,
+  );
+  return { ...deps, originTokens: [env('ORIGIN_TOKEN'), ...around] };
 }

@@ -58,6 +58,12 @@ export const PORTAL_CERTIFICATE_CONTEXT = 'casewatch:portalCertificateArn';
  */
 export const PORTAL_WEB_ACL_CONTEXT = 'casewatch:portalWebAclArn';
 /**
+ * Context key: which origin token the distribution sends the API (docs/architecture.md#the-firewall), a
+ * whole number from 1. Raise it by one to change the token: a new one is made, and the API still takes the
+ * one before for that deployment.
+ */
+export const ORIGIN_TOKEN_GENERATION_CONTEXT = 'casewatch:originTokenGeneration';
+/**
  * Context key: which deployment this is, e.g. `-c casewatch:environment=production`. With `production`,
  * the synth refuses while `casewatch:senderAddress` or `casewatch:mailDomain` is still its placeholder
  * (`DEFAULT_SENDER_ADDRESS`, `DEFAULT_MAIL_DOMAIN`): such a stack deploys, but sends nothing real and
@@ -115,6 +121,9 @@ export class CasewatchStack extends Stack {
       signInDomainPrefix: String(
         this.node.tryGetContext(SIGN_IN_DOMAIN_PREFIX_CONTEXT) ?? `casewatch-${Aws.ACCOUNT_ID}`,
       ),
+      originTokenGeneration: parseOriginTokenGeneration(
+        this.node.tryGetContext(ORIGIN_TOKEN_GENERATION_CONTEXT),
+      ),
     });
     this.attachments = new AttachmentStore(this, 'Attachments', { allowedOrigins });
 
@@ -123,7 +132,7 @@ export class CasewatchStack extends Stack {
       table: this.store.table,
       indexArns: this.store.indexArns,
       userPool: this.identity.userPool,
-      originToken: this.identity.originToken,
+      acceptedOriginTokens: this.identity.acceptedOriginTokens,
       userPoolIssuer: this.identity.issuer,
       userPoolJwksUrl: this.identity.jwksUrl,
       userPoolClientId: this.identity.userPoolClient.userPoolClientId,
@@ -381,6 +390,22 @@ export function parseWebAclArn(value: unknown): string | undefined {
       `${PORTAL_WEB_ACL_CONTEXT} must be the ARN of a CloudFront-scope (global) WAF web ACL in us-east-1, got ${shown(value)}`,
     );
   return value;
+}
+
+/** Which origin token is current: a whole number from 1 (a number or its digits, as `-c` passes it). */
+export function parseOriginTokenGeneration(value: unknown): number {
+  if (value === undefined) return 1;
+  const n =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^\d+$/.test(value)
+        ? Number(value)
+        : NaN;
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new SettingError(
+      `${ORIGIN_TOKEN_GENERATION_CONTEXT} must be a whole number from 1 (raise it by one to change the token), got ${shown(value)}`,
+    );
+  return n;
 }
 
 /** A context value as a refusal quotes it; a missing one says so. */

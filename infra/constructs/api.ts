@@ -111,8 +111,15 @@ export interface CasewatchApiProps {
   readonly userPoolJwksUrl: string;
   readonly userPoolClientId: string;
   readonly signingSecret: ISecret;
-  /** The value the portal's distribution sends in `X-Casewatch-Origin`; anything else is refused. */
-  readonly originToken: ISecret;
+  /**
+   * The origin tokens the functions take: the one before (none at generation 1), the current one and the
+   * next, so raising the generation refuses no request (docs/architecture.md#the-firewall).
+   */
+  readonly acceptedOriginTokens: {
+    readonly previous?: ISecret;
+    readonly current: ISecret;
+    readonly next: ISecret;
+  };
   readonly attachmentsBucket: IBucket;
   /** Browser origins allowed by CORS. */
   readonly allowedOrigins: string[];
@@ -241,7 +248,11 @@ export class CasewatchApi extends Construct {
         COGNITO_JWKS_URL: props.userPoolJwksUrl,
         COGNITO_CLIENT_ID: props.userPoolClientId,
         // Resolved at deploy time, not read at init: requests that did not come through the distribution are refused.
-        ORIGIN_TOKEN: props.originToken.secretValue.unsafeUnwrap(),
+        ORIGIN_TOKEN: props.acceptedOriginTokens.current.secretValue.unsafeUnwrap(),
+        ORIGIN_TOKEN_NEXT: props.acceptedOriginTokens.next.secretValue.unsafeUnwrap(),
+        ...(props.acceptedOriginTokens.previous && {
+          ORIGIN_TOKEN_PREVIOUS: props.acceptedOriginTokens.previous.secretValue.unsafeUnwrap(),
+        }),
         ...(group === 'case-requests' && { ATTACHMENTS_BUCKET: props.attachmentsBucket.bucketName }),
         ...(group === 'case-triage' && { USER_POOL_ID: props.userPool.userPoolId }),
         // The stats route links to the leads' dashboard in the console, in this stack's region.

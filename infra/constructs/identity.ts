@@ -26,6 +26,13 @@ export interface IdentityProps {
   readonly portalUrl: () => string;
   /** The hosted sign-in's domain prefix (`<prefix>.auth.<region>.amazoncognito.com`). */
   readonly signInDomainPrefix: string;
+  /**
+   * Which origin token is current (`casewatch:originTokenGeneration`, from 1). The API takes the one
+   * before and the one after too, so raising it by one refuses no request, whichever of the distribution
+   * and the functions CloudFormation updates first.
+   * @default 1
+   */
+  readonly originTokenGeneration?: number;
 }
 
 /**
@@ -55,6 +62,11 @@ export class Identity extends Construct {
    * into the distribution's origin headers and the API functions' environment.
    */
   public readonly originToken: Secret;
+  /**
+   * What the API takes, by role: the generation before (none at 1), the current one, and the next, made
+   * ahead so that a deployment raising the generation finds it taken already.
+   */
+  public readonly acceptedOriginTokens: { previous?: Secret; current: Secret; next: Secret };
 
   public constructor(scope: Construct, id: string, props: IdentityProps) {
     super(scope, id);
@@ -147,15 +159,31 @@ export class Identity extends Construct {
       reason:
         'The key signs case tokens and survey links already emailed to consumers, which must keep working for the life of a case; rotating it on a schedule would void them all. Rotation needs a key ring (verify with current and previous keys) first.',
     });
-    this.originToken = new Secret(this, 'ApiOriginToken', {
-      description:
-        'casewatch: the header value the portal distribution sends the API, so direct calls are refused',
+    const generation = props.originTokenGeneration ?? 1;
+    this.originToken = this.originTokenOf(generation);
+    this.acceptedOriginTokens = {
+      ...(generation > 1 ? { previous: this.originTokenOf(generation - 1) } : {}),
+      current: this.originToken,
+      next: this.originTokenOf(generation + 1),
+    };
+  }
+
+  /**
+   * The origin token of one generation: a secret of its own (generation 1 keeps the first one's id), so
+   * raising the generation changes the reference in the distribution and the functions in one deployment. Its value is never edited by hand: CloudFormation does not resolve a reference again
+   * until the resource holding it changes, so an edited value would reach the functions at their next
+   * code change and not the distribution.
+   */
+  private originTokenOf(generation: number): Secret {
+    const token = new Secret(this, generation === 1 ? 'ApiOriginToken' : `ApiOriginToken${generation}`, {
+      description: `casewatch: the header value the portal distribution sends the API, so direct calls are refused (generation ${generation})`,
       generateSecretString: { passwordLength: 48, excludePunctuation: true },
     });
-    Validations.of(this.originToken).acknowledge({
+    Validations.of(token).acknowledge({
       id: 'AwsSolutions::AwsSolutions-SMG4',
       reason:
-        'Resolved by CloudFormation into the distribution and the API functions at deploy time; a scheduled rotation would leave both with the old value until the next deploy and refuse every request. Rotate by changing the value and deploying (docs/architecture.md#the-firewall).',
+        'Resolved by CloudFormation into the distribution and the API functions at deploy time, where a scheduled rotation would not reach them. Changed by raising casewatch:originTokenGeneration instead: the API already takes the next generation, so one deployment changes it over (docs/architecture.md#the-firewall).',
     });
+    return token;
   }
 }

@@ -29,19 +29,25 @@ export type ApiDeps = AppDeps &
     surveyTokens: SurveyTokens;
     meetingLinks: MeetingLinks;
     /**
-     * The value the public address (the CloudFront distribution, with its firewall's per-client limits)
-     * sends in `X-Casewatch-Origin`: a request without it came straight to API Gateway's own URL, around
-     * the firewall, and is refused. Absent locally, where nothing stands in front.
+     * The values the public address (the CloudFront distribution, with its firewall's per-client limits)
+     * may send in `X-Casewatch-Origin`: the current origin token and, while it changes over, the one
+     * before. A request without one came straight to API Gateway's own URL, around the firewall, and is
+     * refused. Absent locally, where nothing stands in front.
      */
-    originToken?: string | undefined;
+    originTokens?: readonly string[] | undefined;
   };
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
-/** Whether the request came through the public address: its origin header equals the token, compared in constant time. */
-export function throughPublicAddress(event: APIGatewayProxyEventV2, token: string): boolean {
+/**
+ * Whether the request came through the public address: its origin header equals one of the tokens,
+ * each compared in constant time.
+ */
+export function throughPublicAddress(event: APIGatewayProxyEventV2, tokens: readonly string[]): boolean {
   const sent = event.headers?.[ORIGIN_HEADER];
-  return sent !== undefined && timingSafeEqual(digest(sent), digest(token));
+  if (sent === undefined) return false;
+  const given = digest(sent);
+  return tokens.map((token) => timingSafeEqual(given, digest(token))).includes(true);
 }
 
 /** Routes whose credential is the token in their path: the headers' credentials are not read. */
@@ -98,7 +104,7 @@ export function createApiHandler<D extends ApiDeps>(routes: Record<string, Route
     event: APIGatewayProxyEventV2,
     context: Context,
   ): Promise<APIGatewayProxyStructuredResultV2> => {
-    if (deps.originToken !== undefined && !throughPublicAddress(event, deps.originToken)) {
+    if (deps.originTokens !== undefined && !throughPublicAddress(event, deps.originTokens)) {
       return problemResponse(
         problem(
           403,

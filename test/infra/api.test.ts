@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALLOWED_ORIGINS_CONTEXT } from '../../infra/casewatch-stack.ts';
+import { ALLOWED_ORIGINS_CONTEXT, ORIGIN_TOKEN_GENERATION_CONTEXT } from '../../infra/casewatch-stack.ts';
 import { GLOBAL_INDEXES } from '../../shared/adapters/dynamodb/table-definition.ts';
 import { CORS } from '../../shared/http/cors.ts';
 import { ORIGIN_HEADER, ROUTE_GROUPS, ROUTES, type RouteGroup } from '../../shared/http/routes.ts';
@@ -235,24 +235,54 @@ describe('functions', () => {
     }
   });
 
-  it('gives every case function the origin token the distribution sends, the very value, resolved at deploy', () => {
-    const [token, ...others] = app
-      .resourcesOf('AWS::SecretsManager::Secret')
-      .filter((r) => String(r.props.Description).includes('portal distribution sends the API'));
-    expect(others).toEqual([]);
-    const resolved = {
-      'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: token?.id }, ':SecretString:::}}']],
+  it('changes the origin token in one deployment: the functions take the generations either side of the current one', () => {
+    const tokensOf = (synthesized: typeof app) =>
+      new Map(
+        synthesized
+          .resourcesOf('AWS::SecretsManager::Secret')
+          .filter((r) => String(r.props.Description).includes('portal distribution sends the API'))
+          .map((r) => [Number(/generation (\d+)/.exec(String(r.props.Description))?.[1]), r.id]),
+      );
+    const resolved = (id: string | undefined) => ({
+      'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: id }, ':SecretString:::}}']],
+    });
+    const sent = (synthesized: typeof app) => {
+      const [cdn] = synthesized.resourcesOf('AWS::CloudFront::Distribution');
+      if (!cdn) throw new Error('no distribution');
+      const origins = (cdn.props.DistributionConfig as { Origins: Record<string, unknown>[] }).Origins;
+      return origins.flatMap((o) => (o.OriginCustomHeaders as { HeaderValue: unknown }[] | undefined) ?? []);
     };
-    for (const group of CASE_GROUPS)
-      expect(app.envOf(functionId(group)).ORIGIN_TOKEN, group).toEqual(resolved);
-    // The distribution's API origin sends it; the bucket origin does not.
-    const [distribution] = app.resourcesOf('AWS::CloudFront::Distribution');
-    if (!distribution) throw new Error('no distribution');
-    const origins = (distribution.props.DistributionConfig as { Origins: Record<string, unknown>[] }).Origins;
-    const api = origins.filter((o) => o.CustomOriginConfig !== undefined);
-    expect(api).toHaveLength(1);
-    expect(api[0]?.OriginCustomHeaders).toEqual([{ HeaderName: ORIGIN_HEADER, HeaderValue: resolved }]);
-    expect(origins.filter((o) => o.OriginCustomHeaders !== undefined)).toHaveLength(1);
+
+    // Generation 1 (the default): the distribution sends 1, the functions take 1 and 2.
+    const one = tokensOf(app);
+    expect([...one.keys()].sort()).toEqual([1, 2]);
+    expect(sent(app)).toEqual([{ HeaderName: ORIGIN_HEADER, HeaderValue: resolved(one.get(1)) }]);
+    for (const group of CASE_GROUPS) {
+      const env = app.envOf(functionId(group));
+      expect([env.ORIGIN_TOKEN, env.ORIGIN_TOKEN_NEXT, env.ORIGIN_TOKEN_PREVIOUS], group).toEqual([
+        resolved(one.get(1)),
+        resolved(one.get(2)),
+        undefined,
+      ]);
+    }
+
+    // Raised to 2: the same secrets keep their logical ids (and values); 3 is made ahead, nothing dropped
+    // that either the old distribution or the old functions still use.
+    const second = synthCasewatchWith({ [ORIGIN_TOKEN_GENERATION_CONTEXT]: '2' });
+    const two = tokensOf(second);
+    expect([...two.keys()].sort()).toEqual([1, 2, 3]);
+    expect([two.get(1), two.get(2)]).toEqual([one.get(1), one.get(2)]);
+    expect(sent(second)).toEqual([{ HeaderName: ORIGIN_HEADER, HeaderValue: resolved(two.get(2)) }]);
+    for (const group of CASE_GROUPS) {
+      const env = second.envOf(second.logicalId(second.stack.api.functions[group]));
+      expect([env.ORIGIN_TOKEN, env.ORIGIN_TOKEN_NEXT, env.ORIGIN_TOKEN_PREVIOUS], group).toEqual([
+        resolved(two.get(2)),
+        resolved(two.get(3)),
+        resolved(two.get(1)),
+      ]);
+    }
+    // Whichever side CloudFormation updates first, every request is taken: the old distribution sends 1
+    // (the new functions take 1), the new one sends 2 (the old functions take 2 as their next).
   });
 
   it('tells only cases-query where the leads’ dashboard is: its name and the stack’s region', () => {

@@ -16,6 +16,7 @@ import {
   ALLOWED_ORIGINS_CONTEXT,
   type CasewatchStack,
   LEADS_EMAIL_CONTEXT,
+  parseOriginTokenGeneration,
   parsePortalDomain,
   parseWebAclArn,
 } from '../../infra/casewatch-stack.ts';
@@ -230,6 +231,7 @@ describe('the casewatch app', () => {
         `AwsSolutions-COG8 @ ${STACK_NAME}/Identity/UserPool`,
         `AwsSolutions-SMG4 @ ${STACK_NAME}/Identity/SigningSecret`,
         `AwsSolutions-SMG4 @ ${STACK_NAME}/Identity/ApiOriginToken`,
+        `AwsSolutions-SMG4 @ ${STACK_NAME}/Identity/ApiOriginToken2`,
         `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/cases/*] @ ${STACK_NAME}/Api/CaseRequestsRole/AttachmentObjects`,
         `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/cases/*] @ ${arrivals.arrivalFunction.node.path}Role/UploadedObjects`,
         `Serverless-SQSRedrivePolicy @ ${STACK_NAME}/AttachmentArrivals/DeadLetterQueue`,
@@ -437,6 +439,16 @@ describe('context values are checked at synth, each refusal naming the setting a
     expect(() => parseWebAclArn('arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/x/y')).toThrow(
       /casewatch:portalWebAclArn must be the ARN .*, got "arn:aws:wafv2:eu-west-1:123456789012:regional\/webacl\/x\/y"$/,
     );
+  });
+
+  it('takes an origin token generation as a whole number from 1, and names anything else', () => {
+    expect(parseOriginTokenGeneration(undefined)).toBe(1);
+    expect(parseOriginTokenGeneration('3')).toBe(3);
+    expect(parseOriginTokenGeneration(2)).toBe(2);
+    for (const bad of ['0', '-1', '1.5', 'two', 0, 2.5, ''])
+      expect(() => parseOriginTokenGeneration(bad), String(bad)).toThrow(
+        /^casewatch:originTokenGeneration must be a whole number from 1 .*, got /,
+      );
   });
 
   it('takes comma-separated bare addresses and origins, spaces around them aside', () => {

@@ -122,7 +122,7 @@ describe('the user pool', () => {
 
 describe('the signing secret', () => {
   it('is generated, never in the template, and retained', () => {
-    app.template.resourceCountIs('AWS::SecretsManager::Secret', 2);
+    app.template.resourceCountIs('AWS::SecretsManager::Secret', 3);
     app.template.hasResource('AWS::SecretsManager::Secret', {
       DeletionPolicy: 'Retain',
       Properties: Match.objectLike({

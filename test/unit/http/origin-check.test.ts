@@ -5,6 +5,7 @@ import { type ApiDeps, createApiHandler, throughPublicAddress } from '../../../s
 import { ORIGIN_HEADER } from '../../../shared/http/routes.ts';
 
 const TOKEN = 'originTokenFromTheDistribution0123456789abcdefgh';
+const PREVIOUS = 'theGenerationBeforeStillTakenWhileItChangesOver01';
 const context = {
   functionName: 'casewatch-test',
   awsRequestId: 'r',
@@ -12,9 +13,9 @@ const context = {
 } as unknown as Context;
 
 /** A handler whose one route answers 200; the deps the origin check and the public route touch. */
-function handler(originToken: string | undefined) {
+function handler(originTokens: string[] | undefined) {
   const calls: string[] = [];
-  const deps = { originToken } as unknown as ApiDeps;
+  const deps = { originTokens } as unknown as ApiDeps;
   const h = createApiHandler(
     {
       'GET /openapi.json': async ({ event }) => {
@@ -39,13 +40,13 @@ function handler(originToken: string | undefined) {
 
 describe('only requests through the public address reach a route', () => {
   it('with the token the distribution sends, the route answers', async () => {
-    const { call, calls } = handler(TOKEN);
+    const { call, calls } = handler([TOKEN]);
     expect((await call({ [ORIGIN_HEADER]: TOKEN })).statusCode).toBe(200);
     expect(calls).toEqual(['/openapi.json']);
   });
 
   it('straight to API Gateway’s URL (no header, or any other value) is a 403 problem, and no route runs', async () => {
-    const { call, calls } = handler(TOKEN);
+    const { call, calls } = handler([TOKEN]);
     const attempts: Record<string, string>[] = [
       {},
       { [ORIGIN_HEADER]: '' },
@@ -61,6 +62,13 @@ describe('only requests through the public address reach a route', () => {
     expect(calls).toEqual([]);
   });
 
+  it('while the token changes over, the one before is taken too, and nothing else', async () => {
+    const { call } = handler([TOKEN, PREVIOUS]);
+    expect((await call({ [ORIGIN_HEADER]: TOKEN })).statusCode).toBe(200);
+    expect((await call({ [ORIGIN_HEADER]: PREVIOUS })).statusCode).toBe(200);
+    expect((await call({ [ORIGIN_HEADER]: `${PREVIOUS}${TOKEN}` })).statusCode).toBe(403);
+  });
+
   it('without a token (the local runtime, where nothing stands in front), nothing is checked', async () => {
     const { call } = handler(undefined);
     expect((await call({})).statusCode).toBe(200);
@@ -70,7 +78,8 @@ describe('only requests through the public address reach a route', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 80 }), (sent) => {
         const event = { headers: { [ORIGIN_HEADER]: sent } } as unknown as APIGatewayProxyEventV2;
-        expect(throughPublicAddress(event, TOKEN)).toBe(sent === TOKEN);
+        expect(throughPublicAddress(event, [TOKEN])).toBe(sent === TOKEN);
+        expect(throughPublicAddress(event, [TOKEN, PREVIOUS])).toBe(sent === TOKEN || sent === PREVIOUS);
       }),
     );
   });
