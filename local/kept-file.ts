@@ -1,4 +1,5 @@
-import { rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 
 /**
  * Keeps a small file in the data dir up to date with what `contents` says at each call: writes go one
@@ -18,4 +19,23 @@ export function keptInFile(file: string | null): (contents: () => string) => Pro
     last = last.then(write, write);
     return last;
   };
+}
+
+/**
+ * An address → value map kept as a JSON object in `<dataDir>/<fileName>` (in memory only without a data
+ * dir): read once at start (none yet: empty), written whole by `save` through `keptInFile`.
+ */
+export async function keptAddressMap(dataDir: string | undefined, fileName: string) {
+  const file = dataDir ? join(dataDir, fileName) : null;
+  const entries = new Map<string, string>();
+  if (file) {
+    try {
+      for (const [address, value] of Object.entries(JSON.parse(await readFile(file, 'utf8')) as object))
+        entries.set(address, String(value));
+    } catch {
+      // Nothing kept yet.
+    }
+  }
+  const write = keptInFile(file);
+  return { entries, save: () => write(() => JSON.stringify(Object.fromEntries(entries))) };
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { SESEvent } from 'aws-lambda';
@@ -7,7 +7,7 @@ import { SMTPServer } from 'smtp-server';
 import type { InboundResult } from '../functions/mail-inbound/app.ts';
 import type { IdGenerator } from '../shared/ports/ids.ts';
 import type { ArchivedMail, MailArchive, SellerDirectory } from '../shared/ports/inbound-mail.ts';
-import { keptInFile } from './kept-file.ts';
+import { keptAddressMap } from './kept-file.ts';
 
 /** Largest message the local SMTP server takes (SES's own limit is 40 MB). */
 const MAX_MESSAGE_BYTES = 25 * 1024 * 1024;
@@ -38,25 +38,15 @@ export function createLocalMailArchive({ dataDir, ids }: { dataDir?: string | un
  * in the data dir so it survives a restart — the stand-in for the Cognito user pool's `custom:sellerId`.
  */
 export async function createLocalSellerDirectory(dataDir: string | undefined) {
-  const file = dataDir ? join(dataDir, 'local-sellers.json') : null;
-  const sellers = new Map<string, string>();
-  if (file) {
-    try {
-      for (const [email, id] of Object.entries(JSON.parse(await readFile(file, 'utf8')) as object))
-        sellers.set(email, String(id));
-    } catch {
-      // No sellers yet.
-    }
-  }
+  const sellers = await keptAddressMap(dataDir, 'local-sellers.json');
   const directory: SellerDirectory = {
-    sellerIdOf: async (email) => sellers.get(email.toLowerCase()) ?? null,
+    sellerIdOf: async (email) => sellers.entries.get(email.toLowerCase()) ?? null,
   };
-  const save = keptInFile(file);
   return {
     directory,
     async remember(email: string, sellerId: string) {
-      sellers.set(email.toLowerCase(), sellerId);
-      await save(() => JSON.stringify(Object.fromEntries(sellers)));
+      sellers.entries.set(email.toLowerCase(), sellerId);
+      await sellers.save();
     },
   };
 }

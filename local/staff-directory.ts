@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { StaffDirectory } from '../shared/ports/staff-directory.ts';
-import { keptInFile } from './kept-file.ts';
+import { keptAddressMap } from './kept-file.ts';
 
 type StaffRole = 'agent' | 'lead';
+
+const isRole = (value: string | undefined): value is StaffRole => value === 'agent' || value === 'lead';
 
 /**
  * Who is staff, locally: every address an agent or lead token was issued to (`POST /_local/tokens`), kept
@@ -11,27 +11,20 @@ type StaffRole = 'agent' | 'lead';
  * A lead token makes its address a lead, whatever was issued to it before or after.
  */
 export async function createLocalStaffDirectory(dataDir: string | undefined) {
-  const file = dataDir ? join(dataDir, 'local-staff.json') : null;
-  const staff = new Map<string, StaffRole>();
-  if (file) {
-    try {
-      for (const [email, role] of Object.entries(JSON.parse(await readFile(file, 'utf8')) as object))
-        if (role === 'agent' || role === 'lead') staff.set(email, role);
-    } catch {
-      // No staff yet.
-    }
-  }
+  const staff = await keptAddressMap(dataDir, 'local-staff.json');
   const directory: StaffDirectory = {
-    roleOf: async (email) => staff.get(email.toLowerCase()) ?? null,
+    roleOf: async (email) => {
+      const role = staff.entries.get(email.toLowerCase());
+      return isRole(role) ? role : null;
+    },
   };
-  const save = keptInFile(file);
   return {
     directory,
     async remember(email: string, role: StaffRole) {
       const key = email.toLowerCase();
-      if (staff.get(key) === 'lead' || staff.get(key) === role) return;
-      staff.set(key, role);
-      await save(() => JSON.stringify(Object.fromEntries(staff)));
+      if (staff.entries.get(key) === 'lead' || staff.entries.get(key) === role) return;
+      staff.entries.set(key, role);
+      await staff.save();
     },
   };
 }

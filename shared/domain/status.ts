@@ -1,16 +1,7 @@
 import * as z from 'zod';
+import { CASE_STATUSES, type CaseStatus } from './case-statuses.ts';
 
-/** Case statuses as the API spells them (docs/cases.md#statuses). */
-export const CASE_STATUSES = [
-  'new',
-  'open',
-  'working',
-  'pending_internal',
-  'pending_closure',
-  'on_hold',
-  'closed',
-] as const;
-export type CaseStatus = (typeof CASE_STATUSES)[number];
+export { CASE_STATUSES, type CaseStatus };
 export const CaseStatusSchema = z.enum(CASE_STATUSES);
 
 /** A status a case still counts in the backlog with: every one but closed. */

@@ -1,9 +1,9 @@
 import {
   AdminListGroupsForUserCommand,
   type CognitoIdentityProviderClient,
-  ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { StaffDirectory } from '../../ports/staff-directory.ts';
+import { verifiedUsersWithEmail } from './users-by-email.ts';
 
 /**
  * Staff are the user pool's users in the `leads` or `agents` group (docs/api.md#authentication), as the API
@@ -23,16 +23,10 @@ export function createCognitoStaffDirectory({
 }): StaffDirectory {
   return {
     async roleOf(email) {
-      const quoted = email.replace(/["\\]/g, '');
-      const out = await client.send(
-        new ListUsersCommand({ UserPoolId: userPoolId, Filter: `email = "${quoted}"`, Limit: 2 }),
-      );
       let role: 'agent' | 'lead' | null = null;
-      for (const user of out.Users ?? []) {
-        const attributes = new Map((user.Attributes ?? []).map((a) => [a.Name, a.Value]));
-        if (user.Enabled === false || attributes.get('email_verified') !== 'true' || !user.Username) continue;
+      for (const user of await verifiedUsersWithEmail(client, userPoolId, email)) {
         const memberOf = await client.send(
-          new AdminListGroupsForUserCommand({ UserPoolId: userPoolId, Username: user.Username, Limit: 60 }),
+          new AdminListGroupsForUserCommand({ UserPoolId: userPoolId, Username: user.username, Limit: 60 }),
         );
         const names = new Set((memberOf.Groups ?? []).map((g) => g.GroupName));
         if (names.has(groups.leads)) return 'lead';

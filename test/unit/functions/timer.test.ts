@@ -27,10 +27,7 @@ const record = (payload: unknown, messageId = 'm-1'): SQSRecord =>
  * fails for them, even when every message of the batch goes back (a failed invocation counts toward the
  * function's error-rate alarm).
  */
-async function retried(
-  run: Promise<{ batchItemFailures: { itemIdentifier: string }[] } | undefined>,
-  _event: SQSEvent,
-) {
+async function retried(run: Promise<{ batchItemFailures: { itemIdentifier: string }[] } | undefined>) {
   return ((await run)?.batchItemFailures ?? []).map((f) => f.itemIdentifier);
 }
 
@@ -65,12 +62,12 @@ describe('the timer function (docs/timers.md#early-late-and-duplicate-deliveries
     });
     sim.clock.set(new Date(Date.parse(due.dueAt) - 2_500));
     const event: SQSEvent = { Records: [record(due)] };
-    expect(await retried(handler(event, lambdaContext('timer', 'r-1', 30_000)), event)).toEqual(['m-1']);
+    expect(await retried(handler(event, lambdaContext('timer', 'r-1', 30_000)))).toEqual(['m-1']);
     expect(redelivered).toEqual([['receipt-m-1', 3]]);
     expect((sim.store.cases.get(id) as Case).sla.firstResponse.breachedAt).toBeNull();
 
     sim.clock.set(new Date(due.dueAt));
-    expect(await retried(handler(event, lambdaContext('timer', 'r-2', 30_000)), event)).toEqual([]);
+    expect(await retried(handler(event, lambdaContext('timer', 'r-2', 30_000)))).toEqual([]);
     expect((sim.store.cases.get(id) as Case).sla.firstResponse.breachedAt).toBe(due.dueAt);
     expect(redelivered).toHaveLength(1);
   });
@@ -84,10 +81,7 @@ describe('the timer function (docs/timers.md#early-late-and-duplicate-deliveries
     });
     sim.clock.set(new Date(Date.parse(due.dueAt) - 60_000));
     const event: SQSEvent = { Records: [record(due), record(due, 'm-2')] };
-    expect(await retried(handler(event, lambdaContext('timer', 'r-1', 30_000)), event)).toEqual([
-      'm-1',
-      'm-2',
-    ]);
+    expect(await retried(handler(event, lambdaContext('timer', 'r-1', 30_000)))).toEqual(['m-1', 'm-2']);
     expect(warned).toEqual([
       'could not shorten an early timer’s wait',
       'could not shorten an early timer’s wait',
@@ -98,6 +92,6 @@ describe('the timer function (docs/timers.md#early-late-and-duplicate-deliveries
     const { sim } = await level0Case();
     const handler = createHandler(sim.deps);
     const event: SQSEvent = { Records: [record('{"nope":1}')] };
-    expect(await retried(handler(event, lambdaContext('timer', 'r-1', 30_000)), event)).toEqual([]);
+    expect(await retried(handler(event, lambdaContext('timer', 'r-1', 30_000)))).toEqual([]);
   });
 });

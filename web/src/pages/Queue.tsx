@@ -1,5 +1,6 @@
 import { type FormEvent, memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { Link, Navigate, useLocation, useSearchParams } from 'react-router';
+import { CASE_STATUSES } from '../../../shared/domain/case-statuses.ts';
 import { type Case, type Problem, problemOf, serverNow } from '../api.ts';
 import { usePortal, useSignedIn } from '../app-context.tsx';
 import { ActionButton } from '../components/ActionButton.tsx';
@@ -25,15 +26,7 @@ const FILTER_NAMES: Record<Filter, string> = {
   requester: 'Requester',
   sellerId: 'Seller',
 };
-const STATUSES = [
-  'new',
-  'open',
-  'working',
-  'pending_internal',
-  'pending_closure',
-  'on_hold',
-  'closed',
-] as const;
+const STATUSES = CASE_STATUSES;
 const LEVELS = ['0', '1', '2', '3'] as const;
 const TYPES = ['seller', 'consumer'] as const;
 /** An address as the API takes one (zod's `z.email()`, the rule of `EmailAddressSchema`). */

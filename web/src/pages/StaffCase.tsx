@@ -1,4 +1,5 @@
 import { type FormEvent, useEffect, useState } from 'react';
+import { CASE_STATUSES } from '../../../shared/domain/case-statuses.ts';
 import {
   type Case,
   type CaseStatus,
@@ -20,14 +21,8 @@ import { nextDeadline } from '../sla.ts';
 import { attachFiles } from '../uploads.ts';
 import type { LoadedCase } from './CasePage.tsx';
 
-const STATUSES: CaseStatus[] = [
-  'open',
-  'working',
-  'pending_internal',
-  'pending_closure',
-  'on_hold',
-  'closed',
-];
+/** Where staff may move a case: anywhere but back to new. */
+const STATUSES: CaseStatus[] = CASE_STATUSES.filter((s) => s !== 'new');
 const LEVELS: Level[] = [0, 1, 2, 3];
 
 /** Where a case in `from` may be moved: every status but the one it is in (the API says which it refuses). */
